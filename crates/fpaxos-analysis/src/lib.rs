@@ -1,0 +1,1 @@
+//! Analytic quorum metrics (work in progress).

@@ -1,0 +1,1 @@
+//! Scenario links (work in progress).

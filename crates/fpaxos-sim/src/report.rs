@@ -1,0 +1,271 @@
+//! Metrics collected during a run and the report a run produces (the `fpaxos run --json` schema).
+
+use crate::checker::Violation;
+use crate::scenario::Scenario;
+use fpaxos::{MsgKind, Time};
+use hdrhistogram::Histogram;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Latency summary in milliseconds.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct LatencyMs {
+    /// Mean.
+    pub mean: f64,
+    /// Median.
+    pub p50: f64,
+    /// 90th percentile.
+    pub p90: f64,
+    /// 99th percentile.
+    pub p99: f64,
+    /// 99.9th percentile.
+    pub p999: f64,
+    /// Maximum.
+    pub max: f64,
+}
+
+/// Per-node message counts and CPU use.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct NodeLoad {
+    /// Messages sent (to nodes and clients).
+    pub sent: u64,
+    /// Messages received and handled.
+    pub received: u64,
+    /// Fraction of the measured time the CPU was busy.
+    pub busy: f64,
+}
+
+/// Message counts.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Messages {
+    /// All messages sent, client messages included.
+    pub total: u64,
+    /// Messages per committed request.
+    pub per_commit: f64,
+    /// Counts by message kind.
+    pub by_kind: BTreeMap<String, u64>,
+    /// Per node.
+    pub by_node: Vec<NodeLoad>,
+}
+
+/// Safety result.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Safety {
+    /// No violation found.
+    pub ok: bool,
+    /// Violations, first first.
+    pub violations: Vec<Violation>,
+}
+
+/// Simulator performance.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct SimStats {
+    /// Discrete events processed.
+    pub events: u64,
+    /// Messages sent plus messages delivered.
+    pub message_events: u64,
+    /// Wall-clock time spent simulating (0 where no clock is available).
+    pub wall_ms: f64,
+    /// Events per wall-clock second.
+    pub events_per_sec: f64,
+    /// Simulated time reached, in ms.
+    pub simulated_ms: f64,
+}
+
+/// Time series for charts, one value per bucket.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Timeline {
+    /// Bucket width in ms.
+    pub bucket_ms: f64,
+    /// Completed requests per second.
+    pub throughput: Vec<f64>,
+    /// Median latency per bucket (ms; 0 where nothing completed).
+    pub p50_ms: Vec<f64>,
+    /// 99th percentile latency per bucket (ms).
+    pub p99_ms: Vec<f64>,
+    /// CPU busy fraction per node per bucket: `busy[node][bucket]`.
+    pub busy: Vec<Vec<f64>>,
+    /// Messages sent per node per bucket.
+    pub sent: Vec<Vec<u64>>,
+}
+
+/// The outcome of a run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    /// The normalized scenario that ran.
+    pub scenario: Scenario,
+    /// Requests completed in the measured window (after warmup).
+    pub committed: u64,
+    /// Completed requests per simulated second in the measured window.
+    pub throughput: f64,
+    /// Request latency (client send to client reply).
+    pub latency_ms: LatencyMs,
+    /// Message counts.
+    pub messages: Messages,
+    /// Completed elections after the first.
+    pub leader_changes: u64,
+    /// Simulated time with no live leader, in ms (whole run).
+    pub leaderless_ms: f64,
+    /// Slots executed by the most advanced node.
+    pub slots: u64,
+    /// Safety result.
+    pub safety: Safety,
+    /// Hash of the whole event trace (16 hex digits).
+    pub trace_hash: String,
+    /// Simulator performance.
+    pub sim: SimStats,
+    /// Time series.
+    pub timeline: Timeline,
+    /// Latency CDF points `(latency ms, fraction)`.
+    pub latency_cdf: Vec<(f64, f64)>,
+}
+
+/// Metrics accumulated while running.
+#[derive(Clone, Debug)]
+pub(crate) struct Metrics {
+    pub warmup: Time,
+    pub bucket: Time,
+    pub hist: Histogram<u64>,
+    pub completed: u64,
+    pub by_kind: [u64; MsgKind::ALL.len()],
+    pub sent: Vec<u64>,
+    pub received: Vec<u64>,
+    pub busy: Vec<u64>,
+    pub bucket_done: Vec<u64>,
+    pub bucket_lat: Vec<Vec<u32>>,
+    pub bucket_busy: Vec<Vec<u64>>,
+    pub bucket_sent: Vec<Vec<u64>>,
+    pub elections: u64,
+    pub leaderless: Time,
+    pub message_events: u64,
+}
+
+impl Metrics {
+    pub fn new(nodes: usize, warmup: Time, bucket: Time, duration: Time) -> Metrics {
+        let buckets = duration.div_ceil(bucket.max(1)) as usize;
+        Metrics {
+            warmup,
+            bucket,
+            hist: Histogram::new_with_bounds(1_000, 3_600_000_000_000, 3)
+                .expect("static histogram bounds are valid"),
+            completed: 0,
+            by_kind: [0; MsgKind::ALL.len()],
+            sent: vec![0; nodes],
+            received: vec![0; nodes],
+            busy: vec![0; nodes],
+            bucket_done: vec![0; buckets],
+            bucket_lat: vec![Vec::new(); buckets],
+            bucket_busy: vec![vec![0; buckets]; nodes],
+            bucket_sent: vec![vec![0; buckets]; nodes],
+            elections: 0,
+            leaderless: 0,
+            message_events: 0,
+        }
+    }
+
+    #[inline]
+    pub fn bucket_of(&self, t: Time) -> usize {
+        ((t / self.bucket) as usize).min(self.bucket_done.len().saturating_sub(1))
+    }
+
+    #[inline]
+    pub fn completion(&mut self, now: Time, latency: Time) {
+        let b = self.bucket_of(now);
+        if let Some(c) = self.bucket_done.get_mut(b) {
+            *c += 1;
+            self.bucket_lat[b].push((latency / 1000).min(u32::MAX as u64) as u32);
+        }
+        if now >= self.warmup {
+            self.completed += 1;
+            let _ = self.hist.record(latency.clamp(1_000, 3_600_000_000_000));
+        }
+    }
+
+    #[inline]
+    pub fn busy(&mut self, node: usize, start: Time, dur: Time) {
+        if dur == 0 {
+            return;
+        }
+        if start >= self.warmup {
+            self.busy[node] += dur;
+        }
+        let b = self.bucket_of(start);
+        if let Some(x) = self.bucket_busy[node].get_mut(b) {
+            *x += dur;
+        }
+    }
+
+    #[inline]
+    pub fn sent(&mut self, node: usize, now: Time) {
+        self.sent[node] += 1;
+        let b = self.bucket_of(now);
+        if let Some(x) = self.bucket_sent[node].get_mut(b) {
+            *x += 1;
+        }
+    }
+
+    pub fn latency(&self) -> LatencyMs {
+        if self.hist.is_empty() {
+            return LatencyMs::default();
+        }
+        let ms = |ns: u64| ns as f64 / 1e6;
+        LatencyMs {
+            mean: self.hist.mean() / 1e6,
+            p50: ms(self.hist.value_at_quantile(0.5)),
+            p90: ms(self.hist.value_at_quantile(0.9)),
+            p99: ms(self.hist.value_at_quantile(0.99)),
+            p999: ms(self.hist.value_at_quantile(0.999)),
+            max: ms(self.hist.max()),
+        }
+    }
+
+    pub fn cdf(&self) -> Vec<(f64, f64)> {
+        if self.hist.is_empty() {
+            return Vec::new();
+        }
+        let mut out = Vec::with_capacity(101);
+        for i in 0..=100 {
+            let q = i as f64 / 100.0;
+            out.push((self.hist.value_at_quantile(q) as f64 / 1e6, q));
+        }
+        out
+    }
+
+    pub fn timeline(&self, upto: Time) -> Timeline {
+        let used = if upto == 0 {
+            0
+        } else {
+            (self.bucket_of(upto.saturating_sub(1)) + 1).min(self.bucket_done.len())
+        };
+        let secs = self.bucket as f64 / 1e9;
+        let mut p50 = Vec::with_capacity(used);
+        let mut p99 = Vec::with_capacity(used);
+        for lat in &self.bucket_lat[..used] {
+            if lat.is_empty() {
+                p50.push(0.0);
+                p99.push(0.0);
+            } else {
+                let mut v = lat.clone();
+                v.sort_unstable();
+                let q = |p: f64| v[((v.len() - 1) as f64 * p).round() as usize] as f64 / 1000.0;
+                p50.push(q(0.5));
+                p99.push(q(0.99));
+            }
+        }
+        Timeline {
+            bucket_ms: self.bucket as f64 / 1e6,
+            throughput: self.bucket_done[..used]
+                .iter()
+                .map(|c| *c as f64 / secs)
+                .collect(),
+            p50_ms: p50,
+            p99_ms: p99,
+            busy: self
+                .bucket_busy
+                .iter()
+                .map(|b| b[..used].iter().map(|x| *x as f64 / self.bucket as f64).collect())
+                .collect(),
+            sent: self.bucket_sent.iter().map(|b| b[..used].to_vec()).collect(),
+        }
+    }
+}
