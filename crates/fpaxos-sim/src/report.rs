@@ -263,9 +263,18 @@ impl Metrics {
             busy: self
                 .bucket_busy
                 .iter()
-                .map(|b| b[..used].iter().map(|x| *x as f64 / self.bucket as f64).collect())
+                .map(|b| {
+                    b[..used]
+                        .iter()
+                        .map(|x| *x as f64 / self.bucket as f64)
+                        .collect()
+                })
                 .collect(),
-            sent: self.bucket_sent.iter().map(|b| b[..used].to_vec()).collect(),
+            sent: self
+                .bucket_sent
+                .iter()
+                .map(|b| b[..used].to_vec())
+                .collect(),
         }
     }
 }

@@ -117,10 +117,34 @@ mod tests {
         let k = 200_000;
         for (l, want) in [
             (Latency::Const { value: Dur::ms(3) }, 3e6),
-            (Latency::Uniform { min: Dur::ms(1), max: Dur::ms(3) }, 2e6),
-            (Latency::Normal { mean: Dur::ms(10), stddev: Dur::ms(1) }, 10e6),
-            (Latency::Exponential { min: Dur::ms(1), mean: Dur::ms(2) }, 3e6),
-            (Latency::Lognormal { median: Dur::ms(4), sigma: 0.5 }, 4e6 * (0.125f64).exp()),
+            (
+                Latency::Uniform {
+                    min: Dur::ms(1),
+                    max: Dur::ms(3),
+                },
+                2e6,
+            ),
+            (
+                Latency::Normal {
+                    mean: Dur::ms(10),
+                    stddev: Dur::ms(1),
+                },
+                10e6,
+            ),
+            (
+                Latency::Exponential {
+                    min: Dur::ms(1),
+                    mean: Dur::ms(2),
+                },
+                3e6,
+            ),
+            (
+                Latency::Lognormal {
+                    median: Dur::ms(4),
+                    sigma: 0.5,
+                },
+                4e6 * (0.125f64).exp(),
+            ),
         ] {
             let mean = (0..k).map(|_| r.latency(&l) as f64).sum::<f64>() / k as f64;
             assert!((mean - want).abs() / want < 0.01, "{l:?}: {mean} vs {want}");

@@ -164,7 +164,9 @@ impl Latency {
     /// `lognormal:10ms,0.5`, `exp:1ms` or `exp:5ms+1ms` (min + mean).
     pub fn parse_cli(s: &str) -> Result<Latency, String> {
         let (kind, rest) = s.split_once(':').unwrap_or(("const", s));
-        let err = || format!("bad latency `{s}`: use const:10ms, uniform:5ms..15ms, normal:10ms,2ms, lognormal:10ms,0.5 or exp:1ms");
+        let err = || {
+            format!("bad latency `{s}`: use const:10ms, uniform:5ms..15ms, normal:10ms,2ms, lognormal:10ms,0.5 or exp:1ms")
+        };
         match kind {
             "const" | "constant" => Ok(Latency::Const {
                 value: Dur::parse(rest)?,
@@ -222,8 +224,12 @@ impl Latency {
             Latency::Uniform { min, max } if min > max => {
                 errs.push(format!("{what}: uniform min {min} is above max {max}"))
             }
-            Latency::Lognormal { sigma, .. } if !(sigma.is_finite() && (0.0..=5.0).contains(sigma)) => {
-                errs.push(format!("{what}: lognormal sigma must be between 0 and 5, got {sigma}"))
+            Latency::Lognormal { sigma, .. }
+                if !(sigma.is_finite() && (0.0..=5.0).contains(sigma)) =>
+            {
+                errs.push(format!(
+                    "{what}: lognormal sigma must be between 0 and 5, got {sigma}"
+                ))
             }
             _ => {}
         }
@@ -293,7 +299,9 @@ impl Default for Network {
     fn default() -> Self {
         Network {
             latency: Latency::default(),
-            client_latency: Latency::Const { value: Dur::us(100) },
+            client_latency: Latency::Const {
+                value: Dur::us(100),
+            },
             regions: None,
             matrix: None,
             links: Vec::new(),
@@ -435,7 +443,10 @@ impl FaultAction {
                 format!("cut link {from}{}{to}", if *both { "<->" } else { "->" })
             }
             FaultAction::RestoreLink { from, to, both } => {
-                format!("restore link {from}{}{to}", if *both { "<->" } else { "->" })
+                format!(
+                    "restore link {from}{}{to}",
+                    if *both { "<->" } else { "->" }
+                )
             }
             FaultAction::Slow { node, factor } => format!("slow node {node} x{factor}"),
             FaultAction::DropMessage { id } => format!("drop message #{id}"),
@@ -511,7 +522,8 @@ impl Scenario {
                 }
             },
         }
-        serde_json::from_value(value).map_err(|e| ScenarioErrors(vec![format!("invalid scenario: {e}")]))
+        serde_json::from_value(value)
+            .map_err(|e| ScenarioErrors(vec![format!("invalid scenario: {e}")]))
     }
 
     /// Pretty JSON.
@@ -575,7 +587,10 @@ impl Scenario {
             }
         }
         if c.window == 0 || c.window > 100_000 {
-            errs.push(format!("cluster.window must be 1..=100000, got {}", c.window));
+            errs.push(format!(
+                "cluster.window must be 1..=100000, got {}",
+                c.window
+            ));
         }
         if c.batch == 0 || c.batch > 10_000 {
             errs.push(format!("cluster.batch must be 1..=10000, got {}", c.batch));
@@ -603,8 +618,12 @@ impl Scenario {
         }
         let net = &self.network;
         net.latency.validate("network.latency", &mut errs);
-        net.client_latency.validate("network.client_latency", &mut errs);
-        for (name, p) in [("network.loss", net.loss), ("network.duplicate", net.duplicate)] {
+        net.client_latency
+            .validate("network.client_latency", &mut errs);
+        for (name, p) in [
+            ("network.loss", net.loss),
+            ("network.duplicate", net.duplicate),
+        ] {
             if !(p.is_finite() && (0.0..=1.0).contains(&p)) {
                 errs.push(format!("{name} must be a probability in [0, 1], got {p}"));
             }
@@ -639,7 +658,10 @@ impl Scenario {
         }
         for l in &net.links {
             if l.from >= n || l.to >= n {
-                errs.push(format!("network.links: link {}->{} names a node outside 0..{n}", l.from, l.to));
+                errs.push(format!(
+                    "network.links: link {}->{} names a node outside 0..{n}",
+                    l.from, l.to
+                ));
             }
             l.latency.validate("network.links latency", &mut errs);
         }
@@ -648,7 +670,10 @@ impl Scenario {
         }
         let w = &self.workload;
         if w.clients > 10_000 {
-            errs.push(format!("workload.clients must be at most 10000, got {}", w.clients));
+            errs.push(format!(
+                "workload.clients must be at most 10000, got {}",
+                w.clients
+            ));
         }
         if w.outstanding == 0 || w.outstanding > 1000 {
             errs.push(format!(
@@ -657,7 +682,10 @@ impl Scenario {
             ));
         }
         if w.timeout < Dur::ms(1) || w.timeout > Dur::secs(600) {
-            errs.push(format!("workload.timeout must be between 1ms and 600s, got {}", w.timeout));
+            errs.push(format!(
+                "workload.timeout must be between 1ms and 600s, got {}",
+                w.timeout
+            ));
         }
         if w.command_bytes > 1 << 20 {
             errs.push("workload.command_bytes must be at most 1 MiB".into());
@@ -686,14 +714,19 @@ impl Scenario {
                 }
             };
             match &f.action {
-                FaultAction::Crash { node } | FaultAction::Recover { node } => check(*node, &mut errs),
+                FaultAction::Crash { node } | FaultAction::Recover { node } => {
+                    check(*node, &mut errs)
+                }
                 FaultAction::Slow { node, factor } => {
                     check(*node, &mut errs);
                     if !(factor.is_finite() && (0.0..=10_000.0).contains(factor)) {
-                        errs.push(format!("slow factor must be between 0 and 10000, got {factor}"));
+                        errs.push(format!(
+                            "slow factor must be between 0 and 10000, got {factor}"
+                        ));
                     }
                 }
-                FaultAction::CutLink { from, to, .. } | FaultAction::RestoreLink { from, to, .. } => {
+                FaultAction::CutLink { from, to, .. }
+                | FaultAction::RestoreLink { from, to, .. } => {
                     check(*from, &mut errs);
                     check(*to, &mut errs);
                 }
@@ -710,7 +743,9 @@ impl Scenario {
         if self.metrics.bucket < Dur::ms(1) {
             errs.push("metrics.bucket must be at least 1ms".into());
         } else if self.duration.0 / self.metrics.bucket.0 > 100_000 {
-            errs.push("metrics.bucket is too small for this duration (at most 100000 buckets)".into());
+            errs.push(
+                "metrics.bucket is too small for this duration (at most 100000 buckets)".into(),
+            );
         }
         if self.metrics.trace_capacity > 5_000_000 {
             errs.push("metrics.trace_capacity must be at most 5000000".into());
@@ -743,7 +778,14 @@ mod tests {
 
     #[test]
     fn garbage_is_rejected_readably() {
-        for bad in ["", "[]", "42", "{\"cluster\":{\"nodes\":-1}}", "{\"version\":99}", "{\"bogus\":1}"] {
+        for bad in [
+            "",
+            "[]",
+            "42",
+            "{\"cluster\":{\"nodes\":-1}}",
+            "{\"version\":99}",
+            "{\"bogus\":1}",
+        ] {
             let e = Scenario::from_json(bad).unwrap_err();
             assert!(!e.0.is_empty(), "{bad}");
         }

@@ -26,14 +26,32 @@ const OPEN_LOOP_PENDING_CAP: usize = 10_000;
 
 #[derive(Clone, Copy, Debug)]
 enum Ev {
-    Deliver { slot: u32 },
-    CpuDone { node: NodeId, epoch: u32 },
-    Timer { node: NodeId, timer: Timer, gen: u32 },
-    ClientIssue { client: u32 },
-    ClientTimeout { client: u32 },
-    ClientRetry { client: u32, seq: u32 },
+    Deliver {
+        slot: u32,
+    },
+    CpuDone {
+        node: NodeId,
+        epoch: u32,
+    },
+    Timer {
+        node: NodeId,
+        timer: Timer,
+        gen: u32,
+    },
+    ClientIssue {
+        client: u32,
+    },
+    ClientTimeout {
+        client: u32,
+    },
+    ClientRetry {
+        client: u32,
+        seq: u32,
+    },
     Arrival,
-    Fault { idx: u32 },
+    Fault {
+        idx: u32,
+    },
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -703,7 +721,13 @@ impl Sim {
 
     /// Carries out a node's outputs; sends leave one by one after the receive cost. Returns
     /// when the CPU is free again.
-    fn apply_outputs(&mut self, node: usize, now: Time, recv_cost: Time, out: &mut Vec<Output>) -> Time {
+    fn apply_outputs(
+        &mut self,
+        node: usize,
+        now: Time,
+        recv_cost: Time,
+        out: &mut Vec<Output>,
+    ) -> Time {
         let send_cost = scale(self.scenario.cpu.per_send.0, self.nodes[node].slow);
         let mut t = now + recv_cost;
         let id = node as NodeId;
@@ -713,7 +737,13 @@ impl Sim {
                     t += send_cost;
                     self.metrics.sent(node, now);
                     let kind = msg.kind();
-                    self.transmit(Endpoint::Node(id), Endpoint::Node(to), kind, Payload::Node(msg), t);
+                    self.transmit(
+                        Endpoint::Node(id),
+                        Endpoint::Node(to),
+                        kind,
+                        Payload::Node(msg),
+                        t,
+                    );
                 }
                 Output::Reply { client, reply } => {
                     t += send_cost;
@@ -731,11 +761,22 @@ impl Sim {
                     after,
                     jitter,
                 } => {
-                    let extra = if jitter > 0 { self.rng.below(jitter) } else { 0 };
+                    let extra = if jitter > 0 {
+                        self.rng.below(jitter)
+                    } else {
+                        0
+                    };
                     let sn = &mut self.nodes[node];
                     sn.timer_gen[timer.index()] = sn.timer_gen[timer.index()].wrapping_add(1);
                     let gen = sn.timer_gen[timer.index()];
-                    self.schedule(now + after + extra, Ev::Timer { node: id, timer, gen });
+                    self.schedule(
+                        now + after + extra,
+                        Ev::Timer {
+                            node: id,
+                            timer,
+                            gen,
+                        },
+                    );
                 }
                 Output::Decided { slot, value } => {
                     self.trace.decide(now, id, slot, value.fingerprint());
@@ -743,7 +784,10 @@ impl Sim {
                     self.max_executed = self.max_executed.max(slot + 1);
                 }
                 Output::SnapshotInstalled { upto, digest } => {
-                    self.trace.fault(now, format!("node {id} installed a snapshot up to slot {upto}"));
+                    self.trace.fault(
+                        now,
+                        format!("node {id} installed a snapshot up to slot {upto}"),
+                    );
                     self.checker.snapshot(now, id, upto, digest);
                 }
                 Output::Event(e) => self.on_event(id, now, e),
@@ -810,7 +854,14 @@ impl Sim {
         }
     }
 
-    fn transmit(&mut self, from: Endpoint, to: Endpoint, kind: MsgKind, payload: Payload, depart: Time) {
+    fn transmit(
+        &mut self,
+        from: Endpoint,
+        to: Endpoint,
+        kind: MsgKind,
+        payload: Payload,
+        depart: Time,
+    ) {
         self.metrics.by_kind[kind as usize] += 1;
         self.metrics.message_events += 1;
         let copies = match (from, to) {
@@ -819,15 +870,35 @@ impl Sim {
                     let id = self.next_msg_id;
                     self.next_msg_id += 1;
                     let slot = msg_slot(&payload);
-                    self.trace.send(self.now, id, from, to, kind, slot, depart, Some(DropReason::Partition));
+                    self.trace.send(
+                        self.now,
+                        id,
+                        from,
+                        to,
+                        kind,
+                        slot,
+                        depart,
+                        Some(DropReason::Partition),
+                    );
                     return;
                 }
                 if self.rng.chance(self.scenario.network.loss) {
                     let id = self.next_msg_id;
                     self.next_msg_id += 1;
-                    let lat = self.rng.latency(&self.links[a as usize * self.n + b as usize]);
+                    let lat = self
+                        .rng
+                        .latency(&self.links[a as usize * self.n + b as usize]);
                     let slot = msg_slot(&payload);
-                    self.trace.send(self.now, id, from, to, kind, slot, depart + lat, Some(DropReason::Loss));
+                    self.trace.send(
+                        self.now,
+                        id,
+                        from,
+                        to,
+                        kind,
+                        slot,
+                        depart + lat,
+                        Some(DropReason::Loss),
+                    );
                     return;
                 }
                 if self.rng.chance(self.scenario.network.duplicate) {
@@ -835,6 +906,27 @@ impl Sim {
                 } else {
                     1
                 }
+            }
+            (Endpoint::Client(c), Endpoint::Node(b)) | (Endpoint::Node(b), Endpoint::Client(c)) => {
+                // A client sits beside its home node: partitions cut it off like that node.
+                let home = (c as usize % self.n) as NodeId;
+                if home != b && self.blocked_partition[home as usize] >> b & 1 == 1 {
+                    let id = self.next_msg_id;
+                    self.next_msg_id += 1;
+                    let slot = msg_slot(&payload);
+                    self.trace.send(
+                        self.now,
+                        id,
+                        from,
+                        to,
+                        kind,
+                        slot,
+                        depart,
+                        Some(DropReason::Partition),
+                    );
+                    return;
+                }
+                1
             }
             _ => 1,
         };
@@ -911,7 +1003,9 @@ impl Sim {
                 self.enqueue(n as usize, w);
             }
             Endpoint::Client(c) => {
-                let Payload::Reply(reply) = f.payload else { return };
+                let Payload::Reply(reply) = f.payload else {
+                    return;
+                };
                 let from = match f.from {
                     Endpoint::Node(n) => n,
                     Endpoint::Client(_) => return,
@@ -989,7 +1083,13 @@ impl Sim {
                         let cl = &mut self.clients[client as usize];
                         cl.target = (from + 1) % n;
                         let backoff = self.scenario.cluster.heartbeat.0;
-                        self.schedule(now + backoff, Ev::ClientRetry { client, seq: cmd.seq });
+                        self.schedule(
+                            now + backoff,
+                            Ev::ClientRetry {
+                                client,
+                                seq: cmd.seq,
+                            },
+                        );
                     }
                 }
             }

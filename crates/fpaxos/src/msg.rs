@@ -11,7 +11,9 @@ pub type Time = u64;
 pub type Slot = u64;
 
 /// A ballot: `(round, node)` packed so that ordering compares the round first.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct Ballot(pub u64);
 
 impl Ballot {

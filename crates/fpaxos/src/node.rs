@@ -192,7 +192,10 @@ struct Entry {
 
 /// Advances a log digest by one executed value.
 pub fn digest_step(digest: u64, slot: Slot, value: &Value) -> u64 {
-    mix(digest ^ value.fingerprint().wrapping_add(slot.wrapping_mul(0x9e37_79b9_7f4a_7c15)))
+    mix(digest
+        ^ value
+            .fingerprint()
+            .wrapping_add(slot.wrapping_mul(0x9e37_79b9_7f4a_7c15)))
 }
 
 /// A Flexible Paxos node.
@@ -596,7 +599,14 @@ impl Node {
         self.arm_election(out);
     }
 
-    fn on_prepare(&mut self, now: Time, from: NodeId, ballot: Ballot, start: Slot, out: &mut Vec<Output>) {
+    fn on_prepare(
+        &mut self,
+        now: Time,
+        from: NodeId,
+        ballot: Ballot,
+        start: Slot,
+        out: &mut Vec<Output>,
+    ) {
         if ballot < self.promised {
             out.push(Output::Send {
                 to: from,
@@ -812,7 +822,14 @@ impl Node {
         self.advance(now, out);
     }
 
-    fn on_accepted(&mut self, now: Time, from: NodeId, ballot: Ballot, slot: Slot, out: &mut Vec<Output>) {
+    fn on_accepted(
+        &mut self,
+        now: Time,
+        from: NodeId,
+        ballot: Ballot,
+        slot: Slot,
+        out: &mut Vec<Output>,
+    ) {
         if self.role != Role::Leader || ballot != self.ballot {
             return;
         }
@@ -959,7 +976,14 @@ impl Node {
 
     // ----- heartbeats -----
 
-    fn on_heartbeat(&mut self, now: Time, from: NodeId, ballot: Ballot, commit: Slot, out: &mut Vec<Output>) {
+    fn on_heartbeat(
+        &mut self,
+        now: Time,
+        from: NodeId,
+        ballot: Ballot,
+        commit: Slot,
+        out: &mut Vec<Output>,
+    ) {
         if ballot < self.promised {
             out.push(Output::Send {
                 to: from,
@@ -983,7 +1007,13 @@ impl Node {
         });
     }
 
-    fn on_heartbeat_ack(&mut self, from: NodeId, ballot: Ballot, executed: Slot, out: &mut Vec<Output>) {
+    fn on_heartbeat_ack(
+        &mut self,
+        from: NodeId,
+        ballot: Ballot,
+        executed: Slot,
+        out: &mut Vec<Output>,
+    ) {
         if self.role != Role::Leader || ballot != self.ballot {
             return;
         }
@@ -1021,7 +1051,10 @@ impl Node {
 
     fn on_message(&mut self, now: Time, from: NodeId, msg: Msg, out: &mut Vec<Output>) {
         match msg {
-            Msg::Prepare { ballot, from: start } => self.on_prepare(now, from, ballot, start, out),
+            Msg::Prepare {
+                ballot,
+                from: start,
+            } => self.on_prepare(now, from, ballot, start, out),
             Msg::Promise {
                 ballot,
                 executed,

@@ -93,9 +93,19 @@ impl QuorumSpec {
             let (r, c) = dims
                 .split_once(['x', 'X'])
                 .ok_or_else(|| format!("grid must look like grid:3x4, not `{s}`"))?;
-            let rows = r.trim().parse().map_err(|_| format!("bad grid rows `{r}`"))?;
-            let cols = c.trim().parse().map_err(|_| format!("bad grid columns `{c}`"))?;
-            return Ok(QuorumSpec::Grid { rows, cols, q1: axis });
+            let rows = r
+                .trim()
+                .parse()
+                .map_err(|_| format!("bad grid rows `{r}`"))?;
+            let cols = c
+                .trim()
+                .parse()
+                .map_err(|_| format!("bad grid columns `{c}`"))?;
+            return Ok(QuorumSpec::Grid {
+                rows,
+                cols,
+                q1: axis,
+            });
         }
         if let Some((a, b)) = s.split_once([',', '/']) {
             let q1 = a.trim().parse().map_err(|_| format!("bad Q1 size `{a}`"))?;
@@ -216,7 +226,9 @@ impl QuorumSystem {
                     ));
                 }
                 if let Some(w) = weights.iter().find(|w| **w > MAX_WEIGHT) {
-                    errs.push(format!("node weights must be at most {MAX_WEIGHT}, got {w}"));
+                    errs.push(format!(
+                        "node weights must be at most {MAX_WEIGHT}, got {w}"
+                    ));
                 }
                 let total: u64 = weights.iter().map(|w| *w as u64).sum();
                 for (name, q) in [("Q1", *q1), ("Q2", *q2)] {
@@ -243,7 +255,9 @@ impl QuorumSystem {
                         errs.push(format!("explicit {name} list is empty"));
                     }
                     if list.len() > 4096 {
-                        errs.push(format!("explicit {name} list is too long (at most 4096 sets)"));
+                        errs.push(format!(
+                            "explicit {name} list is too long (at most 4096 sets)"
+                        ));
                     }
                     for s in list {
                         if s.is_empty() {
@@ -413,8 +427,8 @@ impl QuorumSystem {
             Kind::Sets { .. } => {
                 // Smallest hitting set by increasing size; n <= MAX_EXPLICIT_NODES.
                 for k in 0..=n {
-                    if let Some(_s) = subsets_of_size(n, k)
-                        .find(|s| !self.is_quorum(phase, s.complement(n)))
+                    if let Some(_s) =
+                        subsets_of_size(n, k).find(|s| !self.is_quorum(phase, s.complement(n)))
                     {
                         return k;
                     }
@@ -456,7 +470,9 @@ impl QuorumSystem {
         prefer: impl IntoIterator<Item = NodeId>,
         exclude: NodeSet,
     ) -> Option<NodeSet> {
-        let allowed = NodeSet::all(self.n).and(exclude.complement(self.n)).with(leader);
+        let allowed = NodeSet::all(self.n)
+            .and(exclude.complement(self.n))
+            .with(leader);
         if let Kind::Sets { q1, q2 } = &self.kind {
             let list = if phase == Phase::One { q1 } else { q2 };
             return list
@@ -493,8 +509,7 @@ impl QuorumSystem {
         let mut out = Vec::new();
         for mask in 1u64..(1u64 << n) {
             let s = NodeSet(mask);
-            if self.is_quorum(phase, s) && s.iter().all(|i| !self.is_quorum(phase, s.without(i)))
-            {
+            if self.is_quorum(phase, s) && s.iter().all(|i| !self.is_quorum(phase, s.without(i))) {
                 out.push(s);
             }
         }

@@ -1,0 +1,274 @@
+//! Properties the engine must show: analytic latency, the leader bottleneck, safety checks,
+//! determinism and robust validation.
+
+use fpaxos::QuorumSpec;
+use fpaxos_sim::scenario::{FaultAction, Latency};
+use fpaxos_sim::{run, Dur, Fault, Scenario};
+
+fn base() -> Scenario {
+    let mut s = Scenario::default();
+    s.duration = Dur::secs(2);
+    s.warmup = Dur::ms(200);
+    s
+}
+
+fn quiet_network(s: &mut Scenario, one_way: Dur) {
+    s.network.latency = Latency::Const { value: one_way };
+    s.network.client_latency = Latency::Const { value: Dur(0) };
+    s.cpu.per_recv = Dur(0);
+    s.cpu.per_send = Dur(0);
+}
+
+#[test]
+fn median_latency_is_one_round_trip_for_any_q2() {
+    for n in [3u32, 5, 7] {
+        for q2 in 2..=n {
+            let mut s = base();
+            s.cluster.nodes = n;
+            s.cluster.quorum = QuorumSpec::Counting { q1: n - q2 + 1, q2 };
+            quiet_network(&mut s, Dur::ms(5));
+            let r = run(&s).unwrap();
+            assert!(r.committed > 100, "n={n} q2={q2}: {}", r.committed);
+            assert!(
+                (r.latency_ms.p50 - 10.0).abs() < 0.02,
+                "n={n} q2={q2}: p50 {} ms, want 10 ms",
+                r.latency_ms.p50
+            );
+            assert!(r.safety.ok);
+        }
+    }
+}
+
+#[test]
+fn median_latency_is_twice_the_q2_minus_1_th_fastest_link() {
+    // One-way latencies from the leader (node 0) to nodes 1..5: 3, 9, 4, 12, 7 ms (symmetric).
+    let from_leader = [0u64, 3, 9, 4, 12, 7];
+    let n = from_leader.len();
+    let mut matrix = vec![vec![Dur::ms(20); n]; n];
+    for (i, row) in matrix.iter_mut().enumerate() {
+        row[i] = Dur(0);
+    }
+    for (i, d) in from_leader.iter().enumerate() {
+        matrix[0][i] = Dur::ms(*d);
+        matrix[i][0] = Dur::ms(*d);
+    }
+    let mut sorted: Vec<u64> = from_leader[1..].to_vec();
+    sorted.sort_unstable();
+    for q2 in 2..=n as u32 {
+        let mut s = base();
+        s.cluster.nodes = n as u32;
+        s.cluster.quorum = QuorumSpec::Counting {
+            q1: n as u32 - q2 + 1,
+            q2,
+        };
+        quiet_network(&mut s, Dur::ms(1));
+        s.network.matrix = Some(matrix.clone());
+        s.cluster.election_timeout = Dur::ms(500);
+        let r = run(&s).unwrap();
+        let want = 2.0 * sorted[q2 as usize - 2] as f64;
+        assert!(
+            (r.latency_ms.p50 - want).abs() < 0.05,
+            "q2={q2}: p50 {} ms, want {want} ms",
+            r.latency_ms.p50
+        );
+    }
+}
+
+fn saturated(thrifty: bool, quorum: QuorumSpec) -> fpaxos_sim::Report {
+    let mut s = base();
+    s.cluster.quorum = quorum;
+    s.cluster.thrifty = thrifty;
+    s.cpu.per_recv = Dur::us(20);
+    s.cpu.per_send = Dur::us(20);
+    s.workload.clients = 200;
+    run(&s).unwrap()
+}
+
+#[test]
+fn thrifty_small_q2_beats_majority_at_the_leader_bottleneck() {
+    let majority = saturated(false, QuorumSpec::Majority);
+    let fpaxos = saturated(true, QuorumSpec::Counting { q1: 4, q2: 2 });
+    assert!(
+        fpaxos.throughput > 1.3 * majority.throughput,
+        "thrifty Q2=2 {:.0}/s vs majority {:.0}/s",
+        fpaxos.throughput,
+        majority.throughput
+    );
+    // The leader is the busiest node by far.
+    let busy: Vec<f64> = majority.messages.by_node.iter().map(|n| n.busy).collect();
+    assert!(busy[0] > 0.9, "leader busy {busy:?}");
+    assert!(busy[1..].iter().all(|b| *b < busy[0] / 2.0), "{busy:?}");
+}
+
+#[test]
+fn smaller_q2_gives_more_throughput_and_less_latency() {
+    let mut last: Option<fpaxos_sim::Report> = None;
+    for q2 in (1..=5u32).rev() {
+        let r = saturated(true, QuorumSpec::Counting { q1: 6 - q2, q2 });
+        if let Some(prev) = &last {
+            assert!(
+                r.throughput > prev.throughput,
+                "q2={q2}: {} <= {}",
+                r.throughput,
+                prev.throughput
+            );
+            assert!(r.latency_ms.p50 < prev.latency_ms.p50, "q2={q2}");
+        }
+        last = Some(r);
+    }
+}
+
+fn split_brain(n: u32, q: u32, left: Vec<u32>, right: Vec<u32>) -> fpaxos_sim::Report {
+    let mut s = base();
+    s.duration = Dur::secs(3);
+    s.cluster.nodes = n;
+    s.cluster.quorum = QuorumSpec::Counting { q1: q, q2: q };
+    s.cluster.allow_unsafe = true;
+    s.faults = vec![Fault {
+        at: Dur::ms(500),
+        action: FaultAction::Partition {
+            groups: vec![left, right],
+        },
+    }];
+    run(&s).unwrap()
+}
+
+#[test]
+fn unsafe_quorums_with_a_partition_violate_agreement() {
+    let r = split_brain(5, 2, vec![0, 1], vec![2, 3, 4]);
+    assert!(!r.safety.ok, "N=5 Q1=Q2=2 should split-brain");
+    assert_eq!(r.safety.violations[0].kind, "agreement");
+    let r = split_brain(6, 3, vec![0, 1, 2], vec![3, 4, 5]);
+    assert!(!r.safety.ok, "N=6 Q1=Q2=3 should split-brain");
+}
+
+#[test]
+fn safe_quorums_with_the_same_partition_stay_safe() {
+    let mut s = base();
+    s.duration = Dur::secs(3);
+    s.cluster.quorum = QuorumSpec::Counting { q1: 4, q2: 2 };
+    s.network.loss = 0.02;
+    s.network.duplicate = 0.02;
+    s.faults = vec![
+        Fault {
+            at: Dur::ms(500),
+            action: FaultAction::Partition {
+                groups: vec![vec![0, 1], vec![2, 3, 4]],
+            },
+        },
+        Fault {
+            at: Dur::ms(1500),
+            action: FaultAction::Heal,
+        },
+        Fault {
+            at: Dur::ms(1800),
+            action: FaultAction::Crash { node: 0 },
+        },
+        Fault {
+            at: Dur::ms(2300),
+            action: FaultAction::Recover { node: 0 },
+        },
+    ];
+    let r = run(&s).unwrap();
+    assert!(r.safety.ok, "{:?}", r.safety.violations);
+    assert!(r.leader_changes >= 1);
+    assert!(r.committed > 1000);
+}
+
+#[test]
+fn a_scenario_run_twice_gives_the_same_trace_hash() {
+    let mut s = base();
+    s.network.loss = 0.01;
+    s.faults.push(Fault {
+        at: Dur::ms(700),
+        action: FaultAction::Crash { node: 0 },
+    });
+    let a = run(&s).unwrap();
+    let b = run(&s).unwrap();
+    assert_eq!(a.trace_hash, b.trace_hash);
+    assert_eq!(a.committed, b.committed);
+    s.seed += 1;
+    assert_ne!(run(&s).unwrap().trace_hash, a.trace_hash);
+}
+
+#[test]
+fn stepping_in_slices_gives_the_same_run() {
+    let s = base();
+    let whole = run(&s).unwrap();
+    let mut sim = fpaxos_sim::Sim::new(&s).unwrap();
+    let mut t = 0;
+    while sim.run_until_budget(t, 777).0 {
+        t += 3_000_000;
+    }
+    assert_eq!(sim.report().trace_hash, whole.trace_hash);
+}
+
+#[test]
+fn injected_faults_replay_identically() {
+    let s = base();
+    let mut sim = fpaxos_sim::Sim::new(&s).unwrap();
+    sim.run_until(Dur::ms(600).0);
+    let now = sim.now();
+    sim.inject(now + 1, FaultAction::Crash { node: 0 });
+    sim.run_until(Dur::ms(900).0);
+    let now = sim.now();
+    sim.inject(now + 1, FaultAction::Recover { node: 0 });
+    let live = sim.run_to_end();
+    let replay = run(sim.scenario()).unwrap();
+    assert_eq!(live.trace_hash, replay.trace_hash);
+    assert!(live.leader_changes >= 1);
+}
+
+#[test]
+fn extreme_and_garbage_scenarios_are_rejected_not_panicking() {
+    let cases = [
+        r#"{"cluster":{"nodes":0}}"#,
+        r#"{"cluster":{"nodes":10000}}"#,
+        r#"{"network":{"latency":{"dist":"const","value":"-5ms"}}}"#,
+        r#"{"network":{"latency":{"dist":"const","value":"1e40s"}}}"#,
+        r#"{"duration":"0"}"#,
+        r#"{"duration":"100000s"}"#,
+        r#"{"network":{"loss":2}}"#,
+        r#"{"cluster":{"quorum":{"kind":"counting","q1":0,"q2":9}}}"#,
+        r#"{"cluster":{"quorum":{"kind":"grid","rows":4000000000,"cols":4000000000}}}"#,
+        r#"{"faults":[{"at":"1s","action":"crash","node":77}]}"#,
+        r#"{"workload":{"rate":-1}}"#,
+        r#"{"cluster":{"window":0}}"#,
+        "not json",
+        "[1,2,3]",
+        r#"{"version":2}"#,
+    ];
+    for c in cases {
+        let res = Scenario::from_json(c).and_then(|s| s.validate().map(|_| s));
+        let e = res.expect_err(c);
+        assert!(!e.0.is_empty() && e.0.iter().all(|m| !m.is_empty()), "{c}");
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 300, .. Default::default() })]
+    #[test]
+    fn random_json_never_panics(s in "\\PC{0,200}") {
+        let _ = Scenario::from_json(&s).map(|x| x.validate());
+    }
+
+    #[test]
+    fn random_valid_shapes_never_panic(
+        nodes in 0u32..80, q1 in 0u32..80, q2 in 0u32..80, loss in -1.0f64..2.0,
+        lat in 0u64..5_000_000_000_000u64, dur in 0u64..20_000_000_000u64, clients in 0u32..50,
+    ) {
+        let mut s = Scenario::default();
+        s.cluster.nodes = nodes;
+        s.cluster.quorum = QuorumSpec::Counting { q1, q2 };
+        s.cluster.allow_unsafe = true;
+        s.network.loss = loss;
+        s.network.latency = Latency::Const { value: Dur(lat) };
+        s.duration = Dur(dur.min(300_000_000));
+        s.warmup = Dur(0);
+        s.workload.clients = clients;
+        if let Ok(mut sim) = fpaxos_sim::Sim::new(&s) {
+            sim.run_events(20_000);
+            let _ = sim.report();
+        }
+    }
+}
