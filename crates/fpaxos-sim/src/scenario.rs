@@ -367,7 +367,6 @@ impl Default for Workload {
 
 /// A fault at a point in simulated time.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Fault {
     /// When it happens.
     pub at: Dur,
