@@ -17,6 +17,8 @@ pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod sim;
+pub mod swarm;
+pub mod sweep;
 pub mod trace;
 
 pub use dur::Dur;

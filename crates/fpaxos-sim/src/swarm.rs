@@ -1,0 +1,438 @@
+//! Swarm testing (in the style of TigerBeetle's VOPR): one seed derives a whole scenario —
+//! cluster size, quorum system, thrift, network model, workload, and a schedule of partitions,
+//! crashes, slow nodes and cut links — so that many seeds explore many corners and any failure is
+//! reproduced by its seed alone (or by the scenario JSON it printed).
+//!
+//! Each generated run has two phases: a *fault phase* (the first three quarters of the run) with
+//! random faults and their repairs, then a *calm phase* where the network is healed, crashed
+//! nodes recover and slow nodes return to normal speed.
+//!
+//! **Invariant**: [`scenario_for_seed`] always returns a scenario that passes
+//! [`Scenario::validate`], with intersecting quorums. Unsafe quorums appear only when the caller
+//! pins `allow_unsafe` (see [`Pins`]).
+
+use crate::dur::Dur;
+use crate::rng::Rng;
+use crate::scenario::{Fault, FaultAction, Latency, Scenario};
+use fpaxos::quorum::{GridAxis, QuorumSpec, QuorumSystem};
+
+/// Largest cluster the generator draws.
+pub const MAX_SWARM_NODES: u32 = 9;
+
+/// Settings fixed by the caller; everything else is drawn from the seed. Pins are honoured while
+/// generating (a pinned cluster size shapes the quorum and the faults), and [`Pins::apply`] sets
+/// them again afterwards.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Pins {
+    /// Cluster size.
+    pub nodes: Option<u32>,
+    /// Quorum system.
+    pub quorum: Option<QuorumSpec>,
+    /// Thrifty messaging.
+    pub thrifty: Option<bool>,
+    /// Allow quorums that do not intersect (and, if the quorum is not pinned, draw some).
+    pub allow_unsafe: bool,
+}
+
+impl Pins {
+    /// Sets the pinned fields on `s`.
+    pub fn apply(&self, s: &mut Scenario) {
+        if let Some(n) = self.nodes {
+            s.cluster.nodes = n;
+        }
+        if let Some(q) = &self.quorum {
+            s.cluster.quorum = q.clone();
+        }
+        if let Some(t) = self.thrifty {
+            s.cluster.thrifty = t;
+        }
+        if self.allow_unsafe {
+            s.cluster.allow_unsafe = true;
+        }
+    }
+}
+
+/// The scenario for `seed`, with nothing pinned.
+pub fn scenario_for_seed(seed: u64) -> Scenario {
+    generate(seed, &Pins::default())
+}
+
+/// Uniform in `lo..=hi`.
+fn range(rng: &mut Rng, lo: u64, hi: u64) -> u64 {
+    lo + rng.below(hi - lo + 1)
+}
+
+fn pick<T: Clone>(rng: &mut Rng, items: &[T]) -> T {
+    items[rng.below(items.len() as u64) as usize].clone()
+}
+
+/// A duration uniform in `[lo, hi]` rounded to whole microseconds (keeps the JSON short).
+fn dur_between(rng: &mut Rng, lo: Dur, hi: Dur) -> Dur {
+    let us = range(rng, lo.0 / 1_000, hi.0 / 1_000);
+    Dur::us(us)
+}
+
+/// The scenario for `seed` with `pins` honoured.
+pub fn generate(seed: u64, pins: &Pins) -> Scenario {
+    // A distinct stream from the simulator's own use of the seed.
+    let mut rng = Rng::new(seed ^ 0x5157_4152_4d00_0001);
+    let mut s = Scenario {
+        name: format!("swarm seed {seed}"),
+        seed,
+        ..Scenario::default()
+    };
+
+    // ----- cluster -----
+    let n = match (pins.nodes, &pins.quorum) {
+        (Some(n), _) => n,
+        (None, Some(q)) => nodes_for_quorum(&mut rng, q, pins.allow_unsafe),
+        (None, None) => range(&mut rng, 1, MAX_SWARM_NODES as u64) as u32,
+    };
+    s.cluster.nodes = n;
+    s.cluster.quorum = match &pins.quorum {
+        Some(q) => q.clone(),
+        None => draw_quorum(&mut rng, n, pins.allow_unsafe),
+    };
+    s.cluster.allow_unsafe = pins.allow_unsafe;
+    s.cluster.thrifty = pins.thrifty.unwrap_or_else(|| rng.chance(0.5));
+    s.cluster.window = pick(&mut rng, &[1, 4, 16, 64]);
+    s.cluster.batch = pick(&mut rng, &[1, 1, 2, 8]);
+    s.cluster.heartbeat = dur_between(&mut rng, Dur::ms(5), Dur::ms(30));
+    s.cluster.election_timeout = Dur(s.cluster.heartbeat.0 * range(&mut rng, 4, 10));
+    s.cluster.retransmit = dur_between(&mut rng, Dur::ms(20), Dur::ms(100));
+    s.cluster.commit_batch = pick(&mut rng, &[1, 4, 16]);
+    s.cluster.log_retain = pick(&mut rng, &[8, 64, 1024]);
+    s.cluster.initial_leader = if rng.chance(0.7) && n > 0 {
+        Some(rng.below(n as u64) as u32)
+    } else {
+        None
+    };
+
+    // ----- network -----
+    let base = dur_between(&mut rng, Dur::us(100), Dur::ms(10));
+    s.network.latency = match rng.below(5) {
+        0 => Latency::Const { value: base },
+        1 => Latency::Uniform {
+            min: Dur(base.0 / 2),
+            max: Dur(base.0 * 2),
+        },
+        2 => Latency::Normal {
+            mean: base,
+            stddev: Dur(base.0 / 4),
+        },
+        3 => Latency::Lognormal {
+            median: base,
+            sigma: (range(&mut rng, 1, 8) as f64) / 10.0,
+        },
+        _ => Latency::Exponential {
+            min: Dur(base.0 / 2),
+            mean: Dur(base.0 / 2),
+        },
+    };
+    s.network.loss = if rng.chance(0.5) {
+        0.0
+    } else {
+        range(&mut rng, 1, 50) as f64 / 1000.0
+    };
+    s.network.duplicate = if rng.chance(0.7) {
+        0.0
+    } else {
+        range(&mut rng, 1, 50) as f64 / 1000.0
+    };
+
+    // ----- CPU and workload -----
+    s.cpu.per_recv = dur_between(&mut rng, Dur(0), Dur::us(20));
+    s.cpu.per_send = dur_between(&mut rng, Dur(0), Dur::us(10));
+    s.workload.clients = range(&mut rng, 1, 16) as u32;
+    s.workload.outstanding = range(&mut rng, 1, 4) as u32;
+    if rng.chance(0.2) {
+        s.workload.rate = Some(range(&mut rng, 100, 5000) as f64);
+    }
+    s.workload.timeout = dur_between(&mut rng, Dur::ms(50), Dur::ms(500));
+
+    // ----- time -----
+    s.duration = Dur::ms(range(&mut rng, 2000, 5000));
+    s.warmup = Dur(0);
+    s.metrics.trace_capacity = 0;
+    s.metrics.bucket = Dur::ms(100);
+
+    // ----- faults -----
+    s.faults = draw_faults(&mut rng, n, s.duration);
+
+    pins.apply(&mut s);
+    debug_assert!(
+        s.validate().is_ok() || pins.nodes.is_some() || pins.quorum.is_some(),
+        "swarm seed {seed} generated an invalid scenario: {:?}",
+        s.validate()
+    );
+    s
+}
+
+/// A cluster size that fits a pinned quorum (safe, unless unsafe is allowed).
+fn nodes_for_quorum(rng: &mut Rng, q: &QuorumSpec, allow_unsafe: bool) -> u32 {
+    match q {
+        QuorumSpec::Majority => range(rng, 1, MAX_SWARM_NODES as u64) as u32,
+        QuorumSpec::Counting { q1, q2 } => {
+            let lo = (*q1).max(*q2).max(1);
+            let hi = if allow_unsafe {
+                MAX_SWARM_NODES.max(lo)
+            } else {
+                (q1 + q2)
+                    .saturating_sub(1)
+                    .clamp(lo, MAX_SWARM_NODES.max(lo))
+            };
+            range(rng, lo as u64, hi as u64) as u32
+        }
+        QuorumSpec::Grid { rows, cols, .. } => rows.saturating_mul(*cols),
+        QuorumSpec::Weighted { weights, .. } => weights.len() as u32,
+        QuorumSpec::Explicit { q1, q2 } => q1
+            .iter()
+            .chain(q2)
+            .filter_map(|s| s.iter().max())
+            .max()
+            .map_or(1, |m| m as u32 + 1),
+    }
+}
+
+/// A random quorum system over `n` nodes: safe, or (when allowed) sometimes unsafe counting.
+fn draw_quorum(rng: &mut Rng, n: u32, allow_unsafe: bool) -> QuorumSpec {
+    if allow_unsafe && rng.chance(0.5) {
+        let q2 = range(rng, 1, n as u64) as u32;
+        let q1 = range(rng, 1, n as u64) as u32;
+        return QuorumSpec::Counting { q1, q2 };
+    }
+    let q = match rng.below(4) {
+        0 => QuorumSpec::Majority,
+        1 => {
+            // Any q2, then a Q1 at least N - Q2 + 1 (sometimes larger than needed).
+            let q2 = range(rng, 1, n as u64) as u32;
+            let min_q1 = n + 1 - q2;
+            let q1 = range(rng, min_q1 as u64, n as u64) as u32;
+            QuorumSpec::Counting { q1, q2 }
+        }
+        2 => {
+            let dims: Vec<(u32, u32)> =
+                (1..=n).filter(|r| n % r == 0).map(|r| (r, n / r)).collect();
+            let (rows, cols) = pick(rng, &dims);
+            let q1 = if rng.chance(0.5) {
+                GridAxis::Row
+            } else {
+                GridAxis::Column
+            };
+            QuorumSpec::Grid { rows, cols, q1 }
+        }
+        _ => {
+            let weights: Vec<u32> = (0..n).map(|_| range(rng, 1, 3) as u32).collect();
+            let total: u32 = weights.iter().sum();
+            let q2 = range(rng, 1, total as u64) as u32;
+            let min_q1 = total + 1 - q2;
+            let q1 = range(rng, min_q1 as u64, total as u64) as u32;
+            QuorumSpec::Weighted { weights, q1, q2 }
+        }
+    };
+    debug_assert!(QuorumSystem::new(&q, n as usize).is_ok_and(|s| s.is_safe()));
+    q
+}
+
+/// Splits the nodes into groups for a partition. Most splits are two sides of nearly equal size,
+/// which is what it takes for each side to hold both a Q1 and a Q2 when the quorums are too
+/// small: the split brain that unsafe quorums cannot survive.
+fn draw_partition(rng: &mut Rng, n: u32) -> Vec<Vec<u32>> {
+    let mut nodes: Vec<u32> = (0..n).collect();
+    for i in (1..nodes.len()).rev() {
+        let j = rng.below(i as u64 + 1) as usize;
+        nodes.swap(i, j);
+    }
+    let mode = rng.below(100);
+    let mut groups: Vec<Vec<u32>> = if mode < 60 {
+        let cut = if rng.chance(0.5) {
+            n / 2
+        } else {
+            n.div_ceil(2)
+        };
+        let (a, b) = nodes.split_at(cut as usize);
+        vec![a.to_vec(), b.to_vec()]
+    } else if mode < 85 {
+        let cut = range(rng, 1, n as u64 - 1) as usize;
+        let (a, b) = nodes.split_at(cut);
+        vec![a.to_vec(), b.to_vec()]
+    } else {
+        // Three groups (some maybe empty); with some chance one node is left isolated.
+        let mut gs = vec![Vec::new(), Vec::new(), Vec::new()];
+        let isolate = rng.chance(0.5);
+        for (i, node) in nodes.iter().enumerate() {
+            if isolate && i == 0 {
+                continue;
+            }
+            gs[rng.below(3) as usize].push(*node);
+        }
+        gs
+    };
+    groups.retain(|g| !g.is_empty());
+    for g in &mut groups {
+        g.sort_unstable();
+    }
+    groups
+}
+
+/// Random faults in the first three quarters of the run, then a full repair.
+fn draw_faults(rng: &mut Rng, n: u32, duration: Dur) -> Vec<Fault> {
+    let mut faults = Vec::new();
+    let calm = Dur(duration.0 / 4 * 3);
+    let mut crashed = vec![false; n as usize];
+    let mut t = dur_between(rng, Dur::ms(50), Dur::ms(600));
+    let intensity = rng.below(4); // 0: no faults at all, 3: busy
+    if intensity == 0 {
+        return faults;
+    }
+    let push = |faults: &mut Vec<Fault>, at: Dur, action: FaultAction| {
+        if at < calm {
+            faults.push(Fault { at, action });
+        }
+    };
+    while t < calm {
+        let undo_after = dur_between(rng, Dur::ms(150), Dur::ms(1500));
+        let undo = rng.chance(0.7);
+        let kind = rng.below(10);
+        match kind {
+            0..=3 if n >= 2 => {
+                let groups = draw_partition(rng, n);
+                push(&mut faults, t, FaultAction::Partition { groups });
+                if undo {
+                    push(&mut faults, Dur(t.0 + undo_after.0), FaultAction::Heal);
+                }
+            }
+            4 | 5 => {
+                let node = rng.below(n as u64) as u32;
+                if crashed[node as usize] {
+                    push(&mut faults, t, FaultAction::Recover { node });
+                    crashed[node as usize] = false;
+                } else {
+                    push(&mut faults, t, FaultAction::Crash { node });
+                    if undo {
+                        push(
+                            &mut faults,
+                            Dur(t.0 + undo_after.0),
+                            FaultAction::Recover { node },
+                        );
+                    } else {
+                        crashed[node as usize] = true;
+                    }
+                }
+            }
+            6 => {
+                let node = rng.below(n as u64) as u32;
+                let factor = range(rng, 2, 50) as f64;
+                push(&mut faults, t, FaultAction::Slow { node, factor });
+                if undo {
+                    push(
+                        &mut faults,
+                        Dur(t.0 + undo_after.0),
+                        FaultAction::Slow { node, factor: 1.0 },
+                    );
+                }
+            }
+            7 if n >= 2 => {
+                let from = rng.below(n as u64) as u32;
+                let to = (from + 1 + rng.below(n as u64 - 1) as u32) % n;
+                let both = rng.chance(0.7);
+                push(&mut faults, t, FaultAction::CutLink { from, to, both });
+                if undo {
+                    push(
+                        &mut faults,
+                        Dur(t.0 + undo_after.0),
+                        FaultAction::RestoreLink { from, to, both },
+                    );
+                }
+            }
+            8 => push(&mut faults, t, FaultAction::Heal),
+            _ => {}
+        }
+        let gap = match intensity {
+            1 => dur_between(rng, Dur::ms(400), Dur::ms(1500)),
+            2 => dur_between(rng, Dur::ms(150), Dur::ms(800)),
+            _ => dur_between(rng, Dur::ms(30), Dur::ms(400)),
+        };
+        t = Dur(t.0 + gap.0);
+    }
+    // Calm phase: everything repaired.
+    faults.push(Fault {
+        at: calm,
+        action: FaultAction::Heal,
+    });
+    for node in 0..n {
+        faults.push(Fault {
+            at: calm,
+            action: FaultAction::Recover { node },
+        });
+        faults.push(Fault {
+            at: calm,
+            action: FaultAction::Slow { node, factor: 1.0 },
+        });
+    }
+    // Stable sort: same-time faults keep their drawing order.
+    faults.sort_by_key(|f| f.at);
+    faults
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_scenarios_are_valid_safe_and_deterministic() {
+        for seed in 0..2000 {
+            let s = scenario_for_seed(seed);
+            assert_eq!(s, scenario_for_seed(seed));
+            if let Err(e) = s.validate() {
+                panic!("seed {seed}: {e}\n{}", s.to_json_pretty());
+            }
+            assert!(s.quorum_system().unwrap().is_safe(), "seed {seed}");
+            assert!((1..=MAX_SWARM_NODES).contains(&s.cluster.nodes));
+            let back = Scenario::from_json(&s.to_json_pretty()).unwrap();
+            assert_eq!(back, s, "seed {seed} does not round-trip through JSON");
+        }
+    }
+
+    #[test]
+    fn draws_every_quorum_kind_and_partitions() {
+        let mut kinds = std::collections::HashSet::new();
+        let mut partitions = 0;
+        for seed in 0..500 {
+            let s = scenario_for_seed(seed);
+            kinds.insert(std::mem::discriminant(&s.cluster.quorum));
+            if s.faults
+                .iter()
+                .any(|f| matches!(f.action, FaultAction::Partition { .. }))
+            {
+                partitions += 1;
+            }
+        }
+        assert_eq!(kinds.len(), 4, "majority, counting, grid and weighted");
+        assert!(partitions > 150, "only {partitions} of 500 seeds partition");
+    }
+
+    #[test]
+    fn pins_shape_the_scenario() {
+        let pins = Pins {
+            nodes: Some(5),
+            quorum: Some(QuorumSpec::Counting { q1: 2, q2: 2 }),
+            thrifty: None,
+            allow_unsafe: true,
+        };
+        for seed in 0..200 {
+            let s = generate(seed, &pins);
+            assert_eq!(s.cluster.nodes, 5);
+            s.validate().unwrap();
+        }
+        let q_only = Pins {
+            quorum: Some(QuorumSpec::Counting { q1: 4, q2: 2 }),
+            ..Pins::default()
+        };
+        for seed in 0..200 {
+            let s = generate(seed, &q_only);
+            assert!((4..=5).contains(&s.cluster.nodes), "seed {seed}");
+            s.validate().unwrap();
+        }
+    }
+}
