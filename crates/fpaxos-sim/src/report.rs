@@ -138,6 +138,9 @@ pub(crate) struct Metrics {
     pub elections: u64,
     pub leaderless: Time,
     pub message_events: u64,
+    /// Bucket of the current simulated time (kept current by `advance`, avoiding a division per use).
+    cur_bucket: usize,
+    cur_bucket_end: Time,
 }
 
 impl Metrics {
@@ -160,6 +163,17 @@ impl Metrics {
             elections: 0,
             leaderless: 0,
             message_events: 0,
+            cur_bucket: 0,
+            cur_bucket_end: bucket.max(1),
+        }
+    }
+
+    /// Moves the current bucket forward to `now` (time never goes back).
+    #[inline]
+    pub fn advance(&mut self, now: Time) {
+        if now >= self.cur_bucket_end {
+            self.cur_bucket = self.bucket_of(now);
+            self.cur_bucket_end = (now / self.bucket + 1) * self.bucket;
         }
     }
 
@@ -170,7 +184,7 @@ impl Metrics {
 
     #[inline]
     pub fn completion(&mut self, now: Time, latency: Time) {
-        let b = self.bucket_of(now);
+        let b = self.cur_bucket;
         if let Some(c) = self.bucket_done.get_mut(b) {
             *c += 1;
             self.bucket_lat[b].push((latency / 1000).min(u32::MAX as u64) as u32);
@@ -189,16 +203,16 @@ impl Metrics {
         if start >= self.warmup {
             self.busy[node] += dur;
         }
-        let b = self.bucket_of(start);
+        let b = self.cur_bucket;
         if let Some(x) = self.bucket_busy[node].get_mut(b) {
             *x += dur;
         }
     }
 
     #[inline]
-    pub fn sent(&mut self, node: usize, now: Time) {
+    pub fn sent(&mut self, node: usize) {
         self.sent[node] += 1;
-        let b = self.bucket_of(now);
+        let b = self.cur_bucket;
         if let Some(x) = self.bucket_sent[node].get_mut(b) {
             *x += 1;
         }

@@ -11,6 +11,8 @@ use crate::scenario::Latency;
 #[derive(Clone, Debug)]
 pub struct Rng {
     s: [u64; 4],
+    /// The second deviate of the last Box-Muller pair.
+    spare: Option<f64>,
 }
 
 impl Rng {
@@ -23,6 +25,7 @@ impl Rng {
         };
         Rng {
             s: [next(), next(), next(), next()],
+            spare: None,
         }
     }
 
@@ -59,11 +62,17 @@ impl Rng {
         p > 0.0 && self.unit() < p
     }
 
-    /// A standard normal deviate (Box-Muller).
+    /// A standard normal deviate (Box-Muller; the pair's second deviate is kept for next time).
     pub fn normal(&mut self) -> f64 {
+        if let Some(z) = self.spare.take() {
+            return z;
+        }
         let u1 = 1.0 - self.unit(); // (0, 1]
         let u2 = self.unit();
-        (-2.0 * libm::log(u1)).sqrt() * libm::cos(std::f64::consts::TAU * u2)
+        let r = (-2.0 * libm::log(u1)).sqrt();
+        let (sin, cos) = libm::sincos(std::f64::consts::TAU * u2);
+        self.spare = Some(r * sin);
+        r * cos
     }
 
     /// An exponential deviate with mean 1.

@@ -360,6 +360,7 @@ impl Sim {
         }
         let ev = self.queue.pop().expect("peeked");
         self.now = ev.time;
+        self.metrics.advance(ev.time);
         self.events += 1;
         self.dispatch(ev.ev);
         if self.done {
@@ -735,7 +736,7 @@ impl Sim {
             match o {
                 Output::Send { to, msg } => {
                     t += send_cost;
-                    self.metrics.sent(node, now);
+                    self.metrics.sent(node);
                     let kind = msg.kind();
                     self.transmit(
                         Endpoint::Node(id),
@@ -747,7 +748,7 @@ impl Sim {
                 }
                 Output::Reply { client, reply } => {
                     t += send_cost;
-                    self.metrics.sent(node, now);
+                    self.metrics.sent(node);
                     self.transmit(
                         Endpoint::Node(id),
                         Endpoint::Client(client),
@@ -931,9 +932,13 @@ impl Sim {
             _ => 1,
         };
         let slot = msg_slot(&payload);
-        let bytes = match &payload {
-            Payload::Node(m) => m.wire_bytes(self.scenario.workload.command_bytes),
-            _ => 24 + self.scenario.workload.command_bytes,
+        let bytes = if self.scenario.network.bandwidth_mbps.is_some() {
+            match &payload {
+                Payload::Node(m) => m.wire_bytes(self.scenario.workload.command_bytes),
+                _ => 24 + self.scenario.workload.command_bytes,
+            }
+        } else {
+            0
         };
         let mut payload = Some(payload);
         for copy in 0..copies {

@@ -143,8 +143,8 @@ pub fn generate(seed: u64, pins: &Pins) -> Scenario {
     // ----- CPU and workload -----
     s.cpu.per_recv = dur_between(&mut rng, Dur(0), Dur::us(20));
     s.cpu.per_send = dur_between(&mut rng, Dur(0), Dur::us(10));
-    s.workload.clients = range(&mut rng, 1, 16) as u32;
-    s.workload.outstanding = range(&mut rng, 1, 4) as u32;
+    s.workload.clients = range(&mut rng, 1, 8) as u32;
+    s.workload.outstanding = range(&mut rng, 1, 2) as u32;
     if rng.chance(0.2) {
         s.workload.rate = Some(range(&mut rng, 100, 5000) as f64);
     }

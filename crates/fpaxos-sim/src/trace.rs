@@ -175,9 +175,10 @@ impl Trace {
 
     #[inline]
     fn absorb(&mut self, words: &[u64]) {
+        // One multiply per word (FxHash-style); `hash()` finalizes with a full mix.
         let mut h = self.hash;
         for w in words {
-            h = mix(h ^ *w);
+            h = (h.rotate_left(5) ^ *w).wrapping_mul(0x51_7cc1_b727_220a_95);
         }
         self.hash = h;
         self.total += 1;
@@ -315,12 +316,12 @@ impl Trace {
 
     /// The hash over every event recorded so far, as 16 hex digits.
     pub fn hash_hex(&self) -> String {
-        format!("{:016x}", self.hash)
+        format!("{:016x}", self.hash())
     }
 
-    /// The raw hash.
+    /// The hash over every event recorded so far.
     pub fn hash(&self) -> u64 {
-        self.hash
+        mix(self.hash ^ self.total)
     }
 
     /// Events recorded in total (kept or not).

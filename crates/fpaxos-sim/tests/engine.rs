@@ -1,5 +1,6 @@
 //! Properties the engine must show: analytic latency, the leader bottleneck, safety checks,
 //! determinism and robust validation.
+#![cfg(not(target_arch = "wasm32"))]
 
 use fpaxos::QuorumSpec;
 use fpaxos_sim::scenario::{FaultAction, Latency};
