@@ -1,1 +1,480 @@
-//! Scenario links (work in progress).
+//! # fpaxos-share — scenario links
+//!
+//! A shared link carries a whole [`Scenario`] plus the view around it (open panels, time cursor,
+//! embed options, compare variants, a sweep) in the URL fragment, so nothing is stored on a
+//! server and a link made today opens the same run years from now:
+//!
+//! ```text
+//! https://example.org/playground/#s=1.<payload>
+//! payload = base64url-no-pad( raw-DEFLATE( {"s": <scenario diff>, "v": <view>} ) )
+//! ```
+//!
+//! **Why a diff.** Most scenarios change a handful of fields, so the scenario is stored as a
+//! JSON diff against a *frozen* copy of the version-1 default scenario ([`DEFAULTS_V1`]): object
+//! fields equal to the frozen default are dropped, an object that switches to another variant
+//! (for example a latency that changes from `normal` to `const`) is stored whole as `{"=": ...}`,
+//! arrays are stored whole. The default scenario with a few changes fits in well under 200
+//! characters.
+//!
+//! **Why frozen.** [`DEFAULTS_V1`] never changes, even if `Scenario::default()` does: a link
+//! means what it meant the day it was made. If the defaults must change, a new link version gets
+//! new frozen defaults and the version-1 decoder stays as it is.
+//!
+//! **Decoding is hostile-input safe.** [`decode_fragment`] never panics, caps the inflated size
+//! at [`MAX_DECODED_BYTES`], validates the scenario, and says what went wrong in one sentence
+//! ([`ShareError`]).
+#![deny(missing_docs)]
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use fpaxos_sim::Scenario;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// The link format version this build writes (`s=1.`).
+pub const LINK_VERSION: u32 = 1;
+
+/// Largest inflated link document the decoder accepts (256 KiB).
+pub const MAX_DECODED_BYTES: usize = 256 * 1024;
+
+/// Most compare variants a link may carry.
+pub const MAX_VARIANTS: usize = 4;
+
+/// The version-1 default scenario, frozen: link version 1 diffs against exactly this JSON.
+///
+/// Generated once from `serde_json::to_value(Scenario::default())`. **Never edit it**: when
+/// `Scenario::default()` changes, bump [`LINK_VERSION`] and add new frozen defaults instead.
+pub const DEFAULTS_V1: &str = r#"{"version":1,"name":"","notes":"","seed":1,"duration":"10s","warmup":"500ms","cluster":{"nodes":5,"quorum":{"kind":"majority"},"allow_unsafe":false,"thrifty":false,"window":64,"batch":1,"heartbeat":"20ms","election_timeout":"150ms","retransmit":"60ms","commit_batch":16,"log_retain":1024,"initial_leader":0},"network":{"latency":{"dist":"normal","mean":"2ms","stddev":"300us"},"client_latency":{"dist":"const","value":"100us"},"regions":null,"matrix":null,"links":[],"loss":0.0,"duplicate":0.0,"bandwidth_mbps":null},"cpu":{"per_recv":"10us","per_send":"5us"},"workload":{"clients":8,"outstanding":1,"think":"0","rate":null,"timeout":"500ms","command_bytes":64,"requests":null},"faults":[],"metrics":{"bucket":"100ms","trace_capacity":200000}}"#;
+
+/// Key marking a whole-value replacement inside a diff.
+const REPLACE: &str = "=";
+
+/// Everything a link carries besides the scenario: view state, embed options, compare variants,
+/// sweep.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ViewState {
+    /// Open panels, e.g. `["cluster", "spacetime", "charts"]`.
+    pub panels: Vec<String>,
+    /// Time cursor in milliseconds of simulated time.
+    pub time_ms: Option<f64>,
+    /// Embed options (present when the link is meant for an `<iframe>`).
+    pub embed: Option<EmbedOptions>,
+    /// Up to [`MAX_VARIANTS`] variants for compare mode.
+    pub compare: Vec<Variant>,
+    /// Sweep spec text, e.g. `q2=1..5`.
+    pub sweep: Option<String>,
+}
+
+/// How an embedded playground looks and behaves.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EmbedOptions {
+    /// Panels to show.
+    pub panels: Vec<String>,
+    /// Start playing on load.
+    pub autoplay: bool,
+    /// Restart at the end.
+    pub looped: bool,
+    /// Where playback starts, in milliseconds.
+    pub start_ms: Option<f64>,
+    /// Playback speed multiplier.
+    pub speed: Option<f64>,
+    /// Whether the reader may edit the scenario.
+    pub editable: bool,
+    /// `"light"` or `"dark"`.
+    pub theme: Option<String>,
+}
+
+/// One labelled scenario in compare mode.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Variant {
+    /// Short label shown in the compare table.
+    pub label: String,
+    /// The variant's scenario.
+    pub scenario: Scenario,
+}
+
+/// A decoded link.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shared {
+    /// The scenario (validated).
+    pub scenario: Scenario,
+    /// The view state.
+    pub view: ViewState,
+}
+
+/// Why a link could not be opened. `Display` gives one sentence for the user.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ShareError {
+    /// The text holds no `s=` parameter.
+    NotALink,
+    /// The link's format version is not one this build reads.
+    UnsupportedVersion {
+        /// The version text found in the link.
+        found: String,
+        /// Whether it is a version number above [`LINK_VERSION`].
+        newer: bool,
+    },
+    /// The payload holds characters that base64url never uses.
+    BadBase64,
+    /// The payload is cut off, or is not valid DEFLATE data.
+    BadCompressed,
+    /// The payload inflates to more than [`MAX_DECODED_BYTES`].
+    TooLarge,
+    /// The inflated document is not the expected JSON.
+    BadJson(String),
+    /// The scenario (or a compare variant) is not valid; one message per problem.
+    InvalidScenario(Vec<String>),
+}
+
+impl std::fmt::Display for ShareError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ShareError::NotALink => write!(
+                f,
+                "This is not a scenario link: it has no `#s=` part; copy the whole link from the Share button."
+            ),
+            ShareError::UnsupportedVersion { found, newer: true } => write!(
+                f,
+                "This link (format {found}) was made by a newer version of FPaxos Playground; open it with the latest version."
+            ),
+            ShareError::UnsupportedVersion { found, newer: false } => write!(
+                f,
+                "This link has an unknown format `{found}`; check that it was copied completely."
+            ),
+            ShareError::BadBase64 => write!(
+                f,
+                "This link is damaged (its data contains characters a link never has); copy it again."
+            ),
+            ShareError::BadCompressed => write!(
+                f,
+                "This link is damaged or cut off (its compressed data is incomplete); copy the whole link again."
+            ),
+            ShareError::TooLarge => write!(
+                f,
+                "This link unpacks to more than {} KiB, which no scenario needs; it was not opened.",
+                MAX_DECODED_BYTES / 1024
+            ),
+            ShareError::BadJson(e) => write!(
+                f,
+                "This link's contents are not a scenario ({e}); it may be damaged, so copy it again."
+            ),
+            ShareError::InvalidScenario(errs) => write!(
+                f,
+                "This link holds a scenario that cannot run: {}; fix these in the editor or ask for a new link.",
+                errs.join("; ")
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ShareError {}
+
+fn defaults_v1() -> Value {
+    // DEFAULTS_V1 is a constant tested to parse; fall back to `{}` rather than panic.
+    serde_json::from_str(DEFAULTS_V1).unwrap_or_else(|_| Value::Object(Map::new()))
+}
+
+/// The diff of `value` against `base`: `None` when equal. Objects holding every key of `base`
+/// become patches (equal fields dropped); other differing values are stored whole, objects
+/// wrapped as `{"=": value}` so that decoding never mixes them with the base.
+fn diff(value: &Value, base: &Value) -> Option<Value> {
+    if value == base {
+        return None;
+    }
+    match (value, base) {
+        (Value::Object(v), Value::Object(b)) if b.keys().all(|k| v.contains_key(k)) => {
+            let mut out = Map::new();
+            for (k, x) in v {
+                match b.get(k) {
+                    Some(y) => {
+                        if let Some(d) = diff(x, y) {
+                            out.insert(k.clone(), d);
+                        }
+                    }
+                    None => {
+                        out.insert(k.clone(), wrap(x));
+                    }
+                }
+            }
+            Some(Value::Object(out))
+        }
+        _ => Some(wrap(value)),
+    }
+}
+
+/// Stores a value whole: objects are wrapped so the decoder replaces rather than merges.
+fn wrap(v: &Value) -> Value {
+    if v.is_object() {
+        let mut m = Map::new();
+        m.insert(REPLACE.into(), v.clone());
+        Value::Object(m)
+    } else {
+        v.clone()
+    }
+}
+
+/// Applies a diff made by [`diff`] to `base`.
+fn merge(base: &Value, patch: &Value) -> Value {
+    match patch {
+        Value::Object(p) => {
+            if let Some(whole) = p.get(REPLACE) {
+                return whole.clone();
+            }
+            let mut out = match base {
+                Value::Object(b) => b.clone(),
+                _ => Map::new(),
+            };
+            for (k, x) in p {
+                let merged = merge(out.get(k).unwrap_or(&Value::Null), x);
+                out.insert(k.clone(), merged);
+            }
+            Value::Object(out)
+        }
+        other => other.clone(),
+    }
+}
+
+fn scenario_diff(s: &Scenario, base: &Value) -> Value {
+    let v = serde_json::to_value(s).unwrap_or(Value::Null);
+    diff(&v, base).unwrap_or_else(|| Value::Object(Map::new()))
+}
+
+/// Drops fields of a JSON object that equal the serialized default (`null`, `[]`, `false`).
+fn compact<T: Serialize + Default>(x: &T) -> Value {
+    let v = serde_json::to_value(x).unwrap_or(Value::Null);
+    let d = serde_json::to_value(T::default()).unwrap_or(Value::Null);
+    match (v, d) {
+        (Value::Object(mut v), Value::Object(d)) => {
+            v.retain(|k, x| d.get(k) != Some(x));
+            Value::Object(v)
+        }
+        (v, _) => v,
+    }
+}
+
+fn view_json(view: &ViewState, base: &Value) -> Option<Value> {
+    if *view == ViewState::default() {
+        return None;
+    }
+    let mut m = Map::new();
+    if !view.panels.is_empty() {
+        m.insert("panels".into(), serde_json::to_value(&view.panels).ok()?);
+    }
+    if let Some(t) = view.time_ms {
+        m.insert("time_ms".into(), serde_json::to_value(t).ok()?);
+    }
+    if let Some(e) = &view.embed {
+        m.insert("embed".into(), compact(e));
+    }
+    if !view.compare.is_empty() {
+        let vs = view
+            .compare
+            .iter()
+            .map(|v| {
+                let mut o = Map::new();
+                o.insert("label".into(), Value::String(v.label.clone()));
+                o.insert("s".into(), scenario_diff(&v.scenario, base));
+                Value::Object(o)
+            })
+            .collect();
+        m.insert("compare".into(), Value::Array(vs));
+    }
+    if let Some(s) = &view.sweep {
+        m.insert("sweep".into(), Value::String(s.clone()));
+    }
+    Some(Value::Object(m))
+}
+
+/// Encodes a scenario and view as a URL fragment: `s=1.<payload>` (no leading `#`).
+pub fn encode_fragment(scenario: &Scenario, view: &ViewState) -> String {
+    let base = defaults_v1();
+    let mut doc = Map::new();
+    doc.insert("s".into(), scenario_diff(scenario, &base));
+    if let Some(v) = view_json(view, &base) {
+        doc.insert("v".into(), v);
+    }
+    let json = serde_json::to_vec(&Value::Object(doc)).unwrap_or_default();
+    let packed = miniz_oxide::deflate::compress_to_vec(&json, 10);
+    format!("s={LINK_VERSION}.{}", URL_SAFE_NO_PAD.encode(packed))
+}
+
+/// `base` without its fragment, then `#` and the fragment from [`encode_fragment`].
+pub fn share_url(base: &str, scenario: &Scenario, view: &ViewState) -> String {
+    let base = base.split('#').next().unwrap_or("");
+    format!("{base}#{}", encode_fragment(scenario, view))
+}
+
+/// The value of parameter `key` in the fragment of `input`, which may be a full URL
+/// (`http://x/?embed#a=1&s=...`), a fragment with `#`, or bare `a=1&s=...`.
+pub fn fragment_param<'a>(input: &'a str, key: &str) -> Option<&'a str> {
+    let input = input.trim();
+    let frag = match input.split_once('#') {
+        Some((_, f)) => f,
+        None if input.contains("://") => return None,
+        None => input,
+    };
+    frag.split('&').find_map(|kv| match kv.split_once('=') {
+        Some((k, v)) if k == key => Some(v),
+        _ => None,
+    })
+}
+
+/// Decodes a link made by [`encode_fragment`] or [`share_url`]. Accepts a full URL, `#s=1...`
+/// or `s=1...`; other `&`-separated fragment parameters are ignored. Never panics.
+pub fn decode_fragment(input: &str) -> Result<Shared, ShareError> {
+    let param = fragment_param(input, "s").ok_or(ShareError::NotALink)?;
+    let (version, payload) = param.split_once('.').unwrap_or((param, ""));
+    match version.parse::<u64>() {
+        Ok(1) => {}
+        Ok(v) if v > LINK_VERSION as u64 => {
+            return Err(ShareError::UnsupportedVersion {
+                found: version.into(),
+                newer: true,
+            })
+        }
+        _ => {
+            return Err(ShareError::UnsupportedVersion {
+                found: version.chars().take(20).collect(),
+                newer: false,
+            })
+        }
+    }
+    // Base64 grows data by 4/3 and DEFLATE never shrinks below ~1/1032: anything longer than
+    // this cannot inflate to an acceptable size without being rejected anyway; refuse early.
+    if payload.len() > MAX_DECODED_BYTES * 2 {
+        return Err(ShareError::TooLarge);
+    }
+    let packed = URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .map_err(|e| match e {
+            // A character no link has: pasted text, not a link.
+            base64::DecodeError::InvalidByte(..) => ShareError::BadBase64,
+            // A length or last symbol that cannot end a payload: the link was cut off.
+            _ => ShareError::BadCompressed,
+        })?;
+    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_DECODED_BYTES)
+        .map_err(|e| match e.status {
+            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ShareError::TooLarge,
+            _ => ShareError::BadCompressed,
+        })?;
+    let doc: Value =
+        serde_json::from_slice(&json).map_err(|e| ShareError::BadJson(e.to_string()))?;
+    decode_doc(doc)
+}
+
+fn decode_doc(doc: Value) -> Result<Shared, ShareError> {
+    let Value::Object(mut doc) = doc else {
+        return Err(ShareError::BadJson("expected a JSON object".into()));
+    };
+    let base = defaults_v1();
+    let s = doc
+        .remove("s")
+        .ok_or_else(|| ShareError::BadJson("no scenario".into()))?;
+    let scenario = scenario_from_diff(&base, &s, None)?;
+    let view = match doc.remove("v") {
+        None | Some(Value::Null) => ViewState::default(),
+        Some(v) => view_from_json(&base, v)?,
+    };
+    Ok(Shared { scenario, view })
+}
+
+fn scenario_from_diff(
+    base: &Value,
+    s: &Value,
+    label: Option<&str>,
+) -> Result<Scenario, ShareError> {
+    if !s.is_object() {
+        return Err(ShareError::BadJson(
+            "the scenario is not a JSON object".into(),
+        ));
+    }
+    let prefix = |e: String| match label {
+        Some(l) => format!("compare variant `{l}`: {e}"),
+        None => e,
+    };
+    let scenario = Scenario::from_value(merge(base, s))
+        .map_err(|e| ShareError::InvalidScenario(e.0.into_iter().map(prefix).collect()))?;
+    scenario
+        .validate()
+        .map_err(|e| ShareError::InvalidScenario(e.0.into_iter().map(prefix).collect()))?;
+    Ok(scenario)
+}
+
+fn view_from_json(base: &Value, v: Value) -> Result<ViewState, ShareError> {
+    let Value::Object(mut v) = v else {
+        return Err(ShareError::BadJson("the view is not a JSON object".into()));
+    };
+    let compare = match v.remove("compare") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => {
+            if items.len() > MAX_VARIANTS {
+                return Err(ShareError::InvalidScenario(vec![format!(
+                    "compare mode holds at most {MAX_VARIANTS} variants, the link has {}",
+                    items.len()
+                )]));
+            }
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                let label = item
+                    .get("label")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string();
+                let s = item.get("s").ok_or_else(|| {
+                    ShareError::BadJson("a compare variant has no scenario".into())
+                })?;
+                let scenario = scenario_from_diff(base, s, Some(&label))?;
+                out.push(Variant { label, scenario });
+            }
+            out
+        }
+        Some(_) => return Err(ShareError::BadJson("compare is not a list".into())),
+    };
+    let mut view: ViewState = serde_json::from_value(Value::Object(v))
+        .map_err(|e| ShareError::BadJson(format!("bad view state: {e}")))?;
+    view.compare = compare;
+    Ok(view)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Today's default scenario still equals the frozen one. If this fails because
+    /// `Scenario::default()` changed on purpose, do NOT edit DEFAULTS_V1: version-1 links must
+    /// keep their meaning. Add a new link version with new frozen defaults instead (and make
+    /// this test compare against those).
+    #[test]
+    fn defaults_v1_is_todays_default() {
+        let frozen: Value = serde_json::from_str(DEFAULTS_V1).expect("DEFAULTS_V1 parses");
+        assert_eq!(frozen, serde_json::to_value(Scenario::default()).unwrap());
+        assert_eq!(Scenario::from_value(frozen).unwrap(), Scenario::default());
+    }
+
+    #[test]
+    fn diff_and_merge_round_trip() {
+        let base: Value =
+            serde_json::json!({"a": 1, "b": {"x": 1, "y": 2}, "c": {"k": "p", "m": 1}});
+        for v in [
+            serde_json::json!({"a": 1, "b": {"x": 1, "y": 3}, "c": {"k": "p", "m": 1}}),
+            serde_json::json!({"a": 2, "b": {"x": 1, "y": 2, "z": 5}, "c": {"k": "q"}}),
+            serde_json::json!({"a": null, "b": [], "c": {}}),
+        ] {
+            let d = diff(&v, &base).unwrap();
+            assert_eq!(merge(&base, &d), v, "diff {d}");
+        }
+    }
+
+    #[test]
+    fn params() {
+        assert_eq!(
+            fragment_param("http://x/y/?embed#a=1&s=1.abc", "s"),
+            Some("1.abc")
+        );
+        assert_eq!(fragment_param("#s=1.abc&t=2", "t"), Some("2"));
+        assert_eq!(fragment_param("s=1.abc", "s"), Some("1.abc"));
+        assert_eq!(fragment_param("http://x/y/?s=1", "s"), None);
+    }
+}
