@@ -273,3 +273,21 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn presets_tell_their_stories() {
+    use fpaxos_sim::presets::preset;
+    let get = |id: &str| run(&preset(id).expect(id).scenario()).expect(id);
+    for id in ["split-brain", "zookeeper-trap"] {
+        let r = get(id);
+        assert!(!r.safety.ok, "{id} should violate agreement");
+    }
+    for id in ["basics", "zookeeper-6", "zookeeper-7", "grid-5x4"] {
+        let r = get(id);
+        assert!(r.safety.ok && r.committed > 1000, "{id}: {}", r.committed);
+    }
+    let r = get("leader-failure");
+    assert!(r.safety.ok);
+    assert!(r.leaderless_ms > 1500.0, "stall: {} ms", r.leaderless_ms);
+    assert!(r.leader_changes >= 1);
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs every test: formatting and lints, engine and CLI tests, the wasm32 determinism test
+# (Node), the browser component tests (headless Chromium), a release build of the page,
+# end-to-end tests against it, and a bounded swarm check. Installs what is missing first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+setup_test
+
+export CHROMEDRIVER="$(command -v chromedriver)"
+export WASM_BINDGEN_TEST_TIMEOUT=300
+export WASM_BINDGEN_TEST_DRIVER_TIMEOUT=60
+step() { printf '\n\033[1;32m==> %s\033[0m\n' "$*" >&2; }
+
+step "format and lints"
+cargo fmt --all -- --check
+cargo clippy --workspace --exclude fpaxos-web --all-targets -- -D warnings
+cargo clippy --target wasm32-unknown-unknown -p fpaxos-web --all-targets -- -D warnings
+
+step "engine, analysis, share and CLI tests (native)"
+cargo test --release
+
+step "determinism: the wasm32 build reproduces native trace hashes (Node)"
+cargo test --release --target wasm32-unknown-unknown -p fpaxos-sim --test determinism
+
+step "browser component tests (headless Chromium)"
+cargo test --target wasm32-unknown-unknown -p fpaxos-web
+
+step "release build of the page"
+trunk build --release --offline
+
+if [[ -d tests/e2e ]]; then
+  step "end-to-end tests (chromedriver + built dist/)"
+  cargo test --release --manifest-path tests/e2e/Cargo.toml
+fi
+
+step "bounded swarm check"
+cargo run --release -q -p fpaxos-cli -- check --seeds "${FPAXOS_CHECK_SEEDS:-300}"
+
+echo "all tests passed"
