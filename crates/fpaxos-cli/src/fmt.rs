@@ -1,0 +1,165 @@
+//! Small formatting helpers for human-readable output.
+
+use fpaxos_sim::Report;
+
+/// `1234567` -> `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A rate with a unit suffix: `1.23M`, `45.6k`, `789`.
+pub fn si(x: f64) -> String {
+    if x >= 1e9 {
+        format!("{:.2}G", x / 1e9)
+    } else if x >= 1e6 {
+        format!("{:.2}M", x / 1e6)
+    } else if x >= 1e4 {
+        format!("{:.1}k", x / 1e3)
+    } else {
+        format!("{x:.0}")
+    }
+}
+
+/// The readable summary of a run, as printed by `fpaxos run`.
+pub fn summary(r: &Report) -> String {
+    let s = &r.scenario;
+    let c = &s.cluster;
+    let n = c.nodes as usize;
+    let mut out = String::new();
+    let mut line = |k: &str, v: String| {
+        out.push_str(&format!("{k:<14}{v}\n"));
+    };
+    if !s.name.is_empty() {
+        line("scenario", s.name.clone());
+    }
+    let workload = match s.workload.rate {
+        Some(rate) => format!("open loop {rate} req/s over {} clients", s.workload.clients),
+        None => format!(
+            "{} closed-loop clients x {} outstanding",
+            s.workload.clients, s.workload.outstanding
+        ),
+    };
+    line(
+        "cluster",
+        format!(
+            "{n} nodes, {}{}{}",
+            c.quorum.label(n),
+            if c.thrifty { ", thrifty" } else { "" },
+            if c.allow_unsafe {
+                ", unsafe quorums allowed"
+            } else {
+                ""
+            },
+        ),
+    );
+    line("workload", workload);
+    line(
+        "run",
+        format!(
+            "{} simulated (warmup {}), seed {}, {} faults",
+            s.duration,
+            s.warmup,
+            s.seed,
+            s.faults.len()
+        ),
+    );
+    line(
+        "committed",
+        format!(
+            "{} requests, {:.1} req/s",
+            thousands(r.committed),
+            r.throughput
+        ),
+    );
+    let l = &r.latency_ms;
+    line(
+        "latency ms",
+        format!(
+            "mean {:.3}  p50 {:.3}  p90 {:.3}  p99 {:.3}  max {:.3}",
+            l.mean, l.p50, l.p90, l.p99, l.max
+        ),
+    );
+    line(
+        "messages",
+        format!(
+            "{} total, {:.2} per commit",
+            thousands(r.messages.total),
+            r.messages.per_commit
+        ),
+    );
+    line(
+        "leadership",
+        format!(
+            "{} leader changes, {:.1} ms without a leader",
+            r.leader_changes, r.leaderless_ms
+        ),
+    );
+    line(
+        "safety",
+        if r.safety.ok {
+            "ok (agreement, validity, log prefix)".to_string()
+        } else {
+            format!("VIOLATED ({} violations)", r.safety.violations.len())
+        },
+    );
+    line("trace hash", r.trace_hash.clone());
+    line(
+        "simulator",
+        format!(
+            "{} events in {:.0} ms ({} events/s)",
+            thousands(r.sim.events),
+            r.sim.wall_ms,
+            si(r.sim.events_per_sec)
+        ),
+    );
+    out.push('\n');
+    out.push_str(&format!(
+        "{:<6}{:>12}{:>12}{:>8}\n",
+        "node", "sent", "received", "busy"
+    ));
+    for (i, nl) in r.messages.by_node.iter().enumerate() {
+        out.push_str(&format!(
+            "{:<6}{:>12}{:>12}{:>7.1}%\n",
+            i,
+            thousands(nl.sent),
+            thousands(nl.received),
+            nl.busy * 100.0
+        ));
+    }
+    if !r.safety.ok {
+        out.push('\n');
+        for v in r.safety.violations.iter().take(10) {
+            out.push_str(&format!("violation: {}\n", v.message));
+        }
+        if r.safety.violations.len() > 10 {
+            out.push_str(&format!(
+                "... and {} more\n",
+                r.safety.violations.len() - 10
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(si(1_500_000.0), "1.50M");
+        assert_eq!(si(12_345.0), "12.3k");
+    }
+}

@@ -1,0 +1,472 @@
+//! End-to-end tests of the `fpaxos` binary.
+
+use serde_json::Value;
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn fpaxos(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fpaxos"))
+        .args(args)
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .expect("run fpaxos")
+}
+
+fn fpaxos_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fpaxos"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn fpaxos");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("wait fpaxos")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", stdout(o)))
+}
+
+#[test]
+fn run_json_has_the_report_fields() {
+    let o = fpaxos(&[
+        "run",
+        "--json",
+        "--duration",
+        "1s",
+        "--nodes",
+        "5",
+        "--quorum",
+        "4,2",
+        "--thrifty",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r = json(&o);
+    assert!(r["committed"].as_u64().unwrap() > 0);
+    assert!(r["throughput"].as_f64().unwrap() > 0.0);
+    for k in ["mean", "p50", "p90", "p99", "max"] {
+        assert!(r["latency_ms"][k].as_f64().is_some(), "latency_ms.{k}");
+    }
+    assert!(r["messages"]["total"].as_u64().unwrap() > 0);
+    assert!(r["messages"]["per_commit"].as_f64().is_some());
+    let by_node = r["messages"]["by_node"].as_array().unwrap();
+    assert_eq!(by_node.len(), 5);
+    for k in ["sent", "received", "busy"] {
+        assert!(by_node[0].get(k).is_some(), "by_node.{k}");
+    }
+    assert!(r["leader_changes"].as_u64().is_some());
+    assert_eq!(r["safety"]["ok"], Value::Bool(true));
+    assert!(r["safety"]["violations"].as_array().unwrap().is_empty());
+    assert_eq!(r["trace_hash"].as_str().unwrap().len(), 16);
+    for k in ["events", "wall_ms", "events_per_sec"] {
+        assert!(r["sim"][k].as_f64().is_some(), "sim.{k}");
+    }
+    assert_eq!(r["scenario"]["cluster"]["quorum"]["q1"], 4);
+    assert_eq!(r["scenario"]["cluster"]["thrifty"], true);
+    assert_eq!(r["scenario"]["duration"], "1s");
+}
+
+#[test]
+fn run_prints_a_readable_summary() {
+    let o = fpaxos(&["run", "--duration", "500ms", "--warmup", "100ms"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    for word in [
+        "committed",
+        "latency ms",
+        "messages",
+        "safety",
+        "trace hash",
+        "node",
+    ] {
+        assert!(out.contains(word), "missing `{word}` in:\n{out}");
+    }
+}
+
+#[test]
+fn overrides_and_set_reach_the_scenario() {
+    let o = fpaxos(&[
+        "run",
+        "--print-scenario",
+        "--nodes",
+        "6",
+        "--set",
+        r#"cluster.quorum={"kind":"grid","rows":2,"cols":3}"#,
+        "--set",
+        "network.loss=0.01",
+        "--latency",
+        "uniform:5ms..15ms",
+        "--cpu",
+        "20us",
+        "--clients",
+        "3",
+        "--outstanding",
+        "2",
+        "--window",
+        "8",
+        "--batch",
+        "4",
+        "--seed",
+        "42",
+        "--rate",
+        "500",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = json(&o);
+    assert_eq!(s["cluster"]["nodes"], 6);
+    assert_eq!(s["cluster"]["quorum"]["kind"], "grid");
+    assert_eq!(s["network"]["loss"], 0.01);
+    assert_eq!(s["network"]["latency"]["dist"], "uniform");
+    assert_eq!(s["cpu"]["per_recv"], "20us");
+    assert_eq!(s["cpu"]["per_send"], "20us");
+    assert_eq!(s["workload"]["clients"], 3);
+    assert_eq!(s["workload"]["outstanding"], 2);
+    assert_eq!(s["workload"]["rate"], 500.0);
+    assert_eq!(s["cluster"]["window"], 8);
+    assert_eq!(s["cluster"]["batch"], 4);
+    assert_eq!(s["seed"], 42);
+}
+
+#[test]
+fn scenario_from_stdin_and_file() {
+    let o = fpaxos_stdin(
+        &["run", "-", "--json"],
+        r#"{"duration": "500ms", "warmup": "0", "cluster": {"nodes": 3}}"#,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(json(&o)["scenario"]["cluster"]["nodes"], 3);
+
+    let dir = std::env::temp_dir().join(format!("fpaxos-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("s.json");
+    std::fs::write(
+        &path,
+        r#"{"duration": "500ms", "warmup": "50ms", "seed": 9}"#,
+    )
+    .unwrap();
+    let o = fpaxos(&["run", path.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(json(&o)["scenario"]["seed"], 9);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Exit code 2, nothing on stdout, and every stderr line is a readable `error:` line.
+fn assert_usage_error(o: &Output, needle: &str) {
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "stdout: {}\nstderr: {}",
+        stdout(o),
+        stderr(o)
+    );
+    let err = stderr(o);
+    assert!(err.contains(needle), "`{needle}` not in stderr:\n{err}");
+    assert!(
+        err.lines().next().unwrap_or("").starts_with("error:"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn bad_input_exits_2_with_readable_errors() {
+    assert_usage_error(&fpaxos(&["run", "--bogus"]), "--bogus");
+    assert_usage_error(&fpaxos(&["run", "--nodes", "five"]), "five");
+    assert_usage_error(&fpaxos(&["run", "--latency", "fast"]), "fast");
+    assert_usage_error(&fpaxos(&["run", "--quorum", "lots"]), "lots");
+    assert_usage_error(
+        &fpaxos(&["run", "/no/such/file.json"]),
+        "cannot read /no/such/file.json",
+    );
+    assert_usage_error(
+        &fpaxos_stdin(&["run", "-"], "{\"cluster\": "),
+        "not valid JSON",
+    );
+    assert_usage_error(&fpaxos_stdin(&["run", "-"], "[1, 2]"), "JSON object");
+    assert_usage_error(
+        &fpaxos_stdin(&["run", "-"], "{\"clusterr\": {}}"),
+        "clusterr",
+    );
+    assert_usage_error(
+        &fpaxos(&["run", "--quorum", "2,9"]),
+        "error: cluster.quorum: Q2 size must be between 1 and 5, got 9",
+    );
+    assert_usage_error(&fpaxos(&["run", "--set", "network.lss=0.1"]), "lss");
+    assert_usage_error(&fpaxos(&["run", "--set", "nonsense"]), "PATH=VALUE");
+    assert_usage_error(&fpaxos(&["sweep", "--vary", "q7=1..3"]), "unknown knob");
+    assert_usage_error(&fpaxos(&["sweep", "--vary", "loss=0..0.1"]), "step");
+    assert_usage_error(&fpaxos(&["check", "--seeds", "0"]), "--seeds");
+    // Several problems: one line each.
+    let o = fpaxos(&[
+        "run",
+        "--window",
+        "0",
+        "--duration",
+        "0",
+        "--clients",
+        "20000",
+    ]);
+    assert_usage_error(&o, "cluster.window");
+    assert!(
+        stderr(&o)
+            .lines()
+            .filter(|l| l.starts_with("error:"))
+            .count()
+            >= 3
+    );
+}
+
+#[test]
+fn unsafe_quorums_need_allow_unsafe() {
+    let o = fpaxos(&["run", "--quorum", "2,2", "--duration", "500ms"]);
+    assert_usage_error(&o, "--allow-unsafe");
+    let o = fpaxos(&[
+        "run",
+        "--quorum",
+        "2,2",
+        "--duration",
+        "500ms",
+        "--allow-unsafe",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(json(&o)["scenario"]["cluster"]["allow_unsafe"], true);
+}
+
+#[test]
+fn same_scenario_same_trace_hash() {
+    let args = [
+        "run",
+        "--json",
+        "--duration",
+        "1s",
+        "--loss",
+        "0.02",
+        "--seed",
+        "7",
+        "--latency",
+        "normal:2ms,1ms",
+    ];
+    let a = json(&fpaxos(&args));
+    let b = json(&fpaxos(&args));
+    assert_eq!(a["trace_hash"], b["trace_hash"]);
+    assert_eq!(a["committed"], b["committed"]);
+    let mut other = args.to_vec();
+    other[7] = "8";
+    let c = json(&fpaxos(&other));
+    assert_ne!(
+        a["trace_hash"], c["trace_hash"],
+        "a different seed gives a different run"
+    );
+}
+
+#[test]
+fn sweep_q2_gives_rows_in_order() {
+    let o = fpaxos(&[
+        "sweep",
+        "--vary",
+        "q2=1..3",
+        "--nodes",
+        "5",
+        "--duration",
+        "500ms",
+        "--warmup",
+        "100ms",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 4, "{out}");
+    let header: Vec<&str> = lines[0].split(',').collect();
+    for col in [
+        "value",
+        "q1",
+        "q2",
+        "safe",
+        "committed",
+        "throughput",
+        "p50_ms",
+        "p90_ms",
+        "p99_ms",
+        "mean_ms",
+        "msgs_per_commit",
+        "leader_changes",
+        "safety_ok",
+        "trace_hash",
+    ] {
+        assert!(header.contains(&col), "missing column {col}");
+    }
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    for (i, line) in lines[1..].iter().enumerate() {
+        let f: Vec<&str> = line.split(',').collect();
+        let q2 = i + 1;
+        assert_eq!(f[col("value")], q2.to_string());
+        assert_eq!(f[col("q2")], q2.to_string());
+        assert_eq!(f[col("q1")], (5 - q2 + 1).to_string());
+        assert_eq!(f[col("safe")], "true");
+        assert_eq!(f[col("status")], "ok");
+        assert_eq!(f[col("safety_ok")], "true");
+    }
+    // The same sweep as JSON gives the same numbers.
+    let o = fpaxos(&[
+        "sweep",
+        "--vary",
+        "q2=1..3",
+        "--nodes",
+        "5",
+        "--duration",
+        "500ms",
+        "--warmup",
+        "100ms",
+        "--json",
+        "--jobs",
+        "1",
+    ]);
+    let rows = json(&o);
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    let first: Vec<&str> = lines[1].split(',').collect();
+    assert_eq!(rows[0]["trace_hash"], first[col("trace_hash")]);
+}
+
+#[test]
+fn sweep_marks_unsafe_points_as_skipped() {
+    // N=5, Q1=2: Q2=2 and Q2=3 do not intersect Q1, Q2=4 does.
+    let o = fpaxos(&[
+        "sweep",
+        "--vary",
+        "q2=2..4",
+        "--q1",
+        "2",
+        "--duration",
+        "300ms",
+        "--warmup",
+        "0",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_eq!(
+        out.lines().filter(|l| l.contains("skipped_unsafe")).count(),
+        2,
+        "{out}"
+    );
+    assert_eq!(
+        out.lines().filter(|l| l.contains(",ok,")).count(),
+        1,
+        "{out}"
+    );
+    let o = fpaxos(&[
+        "sweep",
+        "--vary",
+        "q2=2..4",
+        "--q1",
+        "2",
+        "--duration",
+        "300ms",
+        "--warmup",
+        "0",
+        "--allow-unsafe",
+    ]);
+    let out = stdout(&o);
+    assert_eq!(
+        out.lines().filter(|l| l.contains(",ok,")).count(),
+        3,
+        "{out}"
+    );
+}
+
+#[test]
+fn check_safe_seeds_pass() {
+    let o = fpaxos(&["check", "--seeds", "20"]);
+    assert!(
+        o.status.success(),
+        "stdout: {}\nstderr: {}",
+        stdout(&o),
+        stderr(&o)
+    );
+    assert!(stdout(&o).contains("checked 20 seeds"), "{}", stdout(&o));
+}
+
+#[test]
+fn check_finds_unsafe_split_brain_and_prints_a_reproducer() {
+    let o = fpaxos(&[
+        "check",
+        "--seeds",
+        "200",
+        "--nodes",
+        "5",
+        "--quorum",
+        "2,2",
+        "--allow-unsafe",
+        "--show",
+        "1",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "stdout: {}\nstderr: {}",
+        stdout(&o),
+        stderr(&o)
+    );
+    let out = stdout(&o);
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("VIOLATION seed "))
+        .expect("a violation line");
+    let seed: u64 = line["VIOLATION seed ".len()..]
+        .split(':')
+        .next()
+        .and_then(|s| s.parse().ok())
+        .expect("a seed number");
+    // The printed scenario reproduces the run.
+    let start = out.find("\n{").expect("scenario JSON") + 1;
+    let end = start + out[start..].find("\n}").expect("end of JSON") + 2;
+    let scenario: Value = serde_json::from_str(&out[start..end]).expect("scenario parses");
+    assert_eq!(scenario["seed"], seed);
+    assert_eq!(scenario["cluster"]["nodes"], 5);
+    let o = fpaxos_stdin(&["run", "-", "--json"], &out[start..end]);
+    if !line.contains("the simulator panicked") {
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert_eq!(json(&o)["safety"]["ok"], false);
+    }
+}
+
+#[test]
+fn check_rejects_unsafe_pins_without_allow_unsafe() {
+    assert_usage_error(
+        &fpaxos(&["check", "--seeds", "5", "--nodes", "5", "--quorum", "2,2"]),
+        "unsafe",
+    );
+}
+
+#[test]
+fn bench_json_has_the_numbers() {
+    let o = fpaxos(&["bench", "--json", "--commits", "2000"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r = json(&o);
+    assert!(r["commits"].as_u64().unwrap() >= 2000);
+    for k in ["events_per_sec", "commits_per_sec", "wall_ms"] {
+        assert!(r[k].as_f64().unwrap() > 0.0, "{k}");
+    }
+    for k in ["events", "message_events"] {
+        assert!(r[k].as_u64().unwrap() > 0, "{k}");
+    }
+    if cfg!(target_os = "linux") {
+        assert!(r["peak_rss_bytes"].as_u64().unwrap() > 0);
+    }
+}
