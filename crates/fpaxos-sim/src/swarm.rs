@@ -211,8 +211,10 @@ fn draw_quorum(rng: &mut Rng, n: u32, allow_unsafe: bool) -> QuorumSpec {
             QuorumSpec::Counting { q1, q2 }
         }
         2 => {
-            let dims: Vec<(u32, u32)> =
-                (1..=n).filter(|r| n % r == 0).map(|r| (r, n / r)).collect();
+            let dims: Vec<(u32, u32)> = (1..=n)
+                .filter(|r| n.is_multiple_of(*r))
+                .map(|r| (r, n / r))
+                .collect();
             let (rows, cols) = pick(rng, &dims);
             let q1 = if rng.chance(0.5) {
                 GridAxis::Row

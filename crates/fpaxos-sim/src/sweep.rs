@@ -650,7 +650,11 @@ pub fn row(label: &str, s: &Scenario, r: &Report) -> SweepRow {
 
 /// What [`run_point`] would do with a scenario, without running it: `Ok(())` to run, or the
 /// row to print instead.
-pub fn precheck(knob: Knob, label: &str, s: &Result<Scenario, String>) -> Result<(), SweepRow> {
+pub fn precheck(
+    knob: Knob,
+    label: &str,
+    s: &Result<Scenario, String>,
+) -> Result<(), Box<SweepRow>> {
     let s = match s {
         Ok(s) => s,
         Err(e) => {
@@ -665,7 +669,7 @@ pub fn precheck(knob: Knob, label: &str, s: &Result<Scenario, String>) -> Result
             r.q1 = None;
             r.q2 = None;
             r.error = Some(e.clone());
-            return Err(r);
+            return Err(Box::new(r));
         }
     };
     let safe = QuorumSystem::new(&s.cluster.quorum, s.cluster.nodes as usize)
@@ -674,12 +678,12 @@ pub fn precheck(knob: Knob, label: &str, s: &Result<Scenario, String>) -> Result
     if !safe && !s.cluster.allow_unsafe {
         let mut r = row_base(knob.name(), label, s, PointStatus::SkippedUnsafe);
         r.error = Some("quorums do not intersect; pass --allow-unsafe to run it".into());
-        return Err(r);
+        return Err(Box::new(r));
     }
     if let Err(e) = s.validate() {
         let mut r = row_base(knob.name(), label, s, PointStatus::Invalid);
         r.error = Some(e.0.join("; "));
-        return Err(r);
+        return Err(Box::new(r));
     }
     Ok(())
 }
@@ -687,7 +691,7 @@ pub fn precheck(knob: Knob, label: &str, s: &Result<Scenario, String>) -> Result
 /// Runs one point: skips it if unsafe and not allowed, reports it if invalid, else runs it.
 pub fn run_point(knob: Knob, label: &str, s: &Result<Scenario, String>) -> SweepRow {
     if let Err(r) = precheck(knob, label, s) {
-        return r;
+        return *r;
     }
     let Ok(s) = s else {
         unreachable!("precheck rejects Err points")
@@ -855,9 +859,11 @@ mod tests {
 
     #[test]
     fn rows_run_and_print() {
-        let mut base = Scenario::default();
-        base.duration = Dur::ms(300);
-        base.warmup = Dur::ms(50);
+        let base = Scenario {
+            duration: Dur::ms(300),
+            warmup: Dur::ms(50),
+            ..Scenario::default()
+        };
         let spec = SweepSpec::parse("q2=2..3").unwrap();
         let rows: Vec<SweepRow> = points_checked(&base, &spec)
             .iter()

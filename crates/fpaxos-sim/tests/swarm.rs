@@ -1,0 +1,175 @@
+//! Swarm tests: many seeds with safe quorums never violate safety; unsafe quorums with a
+//! partition do, and the checker says so.
+//!
+//! `FPAXOS_SWARM_SEEDS` sets how many seeds run (default: 200 in release, 60 in debug builds).
+//! `FPAXOS_SWARM_START` sets the first seed (default 1).
+
+use fpaxos::QuorumSpec;
+use fpaxos_sim::swarm::{generate, scenario_for_seed, Pins};
+use fpaxos_sim::{Dur, Fault, FaultAction, Scenario};
+
+fn env_u64(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(default)
+}
+
+/// Runs `seeds` on all cores; returns (seed, first violation message) for each failure.
+fn run_seeds(seeds: Vec<u64>, make: impl Fn(u64) -> Scenario + Sync) -> Vec<(u64, String)> {
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut failures: Vec<(u64, String)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut bad = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&seed) = seeds.get(i) else { break };
+                        let s = make(seed);
+                        if let Err(e) = s.validate() {
+                            panic!("seed {seed} made an invalid scenario: {e}");
+                        }
+                        // An engine panic is a failure of this seed too (reported, not fatal).
+                        let run = std::panic::catch_unwind(|| fpaxos_sim::run(&s));
+                        match run {
+                            Err(p) => {
+                                let msg = p
+                                    .downcast_ref::<&str>()
+                                    .map(|s| s.to_string())
+                                    .or_else(|| p.downcast_ref::<String>().cloned())
+                                    .unwrap_or_default();
+                                bad.push((seed, format!("the simulator panicked: {msg}")));
+                            }
+                            Ok(Err(e)) => panic!("seed {seed}: {e}"),
+                            Ok(Ok(r)) if !r.safety.ok => {
+                                bad.push((seed, r.safety.violations[0].message.clone()));
+                            }
+                            Ok(Ok(_)) => {}
+                        }
+                    }
+                    bad
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("worker thread"))
+            .collect()
+    });
+    failures.sort();
+    failures
+}
+
+#[test]
+fn safe_quorums_never_violate_safety() {
+    let default = if cfg!(debug_assertions) { 60 } else { 200 };
+    let n = env_u64("FPAXOS_SWARM_SEEDS", default);
+    let start = env_u64("FPAXOS_SWARM_START", 1);
+    let seeds: Vec<u64> = (start..start + n).collect();
+    let failures = run_seeds(seeds, scenario_for_seed);
+    if let Some((seed, msg)) = failures.first() {
+        panic!(
+            "{} of {n} seeds violated safety; first: seed {seed}: {msg}\nscenario:\n{}",
+            failures.len(),
+            scenario_for_seed(*seed).to_json_pretty()
+        );
+    }
+}
+
+/// A split brain: the cluster is cut into two sides that each hold a Q1 and a Q2.
+fn split_brain(nodes: u32, q: u32, left: Vec<u32>, right: Vec<u32>) -> Scenario {
+    let mut s = Scenario {
+        duration: Dur::secs(3),
+        warmup: Dur(0),
+        ..Scenario::default()
+    };
+    s.cluster.nodes = nodes;
+    s.cluster.quorum = QuorumSpec::Counting { q1: q, q2: q };
+    s.cluster.allow_unsafe = true;
+    s.workload.clients = 4;
+    s.metrics.trace_capacity = 0;
+    s.faults = vec![
+        Fault {
+            at: Dur::ms(300),
+            action: FaultAction::Partition {
+                groups: vec![left, right],
+            },
+        },
+        Fault {
+            at: Dur::ms(2000),
+            action: FaultAction::Heal,
+        },
+    ];
+    s
+}
+
+#[test]
+fn unsafe_5_nodes_q2_q2_split_brain_is_caught() {
+    let s = split_brain(5, 2, vec![0, 1], vec![2, 3, 4]);
+    s.validate().unwrap();
+    let r = fpaxos_sim::run(&s).unwrap();
+    assert!(
+        !r.safety.ok,
+        "N=5 Q1=Q2=2 with a 2|3 partition should violate safety; committed {}",
+        r.committed
+    );
+    assert!(!r.safety.violations[0].message.is_empty());
+}
+
+#[test]
+fn unsafe_6_nodes_q3_q3_split_brain_is_caught() {
+    let s = split_brain(6, 3, vec![0, 1, 2], vec![3, 4, 5]);
+    s.validate().unwrap();
+    let r = fpaxos_sim::run(&s).unwrap();
+    assert!(
+        !r.safety.ok,
+        "N=6 Q1=Q2=3 with a 3|3 partition should violate safety; committed {}",
+        r.committed
+    );
+}
+
+#[test]
+fn the_same_partition_is_harmless_with_safe_quorums() {
+    let mut s = split_brain(5, 2, vec![0, 1], vec![2, 3, 4]);
+    s.cluster.quorum = QuorumSpec::Counting { q1: 4, q2: 2 };
+    s.cluster.allow_unsafe = false;
+    let r = fpaxos_sim::run(&s).unwrap();
+    assert!(r.safety.ok, "{:?}", r.safety.violations.first());
+    let mut s = split_brain(6, 3, vec![0, 1, 2], vec![3, 4, 5]);
+    s.cluster.quorum = QuorumSpec::Majority;
+    s.cluster.allow_unsafe = false;
+    let r = fpaxos_sim::run(&s).unwrap();
+    assert!(r.safety.ok, "{:?}", r.safety.violations.first());
+}
+
+#[test]
+fn pinned_unsafe_swarm_finds_violations() {
+    let pins = Pins {
+        nodes: Some(5),
+        quorum: Some(QuorumSpec::Counting { q1: 2, q2: 2 }),
+        thrifty: None,
+        allow_unsafe: true,
+    };
+    let failures = run_seeds((1..=20).collect(), |seed| generate(seed, &pins));
+    let violations = failures
+        .iter()
+        .filter(|(_, m)| !m.starts_with("the simulator panicked"))
+        .count();
+    assert!(
+        violations > 0,
+        "20 swarm seeds with N=5 Q1=Q2=2 found no violation: {failures:?}"
+    );
+}
+
+#[test]
+fn a_swarm_scenario_reproduces_from_its_json() {
+    for seed in [3, 17] {
+        let s = scenario_for_seed(seed);
+        let again = Scenario::from_json(&s.to_json_pretty()).unwrap();
+        let a = fpaxos_sim::run(&s).unwrap();
+        let b = fpaxos_sim::run(&again).unwrap();
+        assert_eq!(a.trace_hash, b.trace_hash, "seed {seed}");
+    }
+}
