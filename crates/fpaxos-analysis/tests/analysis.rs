@@ -272,11 +272,17 @@ fn unsafe_is_reported() {
 #[test]
 fn quorum_latency_from_matrix() {
     // Leader 0; one-way latencies 1, 2, 3, 4 ms to nodes 1..4 (round trips 2, 4, 6, 8).
-    let mut m = vec![vec![1.0; 5]; 5];
-    for i in 1..5 {
-        m[0][i] = i as f64;
-        m[i][0] = i as f64;
-    }
+    let m: Vec<Vec<f64>> = (0..5usize)
+        .map(|a| {
+            (0..5usize)
+                .map(|b| match (a, b) {
+                    (0, b) => b.max(1) as f64,
+                    (a, 0) => a as f64,
+                    _ => 1.0,
+                })
+                .collect()
+        })
+        .collect();
     let opts = AnalysisOptions {
         latency_ms: Some(m),
         ..Default::default()
