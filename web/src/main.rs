@@ -1,1 +1,1 @@
-fn main() {}
+fn main() { fpaxos_web::start(); }

@@ -1,0 +1,57 @@
+//! The root component: owns the reducer, provides it by context, runs the frame loop and lays
+//! out the panels.
+
+use crate::components::{
+    charts::ChartsPanel, cluster_view::ClusterPanel, header::Header, safety::SafetyBanner,
+    scenario_panel::ScenarioPanel, spacetime::SpaceTime, summary::Summary,
+    time_controls::TimeControls,
+};
+use crate::hooks::{use_animation_frames, use_keyboard, use_metrics};
+use crate::state::{AppCtx, AppState};
+use yew::prelude::*;
+
+/// The whole page.
+#[component]
+pub fn App() -> Html {
+    let app = use_reducer(AppState::initial);
+    html! {
+        <ContextProvider<AppCtx> context={app.clone()}>
+            <Page />
+        </ContextProvider<AppCtx>>
+    }
+}
+
+#[component]
+fn Page() -> Html {
+    let app = crate::state::use_app();
+    use_animation_frames(app.animating(), app.clone());
+    use_keyboard(app.clone());
+    use_metrics(app.clone());
+    let report = app.report.clone();
+    html! {
+        <div class="page">
+            <Header />
+            <SafetyBanner report={report.clone()} />
+            <main class="layout">
+                <aside class="side" aria-label="Scenario">
+                    <ScenarioPanel />
+                </aside>
+                <section class="stage" aria-label="Run">
+                    <TimeControls />
+                    <div class="row">
+                        <ClusterPanel />
+                        <Summary report={report.clone()} />
+                    </div>
+                    <SpaceTime />
+                    <ChartsPanel report={report} />
+                </section>
+            </main>
+            <footer class="foot">
+                {"Deterministic: one scenario (seed included) gives one run, here and in "}
+                <code>{"fpaxos run"}</code>
+                {". Keys: space play/pause, → next event, ← back 10 ms, Shift+←/→ 100 ms."}
+            </footer>
+            <div id="fpaxos-metrics" data-testid="metrics" hidden=true></div>
+        </div>
+    }
+}

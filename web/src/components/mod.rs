@@ -1,0 +1,12 @@
+//! The page's panels, one concern each. Panels read [`crate::state::AppState`] from context;
+//! heavy ones take the versioned report as a prop so they redraw only when it changes.
+
+pub mod charts;
+pub mod cluster_view;
+pub mod header;
+pub mod quorum_badge;
+pub mod safety;
+pub mod scenario_panel;
+pub mod spacetime;
+pub mod summary;
+pub mod time_controls;

@@ -1,0 +1,68 @@
+//! The live intersection badge: safe, or unsafe with the disjoint pair of quorums, plus the
+//! fault tolerance of each phase.
+
+use fpaxos::quorum::{Counterexample, QuorumSystem};
+use fpaxos_sim::Scenario;
+use yew::prelude::*;
+
+/// The quorum system of a scenario, or why it is invalid.
+pub fn quorum_system(s: &Scenario) -> Result<QuorumSystem, Vec<String>> {
+    QuorumSystem::new(&s.cluster.quorum, s.cluster.nodes as usize)
+}
+
+/// The disjoint Q1/Q2 pair, when the quorum system is unsafe.
+pub fn counterexample(s: &Scenario) -> Option<Counterexample> {
+    quorum_system(s).ok().and_then(|q| q.check_intersection().err())
+}
+
+/// Props: the scenario to judge.
+#[derive(Properties, PartialEq)]
+pub struct BadgeProps {
+    /// Scenario.
+    pub scenario: Scenario,
+}
+
+/// Safe / unsafe badge with the counterexample and fault tolerance.
+#[component]
+pub fn IntersectionBadge(props: &BadgeProps) -> Html {
+    let s = &props.scenario;
+    let n = s.cluster.nodes as usize;
+    match quorum_system(s) {
+        Err(errs) => html! {
+            <div class="badge invalid" data-testid="intersection-badge" data-state="invalid" role="status">
+                <strong>{"⚠ Invalid quorum system"}</strong>
+                <span>{errs.join("; ")}</span>
+            </div>
+        },
+        Ok(q) => {
+            let ft = q.fault_tolerance();
+            let tol = html! {
+                <span class="ft" data-testid="fault-tolerance">
+                    {format!("Elections survive any {} failure{}; replication survives any {}.",
+                        ft.elect, if ft.elect == 1 { "" } else { "s" }, ft.replicate)}
+                    if ft.replicate > ft.elect {
+                        {format!(" Between {} and {} failures the leader can still replicate, but no new leader can be elected.",
+                            ft.elect + 1, ft.replicate)}
+                    }
+                </span>
+            };
+            match q.check_intersection() {
+                Ok(()) => html! {
+                    <div class="badge safe" data-testid="intersection-badge" data-state="safe" role="status">
+                        <strong>{"✔ Safe"}</strong>
+                        <span>{format!("Every Q1 meets every Q2 ({}).", s.cluster.quorum.label(n))}</span>
+                        {tol}
+                    </div>
+                },
+                Err(ce) => html! {
+                    <div class="badge unsafe" data-testid="intersection-badge" data-state="unsafe" role="status">
+                        <strong>{"✖ Unsafe"}</strong>
+                        <span>{format!("Q1 {} and Q2 {} share no node: two leaders can choose different values for one slot.", ce.q1, ce.q2)}</span>
+                        <span class="hint">{"The pair is outlined on the cluster (dashed = Q1, dotted = Q2)."}</span>
+                        {tol}
+                    </div>
+                },
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! The safety status: quiet when the checker found nothing, a loud banner naming the slot and
+//! both values on the first violation, with a button that moves the time cursor there.
+
+use crate::state::{use_app, Action, ReportRef};
+use yew::prelude::*;
+
+/// Props: the latest report.
+#[derive(Properties, PartialEq)]
+pub struct SafetyProps {
+    /// Report (none while the scenario is invalid).
+    pub report: Option<ReportRef>,
+}
+
+/// The safety banner.
+#[component]
+pub fn SafetyBanner(props: &SafetyProps) -> Html {
+    let app = use_app();
+    let Some(rr) = &props.report else {
+        return html! {};
+    };
+    match rr.report.safety.violations.first() {
+        None => html! {
+            <div class="safety ok" data-testid="safety-banner" data-ok="true" role="status">
+                {"✔ Safety: no violation so far (agreement, validity, log prefix)."}
+            </div>
+        },
+        Some(v) => {
+            let t = v.time_ns;
+            let go = {
+                let app = app.clone();
+                Callback::from(move |_| {
+                    app.dispatch(Action::Pause);
+                    app.dispatch(Action::Seek(t));
+                })
+            };
+            let who = match v.first_node {
+                Some(a) => format!("node {a} executed {} but node {} executed {}", v.first, v.node, v.second),
+                None => format!("expected {}, node {} executed {}", v.first, v.node, v.second),
+            };
+            html! {
+                <div class="safety violated" data-testid="safety-banner" data-ok="false" role="alert">
+                    <strong>{format!("✖ SAFETY VIOLATED ({}) in slot {}", v.kind, v.slot)}</strong>
+                    <span>{format!(": {who}, at {}.", crate::format::time(t))}</span>
+                    <span class="more">{format!(" {} violation(s) in total.", rr.report.safety.violations.len())}</span>
+                    <button type="button" onclick={go} data-testid="goto-violation">{"Go to the violation"}</button>
+                </div>
+            }
+        }
+    }
+}

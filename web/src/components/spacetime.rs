@@ -1,0 +1,435 @@
+//! The space-time (Lamport) diagram on a `<canvas>`: one lane per node plus one for clients, an
+//! arrow per message from send to delivery, drops (✕), elections (★), chosen slots (|) and faults
+//! marked. It follows the time cursor, zooms (wheel, buttons) and pans (drag); hovering shows a
+//! message's details. Only the visible time window is read from the trace and drawn.
+
+use super::cluster_view::kind_style;
+use crate::format;
+use crate::state::use_app;
+use fpaxos::{MsgKind, Time};
+use fpaxos_sim::{DropReason, Endpoint, Sim, TraceEvent};
+use std::collections::HashMap;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use yew::prelude::*;
+
+const LEFT: f64 = 40.0;
+const AXIS: f64 = 22.0;
+/// Most arrows drawn per frame.
+const MAX_ARROWS: usize = 6000;
+
+#[derive(Clone, Copy, PartialEq)]
+struct View {
+    /// Right edge of the window (ns).
+    right: Time,
+    /// Window width (ns).
+    width: Time,
+    /// Canvas CSS size.
+    w: f64,
+    h: f64,
+    lanes: usize,
+}
+
+impl View {
+    fn lane_h(&self) -> f64 {
+        (self.h - AXIS) / self.lanes as f64
+    }
+    fn left_t(&self) -> Time {
+        self.right.saturating_sub(self.width)
+    }
+    fn x(&self, t: Time) -> f64 {
+        LEFT + (t as f64 - self.left_t() as f64) / self.width.max(1) as f64 * (self.w - LEFT - 6.0)
+    }
+    fn t_at(&self, x: f64) -> f64 {
+        self.left_t() as f64 + (x - LEFT) / (self.w - LEFT - 6.0) * self.width as f64
+    }
+    fn lane_y(&self, lane: usize) -> f64 {
+        (lane as f64 + 0.5) * self.lane_h()
+    }
+}
+
+struct Arrow {
+    id: u64,
+    kind: MsgKind,
+    from: Endpoint,
+    to: Endpoint,
+    t: Time,
+    deliver_at: Time,
+    slot: Option<u64>,
+    lost: Option<DropReason>,
+    dropped: Option<(Time, DropReason)>,
+    x1: f64,
+    y1: f64,
+    x2: f64,
+    y2: f64,
+}
+
+fn lane_of(e: Endpoint, n: usize) -> usize {
+    match e {
+        Endpoint::Node(i) => (i as usize).min(n),
+        Endpoint::Client(_) => n,
+    }
+}
+
+/// The messages visible in `v` at simulated time `now`.
+fn arrows(sim: &Sim, v: &View, now: Time, n: usize) -> (Vec<Arrow>, bool) {
+    let ev = sim.trace().events();
+    let lo = v.left_t().saturating_sub(v.width);
+    let start = ev.partition_point(|e| e.time() < lo);
+    let end = ev.partition_point(|e| e.time() <= v.right);
+    let mut drops: HashMap<u64, (Time, DropReason)> = HashMap::new();
+    for e in ev.range(start..end) {
+        if let TraceEvent::Drop { t, id, reason } = e {
+            drops.insert(*id, (*t, *reason));
+        }
+    }
+    let mut out = Vec::new();
+    let mut capped = false;
+    for e in ev.range(start..end) {
+        let TraceEvent::Send { t, id, from, to, kind, slot, deliver_at, lost } = e else { continue };
+        let dropped = drops.get(id).copied();
+        let stop = dropped.map_or(*deliver_at, |d| d.0).min(now.max(*t));
+        if stop < v.left_t() && *deliver_at < v.left_t() {
+            continue;
+        }
+        if out.len() >= MAX_ARROWS {
+            capped = true;
+            break;
+        }
+        let (la, lb) = (lane_of(*from, n), lane_of(*to, n));
+        let span = deliver_at.saturating_sub(*t).max(1) as f64;
+        let frac = (stop.saturating_sub(*t) as f64 / span).clamp(0.0, 1.0);
+        let frac = if lost.is_some() { frac.min(0.5) } else { frac };
+        let (y1, y2full) = (v.lane_y(la), v.lane_y(lb));
+        let x1 = v.x(*t);
+        let x2 = v.x(*t + (span * frac) as Time);
+        out.push(Arrow {
+            id: *id,
+            kind: *kind,
+            from: *from,
+            to: *to,
+            t: *t,
+            deliver_at: *deliver_at,
+            slot: *slot,
+            lost: *lost,
+            dropped,
+            x1,
+            y1,
+            x2,
+            y2: y1 + (y2full - y1) * frac,
+        });
+    }
+    (out, capped)
+}
+
+fn ep(e: Endpoint) -> String {
+    match e {
+        Endpoint::Node(i) => format!("n{i}"),
+        Endpoint::Client(c) => format!("client {c}"),
+    }
+}
+
+fn describe(a: &Arrow) -> String {
+    let (_, name) = kind_style(a.kind);
+    let mut s = format!(
+        "#{} {name} {} → {}, sent {}, arrives {}",
+        a.id,
+        ep(a.from),
+        ep(a.to),
+        format::time(a.t),
+        format::time(a.deliver_at)
+    );
+    if let Some(slot) = a.slot {
+        s.push_str(&format!(", slot {slot}"));
+    }
+    if let Some(r) = a.lost {
+        s.push_str(&format!(", LOST ({r:?})"));
+    }
+    if let Some((t, r)) = a.dropped {
+        s.push_str(&format!(", DROPPED at {} ({r:?})", format::time(t)));
+    }
+    s
+}
+
+fn draw(canvas: &HtmlCanvasElement, sim: &Sim, v: &View, now: Time, n: usize, hover: Option<u64>) -> bool {
+    let dpr = web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0);
+    let (pw, ph) = ((v.w * dpr) as u32, (v.h * dpr) as u32);
+    if canvas.width() != pw {
+        canvas.set_width(pw);
+    }
+    if canvas.height() != ph {
+        canvas.set_height(ph);
+    }
+    let Some(ctx) = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+    else {
+        return false;
+    };
+    let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+    ctx.set_fill_style_str("#ffffff");
+    ctx.fill_rect(0.0, 0.0, v.w, v.h);
+    // Lanes.
+    ctx.set_font("11px system-ui, sans-serif");
+    for lane in 0..v.lanes {
+        let y = v.lane_y(lane);
+        ctx.set_stroke_style_str(if lane == n { "#cbd5e1" } else { "#e5e7eb" });
+        ctx.set_line_width(1.0);
+        ctx.begin_path();
+        ctx.move_to(LEFT, y);
+        ctx.line_to(v.w - 6.0, y);
+        ctx.stroke();
+        ctx.set_fill_style_str("#374151");
+        let label = if lane == n { "clients".to_string() } else { format!("n{lane}") };
+        let _ = ctx.fill_text(&label, 4.0, y + 4.0);
+    }
+    // Time axis.
+    let axis_y = v.h - AXIS + 4.0;
+    ctx.set_fill_style_str("#6b7280");
+    for i in 0..=6 {
+        let t = v.left_t() + v.width / 6 * i;
+        let x = v.x(t);
+        ctx.set_stroke_style_str("#f1f5f9");
+        ctx.begin_path();
+        ctx.move_to(x, 0.0);
+        ctx.line_to(x, axis_y - 4.0);
+        ctx.stroke();
+        let _ = ctx.fill_text(&format::time(t), (x - 20.0).max(LEFT), axis_y + 10.0);
+    }
+    // Messages.
+    let (list, capped) = arrows(sim, v, now, n);
+    for a in &list {
+        let (color, _) = kind_style(a.kind);
+        let broken = a.lost.is_some() || a.dropped.is_some();
+        let hl = hover == Some(a.id);
+        ctx.set_stroke_style_str(color);
+        ctx.set_line_width(if hl { 3.0 } else if matches!(a.kind, MsgKind::Heartbeat | MsgKind::HeartbeatAck) { 0.7 } else { 1.2 });
+        let dash = js_sys::Array::new();
+        if broken {
+            dash.push(&4.0.into());
+            dash.push(&3.0.into());
+        }
+        let _ = ctx.set_line_dash(&dash);
+        ctx.begin_path();
+        ctx.move_to(a.x1, a.y1);
+        ctx.line_to(a.x2, a.y2);
+        ctx.stroke();
+        let _ = ctx.set_line_dash(&js_sys::Array::new());
+        if broken && (a.dropped.is_some_and(|d| d.0 <= now) || a.lost.is_some()) {
+            ctx.set_fill_style_str("#b91c1c");
+            let _ = ctx.fill_text("✕", a.x2 - 4.0, a.y2 + 4.0);
+        } else if a.deliver_at <= now && (a.x2 - a.x1).abs() > 3.0 {
+            // Arrow head.
+            let ang = (a.y2 - a.y1).atan2(a.x2 - a.x1);
+            ctx.set_fill_style_str(color);
+            ctx.begin_path();
+            ctx.move_to(a.x2, a.y2);
+            ctx.line_to(a.x2 - 6.0 * (ang - 0.4).cos(), a.y2 - 6.0 * (ang - 0.4).sin());
+            ctx.line_to(a.x2 - 6.0 * (ang + 0.4).cos(), a.y2 - 6.0 * (ang + 0.4).sin());
+            ctx.close_path();
+            ctx.fill();
+        }
+    }
+    // Protocol events.
+    let ev = sim.trace().events();
+    let start = ev.partition_point(|e| e.time() < v.left_t());
+    let end = ev.partition_point(|e| e.time() <= v.right);
+    let mut chosen_drawn = 0;
+    for e in ev.range(start..end) {
+        match e {
+            TraceEvent::Chosen { t, node, .. } if chosen_drawn < 3000 => {
+                chosen_drawn += 1;
+                let (x, y) = (v.x(*t), v.lane_y(*node as usize));
+                ctx.set_stroke_style_str("#15803d");
+                ctx.set_line_width(2.0);
+                ctx.begin_path();
+                ctx.move_to(x, y - 7.0);
+                ctx.line_to(x, y + 7.0);
+                ctx.stroke();
+            }
+            TraceEvent::Elected { t, node, .. } => {
+                ctx.set_fill_style_str("#7c3aed");
+                ctx.set_font("bold 15px system-ui, sans-serif");
+                let _ = ctx.fill_text("★", v.x(*t) - 6.0, v.lane_y(*node as usize) + 5.0);
+                ctx.set_font("11px system-ui, sans-serif");
+            }
+            TraceEvent::Campaign { t, node, .. } => {
+                ctx.set_fill_style_str("#7c3aed");
+                let _ = ctx.fill_text("?", v.x(*t) - 3.0, v.lane_y(*node as usize) - 6.0);
+            }
+            TraceEvent::Fault { t, what } => {
+                let x = v.x(*t);
+                ctx.set_stroke_style_str("#b91c1c");
+                ctx.set_line_width(1.5);
+                let dash = js_sys::Array::of2(&6.0.into(), &3.0.into());
+                let _ = ctx.set_line_dash(&dash);
+                ctx.begin_path();
+                ctx.move_to(x, 0.0);
+                ctx.line_to(x, axis_y - 4.0);
+                ctx.stroke();
+                let _ = ctx.set_line_dash(&js_sys::Array::new());
+                ctx.set_fill_style_str("#b91c1c");
+                let _ = ctx.fill_text(what, x + 3.0, 10.0);
+            }
+            _ => {}
+        }
+    }
+    // Time cursor.
+    if now >= v.left_t() && now <= v.right {
+        let x = v.x(now);
+        ctx.set_stroke_style_str("#111827");
+        ctx.set_line_width(1.5);
+        ctx.begin_path();
+        ctx.move_to(x, 0.0);
+        ctx.line_to(x, axis_y - 4.0);
+        ctx.stroke();
+    }
+    capped
+}
+
+/// The space-time diagram panel.
+#[component]
+pub fn SpaceTime() -> Html {
+    let app = use_app();
+    let canvas = use_node_ref();
+    // None: follow the time cursor; Some(t): pinned right edge.
+    let pinned = use_state(|| None::<Time>);
+    let default_width = {
+        let l = &app.scenario.network;
+        let mean = l.regions.as_ref().map_or(l.latency.mean(), |r| r.remote.mean()).0;
+        (mean * 14).clamp(200_000, 2_000_000_000)
+    };
+    let width = use_state(|| None::<Time>);
+    let hover = use_state(|| None::<(u64, String)>);
+    let drag = use_mut_ref(|| None::<(f64, Time)>);
+    let css_w = use_state(|| 800.0f64);
+    let capped = use_state(|| false);
+    let n = app.scenario.cluster.nodes as usize;
+    let lanes = n + 1;
+    let lane_h = if n > 15 { 15.0 } else { 24.0 };
+    let h = lanes as f64 * lane_h + AXIS;
+    let win = width.unwrap_or(default_width).max(1000);
+    let right = pinned.unwrap_or(app.now.max(win));
+    let view = View { right, width: win, w: *css_w, h, lanes };
+    let now = app.now;
+    let hover_id = hover.as_ref().map(|h| h.0);
+
+    {
+        let canvas = canvas.clone();
+        let sim = app.sim.clone();
+        let css_w = css_w.clone();
+        let capped = capped.clone();
+        use_effect_with((app.version, view, hover_id), move |(_, view, hover_id)| {
+            if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
+                let cw = c.client_width() as f64;
+                if cw > 0.0 && (cw - view.w).abs() > 1.0 {
+                    css_w.set(cw);
+                } else if let Some(s) = sim.0.borrow().as_ref() {
+                    let cap = draw(&c, s, view, now, n, *hover_id);
+                    if cap != *capped {
+                        capped.set(cap);
+                    }
+                }
+            }
+            || ()
+        });
+    }
+
+    let onwheel = {
+        let width = width.clone();
+        Callback::from(move |e: WheelEvent| {
+            e.prevent_default();
+            let f = if e.delta_y() > 0.0 { 1.25 } else { 0.8 };
+            width.set(Some(((win as f64 * f) as Time).clamp(10_000, 3_600_000_000_000)));
+        })
+    };
+    let zoom = |f: f64| {
+        let width = width.clone();
+        Callback::from(move |_: MouseEvent| width.set(Some(((win as f64 * f) as Time).clamp(10_000, 3_600_000_000_000))))
+    };
+    let follow = {
+        let pinned = pinned.clone();
+        let width = width.clone();
+        Callback::from(move |_: MouseEvent| {
+            pinned.set(None);
+            width.set(None);
+        })
+    };
+    let onpointerdown = {
+        let drag = drag.clone();
+        Callback::from(move |e: PointerEvent| {
+            *drag.borrow_mut() = Some((e.client_x() as f64, right));
+        })
+    };
+    let onpointerup = {
+        let drag = drag.clone();
+        Callback::from(move |_: PointerEvent| {
+            *drag.borrow_mut() = None;
+        })
+    };
+    let onpointermove = {
+        let drag = drag.clone();
+        let pinned = pinned.clone();
+        let hover = hover.clone();
+        let sim = app.sim.clone();
+        Callback::from(move |e: PointerEvent| {
+            let Some(el) = e.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+            let rect = el.get_bounding_client_rect();
+            let (mx, my) = (e.client_x() as f64 - rect.left(), e.client_y() as f64 - rect.top());
+            if let Some((x0, r0)) = *drag.borrow() {
+                if e.buttons() & 1 == 1 {
+                    let dt = (e.client_x() as f64 - x0) / (view.w - LEFT).max(1.0) * view.width as f64;
+                    let r = (r0 as f64 - dt).max(view.width as f64) as Time;
+                    pinned.set(Some(r));
+                    return;
+                }
+            }
+            // Hover: nearest arrow within 6 px.
+            let guard = sim.0.borrow();
+            let Some(s) = guard.as_ref() else { return };
+            let (list, _) = arrows(s, &view, now, n);
+            let mut best: Option<(f64, &Arrow)> = None;
+            for a in &list {
+                let (dx, dy) = (a.x2 - a.x1, a.y2 - a.y1);
+                let len2 = dx * dx + dy * dy;
+                let u = if len2 > 0.0 { (((mx - a.x1) * dx + (my - a.y1) * dy) / len2).clamp(0.0, 1.0) } else { 0.0 };
+                let (px, py) = (a.x1 + u * dx, a.y1 + u * dy);
+                let d = ((mx - px).powi(2) + (my - py).powi(2)).sqrt();
+                if d < 6.0 && best.is_none_or(|b| d < b.0) {
+                    best = Some((d, a));
+                }
+            }
+            let new = best.map(|(_, a)| (a.id, describe(a)));
+            if new.as_ref().map(|x| x.0) != hover.as_ref().map(|x| x.0) {
+                hover.set(new);
+            }
+            let _ = view.t_at(mx);
+        })
+    };
+    let onleave = {
+        let hover = hover.clone();
+        let drag = drag.clone();
+        Callback::from(move |_: PointerEvent| {
+            *drag.borrow_mut() = None;
+            hover.set(None);
+        })
+    };
+    html! {
+        <section class="panel" aria-label="Space-time diagram">
+            <h2>{"Space-time diagram"}</h2>
+            <div class="st-tools">
+                <button type="button" onclick={zoom(0.5)} aria-label="Zoom in">{"＋ Zoom in"}</button>
+                <button type="button" onclick={zoom(2.0)} aria-label="Zoom out">{"－ Zoom out"}</button>
+                <button type="button" onclick={follow} aria-pressed={pinned.is_none().to_string()}>{"Follow cursor"}</button>
+                <span>{format!("Window {} ending at {}", format::time(win), format::time(right))}</span>
+                <span class="muted">{"Wheel: zoom · drag: pan · ★ elected · | chosen · ✕ lost/dropped (dashed) · red line: fault"}</span>
+            </div>
+            <canvas ref={canvas} class="spacetime-canvas" data-testid="spacetime" style={format!("height:{h}px")}
+                role="img" aria-label="Space-time diagram: one lane per node and one for clients, an arrow per message"
+                {onwheel} {onpointerdown} {onpointerup} {onpointermove} onpointerleave={onleave}></canvas>
+            <p class="st-tip" aria-live="polite">{hover.as_ref().map(|h| h.1.clone()).unwrap_or_else(|| if *capped { "Too many messages: showing the first 6000 in the window; zoom in.".into() } else { "Hover an arrow for details.".into() })}</p>
+        </section>
+    }
+}

@@ -1,0 +1,51 @@
+//! Headline numbers of the run so far. Formats (the contract with end-to-end tests, compare with
+//! `fpaxos run --json`): committed and leader changes as integers; throughput in req/s with one
+//! decimal; p50/p99 in ms with three decimals; the trace hash as the exact 16 hex digits. Each
+//! number's element also carries `data-value` with the unrounded value.
+
+use crate::format::{summary_f, summary_int};
+use crate::state::ReportRef;
+use yew::prelude::*;
+
+/// Props: the latest report.
+#[derive(Properties, PartialEq)]
+pub struct SummaryProps {
+    /// Report (none while the scenario is invalid).
+    pub report: Option<ReportRef>,
+}
+
+/// The summary numbers.
+#[component]
+pub fn Summary(props: &SummaryProps) -> Html {
+    let Some(rr) = &props.report else {
+        return html! { <section class="panel summary"><h2>{"Summary"}</h2><p class="muted">{"No run: fix the scenario."}</p></section> };
+    };
+    let r = &rr.report;
+    let item = |label: &str, tid: &'static str, text: String, raw: String, unit: &str| {
+        html! {
+            <div class="stat">
+                <dt>{label.to_string()}</dt>
+                <dd><span class="num" data-testid={tid} data-value={raw}>{text}</span>
+                    if !unit.is_empty() { <span class="unit">{format!(" {unit}")}</span> }</dd>
+            </div>
+        }
+    };
+    html! {
+        <section class="panel summary" aria-label="Summary">
+            <h2>{"Summary"}</h2>
+            <dl class="stats">
+                {item("Committed", "summary-committed", summary_int(r.committed), r.committed.to_string(), "req")}
+                {item("Throughput", "summary-throughput", summary_f(r.throughput, 1), r.throughput.to_string(), "req/s")}
+                {item("Latency p50", "summary-p50", summary_f(r.latency_ms.p50, 3), r.latency_ms.p50.to_string(), "ms")}
+                {item("Latency p99", "summary-p99", summary_f(r.latency_ms.p99, 3), r.latency_ms.p99.to_string(), "ms")}
+                {item("Leader changes", "summary-leader-changes", summary_int(r.leader_changes), r.leader_changes.to_string(), "")}
+                {item("Messages / commit", "summary-msgs-per-commit", summary_f(r.messages.per_commit, 2), r.messages.per_commit.to_string(), "")}
+                {item("Leaderless", "summary-leaderless", summary_f(r.leaderless_ms, 1), r.leaderless_ms.to_string(), "ms")}
+                {item("Slots executed", "summary-slots", summary_int(r.slots), r.slots.to_string(), "")}
+            </dl>
+            <p class="hash">{"Trace hash "}<code data-testid="trace-hash">{r.trace_hash.clone()}</code></p>
+            <p class="muted small">{format!("{} events simulated; metrics skip the first {}.",
+                r.sim.events, crate::format::time(r.scenario.warmup.0))}</p>
+        </section>
+    }
+}
