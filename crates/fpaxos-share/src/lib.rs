@@ -60,7 +60,7 @@ pub struct ViewState {
     pub time_ms: Option<f64>,
     /// Embed options (present when the link is meant for an `<iframe>`).
     pub embed: Option<EmbedOptions>,
-    /// Up to [`MAX_VARIANTS`] variants for compare mode.
+    /// Up to [`MAX_VARIANTS`] variants for compare mode (links carry only the first four).
     pub compare: Vec<Variant>,
     /// Sweep spec text, e.g. `q2=1..5`.
     pub sweep: Option<String>,
@@ -272,6 +272,7 @@ fn view_json(view: &ViewState, base: &Value) -> Option<Value> {
         let vs = view
             .compare
             .iter()
+            .take(MAX_VARIANTS)
             .map(|v| {
                 let mut o = Map::new();
                 o.insert("label".into(), Value::String(v.label.clone()));
@@ -288,6 +289,8 @@ fn view_json(view: &ViewState, base: &Value) -> Option<Value> {
 }
 
 /// Encodes a scenario and view as a URL fragment: `s=1.<payload>` (no leading `#`).
+///
+/// Only the first [`MAX_VARIANTS`] compare variants are written.
 pub fn encode_fragment(scenario: &Scenario, view: &ViewState) -> String {
     let base = defaults_v1();
     let mut doc = Map::new();

@@ -182,6 +182,21 @@ fn round_trip_view_only_pieces() {
 }
 
 #[test]
+fn at_most_four_variants() {
+    let mut view = full_view();
+    while view.compare.len() < 6 {
+        let mut s = Scenario::default();
+        s.seed = view.compare.len() as u64;
+        view.compare.push(Variant {
+            label: format!("v{}", view.compare.len()),
+            scenario: s,
+        });
+    }
+    let d = decode_fragment(&encode_fragment(&Scenario::default(), &view)).unwrap();
+    assert_eq!(d.view.compare, view.compare[..MAX_VARIANTS].to_vec());
+}
+
+#[test]
 fn accepts_urls_and_fragments() {
     let s = few_changes();
     let v = full_view();
