@@ -357,3 +357,60 @@ fn scenario_network_and_leader() {
     s.cluster.quorum = QuorumSpec::Counting { q1: 9, q2: 2 };
     assert!(analyze_scenario(&s, &AnalysisOptions::default()).is_err());
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 300, failure_persistence: None, ..Default::default() })]
+
+    /// The optimal load lies between the size bound and the uniform strategy, and availability
+    /// matches a direct sum over failure patterns.
+    #[test]
+    fn general_systems_are_bounded(
+        ws in proptest::collection::vec(1u32..5, 2..9),
+        a in 0.0f64..1.0,
+        b in 0.0f64..1.0,
+        f in 0.0f64..1.0,
+        p in 0.0f64..0.5,
+    ) {
+        let n = ws.len();
+        let total: u32 = ws.iter().sum();
+        let q1 = 1 + (a * (total - 1) as f64) as u32;
+        let q2 = 1 + (b * (total - 1) as f64) as u32;
+        let q = qs(QuorumSpec::Weighted { weights: ws.clone(), q1, q2 }, n);
+        let opts = AnalysisOptions { phase1_fraction: f, failure_prob: p, ..Default::default() };
+        let r = analyze(&q, &opts);
+        let m1 = q.minimal_quorums(fpaxos::Phase::One).unwrap();
+        let m2 = q.minimal_quorums(fpaxos::Phase::Two).unwrap();
+        let min1 = m1.iter().map(|s| s.len()).min().unwrap() as f64;
+        let min2 = m2.iter().map(|s| s.len()).min().unwrap() as f64;
+        // Lower bound: expected quorum size spread over n nodes.
+        proptest::prop_assert!(r.load_phase2 >= min2 / n as f64 - 1e-7);
+        proptest::prop_assert!(r.load_mixed >= (f * min1 + (1.0 - f) * min2) / n as f64 - 1e-7);
+        // Upper bound: the uniform strategy over minimal quorums.
+        let uni = |sets: &[NodeSet]| -> Vec<f64> {
+            (0..n).map(|x| sets.iter().filter(|s| s.contains(x as u8)).count() as f64 / sets.len() as f64).collect()
+        };
+        let (u1, u2) = (uni(&m1), uni(&m2));
+        let umax2 = u2.iter().cloned().fold(0.0, f64::max);
+        let umix = (0..n).map(|x| f * u1[x] + (1.0 - f) * u2[x]).fold(0.0, f64::max);
+        proptest::prop_assert!(r.load_phase2 <= umax2 + 1e-7);
+        proptest::prop_assert!(r.load_mixed <= umix + 1e-7);
+        proptest::prop_assert!(r.network_load_phase2 >= min2 - 1e-7 && r.network_load_phase2 <= n as f64 + 1e-7);
+        // Availability by a direct sum.
+        let mut direct = 0.0;
+        for mask in 0u64..(1 << n) {
+            let alive = NodeSet(mask);
+            if q.is_q2(alive) {
+                direct += (1.0 - p).powi(alive.len() as i32) * p.powi((n - alive.len()) as i32);
+            }
+        }
+        proptest::prop_assert!((r.availability_replicate - direct).abs() < 1e-9);
+        // Every minimal crash set blocks replication; removing any node from it unblocks.
+        for c in r.blocking_replicate.unwrap() {
+            let crashed = NodeSet::from_ids(c.iter().copied());
+            proptest::prop_assert!(!q.is_q2(crashed.complement(n)));
+            for i in &c {
+                proptest::prop_assert!(q.is_q2(crashed.without(*i).complement(n)));
+            }
+        }
+    }
+}
