@@ -1,0 +1,173 @@
+//! Component tests in headless Chromium: the page renders, the intersection badge reacts to
+//! quorum edits, presets load, and a run reaches its end with the expected safety status.
+//!
+//! Run: `CHROMEDRIVER=$(command -v chromedriver) WASM_BINDGEN_TEST_TIMEOUT=120 cargo test --target wasm32-unknown-unknown -p fpaxos-web`
+
+use fpaxos_web::app::App;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+async fn sleep(ms: i32) {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+}
+
+fn document() -> web_sys::Document {
+    web_sys::window().and_then(|w| w.document()).expect("document")
+}
+
+async fn mount() -> Element {
+    let doc = document();
+    let root = doc.create_element("div").expect("div");
+    doc.body().expect("body").append_child(&root).expect("append");
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    sleep(50).await;
+    root
+}
+
+fn find(root: &Element, testid: &str) -> Element {
+    root.query_selector(&format!("[data-testid='{testid}']"))
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("no element with data-testid={testid}"))
+}
+
+fn attr(el: &Element, name: &str) -> String {
+    el.get_attribute(name).unwrap_or_default()
+}
+
+fn set_select(root: &Element, testid: &str, value: &str) {
+    let sel: HtmlSelectElement = find(root, testid).dyn_into().expect("select");
+    sel.set_value(value);
+    let ev = web_sys::Event::new("change").expect("event");
+    sel.dispatch_event(&ev).expect("dispatch");
+}
+
+fn set_range(root: &Element, testid: &str, value: &str) {
+    let input: HtmlInputElement = find(root, testid).dyn_into().expect("input");
+    input.set_value(value);
+    let ev = web_sys::InputEvent::new("input").expect("event");
+    input.dispatch_event(&ev).expect("dispatch");
+}
+
+fn click(root: &Element, testid: &str) {
+    let el = find(root, testid);
+    match el.clone().dyn_into::<HtmlElement>() {
+        Ok(h) => h.click(),
+        Err(_) => {
+            // SVG elements have no click(): dispatch a bubbling click event.
+            let init = web_sys::EventInit::new();
+            init.set_bubbles(true);
+            let ev = web_sys::Event::new_with_event_init_dict("click", &init).expect("event");
+            el.dispatch_event(&ev).expect("dispatch");
+        }
+    }
+}
+
+async fn wait_done(root: &Element, secs: u32) {
+    for _ in 0..secs * 20 {
+        if find(root, "run-status").text_content().as_deref() == Some("done") {
+            return;
+        }
+        sleep(50).await;
+    }
+    panic!("run did not finish in {secs} s");
+}
+
+#[wasm_bindgen_test]
+async fn renders_default_scenario_with_safe_badge() {
+    let root = mount().await;
+    assert_eq!(attr(&find(&root, "intersection-badge"), "data-state"), "safe");
+    for i in 0..5 {
+        find(&root, &format!("node-{i}"));
+    }
+    assert!(root.query_selector("[data-testid='node-5']").ok().flatten().is_none());
+    find(&root, "cluster-view");
+    find(&root, "spacetime");
+    for c in ["chart-throughput", "chart-latency", "chart-cdf", "chart-nodes", "chart-msgs-per-commit"] {
+        find(&root, c);
+    }
+    assert_eq!(find(&root, "run-status").text_content().as_deref(), Some("paused"));
+    assert_eq!(find(&root, "trace-hash").text_content().unwrap_or_default().len(), 16);
+}
+
+#[wasm_bindgen_test]
+async fn q1_q2_two_of_five_is_unsafe() {
+    let root = mount().await;
+    set_select(&root, "quorum-kind", "counting");
+    sleep(30).await;
+    set_range(&root, "q1-input", "2");
+    sleep(30).await;
+    set_range(&root, "q2-input", "2");
+    sleep(30).await;
+    let badge = find(&root, "intersection-badge");
+    assert_eq!(attr(&badge, "data-state"), "unsafe");
+    assert!(badge.text_content().unwrap_or_default().contains("share no node"));
+    // Without teaching mode the scenario is refused with a readable message.
+    let errs = find(&root, "validation-errors").text_content().unwrap_or_default();
+    assert!(errs.contains("unsafe"), "{errs}");
+    assert_eq!(find(&root, "run-status").text_content().as_deref(), Some("invalid"));
+    // Q1=4, Q2=2 is safe again.
+    set_range(&root, "q1-input", "4");
+    sleep(30).await;
+    assert_eq!(attr(&find(&root, "intersection-badge"), "data-state"), "safe");
+}
+
+#[wasm_bindgen_test]
+async fn every_preset_loads() {
+    let root = mount().await;
+    for p in fpaxos_web::presets::all() {
+        set_select(&root, "preset-menu", p.id);
+        sleep(30).await;
+        let explain = find(&root, "preset-explain").text_content().unwrap_or_default();
+        assert_eq!(explain, p.explain, "{}", p.id);
+        let n = p.scenario.cluster.nodes;
+        find(&root, &format!("node-{}", n - 1));
+        assert!(root.query_selector("[data-testid='validation-errors']").ok().flatten().is_none(), "{}", p.id);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn split_brain_runs_to_a_violation() {
+    let root = mount().await;
+    set_select(&root, "preset-menu", "split-brain");
+    sleep(30).await;
+    assert_eq!(attr(&find(&root, "intersection-badge"), "data-state"), "unsafe");
+    click(&root, "run-to-end");
+    wait_done(&root, 100).await;
+    let banner = find(&root, "safety-banner");
+    assert_eq!(attr(&banner, "data-ok"), "false");
+    assert!(banner.text_content().unwrap_or_default().contains("slot"));
+    // The page's numbers are the engine's numbers.
+    let p = fpaxos_web::presets::by_id("split-brain").expect("preset");
+    let r = fpaxos_sim::run(&p.scenario).expect("runs");
+    assert_eq!(find(&root, "trace-hash").text_content().unwrap_or_default(), r.trace_hash);
+    assert_eq!(find(&root, "summary-committed").text_content().unwrap_or_default(), r.committed.to_string());
+}
+
+#[wasm_bindgen_test]
+async fn clicking_a_node_crashes_it_and_records_the_fault() {
+    let root = mount().await;
+    click(&root, "step");
+    sleep(30).await;
+    click(&root, "node-2");
+    sleep(30).await;
+    // The fault takes effect 1 ns later: step until it has.
+    for _ in 0..200 {
+        click(&root, "step");
+        sleep(5).await;
+        if attr(&find(&root, "node-2"), "data-role") == "crashed" {
+            break;
+        }
+    }
+    assert_eq!(attr(&find(&root, "node-2"), "data-role"), "crashed");
+    let faults = find(&root, "fault-list").text_content().unwrap_or_default();
+    assert!(faults.contains("crash node 2"), "{faults}");
+}
