@@ -31,7 +31,7 @@ trunk build --release --offline
 
 if [[ -d tests/e2e ]]; then
   step "end-to-end tests (chromedriver + built dist/)"
-  cargo test --release --manifest-path tests/e2e/Cargo.toml
+  cargo test --release -p fpaxos-e2e
 fi
 
 step "bounded swarm check"

@@ -142,7 +142,7 @@ impl Checker {
             self.log
                 .push_back((value.clone(), digest_step(prev, slot, value), node));
         }
-        if self.decisions % 1024 == 0 {
+        if self.decisions.is_multiple_of(1024) {
             self.trim();
         }
     }

@@ -563,7 +563,7 @@ impl Scenario {
                 self.warmup, self.duration
             ));
         }
-        let valid_n = n >= 1 && n <= MAX_SCENARIO_NODES;
+        let valid_n = (1..=MAX_SCENARIO_NODES).contains(&n);
         if valid_n {
             match QuorumSystem::new(&self.cluster.quorum, n as usize) {
                 Err(e) => errs.extend(e.into_iter().map(|m| format!("cluster.quorum: {m}"))),
@@ -763,6 +763,7 @@ impl Scenario {
 }
 
 #[cfg(test)]
+#[allow(clippy::field_reassign_with_default)]
 mod tests {
     use super::*;
 

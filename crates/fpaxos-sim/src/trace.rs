@@ -178,7 +178,7 @@ impl Trace {
         // One multiply per word (FxHash-style); `hash()` finalizes with a full mix.
         let mut h = self.hash;
         for w in words {
-            h = (h.rotate_left(5) ^ *w).wrapping_mul(0x51_7cc1_b727_220a_95);
+            h = (h.rotate_left(5) ^ *w).wrapping_mul(0x517c_c1b7_2722_0a95);
         }
         self.hash = h;
         self.total += 1;

@@ -1,6 +1,7 @@
 //! Properties the engine must show: analytic latency, the leader bottleneck, safety checks,
 //! determinism and robust validation.
 #![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::field_reassign_with_default)]
 
 use fpaxos::QuorumSpec;
 use fpaxos_sim::scenario::{FaultAction, Latency};

@@ -785,6 +785,7 @@ impl Node {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn on_accept(
         &mut self,
         now: Time,

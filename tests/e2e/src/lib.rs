@@ -1,0 +1,163 @@
+//! Harness for the end-to-end tests: a static file server for the built `dist/`, a chromedriver
+//! process, and a headless Chromium session. Everything runs on 127.0.0.1.
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The repository's `dist/` folder (built by `trunk build --release --offline`).
+pub fn dist_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../dist")
+}
+
+/// Serves `root` over HTTP on a free port in a background thread; returns the base URL.
+pub fn serve_dir(root: PathBuf) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a local port");
+    let port = listener.local_addr().expect("local addr").port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let root = root.clone();
+            std::thread::spawn(move || {
+                let _ = handle(stream, &root);
+            });
+        }
+    });
+    format!("http://127.0.0.1:{port}/")
+}
+
+fn handle(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut line = String::new();
+    reader.read_line(&mut line)?;
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h)? == 0 || h == "\r\n" {
+            break;
+        }
+    }
+    let path = line.split_whitespace().nth(1).unwrap_or("/");
+    let path = path.split(['?', '#']).next().unwrap_or("/");
+    let rel = path.trim_start_matches('/');
+    let mut file = root.join(if rel.is_empty() { "index.html" } else { rel });
+    if file.is_dir() {
+        file = file.join("index.html");
+    }
+    let ok = !rel.contains("..") && file.is_file();
+    let (status, body) = if ok {
+        ("200 OK", std::fs::read(&file).unwrap_or_default())
+    } else {
+        ("404 Not Found", b"not found".to_vec())
+    };
+    let ctype = match file.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript",
+        Some("wasm") => "application/wasm",
+        Some("css") => "text/css",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("json") => "application/json",
+        _ => "application/octet-stream",
+    };
+    write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )?;
+    stream.write_all(&body)?;
+    let _ = stream.read(&mut [0u8; 0]);
+    Ok(())
+}
+
+/// A running chromedriver, killed on drop.
+pub struct Driver {
+    child: Child,
+    /// Its WebDriver URL.
+    pub url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts chromedriver (`$CHROMEDRIVER` or `chromedriver` on PATH) on a free port.
+pub fn start_driver() -> Driver {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port");
+    let bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+    let child = Command::new(bin)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver must be installed (scripts/setup.sh installs it)");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "chromedriver did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Driver {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+    }
+}
+
+/// Opens a headless Chromium session of the given window size.
+pub async fn browser(driver: &Driver, width: u32, height: u32) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-background-networking", "--disable-component-update",
+                     "--no-first-run", "--disable-sync", "--disable-quic",
+                     format!("--window-size={width},{height}")],
+            "binary": std::env::var("CHROME").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+        }),
+    );
+    ClientBuilder::rustls()
+        .expect("tls")
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .expect("connect to chromedriver")
+}
+
+/// Waits until the element with `data-testid=id` exists and returns its text.
+pub async fn text_of(c: &Client, id: &str) -> String {
+    let el = c
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(&format!("[data-testid='{id}']")))
+        .await
+        .unwrap_or_else(|e| panic!("no element {id}: {e}"));
+    el.text().await.unwrap_or_default()
+}
+
+/// Waits until `data-testid=id` has exactly `want` as text.
+pub async fn wait_text(c: &Client, id: &str, want: &str, secs: u64) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        let t = text_of(c, id).await;
+        if t.trim() == want {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{id}: waited for {want:?}, have {t:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// CSS selector for a test id.
+pub fn tid(id: &str) -> String {
+    format!("[data-testid='{id}']")
+}
