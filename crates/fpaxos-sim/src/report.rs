@@ -132,7 +132,7 @@ pub(crate) struct Metrics {
     pub received: Vec<u64>,
     pub busy: Vec<u64>,
     pub bucket_done: Vec<u64>,
-    pub bucket_lat: Vec<Vec<u32>>,
+    pub bucket_lat: Vec<Sampler>,
     pub bucket_busy: Vec<Vec<u64>>,
     pub bucket_sent: Vec<Vec<u64>>,
     pub elections: u64,
@@ -157,7 +157,7 @@ impl Metrics {
             received: vec![0; nodes],
             busy: vec![0; nodes],
             bucket_done: vec![0; buckets],
-            bucket_lat: vec![Vec::new(); buckets],
+            bucket_lat: vec![Sampler::default(); buckets],
             bucket_busy: vec![vec![0; buckets]; nodes],
             bucket_sent: vec![vec![0; buckets]; nodes],
             elections: 0,
@@ -255,6 +255,7 @@ impl Metrics {
         let mut p50 = Vec::with_capacity(used);
         let mut p99 = Vec::with_capacity(used);
         for lat in &self.bucket_lat[..used] {
+            let lat = &lat.values;
             if lat.is_empty() {
                 p50.push(0.0);
                 p99.push(0.0);
@@ -290,5 +291,55 @@ impl Metrics {
                 .map(|b| b[..used].to_vec())
                 .collect(),
         }
+    }
+}
+
+/// Most latency samples kept per time bucket.
+const SAMPLES_PER_BUCKET: usize = 4096;
+
+/// A bounded, deterministic sample of a bucket's latencies (microseconds): every value until
+/// the buffer fills, then every 2nd, 4th, ... value, so memory stays bounded on long runs.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Sampler {
+    values: Vec<u32>,
+    stride: u32,
+    seen: u32,
+}
+
+impl Sampler {
+    #[inline]
+    pub fn push(&mut self, v: u32) {
+        self.stride = self.stride.max(1);
+        self.seen = self.seen.wrapping_add(1);
+        if !self.seen.is_multiple_of(self.stride) {
+            return;
+        }
+        self.values.push(v);
+        if self.values.len() >= SAMPLES_PER_BUCKET {
+            let mut i = 0;
+            self.values.retain(|_| {
+                i += 1;
+                i.is_multiple_of(2)
+            });
+            self.stride *= 2;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sampler_is_bounded_and_keeps_the_distribution() {
+        let mut s = Sampler::default();
+        for i in 0..1_000_000u32 {
+            s.push(i % 1000);
+        }
+        assert!(s.values.len() < SAMPLES_PER_BUCKET);
+        let mut v = s.values.clone();
+        v.sort_unstable();
+        let median = v[v.len() / 2];
+        assert!((450..550).contains(&median), "{median}");
     }
 }

@@ -161,3 +161,45 @@ pub async fn wait_text(c: &Client, id: &str, want: &str, secs: u64) {
 pub fn tid(id: &str) -> String {
     format!("[data-testid='{id}']")
 }
+
+/// Sets an input's value and fires `input` and `change`, as a user edit would.
+pub async fn set_value(c: &Client, id: &str, value: &str) {
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(&tid(id)))
+        .await
+        .unwrap_or_else(|e| panic!("no element {id}: {e}"));
+    let js = r#"
+        const [sel, v] = arguments;
+        const el = document.querySelector(sel);
+        const proto = el.tagName === 'SELECT' ? HTMLSelectElement.prototype : HTMLInputElement.prototype;
+        Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, v);
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+        el.dispatchEvent(new Event('change', { bubbles: true }));
+    "#;
+    c.execute(js, vec![serde_json::json!(tid(id)), serde_json::json!(value)])
+        .await
+        .unwrap_or_else(|e| panic!("set {id}={value}: {e}"));
+}
+
+/// Clicks the element with `data-testid=id`.
+pub async fn click(c: &Client, id: &str) {
+    let el = c
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(&tid(id)))
+        .await
+        .unwrap_or_else(|e| panic!("no element {id}: {e}"));
+    el.click().await.unwrap_or_else(|e| panic!("click {id}: {e}"));
+}
+
+/// Parses a summary number as shown on the page ("1,234", "12.5 ms", ...).
+pub fn number(text: &str) -> f64 {
+    let t: String = text
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ',' || *c == '-')
+        .filter(|c| *c != ',')
+        .collect();
+    t.parse()
+        .unwrap_or_else(|_| panic!("not a number: {text:?}"))
+}
