@@ -496,7 +496,7 @@ fn cmd_check(a: CheckArgs) -> CmdResult {
             ));
         }
         text.push_str(&format!(
-            "\nchecked {} seeds ({}..={}): {} with safety violations\n\
+            "\nchecked {} seeds ({}..={}): {} failed (safety violation or simulator panic)\n\
              {} events, {} commits in {:.1} s ({} events/s on {} threads)\n",
             a.seeds,
             a.start_seed,
