@@ -30,5 +30,9 @@ shot desktop-default 1280 800 "?t=1500"
 shot phone-default 390 844 "?t=1500"
 PRESETS=${PRESETS:-"basics-majority basics-fpaxos paper-s6 paper-s6-majority zk-6 zk-7 grid-5x4 leader-failure split-brain trap-6"}
 for p in $PRESETS; do
-  shot "preset-$p" 1280 800 "?preset=$p&t=${T_MS:-3000}"
+  case $p in
+    leader-failure) t=5000 ;;   # after the leader crashed: nobody can be elected
+    *) t=${T_MS:-3000} ;;
+  esac
+  shot "preset-$p" 1280 800 "?preset=$p&t=$t"
 done

@@ -1,1 +1,3 @@
-fn main() { fpaxos_web::start(); }
+fn main() {
+    fpaxos_web::start();
+}

@@ -37,7 +37,12 @@ fn fault(at_ms: u64, action: FaultAction) -> Fault {
     }
 }
 
-fn preset(id: &'static str, title: &'static str, explain: &'static str, f: impl FnOnce(&mut Scenario)) -> Preset {
+fn preset(
+    id: &'static str,
+    title: &'static str,
+    explain: &'static str,
+    f: impl FnOnce(&mut Scenario),
+) -> Preset {
     let mut scenario = base(title, explain);
     f(&mut scenario);
     Preset {
@@ -197,7 +202,11 @@ mod tests {
     fn every_preset_runs() {
         for p in all() {
             let r = fpaxos_sim::run(&p.scenario).unwrap_or_else(|e| panic!("{}: {e}", p.id));
-            assert!(r.committed > 0 || p.id == "leader-failure", "{} committed nothing", p.id);
+            assert!(
+                r.committed > 0 || p.id == "leader-failure",
+                "{} committed nothing",
+                p.id
+            );
             let unsafe_preset = p.id == "split-brain" || p.id == "trap-6";
             if !unsafe_preset {
                 assert!(r.safety.ok, "{}: {:?}", p.id, r.safety.violations.first());

@@ -108,7 +108,7 @@ pub struct AppState {
 /// Everything that can change the state.
 pub enum Action {
     /// Replace the scenario (edits, presets): restarts the run.
-    SetScenario(Scenario),
+    SetScenario(Box<Scenario>),
     /// Load a preset by id.
     LoadPreset(String),
     /// Play or pause.
@@ -196,8 +196,13 @@ impl AppState {
 
     /// Progress 0..=1 towards the current target.
     pub fn progress(&self) -> Option<f64> {
-        self.target
-            .map(|t| if t == 0 { 1.0 } else { self.now as f64 / t as f64 })
+        self.target.map(|t| {
+            if t == 0 {
+                1.0
+            } else {
+                self.now as f64 / t as f64
+            }
+        })
     }
 
     fn rebuild(&mut self, scenario: Scenario) {
@@ -223,7 +228,8 @@ impl AppState {
             }
         }
         self.scenario = scenario;
-        self.partition.retain(|n| u32::from(*n) < self.scenario.cluster.nodes);
+        self.partition
+            .retain(|n| u32::from(*n) < self.scenario.cluster.nodes);
         self.refresh_report();
     }
 
@@ -294,7 +300,11 @@ impl AppState {
             return;
         }
         let f = sim.inject(self.now + 1, action);
-        self.note = Some(format!("{} at {}", f.action.describe(), crate::format::time(f.at.0)));
+        self.note = Some(format!(
+            "{} at {}",
+            f.action.describe(),
+            crate::format::time(f.at.0)
+        ));
         self.scenario.faults.push(f);
         self.preset = None;
         drop(guard);
@@ -328,7 +338,7 @@ impl Reducible for AppState {
             Action::SetScenario(sc) => {
                 let playing = s.playing;
                 s.preset = None;
-                s.rebuild(sc);
+                s.rebuild(*sc);
                 s.playing = playing && s.errors.is_empty();
             }
             Action::LoadPreset(id) => match presets::by_id(&id) {
@@ -444,9 +454,17 @@ impl Reducible for AppState {
                     Some(a) => {
                         let (from, to) = (a.into(), n.into());
                         let act = if s.link_blocked(a, n) {
-                            FaultAction::RestoreLink { from, to, both: true }
+                            FaultAction::RestoreLink {
+                                from,
+                                to,
+                                both: true,
+                            }
                         } else {
-                            FaultAction::CutLink { from, to, both: true }
+                            FaultAction::CutLink {
+                                from,
+                                to,
+                                both: true,
+                            }
                         };
                         s.inject(act);
                     }
@@ -469,7 +487,9 @@ impl Reducible for AppState {
                 let a: Vec<u32> = s.partition.iter().map(|x| u32::from(*x)).collect();
                 let b: Vec<u32> = (0..n).filter(|i| !a.contains(i)).collect();
                 if a.is_empty() || b.is_empty() {
-                    s.note = Some("Select some nodes, but not all, for one side of the partition.".into());
+                    s.note = Some(
+                        "Select some nodes, but not all, for one side of the partition.".into(),
+                    );
                 } else {
                     s.inject(FaultAction::Partition { groups: vec![a, b] });
                     s.partition.clear();

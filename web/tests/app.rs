@@ -20,13 +20,18 @@ async fn sleep(ms: i32) {
 }
 
 fn document() -> web_sys::Document {
-    web_sys::window().and_then(|w| w.document()).expect("document")
+    web_sys::window()
+        .and_then(|w| w.document())
+        .expect("document")
 }
 
 async fn mount() -> Element {
     let doc = document();
     let root = doc.create_element("div").expect("div");
-    doc.body().expect("body").append_child(&root).expect("append");
+    doc.body()
+        .expect("body")
+        .append_child(&root)
+        .expect("append");
     yew::Renderer::<App>::with_root(root.clone()).render();
     sleep(50).await;
     root
@@ -84,18 +89,40 @@ async fn wait_done(root: &Element, secs: u32) {
 #[wasm_bindgen_test]
 async fn renders_default_scenario_with_safe_badge() {
     let root = mount().await;
-    assert_eq!(attr(&find(&root, "intersection-badge"), "data-state"), "safe");
+    assert_eq!(
+        attr(&find(&root, "intersection-badge"), "data-state"),
+        "safe"
+    );
     for i in 0..5 {
         find(&root, &format!("node-{i}"));
     }
-    assert!(root.query_selector("[data-testid='node-5']").ok().flatten().is_none());
+    assert!(root
+        .query_selector("[data-testid='node-5']")
+        .ok()
+        .flatten()
+        .is_none());
     find(&root, "cluster-view");
     find(&root, "spacetime");
-    for c in ["chart-throughput", "chart-latency", "chart-cdf", "chart-nodes", "chart-msgs-per-commit"] {
+    for c in [
+        "chart-throughput",
+        "chart-latency",
+        "chart-cdf",
+        "chart-nodes",
+        "chart-msgs-per-commit",
+    ] {
         find(&root, c);
     }
-    assert_eq!(find(&root, "run-status").text_content().as_deref(), Some("paused"));
-    assert_eq!(find(&root, "trace-hash").text_content().unwrap_or_default().len(), 16);
+    assert_eq!(
+        find(&root, "run-status").text_content().as_deref(),
+        Some("paused")
+    );
+    assert_eq!(
+        find(&root, "trace-hash")
+            .text_content()
+            .unwrap_or_default()
+            .len(),
+        16
+    );
 }
 
 #[wasm_bindgen_test]
@@ -109,15 +136,26 @@ async fn q1_q2_two_of_five_is_unsafe() {
     sleep(30).await;
     let badge = find(&root, "intersection-badge");
     assert_eq!(attr(&badge, "data-state"), "unsafe");
-    assert!(badge.text_content().unwrap_or_default().contains("share no node"));
+    assert!(badge
+        .text_content()
+        .unwrap_or_default()
+        .contains("share no node"));
     // Without teaching mode the scenario is refused with a readable message.
-    let errs = find(&root, "validation-errors").text_content().unwrap_or_default();
+    let errs = find(&root, "validation-errors")
+        .text_content()
+        .unwrap_or_default();
     assert!(errs.contains("unsafe"), "{errs}");
-    assert_eq!(find(&root, "run-status").text_content().as_deref(), Some("invalid"));
+    assert_eq!(
+        find(&root, "run-status").text_content().as_deref(),
+        Some("invalid")
+    );
     // Q1=4, Q2=2 is safe again.
     set_range(&root, "q1-input", "4");
     sleep(30).await;
-    assert_eq!(attr(&find(&root, "intersection-badge"), "data-state"), "safe");
+    assert_eq!(
+        attr(&find(&root, "intersection-badge"), "data-state"),
+        "safe"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -126,11 +164,20 @@ async fn every_preset_loads() {
     for p in fpaxos_web::presets::all() {
         set_select(&root, "preset-menu", p.id);
         sleep(30).await;
-        let explain = find(&root, "preset-explain").text_content().unwrap_or_default();
+        let explain = find(&root, "preset-explain")
+            .text_content()
+            .unwrap_or_default();
         assert_eq!(explain, p.explain, "{}", p.id);
         let n = p.scenario.cluster.nodes;
         find(&root, &format!("node-{}", n - 1));
-        assert!(root.query_selector("[data-testid='validation-errors']").ok().flatten().is_none(), "{}", p.id);
+        assert!(
+            root.query_selector("[data-testid='validation-errors']")
+                .ok()
+                .flatten()
+                .is_none(),
+            "{}",
+            p.id
+        );
     }
 }
 
@@ -139,7 +186,10 @@ async fn split_brain_runs_to_a_violation() {
     let root = mount().await;
     set_select(&root, "preset-menu", "split-brain");
     sleep(30).await;
-    assert_eq!(attr(&find(&root, "intersection-badge"), "data-state"), "unsafe");
+    assert_eq!(
+        attr(&find(&root, "intersection-badge"), "data-state"),
+        "unsafe"
+    );
     click(&root, "run-to-end");
     wait_done(&root, 100).await;
     let banner = find(&root, "safety-banner");
@@ -148,8 +198,16 @@ async fn split_brain_runs_to_a_violation() {
     // The page's numbers are the engine's numbers.
     let p = fpaxos_web::presets::by_id("split-brain").expect("preset");
     let r = fpaxos_sim::run(&p.scenario).expect("runs");
-    assert_eq!(find(&root, "trace-hash").text_content().unwrap_or_default(), r.trace_hash);
-    assert_eq!(find(&root, "summary-committed").text_content().unwrap_or_default(), r.committed.to_string());
+    assert_eq!(
+        find(&root, "trace-hash").text_content().unwrap_or_default(),
+        r.trace_hash
+    );
+    assert_eq!(
+        find(&root, "summary-committed")
+            .text_content()
+            .unwrap_or_default(),
+        r.committed.to_string()
+    );
 }
 
 #[wasm_bindgen_test]

@@ -71,14 +71,26 @@ pub fn LineChart(p: &LineProps) -> Html {
     let x0 = p.xs.first().copied().unwrap_or(0.0);
     let x1 = p.xs.last().copied().unwrap_or(1.0).max(x0 + 1e-9);
     let ymax = p.y_max.unwrap_or_else(|| {
-        nice_max(p.series.iter().flat_map(|s| s.ys.iter().copied()).fold(0.0, f64::max))
+        nice_max(
+            p.series
+                .iter()
+                .flat_map(|s| s.ys.iter().copied())
+                .fold(0.0, f64::max),
+        )
     });
     let sx = |x: f64| L + (x - x0) / (x1 - x0) * (W - L - R);
     let sy = |y: f64| H - B - (y / ymax).clamp(0.0, 1.05) * (H - B - T);
     let paths = p.series.iter().map(|s| {
+        // NaN values are gaps (e.g. no request completed in that bucket).
         let mut d = String::with_capacity(s.ys.len() * 14);
-        for (i, (x, y)) in p.xs.iter().zip(&s.ys).enumerate() {
-            d.push_str(&format!("{}{:.1} {:.1}", if i == 0 { "M" } else { "L" }, sx(*x), sy(*y)));
+        let mut pen_up = true;
+        for (x, y) in p.xs.iter().zip(&s.ys) {
+            if !y.is_finite() {
+                pen_up = true;
+                continue;
+            }
+            d.push_str(&format!("{}{:.1} {:.1}", if pen_up { "M" } else { "L" }, sx(*x), sy(*y)));
+            pen_up = false;
         }
         html! { <path class="series" d={d} stroke={s.color} stroke-dasharray={if s.dashed { "6 4" } else { "none" }} /> }
     });
@@ -97,7 +109,12 @@ pub fn LineChart(p: &LineProps) -> Html {
         let hover = hover.clone();
         let xs = p.xs.clone();
         Callback::from(move |e: MouseEvent| {
-            let Some(el) = e.current_target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) else { return };
+            let Some(el) = e
+                .current_target()
+                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            else {
+                return;
+            };
             let rect = el.get_bounding_client_rect();
             if rect.width() <= 0.0 || xs.is_empty() {
                 return;
@@ -105,7 +122,11 @@ pub fn LineChart(p: &LineProps) -> Html {
             let vx = (e.client_x() as f64 - rect.left()) / rect.width() * W;
             let xv = x0 + (vx - L) / (W - L - R) * (x1 - x0);
             let i = xs.partition_point(|x| *x < xv).min(xs.len() - 1);
-            let i = if i > 0 && (xs[i] - xv).abs() > (xs[i - 1] - xv).abs() { i - 1 } else { i };
+            let i = if i > 0 && (xs[i] - xv).abs() > (xs[i - 1] - xv).abs() {
+                i - 1
+            } else {
+                i
+            };
             hover.set(Some(i));
         })
     };
@@ -115,12 +136,25 @@ pub fn LineChart(p: &LineProps) -> Html {
     };
     let hover_i = (*hover).filter(|i| *i < n);
     let readout = hover_i.map(|i| {
-        let mut s = format!("{}{}: ", if p.x_is_time { format!("{:.2}", p.xs[i]) } else { format!("{:.3}", p.xs[i]) }, p.x_unit);
+        let mut s = format!(
+            "{}{}: ",
+            if p.x_is_time {
+                format!("{:.2}", p.xs[i])
+            } else {
+                format!("{:.3}", p.xs[i])
+            },
+            p.x_unit
+        );
         for (k, se) in p.series.iter().enumerate() {
             if k > 0 {
                 s.push_str(", ");
             }
-            s.push_str(&format!("{} {:.2} {}", se.name, se.ys.get(i).copied().unwrap_or(0.0), p.y_unit));
+            s.push_str(&format!(
+                "{} {:.2} {}",
+                se.name,
+                se.ys.get(i).copied().unwrap_or(0.0),
+                p.y_unit
+            ));
         }
         s
     });
@@ -163,7 +197,12 @@ pub fn NodeBars(p: &NodeBarsProps) -> Html {
     let r: &Report = &p.report.report;
     let nodes = &r.messages.by_node;
     let n = nodes.len().max(1);
-    let max_msgs = nice_max(nodes.iter().map(|x| x.sent.max(x.received) as f64).fold(0.0, f64::max));
+    let max_msgs = nice_max(
+        nodes
+            .iter()
+            .map(|x| x.sent.max(x.received) as f64)
+            .fold(0.0, f64::max),
+    );
     let h2 = H + 40.0;
     let plot_h = 100.0;
     let top = T;
@@ -228,14 +267,26 @@ pub fn ChartsPanel(props: &ChartsProps) -> Html {
     let r = &rr.report;
     let tl = &r.timeline;
     let bs = tl.bucket_ms / 1e3;
-    let xs: Vec<f64> = (0..tl.throughput.len()).map(|i| (i as f64 + 0.5) * bs).collect();
+    let xs: Vec<f64> = (0..tl.throughput.len())
+        .map(|i| (i as f64 + 0.5) * bs)
+        .collect();
     let cdf_x: Vec<f64> = r.latency_cdf.iter().map(|(ms, _)| *ms).collect();
     let cdf_y: Vec<f64> = r.latency_cdf.iter().map(|(_, q)| *q * 100.0).collect();
+    let gap = |ys: &[f64]| -> Vec<f64> {
+        ys.iter()
+            .zip(&tl.throughput)
+            .map(|(y, t)| if *t > 0.0 { *y } else { f64::NAN })
+            .collect()
+    };
     let per_commit: Vec<f64> = (0..xs.len())
         .map(|b| {
             let sent: u64 = tl.sent.iter().map(|s| s.get(b).copied().unwrap_or(0)).sum();
             let done = tl.throughput.get(b).copied().unwrap_or(0.0) * bs;
-            if done > 0.0 { sent as f64 / done } else { 0.0 }
+            if done > 0.0 {
+                sent as f64 / done
+            } else {
+                f64::NAN
+            }
         })
         .collect();
     html! {
@@ -246,8 +297,8 @@ pub fn ChartsPanel(props: &ChartsProps) -> Html {
                     series={vec![Series { name: "completed requests", color: "#2563eb", dashed: false, ys: tl.throughput.clone() }]} />
                 <LineChart title="Latency over time" testid="chart-latency" xs={xs.clone()} x_unit="s" y_unit="ms"
                     series={vec![
-                        Series { name: "p50", color: "#16a34a", dashed: false, ys: tl.p50_ms.clone() },
-                        Series { name: "p99", color: "#dc2626", dashed: true, ys: tl.p99_ms.clone() },
+                        Series { name: "p50", color: "#16a34a", dashed: false, ys: gap(&tl.p50_ms) },
+                        Series { name: "p99", color: "#dc2626", dashed: true, ys: gap(&tl.p99_ms) },
                     ]} />
                 <LineChart title="Latency CDF (measured window)" testid="chart-cdf" xs={cdf_x} x_unit="ms" y_unit="%" x_is_time={false} y_max={Some(100.0)}
                     series={vec![Series { name: "requests at or below", color: "#7c3aed", dashed: false, ys: cdf_y }]} />

@@ -37,14 +37,45 @@ fn kind_shape(k: MsgKind, r: f64) -> String {
             format!("M{} {}h{}v{}h{}z", -r, -r, 2.0 * r, 2.0 * r, -2.0 * r)
         }
         // Commit: diamond.
-        MsgKind::Commit | MsgKind::Snapshot => format!("M0 {}L{} 0L0 {}L{} 0z", -r * 1.3, r * 1.3, r * 1.3, -r * 1.3),
+        MsgKind::Commit | MsgKind::Snapshot => format!(
+            "M0 {}L{} 0L0 {}L{} 0z",
+            -r * 1.3,
+            r * 1.3,
+            r * 1.3,
+            -r * 1.3
+        ),
         // Client traffic: triangles.
-        MsgKind::Request | MsgKind::Reply => format!("M0 {}L{} {}L{} {}z", -r * 1.2, r * 1.1, r, -r * 1.1, r),
+        MsgKind::Request | MsgKind::Reply => {
+            format!("M0 {}L{} {}L{} {}z", -r * 1.2, r * 1.1, r, -r * 1.1, r)
+        }
         // Heartbeats: small bars.
-        MsgKind::Heartbeat | MsgKind::HeartbeatAck => format!("M{} {}h{}v{}h{}z", -r, -r * 0.45, 2.0 * r, 0.9 * r, -2.0 * r),
+        MsgKind::Heartbeat | MsgKind::HeartbeatAck => format!(
+            "M{} {}h{}v{}h{}z",
+            -r,
+            -r * 0.45,
+            2.0 * r,
+            0.9 * r,
+            -2.0 * r
+        ),
         // Phase 2: circles.
-        _ => format!("M{} 0a{r} {r} 0 1 0 {} 0a{r} {r} 0 1 0 {} 0", -r, 2.0 * r, -2.0 * r),
+        _ => format!(
+            "M{} 0a{r} {r} 0 1 0 {} 0a{r} {r} 0 1 0 {} 0",
+            -r,
+            2.0 * r,
+            -2.0 * r
+        ),
     }
+}
+
+/// Whether the user asked the system for reduced motion.
+pub fn prefers_reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|m| m.matches())
 }
 
 fn node_pos(i: usize, n: usize, radius: f64) -> (f64, f64) {
@@ -80,6 +111,8 @@ pub fn ClusterPanel() -> Html {
     let max_end = views.iter().map(|v| v.log_end).max().unwrap_or(0).max(1);
     let ce = counterexample(&app.scenario);
     let lq = guard.as_ref().and_then(|s| s.last_quorum());
+    // With reduced motion, messages sit still at the middle of their path while in flight.
+    let reduced_motion = *use_memo((), |_| prefers_reduced_motion());
 
     let pos = |e: Endpoint| -> (f64, f64) {
         match e {
@@ -126,7 +159,11 @@ pub fn ClusterPanel() -> Html {
                 continue;
             }
             let span = f.deliver_at.saturating_sub(f.sent_at).max(1) as f64;
-            let frac = (now.saturating_sub(f.sent_at) as f64 / span).clamp(0.0, 1.0);
+            let frac = if reduced_motion {
+                0.5
+            } else {
+                (now.saturating_sub(f.sent_at) as f64 / span).clamp(0.0, 1.0)
+            };
             let (x1, y1) = pos(f.from);
             let (x2, y2) = pos(f.to);
             let (x, y) = (x1 + (x2 - x1) * frac, y1 + (y2 - y1) * frac);
@@ -216,8 +253,17 @@ pub fn ClusterPanel() -> Html {
     });
 
     let quorum_caption = lq.map(|q| {
-        let ph = if q.phase == Phase::One { "Q1 (election)" } else { "Q2 (replication)" };
-        format!("Latest quorum: {ph} {} led by node {} at {}", q.quorum, q.leader, crate::format::time(q.at))
+        let ph = if q.phase == Phase::One {
+            "Q1 (election)"
+        } else {
+            "Q2 (replication)"
+        };
+        format!(
+            "Latest quorum: {ph} {} led by node {} at {}",
+            q.quorum,
+            q.leader,
+            crate::format::time(q.at)
+        )
     });
     let mode_btn = |m: ClickMode, text: &'static str, tid: &'static str| {
         let app2 = app.clone();

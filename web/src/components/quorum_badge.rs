@@ -12,7 +12,9 @@ pub fn quorum_system(s: &Scenario) -> Result<QuorumSystem, Vec<String>> {
 
 /// The disjoint Q1/Q2 pair, when the quorum system is unsafe.
 pub fn counterexample(s: &Scenario) -> Option<Counterexample> {
-    quorum_system(s).ok().and_then(|q| q.check_intersection().err())
+    quorum_system(s)
+        .ok()
+        .and_then(|q| q.check_intersection().err())
 }
 
 /// Props: the scenario to judge.

@@ -34,8 +34,14 @@ pub fn SafetyBanner(props: &SafetyProps) -> Html {
                 })
             };
             let who = match v.first_node {
-                Some(a) => format!("node {a} executed {} but node {} executed {}", v.first, v.node, v.second),
-                None => format!("expected {}, node {} executed {}", v.first, v.node, v.second),
+                Some(a) => format!(
+                    "node {a} executed {} but node {} executed {}",
+                    v.first, v.node, v.second
+                ),
+                None => format!(
+                    "expected {}, node {} executed {}",
+                    v.first, v.node, v.second
+                ),
             };
             html! {
                 <div class="safety violated" data-testid="safety-banner" data-ok="false" role="alert">

@@ -10,6 +10,9 @@ use fpaxos_sim::{Dur, Latency, Scenario};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+/// One scenario edit that may fail with a readable message.
+type Edit = Box<dyn Fn(&mut Scenario) -> Result<(), String>>;
+
 /// Largest cluster in the editor (the animated views stay readable up to here; grids may be larger).
 pub const MAX_EDIT_NODES: u32 = 15;
 
@@ -31,14 +34,18 @@ fn select_value(e: &Event) -> String {
 fn parse_u32(v: &str, what: &str, lo: u32, hi: u32) -> Result<u32, String> {
     match v.trim().parse::<u32>() {
         Ok(x) if (lo..=hi).contains(&x) => Ok(x),
-        _ => Err(format!("{what} must be a whole number from {lo} to {hi}, not `{v}`.")),
+        _ => Err(format!(
+            "{what} must be a whole number from {lo} to {hi}, not `{v}`."
+        )),
     }
 }
 
 fn parse_f64(v: &str, what: &str, lo: f64, hi: f64) -> Result<f64, String> {
     match v.trim().parse::<f64>() {
         Ok(x) if x.is_finite() && x >= lo && x <= hi => Ok(x),
-        _ => Err(format!("{what} must be a number from {lo} to {hi}, not `{v}`.")),
+        _ => Err(format!(
+            "{what} must be a number from {lo} to {hi}, not `{v}`."
+        )),
     }
 }
 
@@ -57,7 +64,11 @@ fn parse_sets(text: &str, n: u32) -> Result<Vec<NodeSet>, String> {
     let mut out = Vec::new();
     for part in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
         let mut set = NodeSet::EMPTY;
-        for id in part.split([',', ' ']).map(str::trim).filter(|x| !x.is_empty()) {
+        for id in part
+            .split([',', ' '])
+            .map(str::trim)
+            .filter(|x| !x.is_empty())
+        {
             let id = parse_u32(id, "A node id", 0, n.saturating_sub(1))?;
             set.insert(id as u8);
         }
@@ -71,7 +82,12 @@ fn parse_sets(text: &str, n: u32) -> Result<Vec<NodeSet>, String> {
 
 fn sets_text(sets: &[NodeSet]) -> String {
     sets.iter()
-        .map(|s| s.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(","))
+        .map(|s| {
+            s.iter()
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        })
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -79,7 +95,13 @@ fn sets_text(sets: &[NodeSet]) -> String {
 fn default_spec(kind: &str, n: u32) -> (QuorumSpec, u32) {
     let maj = n / 2 + 1;
     match kind {
-        "counting" => (QuorumSpec::Counting { q1: maj, q2: n + 1 - maj }, n),
+        "counting" => (
+            QuorumSpec::Counting {
+                q1: maj,
+                q2: n + 1 - maj,
+            },
+            n,
+        ),
         "grid" => {
             let (rows, cols) = match n {
                 0..=4 => (2, 2),
@@ -88,16 +110,33 @@ fn default_spec(kind: &str, n: u32) -> (QuorumSpec, u32) {
                 10..=12 => (3, 4),
                 _ => (4, 4),
             };
-            (QuorumSpec::Grid { rows, cols, q1: GridAxis::Row }, rows * cols)
+            (
+                QuorumSpec::Grid {
+                    rows,
+                    cols,
+                    q1: GridAxis::Row,
+                },
+                rows * cols,
+            )
         }
         "weighted" => (
-            QuorumSpec::Weighted { weights: vec![1; n as usize], q1: maj, q2: maj },
+            QuorumSpec::Weighted {
+                weights: vec![1; n as usize],
+                q1: maj,
+                q2: maj,
+            },
             n,
         ),
         "explicit" => {
             let first = NodeSet::from_ids((0..maj).map(|i| i as u8));
             let last = NodeSet::from_ids((n - maj..n).map(|i| i as u8));
-            (QuorumSpec::Explicit { q1: vec![first, last], q2: vec![first, last] }, n)
+            (
+                QuorumSpec::Explicit {
+                    q1: vec![first, last],
+                    q2: vec![first, last],
+                },
+                n,
+            )
         }
         _ => (QuorumSpec::Majority, n),
     }
@@ -106,11 +145,18 @@ fn default_spec(kind: &str, n: u32) -> (QuorumSpec, u32) {
 /// Resizes a quorum spec to `n` nodes where it depends on n.
 fn resize(spec: &QuorumSpec, n: u32) -> QuorumSpec {
     match spec {
-        QuorumSpec::Counting { q1, q2 } => QuorumSpec::Counting { q1: (*q1).clamp(1, n), q2: (*q2).clamp(1, n) },
+        QuorumSpec::Counting { q1, q2 } => QuorumSpec::Counting {
+            q1: (*q1).clamp(1, n),
+            q2: (*q2).clamp(1, n),
+        },
         QuorumSpec::Weighted { weights, q1, q2 } => {
             let mut w = weights.clone();
             w.resize(n as usize, 1);
-            QuorumSpec::Weighted { weights: w, q1: *q1, q2: *q2 }
+            QuorumSpec::Weighted {
+                weights: w,
+                q1: *q1,
+                q2: *q2,
+            }
         }
         other => other.clone(),
     }
@@ -121,11 +167,17 @@ fn region_preset(s: &mut Scenario, which: &str) {
     match which {
         "lan" => {
             s.network.regions = None;
-            s.network.latency = Latency::Normal { mean: Dur::ms(2), stddev: Dur::us(300) };
+            s.network.latency = Latency::Normal {
+                mean: Dur::ms(2),
+                stddev: Dur::us(300),
+            };
         }
         "dc" => {
             s.network.regions = None;
-            s.network.latency = Latency::Normal { mean: Dur::us(250), stddev: Dur::us(50) };
+            s.network.latency = Latency::Normal {
+                mean: Dur::us(250),
+                stddev: Dur::us(50),
+            };
         }
         "paper" => {
             s.network.regions = None;
@@ -134,15 +186,29 @@ fn region_preset(s: &mut Scenario, which: &str) {
         "wan3" => {
             s.network.regions = Some(Regions {
                 of_node: (0..n).map(|i| i % 3).collect(),
-                local: Latency::Normal { mean: Dur::ms(1), stddev: Dur::us(200) },
-                remote: Latency::Normal { mean: Dur::ms(40), stddev: Dur::ms(4) },
+                local: Latency::Normal {
+                    mean: Dur::ms(1),
+                    stddev: Dur::us(200),
+                },
+                remote: Latency::Normal {
+                    mean: Dur::ms(40),
+                    stddev: Dur::ms(4),
+                },
             });
         }
         "wan2" => {
             s.network.regions = Some(Regions {
-                of_node: (0..n).map(|i| if i < n.div_ceil(2) { 0 } else { 1 }).collect(),
-                local: Latency::Normal { mean: Dur::ms(1), stddev: Dur::us(200) },
-                remote: Latency::Normal { mean: Dur::ms(35), stddev: Dur::ms(3) },
+                of_node: (0..n)
+                    .map(|i| if i < n.div_ceil(2) { 0 } else { 1 })
+                    .collect(),
+                local: Latency::Normal {
+                    mean: Dur::ms(1),
+                    stddev: Dur::us(200),
+                },
+                remote: Latency::Normal {
+                    mean: Dur::ms(35),
+                    stddev: Dur::ms(3),
+                },
             });
         }
         _ => {}
@@ -161,12 +227,12 @@ pub fn ScenarioPanel() -> Html {
     let edit = {
         let app = app.clone();
         let field_err = field_err.clone();
-        move |f: Box<dyn Fn(&mut Scenario) -> Result<(), String>>| {
+        move |f: Edit| {
             let mut sc = app.scenario.clone();
             match f(&mut sc) {
                 Ok(()) => {
                     field_err.set(None);
-                    app.dispatch(Action::SetScenario(sc));
+                    app.dispatch(Action::SetScenario(Box::new(sc)));
                 }
                 Err(e) => field_err.set(Some(e)),
             }
@@ -287,7 +353,11 @@ pub fn ScenarioPanel() -> Html {
                     let v = select_value(&e);
                     edit(Box::new(move |sc: &mut Scenario| {
                         if let QuorumSpec::Grid { rows, cols, .. } = sc.cluster.quorum {
-                            let q1 = if v == "column" { GridAxis::Column } else { GridAxis::Row };
+                            let q1 = if v == "column" {
+                                GridAxis::Column
+                            } else {
+                                GridAxis::Row
+                            };
                             sc.cluster.quorum = QuorumSpec::Grid { rows, cols, q1 };
                         }
                         Ok(())
@@ -320,24 +390,40 @@ pub fn ScenarioPanel() -> Html {
                     .map(|x| parse_u32(x, "A weight", 0, 1000))
                     .collect::<Result<Vec<_>, _>>()?;
                 if ws.len() != sc.cluster.nodes as usize {
-                    return Err(format!("Give one weight per node ({}), got {}.", sc.cluster.nodes, ws.len()));
+                    return Err(format!(
+                        "Give one weight per node ({}), got {}.",
+                        sc.cluster.nodes,
+                        ws.len()
+                    ));
                 }
                 if let QuorumSpec::Weighted { q1, q2, .. } = sc.cluster.quorum {
-                    sc.cluster.quorum = QuorumSpec::Weighted { weights: ws, q1, q2 };
+                    sc.cluster.quorum = QuorumSpec::Weighted {
+                        weights: ws,
+                        q1,
+                        q2,
+                    };
                 }
                 Ok(())
             });
             let on_t1 = on_change!(|sc: &mut Scenario, v: &str| {
                 let t = parse_u32(v, "Q1 threshold", 1, 1_000_000)?;
                 if let QuorumSpec::Weighted { weights, q2, .. } = &sc.cluster.quorum {
-                    sc.cluster.quorum = QuorumSpec::Weighted { weights: weights.clone(), q1: t, q2: *q2 };
+                    sc.cluster.quorum = QuorumSpec::Weighted {
+                        weights: weights.clone(),
+                        q1: t,
+                        q2: *q2,
+                    };
                 }
                 Ok(())
             });
             let on_t2 = on_change!(|sc: &mut Scenario, v: &str| {
                 let t = parse_u32(v, "Q2 threshold", 1, 1_000_000)?;
                 if let QuorumSpec::Weighted { weights, q1, .. } = &sc.cluster.quorum {
-                    sc.cluster.quorum = QuorumSpec::Weighted { weights: weights.clone(), q1: *q1, q2: t };
+                    sc.cluster.quorum = QuorumSpec::Weighted {
+                        weights: weights.clone(),
+                        q1: *q1,
+                        q2: t,
+                    };
                 }
                 Ok(())
             });
@@ -360,14 +446,20 @@ pub fn ScenarioPanel() -> Html {
             let on_s1 = on_change!(|sc: &mut Scenario, v: &str| {
                 let sets = parse_sets(v, sc.cluster.nodes)?;
                 if let QuorumSpec::Explicit { q2, .. } = &sc.cluster.quorum {
-                    sc.cluster.quorum = QuorumSpec::Explicit { q1: sets, q2: q2.clone() };
+                    sc.cluster.quorum = QuorumSpec::Explicit {
+                        q1: sets,
+                        q2: q2.clone(),
+                    };
                 }
                 Ok(())
             });
             let on_s2 = on_change!(|sc: &mut Scenario, v: &str| {
                 let sets = parse_sets(v, sc.cluster.nodes)?;
                 if let QuorumSpec::Explicit { q1, .. } = &sc.cluster.quorum {
-                    sc.cluster.quorum = QuorumSpec::Explicit { q1: q1.clone(), q2: sets };
+                    sc.cluster.quorum = QuorumSpec::Explicit {
+                        q1: q1.clone(),
+                        q2: sets,
+                    };
                 }
                 Ok(())
             });
@@ -437,7 +529,8 @@ pub fn ScenarioPanel() -> Html {
         Ok(())
     });
     let on_recv = on_change!(|sc: &mut Scenario, v: &str| {
-        sc.cpu.per_recv = Dur((parse_f64(v, "CPU per received message (µs)", 0.0, 1e6)? * 1e3) as u64);
+        sc.cpu.per_recv =
+            Dur((parse_f64(v, "CPU per received message (µs)", 0.0, 1e6)? * 1e3) as u64);
         Ok(())
     });
     let on_send = on_change!(|sc: &mut Scenario, v: &str| {

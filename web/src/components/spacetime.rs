@@ -86,7 +86,19 @@ fn arrows(sim: &Sim, v: &View, now: Time, n: usize) -> (Vec<Arrow>, bool) {
     let mut out = Vec::new();
     let mut capped = false;
     for e in ev.range(start..end) {
-        let TraceEvent::Send { t, id, from, to, kind, slot, deliver_at, lost } = e else { continue };
+        let TraceEvent::Send {
+            t,
+            id,
+            from,
+            to,
+            kind,
+            slot,
+            deliver_at,
+            lost,
+        } = e
+        else {
+            continue;
+        };
         let dropped = drops.get(id).copied();
         let stop = dropped.map_or(*deliver_at, |d| d.0).min(now.max(*t));
         if stop < v.left_t() && *deliver_at < v.left_t() {
@@ -151,8 +163,17 @@ fn describe(a: &Arrow) -> String {
     s
 }
 
-fn draw(canvas: &HtmlCanvasElement, sim: &Sim, v: &View, now: Time, n: usize, hover: Option<u64>) -> bool {
-    let dpr = web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0);
+fn draw(
+    canvas: &HtmlCanvasElement,
+    sim: &Sim,
+    v: &View,
+    now: Time,
+    n: usize,
+    hover: Option<u64>,
+) -> bool {
+    let dpr = web_sys::window()
+        .map(|w| w.device_pixel_ratio())
+        .unwrap_or(1.0);
     let (pw, ph) = ((v.w * dpr) as u32, (v.h * dpr) as u32);
     if canvas.width() != pw {
         canvas.set_width(pw);
@@ -182,7 +203,11 @@ fn draw(canvas: &HtmlCanvasElement, sim: &Sim, v: &View, now: Time, n: usize, ho
         ctx.line_to(v.w - 6.0, y);
         ctx.stroke();
         ctx.set_fill_style_str("#374151");
-        let label = if lane == n { "clients".to_string() } else { format!("n{lane}") };
+        let label = if lane == n {
+            "clients".to_string()
+        } else {
+            format!("n{lane}")
+        };
         let _ = ctx.fill_text(&label, 4.0, y + 4.0);
     }
     // Time axis.
@@ -205,7 +230,13 @@ fn draw(canvas: &HtmlCanvasElement, sim: &Sim, v: &View, now: Time, n: usize, ho
         let broken = a.lost.is_some() || a.dropped.is_some();
         let hl = hover == Some(a.id);
         ctx.set_stroke_style_str(color);
-        ctx.set_line_width(if hl { 3.0 } else if matches!(a.kind, MsgKind::Heartbeat | MsgKind::HeartbeatAck) { 0.7 } else { 1.2 });
+        ctx.set_line_width(if hl {
+            3.0
+        } else if matches!(a.kind, MsgKind::Heartbeat | MsgKind::HeartbeatAck) {
+            0.7
+        } else {
+            1.2
+        });
         let dash = js_sys::Array::new();
         if broken {
             dash.push(&4.0.into());
@@ -226,8 +257,14 @@ fn draw(canvas: &HtmlCanvasElement, sim: &Sim, v: &View, now: Time, n: usize, ho
             ctx.set_fill_style_str(color);
             ctx.begin_path();
             ctx.move_to(a.x2, a.y2);
-            ctx.line_to(a.x2 - 6.0 * (ang - 0.4).cos(), a.y2 - 6.0 * (ang - 0.4).sin());
-            ctx.line_to(a.x2 - 6.0 * (ang + 0.4).cos(), a.y2 - 6.0 * (ang + 0.4).sin());
+            ctx.line_to(
+                a.x2 - 6.0 * (ang - 0.4).cos(),
+                a.y2 - 6.0 * (ang - 0.4).sin(),
+            );
+            ctx.line_to(
+                a.x2 - 6.0 * (ang + 0.4).cos(),
+                a.y2 - 6.0 * (ang + 0.4).sin(),
+            );
             ctx.close_path();
             ctx.fill();
         }
@@ -298,7 +335,11 @@ pub fn SpaceTime() -> Html {
     let pinned = use_state(|| None::<Time>);
     let default_width = {
         let l = &app.scenario.network;
-        let mean = l.regions.as_ref().map_or(l.latency.mean(), |r| r.remote.mean()).0;
+        let mean = l
+            .regions
+            .as_ref()
+            .map_or(l.latency.mean(), |r| r.remote.mean())
+            .0;
         (mean * 14).clamp(200_000, 2_000_000_000)
     };
     let width = use_state(|| None::<Time>);
@@ -312,7 +353,13 @@ pub fn SpaceTime() -> Html {
     let h = lanes as f64 * lane_h + AXIS;
     let win = width.unwrap_or(default_width).max(1000);
     let right = pinned.unwrap_or(app.now.max(win));
-    let view = View { right, width: win, w: *css_w, h, lanes };
+    let view = View {
+        right,
+        width: win,
+        w: *css_w,
+        h,
+        lanes,
+    };
     let now = app.now;
     let hover_id = hover.as_ref().map(|h| h.0);
 
@@ -342,12 +389,18 @@ pub fn SpaceTime() -> Html {
         Callback::from(move |e: WheelEvent| {
             e.prevent_default();
             let f = if e.delta_y() > 0.0 { 1.25 } else { 0.8 };
-            width.set(Some(((win as f64 * f) as Time).clamp(10_000, 3_600_000_000_000)));
+            width.set(Some(
+                ((win as f64 * f) as Time).clamp(10_000, 3_600_000_000_000),
+            ));
         })
     };
     let zoom = |f: f64| {
         let width = width.clone();
-        Callback::from(move |_: MouseEvent| width.set(Some(((win as f64 * f) as Time).clamp(10_000, 3_600_000_000_000))))
+        Callback::from(move |_: MouseEvent| {
+            width.set(Some(
+                ((win as f64 * f) as Time).clamp(10_000, 3_600_000_000_000),
+            ))
+        })
     };
     let follow = {
         let pinned = pinned.clone();
@@ -375,12 +428,21 @@ pub fn SpaceTime() -> Html {
         let hover = hover.clone();
         let sim = app.sim.clone();
         Callback::from(move |e: PointerEvent| {
-            let Some(el) = e.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+            let Some(el) = e
+                .current_target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            else {
+                return;
+            };
             let rect = el.get_bounding_client_rect();
-            let (mx, my) = (e.client_x() as f64 - rect.left(), e.client_y() as f64 - rect.top());
+            let (mx, my) = (
+                e.client_x() as f64 - rect.left(),
+                e.client_y() as f64 - rect.top(),
+            );
             if let Some((x0, r0)) = *drag.borrow() {
                 if e.buttons() & 1 == 1 {
-                    let dt = (e.client_x() as f64 - x0) / (view.w - LEFT).max(1.0) * view.width as f64;
+                    let dt =
+                        (e.client_x() as f64 - x0) / (view.w - LEFT).max(1.0) * view.width as f64;
                     let r = (r0 as f64 - dt).max(view.width as f64) as Time;
                     pinned.set(Some(r));
                     return;
@@ -394,7 +456,11 @@ pub fn SpaceTime() -> Html {
             for a in &list {
                 let (dx, dy) = (a.x2 - a.x1, a.y2 - a.y1);
                 let len2 = dx * dx + dy * dy;
-                let u = if len2 > 0.0 { (((mx - a.x1) * dx + (my - a.y1) * dy) / len2).clamp(0.0, 1.0) } else { 0.0 };
+                let u = if len2 > 0.0 {
+                    (((mx - a.x1) * dx + (my - a.y1) * dy) / len2).clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
                 let (px, py) = (a.x1 + u * dx, a.y1 + u * dy);
                 let d = ((mx - px).powi(2) + (my - py).powi(2)).sqrt();
                 if d < 6.0 && best.is_none_or(|b| d < b.0) {
@@ -420,8 +486,8 @@ pub fn SpaceTime() -> Html {
         <section class="panel" aria-label="Space-time diagram">
             <h2>{"Space-time diagram"}</h2>
             <div class="st-tools">
-                <button type="button" onclick={zoom(0.5)} aria-label="Zoom in">{"＋ Zoom in"}</button>
-                <button type="button" onclick={zoom(2.0)} aria-label="Zoom out">{"－ Zoom out"}</button>
+                <button type="button" onclick={zoom(0.5)} aria-label="Zoom in">{"+ Zoom in"}</button>
+                <button type="button" onclick={zoom(2.0)} aria-label="Zoom out">{"− Zoom out"}</button>
                 <button type="button" onclick={follow} aria-pressed={pinned.is_none().to_string()}>{"Follow cursor"}</button>
                 <span>{format!("Window {} ending at {}", format::time(win), format::time(right))}</span>
                 <span class="muted">{"Wheel: zoom · drag: pan · ★ elected · | chosen · ✕ lost/dropped (dashed) · red line: fault"}</span>

@@ -56,7 +56,11 @@ pub fn TimeControls() -> Html {
     } else {
         "paused"
     };
-    let speed_val = if app.max_speed { SPEED_MAX + 0.5 } else { app.speed };
+    let speed_val = if app.max_speed {
+        SPEED_MAX + 0.5
+    } else {
+        app.speed
+    };
     let end_ms = app.end as f64 / 1e6;
     let now_ms = app.now as f64 / 1e6;
     let disabled = !app.errors.is_empty();

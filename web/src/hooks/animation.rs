@@ -23,7 +23,8 @@ pub fn use_animation_frames(active: bool, app: AppCtx) {
             *cb.borrow_mut() = Some(Closure::new(move |t: f64| {
                 dispatcher.dispatch(Action::Frame(t));
                 if let (Some(w), Some(f)) = (web_sys::window(), cb2.borrow().as_ref()) {
-                    *handle2.borrow_mut() = w.request_animation_frame(f.as_ref().unchecked_ref()).ok();
+                    *handle2.borrow_mut() =
+                        w.request_animation_frame(f.as_ref().unchecked_ref()).ok();
                 }
             }));
             if let (Some(w), Some(f)) = (web_sys::window(), cb.borrow().as_ref()) {

@@ -22,7 +22,10 @@ pub fn mark(name: &str, value: f64) {
         .unwrap_or_else(|| js_sys::Object::new().into());
     let _ = js_sys::Reflect::set(&obj, &JsValue::from_str(name), &JsValue::from_f64(value));
     let _ = js_sys::Reflect::set(&win, &key, &obj);
-    if let Some(el) = win.document().and_then(|d| d.get_element_by_id("fpaxos-metrics")) {
+    if let Some(el) = win
+        .document()
+        .and_then(|d| d.get_element_by_id("fpaxos-metrics"))
+    {
         let json = js_sys::JSON::stringify(&obj)
             .ok()
             .and_then(|s| s.as_string())
@@ -46,7 +49,7 @@ pub fn use_metrics(app: AppCtx) {
                 Some("fps") => {
                     let mut sc = fpaxos_sim::Scenario::default();
                     sc.cluster.nodes = 9;
-                    app.dispatch(Action::SetScenario(sc));
+                    app.dispatch(Action::SetScenario(Box::new(sc)));
                     app.dispatch(Action::SetSpeed(-2.0));
                     app.dispatch(Action::TogglePlay);
                     mark("fps_start_ms", now());

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Measures the web build: bundle size (wasm + JS + CSS, gzipped), time to first render,
+# run-to-end time of the default scenario, and frame rate while playing with 9 nodes.
+# Usage: scripts/measure-web.sh [dist-dir]   (build first: trunk build --release --offline)
+# Needs: python3, gzip, node >= 18 (for fetch), chromium and chromedriver.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DIST=${1:-dist}
+PORT=${PORT:-8766}
+DPORT=${DPORT:-9516}
+[ -f "$DIST/index.html" ] || { echo "no $DIST/index.html: run trunk build --release --offline" >&2; exit 1; }
+
+gz() { gzip -9c "$1" | wc -c; }
+total=0
+echo "== bundle (gzip -9) =="
+for f in "$DIST"/*.wasm "$DIST"/*.js "$DIST"/*.css; do
+  [ -f "$f" ] || continue
+  raw=$(stat -c %s "$f"); z=$(gz "$f"); total=$((total + z))
+  printf '%-48s %8d bytes raw %8d bytes gzip\n' "$(basename "$f")" "$raw" "$z"
+done
+printf 'total wasm+js+css gzipped: %d bytes (%.1f KB)\n' "$total" "$(echo "$total/1024" | bc -l)"
+
+python3 -m http.server "$PORT" --bind 127.0.0.1 --directory "$DIST" >/dev/null 2>&1 &
+SERVER=$!
+chromedriver --port="$DPORT" >/dev/null 2>&1 &
+DRIVER=$!
+trap 'kill $SERVER $DRIVER 2>/dev/null || true' EXIT
+for _ in $(seq 50); do
+  curl -sf "http://127.0.0.1:$PORT/" >/dev/null && curl -sf "http://127.0.0.1:$DPORT/status" >/dev/null && break
+  sleep 0.2
+done
+
+URL="http://127.0.0.1:$PORT/" WD="http://127.0.0.1:$DPORT" CHROME_BIN="$(command -v chromium || true)" node - <<'JS'
+const wd = process.env.WD, url = process.env.URL;
+async function call(method, path, body) {
+  const r = await fetch(wd + path, { method, headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body) });
+  const j = await r.json();
+  if (!r.ok) throw new Error(JSON.stringify(j));
+  return j.value;
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+(async () => {
+  const opts = { args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--window-size=1280,800'] };
+  if (process.env.CHROME_BIN) opts.binary = process.env.CHROME_BIN;
+  const s = await call('POST', '/session', { capabilities: { alwaysMatch: { 'goog:chromeOptions': opts } } });
+  const id = s.sessionId;
+  const metrics = () => call('POST', `/session/${id}/execute/sync`, { script: 'return window.__fpaxos_metrics || null', args: [] });
+  try {
+    // Time to first render and run to end of the default scenario.
+    await call('POST', `/session/${id}/url`, { url: url + '?measure=run' });
+    let m = null;
+    for (let i = 0; i < 600; i++) { m = await metrics(); if (m && m.run_to_end_ms > 0) break; await sleep(100); }
+    const nav = await call('POST', `/session/${id}/execute/sync`, { script: 'const n = performance.getEntriesByType("navigation")[0]; return n ? n.domContentLoadedEventEnd : 0;', args: [] });
+    console.log('== page (headless Chromium, this machine) ==');
+    console.log(`first render:             ${m.first_render_ms.toFixed(0)} ms after navigation start (DOMContentLoaded ${nav.toFixed(0)} ms)`);
+    console.log(`run to end, default 10 s: ${m.run_to_end_ms ? m.run_to_end_ms.toFixed(0) + ' ms' : 'did not finish'}`);
+    // Frame rate while playing with 9 nodes (1/100 real time, messages animated).
+    await call('POST', `/session/${id}/url`, { url: url + '?measure=fps' });
+    await sleep(6000);
+    m = await metrics();
+    console.log(`fps while playing, 9 nodes: ${m && m.fps ? m.fps.toFixed(1) : 'n/a'} (${m && m.fps_frames ? m.fps_frames : 0} frames)`);
+    const fast = url + '?measure=fps&max=1';
+    void fast;
+  } finally {
+    await call('DELETE', `/session/${id}`);
+  }
+})().catch((e) => { console.error('measurement failed:', e.message); process.exit(1); });
+JS
