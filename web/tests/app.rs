@@ -229,3 +229,51 @@ async fn clicking_a_node_crashes_it_and_records_the_fault() {
     let faults = find(&root, "fault-list").text_content().unwrap_or_default();
     assert!(faults.contains("crash node 2"), "{faults}");
 }
+
+#[wasm_bindgen_test]
+async fn scrubbing_back_replays_the_same_run() {
+    let root = mount().await;
+    set_range(&root, "scrubber", "300");
+    sleep(100).await;
+    let at_300 = find(&root, "trace-hash").text_content().unwrap_or_default();
+    let committed_300 = find(&root, "summary-committed").text_content().unwrap_or_default();
+    set_range(&root, "scrubber", "700");
+    sleep(100).await;
+    assert_ne!(find(&root, "trace-hash").text_content().unwrap_or_default(), at_300);
+    set_range(&root, "scrubber", "300");
+    sleep(100).await;
+    assert_eq!(find(&root, "trace-hash").text_content().unwrap_or_default(), at_300);
+    assert_eq!(find(&root, "summary-committed").text_content().unwrap_or_default(), committed_300);
+}
+
+#[wasm_bindgen_test]
+async fn play_advances_time_and_pause_stops_it() {
+    let root = mount().await;
+    set_range(&root, "speed", "-1");
+    click(&root, "play-pause");
+    sleep(400).await;
+    assert_eq!(find(&root, "run-status").text_content().as_deref(), Some("playing"));
+    click(&root, "play-pause");
+    sleep(50).await;
+    let t1 = find(&root, "sim-time").text_content().unwrap_or_default();
+    assert!(!t1.starts_with("0 s"), "time did not advance: {t1}");
+    sleep(200).await;
+    assert_eq!(find(&root, "sim-time").text_content().unwrap_or_default(), t1);
+    assert_eq!(find(&root, "run-status").text_content().as_deref(), Some("paused"));
+}
+
+#[wasm_bindgen_test]
+async fn default_run_to_end_matches_the_engine() {
+    let root = mount().await;
+    click(&root, "run-to-end");
+    wait_done(&root, 110).await;
+    let r = fpaxos_sim::run(&fpaxos_sim::Scenario::default()).expect("runs");
+    let text = |id: &str| find(&root, id).text_content().unwrap_or_default();
+    assert_eq!(text("trace-hash"), r.trace_hash);
+    assert_eq!(text("summary-committed"), r.committed.to_string());
+    assert_eq!(text("summary-throughput"), format!("{:.1}", r.throughput));
+    assert_eq!(text("summary-p50"), format!("{:.3}", r.latency_ms.p50));
+    assert_eq!(text("summary-p99"), format!("{:.3}", r.latency_ms.p99));
+    assert_eq!(text("summary-leader-changes"), r.leader_changes.to_string());
+    assert_eq!(attr(&find(&root, "safety-banner"), "data-ok"), "true");
+}
