@@ -316,7 +316,7 @@ impl Sampler {
         }
         self.values.push(v);
         if self.values.len() >= SAMPLES_PER_BUCKET {
-            let mut i = 0;
+            let mut i: u32 = 0;
             self.values.retain(|_| {
                 i += 1;
                 i.is_multiple_of(2)
