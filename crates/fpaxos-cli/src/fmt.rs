@@ -163,3 +163,79 @@ mod tests {
         assert_eq!(si(12_345.0), "12.3k");
     }
 }
+
+/// The `fpaxos analyze` table.
+pub fn analysis(s: &fpaxos_sim::Scenario, a: &fpaxos_analysis::Analysis) -> String {
+    use std::fmt::Write;
+    let ids = |v: &[u8]| {
+        let inner: Vec<String> = v.iter().map(|i| i.to_string()).collect();
+        format!("{{{}}}", inner.join(","))
+    };
+    let sets = |v: &Option<Vec<Vec<u8>>>| match v {
+        None => "(not listed above 9 nodes)".to_string(),
+        Some(v) if v.len() > 12 => format!(
+            "{} sets, e.g. {}",
+            v.len(),
+            v.iter()
+                .take(6)
+                .map(|x| ids(x))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
+        Some(v) => v.iter().map(|x| ids(x)).collect::<Vec<_>>().join(" "),
+    };
+    let mut o = String::new();
+    let q = s.cluster.quorum.label(a.n);
+    let _ = writeln!(o, "quorum system        {q} on {} nodes", a.n);
+    match &a.counterexample {
+        None => {
+            let _ = writeln!(o, "intersection         safe: every Q1 meets every Q2");
+        }
+        Some((q1, q2)) => {
+            let _ = writeln!(
+                o,
+                "intersection         UNSAFE: Q1 {} and Q2 {} share no node",
+                ids(q1),
+                ids(q2)
+            );
+        }
+    }
+    let _ = writeln!(
+        o,
+        "fault tolerance      elections survive {}, replication survives {} failures",
+        a.fault_tolerance_elect, a.fault_tolerance_replicate
+    );
+    if let Some(w) = &a.window {
+        let _ = writeln!(o, "window               {w}");
+    }
+    let _ = writeln!(
+        o,
+        "load / capacity      phase 2: {:.3} / {:.2}   mixed ({:.0}% phase 1): {:.3} / {:.2}",
+        a.load_phase2,
+        a.capacity_phase2,
+        a.phase1_fraction * 100.0,
+        a.load_mixed,
+        a.capacity_mixed
+    );
+    let _ = writeln!(
+        o,
+        "network load         expected quorum size: phase 1 {:.2}, phase 2 {:.2}",
+        a.network_load_phase1, a.network_load_phase2
+    );
+    let _ = writeln!(
+        o,
+        "quorum latency       leader round trip: phase 1 {:.3} ms, phase 2 {:.3} ms",
+        a.quorum_latency_ms_phase1, a.quorum_latency_ms_phase2
+    );
+    let _ = writeln!(
+        o,
+        "availability (p={})  elect {:.6}, replicate {:.6}",
+        a.failure_prob, a.availability_elect, a.availability_replicate
+    );
+    let _ = writeln!(o, "blocks elections     {}", sets(&a.blocking_elect));
+    let _ = writeln!(o, "blocks replication   {}", sets(&a.blocking_replicate));
+    for n in &a.notes {
+        let _ = writeln!(o, "note: {n}");
+    }
+    o
+}

@@ -31,8 +31,7 @@ struct Cli {
     command: Command,
 }
 
-/// One variant per subcommand; `url` and `analyze` will join here as `Url(UrlArgs)` and
-/// `Analyze(AnalyzeArgs)` with a matching arm in `main`.
+/// One variant per subcommand, each with a matching arm in `main`.
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Run one scenario and print a summary (or the full report with --json).
@@ -43,6 +42,43 @@ enum Command {
     Check(CheckArgs),
     /// Run the reference workload (5 nodes, Q1=4 Q2=2 thrifty, 64 clients) on one thread.
     Bench(BenchArgs),
+    /// Print the shareable playground link for a scenario, or decode a link back to JSON.
+    Url(UrlArgs),
+    /// Analytic quorum metrics: fault tolerance, load, capacity, availability, crash sets.
+    Analyze(AnalyzeArgs),
+}
+
+#[derive(Args, Debug)]
+struct UrlArgs {
+    /// Scenario JSON file (`-` for stdin; omitted: all defaults).
+    #[arg(value_name = "SCENARIO.json", conflicts_with = "decode")]
+    scenario: Option<String>,
+    /// Where the playground is served.
+    #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:8080/")]
+    base: String,
+    /// Decode a link (or its `#s=...` fragment) and print the scenario JSON.
+    #[arg(long, value_name = "LINK")]
+    decode: Option<String>,
+    #[command(flatten)]
+    overrides: Overrides,
+}
+
+#[derive(Args, Debug)]
+struct AnalyzeArgs {
+    /// Scenario JSON file (`-` for stdin; omitted: all defaults).
+    #[arg(value_name = "SCENARIO.json")]
+    scenario: Option<String>,
+    /// Fraction of operations that run phase 1 (leader elections), for the mixed load.
+    #[arg(long, value_name = "F", default_value_t = 0.0)]
+    phase1_fraction: f64,
+    /// Probability that each node is down, for availability.
+    #[arg(long, value_name = "P", default_value_t = 0.01)]
+    failure_prob: f64,
+    /// Print the analysis as JSON.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    overrides: Overrides,
 }
 
 #[derive(Args, Debug)]
@@ -541,6 +577,67 @@ fn cmd_bench(a: BenchArgs) -> CmdResult {
     Ok(ExitCode::SUCCESS)
 }
 
+// ----- url -----
+
+fn cmd_url(a: UrlArgs) -> CmdResult {
+    if let Some(link) = a.decode {
+        return match fpaxos_share::decode_fragment(&link) {
+            Ok(shared) => {
+                out(&(shared.scenario.to_json_pretty() + "\n"));
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(e) => usage(vec![e.to_string()]),
+        };
+    }
+    let s = match load_scenario(a.scenario.as_deref(), &a.overrides) {
+        Ok(s) => s,
+        Err(e) => return usage(e),
+    };
+    let view = fpaxos_share::ViewState::default();
+    out(&(fpaxos_share::share_url(&a.base, &s, &view) + "\n"));
+    Ok(ExitCode::SUCCESS)
+}
+
+// ----- analyze -----
+
+fn cmd_analyze(a: AnalyzeArgs) -> CmdResult {
+    let mut errs = Vec::new();
+    if !(0.0..=1.0).contains(&a.phase1_fraction) {
+        errs.push(format!(
+            "--phase1-fraction must be between 0 and 1, got {}",
+            a.phase1_fraction
+        ));
+    }
+    if !(0.0..=1.0).contains(&a.failure_prob) {
+        errs.push(format!(
+            "--failure-prob must be between 0 and 1, got {}",
+            a.failure_prob
+        ));
+    }
+    if !errs.is_empty() {
+        return usage(errs);
+    }
+    let s = match load_scenario(a.scenario.as_deref(), &a.overrides) {
+        Ok(s) => s,
+        Err(e) => return usage(e),
+    };
+    let opts = fpaxos_analysis::AnalysisOptions {
+        phase1_fraction: a.phase1_fraction,
+        failure_prob: a.failure_prob,
+        ..Default::default()
+    };
+    let an = match fpaxos_analysis::analyze_scenario(&s, &opts) {
+        Ok(x) => x,
+        Err(e) => return usage(e.0),
+    };
+    if a.json {
+        out(&(to_pretty(&an) + "\n"));
+    } else {
+        out(&fpaxos_cli::fmt::analysis(&s, &an));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -575,6 +672,8 @@ fn main() -> ExitCode {
         Command::Sweep(a) => cmd_sweep(a),
         Command::Check(a) => cmd_check(a),
         Command::Bench(a) => cmd_bench(a),
+        Command::Url(a) => cmd_url(a),
+        Command::Analyze(a) => cmd_analyze(a),
     };
     match result {
         Ok(code) => code,

@@ -470,3 +470,39 @@ fn bench_json_has_the_numbers() {
         assert!(r["peak_rss_bytes"].as_u64().unwrap() > 0);
     }
 }
+
+#[test]
+fn url_round_trips_and_reproduces_the_run() {
+    let link = fpaxos(&[
+        "url",
+        "--quorum",
+        "4,2",
+        "--thrifty",
+        "--base",
+        "https://example.org/play/",
+    ]);
+    assert!(link.status.success(), "{}", stderr(&link));
+    let link = stdout(&link).trim().to_string();
+    assert!(link.starts_with("https://example.org/play/#s=1."), "{link}");
+    assert!(link.len() < 200, "{} chars: {link}", link.len());
+    let decoded = fpaxos(&["url", "--decode", &link]);
+    assert!(decoded.status.success(), "{}", stderr(&decoded));
+    let from_link = fpaxos_stdin(&["run", "-", "--json"], &stdout(&decoded));
+    let direct = fpaxos(&["run", "--quorum", "4,2", "--thrifty", "--json"]);
+    assert_eq!(json(&from_link)["trace_hash"], json(&direct)["trace_hash"]);
+    let bad = fpaxos(&["url", "--decode", "https://example.org/#s=1.AAAA"]);
+    assert_usage_error(&bad, "link");
+}
+
+#[test]
+fn analyze_prints_the_analytic_metrics() {
+    let o = fpaxos(&["analyze", "--quorum", "4,2", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let a = json(&o);
+    assert_eq!(a["fault_tolerance_elect"], 1);
+    assert_eq!(a["fault_tolerance_replicate"], 3);
+    assert!((a["capacity_phase2"].as_f64().unwrap() - 2.5).abs() < 1e-9);
+    let text = stdout(&fpaxos(&["analyze", "--quorum", "2,2", "--allow-unsafe"]));
+    assert!(text.contains("UNSAFE"), "{text}");
+    assert_usage_error(&fpaxos(&["analyze", "--failure-prob", "7"]), "failure-prob");
+}

@@ -106,6 +106,8 @@ pub struct Report {
     pub leader_changes: u64,
     /// Simulated time with no live leader, in ms (whole run).
     pub leaderless_ms: f64,
+    /// The intervals without a live leader, `(start ms, end ms)` (at most 1000, earliest first).
+    pub leaderless_intervals: Vec<(f64, f64)>,
     /// Slots executed by the most advanced node.
     pub slots: u64,
     /// Safety result.
@@ -137,6 +139,7 @@ pub(crate) struct Metrics {
     pub bucket_sent: Vec<Vec<u64>>,
     pub elections: u64,
     pub leaderless: Time,
+    pub leaderless_intervals: Vec<(Time, Time)>,
     pub message_events: u64,
     /// Bucket of the current simulated time (kept current by `advance`, avoiding a division per use).
     cur_bucket: usize,
@@ -162,6 +165,7 @@ impl Metrics {
             bucket_sent: vec![vec![0; buckets]; nodes],
             elections: 0,
             leaderless: 0,
+            leaderless_intervals: Vec::new(),
             message_events: 0,
             cur_bucket: 0,
             cur_bucket_end: bucket.max(1),

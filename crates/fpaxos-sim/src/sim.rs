@@ -561,6 +561,14 @@ impl Sim {
             },
             leader_changes: m.elections.saturating_sub(1),
             leaderless_ms: leaderless as f64 / 1e6,
+            leaderless_intervals: m
+                .leaderless_intervals
+                .iter()
+                .copied()
+                .chain(self.leaderless_since.map(|since| (since, upto)))
+                .filter(|(a, b)| b > a)
+                .map(|(a, b)| (a as f64 / 1e6, b as f64 / 1e6))
+                .collect(),
             slots: self.max_executed,
             safety: Safety {
                 ok: violations.is_empty(),
@@ -839,6 +847,9 @@ impl Sim {
         } else if alive > 0 {
             if let Some(since) = self.leaderless_since.take() {
                 self.metrics.leaderless += now.saturating_sub(since);
+                if self.metrics.leaderless_intervals.len() < 1000 {
+                    self.metrics.leaderless_intervals.push((since, now));
+                }
             }
         }
         self.leaders_alive = alive;

@@ -180,7 +180,6 @@ fn a_swarm_scenario_reproduces_from_its_json() {
 /// builds, a wrapped value (the leader silently stops proposing) in release builds.
 /// Found by `fpaxos check --nodes 5 --quorum 2,2 --allow-unsafe` (seed 5), then shrunk.
 #[test]
-#[ignore = "engine bug: subtraction overflow in Node::propose_queued after a split brain"]
 fn engine_bug_propose_queued_underflow_after_split_brain() {
     let s = Scenario::from_json(
         r#"{"seed":5,"duration":"3325ms","warmup":"0",

@@ -749,6 +749,9 @@ impl Node {
     fn propose_queued(&mut self, now: Time, out: &mut Vec<Output>) -> bool {
         let batch = self.cfg.batch.max(1) as usize;
         let mut any = false;
+        // Only reachable with unsafe quorums: a rival leader's commits carried execution past
+        // our own proposals. Never propose into slots already executed.
+        self.next_slot = self.next_slot.max(self.executed);
         while self.role == Role::Leader
             && !self.queue.is_empty()
             && self.next_slot - self.executed < self.cfg.window.max(1) as Slot
