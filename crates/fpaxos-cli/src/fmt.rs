@@ -149,21 +149,6 @@ pub fn summary(r: &Report) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(1234567), "1,234,567");
-        assert_eq!(si(1_500_000.0), "1.50M");
-        assert_eq!(si(12_345.0), "12.3k");
-    }
-}
-
 /// The `fpaxos analyze` table.
 pub fn analysis(s: &fpaxos_sim::Scenario, a: &fpaxos_analysis::Analysis) -> String {
     use std::fmt::Write;
@@ -238,4 +223,19 @@ pub fn analysis(s: &fpaxos_sim::Scenario, a: &fpaxos_analysis::Analysis) -> Stri
         let _ = writeln!(o, "note: {n}");
     }
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(si(1_500_000.0), "1.50M");
+        assert_eq!(si(12_345.0), "12.3k");
+    }
 }
