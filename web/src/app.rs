@@ -28,13 +28,16 @@ fn Page() -> Html {
     use_keyboard(app.clone());
     use_metrics(app.clone());
     let report = app.report.clone();
+    // Cheap to compare each frame; the editor redraws only when these change.
+    let scenario = use_memo(app.scenario.clone(), |s| s.clone());
+    let errors = use_memo(app.errors.clone(), |e| e.clone());
     html! {
         <div class="page">
             <Header />
             <SafetyBanner report={report.clone()} />
             <main class="layout">
                 <aside class="side" aria-label="Scenario">
-                    <ScenarioPanel />
+                    <ScenarioPanel scenario={scenario} errors={errors} dispatch={app.dispatcher()} />
                 </aside>
                 <section class="stage" aria-label="Run">
                     <TimeControls />

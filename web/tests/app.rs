@@ -236,14 +236,27 @@ async fn scrubbing_back_replays_the_same_run() {
     set_range(&root, "scrubber", "300");
     sleep(100).await;
     let at_300 = find(&root, "trace-hash").text_content().unwrap_or_default();
-    let committed_300 = find(&root, "summary-committed").text_content().unwrap_or_default();
+    let committed_300 = find(&root, "summary-committed")
+        .text_content()
+        .unwrap_or_default();
     set_range(&root, "scrubber", "700");
     sleep(100).await;
-    assert_ne!(find(&root, "trace-hash").text_content().unwrap_or_default(), at_300);
+    assert_ne!(
+        find(&root, "trace-hash").text_content().unwrap_or_default(),
+        at_300
+    );
     set_range(&root, "scrubber", "300");
     sleep(100).await;
-    assert_eq!(find(&root, "trace-hash").text_content().unwrap_or_default(), at_300);
-    assert_eq!(find(&root, "summary-committed").text_content().unwrap_or_default(), committed_300);
+    assert_eq!(
+        find(&root, "trace-hash").text_content().unwrap_or_default(),
+        at_300
+    );
+    assert_eq!(
+        find(&root, "summary-committed")
+            .text_content()
+            .unwrap_or_default(),
+        committed_300
+    );
 }
 
 #[wasm_bindgen_test]
@@ -252,14 +265,23 @@ async fn play_advances_time_and_pause_stops_it() {
     set_range(&root, "speed", "-1");
     click(&root, "play-pause");
     sleep(400).await;
-    assert_eq!(find(&root, "run-status").text_content().as_deref(), Some("playing"));
+    assert_eq!(
+        find(&root, "run-status").text_content().as_deref(),
+        Some("playing")
+    );
     click(&root, "play-pause");
     sleep(50).await;
     let t1 = find(&root, "sim-time").text_content().unwrap_or_default();
     assert!(!t1.starts_with("0 s"), "time did not advance: {t1}");
     sleep(200).await;
-    assert_eq!(find(&root, "sim-time").text_content().unwrap_or_default(), t1);
-    assert_eq!(find(&root, "run-status").text_content().as_deref(), Some("paused"));
+    assert_eq!(
+        find(&root, "sim-time").text_content().unwrap_or_default(),
+        t1
+    );
+    assert_eq!(
+        find(&root, "run-status").text_content().as_deref(),
+        Some("paused")
+    );
 }
 
 #[wasm_bindgen_test]

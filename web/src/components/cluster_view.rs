@@ -107,7 +107,22 @@ pub fn ClusterPanel() -> Html {
     let radius = if n > 12 { 180.0 } else { 165.0 };
     let node_r = (26.0 - n as f64 * 0.8).clamp(11.0, 22.0);
     let now = app.now;
-    let views = guard.as_ref().map(|s| s.node_views()).unwrap_or_default();
+    // Without a run (invalid scenario) the nodes are still drawn, idle, so the quorum
+    // counterexample can be shown on them.
+    let views = guard.as_ref().map(|s| s.node_views()).unwrap_or_else(|| {
+        (0..n.min(fpaxos::MAX_NODES))
+            .map(|i| fpaxos_sim::NodeView {
+                id: i as NodeId,
+                role: Role::Follower,
+                crashed: false,
+                ballot: 0,
+                executed: 0,
+                log_end: 0,
+                inbox: 0,
+                slow: 1.0,
+            })
+            .collect()
+    });
     let max_end = views.iter().map(|v| v.log_end).max().unwrap_or(0).max(1);
     let ce = counterexample(&app.scenario);
     let lq = guard.as_ref().and_then(|s| s.last_quorum());

@@ -2,11 +2,12 @@
 //! fault list. Every edit builds a new [`Scenario`] and restarts the run.
 
 use super::quorum_badge::IntersectionBadge;
-use crate::state::{use_app, Action};
+use crate::state::{Action, AppState};
 use fpaxos::quorum::{GridAxis, QuorumSpec};
 use fpaxos::NodeSet;
 use fpaxos_sim::scenario::Regions;
 use fpaxos_sim::{Dur, Latency, Scenario};
+use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -215,24 +216,36 @@ fn region_preset(s: &mut Scenario, which: &str) {
     }
 }
 
+/// Props of [`ScenarioPanel`]: only what it shows, so it does not redraw on every frame.
+#[derive(Properties, PartialEq)]
+pub struct ScenarioPanelProps {
+    /// The page's scenario.
+    pub scenario: Rc<Scenario>,
+    /// Validation messages.
+    pub errors: Rc<Vec<String>>,
+    /// Sends actions to the reducer.
+    pub dispatch: UseReducerDispatcher<AppState>,
+}
+
 /// The scenario editor panel.
 #[component]
-pub fn ScenarioPanel() -> Html {
-    let app = use_app();
+pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
+    let app = props;
     let field_err = use_state(|| None::<String>);
-    let s = app.scenario.clone();
+    let s: Scenario = (*app.scenario).clone();
     let n = s.cluster.nodes;
 
     // Applies an edit that may fail with a readable message.
     let edit = {
-        let app = app.clone();
+        let base = Rc::clone(&app.scenario);
+        let dispatch = app.dispatch.clone();
         let field_err = field_err.clone();
         move |f: Edit| {
-            let mut sc = app.scenario.clone();
+            let mut sc = (*base).clone();
             match f(&mut sc) {
                 Ok(()) => {
                     field_err.set(None);
-                    app.dispatch(Action::SetScenario(Box::new(sc)));
+                    dispatch.dispatch(Action::SetScenario(Box::new(sc)));
                 }
                 Err(e) => field_err.set(Some(e)),
             }
@@ -666,19 +679,24 @@ pub fn ScenarioPanel() -> Html {
                         <input type="number" min="0.001" step="any" value={format!("{}", s.duration.as_secs())} onchange={on_duration} data-testid="duration-input" /></label>
                 </div>
             </fieldset>
-            <FaultList />
+            <FaultList faults={Rc::clone(&app.scenario)} dispatch={app.dispatch.clone()} />
         </div>
     }
 }
 
+#[derive(Properties, PartialEq)]
+struct FaultListProps {
+    faults: Rc<Scenario>,
+    dispatch: UseReducerDispatcher<AppState>,
+}
+
 /// The scheduled and injected faults, with a button to clear them.
 #[component]
-fn FaultList() -> Html {
-    let app = use_app();
-    let faults = &app.scenario.faults;
+fn FaultList(props: &FaultListProps) -> Html {
+    let faults = &props.faults.faults;
     let clear = {
-        let app = app.clone();
-        Callback::from(move |_| app.dispatch(Action::ClearFaults))
+        let d = props.dispatch.clone();
+        Callback::from(move |_| d.dispatch(Action::ClearFaults))
     };
     html! {
         <fieldset data-testid="fault-list">

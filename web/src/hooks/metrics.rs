@@ -65,11 +65,15 @@ pub fn use_metrics(app: AppCtx) {
     let measuring = crate::query_param("measure");
     let done = app.done;
     let frames = app.frames;
+    let wall_sim_ms = app.wall_sim_ms;
+    let events = app.report.as_ref().map_or(0, |r| r.report.sim.events);
     use_effect_with((done, frames / 30), move |(done, _)| {
         match measuring.as_deref() {
             Some("run") if *done => {
                 let start = get("run_start_ms");
                 mark("run_to_end_ms", now() - start);
+                mark("sim_wall_ms", wall_sim_ms);
+                mark("sim_events", events as f64);
             }
             Some("fps") if frames > 0 => {
                 let start = get("fps_start_ms");
