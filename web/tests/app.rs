@@ -160,10 +160,23 @@ async fn q1_q2_two_of_five_is_unsafe() {
 
 #[wasm_bindgen_test]
 async fn every_preset_loads() {
+    use fpaxos::quorum::QuorumSpec;
     let root = mount().await;
+    // Touch the quorum select first: its shown value must still follow the presets.
+    set_select(&root, "quorum-kind", "weighted");
+    sleep(30).await;
     for p in fpaxos_web::presets::all() {
         set_select(&root, "preset-menu", p.id);
         sleep(30).await;
+        let kind = match p.scenario.cluster.quorum {
+            QuorumSpec::Majority => "majority",
+            QuorumSpec::Counting { .. } => "counting",
+            QuorumSpec::Grid { .. } => "grid",
+            QuorumSpec::Weighted { .. } => "weighted",
+            QuorumSpec::Explicit { .. } => "explicit",
+        };
+        let sel: HtmlSelectElement = find(&root, "quorum-kind").dyn_into().expect("select");
+        assert_eq!(sel.value(), kind, "{}", p.id);
         let explain = find(&root, "preset-explain")
             .text_content()
             .unwrap_or_default();

@@ -11,6 +11,7 @@ pub fn Header() -> Html {
     let app = use_app();
     let all = presets::all();
     let current = app.preset.unwrap_or("");
+    let select_ref = crate::hooks::use_select_value(current.to_string());
     let onchange = {
         let app = app.clone();
         Callback::from(move |e: Event| {
@@ -34,7 +35,7 @@ pub fn Header() -> Html {
             </div>
             <label class="presets">
                 <span>{"Scenarios"}</span>
-                <select data-testid="preset-menu" {onchange} aria-label="Load a preset scenario">
+                <select ref={select_ref} data-testid="preset-menu" {onchange} aria-label="Load a preset scenario">
                     <option value="" selected={current.is_empty()}>{"(edited scenario)"}</option>
                     { for all.iter().map(|p| html! {
                         <option value={p.id} selected={p.id == current}>{p.title}</option>

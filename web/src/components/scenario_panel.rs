@@ -279,6 +279,7 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
         QuorumSpec::Weighted { .. } => "weighted",
         QuorumSpec::Explicit { .. } => "explicit",
     };
+    let kind_ref = crate::hooks::use_select_value(kind.to_string());
     let on_kind = {
         let edit = edit.clone();
         Callback::from(move |e: Event| {
@@ -386,7 +387,7 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
                             <input type="number" min="1" max="8" value={cols.to_string()} onchange={on_cols} data-testid="grid-cols" /></label>
                     </div>
                     <label class="field"><span>{"Phase 1 uses"}</span>
-                        <select onchange={on_axis}>
+                        <select key={format!("axis-{q1:?}")} onchange={on_axis}>
                             <option value="row" selected={*q1 == GridAxis::Row}>{"a full row (Q2 = a column)"}</option>
                             <option value="column" selected={*q1 == GridAxis::Column}>{"a full column (Q2 = a row)"}</option>
                         </select>
@@ -582,8 +583,18 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
     let region = match &s.network.regions {
         Some(r) if r.of_node.iter().max().is_some_and(|m| *m >= 2) => "wan3",
         Some(_) => "wan2",
-        None => "",
+        None => {
+            let mut probe = s.clone();
+            ["lan", "dc", "paper"]
+                .into_iter()
+                .find(|p| {
+                    region_preset(&mut probe, p);
+                    probe.network.latency == s.network.latency
+                })
+                .unwrap_or("")
+        }
     };
+    let region_ref = crate::hooks::use_select_value(region.to_string());
     let pct = |p: f64| format!("{}", (p * 1e4).round() / 1e2);
     let us = |d: Dur| format!("{}", d.0 as f64 / 1e3);
 
@@ -612,7 +623,7 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
                 </label>
                 <label class="field">
                     <span>{"Quorum system"}</span>
-                    <select data-testid="quorum-kind" onchange={on_kind} aria-label="Quorum system">
+                    <select ref={kind_ref} data-testid="quorum-kind" onchange={on_kind} aria-label="Quorum system">
                         <option value="majority" selected={kind == "majority"}>{"Majority"}</option>
                         <option value="counting" selected={kind == "counting"}>{"Counting (Q1 / Q2 sizes)"}</option>
                         <option value="grid" selected={kind == "grid"}>{"Grid (rows x columns)"}</option>
@@ -629,11 +640,11 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
             <fieldset>
                 <legend>{"Network"}</legend>
                 <label class="field"><span>{"Preset"}</span>
-                    <select onchange={on_region} aria-label="Network preset">
+                    <select ref={region_ref} onchange={on_region} aria-label="Network preset" data-testid="network-preset">
                         <option value="" selected={region.is_empty()}>{"(custom latency)"}</option>
-                        <option value="lan">{"LAN: normal 2 ms ± 0.3"}</option>
-                        <option value="dc">{"Datacenter: 0.25 ms"}</option>
-                        <option value="paper">{"Paper: 10 ms one way (20 ms RTT)"}</option>
+                        <option value="lan" selected={region == "lan"}>{"LAN: normal 2 ms ± 0.3"}</option>
+                        <option value="dc" selected={region == "dc"}>{"Datacenter: 0.25 ms"}</option>
+                        <option value="paper" selected={region == "paper"}>{"Paper: 10 ms one way (20 ms RTT)"}</option>
                         <option value="wan2" selected={region == "wan2"}>{"2 regions: 1 ms local, 35 ms remote"}</option>
                         <option value="wan3" selected={region == "wan3"}>{"3 regions: 1 ms local, 40 ms remote"}</option>
                     </select></label>
