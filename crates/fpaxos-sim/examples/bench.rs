@@ -1,8 +1,11 @@
 fn main() {
-    let commits: u64 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
+    let commits: u64 = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
     let mut s = fpaxos_sim::Scenario::default();
     s.cluster.quorum = fpaxos::QuorumSpec::Counting { q1: 4, q2: 2 };
-    s.cluster.thrifty = true;
+    s.cluster.thrifty = std::env::var("THRIFTY").is_ok();
     s.workload.clients = 64;
     s.workload.requests = Some(commits);
     s.duration = fpaxos_sim::Dur::secs(3600);

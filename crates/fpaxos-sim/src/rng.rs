@@ -62,17 +62,22 @@ impl Rng {
         p > 0.0 && self.unit() < p
     }
 
-    /// A standard normal deviate (Box-Muller; the pair's second deviate is kept for next time).
+    /// A standard normal deviate (Marsaglia's polar method; the pair's second deviate is kept
+    /// for the next call, so a pair costs one logarithm and one square root).
     pub fn normal(&mut self) -> f64 {
         if let Some(z) = self.spare.take() {
             return z;
         }
-        let u1 = 1.0 - self.unit(); // (0, 1]
-        let u2 = self.unit();
-        let r = (-2.0 * libm::log(u1)).sqrt();
-        let (sin, cos) = libm::sincos(std::f64::consts::TAU * u2);
-        self.spare = Some(r * sin);
-        r * cos
+        loop {
+            let u = 2.0 * self.unit() - 1.0;
+            let v = 2.0 * self.unit() - 1.0;
+            let s = u * u + v * v;
+            if s > 0.0 && s < 1.0 {
+                let f = (-2.0 * libm::log(s) / s).sqrt();
+                self.spare = Some(v * f);
+                return u * f;
+            }
+        }
     }
 
     /// An exponential deviate with mean 1.

@@ -30,8 +30,8 @@ const BUSY: &str = r#"{
   ]
 }"#;
 
-const GOLDEN_DEFAULT: &str = "e10d66558e26a539";
-const GOLDEN_BUSY: &str = "0df8195bed369bb1";
+const GOLDEN_DEFAULT: &str = "2b378906f2efd332";
+const GOLDEN_BUSY: &str = "42ca62847f7041c9";
 
 #[test]
 fn default_scenario_hash_is_stable() {

@@ -292,3 +292,16 @@ fn presets_tell_their_stories() {
     assert!(r.leaderless_ms > 1500.0, "stall: {} ms", r.leaderless_ms);
     assert!(r.leader_changes >= 1);
 }
+
+#[test]
+fn one_event_at_a_time_gives_the_same_run_as_running_to_the_end() {
+    // `run_to_end` handles back-to-back CPU work without heap round trips; `step` never does.
+    let mut s = base();
+    s.cpu.per_recv = Dur::us(30);
+    s.workload.clients = 64;
+    let whole = run(&s).unwrap();
+    let mut sim = fpaxos_sim::Sim::new(&s).unwrap();
+    while sim.step() {}
+    assert_eq!(sim.report().trace_hash, whole.trace_hash);
+    assert_eq!(sim.report().committed, whole.committed);
+}

@@ -365,7 +365,9 @@ impl Node {
     fn entry_mut(&mut self, slot: Slot) -> &mut Entry {
         debug_assert!(slot >= self.base);
         let idx = (slot - self.base) as usize;
-        if idx >= self.log.len() {
+        if idx == self.log.len() {
+            self.log.push_back(Entry::default());
+        } else if idx > self.log.len() {
             self.log.resize_with(idx + 1, Entry::default);
         }
         &mut self.log[idx]
