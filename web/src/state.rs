@@ -12,8 +12,11 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// Wall-clock milliseconds one frame may spend simulating.
+/// Wall-clock milliseconds one frame may spend simulating while playing.
 pub const FRAME_BUDGET_MS: f64 = 12.0;
+/// Budget per frame while seeking or running to the end (the page only shows progress then);
+/// with rendering, each task stays well under 50 ms.
+pub const SEEK_BUDGET_MS: f64 = 24.0;
 /// Events between wall-clock checks inside a frame.
 const EVENT_CHUNK: u64 = 512;
 /// How often the report (charts, summary) is refreshed while running, in wall ms.
@@ -244,7 +247,7 @@ impl AppState {
     }
 
     /// Runs towards `t` for at most the frame budget. Returns whether `t` was reached.
-    fn advance(&mut self, t: Time) -> bool {
+    fn advance(&mut self, t: Time, budget_ms: f64) -> bool {
         let start = wall_now();
         let mut reached = false;
         {
@@ -258,7 +261,7 @@ impl AppState {
                     reached = true;
                     break;
                 }
-                if wall_now() - start > FRAME_BUDGET_MS {
+                if wall_now() - start > budget_ms {
                     break;
                 }
             }
@@ -282,7 +285,7 @@ impl AppState {
         if t > self.now {
             self.target = Some(t);
             // Short seeks finish within this frame.
-            if self.advance(t) {
+            if self.advance(t, FRAME_BUDGET_MS) {
                 self.target = None;
             }
         }
@@ -412,7 +415,7 @@ impl Reducible for AppState {
                 let dt = s.last_frame.map_or(0.0, |l| (wall - l).clamp(0.0, 100.0));
                 s.last_frame = Some(wall);
                 if let Some(t) = s.target {
-                    if s.advance(t) {
+                    if s.advance(t, SEEK_BUDGET_MS) {
                         s.target = None;
                         s.refresh_report();
                     }
@@ -423,7 +426,7 @@ impl Reducible for AppState {
                         let ns = dt * 1e6 * 10f64.powf(s.speed);
                         s.now.saturating_add(ns.round() as u64)
                     };
-                    s.advance(goal);
+                    s.advance(goal, FRAME_BUDGET_MS);
                 }
                 if s.done {
                     s.playing = false;

@@ -125,6 +125,10 @@ pub fn ClusterPanel() -> Html {
     });
     let max_end = views.iter().map(|v| v.log_end).max().unwrap_or(0).max(1);
     let ce = counterexample(&app.scenario);
+    let weights = match &app.scenario.cluster.quorum {
+        fpaxos::QuorumSpec::Weighted { weights, .. } => Some(weights),
+        _ => None,
+    };
     let lq = guard.as_ref().and_then(|s| s.last_quorum());
     // With reduced motion, messages sit still at the middle of their path while in flight.
     let reduced_motion = *use_memo((), |_| prefers_reduced_motion());
@@ -261,7 +265,12 @@ pub fn ClusterPanel() -> Html {
                 <text x={x.to_string()} y={(y + 5.0).to_string()} text-anchor="middle" class="letter">{letter}</text>
                 <rect x={(x - node_r).to_string()} y={(y + node_r + 3.0).to_string()} width={bw.to_string()} height="4" class="bar-bg" />
                 <rect x={(x - node_r).to_string()} y={(y + node_r + 3.0).to_string()} width={(bw * frac).to_string()} height="4" class="bar" />
-                <text x={lx.to_string()} y={(ly + 4.0).to_string()} text-anchor="middle" class="nid">{format!("n{i}")}</text>
+                <text x={lx.to_string()} y={(ly + 4.0).to_string()} text-anchor="middle" class="nid">{
+                    match weights.and_then(|w| w.get(i)) {
+                        Some(w) => format!("n{i} w{w}"),
+                        None => format!("n{i}"),
+                    }
+                }</text>
                 <title>{format!("node {i}: {role}, ballot {}, executed {} / log end {}, inbox {}", v.ballot, v.executed, v.log_end, v.inbox)}</title>
             </g>
         }

@@ -17,6 +17,16 @@ pub fn counterexample(s: &Scenario) -> Option<Counterexample> {
         .and_then(|q| q.check_intersection().err())
 }
 
+/// The replicate-but-cannot-elect window, in words.
+fn window_text(elect: usize, replicate: usize) -> String {
+    let range = if elect + 1 == replicate {
+        format!("With {replicate} failures")
+    } else {
+        format!("With {} to {replicate} failures", elect + 1)
+    };
+    format!(" {range} the leader can still replicate, but no new leader can be elected.")
+}
+
 /// Props: the scenario to judge.
 #[derive(Properties, PartialEq)]
 pub struct BadgeProps {
@@ -43,8 +53,7 @@ pub fn IntersectionBadge(props: &BadgeProps) -> Html {
                     {format!("Elections survive any {} failure{}; replication survives any {}.",
                         ft.elect, if ft.elect == 1 { "" } else { "s" }, ft.replicate)}
                     if ft.replicate > ft.elect {
-                        {format!(" Between {} and {} failures the leader can still replicate, but no new leader can be elected.",
-                            ft.elect + 1, ft.replicate)}
+                        {window_text(ft.elect, ft.replicate)}
                     }
                 </span>
             };

@@ -362,6 +362,24 @@ pub fn SpaceTime() -> Html {
     };
     let now = app.now;
     let hover_id = hover.as_ref().map(|h| h.0);
+    // The trace keeps the most recent events only (metrics.trace_capacity).
+    let oldest_kept = {
+        let guard = app.sim.0.borrow();
+        guard.as_ref().and_then(|s| {
+            let tr = s.trace();
+            if tr.truncated() {
+                tr.events().front().map(|e| e.time())
+            } else {
+                None
+            }
+        })
+    };
+    let truncated_note = oldest_kept.filter(|t| *t > view.left_t()).map(|t| {
+        format!(
+            "Events before {} were discarded (trace capacity); older arrows are not shown.",
+            format::time(t)
+        )
+    });
 
     {
         let canvas = canvas.clone();
@@ -495,6 +513,7 @@ pub fn SpaceTime() -> Html {
             <canvas ref={canvas} class="spacetime-canvas" data-testid="spacetime" style={format!("height:{h}px")}
                 role="img" aria-label="Space-time diagram: one lane per node and one for clients, an arrow per message"
                 {onwheel} {onpointerdown} {onpointerup} {onpointermove} onpointerleave={onleave}></canvas>
+            if let Some(note) = truncated_note { <p class="muted">{note}</p> }
             <p class="st-tip" aria-live="polite">{hover.as_ref().map(|h| h.1.clone()).unwrap_or_else(|| if *capped { "Too many messages: showing the first 6000 in the window; zoom in.".into() } else { "Hover an arrow for details.".into() })}</p>
         </section>
     }
