@@ -24,6 +24,15 @@ fn trim(s: String) -> String {
     }
 }
 
+/// Simulated time with a fixed number of decimals (for values that change while playing).
+pub fn time_fixed(ns: Time) -> String {
+    if ns < 1_000_000_000 {
+        format!("{:.3} ms", ns as f64 / 1e6)
+    } else {
+        format!("{:.4} s", ns as f64 / 1e9)
+    }
+}
+
 /// Short axis label for seconds.
 pub fn secs_axis(s: f64) -> String {
     if s == s.trunc() {

@@ -232,6 +232,14 @@ pub struct ScenarioPanelProps {
 pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
     let app = props;
     let field_err = use_state(|| None::<String>);
+    {
+        // A new scenario (preset, reset) clears a stale input error.
+        let field_err = field_err.clone();
+        use_effect_with(Rc::clone(&props.scenario), move |_| {
+            field_err.set(None);
+            || ()
+        });
+    }
     let s: Scenario = (*app.scenario).clone();
     let n = s.cluster.nodes;
 

@@ -85,7 +85,7 @@ pub fn TimeControls() -> Html {
                         value={speed_val.to_string()} oninput={on_speed} data-testid="speed" aria-label="Speed (log scale)" />
                 </label>
                 <label class="field scrub">
-                    <span>{"Time: "}<output data-testid="sim-time">{format!("{} / {}", format::time(app.now), format::time(app.end))}</output></span>
+                    <span>{"Time: "}<output data-testid="sim-time">{format!("{} / {}", format::time_fixed(app.now), format::time(app.end))}</output></span>
                     <input type="range" min="0" max={end_ms.to_string()} step="any" value={now_ms.to_string()}
                         oninput={on_scrub} {disabled} data-testid="scrubber" aria-label="Simulated time (ms)" />
                 </label>
