@@ -312,3 +312,44 @@ async fn default_run_to_end_matches_the_engine() {
     assert_eq!(text("summary-leader-changes"), r.leader_changes.to_string());
     assert_eq!(attr(&find(&root, "safety-banner"), "data-ok"), "true");
 }
+
+#[wasm_bindgen_test]
+async fn links_partitions_and_message_drops_become_faults() {
+    let root = mount().await;
+    set_range(&root, "scrubber", "50");
+    sleep(50).await;
+    click(&root, "mode-link");
+    sleep(20).await;
+    click(&root, "node-0");
+    sleep(20).await;
+    click(&root, "node-1");
+    sleep(20).await;
+    click(&root, "mode-partition");
+    sleep(20).await;
+    click(&root, "node-3");
+    sleep(20).await;
+    click(&root, "node-4");
+    sleep(20).await;
+    click(&root, "apply-partition");
+    sleep(20).await;
+    // Drop the first message drawn in flight.
+    let msg = root.query_selector(".msg").ok().flatten().expect("a message in flight");
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    msg.dispatch_event(&web_sys::Event::new_with_event_init_dict("click", &init).expect("event"))
+        .expect("dispatch");
+    sleep(30).await;
+    let faults = find(&root, "fault-list").text_content().unwrap_or_default();
+    assert!(faults.contains("cut link 0<->1"), "{faults}");
+    assert!(faults.contains("partition [[3, 4], [0, 1, 2]]"), "{faults}");
+    assert!(faults.contains("drop message #"), "{faults}");
+    // The recorded scenario replays: run to the end, then compare with the engine.
+    click(&root, "run-to-end");
+    wait_done(&root, 110).await;
+    let hash = find(&root, "trace-hash").text_content().unwrap_or_default();
+    set_range(&root, "scrubber", "0");
+    sleep(50).await;
+    click(&root, "run-to-end");
+    wait_done(&root, 110).await;
+    assert_eq!(find(&root, "trace-hash").text_content().unwrap_or_default(), hash);
+}
