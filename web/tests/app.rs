@@ -333,7 +333,11 @@ async fn links_partitions_and_message_drops_become_faults() {
     click(&root, "apply-partition");
     sleep(20).await;
     // Drop the first message drawn in flight.
-    let msg = root.query_selector(".msg").ok().flatten().expect("a message in flight");
+    let msg = root
+        .query_selector(".msg")
+        .ok()
+        .flatten()
+        .expect("a message in flight");
     let init = web_sys::EventInit::new();
     init.set_bubbles(true);
     msg.dispatch_event(&web_sys::Event::new_with_event_init_dict("click", &init).expect("event"))
@@ -351,5 +355,8 @@ async fn links_partitions_and_message_drops_become_faults() {
     sleep(50).await;
     click(&root, "run-to-end");
     wait_done(&root, 110).await;
-    assert_eq!(find(&root, "trace-hash").text_content().unwrap_or_default(), hash);
+    assert_eq!(
+        find(&root, "trace-hash").text_content().unwrap_or_default(),
+        hash
+    );
 }

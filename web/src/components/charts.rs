@@ -267,9 +267,15 @@ pub fn ChartsPanel(props: &ChartsProps) -> Html {
     let r = &rr.report;
     let tl = &r.timeline;
     let bs = tl.bucket_ms / 1e3;
-    let xs: Vec<f64> = (0..tl.throughput.len())
-        .map(|i| (i as f64 + 0.5) * bs)
-        .collect();
+    // A bucket the run is still inside would read low: leave it out until it is complete.
+    let full = ((r.sim.simulated_ms / tl.bucket_ms).floor() as usize).max(1);
+    let used = if r.sim.simulated_ms >= r.scenario.duration.as_ms() {
+        tl.throughput.len()
+    } else {
+        tl.throughput.len().min(full)
+    };
+    let cut = |v: &[f64]| v[..used.min(v.len())].to_vec();
+    let xs: Vec<f64> = (0..used).map(|i| (i as f64 + 0.5) * bs).collect();
     let cdf_x: Vec<f64> = r.latency_cdf.iter().map(|(ms, _)| *ms).collect();
     let cdf_y: Vec<f64> = r.latency_cdf.iter().map(|(_, q)| *q * 100.0).collect();
     let gap = |ys: &[f64]| -> Vec<f64> {
@@ -278,7 +284,7 @@ pub fn ChartsPanel(props: &ChartsProps) -> Html {
             .map(|(y, t)| if *t > 0.0 { *y } else { f64::NAN })
             .collect()
     };
-    let per_commit: Vec<f64> = (0..xs.len())
+    let per_commit: Vec<f64> = (0..used)
         .map(|b| {
             let sent: u64 = tl.sent.iter().map(|s| s.get(b).copied().unwrap_or(0)).sum();
             let done = tl.throughput.get(b).copied().unwrap_or(0.0) * bs;
@@ -294,11 +300,11 @@ pub fn ChartsPanel(props: &ChartsProps) -> Html {
             <h2>{"Charts"}</h2>
             <div class="charts">
                 <LineChart title="Throughput" testid="chart-throughput" xs={xs.clone()} x_unit="s" y_unit="req/s"
-                    series={vec![Series { name: "completed requests", color: "#2563eb", dashed: false, ys: tl.throughput.clone() }]} />
+                    series={vec![Series { name: "completed requests", color: "#2563eb", dashed: false, ys: cut(&tl.throughput) }]} />
                 <LineChart title="Latency over time" testid="chart-latency" xs={xs.clone()} x_unit="s" y_unit="ms"
                     series={vec![
-                        Series { name: "p50", color: "#16a34a", dashed: false, ys: gap(&tl.p50_ms) },
-                        Series { name: "p99", color: "#dc2626", dashed: true, ys: gap(&tl.p99_ms) },
+                        Series { name: "p50", color: "#16a34a", dashed: false, ys: cut(&gap(&tl.p50_ms)) },
+                        Series { name: "p99", color: "#dc2626", dashed: true, ys: cut(&gap(&tl.p99_ms)) },
                     ]} />
                 <LineChart title="Latency CDF (measured window)" testid="chart-cdf" xs={cdf_x} x_unit="ms" y_unit="%" x_is_time={false} y_max={Some(100.0)}
                     series={vec![Series { name: "requests at or below", color: "#7c3aed", dashed: false, ys: cdf_y }]} />
