@@ -177,9 +177,12 @@ pub async fn set_value(c: &Client, id: &str, value: &str) {
         el.dispatchEvent(new Event('input', { bubbles: true }));
         el.dispatchEvent(new Event('change', { bubbles: true }));
     "#;
-    c.execute(js, vec![serde_json::json!(tid(id)), serde_json::json!(value)])
-        .await
-        .unwrap_or_else(|e| panic!("set {id}={value}: {e}"));
+    c.execute(
+        js,
+        vec![serde_json::json!(tid(id)), serde_json::json!(value)],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("set {id}={value}: {e}"));
 }
 
 /// Clicks the element with `data-testid=id`.
@@ -190,7 +193,9 @@ pub async fn click(c: &Client, id: &str) {
         .for_element(Locator::Css(&tid(id)))
         .await
         .unwrap_or_else(|e| panic!("no element {id}: {e}"));
-    el.click().await.unwrap_or_else(|e| panic!("click {id}: {e}"));
+    el.click()
+        .await
+        .unwrap_or_else(|e| panic!("click {id}: {e}"));
 }
 
 /// Parses a summary number as shown on the page ("1,234", "12.5 ms", ...).
