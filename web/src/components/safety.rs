@@ -47,7 +47,11 @@ pub fn SafetyBanner(props: &SafetyProps) -> Html {
                 <div class="safety violated" data-testid="safety-banner" data-ok="false" role="alert">
                     <strong>{format!("✖ SAFETY VIOLATED ({}) in slot {}", v.kind, v.slot)}</strong>
                     <span>{format!(": {who}, at {}.", crate::format::time(t))}</span>
-                    <span class="more">{format!(" {} violation(s) in total.", rr.report.safety.violations.len())}</span>
+                    <span class="more">{match rr.report.safety.violations.len() {
+                        1 => " The only violation so far.".to_string(),
+                        n if n >= 100 => " At least 100 violations (the checker keeps the first 100).".to_string(),
+                        n => format!(" {n} violations in total."),
+                    }}</span>
                     <button type="button" onclick={go} data-testid="goto-violation">{"Go to the violation"}</button>
                 </div>
             }
