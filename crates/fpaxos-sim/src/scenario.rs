@@ -680,6 +680,12 @@ impl Scenario {
                 w.outstanding
             ));
         }
+        if w.rate.is_none() && (w.clients as u64) * (w.outstanding as u64) > 100_000 {
+            errs.push(format!(
+                "workload: {} clients x {} outstanding is over the limit of 100000 requests in flight",
+                w.clients, w.outstanding
+            ));
+        }
         if w.timeout < Dur::ms(1) || w.timeout > Dur::secs(600) {
             errs.push(format!(
                 "workload.timeout must be between 1ms and 600s, got {}",
@@ -746,8 +752,8 @@ impl Scenario {
                 "metrics.bucket is too small for this duration (at most 100000 buckets)".into(),
             );
         }
-        if self.metrics.trace_capacity > 5_000_000 {
-            errs.push("metrics.trace_capacity must be at most 5000000".into());
+        if self.metrics.trace_capacity > 1_000_000 {
+            errs.push("metrics.trace_capacity must be at most 1000000".into());
         }
         if errs.is_empty() {
             Ok(())

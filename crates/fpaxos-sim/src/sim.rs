@@ -23,6 +23,9 @@ use std::sync::Arc;
 const CLASS_OTHER: u64 = 1 << 63;
 /// Most requests one open-loop client keeps pending before it sheds new arrivals.
 const OPEN_LOOP_PENDING_CAP: usize = 10_000;
+/// Most open-loop requests in flight across all clients; arrivals beyond it are shed (an
+/// overloaded system would queue without bound otherwise).
+const OPEN_LOOP_TOTAL_CAP: u64 = 100_000;
 
 #[derive(Clone, Copy, Debug)]
 enum Ev {
@@ -682,7 +685,10 @@ impl Sim {
                 if k > 0 {
                     let c = self.arrival_rr % k;
                     self.arrival_rr = self.arrival_rr.wrapping_add(1);
-                    if self.clients[c as usize].pending.len() < OPEN_LOOP_PENDING_CAP {
+                    let in_flight = self.issued_total - self.completed_total;
+                    if self.clients[c as usize].pending.len() < OPEN_LOOP_PENDING_CAP
+                        && in_flight < OPEN_LOOP_TOTAL_CAP
+                    {
                         self.issue(c);
                     }
                     if let Some(rate) = self.scenario.workload.rate {
