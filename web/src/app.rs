@@ -31,6 +31,9 @@ fn Page() -> Html {
     // Cheap to compare each frame; the editor redraws only when these change.
     let scenario = use_memo(app.scenario.clone(), |s| s.clone());
     let errors = use_memo(app.errors.clone(), |e| e.clone());
+    // --- compare, sweep, analysis ---
+    let analysed = use_memo(app.scenario.clone(), |s| s.clone());
+    // --- end compare, sweep, analysis ---
     html! {
         <div class="page">
             <Header />
@@ -49,6 +52,13 @@ fn Page() -> Html {
                     <ChartsPanel report={report} />
                 </section>
             </main>
+            // --- compare, sweep, analysis ---
+            <section class="extras" aria-label="Compare, sweep and analysis">
+                <crate::components::compare_panel::ComparePanel />
+                <crate::components::sweep_panel::SweepPanel />
+                <crate::components::analysis_panel::AnalysisPanel scenario={analysed} report={app.report.clone()} />
+            </section>
+            // --- end compare, sweep, analysis ---
             <footer class="foot">
                 {"Deterministic: one scenario (seed included) gives one run, here and in "}
                 <code>{"fpaxos run"}</code>

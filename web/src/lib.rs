@@ -14,6 +14,10 @@ pub mod format;
 pub mod hooks;
 pub mod presets;
 pub mod state;
+// --- compare & sweep ---
+pub mod compare;
+pub mod sweep;
+// --- end compare & sweep ---
 
 /// A query parameter of the page URL (`?preset=split-brain`).
 pub fn query_param(name: &str) -> Option<String> {

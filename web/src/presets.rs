@@ -1,202 +1,134 @@
-//! Built-in scenarios for the Scenarios menu. Each is a plain [`Scenario`] value, so a preset
-//! runs identically in the page, in `fpaxos run` and in tests.
+//! The Scenarios menu. The scenarios themselves come from [`fpaxos_sim::presets`] (the JSON
+//! files in `scenarios/`, shared with the CLI: `fpaxos run scenarios/ID.json` runs the same
+//! thing). This module only adds what is page-specific, keyed by preset id: compare variants
+//! (compare mode opens with them) and a sweep (the sweep panel opens with it).
 
-use fpaxos::quorum::{GridAxis, QuorumSpec};
-use fpaxos_sim::scenario::Fault;
-use fpaxos_sim::{Dur, FaultAction, Latency, Scenario};
+use fpaxos::quorum::QuorumSpec;
+use fpaxos_sim::{presets::PRESETS, Scenario};
+use std::sync::OnceLock;
 
 /// A named scenario with a short explanation shown on the page.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Preset {
-    /// Stable identifier (used in `?preset=ID`).
+    /// Stable identifier (used in `?preset=ID`): the file name in `scenarios/` without `.json`.
     pub id: &'static str,
-    /// Menu title.
+    /// Menu title (the scenario's `name`).
     pub title: &'static str,
-    /// What to look at, in two or three sentences.
+    /// What to look at (the scenario's `notes`).
     pub explain: &'static str,
     /// The scenario.
     pub scenario: Scenario,
+    /// Compare variants the preset opens with (empty: compare mode stays closed).
+    pub compare: Vec<(String, Scenario)>,
+    /// A sweep spec in `fpaxos sweep --vary` syntax the preset opens with.
+    pub sweep: Option<&'static str>,
 }
 
-fn base(title: &str, notes: &str) -> Scenario {
-    Scenario {
-        name: title.to_string(),
-        notes: notes.to_string(),
-        ..Scenario::default()
-    }
+/// Scenario files the page shows that are not (yet) in the engine's preset list; they live in
+/// `scenarios/` too, so the CLI runs them by path.
+const PAGE_ONLY: &[(&str, &str)] = &[("fig4-n5", include_str!("../../scenarios/fig4-n5.json"))];
+
+/// Old page ids (before the menu came from `scenarios/`), so old links keep working.
+const ALIASES: &[(&str, &str)] = &[
+    ("basics-majority", "basics"),
+    ("basics-fpaxos", "basics"),
+    ("paper-s6", "paper-n8"),
+    ("paper-s6-majority", "paper-n8"),
+    ("zk-6", "zookeeper-6"),
+    ("zk-7", "zookeeper-7"),
+    ("trap-6", "zookeeper-trap"),
+];
+
+fn with_quorum(s: &Scenario, q: QuorumSpec, thrifty: bool) -> Scenario {
+    let mut s = s.clone();
+    s.cluster.quorum = q;
+    s.cluster.thrifty = thrifty;
+    s
 }
 
-fn counting(q1: u32, q2: u32) -> QuorumSpec {
-    QuorumSpec::Counting { q1, q2 }
+fn label(s: &Scenario) -> String {
+    let n = s.cluster.nodes as usize;
+    format!(
+        "{}{}",
+        s.cluster.quorum.label(n),
+        if s.cluster.thrifty { ", thrifty" } else { "" }
+    )
 }
 
-fn fault(at_ms: u64, action: FaultAction) -> Fault {
-    Fault {
-        at: Dur::ms(at_ms),
-        action,
-    }
-}
-
-fn preset(
-    id: &'static str,
-    title: &'static str,
-    explain: &'static str,
-    f: impl FnOnce(&mut Scenario),
-) -> Preset {
-    let mut scenario = base(title, explain);
-    f(&mut scenario);
-    Preset {
-        id,
-        title,
-        explain,
-        scenario,
-    }
-}
-
-/// Every preset, in menu order. The first is the engine's default scenario.
-pub fn all() -> Vec<Preset> {
+/// Classic Paxos (majority, not thrifty) first, then the preset's own quorums.
+fn vs_classic(s: &Scenario) -> Vec<(String, Scenario)> {
+    let classic = with_quorum(s, QuorumSpec::Majority, false);
     vec![
-        Preset {
-            id: "default",
-            title: "Default scenario",
-            explain: "The engine's default: 5 nodes, majority quorums (3/3), 2 ms one-way latency, 8 closed-loop clients, 10 s. Identical to `fpaxos run` with no options.",
-            scenario: Scenario::default(),
-        },
-        preset(
-            "basics-majority",
-            "Basics: majority (N=5)",
-            "Classic Multi-Paxos: every phase needs 3 of 5 nodes. Each command waits for the second-fastest follower. Compare with the FPaxos preset next in the menu.",
-            |s| {
-                s.cluster.quorum = QuorumSpec::Majority;
-                s.network.latency = Latency::Uniform { min: Dur::ms(1), max: Dur::ms(5) };
-            },
-        ),
-        preset(
-            "basics-fpaxos",
-            "Basics: FPaxos Q1=4, Q2=2 (N=5)",
-            "Flexible Paxos: replication needs only 2 of 5 nodes (the leader and its fastest follower), elections need 4. Every Q1 still meets every Q2 (4 + 2 > 5), so it is safe; commits get faster, elections get harder.",
-            |s| {
-                s.cluster.quorum = counting(4, 2);
-                s.network.latency = Latency::Uniform { min: Dur::ms(1), max: Dur::ms(5) };
-            },
-        ),
-        preset(
-            "paper-s6",
-            "FPaxos paper, section 6 (N=8, Q2=4)",
-            "The paper's setup: 8 nodes, 20 ms round trip (10 ms one way, ±1 ms; clients too), 10 Mbit/s links, 10 outstanding requests, thrifty sends, a per-message CPU cost. Q1=5, Q2=4. The paper measured 37 ms and 264 req/s against 42 ms and 198 req/s for majority Paxos. Here the leader's CPU is the bottleneck: thrifty sends cut its load (per-node chart) and FPaxos edges out the majority baseline (next preset). Untick thrifty to see the price: waiting for every chosen node.",
-            |s| {
-                s.cluster.nodes = 8;
-                s.cluster.quorum = counting(5, 4);
-                s.cluster.thrifty = true;
-                s.network.latency = Latency::Normal { mean: Dur::ms(10), stddev: Dur::ms(1) };
-                s.network.client_latency = Latency::Const { value: Dur::ms(10) };
-                s.network.bandwidth_mbps = Some(10.0);
-                s.cpu.per_recv = Dur::us(300);
-                s.cpu.per_send = Dur::us(120);
-                s.workload.clients = 1;
-                s.workload.outstanding = 10;
-                s.duration = Dur::secs(10);
-                s.warmup = Dur::secs(1);
-            },
-        ),
-        preset(
-            "paper-s6-majority",
-            "FPaxos paper, section 6: majority baseline",
-            "Same network and workload as the section-6 preset with classic majority quorums (5 of 8 for both phases) and no thrifty sends: the baseline the paper compares against.",
-            |s| {
-                s.cluster.nodes = 8;
-                s.cluster.quorum = QuorumSpec::Majority;
-                s.network.latency = Latency::Normal { mean: Dur::ms(10), stddev: Dur::ms(1) };
-                s.network.client_latency = Latency::Const { value: Dur::ms(10) };
-                s.network.bandwidth_mbps = Some(10.0);
-                s.cpu.per_recv = Dur::us(300);
-                s.cpu.per_send = Dur::us(120);
-                s.workload.clients = 1;
-                s.workload.outstanding = 10;
-                s.duration = Dur::secs(10);
-                s.warmup = Dur::secs(1);
-            },
-        ),
-        preset(
-            "zk-6",
-            "ZooKeeper study: 6 nodes, Q1=4 / Q2=3",
-            "The 2017 ZooKeeper experiment with separate election and replication quorums: 6 servers, elections need 4, replication 3 (majority would need 4 for both). Replication waits for one node fewer.",
-            |s| {
-                s.cluster.nodes = 6;
-                s.cluster.quorum = counting(4, 3);
-                s.workload.clients = 16;
-            },
-        ),
-        preset(
-            "zk-7",
-            "ZooKeeper study: 7 nodes, Q1=6 / Q2=2",
-            "7 servers with replication quorums of 2: the study measured 1.76x the throughput of majority and a much lower p99. The price: elections need 6 of 7 nodes, so two failures block leader election.",
-            |s| {
-                s.cluster.nodes = 7;
-                s.cluster.quorum = counting(6, 2);
-                s.workload.clients = 16;
-            },
-        ),
-        preset(
-            "grid-5x4",
-            "Grid 5x4 (20 nodes)",
-            "20 nodes in 5 rows of 4. A phase-1 quorum is one full row (4 nodes), a phase-2 quorum one full column (5 nodes); every row meets every column. Which nodes fail matters, not only how many.",
-            |s| {
-                s.cluster.nodes = 20;
-                s.cluster.quorum = QuorumSpec::Grid { rows: 5, cols: 4, q1: GridAxis::Row };
-                s.cluster.thrifty = true;
-                s.duration = Dur::secs(5);
-            },
-        ),
-        preset(
-            "leader-failure",
-            "Leader failure: replicate but cannot elect",
-            "N=5, Q1=4, Q2=2. At 2 s nodes 3 and 4 crash: the leader still commits with 2 nodes. At 4 s the leader crashes too: 2 nodes are left, fewer than Q1=4, so nobody can be elected and progress stops. Recovering nodes 3 (6 s) and 4 (7 s) makes an election possible again.",
-            |s| {
-                s.cluster.quorum = counting(4, 2);
-                s.faults = vec![
-                    fault(2000, FaultAction::Crash { node: 3 }),
-                    fault(2000, FaultAction::Crash { node: 4 }),
-                    fault(4000, FaultAction::Crash { node: 0 }),
-                    fault(6000, FaultAction::Recover { node: 3 }),
-                    fault(7000, FaultAction::Recover { node: 4 }),
-                ];
-            },
-        ),
-        preset(
-            "split-brain",
-            "Unsafe quorums: split brain",
-            "N=5 with Q1=Q2=2: 2 + 2 is not more than 5, so a Q1 and a Q2 can miss each other. Teaching mode (allow unsafe) lets it run. At 1 s the network splits {0,1} | {2,3,4}; both sides elect a leader and choose different values for the same slot. The checker reports the violation.",
-            |s| {
-                s.cluster.quorum = counting(2, 2);
-                s.cluster.allow_unsafe = true;
-                s.duration = Dur::secs(4);
-                s.faults = vec![fault(
-                    1000,
-                    FaultAction::Partition { groups: vec![vec![0, 1], vec![2, 3, 4]] },
-                )];
-            },
-        ),
-        preset(
-            "trap-6",
-            "The N=6, 3/3 trap",
-            "A fallback rule of floor(N/2) for both quorums gives 3 + 3 = 6 for six nodes: the quorums need not intersect. Split the cluster into halves at 1 s and both halves make progress on their own, which breaks agreement.",
-            |s| {
-                s.cluster.nodes = 6;
-                s.cluster.quorum = counting(3, 3);
-                s.cluster.allow_unsafe = true;
-                s.duration = Dur::secs(4);
-                s.faults = vec![fault(
-                    1000,
-                    FaultAction::Partition { groups: vec![vec![0, 1, 2], vec![3, 4, 5]] },
-                )];
-            },
-        ),
+        (format!("Paxos {}", label(&classic)), classic),
+        (format!("FPaxos {}", label(s)), s.clone()),
     ]
 }
 
-/// The preset with this id.
+/// Majority with the preset's own messaging first, then the preset's quorums.
+fn vs_majority(s: &Scenario) -> Vec<(String, Scenario)> {
+    let maj = with_quorum(s, QuorumSpec::Majority, s.cluster.thrifty);
+    vec![(label(&maj), maj), (label(s), s.clone())]
+}
+
+/// Page-only extras of a preset: compare variants and a sweep.
+fn extras(id: &str, s: &Scenario) -> (Vec<(String, Scenario)>, Option<&'static str>) {
+    match id {
+        "basics" => (vs_classic(s), None),
+        "paper-n8" => (vs_classic(s), Some("q2=1..5")),
+        "fig4-n5" => (vs_classic(s), Some("q2=1..3")),
+        "zookeeper-6" | "zookeeper-7" => (vs_majority(s), None),
+        "grid-5x4" => (vs_majority(s), None),
+        _ => (Vec::new(), None),
+    }
+}
+
+fn build() -> Vec<Preset> {
+    let mut out = vec![Preset {
+        id: "default",
+        title: "Default scenario",
+        explain: "The engine's default: 5 nodes, majority quorums (3/3), 2 ms one-way latency, 8 closed-loop clients, 10 s. Identical to `fpaxos run` with no options.",
+        scenario: Scenario::default(),
+        compare: Vec::new(),
+        sweep: None,
+    }];
+    let files = PRESETS.iter().map(|p| (p.id, p.scenario())).chain(
+        PAGE_ONLY
+            .iter()
+            .map(|(id, json)| (*id, Scenario::from_json(json).unwrap_or_default())),
+    );
+    for (id, scenario) in files {
+        // The strings live in a `static` (see `all`), so they can be handed out as `&'static`.
+        let title: &'static str = Box::leak(scenario.name.clone().into_boxed_str());
+        let explain: &'static str = Box::leak(scenario.notes.clone().into_boxed_str());
+        let (compare, sweep) = extras(id, &scenario);
+        out.push(Preset {
+            id,
+            title,
+            explain,
+            scenario,
+            compare,
+            sweep,
+        });
+    }
+    out
+}
+
+thread_local! {
+    static ALL: OnceLock<Vec<Preset>> = const { OnceLock::new() };
+}
+
+/// Every preset, in menu order: the engine default, then `fpaxos_sim::presets::PRESETS`, then
+/// the page-only scenario files.
+pub fn all() -> Vec<Preset> {
+    ALL.with(|a| a.get_or_init(build).clone())
+}
+
+/// The preset with this id (old page ids are accepted too).
 pub fn by_id(id: &str) -> Option<Preset> {
+    let id = ALIASES
+        .iter()
+        .find(|(old, _)| *old == id)
+        .map_or(id, |(_, new)| new);
     all().into_iter().find(|p| p.id == id)
 }
 
@@ -205,7 +137,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_preset_runs() {
+    fn every_preset_and_variant_runs() {
         for p in all() {
             let r = fpaxos_sim::run(&p.scenario).unwrap_or_else(|e| panic!("{}: {e}", p.id));
             assert!(
@@ -213,32 +145,50 @@ mod tests {
                 "{} committed nothing",
                 p.id
             );
-            let unsafe_preset = p.id == "split-brain" || p.id == "trap-6";
-            if !unsafe_preset {
-                assert!(r.safety.ok, "{}: {:?}", p.id, r.safety.violations.first());
+            let unsafe_preset = p.id == "split-brain" || p.id == "zookeeper-trap";
+            assert_eq!(r.safety.ok, !unsafe_preset, "{}", p.id);
+            assert!(p.compare.len() <= fpaxos_share::MAX_VARIANTS, "{}", p.id);
+            for (label, v) in &p.compare {
+                v.validate()
+                    .unwrap_or_else(|e| panic!("{} / {label}: {e}", p.id));
+            }
+            if let Some(spec) = p.sweep {
+                fpaxos_sim::sweep::SweepSpec::parse(spec).expect("sweep spec parses");
             }
         }
     }
 
     #[test]
-    fn split_brain_violates_agreement() {
-        for id in ["split-brain", "trap-6"] {
-            let p = by_id(id).expect("preset exists");
-            let r = fpaxos_sim::run(&p.scenario).expect("runs");
-            assert!(!r.safety.ok, "{id} should report a violation");
+    fn menu_is_the_engine_presets() {
+        let ids: Vec<&str> = all().iter().map(|p| p.id).collect();
+        for p in PRESETS {
+            assert!(ids.contains(&p.id), "{} missing", p.id);
+            assert_eq!(by_id(p.id).expect("exists").scenario, p.scenario());
         }
-    }
-
-    #[test]
-    fn default_preset_is_engine_default() {
         assert_eq!(all()[0].scenario, Scenario::default());
+        for (i, a) in ids.iter().enumerate() {
+            assert!(!ids[i + 1..].contains(a), "duplicate {a}");
+        }
     }
 
     #[test]
-    fn ids_are_unique() {
-        let ps = all();
-        for (i, a) in ps.iter().enumerate() {
-            assert!(ps[i + 1..].iter().all(|b| b.id != a.id));
+    fn old_ids_still_load() {
+        for (old, new) in ALIASES {
+            assert_eq!(by_id(old).expect(old).id, *new);
         }
+    }
+
+    #[test]
+    fn paper_preset_shows_the_gain() {
+        let p = by_id("paper-n8").expect("preset");
+        let a = fpaxos_sim::run(&p.compare[0].1).expect("paxos");
+        let b = fpaxos_sim::run(&p.compare[1].1).expect("fpaxos");
+        assert!(
+            b.throughput > 1.15 * a.throughput,
+            "{} vs {}",
+            b.throughput,
+            a.throughput
+        );
+        assert!(b.latency_ms.p50 < a.latency_ms.p50);
     }
 }

@@ -106,6 +106,18 @@ pub struct AppState {
     pub wall_sim_ms: f64,
     /// Frames rendered while playing (for the fps measurement).
     pub frames: u64,
+    // --- compare & sweep (web/src/compare.rs) ---
+    /// Compare-mode variants (empty: compare mode is off). A link carries them in
+    /// `ViewState::compare`.
+    pub compare: Vec<fpaxos_share::Variant>,
+    /// Which variant the main editor edits (its edits go to that variant).
+    pub compare_edit: Option<usize>,
+    /// Bumped whenever `compare` or `sweep` changes.
+    pub compare_version: u64,
+    /// Sweep spec text in `fpaxos sweep --vary` syntax (`q2=1..5`); `None`: no sweep panel.
+    /// A link carries it in `ViewState::sweep`.
+    pub sweep: Option<String>,
+    // --- end compare & sweep ---
 }
 
 /// Everything that can change the state.
@@ -144,6 +156,8 @@ pub enum Action {
     ApplyPartition,
     /// Remove every injected or scheduled fault.
     ClearFaults,
+    /// Compare mode and sweep edits (web/src/compare.rs).
+    Compare(crate::compare::CompareAction),
 }
 
 fn wall_now() -> f64 {
@@ -178,6 +192,12 @@ impl AppState {
             note: None,
             wall_sim_ms: 0.0,
             frames: 0,
+            // --- compare & sweep ---
+            compare: Vec::new(),
+            compare_edit: None,
+            compare_version: 0,
+            sweep: None,
+            // --- end compare & sweep ---
         };
         s.rebuild(scenario);
         s
@@ -187,7 +207,11 @@ impl AppState {
     pub fn initial() -> AppState {
         let preset = crate::query_param("preset").and_then(|id| presets::by_id(&id));
         match preset {
-            Some(p) => AppState::new(p.scenario, Some(p.id)),
+            Some(p) => {
+                let mut s = AppState::new(p.scenario.clone(), Some(p.id));
+                crate::compare::preset_loaded(&mut s, &p);
+                s
+            }
             None => AppState::new(Scenario::default(), Some("default")),
         }
     }
@@ -343,13 +367,15 @@ impl Reducible for AppState {
                 s.preset = None;
                 s.rebuild(*sc);
                 s.playing = playing && s.errors.is_empty();
+                crate::compare::scenario_edited(&mut s);
             }
             Action::LoadPreset(id) => match presets::by_id(&id) {
                 Some(p) => {
-                    s.rebuild(p.scenario);
+                    s.rebuild(p.scenario.clone());
                     s.preset = Some(p.id);
                     s.playing = false;
                     s.note = None;
+                    crate::compare::preset_loaded(&mut s, &p);
                 }
                 None => s.note = Some(format!("No preset named `{id}`.")),
             },
@@ -504,6 +530,14 @@ impl Reducible for AppState {
                 s.rebuild(sc);
                 s.preset = None;
                 s.playing = false;
+            }
+            // --- compare & sweep (web/src/compare.rs) ---
+            Action::Compare(a) => {
+                if let Some(sc) = crate::compare::reduce(&mut s, a) {
+                    s.rebuild(sc);
+                    s.preset = None;
+                    s.playing = false;
+                }
             }
         }
         Rc::new(s)

@@ -10,3 +10,9 @@ pub mod scenario_panel;
 pub mod spacetime;
 pub mod summary;
 pub mod time_controls;
+// --- compare, sweep, analysis ---
+pub mod analysis_panel;
+pub mod compare_charts;
+pub mod compare_panel;
+pub mod sweep_panel;
+// --- end compare, sweep, analysis ---

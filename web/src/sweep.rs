@@ -1,0 +1,232 @@
+//! Sweeps in the page: the same [`fpaxos_sim::sweep`] functions as `fpaxos sweep` (parse, points,
+//! precheck, row), with the points run one slice at a time so the page never freezes.
+//!
+//! **Invariant**: a row here equals the CLI's row for the same scenario and `--vary` text:
+//! a point's report comes from stepping a [`Sim`] to its end, which gives the same run as
+//! `fpaxos_sim::run`, and the row is built by [`sweep::row_for`] exactly as `run_point` does.
+
+use fpaxos_sim::sweep::{self, Knob, KnobValue, Point, SweepRow, SweepSpec};
+use fpaxos_sim::{Scenario, Sim};
+
+/// A sweep in progress (or finished, or cancelled).
+pub struct SweepRun {
+    /// The parsed spec.
+    pub spec: SweepSpec,
+    /// The spec text as typed.
+    pub text: String,
+    /// The points, in input order.
+    pub points: Vec<Point>,
+    /// Rows of the points done so far.
+    pub rows: Vec<SweepRow>,
+    /// The point running now.
+    cur: Option<Sim>,
+    /// Stopped by the user before the end.
+    pub cancelled: bool,
+    /// Bumped on every change.
+    pub version: u64,
+}
+
+impl SweepRun {
+    /// Parses `text` and builds the points over `base`. Errors are sentences for the user.
+    pub fn new(base: &Scenario, text: &str) -> Result<SweepRun, String> {
+        let spec = SweepSpec::parse(text.trim())?;
+        if spec.values.len() > 200 {
+            return Err(format!(
+                "{} points is more than the page runs (200); use `fpaxos sweep` for large sweeps.",
+                spec.values.len()
+            ));
+        }
+        let points = sweep::points_checked(base, &spec);
+        Ok(SweepRun {
+            spec,
+            text: text.trim().to_string(),
+            points,
+            rows: Vec::new(),
+            cur: None,
+            cancelled: false,
+            version: 0,
+        })
+    }
+
+    /// The knob.
+    pub fn knob(&self) -> Knob {
+        self.spec.knob
+    }
+
+    /// Every point has its row.
+    pub fn finished(&self) -> bool {
+        self.rows.len() == self.points.len()
+    }
+
+    /// Still working (not finished, not cancelled).
+    pub fn running(&self) -> bool {
+        !self.finished() && !self.cancelled
+    }
+
+    /// Stops after the points done so far.
+    pub fn cancel(&mut self) {
+        self.cancelled = true;
+        self.cur = None;
+        self.version += 1;
+    }
+
+    /// Fraction done, counting the running point's simulated time.
+    pub fn progress(&self) -> f64 {
+        let n = self.points.len().max(1) as f64;
+        let part = self
+            .cur
+            .as_ref()
+            .map(|s| s.now() as f64 / s.end_time().max(1) as f64)
+            .unwrap_or(0.0);
+        ((self.rows.len() as f64 + part) / n).min(1.0)
+    }
+
+    /// Runs points for about `budget_ms` (by `clock`). Returns whether more work remains.
+    pub fn tick(&mut self, budget_ms: f64, clock: &dyn Fn() -> f64) -> bool {
+        let start = clock();
+        while self.running() {
+            let i = self.rows.len();
+            let knob = self.spec.knob;
+            let (label, point) = &self.points[i];
+            match self.cur.as_mut() {
+                None => {
+                    if let Err(row) = sweep::precheck(knob, label, point) {
+                        self.rows.push(*row);
+                        continue;
+                    }
+                    match point.as_ref().map(Sim::new) {
+                        Ok(Ok(sim)) => self.cur = Some(sim),
+                        // Not reachable after precheck; let the engine word the row.
+                        _ => self.rows.push(sweep::run_point(knob, label, point)),
+                    }
+                }
+                Some(sim) => {
+                    let end = sim.end_time();
+                    sim.run_until_budget(end, crate::compare::EVENT_CHUNK);
+                    if sim.is_done() {
+                        let report = sim.report();
+                        if let Ok(s) = point {
+                            self.rows
+                                .push(sweep::row_for(knob.name(), label, s, &report));
+                        }
+                        self.cur = None;
+                    }
+                }
+            }
+            if clock() - start > budget_ms {
+                break;
+            }
+        }
+        self.version += 1;
+        self.running()
+    }
+
+    /// The CSV of the rows so far (the format of `fpaxos sweep`).
+    pub fn csv(&self) -> String {
+        sweep::to_csv(&self.rows)
+    }
+}
+
+/// The x value of a point on a chart, and whether the axis is numeric. Durations are in
+/// milliseconds; latency models and on/off use the point's index.
+pub fn x_of(v: &KnobValue, index: usize) -> (f64, bool) {
+    match v {
+        KnobValue::Int(i) => (*i as f64, true),
+        KnobValue::Float(f) => (*f, true),
+        KnobValue::Dur(d) => (d.as_ms(), true),
+        KnobValue::Latency(_) | KnobValue::Bool(_) => (index as f64, false),
+    }
+}
+
+/// The unit of a knob's axis.
+pub fn knob_unit(k: Knob) -> &'static str {
+    match k {
+        Knob::Q2 | Knob::Q1 | Knob::Nodes => "nodes",
+        Knob::Clients => "clients",
+        Knob::Outstanding => "requests",
+        Knob::Rate => "req/s",
+        Knob::Loss | Knob::Duplicate => "probability",
+        Knob::Cpu | Knob::Duration => "ms",
+        Knob::Window => "slots",
+        Knob::Batch => "commands",
+        Knob::Latency | Knob::Thrifty | Knob::Seed => "",
+    }
+}
+
+/// A friendly description of each knob for the picker, with a starting range.
+pub fn knob_help(k: Knob) -> (&'static str, &'static str) {
+    match k {
+        Knob::Q2 => ("Q2 (Q1 = N − Q2 + 1)", "1..5"),
+        Knob::Q1 => ("Q1 (Q2 = N − Q1 + 1)", "1..5"),
+        Knob::Nodes => ("cluster size N", "3..9"),
+        Knob::Clients => ("clients", "1,2,4,8,16,32"),
+        Knob::Outstanding => ("outstanding per client", "1,2,4,8"),
+        Knob::Rate => ("open-loop rate (req/s)", "1000,2000,4000"),
+        Knob::Latency => ("network latency", "1ms..5ms:1ms"),
+        Knob::Loss => ("message loss", "0..0.1:0.02"),
+        Knob::Duplicate => ("duplication", "0,0.01,0.05"),
+        Knob::Cpu => ("CPU per message", "0..50us:10us"),
+        Knob::Thrifty => ("thrifty sends", "false,true"),
+        Knob::Seed => ("seed", "1..5"),
+        Knob::Window => ("pipeline window", "1,4,16,64"),
+        Knob::Batch => ("batch size", "1,2,4,8"),
+        Knob::Duration => ("duration", "1s,2s,5s"),
+    }
+}
+
+/// The CLI command that gives the same rows.
+pub fn cli_command(spec_text: &str, scenario_path: &str) -> String {
+    format!("fpaxos sweep --vary {spec_text} {scenario_path}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fpaxos_sim::Dur;
+    use std::cell::Cell;
+
+    #[test]
+    fn page_rows_equal_the_cli_rows() {
+        let mut base = crate::presets::by_id("fig4-n5").expect("preset").scenario;
+        base.duration = Dur::secs(4);
+        let mut run = SweepRun::new(&base, "q2=1..3").expect("parses");
+        let t = Cell::new(0.0);
+        let clock = || {
+            t.set(t.get() + 1.0);
+            t.get()
+        };
+        let mut frames = 0;
+        while run.tick(3.0, &clock) {
+            frames += 1;
+        }
+        assert!(frames > 2);
+        let spec = SweepSpec::parse("q2=1..3").expect("parses");
+        let want: Vec<SweepRow> = sweep::points_checked(&base, &spec)
+            .iter()
+            .map(|(l, s)| sweep::run_point(spec.knob, l, s))
+            .collect();
+        assert_eq!(run.rows, want);
+        assert_eq!(run.csv(), sweep::to_csv(&want));
+    }
+
+    #[test]
+    fn unsafe_points_are_skipped_like_the_cli() {
+        let base = Scenario {
+            duration: Dur::ms(200),
+            ..Scenario::default()
+        };
+        let mut run = SweepRun::new(&base, "q1=1..2").expect("parses");
+        run.spec.pin_other = Some(2);
+        run.points = sweep::points_checked(&base, &run.spec);
+        while run.tick(1e9, &|| 0.0) {}
+        assert_eq!(run.rows[0].status, sweep::PointStatus::SkippedUnsafe);
+    }
+
+    #[test]
+    fn bad_specs_are_sentences() {
+        let e = SweepRun::new(&Scenario::default(), "q9=1")
+            .err()
+            .expect("error");
+        assert!(e.contains("unknown knob"));
+    }
+}
