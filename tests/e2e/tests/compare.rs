@@ -1,0 +1,175 @@
+//! Compare mode and sweeps end to end: the page's numbers are the engine's.
+//!
+//! - Two variants (majority against Q1 = 4 / Q2 = 2 thrifty), made with the compare panel's
+//!   own controls: overlaid charts carry two series, each variant's summary and trace hash equal
+//!   `fpaxos_sim::run` of its scenario, and the delta table shows the deltas of those two runs.
+//! - The Figure-4 sweep at N = 5 (`q2=1..3`) gives the rows `fpaxos sweep` gives.
+//!
+//! Run against a build: `FPAXOS_DIST=/tmp/dist-compare cargo test --release -p fpaxos-e2e --test compare`.
+
+use fantoccini::{Client, Locator};
+use fpaxos::QuorumSpec;
+use fpaxos_e2e::*;
+use fpaxos_sim::sweep::{self, SweepRow, SweepSpec};
+use fpaxos_sim::{run, Report, Scenario};
+use std::sync::OnceLock;
+
+fn base_url() -> &'static str {
+    static URL: OnceLock<String> = OnceLock::new();
+    URL.get_or_init(|| {
+        let dist = dist_dir();
+        assert!(
+            dist.join("index.html").is_file(),
+            "build the page first: trunk build --release --offline (or set FPAXOS_DIST)"
+        );
+        serve_dir(dist)
+    })
+}
+
+async fn attr(c: &Client, id: &str, name: &str) -> String {
+    let el = c
+        .find(Locator::Css(&tid(id)))
+        .await
+        .unwrap_or_else(|e| panic!("{id}: {e}"));
+    el.attr(name).await.ok().flatten().unwrap_or_default()
+}
+
+/// The variant's summary on the page equals the engine's report.
+async fn check_summary(c: &Client, i: usize, want: &Report) {
+    let t = |k: &str| format!("compare-summary-{i}-{k}");
+    assert_eq!(
+        text_of(c, &t("committed")).await.trim(),
+        want.committed.to_string()
+    );
+    assert_eq!(
+        text_of(c, &t("throughput")).await.trim(),
+        format!("{:.1}", want.throughput)
+    );
+    assert_eq!(
+        attr(c, &t("throughput"), "data-value").await,
+        want.throughput.to_string()
+    );
+    assert_eq!(
+        text_of(c, &t("p50")).await.trim(),
+        format!("{:.3}", want.latency_ms.p50)
+    );
+    assert_eq!(
+        text_of(c, &t("trace-hash")).await.trim(),
+        want.trace_hash,
+        "variant {i} trace hash"
+    );
+}
+
+fn delta_text(base: f64, v: f64) -> String {
+    format!("{:+.1}%", (v - base) / base * 100.0)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_variants_match_the_engine_and_their_deltas() {
+    let driver = start_driver();
+    let c = browser(&driver, 1280, 800).await;
+    c.goto(base_url()).await.expect("open page");
+    click(&c, "compare-toggle").await;
+    text_of(&c, "compare-variant-1").await;
+    // Variant 0 stays the default (majority, not thrifty); variant 1 becomes Q1=4 Q2=2 thrifty.
+    set_value(&c, "compare-quorum-1", "4,2").await;
+    click(&c, "compare-thrifty-1").await;
+    wait_text(&c, "compare-status", "done", 180).await;
+
+    let majority = Scenario::default();
+    let mut fpaxos = Scenario::default();
+    fpaxos.cluster.quorum = QuorumSpec::Counting { q1: 4, q2: 2 };
+    fpaxos.cluster.thrifty = true;
+    let a = run(&majority).expect("majority runs");
+    let b = run(&fpaxos).expect("fpaxos runs");
+    check_summary(&c, 0, &a).await;
+    check_summary(&c, 1, &b).await;
+
+    let thr = text_of(&c, "compare-delta-1-throughput").await;
+    assert!(
+        thr.starts_with(&delta_text(a.throughput, b.throughput)),
+        "throughput delta {thr:?}, engine gives {}",
+        delta_text(a.throughput, b.throughput)
+    );
+    let p50 = text_of(&c, "compare-delta-1-p50").await;
+    assert!(
+        p50.starts_with(&delta_text(a.latency_ms.p50, b.latency_ms.p50)),
+        "p50 delta {p50:?}, engine gives {}",
+        delta_text(a.latency_ms.p50, b.latency_ms.p50)
+    );
+    text_of(&c, "compare-delta-table").await;
+
+    for chart in [
+        "compare-chart-throughput",
+        "compare-chart-cdf",
+        "compare-chart-busy",
+        "compare-chart-msgs",
+    ] {
+        assert_eq!(attr(&c, chart, "data-series").await, "2", "{chart}");
+        let legend = c
+            .find_all(Locator::Css(&format!(
+                "{} .legend [data-series-name]",
+                tid(chart)
+            )))
+            .await
+            .expect("legend");
+        assert_eq!(legend.len(), 2, "{chart} legend");
+    }
+    text_of(&c, "compare-chart-load").await;
+    c.close().await.ok();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn figure4_sweep_matches_fpaxos_sweep() {
+    let driver = start_driver();
+    let c = browser(&driver, 1280, 800).await;
+    c.goto(&format!("{}?preset=fig4-n5", base_url()))
+        .await
+        .expect("open page");
+    set_value(&c, "sweep-spec", "q2=1..3").await;
+    click(&c, "sweep-run").await;
+    wait_text(&c, "sweep-status", "done", 240).await;
+
+    let base = Scenario::from_json(include_str!("../../../scenarios/fig4-n5.json"))
+        .expect("scenario parses");
+    let spec = SweepSpec::parse("q2=1..3").expect("spec parses");
+    let want: Vec<SweepRow> = sweep::points_checked(&base, &spec)
+        .iter()
+        .map(|(l, s)| sweep::run_point(spec.knob, l, s))
+        .collect();
+    assert_eq!(want.len(), 3);
+    for (i, w) in want.iter().enumerate() {
+        let row = format!("sweep-row-{i}");
+        let thr = w.throughput.expect("ran");
+        let p50 = w.p50_ms.expect("ran");
+        assert_eq!(attr(&c, &row, "data-throughput").await, thr.to_string());
+        assert_eq!(attr(&c, &row, "data-p50").await, p50.to_string());
+        assert_eq!(
+            attr(&c, &row, "data-trace-hash").await,
+            w.trace_hash.clone().unwrap_or_default()
+        );
+    }
+    assert!(text_of(&c, "sweep-cli").await.contains("--vary q2=1..3"));
+    text_of(&c, "sweep-chart").await;
+    c.close().await.ok();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sweep_can_be_cancelled() {
+    let driver = start_driver();
+    let c = browser(&driver, 1280, 800).await;
+    c.goto(base_url()).await.expect("open page");
+    set_value(&c, "sweep-spec", "seed=1..40").await;
+    click(&c, "sweep-run").await;
+    click(&c, "sweep-cancel").await;
+    wait_text(&c, "sweep-status", "cancelled", 30).await;
+    let done: usize = text_of(&c, "sweep-panel")
+        .await
+        .split(" of 40 points")
+        .next()
+        .and_then(|s| s.split_whitespace().last())
+        .and_then(|n| n.parse().ok())
+        .expect("progress text");
+    assert!(done < 40, "cancelled before the end ({done} done)");
+    c.close().await.ok();
+}
