@@ -16,7 +16,13 @@ pub fn App() -> Html {
     let app = use_reducer(AppState::initial);
     html! {
         <ContextProvider<AppCtx> context={app.clone()}>
-            <Page />
+            // --- share: `?embed` shows the compact embed view instead of the page ---
+            if crate::share::is_embed() {
+                <crate::embed::EmbedPage />
+            } else {
+                <Page />
+            }
+            // --- end share ---
         </ContextProvider<AppCtx>>
     }
 }
@@ -27,6 +33,9 @@ fn Page() -> Html {
     use_animation_frames(app.animating(), app.clone());
     use_keyboard(app.clone());
     use_metrics(app.clone());
+    // --- share: address bar, storage, link errors ---
+    let link_error = crate::share::use_share_sync(app.clone());
+    // --- end share ---
     let report = app.report.clone();
     // Cheap to compare each frame; the editor redraws only when these change.
     let scenario = use_memo(app.scenario.clone(), |s| s.clone());
@@ -37,6 +46,10 @@ fn Page() -> Html {
     html! {
         <div class="page">
             <Header />
+            // --- share ---
+            <crate::components::share_dialog::ShareBar />
+            <crate::share::LinkErrorBanner error={link_error} />
+            // --- end share ---
             <SafetyBanner report={report.clone()} />
             <main class="layout">
                 <aside class="side" aria-label="Scenario">

@@ -14,6 +14,11 @@ pub mod format;
 pub mod hooks;
 pub mod presets;
 pub mod state;
+// --- share / embed / export ---
+pub mod embed;
+pub mod export;
+pub mod share;
+// --- end share / embed / export ---
 // --- compare & sweep ---
 pub mod compare;
 pub mod sweep;

@@ -205,6 +205,19 @@ impl AppState {
 
     /// The default page state (engine default scenario, or `?preset=ID`).
     pub fn initial() -> AppState {
+        // --- share: a link in the URL wins, then `?preset=`, then the last stored scenario ---
+        if let Some(sc) = crate::share::initial_scenario() {
+            let mut s = AppState::new(sc, None);
+            let view = crate::share::initial_view();
+            if !view.compare.is_empty() || view.sweep.is_some() {
+                s.compare_edit = view.compare.iter().position(|v| v.scenario == s.scenario);
+                s.compare = view.compare;
+                s.sweep = view.sweep;
+                s.compare_version += 1;
+            }
+            return s;
+        }
+        // --- end share ---
         let preset = crate::query_param("preset").and_then(|id| presets::by_id(&id));
         match preset {
             Some(p) => {

@@ -16,3 +16,8 @@ pub mod compare_charts;
 pub mod compare_panel;
 pub mod sweep_panel;
 // --- end compare, sweep, analysis ---
+// --- share / embed / export ---
+pub mod embed_dialog;
+pub mod export_menu;
+pub mod share_dialog;
+// --- end share / embed / export ---

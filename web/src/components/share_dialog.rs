@@ -1,0 +1,87 @@
+//! The share bar: "Copy link" (clipboard, with a read-only text field as the fallback), and the
+//! Embed and Export menus next to it.
+
+use crate::components::{embed_dialog::EmbedDialog, export_menu::ExportMenu};
+use crate::share;
+use crate::state::use_app;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+/// What happened to the last "Copy link".
+#[derive(Clone, Copy, PartialEq)]
+enum Copied {
+    Idle,
+    Done,
+    Fallback,
+}
+
+/// Copy link, Embed and Export.
+#[component]
+pub fn ShareBar() -> Html {
+    let app = use_app();
+    let copied = use_state(|| Copied::Idle);
+    let embed_open = use_state(|| false);
+    let field = use_node_ref();
+    let link = share::link_for(&app.scenario, &share::view_of(&app));
+    let on_copy = {
+        let copied = copied.clone();
+        let link = link.clone();
+        Callback::from(move |_| {
+            let copied = copied.clone();
+            share::copy_text(
+                &link,
+                Callback::from(move |ok: bool| {
+                    copied.set(if ok { Copied::Done } else { Copied::Fallback })
+                }),
+            );
+        })
+    };
+    // The fallback field selects its text as soon as it shows.
+    {
+        let field = field.clone();
+        use_effect_with(*copied, move |c| {
+            if *c == Copied::Fallback {
+                if let Some(i) = field.cast::<HtmlInputElement>() {
+                    let _ = i.focus();
+                    i.select();
+                }
+            }
+        });
+    }
+    let select_all = Callback::from(|e: FocusEvent| {
+        let i: HtmlInputElement = e.target_unchecked_into();
+        i.select();
+    });
+    let toggle_embed = {
+        let o = embed_open.clone();
+        Callback::from(move |_| o.set(!*o))
+    };
+    let close_embed = {
+        let o = embed_open.clone();
+        Callback::from(move |_| o.set(false))
+    };
+    html! {
+        <div class="share-bar" data-testid="share-bar">
+            <button type="button" onclick={on_copy} data-testid="copy-link"
+                title="Copy a link to this exact scenario, faults and time cursor included">
+                {"Copy link"}
+            </button>
+            if *copied == Copied::Done {
+                <span class="share-note" role="status" data-testid="copy-status">{"Link copied."}</span>
+            }
+            if *copied == Copied::Fallback {
+                <label class="share-fallback">
+                    <span>{"Copy this link (the clipboard is not available here):"}</span>
+                    <input ref={field} type="text" readonly=true value={link.clone()} onfocus={select_all}
+                        data-testid="share-link" aria-label="Link to this scenario" />
+                </label>
+            }
+            <button type="button" onclick={toggle_embed} data-testid="open-embed"
+                aria-expanded={if *embed_open { "true" } else { "false" }}>{"Embed…"}</button>
+            <ExportMenu />
+            if *embed_open {
+                <EmbedDialog on_close={close_embed} />
+            }
+        </div>
+    }
+}
