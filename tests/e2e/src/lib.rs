@@ -10,6 +10,11 @@ use std::time::{Duration, Instant};
 
 /// The repository's `dist/` folder (built by `trunk build --release --offline`).
 pub fn dist_dir() -> PathBuf {
+    // --- share: `FPAXOS_DIST` points the tests at another build (e.g. /tmp/dist-share) ---
+    if let Some(d) = std::env::var_os("FPAXOS_DIST").filter(|d| !d.is_empty()) {
+        return PathBuf::from(d);
+    }
+    // --- end share ---
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../dist")
 }
 
@@ -28,6 +33,8 @@ pub fn serve_dir(root: PathBuf) -> String {
     format!("http://127.0.0.1:{port}/")
 }
 
+// Sends `Access-Control-Allow-Origin: *` (as GitHub Pages does): a `sandbox="allow-scripts"` frame
+// has an opaque origin and loads the page's module script and wasm in CORS mode.
 fn handle(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut line = String::new();
@@ -63,7 +70,7 @@ fn handle(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
     };
     write!(
         stream,
-        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nAccess-Control-Allow-Origin: *\r\nConnection: close\r\n\r\n",
         body.len()
     )?;
     stream.write_all(&body)?;
