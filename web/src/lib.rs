@@ -33,6 +33,9 @@ pub fn query_param(name: &str) -> Option<String> {
 
 /// Mounts the app into `#app` (or the body).
 pub fn start() {
+    // --- share: the real page owns the address bar and local storage ---
+    share::enable();
+    // --- end share ---
     let root = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("app"));

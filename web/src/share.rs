@@ -26,10 +26,23 @@ pub const STORAGE_KEY: &str = "fpaxos-playground:last";
 pub const SYNC_DEBOUNCE_MS: u32 = 300;
 
 thread_local! {
+    /// Whether this page's address bar and storage belong to the app (see [`enable`]).
+    static ENABLED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     /// Why the link the page was opened with did not decode (taken by the banner).
     static LINK_ERROR: RefCell<Option<String>> = const { RefCell::new(None) };
     /// The view state of the link the page was opened with.
     static INITIAL_VIEW: RefCell<Option<ViewState>> = const { RefCell::new(None) };
+}
+
+/// Lets the app read and write the address bar and `localStorage`. [`crate::start`] calls it for
+/// the real page; an `App` mounted anywhere else (component tests) leaves both alone.
+pub fn enable() {
+    ENABLED.with(|e| e.set(true));
+}
+
+/// Whether [`enable`] was called.
+pub fn enabled() -> bool {
+    ENABLED.with(|e| e.get())
 }
 
 /// Where the page's first scenario came from.
@@ -65,6 +78,9 @@ pub fn start_from(hash: &str, has_preset: bool, stored: Option<String>) -> (Star
 /// The page's first scenario: the link in the URL, else the stored one (unless `?preset=` asks
 /// for a preset), else `None` (the caller falls back to the preset or the default).
 pub fn initial_scenario() -> Option<Scenario> {
+    if !enabled() {
+        return None;
+    }
     let has_preset = crate::query_param("preset").is_some();
     let stored = if is_embed() { None } else { load_stored() };
     let (start, error) = start_from(&location_hash(), has_preset, stored);
@@ -221,6 +237,9 @@ pub fn use_share_sync(app: AppCtx) -> UseStateHandle<Option<String>> {
         let error = error.clone();
         use_effect_with((), move |_| {
             let cb = Closure::<dyn Fn()>::new(move || {
+                if !enabled() {
+                    return;
+                }
                 let hash = location_hash();
                 if fpaxos_share::fragment_param(&hash, "s").is_none() {
                     return;
@@ -257,6 +276,9 @@ pub fn use_share_sync(app: AppCtx) -> UseStateHandle<Option<String>> {
     let timer = use_mut_ref(|| None::<gloo_timers::callback::Timeout>);
     let view = view_of(&app);
     use_effect_with((app.scenario.clone(), view), move |(scenario, view)| {
+        if !enabled() {
+            return;
+        }
         let fragment = encode_fragment(scenario, view);
         let stored = encode_fragment(scenario, &ViewState::default());
         *timer.borrow_mut() = Some(gloo_timers::callback::Timeout::new(
