@@ -173,3 +173,68 @@ async fn a_sweep_can_be_cancelled() {
     assert!(done < 40, "cancelled before the end ({done} done)");
     c.close().await.ok();
 }
+
+/// Screenshots for the docs: `FPAXOS_SHOTS=docs/screenshots cargo test --release -p fpaxos-e2e
+/// --test compare -- --ignored screenshots` writes compare.png, compare-phone.png, sweep.png and
+/// sweep-phone.png there.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "writes screenshots; run on demand"]
+async fn screenshots() {
+    let out = std::path::PathBuf::from(
+        std::env::var("FPAXOS_SHOTS").unwrap_or_else(|_| "docs/screenshots".into()),
+    );
+    let out = if out.is_absolute() {
+        out
+    } else {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../..")
+            .join(out)
+    };
+    std::fs::create_dir_all(&out).expect("screenshot folder");
+    let driver = start_driver();
+    for (suffix, w, h) in [("", 1280, 800), ("-phone", 390, 844)] {
+        let c = browser(&driver, w, h).await;
+        // --window-size includes the browser's frame: size the viewport itself.
+        let (ow, oh) = c.get_window_size().await.expect("window size");
+        let (vw, vh): (u64, u64) = serde_json::from_value(
+            c.execute("return [window.innerWidth, window.innerHeight];", vec![])
+                .await
+                .expect("viewport"),
+        )
+        .expect("numbers");
+        let fit = |outer: u64, want: u32, inner: u64| {
+            (outer + u64::from(want)).saturating_sub(inner) as u32
+        };
+        c.set_window_size(fit(ow, w, vw), fit(oh, h, vh))
+            .await
+            .expect("resize");
+        c.goto(&format!("{}?preset=basics", base_url()))
+            .await
+            .expect("open page");
+        wait_text(&c, "compare-status", "done", 180).await;
+        c.execute(
+            "document.querySelector(arguments[0]).scrollIntoView();",
+            vec![serde_json::json!(tid("compare-panel"))],
+        )
+        .await
+        .expect("scroll");
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let png = c.screenshot().await.expect("screenshot");
+        std::fs::write(out.join(format!("compare{suffix}.png")), png).expect("write");
+
+        c.goto(&format!("{}?preset=paper-n8&sweep=run", base_url()))
+            .await
+            .expect("open page");
+        wait_text(&c, "sweep-status", "done", 400).await;
+        c.execute(
+            "document.querySelector(arguments[0]).scrollIntoView();",
+            vec![serde_json::json!(tid("sweep-panel"))],
+        )
+        .await
+        .expect("scroll");
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let png = c.screenshot().await.expect("screenshot");
+        std::fs::write(out.join(format!("sweep{suffix}.png")), png).expect("write");
+        c.close().await.ok();
+    }
+}

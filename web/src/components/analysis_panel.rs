@@ -113,6 +113,10 @@ pub fn AnalysisPanel(p: &AnalysisProps) -> Html {
     };
     let leader = p.scenario.cluster.initial_leader.unwrap_or(0) as usize;
     let measured = p.report.as_ref().and_then(|r| {
+        // Only once the run has measured something (past the warmup, commands done).
+        if r.report.committed == 0 {
+            return None;
+        }
         let nodes = &r.report.messages.by_node;
         let lb = nodes.get(leader)?.busy;
         let others = nodes
@@ -230,7 +234,9 @@ pub fn AnalysisPanel(p: &AnalysisProps) -> Html {
                     <label class="field"><span>{"Fraction of operations that run phase 1"}<output>{format!("{:.0}%", *f1 * 100.0)}</output></span>
                         <input type="range" min="0" max="1" step="0.01" value={f1.to_string()} oninput={on_f1} data-testid="analysis-f1" /></label>
                     <p data-testid="analysis-capacity-mixed">{format!("With {:.0}% phase-1 operations: load {:.3}, capacity {:.2}× one node.", a.phase1_fraction * 100.0, a.load_mixed, a.capacity_mixed)}</p>
-                    { bottleneck.unwrap_or_default() }
+                    { bottleneck.unwrap_or_else(|| html! {
+                        <p class="muted small" data-testid="analysis-bottleneck">{"Play or run the scenario to set the analytic capacity against the leader's measured CPU load."}</p>
+                    }) }
                 </div>
                 <div data-testid="analysis-availability">
                     <h3>{"Availability"}</h3>

@@ -58,6 +58,9 @@ pub struct XyProps {
     /// Marks on the x axis.
     #[prop_or_default]
     pub marks: Vec<XMark>,
+    /// Where to put x ticks (else six evenly spaced).
+    #[prop_or_default]
+    pub x_ticks: Option<Vec<f64>>,
     /// Draw markers at every point (sweeps); else only at the hover point.
     #[prop_or(false)]
     pub dots: bool,
@@ -213,12 +216,19 @@ pub fn XyChart(p: &XyProps) -> Html {
                 <text class="tick" x={sx(i as f64).to_string()} y={(H - B + 14.0).to_string()} text-anchor="middle">{l.clone()}</text>
             })
             .collect(),
-        None => (0..=5)
-            .map(|i| {
-                let v = x0 + (x1 - x0) * i as f64 / 5.0;
-                html! { <text class="tick" x={sx(v).to_string()} y={(H - B + 14.0).to_string()} text-anchor="middle">{compact(v)}</text> }
-            })
-            .collect(),
+        None => {
+            let ticks: Vec<f64> = p
+                .x_ticks
+                .clone()
+                .unwrap_or_else(|| (0..=5).map(|i| x0 + (x1 - x0) * i as f64 / 5.0).collect());
+            ticks
+                .into_iter()
+                .map(|v| {
+                    let label = if v.fract() == 0.0 && v.abs() < 1e4 { format!("{v:.0}") } else { compact(v) };
+                    html! { <text class="tick" x={sx(v).to_string()} y={(H - B + 14.0).to_string()} text-anchor="middle">{label}</text> }
+                })
+                .collect()
+        }
     };
     let marks = p.marks.iter().map(|m| {
         let x = sx(m.x);
@@ -297,7 +307,7 @@ pub fn XyChart(p: &XyProps) -> Html {
                 <line class="axis" x1={L.to_string()} x2={(W - R).to_string()} y1={(H - B).to_string()} y2={(H - B).to_string()} />
                 { xticks }
                 <text class="tick" x={(W - R).to_string()} y={(H - 3.0).to_string()} text-anchor="end">{format!("[{}]", p.x_unit)}</text>
-                <text class="tick" x="2" y="9">{format!("[{}]", p.y_unit)}</text>
+                <text class="tick" x={(L + 4.0).to_string()} y={(T + 8.0).to_string()}>{format!("[{}]", p.y_unit)}</text>
                 { for paths }
                 { for marks }
                 { for hover_marks }

@@ -300,7 +300,7 @@ fn variant_card(
             <p class="small">
                 <span class={classes!("badge", if safe { "ok" } else { "bad" })}>{ if safe { "✓ safe" } else { "✗ unsafe" } }</span>
                 {format!(" N={n}, {}", s.cluster.quorum.label(n))}
-                if let Some(ft) = ft { {format!(" · survives {} failures for elections, {} for replication", ft.elect, ft.replicate)} }
+                if let Some(ft) = ft { {format!(" · elections survive {} {}, replication {}", ft.elect, if ft.elect == 1 { "failure" } else { "failures" }, ft.replicate)} }
             </p>
             if !v.errors.is_empty() {
                 <ul class="errors">{ for v.errors.iter().map(|e| html! { <li>{e.clone()}</li> }) }</ul>

@@ -251,6 +251,8 @@ fn sweep_charts(r: &SweepRun) -> Html {
     let (c0, d0, m0) = variant_style(0);
     let (c1, d1, m1) = variant_style(1);
     let (c2, d2, m2) = variant_style(2);
+    // Tick at every value when there are few (Q2 = 1, 2, 3 rather than 1.0, 1.4, ...).
+    let x_ticks = (numeric && xs.len() <= 12).then(|| xs.clone());
     let unit = knob_unit(knob);
     let x_unit = if unit.is_empty() {
         knob.name().to_string()
@@ -260,10 +262,10 @@ fn sweep_charts(r: &SweepRun) -> Html {
     html! {
         <div class="charts" data-testid="sweep-chart">
             <XyChart title={format!("Throughput against {}", knob.name())} testid="sweep-chart-throughput" dots=true
-                x_unit={x_unit.clone()} y_unit="req/s" x_labels={labels.clone()} marks={marks.clone()}
+                x_unit={x_unit.clone()} y_unit="req/s" x_labels={labels.clone()} marks={marks.clone()} x_ticks={x_ticks.clone()}
                 series={vec![XySeries { name: "throughput".into(), color: c0, dash: d0, marker: m0, points: pts(&|r| r.throughput) }]} />
             <XyChart title={format!("Latency against {}", knob.name())} testid="sweep-chart-latency" dots=true
-                x_unit={x_unit} y_unit="ms" x_labels={labels} marks={marks}
+                x_unit={x_unit} y_unit="ms" x_labels={labels} marks={marks} x_ticks={x_ticks}
                 series={vec![
                     XySeries { name: "p50".into(), color: c2, dash: d2, marker: m2, points: pts(&|r| r.p50_ms) },
                     XySeries { name: "p99".into(), color: c1, dash: d1, marker: m1, points: pts(&|r| r.p99_ms) },
