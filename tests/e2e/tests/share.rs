@@ -483,6 +483,11 @@ async fn exports_carry_the_runs_numbers() {
     }
     assert!(exists(&c, "embed-dialog").await);
     tokio::time::sleep(Duration::from_millis(1500)).await;
+    // `FPAXOS_SHOTS=DIR` keeps a screenshot of the dialog with its live preview.
+    if let Some(dir) = std::env::var_os("FPAXOS_SHOTS") {
+        let png = c.screenshot().await.expect("screenshot");
+        std::fs::write(PathBuf::from(dir).join("embed-dialog.png"), png).expect("write shot");
+    }
     let csp = js(&c, "return window.__csp;").await;
     assert_eq!(csp, serde_json::json!([]), "CSP violations");
     // Only the page's own files were ever requested.
