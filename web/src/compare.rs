@@ -210,9 +210,10 @@ pub fn delta_pct(base: f64, v: f64) -> Option<f64> {
     (base != 0.0 && base.is_finite() && v.is_finite()).then(|| (v - base) / base * 100.0)
 }
 
-/// How a delta is shown: `+76.0%`, `-43.2%`, `—`.
+/// How a delta is shown: `+76.0%`, `-43.2%`, `±0.0%` (below 0.05 % either way), `—`.
 pub fn fmt_delta(d: Option<f64>) -> String {
     match d {
+        Some(x) if x.abs() < 0.05 => "±0.0%".into(),
         Some(x) => format!("{x:+.1}%"),
         None => "—".into(),
     }
@@ -478,6 +479,7 @@ mod tests {
         assert_eq!(fmt_delta(delta_pct(100.0, 176.0)), "+76.0%");
         assert_eq!(fmt_delta(delta_pct(10.0, 5.7)), "-43.0%");
         assert_eq!(fmt_delta(delta_pct(0.0, 5.0)), "—");
+        assert_eq!(fmt_delta(delta_pct(100.0, 99.99)), "±0.0%");
     }
 
     #[test]

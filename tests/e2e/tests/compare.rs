@@ -60,8 +60,14 @@ async fn check_summary(c: &Client, i: usize, want: &Report) {
     );
 }
 
+/// The page's delta format (`web/src/compare.rs`, `fmt_delta`).
 fn delta_text(base: f64, v: f64) -> String {
-    format!("{:+.1}%", (v - base) / base * 100.0)
+    let d = (v - base) / base * 100.0;
+    if d.abs() < 0.05 {
+        "±0.0%".into()
+    } else {
+        format!("{d:+.1}%")
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -221,6 +227,15 @@ async fn screenshots() {
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         let png = c.screenshot().await.expect("screenshot");
         std::fs::write(out.join(format!("compare{suffix}.png")), png).expect("write");
+        c.execute(
+            "document.querySelector(arguments[0]).scrollIntoView();",
+            vec![serde_json::json!(tid("compare-delta-table"))],
+        )
+        .await
+        .expect("scroll");
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let png = c.screenshot().await.expect("screenshot");
+        std::fs::write(out.join(format!("compare-charts{suffix}.png")), png).expect("write");
 
         c.goto(&format!("{}?preset=paper-n8&sweep=run", base_url()))
             .await

@@ -411,7 +411,7 @@ pub fn GroupedBars(p: &GroupedBarsProps) -> Html {
                 <line class="axis" x1={L.to_string()} x2={(W - R).to_string()} y1={(T + plot).to_string()} y2={(T + plot).to_string()} />
                 <text class="tick" x={(L - 4.0).to_string()} y={(T + 4.0).to_string()} text-anchor="end">{fmt(ymax)}</text>
                 <text class="tick" x={(L - 4.0).to_string()} y={(T + plot).to_string()} text-anchor="end">{"0"}</text>
-                <text class="tick" x="2" y="9">{format!("[{}]", p.y_unit)}</text>
+                <text class="tick" x={(W - R).to_string()} y={(T + 8.0).to_string()} text-anchor="end">{format!("[{}]", p.y_unit)}</text>
                 { for bars }
                 { for labels }
             </svg>
