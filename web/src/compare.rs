@@ -233,6 +233,22 @@ pub struct VariantRun {
     pub report: Option<Rc<Report>>,
 }
 
+impl VariantRun {
+    fn new(v: &Variant) -> VariantRun {
+        let (sim, errors) = match Sim::new(&v.scenario) {
+            Ok(s) => (Some(s), Vec::new()),
+            Err(e) => (None, e.0),
+        };
+        VariantRun {
+            label: v.label.clone(),
+            scenario: v.scenario.clone(),
+            sim,
+            errors,
+            report: None,
+        }
+    }
+}
+
 /// All variants of compare mode, run on one time cursor.
 pub struct CompareRun {
     /// Which `AppState::compare_version` this run was built from.
@@ -250,27 +266,8 @@ pub struct CompareRun {
 impl CompareRun {
     /// Builds the runs (nothing is simulated yet).
     pub fn new(key: u64, variants: &[Variant]) -> CompareRun {
-        let variants: Vec<VariantRun> = variants
-            .iter()
-            .map(|v| {
-                let (sim, errors) = match Sim::new(&v.scenario) {
-                    Ok(s) => (Some(s), Vec::new()),
-                    Err(e) => (None, e.0),
-                };
-                VariantRun {
-                    label: v.label.clone(),
-                    scenario: v.scenario.clone(),
-                    sim,
-                    errors,
-                    report: None,
-                }
-            })
-            .collect();
-        let end = variants
-            .iter()
-            .filter_map(|v| v.sim.as_ref().map(|s| s.end_time()))
-            .max()
-            .unwrap_or(0);
+        let variants: Vec<VariantRun> = variants.iter().map(VariantRun::new).collect();
+        let end = Self::end_of(&variants);
         CompareRun {
             key,
             variants,
@@ -278,6 +275,37 @@ impl CompareRun {
             end,
             version: 0,
         }
+    }
+
+    fn end_of(variants: &[VariantRun]) -> Time {
+        variants
+            .iter()
+            .filter_map(|v| v.sim.as_ref().map(|s| s.end_time()))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Follows edits of the variant list: only variants whose scenario changed run again
+    /// (labels change in place). Returns false when the list changed shape (rebuild instead).
+    pub fn update(&mut self, variants: &[Variant]) -> bool {
+        if variants.len() != self.variants.len() {
+            return false;
+        }
+        for (run, v) in self.variants.iter_mut().zip(variants) {
+            if run.scenario != v.scenario {
+                *run = VariantRun::new(v);
+                self.version += 1;
+            } else if run.label != v.label {
+                run.label = v.label.clone();
+                self.version += 1;
+            }
+        }
+        let end = Self::end_of(&self.variants);
+        if end != self.end {
+            self.end = end;
+            self.cursor = end;
+        }
+        true
     }
 
     /// Whether every runnable variant has its final report.
@@ -472,6 +500,31 @@ mod tests {
         for r in &run.variants {
             assert_eq!(r.sim.as_ref().expect("sim").now(), 1_000_000_000);
         }
+    }
+
+    #[test]
+    fn editing_one_variant_reruns_only_that_one() {
+        let mut vs = variants();
+        let mut run = CompareRun::new(1, &vs);
+        let c = clock();
+        while run.tick(1e9, &c) {}
+        let first = run.variants[0].report.clone().expect("done");
+        vs[1].scenario.cluster.quorum = QuorumSpec::Counting { q1: 5, q2: 1 };
+        vs[0].label = "renamed".into();
+        assert!(run.update(&vs));
+        assert!(Rc::ptr_eq(
+            run.variants[0].report.as_ref().expect("kept"),
+            &first
+        ));
+        assert_eq!(run.variants[0].label, "renamed");
+        assert!(run.variants[1].report.is_none());
+        while run.tick(1e9, &c) {}
+        let want = fpaxos_sim::run(&vs[1].scenario).expect("runs");
+        assert_eq!(
+            run.variants[1].report.as_ref().expect("done").trace_hash,
+            want.trace_hash
+        );
+        assert!(!run.update(&vs[..1]), "a shorter list is rebuilt");
     }
 
     #[test]

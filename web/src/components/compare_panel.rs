@@ -93,28 +93,17 @@ pub fn ComparePanel() -> Html {
     let redraw = use_force_update();
     let section = use_focus_target("compare");
 
-    // (Re)build the run when the variants' scenarios change; labels update in place.
+    // (Re)build the run when the variant list changes shape; otherwise only variants whose
+    // scenario changed run again.
     {
         let mut cell = run.borrow_mut();
-        let stale = match cell.as_ref() {
-            None => !app.compare.is_empty(),
-            Some(r) => {
-                r.variants.len() != app.compare.len()
-                    || r.variants
-                        .iter()
-                        .zip(&app.compare)
-                        .any(|(a, b)| a.scenario != b.scenario)
-            }
+        let kept = match cell.as_mut() {
+            Some(r) if !app.compare.is_empty() => r.update(&app.compare),
+            _ => false,
         };
-        if stale {
+        if !kept {
             *cell = (!app.compare.is_empty())
                 .then(|| CompareRun::new(app.compare_version, &app.compare));
-        } else if let Some(r) = cell.as_mut() {
-            for (a, b) in r.variants.iter_mut().zip(&app.compare) {
-                if a.label != b.label {
-                    a.label = b.label.clone();
-                }
-            }
         }
     }
     let busy = run.borrow().as_ref().is_some_and(|r| r.busy());
