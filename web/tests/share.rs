@@ -147,3 +147,42 @@ async fn bad_link_shows_banner_and_keeps_working() {
     assert!(find(&root, "node-6").is_some());
     root.set_inner_html("");
 }
+
+#[wasm_bindgen_test]
+async fn compare_variants_travel_with_the_link() {
+    clear_storage();
+    let view = ViewState {
+        compare: vec![
+            fpaxos_share::Variant {
+                label: "Paxos".into(),
+                scenario: Scenario::default(),
+            },
+            fpaxos_share::Variant {
+                label: "Seven".into(),
+                scenario: seven_nodes(),
+            },
+        ],
+        ..ViewState::default()
+    };
+    set_hash(&format!(
+        "#{}",
+        encode_fragment(&Scenario::default(), &view)
+    ));
+    let root = mount().await;
+    let panel = find(&root, "compare-panel").expect("compare panel");
+    assert!(
+        !panel.class_name().split_whitespace().any(|c| c == "closed"),
+        "compare mode opens with the link's variants"
+    );
+    sleep(600).await;
+    let hash = window().location().hash().expect("hash");
+    let shared = decode_fragment(&hash).expect("address bar holds a link");
+    let labels: Vec<String> = shared
+        .view
+        .compare
+        .iter()
+        .map(|v| v.label.clone())
+        .collect();
+    assert_eq!(labels, ["Paxos", "Seven"]);
+    root.set_inner_html("");
+}
