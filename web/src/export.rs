@@ -117,7 +117,7 @@ leader_changes,leaderless_ms,slots,messages,messages_per_commit,safe,trace_hash,
 
 /// Results as JSON: exactly what `fpaxos run --json` prints for the same scenario.
 pub fn report_json(r: &Report) -> String {
-    serde_json::to_string_pretty(r).unwrap_or_default()
+    fpaxos_sim::report::pretty_json(r)
 }
 
 /// The command line that reproduces the run from a link to it.

@@ -365,14 +365,36 @@ impl Default for Workload {
     }
 }
 
-/// A fault at a point in simulated time.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// A fault at a point in simulated time. In JSON the action's fields sit beside `at`:
+/// `{"at": "1s", "action": "crash", "node": 0}`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Fault {
     /// When it happens.
     pub at: Dur,
     /// What happens.
     #[serde(flatten)]
     pub action: FaultAction,
+}
+
+impl<'de> Deserialize<'de> for Fault {
+    // By hand rather than `#[serde(flatten)]`: flatten buffers every fault and deserializes the
+    // action a second way, which doubles that code in the wasm bundle; this also lets a fault
+    // reject unknown fields.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let mut v = serde_json::Value::deserialize(d)?;
+        let obj = v.as_object_mut().ok_or_else(|| {
+            D::Error::custom(
+                r#"a fault must be an object like {"at": "1s", "action": "crash", "node": 0}"#,
+            )
+        })?;
+        let at = obj
+            .remove("at")
+            .ok_or_else(|| D::Error::custom("a fault needs `at` (when it happens, e.g. \"1s\")"))?;
+        let at = Dur::deserialize(at).map_err(D::Error::custom)?;
+        let action = FaultAction::deserialize(v).map_err(D::Error::custom)?;
+        Ok(Fault { at, action })
+    }
 }
 
 /// What a fault does.
@@ -527,7 +549,7 @@ impl Scenario {
 
     /// Pretty JSON.
     pub fn to_json_pretty(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        crate::report::pretty_json(self)
     }
 
     /// Checks everything; returns all problems, never panics.
