@@ -28,7 +28,7 @@ shot() { # name width height query
 
 shot desktop-default 1280 800 "?t=1500"
 shot phone-default 390 844 "?t=1500"
-PRESETS=${PRESETS:-"basics-majority basics-fpaxos paper-s6 paper-s6-majority zk-6 zk-7 grid-5x4 leader-failure split-brain trap-6"}
+PRESETS=${PRESETS:-"basics paper-n8 fig4-n5 zookeeper-6 zookeeper-7 grid-5x4 leader-failure split-brain zookeeper-trap"}
 for p in $PRESETS; do
   case $p in
     leader-failure) t=5000 ;;   # after the leader crashed: nobody can be elected
