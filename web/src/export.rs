@@ -202,23 +202,10 @@ pub fn chart_svg(testid: &str, title: &str, cap: &str) -> Option<String> {
     Some(figure_svg(&inner, w, h, title, &legend.join("  ·  "), cap))
 }
 
-/// The space-time diagram's visible window as SVG (the canvas pixels as an embedded PNG image,
-/// with a title and caption).
-pub fn spacetime_svg(cap: &str) -> Option<String> {
-    let canvas: web_sys::HtmlCanvasElement = document()?
-        .query_selector("[data-testid='spacetime']")
-        .ok()??
-        .dyn_into()
-        .ok()?;
-    let url = canvas.to_data_url().ok()?;
-    let (cw, ch) = (canvas.width() as f64, canvas.height() as f64);
-    let css_w = canvas.client_width().max(1) as f64;
-    let scale = (css_w / cw.max(1.0)).min(1.0);
-    let (w, h) = ((cw * scale).round(), (ch * scale).round());
-    let inner = format!(
-        "<image width=\"{w}\" height=\"{h}\" href=\"{url}\" xlink:href=\"{url}\"/>",
-        url = xml_escape(&url)
-    );
+/// The space-time diagram's visible window as vector SVG (the same drawing as the canvas), with
+/// a title and caption.
+pub fn spacetime_svg(sim: &fpaxos_sim::Sim, cap: &str) -> Option<String> {
+    let (inner, w, h) = crate::components::spacetime::visible_window_svg(sim)?;
     Some(figure_svg(
         &inner,
         w,

@@ -439,6 +439,12 @@ async fn exports_carry_the_runs_numbers() {
             svg.contains("&lt;b&gt;bold?&lt;/b&gt;"),
             "names are escaped"
         );
+        if chart == "spacetime" {
+            assert!(
+                svg.contains("<line") && !svg.contains("<image"),
+                "the space-time export is vector, not pixels"
+            );
+        }
     }
     click(&c, "export-png-throughput").await;
     let deadline = Instant::now() + Duration::from_secs(10);

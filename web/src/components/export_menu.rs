@@ -201,17 +201,27 @@ pub fn ExportMenu() -> Html {
         }
     };
     let st_svg = {
-        let (cap, stem) = (cap.clone(), stem.clone());
+        let (cap, stem, sim) = (cap.clone(), stem.clone(), app.sim.clone());
         Callback::from(move |_| {
-            if let Some(svg) = export::spacetime_svg(&cap) {
+            let svg = sim
+                .0
+                .borrow()
+                .as_ref()
+                .and_then(|s| export::spacetime_svg(s, &cap));
+            if let Some(svg) = svg {
                 export::download_text(&format!("{stem}-spacetime.svg"), "image/svg+xml", &svg);
             }
         })
     };
     let st_png = {
-        let (cap, stem) = (cap.clone(), stem.clone());
+        let (cap, stem, sim) = (cap.clone(), stem.clone(), app.sim.clone());
         Callback::from(move |_| {
-            if let Some(svg) = export::spacetime_svg(&cap) {
+            let svg = sim
+                .0
+                .borrow()
+                .as_ref()
+                .and_then(|s| export::spacetime_svg(s, &cap));
+            if let Some(svg) = svg {
                 export::download_svg_as_png(&format!("{stem}-spacetime.png"), &svg);
             }
         })

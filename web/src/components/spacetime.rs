@@ -163,6 +163,123 @@ fn describe(a: &Arrow) -> String {
     s
 }
 
+/// The few drawing operations the diagram needs, so one routine paints both the live canvas
+/// and the vector SVG export.
+trait Painter {
+    fn line(
+        &mut self,
+        a: (f64, f64),
+        b: (f64, f64),
+        color: &str,
+        width: f64,
+        dash: Option<(f64, f64)>,
+    );
+    fn text(&mut self, x: f64, y: f64, text: &str, color: &str, size: f64, bold: bool);
+    fn triangle(&mut self, p: [(f64, f64); 3], color: &str);
+}
+
+struct CanvasPainter<'a>(&'a CanvasRenderingContext2d);
+
+impl Painter for CanvasPainter<'_> {
+    fn line(
+        &mut self,
+        a: (f64, f64),
+        b: (f64, f64),
+        color: &str,
+        width: f64,
+        dash: Option<(f64, f64)>,
+    ) {
+        let ctx = self.0;
+        ctx.set_stroke_style_str(color);
+        ctx.set_line_width(width);
+        let pattern = js_sys::Array::new();
+        if let Some((on, off)) = dash {
+            pattern.push(&on.into());
+            pattern.push(&off.into());
+        }
+        let _ = ctx.set_line_dash(&pattern);
+        ctx.begin_path();
+        ctx.move_to(a.0, a.1);
+        ctx.line_to(b.0, b.1);
+        ctx.stroke();
+        if dash.is_some() {
+            let _ = ctx.set_line_dash(&js_sys::Array::new());
+        }
+    }
+    fn text(&mut self, x: f64, y: f64, text: &str, color: &str, size: f64, bold: bool) {
+        let ctx = self.0;
+        ctx.set_fill_style_str(color);
+        ctx.set_font(&format!(
+            "{}{size}px system-ui, sans-serif",
+            if bold { "bold " } else { "" }
+        ));
+        let _ = ctx.fill_text(text, x, y);
+    }
+    fn triangle(&mut self, p: [(f64, f64); 3], color: &str) {
+        let ctx = self.0;
+        ctx.set_fill_style_str(color);
+        ctx.begin_path();
+        ctx.move_to(p[0].0, p[0].1);
+        ctx.line_to(p[1].0, p[1].1);
+        ctx.line_to(p[2].0, p[2].1);
+        ctx.close_path();
+        ctx.fill();
+    }
+}
+
+/// Collects SVG elements.
+#[derive(Default)]
+struct SvgPainter(String);
+
+impl Painter for SvgPainter {
+    fn line(
+        &mut self,
+        a: (f64, f64),
+        b: (f64, f64),
+        color: &str,
+        width: f64,
+        dash: Option<(f64, f64)>,
+    ) {
+        let dash = dash.map_or(String::new(), |(on, off)| {
+            format!(" stroke-dasharray=\"{on} {off}\"")
+        });
+        self.0.push_str(&format!(
+            "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"{color}\" stroke-width=\"{width}\"{dash}/>",
+            a.0, a.1, b.0, b.1
+        ));
+    }
+    fn text(&mut self, x: f64, y: f64, text: &str, color: &str, size: f64, bold: bool) {
+        self.0.push_str(&format!(
+            "<text x=\"{x:.1}\" y=\"{y:.1}\" fill=\"{color}\" font-size=\"{size}\"{} font-family=\"system-ui, sans-serif\">{}</text>",
+            if bold { " font-weight=\"bold\"" } else { "" },
+            crate::export::xml_escape(text)
+        ));
+    }
+    fn triangle(&mut self, p: [(f64, f64); 3], color: &str) {
+        self.0.push_str(&format!(
+            "<polygon points=\"{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}\" fill=\"{color}\"/>",
+            p[0].0, p[0].1, p[1].0, p[1].1, p[2].0, p[2].1
+        ));
+    }
+}
+
+thread_local! {
+    /// What the canvas showed last (window, time cursor, node count): the SVG export draws the same.
+    static LAST_VIEW: std::cell::Cell<Option<(View, Time, usize)>> = const { std::cell::Cell::new(None) };
+}
+
+/// The window the diagram shows now, as SVG elements (vector, not pixels), with its size.
+pub fn visible_window_svg(sim: &Sim) -> Option<(String, f64, f64)> {
+    let (v, now, n) = LAST_VIEW.with(|c| c.get())?;
+    let mut p = SvgPainter::default();
+    p.0.push_str(&format!(
+        "<rect width=\"{:.0}\" height=\"{:.0}\" fill=\"#ffffff\"/>",
+        v.w, v.h
+    ));
+    paint(&mut p, sim, &v, now, n, None);
+    Some((p.0, v.w, v.h))
+}
+
 fn draw(
     canvas: &HtmlCanvasElement,
     sim: &Sim,
@@ -171,6 +288,7 @@ fn draw(
     n: usize,
     hover: Option<u64>,
 ) -> bool {
+    LAST_VIEW.with(|c| c.set(Some((*v, now, n))));
     let dpr = web_sys::window()
         .map(|w| w.device_pixel_ratio())
         .unwrap_or(1.0);
@@ -192,81 +310,84 @@ fn draw(
     let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
     ctx.set_fill_style_str("#ffffff");
     ctx.fill_rect(0.0, 0.0, v.w, v.h);
+    paint(&mut CanvasPainter(&ctx), sim, v, now, n, hover)
+}
+
+/// Paints lanes, axis, messages, protocol events and the time cursor; returns whether the
+/// arrow count was capped.
+fn paint<P: Painter>(
+    p: &mut P,
+    sim: &Sim,
+    v: &View,
+    now: Time,
+    n: usize,
+    hover: Option<u64>,
+) -> bool {
     // Lanes.
-    ctx.set_font("11px system-ui, sans-serif");
     for lane in 0..v.lanes {
         let y = v.lane_y(lane);
-        ctx.set_stroke_style_str(if lane == n { "#cbd5e1" } else { "#e5e7eb" });
-        ctx.set_line_width(1.0);
-        ctx.begin_path();
-        ctx.move_to(LEFT, y);
-        ctx.line_to(v.w - 6.0, y);
-        ctx.stroke();
-        ctx.set_fill_style_str("#374151");
+        let color = if lane == n { "#cbd5e1" } else { "#e5e7eb" };
+        p.line((LEFT, y), (v.w - 6.0, y), color, 1.0, None);
         let label = if lane == n {
             "clients".to_string()
         } else {
             format!("n{lane}")
         };
-        let _ = ctx.fill_text(&label, 4.0, y + 4.0);
+        p.text(4.0, y + 4.0, &label, "#374151", 11.0, false);
     }
     // Time axis.
     let axis_y = v.h - AXIS + 4.0;
-    ctx.set_fill_style_str("#6b7280");
     for i in 0..=6 {
         let t = v.left_t() + v.width / 6 * i;
         let x = v.x(t);
-        ctx.set_stroke_style_str("#f1f5f9");
-        ctx.begin_path();
-        ctx.move_to(x, 0.0);
-        ctx.line_to(x, axis_y - 4.0);
-        ctx.stroke();
-        let _ = ctx.fill_text(&format::time(t), (x - 20.0).max(LEFT), axis_y + 10.0);
+        p.line((x, 0.0), (x, axis_y - 4.0), "#f1f5f9", 1.0, None);
+        p.text(
+            (x - 20.0).max(LEFT),
+            axis_y + 10.0,
+            &format::time(t),
+            "#6b7280",
+            11.0,
+            false,
+        );
     }
     // Messages.
     let (list, capped) = arrows(sim, v, now, n);
     for a in &list {
         let (color, _) = kind_style(a.kind);
         let broken = a.lost.is_some() || a.dropped.is_some();
-        let hl = hover == Some(a.id);
-        ctx.set_stroke_style_str(color);
-        ctx.set_line_width(if hl {
+        let width = if hover == Some(a.id) {
             3.0
         } else if matches!(a.kind, MsgKind::Heartbeat | MsgKind::HeartbeatAck) {
             0.7
         } else {
             1.2
-        });
-        let dash = js_sys::Array::new();
-        if broken {
-            dash.push(&4.0.into());
-            dash.push(&3.0.into());
-        }
-        let _ = ctx.set_line_dash(&dash);
-        ctx.begin_path();
-        ctx.move_to(a.x1, a.y1);
-        ctx.line_to(a.x2, a.y2);
-        ctx.stroke();
-        let _ = ctx.set_line_dash(&js_sys::Array::new());
+        };
+        p.line(
+            (a.x1, a.y1),
+            (a.x2, a.y2),
+            color,
+            width,
+            broken.then_some((4.0, 3.0)),
+        );
         if broken && (a.dropped.is_some_and(|d| d.0 <= now) || a.lost.is_some()) {
-            ctx.set_fill_style_str("#b91c1c");
-            let _ = ctx.fill_text("✕", a.x2 - 4.0, a.y2 + 4.0);
+            p.text(a.x2 - 4.0, a.y2 + 4.0, "✕", "#b91c1c", 11.0, false);
         } else if a.deliver_at <= now && (a.x2 - a.x1).abs() > 3.0 {
             // Arrow head.
             let ang = (a.y2 - a.y1).atan2(a.x2 - a.x1);
-            ctx.set_fill_style_str(color);
-            ctx.begin_path();
-            ctx.move_to(a.x2, a.y2);
-            ctx.line_to(
-                a.x2 - 6.0 * (ang - 0.4).cos(),
-                a.y2 - 6.0 * (ang - 0.4).sin(),
+            p.triangle(
+                [
+                    (a.x2, a.y2),
+                    (
+                        a.x2 - 6.0 * (ang - 0.4).cos(),
+                        a.y2 - 6.0 * (ang - 0.4).sin(),
+                    ),
+                    (
+                        a.x2 - 6.0 * (ang + 0.4).cos(),
+                        a.y2 - 6.0 * (ang + 0.4).sin(),
+                    ),
+                ],
+                color,
             );
-            ctx.line_to(
-                a.x2 - 6.0 * (ang + 0.4).cos(),
-                a.y2 - 6.0 * (ang + 0.4).sin(),
-            );
-            ctx.close_path();
-            ctx.fill();
         }
     }
     // Protocol events.
@@ -279,36 +400,38 @@ fn draw(
             TraceEvent::Chosen { t, node, .. } if chosen_drawn < 3000 => {
                 chosen_drawn += 1;
                 let (x, y) = (v.x(*t), v.lane_y(*node as usize));
-                ctx.set_stroke_style_str("#15803d");
-                ctx.set_line_width(2.0);
-                ctx.begin_path();
-                ctx.move_to(x, y - 7.0);
-                ctx.line_to(x, y + 7.0);
-                ctx.stroke();
+                p.line((x, y - 7.0), (x, y + 7.0), "#15803d", 2.0, None);
             }
             TraceEvent::Elected { t, node, .. } => {
-                ctx.set_fill_style_str("#7c3aed");
-                ctx.set_font("bold 15px system-ui, sans-serif");
-                let _ = ctx.fill_text("★", v.x(*t) - 6.0, v.lane_y(*node as usize) + 5.0);
-                ctx.set_font("11px system-ui, sans-serif");
+                p.text(
+                    v.x(*t) - 6.0,
+                    v.lane_y(*node as usize) + 5.0,
+                    "★",
+                    "#7c3aed",
+                    15.0,
+                    true,
+                );
             }
             TraceEvent::Campaign { t, node, .. } => {
-                ctx.set_fill_style_str("#7c3aed");
-                let _ = ctx.fill_text("?", v.x(*t) - 3.0, v.lane_y(*node as usize) - 6.0);
+                p.text(
+                    v.x(*t) - 3.0,
+                    v.lane_y(*node as usize) - 6.0,
+                    "?",
+                    "#7c3aed",
+                    11.0,
+                    false,
+                );
             }
             TraceEvent::Fault { t, what } => {
                 let x = v.x(*t);
-                ctx.set_stroke_style_str("#b91c1c");
-                ctx.set_line_width(1.5);
-                let dash = js_sys::Array::of2(&6.0.into(), &3.0.into());
-                let _ = ctx.set_line_dash(&dash);
-                ctx.begin_path();
-                ctx.move_to(x, 0.0);
-                ctx.line_to(x, axis_y - 4.0);
-                ctx.stroke();
-                let _ = ctx.set_line_dash(&js_sys::Array::new());
-                ctx.set_fill_style_str("#b91c1c");
-                let _ = ctx.fill_text(what, x + 3.0, 10.0);
+                p.line(
+                    (x, 0.0),
+                    (x, axis_y - 4.0),
+                    "#b91c1c",
+                    1.5,
+                    Some((6.0, 3.0)),
+                );
+                p.text(x + 3.0, 10.0, what, "#b91c1c", 11.0, false);
             }
             _ => {}
         }
@@ -316,12 +439,7 @@ fn draw(
     // Time cursor.
     if now >= v.left_t() && now <= v.right {
         let x = v.x(now);
-        ctx.set_stroke_style_str("#111827");
-        ctx.set_line_width(1.5);
-        ctx.begin_path();
-        ctx.move_to(x, 0.0);
-        ctx.line_to(x, axis_y - 4.0);
-        ctx.stroke();
+        p.line((x, 0.0), (x, axis_y - 4.0), "#111827", 1.5, None);
     }
     capped
 }
