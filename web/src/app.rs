@@ -40,6 +40,8 @@ fn Page() -> Html {
     // Cheap to compare each frame; the editor redraws only when these change.
     let scenario = use_memo(app.scenario.clone(), |s| s.clone());
     let errors = use_memo(app.errors.clone(), |e| e.clone());
+    let closed = app.closed_panels.clone();
+    let open = move |id: &str| !closed.contains(&id);
     // --- compare, sweep, analysis ---
     let analysed = use_memo(app.scenario.clone(), |s| s.clone());
     // --- end compare, sweep, analysis ---
@@ -61,15 +63,18 @@ fn Page() -> Html {
                         <ClusterPanel />
                         <Summary report={report.clone()} />
                     </div>
-                    <SpaceTime />
-                    <ChartsPanel report={report} />
+                    <PanelToggles closed={app.closed_panels.clone()} />
+                    if open("spacetime") { <SpaceTime /> }
+                    if open("charts") { <ChartsPanel report={report} /> }
                 </section>
             </main>
             // --- compare, sweep, analysis ---
             <section class="extras" aria-label="Compare, sweep and analysis">
                 <crate::components::compare_panel::ComparePanel />
-                <crate::components::sweep_panel::SweepPanel />
-                <crate::components::analysis_panel::AnalysisPanel scenario={analysed} report={app.report.clone()} />
+                if open("sweep") { <crate::components::sweep_panel::SweepPanel /> }
+                if open("analysis") {
+                    <crate::components::analysis_panel::AnalysisPanel scenario={analysed} report={app.report.clone()} />
+                }
             </section>
             // --- end compare, sweep, analysis ---
             <footer class="foot">
@@ -79,5 +84,36 @@ fn Page() -> Html {
             </footer>
             <div id="fpaxos-metrics" data-testid="metrics" hidden=true></div>
         </div>
+    }
+}
+
+/// Props: which optional panels are closed.
+#[derive(Properties, PartialEq)]
+pub struct PanelTogglesProps {
+    /// Closed panel ids.
+    pub closed: Vec<&'static str>,
+}
+
+/// Checkboxes that open and close the optional panels (the choice travels in shared links).
+#[component]
+pub fn PanelToggles(props: &PanelTogglesProps) -> Html {
+    let app = crate::state::use_app();
+    html! {
+        <fieldset class="panel-toggles" data-testid="panel-toggles">
+            <legend>{"Panels"}</legend>
+            { for crate::state::OPTIONAL_PANELS.iter().map(|(id, label)| {
+                let id: &'static str = id;
+                let checked = !props.closed.contains(&id);
+                let app = app.clone();
+                let onchange = Callback::from(move |_: Event| app.dispatch(crate::state::Action::TogglePanel(id)));
+                html! {
+                    <label class="check">
+                        <input type="checkbox" checked={checked} onchange={onchange}
+                            data-testid={format!("panel-toggle-{id}")} />
+                        <span>{*label}</span>
+                    </label>
+                }
+            }) }
+        </fieldset>
     }
 }

@@ -138,6 +138,7 @@ pub fn view_of(app: &crate::state::AppState) -> ViewState {
     // Compare mode's variants and sweep (web/src/compare.rs) travel with the link.
     let (compare, sweep) = crate::compare::view_parts(app);
     ViewState {
+        panels: crate::state::open_for_view(&app.closed_panels),
         time_ms: (!app.animating() && app.now > 0).then(|| app.now as f64 / 1e6),
         compare,
         sweep,

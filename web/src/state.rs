@@ -118,7 +118,18 @@ pub struct AppState {
     /// A link carries it in `ViewState::sweep`.
     pub sweep: Option<String>,
     // --- end compare & sweep ---
+    /// Optional panels the user closed (names from [`OPTIONAL_PANELS`]); a link carries the open
+    /// ones in `ViewState::panels`.
+    pub closed_panels: Vec<&'static str>,
 }
+
+/// Panels of the main page that can be closed (and reopened), in page order.
+pub const OPTIONAL_PANELS: [(&str, &str); 4] = [
+    ("spacetime", "Space-time diagram"),
+    ("charts", "Charts"),
+    ("sweep", "Sweep"),
+    ("analysis", "Analysis"),
+];
 
 /// Everything that can change the state.
 pub enum Action {
@@ -158,6 +169,33 @@ pub enum Action {
     ClearFaults,
     /// Compare mode and sweep edits (web/src/compare.rs).
     Compare(crate::compare::CompareAction),
+    /// Open or close one of [`OPTIONAL_PANELS`].
+    TogglePanel(&'static str),
+}
+
+/// The closed panels implied by a link's list of open panels (empty list: all open).
+pub fn closed_from_view(open: &[String]) -> Vec<&'static str> {
+    if open.is_empty() {
+        return Vec::new();
+    }
+    OPTIONAL_PANELS
+        .iter()
+        .map(|(id, _)| *id)
+        .filter(|id| !open.iter().any(|o| o == id))
+        .collect()
+}
+
+/// The open panels to write into a link (empty: all open, the default).
+pub fn open_for_view(closed: &[&'static str]) -> Vec<String> {
+    if closed.is_empty() {
+        return Vec::new();
+    }
+    OPTIONAL_PANELS
+        .iter()
+        .map(|(id, _)| *id)
+        .filter(|id| !closed.contains(id))
+        .map(String::from)
+        .collect()
 }
 
 fn wall_now() -> f64 {
@@ -198,6 +236,7 @@ impl AppState {
             compare_version: 0,
             sweep: None,
             // --- end compare & sweep ---
+            closed_panels: Vec::new(),
         };
         s.rebuild(scenario);
         s
@@ -209,6 +248,7 @@ impl AppState {
         if let Some(sc) = crate::share::initial_scenario() {
             let mut s = AppState::new(sc, None);
             let view = crate::share::initial_view();
+            s.closed_panels = closed_from_view(&view.panels);
             if !view.compare.is_empty() || view.sweep.is_some() {
                 s.compare_edit = view.compare.iter().position(|v| v.scenario == s.scenario);
                 s.compare = view.compare;
@@ -375,6 +415,13 @@ impl Reducible for AppState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = (*self).clone();
         match action {
+            Action::TogglePanel(id) => {
+                if let Some(i) = s.closed_panels.iter().position(|p| *p == id) {
+                    s.closed_panels.remove(i);
+                } else if OPTIONAL_PANELS.iter().any(|(p, _)| *p == id) {
+                    s.closed_panels.push(id);
+                }
+            }
             Action::SetScenario(sc) => {
                 let playing = s.playing;
                 s.preset = None;

@@ -567,3 +567,48 @@ async fn page_runs_under_its_csp_and_links_load_nothing_remote() {
     );
     c.close().await.ok();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn closed_panels_travel_in_the_link() {
+    let driver = start_driver();
+    let c = browser(&driver, 1280, 900).await;
+    c.goto(base_url()).await.expect("open page");
+    assert!(exists(&c, "spacetime").await);
+    click(&c, "panel-toggle-spacetime").await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let view = loop {
+        let url = c.current_url().await.expect("current url").to_string();
+        if let Ok(shared) = decode_fragment(&url) {
+            if !shared.view.panels.is_empty() {
+                break shared.view;
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "panels never reached the link: {url}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(
+        !view.panels.iter().any(|p| p == "spacetime"),
+        "{:?}",
+        view.panels
+    );
+    assert!(
+        view.panels.iter().any(|p| p == "charts"),
+        "{:?}",
+        view.panels
+    );
+    assert!(!exists(&c, "spacetime").await, "the closed panel is gone");
+    // The link reopens with the same panels.
+    let link = share_url(base_url(), &Scenario::default(), &view);
+    c.goto("about:blank").await.expect("blank");
+    c.goto(&link).await.expect("open link");
+    text_of(&c, "trace-hash").await;
+    assert!(
+        !exists(&c, "spacetime").await,
+        "panel stays closed from the link"
+    );
+    assert!(exists(&c, "chart-throughput").await);
+    c.close().await.ok();
+}
