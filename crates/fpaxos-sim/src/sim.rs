@@ -213,7 +213,6 @@ pub struct Sim {
     trace: Trace,
     metrics: Metrics,
     events: u64,
-    leaders_alive: u32,
     leaderless_since: Option<Time>,
     last_quorum: Option<QuorumMark>,
     done: bool,
@@ -293,7 +292,6 @@ impl Sim {
             trace: Trace::new(s.metrics.trace_capacity as usize),
             metrics: Metrics::new(n, s.warmup.0, s.metrics.bucket.0, s.duration.0),
             events: 0,
-            leaders_alive: 0,
             leaderless_since: Some(0),
             last_quorum: None,
             done: false,
@@ -881,7 +879,6 @@ impl Sim {
                 }
             }
         }
-        self.leaders_alive = alive;
     }
 
     #[inline]
@@ -895,6 +892,22 @@ impl Sim {
         }
     }
 
+    /// Records a message the network loses at send time (it gets an id but never arrives).
+    fn trace_lost(
+        &mut self,
+        from: Endpoint,
+        to: Endpoint,
+        kind: MsgKind,
+        slot: Option<Slot>,
+        at: Time,
+        reason: DropReason,
+    ) {
+        let id = self.next_msg_id;
+        self.next_msg_id += 1;
+        self.trace
+            .send(self.now, id, from, to, kind, slot, at, Some(reason));
+    }
+
     fn transmit(
         &mut self,
         from: Endpoint,
@@ -905,41 +918,18 @@ impl Sim {
     ) {
         self.metrics.by_kind[kind as usize] += 1;
         self.metrics.message_events += 1;
+        let slot = msg_slot(&payload);
         let copies = match (from, to) {
             (Endpoint::Node(a), Endpoint::Node(b)) => {
                 if self.link_blocked(a, b) {
-                    let id = self.next_msg_id;
-                    self.next_msg_id += 1;
-                    let slot = msg_slot(&payload);
-                    self.trace.send(
-                        self.now,
-                        id,
-                        from,
-                        to,
-                        kind,
-                        slot,
-                        depart,
-                        Some(DropReason::Partition),
-                    );
+                    self.trace_lost(from, to, kind, slot, depart, DropReason::Partition);
                     return;
                 }
                 if self.rng.chance(self.scenario.network.loss) {
-                    let id = self.next_msg_id;
-                    self.next_msg_id += 1;
                     let lat = self
                         .rng
                         .latency(&self.links[a as usize * self.n + b as usize]);
-                    let slot = msg_slot(&payload);
-                    self.trace.send(
-                        self.now,
-                        id,
-                        from,
-                        to,
-                        kind,
-                        slot,
-                        depart + lat,
-                        Some(DropReason::Loss),
-                    );
+                    self.trace_lost(from, to, kind, slot, depart + lat, DropReason::Loss);
                     return;
                 }
                 if self.rng.chance(self.scenario.network.duplicate) {
@@ -952,26 +942,13 @@ impl Sim {
                 // A client sits beside its home node: partitions cut it off like that node.
                 let home = (c as usize % self.n) as NodeId;
                 if home != b && self.blocked_partition[home as usize] >> b & 1 == 1 {
-                    let id = self.next_msg_id;
-                    self.next_msg_id += 1;
-                    let slot = msg_slot(&payload);
-                    self.trace.send(
-                        self.now,
-                        id,
-                        from,
-                        to,
-                        kind,
-                        slot,
-                        depart,
-                        Some(DropReason::Partition),
-                    );
+                    self.trace_lost(from, to, kind, slot, depart, DropReason::Partition);
                     return;
                 }
                 1
             }
             _ => 1,
         };
-        let slot = msg_slot(&payload);
         let bytes = if self.scenario.network.bandwidth_mbps.is_some() {
             match &payload {
                 Payload::Node(m) => m.wire_bytes(self.scenario.workload.command_bytes),
