@@ -1,0 +1,561 @@
+//! One FPaxos node: proposer, acceptor and learner in a single sans-IO state machine.
+//!
+//! Drive it with [`Node::start`] once, then [`Node::handle`] for every input. Each call appends
+//! the node's reactions to the caller's output buffer; the caller must carry them out (send the
+//! messages, arm the timers) before the next call. The node never reads a clock or draws a random
+//! number: `now` is an argument and the jitter of election timers is left to the caller.
+//!
+//! Durable state (what survives [`Node::recover`]): the promised ballot, the log of accepted and
+//! chosen entries, the executed prefix and its digest. Everything else is volatile.
+
+mod learn;
+mod phase1;
+mod phase2;
+mod thrifty;
+
+use crate::msg::{mix, Ballot, ClientReply, Command, Msg, Slot, Time, Value};
+use crate::nodeset::{NodeId, NodeSet};
+use crate::quorum::QuorumSystem;
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+
+/// Most entries sent in one catch-up `Commit`.
+const CATCH_UP_MAX: u64 = 256;
+/// Most client commands a leader queues before dropping new ones (clients retry).
+const MAX_QUEUE: usize = 1 << 16;
+
+/// Static configuration of a node.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// This node's id.
+    pub id: NodeId,
+    /// The quorum system (shared by all nodes).
+    pub quorums: Arc<QuorumSystem>,
+    /// Send phase-1/phase-2 messages to a chosen quorum only, falling back to all on timeout.
+    pub thrifty: bool,
+    /// Most slots proposed but not yet executed.
+    pub window: u32,
+    /// Most client commands per slot.
+    pub batch: u32,
+    /// Leader heartbeat interval.
+    pub heartbeat: Time,
+    /// Election timeout (the caller adds up to the same again as random jitter).
+    pub election_timeout: Time,
+    /// Time after which unanswered accepts/prepares are resent to every node.
+    pub retransmit: Time,
+    /// Chosen entries buffered before a thrifty leader sends them to nodes outside its quorum.
+    pub commit_batch: u32,
+    /// Executed entries kept in the log for lagging peers.
+    pub log_retain: u64,
+    /// Start an election at once (the initial leader).
+    pub bootstrap: bool,
+}
+
+/// The node's timers. Arming a timer replaces its previous deadline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Timer {
+    /// Followers: has the leader been silent too long? Candidates: retry with a higher ballot.
+    Election,
+    /// Leader: send heartbeats and flush buffered commits.
+    Heartbeat,
+    /// Leader/candidate: resend unanswered accepts/prepares to every node.
+    Retransmit,
+}
+
+impl Timer {
+    /// Number of timer kinds.
+    pub const COUNT: usize = 3;
+
+    /// Dense index for tables.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// An input to a node.
+#[derive(Clone, Debug)]
+pub enum Input {
+    /// A message from another node.
+    Message {
+        /// Sender.
+        from: NodeId,
+        /// The message.
+        msg: Msg,
+    },
+    /// A timer armed earlier fired.
+    Timer(Timer),
+    /// A client command.
+    Request {
+        /// Client id.
+        client: u32,
+        /// The command.
+        cmd: Command,
+    },
+}
+
+/// Something worth drawing or counting that is not a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// This node started phase 1 with `ballot`.
+    ElectionStarted {
+        /// The new ballot.
+        ballot: Ballot,
+    },
+    /// Phase 1 completed: this node leads `ballot`, with promises from `quorum`.
+    Elected {
+        /// The ballot.
+        ballot: Ballot,
+        /// The Q1 that promised.
+        quorum: NodeSet,
+    },
+    /// This node stopped leading (or campaigning) because it saw `seen`.
+    SteppedDown {
+        /// Its own ballot.
+        ballot: Ballot,
+        /// The higher ballot seen.
+        seen: Ballot,
+    },
+    /// Phase 2 completed for `slot`: the leader learned it is chosen from `quorum`.
+    Chosen {
+        /// The slot.
+        slot: Slot,
+        /// The ballot.
+        ballot: Ballot,
+        /// The Q2 that accepted (leader included).
+        quorum: NodeSet,
+    },
+}
+
+/// An output of a node.
+#[derive(Clone, Debug)]
+pub enum Output {
+    /// Send `msg` to node `to`.
+    Send {
+        /// Destination.
+        to: NodeId,
+        /// The message.
+        msg: Msg,
+    },
+    /// Answer a client.
+    Reply {
+        /// Client id.
+        client: u32,
+        /// The answer.
+        reply: ClientReply,
+    },
+    /// Arm `timer` to fire after `after` plus a random delay in `0..jitter` chosen by the caller.
+    SetTimer {
+        /// Which timer.
+        timer: Timer,
+        /// Base delay.
+        after: Time,
+        /// Random extra delay bound (0: none).
+        jitter: Time,
+    },
+    /// `slot` was executed with `value` (emitted in slot order, once per slot).
+    Decided {
+        /// The slot.
+        slot: Slot,
+        /// The chosen value.
+        value: Value,
+    },
+    /// The node skipped to `upto` by state transfer; `digest` covers the skipped prefix.
+    SnapshotInstalled {
+        /// New executed prefix length.
+        upto: Slot,
+        /// Digest of that prefix.
+        digest: u64,
+    },
+    /// Something to draw or count.
+    Event(Event),
+}
+
+/// A node's role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// Accepts what the leader proposes.
+    Follower,
+    /// Running phase 1.
+    Candidate,
+    /// Completed phase 1; runs phase 2 for client commands.
+    Leader,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Entry {
+    /// Ballot the value was accepted in (`ZERO`: nothing accepted).
+    ballot: Ballot,
+    value: Value,
+    chosen: bool,
+    /// Leader only: who accepted at the leader's ballot.
+    acks: NodeSet,
+    /// Leader only: who the accept went to.
+    sent_to: NodeSet,
+    /// Leader only: when it was (re)sent.
+    proposed_at: Time,
+}
+
+/// Advances a log digest by one executed value.
+pub fn digest_step(digest: u64, slot: Slot, value: &Value) -> u64 {
+    mix(digest
+        ^ value
+            .fingerprint()
+            .wrapping_add(slot.wrapping_mul(0x9e37_79b9_7f4a_7c15)))
+}
+
+/// A Flexible Paxos node.
+#[derive(Clone, Debug)]
+pub struct Node {
+    cfg: Config,
+    n: usize,
+    all: NodeSet,
+    // Durable.
+    promised: Ballot,
+    log: VecDeque<Entry>,
+    base: Slot,
+    executed: Slot,
+    digest: u64,
+    // Volatile.
+    role: Role,
+    ballot: Ballot,
+    leader_hint: Option<NodeId>,
+    known_commit: (Ballot, Slot),
+    last_contact: Time,
+    // Candidate.
+    promises: NodeSet,
+    p1_sent: NodeSet,
+    p1_values: BTreeMap<Slot, (Ballot, Value)>,
+    p1_snapshot: Option<(Slot, u64)>,
+    // Leader.
+    next_slot: Slot,
+    queue: VecDeque<Command>,
+    learn_buf: Vec<(Slot, Value)>,
+    learn_to: NodeSet,
+    suspected: NodeSet,
+    thrifty_q2: NodeSet,
+    /// Commit index sent in the latest heartbeat.
+    hb_commit: Slot,
+}
+
+impl Node {
+    /// A fresh node with an empty log.
+    pub fn new(cfg: Config) -> Node {
+        let n = cfg.quorums.n();
+        Node {
+            n,
+            all: NodeSet::all(n),
+            promised: Ballot::ZERO,
+            log: VecDeque::new(),
+            base: 0,
+            executed: 0,
+            digest: 0,
+            role: Role::Follower,
+            ballot: Ballot::ZERO,
+            leader_hint: None,
+            known_commit: (Ballot::ZERO, 0),
+            last_contact: 0,
+            promises: NodeSet::EMPTY,
+            p1_sent: NodeSet::EMPTY,
+            p1_values: BTreeMap::new(),
+            p1_snapshot: None,
+            next_slot: 0,
+            queue: VecDeque::new(),
+            learn_buf: Vec::new(),
+            learn_to: NodeSet::EMPTY,
+            suspected: NodeSet::EMPTY,
+            thrifty_q2: NodeSet::EMPTY,
+            hb_commit: 0,
+            cfg,
+        }
+    }
+
+    /// Starts the node at `now`: arms the election timer, and campaigns at once if it bootstraps.
+    pub fn start(&mut self, now: Time, out: &mut Vec<Output>) {
+        self.last_contact = now;
+        self.arm_election(out);
+        if self.cfg.bootstrap {
+            self.start_election(now, out);
+        }
+    }
+
+    /// Restarts after a crash: volatile state is lost, durable state (promise, log) is kept.
+    pub fn recover(&mut self, now: Time, out: &mut Vec<Output>) {
+        self.role = Role::Follower;
+        self.ballot = Ballot::ZERO;
+        self.leader_hint = None;
+        self.known_commit = (Ballot::ZERO, 0);
+        self.promises = NodeSet::EMPTY;
+        self.p1_values.clear();
+        self.p1_snapshot = None;
+        self.queue.clear();
+        self.learn_buf.clear();
+        self.learn_to = NodeSet::EMPTY;
+        self.suspected = NodeSet::EMPTY;
+        self.last_contact = now;
+        self.arm_election(out);
+    }
+
+    /// This node's id.
+    pub fn id(&self) -> NodeId {
+        self.cfg.id
+    }
+    /// Current role.
+    pub fn role(&self) -> Role {
+        self.role
+    }
+    /// Highest ballot promised.
+    pub fn promised(&self) -> Ballot {
+        self.promised
+    }
+    /// Own ballot while candidate or leader.
+    pub fn ballot(&self) -> Ballot {
+        self.ballot
+    }
+    /// Number of executed slots (the first unexecuted slot).
+    pub fn executed(&self) -> Slot {
+        self.executed
+    }
+    /// Digest of the executed prefix.
+    pub fn digest(&self) -> u64 {
+        self.digest
+    }
+    /// One past the highest slot with an accepted value.
+    pub fn log_end(&self) -> Slot {
+        self.base + self.log.len() as Slot
+    }
+    /// The leader this node believes in.
+    pub fn leader_hint(&self) -> Option<NodeId> {
+        self.leader_hint
+    }
+    /// Client commands queued at a leader.
+    pub fn queued(&self) -> usize {
+        self.queue.len()
+    }
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.cfg
+    }
+    /// Nodes a thrifty leader currently sends accepts to (itself included).
+    pub fn thrifty_quorum(&self) -> NodeSet {
+        self.thrifty_q2
+    }
+
+    /// Handles one input at time `now`, appending reactions to `out`.
+    pub fn handle(&mut self, now: Time, input: Input, out: &mut Vec<Output>) {
+        match input {
+            Input::Message { from, msg } => self.on_message(now, from, msg, out),
+            Input::Timer(t) => self.on_timer(now, t, out),
+            Input::Request { client, cmd } => self.on_request(now, client, cmd, out),
+        }
+    }
+
+    // ----- helpers -----
+
+    fn others(&self) -> NodeSet {
+        self.all.without(self.cfg.id)
+    }
+
+    fn ring_after_self(&self) -> impl Iterator<Item = NodeId> {
+        let (id, n) = (self.cfg.id as usize, self.n);
+        (1..n).map(move |k| ((id + k) % n) as NodeId)
+    }
+
+    fn entry(&self, slot: Slot) -> Option<&Entry> {
+        if slot < self.base {
+            return None;
+        }
+        self.log.get((slot - self.base) as usize)
+    }
+
+    fn entry_mut(&mut self, slot: Slot) -> &mut Entry {
+        debug_assert!(slot >= self.base);
+        let idx = (slot - self.base) as usize;
+        if idx == self.log.len() {
+            self.log.push_back(Entry::default());
+        } else if idx > self.log.len() {
+            self.log.resize_with(idx + 1, Entry::default);
+        }
+        &mut self.log[idx]
+    }
+
+    fn send(&self, to: NodeSet, msg: &Msg, out: &mut Vec<Output>) {
+        for t in to.iter() {
+            out.push(Output::Send {
+                to: t,
+                msg: msg.clone(),
+            });
+        }
+    }
+
+    fn arm_election(&self, out: &mut Vec<Output>) {
+        out.push(Output::SetTimer {
+            timer: Timer::Election,
+            after: self.cfg.election_timeout,
+            jitter: self.cfg.election_timeout,
+        });
+    }
+
+    fn arm(&self, timer: Timer, after: Time, out: &mut Vec<Output>) {
+        out.push(Output::SetTimer {
+            timer,
+            after,
+            jitter: 0,
+        });
+    }
+
+    /// Raises the promise to `b`; steps down if that displaces our own ballot.
+    fn observe_ballot(&mut self, now: Time, b: Ballot, out: &mut Vec<Output>) {
+        if b > self.promised {
+            self.promised = b;
+        }
+        if self.role != Role::Follower && b > self.ballot {
+            self.step_down(now, b, out);
+        }
+    }
+
+    fn step_down(&mut self, now: Time, seen: Ballot, out: &mut Vec<Output>) {
+        out.push(Output::Event(Event::SteppedDown {
+            ballot: self.ballot,
+            seen,
+        }));
+        self.role = Role::Follower;
+        self.leader_hint = Some(seen.node());
+        self.last_contact = now;
+        self.p1_values.clear();
+        self.flush_learn(out);
+        for cmd in std::mem::take(&mut self.queue) {
+            out.push(Output::Reply {
+                client: cmd.client,
+                reply: ClientReply::Redirect {
+                    cmd,
+                    leader: self.leader_hint,
+                },
+            });
+        }
+        self.arm_election(out);
+    }
+
+    // ----- timers -----
+
+    fn on_timer(&mut self, now: Time, t: Timer, out: &mut Vec<Output>) {
+        match t {
+            Timer::Election => match self.role {
+                Role::Leader => {}
+                Role::Follower => {
+                    let quiet = now.saturating_sub(self.last_contact);
+                    if quiet >= self.cfg.election_timeout {
+                        self.start_election(now, out);
+                    } else {
+                        out.push(Output::SetTimer {
+                            timer: Timer::Election,
+                            after: self.cfg.election_timeout - quiet,
+                            jitter: self.cfg.election_timeout,
+                        });
+                    }
+                }
+                Role::Candidate => self.start_election(now, out),
+            },
+            Timer::Heartbeat => {
+                if self.role == Role::Leader {
+                    self.hb_commit = self.executed;
+                    let hb = Msg::Heartbeat {
+                        ballot: self.ballot,
+                        commit: self.executed,
+                    };
+                    self.send(self.others(), &hb, out);
+                    self.flush_learn(out);
+                    self.arm(Timer::Heartbeat, self.cfg.heartbeat, out);
+                }
+            }
+            Timer::Retransmit => match self.role {
+                Role::Leader => {
+                    self.retransmit_accepts(now, out);
+                    self.arm(Timer::Retransmit, self.cfg.retransmit, out);
+                }
+                Role::Candidate => {
+                    let missing = self.others().and(self.promises.complement(self.n));
+                    let prep = Msg::Prepare {
+                        ballot: self.ballot,
+                        from: self.executed,
+                    };
+                    self.send(missing, &prep, out);
+                    self.p1_sent = self.p1_sent.or(missing);
+                    self.arm(Timer::Retransmit, self.cfg.retransmit, out);
+                }
+                Role::Follower => {}
+            },
+        }
+    }
+
+    // ----- dispatch -----
+
+    fn on_message(&mut self, now: Time, from: NodeId, msg: Msg, out: &mut Vec<Output>) {
+        match msg {
+            Msg::Prepare {
+                ballot,
+                from: start,
+            } => self.on_prepare(now, from, ballot, start, out),
+            Msg::Promise {
+                ballot,
+                executed,
+                digest,
+                base,
+                entries,
+            } => self.on_promise(now, from, ballot, executed, digest, base, entries, out),
+            Msg::Nack { promised } => {
+                if promised > self.promised {
+                    self.promised = promised;
+                }
+                if self.role != Role::Follower && promised > self.ballot {
+                    self.step_down(now, promised, out);
+                }
+            }
+            Msg::Accept {
+                ballot,
+                slot,
+                value,
+                commit,
+            } => self.on_accept(now, from, ballot, slot, value, commit, out),
+            Msg::Accepted { ballot, slot } => self.on_accepted(now, from, ballot, slot, out),
+            Msg::Commit {
+                ballot,
+                commit,
+                entries,
+            } => self.on_commit(now, ballot, commit, entries, out),
+            Msg::Heartbeat { ballot, commit } => self.on_heartbeat(now, from, ballot, commit, out),
+            Msg::HeartbeatAck { ballot, executed } => {
+                self.on_heartbeat_ack(from, ballot, executed, out)
+            }
+            Msg::Snapshot {
+                ballot,
+                upto,
+                digest,
+            } => {
+                if ballot >= self.promised {
+                    self.observe_ballot(now, ballot, out);
+                    self.last_contact = now;
+                }
+                self.install_snapshot(upto, digest, out);
+                self.advance(now, out);
+            }
+        }
+    }
+
+    fn on_request(&mut self, now: Time, client: u32, cmd: Command, out: &mut Vec<Output>) {
+        match self.role {
+            Role::Leader | Role::Candidate => {
+                if self.queue.len() < MAX_QUEUE {
+                    self.queue.push_back(cmd);
+                }
+                self.advance(now, out);
+            }
+            Role::Follower => out.push(Output::Reply {
+                client,
+                reply: ClientReply::Redirect {
+                    cmd,
+                    leader: self.leader_hint,
+                },
+            }),
+        }
+    }
+}
