@@ -116,84 +116,121 @@ pub struct PromiseEntry {
     pub value: Value,
 }
 
-/// Messages between nodes.
+/// Messages between nodes. Each variant wraps a payload struct of the same name, so a handler
+/// takes the whole payload and the fields keep their docs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Msg {
-    /// Phase 1a: "promise me `ballot` and tell me what you accepted from slot `from` on".
-    Prepare {
-        /// The candidate's ballot.
-        ballot: Ballot,
-        /// First slot the candidate does not know to be chosen.
-        from: Slot,
-    },
-    /// Phase 1b: a promise, with the acceptor's accepted entries from `from` on.
-    Promise {
-        /// The ballot promised.
-        ballot: Ballot,
-        /// The acceptor's first unexecuted slot.
-        executed: Slot,
-        /// Digest of the acceptor's executed log prefix.
-        digest: u64,
-        /// The first slot the acceptor still keeps in its log.
-        base: Slot,
-        /// Accepted entries at or after the prepare's `from`.
-        entries: Vec<PromiseEntry>,
-    },
-    /// A rejection: the sender has promised a higher ballot.
-    Nack {
-        /// The sender's promised ballot.
-        promised: Ballot,
-    },
-    /// Phase 2a: accept `value` in `slot`.
-    Accept {
-        /// The leader's ballot.
-        ballot: Ballot,
-        /// The slot.
-        slot: Slot,
-        /// The value.
-        value: Value,
-        /// Every slot below this one is chosen (piggybacked commit).
-        commit: Slot,
-    },
-    /// Phase 2b: accepted.
-    Accepted {
-        /// The ballot accepted.
-        ballot: Ballot,
-        /// The slot.
-        slot: Slot,
-    },
-    /// Chosen values for nodes that did not see (or missed) the accepts.
-    Commit {
-        /// The leader's ballot.
-        ballot: Ballot,
-        /// Every slot below this one is chosen.
-        commit: Slot,
-        /// Chosen `(slot, value)` pairs.
-        entries: Vec<(Slot, Value)>,
-    },
+    /// Phase 1a.
+    Prepare(Prepare),
+    /// Phase 1b.
+    Promise(Promise),
+    /// A rejection of a stale ballot.
+    Nack(Nack),
+    /// Phase 2a.
+    Accept(Accept),
+    /// Phase 2b.
+    Accepted(Accepted),
+    /// Chosen values.
+    Commit(Commit),
     /// Leader liveness and commit index.
-    Heartbeat {
-        /// The leader's ballot.
-        ballot: Ballot,
-        /// Every slot below this one is chosen.
-        commit: Slot,
-    },
-    /// A follower's answer to a heartbeat: how far it has executed.
-    HeartbeatAck {
-        /// The heartbeat's ballot.
-        ballot: Ballot,
-        /// The follower's first unexecuted slot.
-        executed: Slot,
-    },
-    /// State transfer for a follower behind the leader's log base.
-    Snapshot {
-        /// The leader's ballot.
-        ballot: Ballot,
-        /// Executed prefix length.
-        upto: Slot,
-        /// Digest of that prefix.
-        digest: u64,
-    },
+    Heartbeat(Heartbeat),
+    /// A follower's answer to a heartbeat.
+    HeartbeatAck(HeartbeatAck),
+    /// State transfer.
+    Snapshot(Snapshot),
+}
+
+/// Phase 1a: "promise me `ballot` and tell me what you accepted from slot `first_slot` on".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Prepare {
+    /// The candidate's ballot.
+    pub ballot: Ballot,
+    /// First slot the candidate does not know to be chosen.
+    pub first_slot: Slot,
+}
+
+/// Phase 1b: a promise, with the acceptor's accepted entries from the prepare's `first_slot` on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Promise {
+    /// The ballot promised.
+    pub ballot: Ballot,
+    /// The acceptor's first unexecuted slot.
+    pub executed: Slot,
+    /// Digest of the acceptor's executed log prefix.
+    pub digest: u64,
+    /// The first slot the acceptor still keeps in its log.
+    pub base: Slot,
+    /// Accepted entries at or after the prepare's `first_slot`.
+    pub entries: Vec<PromiseEntry>,
+}
+
+/// A rejection: the sender has promised a higher ballot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Nack {
+    /// The sender's promised ballot.
+    pub promised: Ballot,
+}
+
+/// Phase 2a: accept `value` in `slot`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Accept {
+    /// The leader's ballot.
+    pub ballot: Ballot,
+    /// The slot.
+    pub slot: Slot,
+    /// The value.
+    pub value: Value,
+    /// Every slot below this one is chosen (piggybacked commit).
+    pub commit: Slot,
+}
+
+/// Phase 2b: accepted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Accepted {
+    /// The ballot accepted.
+    pub ballot: Ballot,
+    /// The slot.
+    pub slot: Slot,
+}
+
+/// Chosen values for nodes that did not see (or missed) the accepts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Commit {
+    /// The leader's ballot.
+    pub ballot: Ballot,
+    /// Every slot below this one is chosen.
+    pub commit: Slot,
+    /// Chosen `(slot, value)` pairs.
+    pub entries: Vec<(Slot, Value)>,
+}
+
+/// Leader liveness and commit index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Heartbeat {
+    /// The leader's ballot.
+    pub ballot: Ballot,
+    /// Every slot below this one is chosen.
+    pub commit: Slot,
+}
+
+/// A follower's answer to a heartbeat: how far it has executed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HeartbeatAck {
+    /// The heartbeat's ballot.
+    pub ballot: Ballot,
+    /// The follower's first unexecuted slot.
+    pub executed: Slot,
+}
+
+/// State transfer for a follower behind the leader's log base.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Snapshot {
+    /// The leader's ballot.
+    pub ballot: Ballot,
+    /// Executed prefix length.
+    pub upto: Slot,
+    /// Digest of that prefix.
+    pub digest: u64,
 }
 
 /// Message kinds, for metrics and drawing.
@@ -262,40 +299,41 @@ impl Msg {
     /// This message's kind.
     pub fn kind(&self) -> MsgKind {
         match self {
-            Msg::Prepare { .. } => MsgKind::Prepare,
-            Msg::Promise { .. } => MsgKind::Promise,
-            Msg::Nack { .. } => MsgKind::Nack,
-            Msg::Accept { .. } => MsgKind::Accept,
-            Msg::Accepted { .. } => MsgKind::Accepted,
-            Msg::Commit { .. } => MsgKind::Commit,
-            Msg::Heartbeat { .. } => MsgKind::Heartbeat,
-            Msg::HeartbeatAck { .. } => MsgKind::HeartbeatAck,
-            Msg::Snapshot { .. } => MsgKind::Snapshot,
+            Msg::Prepare(_) => MsgKind::Prepare,
+            Msg::Promise(_) => MsgKind::Promise,
+            Msg::Nack(_) => MsgKind::Nack,
+            Msg::Accept(_) => MsgKind::Accept,
+            Msg::Accepted(_) => MsgKind::Accepted,
+            Msg::Commit(_) => MsgKind::Commit,
+            Msg::Heartbeat(_) => MsgKind::Heartbeat,
+            Msg::HeartbeatAck(_) => MsgKind::HeartbeatAck,
+            Msg::Snapshot(_) => MsgKind::Snapshot,
         }
     }
 
     /// The slot this message is about, if one.
     pub fn slot(&self) -> Option<Slot> {
         match self {
-            Msg::Accept { slot, .. } | Msg::Accepted { slot, .. } => Some(*slot),
-            Msg::Prepare { from, .. } => Some(*from),
+            Msg::Accept(m) => Some(m.slot),
+            Msg::Accepted(m) => Some(m.slot),
+            Msg::Prepare(m) => Some(m.first_slot),
             _ => None,
         }
     }
 
     /// The ballot this message carries, if one.
     pub fn ballot(&self) -> Option<Ballot> {
-        match self {
-            Msg::Prepare { ballot, .. }
-            | Msg::Promise { ballot, .. }
-            | Msg::Accept { ballot, .. }
-            | Msg::Accepted { ballot, .. }
-            | Msg::Commit { ballot, .. }
-            | Msg::Heartbeat { ballot, .. }
-            | Msg::HeartbeatAck { ballot, .. }
-            | Msg::Snapshot { ballot, .. } => Some(*ballot),
-            Msg::Nack { promised } => Some(*promised),
-        }
+        Some(match self {
+            Msg::Prepare(m) => m.ballot,
+            Msg::Promise(m) => m.ballot,
+            Msg::Accept(m) => m.ballot,
+            Msg::Accepted(m) => m.ballot,
+            Msg::Commit(m) => m.ballot,
+            Msg::Heartbeat(m) => m.ballot,
+            Msg::HeartbeatAck(m) => m.ballot,
+            Msg::Snapshot(m) => m.ballot,
+            Msg::Nack(m) => m.promised,
+        })
     }
 
     /// Approximate size on the wire in bytes (for bandwidth modelling); `cmd_bytes` per command.
@@ -304,15 +342,11 @@ impl Msg {
         let value = |v: &Value| 8 + v.commands().len() as u32 * cmd_bytes;
         header
             + match self {
-                Msg::Prepare { .. } | Msg::Nack { .. } | Msg::Accepted { .. } => 16,
-                Msg::Heartbeat { .. } | Msg::HeartbeatAck { .. } | Msg::Snapshot { .. } => 24,
-                Msg::Promise { entries, .. } => {
-                    32 + entries.iter().map(|e| 16 + value(&e.value)).sum::<u32>()
-                }
-                Msg::Accept { value: v, .. } => 24 + value(v),
-                Msg::Commit { entries, .. } => {
-                    16 + entries.iter().map(|(_, v)| 8 + value(v)).sum::<u32>()
-                }
+                Msg::Prepare(_) | Msg::Nack(_) | Msg::Accepted(_) => 16,
+                Msg::Heartbeat(_) | Msg::HeartbeatAck(_) | Msg::Snapshot(_) => 24,
+                Msg::Promise(m) => 32 + m.entries.iter().map(|e| 16 + value(&e.value)).sum::<u32>(),
+                Msg::Accept(m) => 24 + value(&m.value),
+                Msg::Commit(m) => 16 + m.entries.iter().map(|(_, v)| 8 + value(v)).sum::<u32>(),
             }
     }
 }

@@ -1,12 +1,14 @@
 //! Learning: executing the chosen prefix, commits, heartbeats, catch-up and state transfer.
 
-use super::{digest_step, Node, Output, Role, CATCH_UP_MAX};
-use crate::msg::{Ballot, ClientReply, Msg, Slot, Time, Value};
+use super::{digest_step, send, Node, Output, Role, CATCH_UP_MAX};
+use crate::msg::{
+    Ballot, ClientReply, Commit, Heartbeat, HeartbeatAck, Msg, Slot, Snapshot, Time, Value,
+};
 use crate::nodeset::{NodeId, NodeSet};
 
 impl Node {
-    // ----- learning -----
-
+    /// Remembers the newest `(ballot, commit)` heard: entries accepted in that ballot below that
+    /// slot are chosen.
     pub(super) fn learn_commit(&mut self, ballot: Ballot, commit: Slot) {
         if (ballot, commit) > self.known_commit {
             self.known_commit = (ballot, commit);
@@ -77,6 +79,7 @@ impl Node {
         }
     }
 
+    /// Thrifty leader: tells the nodes outside a slot's Q2 what was chosen, in one batch.
     pub(super) fn flush_learn(&mut self, out: &mut Vec<Output>) {
         if self.learn_buf.is_empty() {
             return;
@@ -84,43 +87,44 @@ impl Node {
         let entries = std::mem::take(&mut self.learn_buf);
         let to = self.learn_to;
         self.learn_to = NodeSet::EMPTY;
-        let msg = Msg::Commit {
+        let msg = Msg::Commit(Commit {
             ballot: self.ballot,
             commit: self.executed,
             entries,
-        };
-        self.send(to, &msg, out);
+        });
+        send(to, &msg, out);
     }
 
-    pub(super) fn on_commit(
-        &mut self,
-        now: Time,
-        ballot: Ballot,
-        commit: Slot,
-        entries: Vec<(Slot, Value)>,
-        out: &mut Vec<Output>,
-    ) {
+    /// Stores the chosen values, and takes the commit index only from a ballot not below our
+    /// promise.
+    pub(super) fn on_commit(&mut self, now: Time, m: Commit, out: &mut Vec<Output>) {
         // Chosen values stay chosen whatever the ballot that reports them.
-        for (slot, value) in entries {
+        for (slot, value) in m.entries {
             if slot < self.executed || slot < self.base {
                 continue;
             }
             let e = self.entry_mut(slot);
             if e.ballot == Ballot::ZERO {
-                e.ballot = ballot;
+                e.ballot = m.ballot;
             }
             e.value = value;
             e.chosen = true;
         }
-        if ballot >= self.promised {
-            self.observe_ballot(now, ballot, out);
-            self.leader_hint = Some(ballot.node());
-            self.last_contact = now;
-            self.learn_commit(ballot, commit);
+        if self.heed(now, m.ballot, out) {
+            self.leader_hint = Some(m.ballot.node());
+            self.learn_commit(m.ballot, m.commit);
         }
         self.advance(now, out);
     }
 
+    /// State transfer from a leader whose log no longer reaches back to our executed prefix.
+    pub(super) fn on_snapshot(&mut self, now: Time, m: Snapshot, out: &mut Vec<Output>) {
+        self.heed(now, m.ballot, out);
+        self.install_snapshot(m.upto, m.digest, out);
+        self.advance(now, out);
+    }
+
+    /// Skips the executed prefix to `upto` (never backwards), dropping the log below it.
     pub(super) fn install_snapshot(&mut self, upto: Slot, digest: u64, out: &mut Vec<Output>) {
         if upto <= self.executed {
             return;
@@ -133,46 +137,49 @@ impl Node {
         out.push(Output::SnapshotInstalled { upto, digest });
     }
 
-    // ----- heartbeats -----
+    /// Leader: announces itself and its commit index to every other node; the acks tell it who
+    /// needs catching up.
+    pub(super) fn broadcast_heartbeat(&mut self, out: &mut Vec<Output>) {
+        self.hb_commit = self.executed;
+        let hb = Msg::Heartbeat(Heartbeat {
+            ballot: self.ballot,
+            commit: self.executed,
+        });
+        send(self.others(), &hb, out);
+    }
 
+    /// Follower: learns the commit index and answers with how far it has executed.
     pub(super) fn on_heartbeat(
         &mut self,
         now: Time,
         from: NodeId,
-        ballot: Ballot,
-        commit: Slot,
+        m: Heartbeat,
         out: &mut Vec<Output>,
     ) {
-        if ballot < self.promised {
-            out.push(Output::Send {
-                to: from,
-                msg: Msg::Nack {
-                    promised: self.promised,
-                },
-            });
+        if !self.admit(now, from, m.ballot, out) {
             return;
         }
-        self.observe_ballot(now, ballot, out);
         self.leader_hint = Some(from);
-        self.last_contact = now;
-        self.learn_commit(ballot, commit);
+        self.learn_commit(m.ballot, m.commit);
         self.advance(now, out);
         out.push(Output::Send {
             to: from,
-            msg: Msg::HeartbeatAck {
-                ballot,
+            msg: Msg::HeartbeatAck(HeartbeatAck {
+                ballot: m.ballot,
                 executed: self.executed,
-            },
+            }),
         });
     }
 
+    /// Leader: catches up a follower that is behind its last heartbeat, with the chosen entries
+    /// it lacks or, if those are trimmed, a snapshot.
     pub(super) fn on_heartbeat_ack(
         &mut self,
         from: NodeId,
-        ballot: Ballot,
-        executed: Slot,
+        m: HeartbeatAck,
         out: &mut Vec<Output>,
     ) {
+        let HeartbeatAck { ballot, executed } = m;
         if self.role != Role::Leader || ballot != self.ballot {
             return;
         }
@@ -184,11 +191,11 @@ impl Node {
         if executed < self.base {
             out.push(Output::Send {
                 to: from,
-                msg: Msg::Snapshot {
+                msg: Msg::Snapshot(Snapshot {
                     ballot,
                     upto: self.executed,
                     digest: self.digest,
-                },
+                }),
             });
             return;
         }
@@ -198,11 +205,11 @@ impl Node {
             .collect();
         out.push(Output::Send {
             to: from,
-            msg: Msg::Commit {
+            msg: Msg::Commit(Commit {
                 ballot,
                 commit: self.executed,
                 entries,
-            },
+            }),
         });
     }
 }

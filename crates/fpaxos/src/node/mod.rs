@@ -13,7 +13,7 @@ mod phase1;
 mod phase2;
 mod thrifty;
 
-use crate::msg::{mix, Ballot, ClientReply, Command, Msg, Slot, Time, Value};
+use crate::msg::{mix, Ballot, ClientReply, Command, Msg, Nack, Slot, Time, Value};
 use crate::nodeset::{NodeId, NodeSet};
 use crate::quorum::QuorumSystem;
 use std::collections::{BTreeMap, VecDeque};
@@ -203,6 +203,16 @@ pub fn digest_step(digest: u64, slot: Slot, value: &Value) -> u64 {
             .wrapping_add(slot.wrapping_mul(0x9e37_79b9_7f4a_7c15)))
 }
 
+/// Sends a copy of `msg` to every node in `to`.
+fn send(to: NodeSet, msg: &Msg, out: &mut Vec<Output>) {
+    for t in to.iter() {
+        out.push(Output::Send {
+            to: t,
+            msg: msg.clone(),
+        });
+    }
+}
+
 /// A Flexible Paxos node.
 #[derive(Clone, Debug)]
 pub struct Node {
@@ -223,7 +233,6 @@ pub struct Node {
     last_contact: Time,
     // Candidate.
     promises: NodeSet,
-    p1_sent: NodeSet,
     p1_values: BTreeMap<Slot, (Ballot, Value)>,
     p1_snapshot: Option<(Slot, u64)>,
     // Leader.
@@ -255,7 +264,6 @@ impl Node {
             known_commit: (Ballot::ZERO, 0),
             last_contact: 0,
             promises: NodeSet::EMPTY,
-            p1_sent: NodeSet::EMPTY,
             p1_values: BTreeMap::new(),
             p1_snapshot: None,
             next_slot: 0,
@@ -378,15 +386,6 @@ impl Node {
         &mut self.log[idx]
     }
 
-    fn send(&self, to: NodeSet, msg: &Msg, out: &mut Vec<Output>) {
-        for t in to.iter() {
-            out.push(Output::Send {
-                to: t,
-                msg: msg.clone(),
-            });
-        }
-    }
-
     fn arm_election(&self, out: &mut Vec<Output>) {
         out.push(Output::SetTimer {
             timer: Timer::Election,
@@ -413,6 +412,34 @@ impl Node {
         }
     }
 
+    /// Heeds a proposer's `ballot` unless it is below our promise: raises the promise (stepping
+    /// down if displaced) and counts the message as a sign of a live proposer, which holds off
+    /// our own election. Returns whether the ballot was heeded.
+    fn heed(&mut self, now: Time, ballot: Ballot, out: &mut Vec<Output>) -> bool {
+        if ballot < self.promised {
+            return false;
+        }
+        self.observe_ballot(now, ballot, out);
+        self.last_contact = now;
+        true
+    }
+
+    /// The admission guard of every message that asks this node to act for a proposer
+    /// (prepare, accept, heartbeat): heeds `ballot`, or answers `from` with a `Nack` carrying our
+    /// promise so a stale proposer learns it must step down. Returns whether to go on.
+    fn admit(&mut self, now: Time, from: NodeId, ballot: Ballot, out: &mut Vec<Output>) -> bool {
+        if self.heed(now, ballot, out) {
+            return true;
+        }
+        out.push(Output::Send {
+            to: from,
+            msg: Msg::Nack(Nack {
+                promised: self.promised,
+            }),
+        });
+        false
+    }
+
     fn step_down(&mut self, now: Time, seen: Ballot, out: &mut Vec<Output>) {
         out.push(Output::Event(Event::SteppedDown {
             ballot: self.ballot,
@@ -435,109 +462,54 @@ impl Node {
         self.arm_election(out);
     }
 
-    // ----- timers -----
+    // ----- dispatch -----
 
     fn on_timer(&mut self, now: Time, t: Timer, out: &mut Vec<Output>) {
-        match t {
-            Timer::Election => match self.role {
-                Role::Leader => {}
-                Role::Follower => {
-                    let quiet = now.saturating_sub(self.last_contact);
-                    if quiet >= self.cfg.election_timeout {
-                        self.start_election(now, out);
-                    } else {
-                        out.push(Output::SetTimer {
-                            timer: Timer::Election,
-                            after: self.cfg.election_timeout - quiet,
-                            jitter: self.cfg.election_timeout,
-                        });
-                    }
-                }
-                Role::Candidate => self.start_election(now, out),
-            },
-            Timer::Heartbeat => {
-                if self.role == Role::Leader {
-                    self.hb_commit = self.executed;
-                    let hb = Msg::Heartbeat {
-                        ballot: self.ballot,
-                        commit: self.executed,
-                    };
-                    self.send(self.others(), &hb, out);
-                    self.flush_learn(out);
-                    self.arm(Timer::Heartbeat, self.cfg.heartbeat, out);
+        match (t, self.role) {
+            (Timer::Election, Role::Follower) => {
+                let quiet = now.saturating_sub(self.last_contact);
+                if quiet >= self.cfg.election_timeout {
+                    self.start_election(now, out);
+                } else {
+                    out.push(Output::SetTimer {
+                        timer: Timer::Election,
+                        after: self.cfg.election_timeout - quiet,
+                        jitter: self.cfg.election_timeout,
+                    });
                 }
             }
-            Timer::Retransmit => match self.role {
-                Role::Leader => {
-                    self.retransmit_accepts(now, out);
-                    self.arm(Timer::Retransmit, self.cfg.retransmit, out);
-                }
-                Role::Candidate => {
-                    let missing = self.others().and(self.promises.complement(self.n));
-                    let prep = Msg::Prepare {
-                        ballot: self.ballot,
-                        from: self.executed,
-                    };
-                    self.send(missing, &prep, out);
-                    self.p1_sent = self.p1_sent.or(missing);
-                    self.arm(Timer::Retransmit, self.cfg.retransmit, out);
-                }
-                Role::Follower => {}
-            },
+            (Timer::Election, Role::Candidate) => self.start_election(now, out),
+            (Timer::Heartbeat, Role::Leader) => {
+                self.broadcast_heartbeat(out);
+                self.flush_learn(out);
+                self.arm(Timer::Heartbeat, self.cfg.heartbeat, out);
+            }
+            (Timer::Retransmit, Role::Leader) => {
+                self.retransmit_accepts(now, out);
+                self.arm(Timer::Retransmit, self.cfg.retransmit, out);
+            }
+            (Timer::Retransmit, Role::Candidate) => {
+                self.resend_prepares(out);
+                self.arm(Timer::Retransmit, self.cfg.retransmit, out);
+            }
+            // A leader has no election to hold; the other timers only matter in one role.
+            (Timer::Election, Role::Leader)
+            | (Timer::Heartbeat, _)
+            | (Timer::Retransmit, Role::Follower) => {}
         }
     }
 
-    // ----- dispatch -----
-
     fn on_message(&mut self, now: Time, from: NodeId, msg: Msg, out: &mut Vec<Output>) {
         match msg {
-            Msg::Prepare {
-                ballot,
-                from: start,
-            } => self.on_prepare(now, from, ballot, start, out),
-            Msg::Promise {
-                ballot,
-                executed,
-                digest,
-                base,
-                entries,
-            } => self.on_promise(now, from, ballot, executed, digest, base, entries, out),
-            Msg::Nack { promised } => {
-                if promised > self.promised {
-                    self.promised = promised;
-                }
-                if self.role != Role::Follower && promised > self.ballot {
-                    self.step_down(now, promised, out);
-                }
-            }
-            Msg::Accept {
-                ballot,
-                slot,
-                value,
-                commit,
-            } => self.on_accept(now, from, ballot, slot, value, commit, out),
-            Msg::Accepted { ballot, slot } => self.on_accepted(now, from, ballot, slot, out),
-            Msg::Commit {
-                ballot,
-                commit,
-                entries,
-            } => self.on_commit(now, ballot, commit, entries, out),
-            Msg::Heartbeat { ballot, commit } => self.on_heartbeat(now, from, ballot, commit, out),
-            Msg::HeartbeatAck { ballot, executed } => {
-                self.on_heartbeat_ack(from, ballot, executed, out)
-            }
-            Msg::Snapshot {
-                ballot,
-                upto,
-                digest,
-            } => {
-                if ballot >= self.promised {
-                    self.observe_ballot(now, ballot, out);
-                    self.last_contact = now;
-                }
-                self.install_snapshot(upto, digest, out);
-                self.advance(now, out);
-            }
+            Msg::Prepare(m) => self.on_prepare(now, from, m, out),
+            Msg::Promise(m) => self.on_promise(now, from, m, out),
+            Msg::Nack(m) => self.observe_ballot(now, m.promised, out),
+            Msg::Accept(m) => self.on_accept(now, from, m, out),
+            Msg::Accepted(m) => self.on_accepted(now, from, m, out),
+            Msg::Commit(m) => self.on_commit(now, m, out),
+            Msg::Heartbeat(m) => self.on_heartbeat(now, from, m, out),
+            Msg::HeartbeatAck(m) => self.on_heartbeat_ack(from, m, out),
+            Msg::Snapshot(m) => self.on_snapshot(now, m, out),
         }
     }
 

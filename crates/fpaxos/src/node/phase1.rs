@@ -1,13 +1,12 @@
 //! Phase 1: elections, prepare and promise, and taking over as leader.
 
-use super::{Event, Node, Output, Role, Timer};
-use crate::msg::{Ballot, Msg, PromiseEntry, Slot, Time, Value};
+use super::{send, Event, Node, Output, Role, Timer};
+use crate::msg::{Ballot, Msg, Prepare, Promise, PromiseEntry, Time, Value};
 use crate::nodeset::{NodeId, NodeSet};
-use crate::quorum::Phase;
 
 impl Node {
-    // ----- phase 1 -----
-
+    /// Campaigns with a ballot above every ballot seen: promises itself, remembers its own
+    /// accepted values as the first phase-1 reports, and asks a Q1 (thrifty) or everyone else.
     pub(super) fn start_election(&mut self, now: Time, out: &mut Vec<Output>) {
         let round = self.promised.round().max(self.ballot.round()) + 1;
         self.ballot = Ballot::new(round, self.cfg.id);
@@ -32,51 +31,41 @@ impl Node {
             self.become_leader(now, out);
             return;
         }
-        let targets = if self.cfg.thrifty {
-            self.cfg
-                .quorums
-                .pick(
-                    Phase::One,
-                    self.cfg.id,
-                    self.ring_after_self(),
-                    self.suspected,
-                )
-                .map(|q| q.without(self.cfg.id))
-                .unwrap_or(self.others())
-        } else {
-            self.others()
-        };
-        self.p1_sent = targets;
-        let prep = Msg::Prepare {
-            ballot: self.ballot,
-            from: self.executed,
-        };
-        self.send(targets, &prep, out);
+        let targets = self.prepare_targets();
+        send(targets, &self.prepare(), out);
         self.arm(Timer::Retransmit, self.cfg.retransmit, out);
         self.arm_election(out);
     }
 
+    /// The candidate's phase-1a message: everything it does not know to be chosen is in question.
+    fn prepare(&self) -> Msg {
+        Msg::Prepare(Prepare {
+            ballot: self.ballot,
+            first_slot: self.executed,
+        })
+    }
+
+    /// Retransmit timer while campaigning: asks every node that has not promised yet, which also
+    /// widens a thrifty Q1 that stayed silent.
+    pub(super) fn resend_prepares(&mut self, out: &mut Vec<Output>) {
+        let missing = self.others().and(self.promises.complement(self.n));
+        send(missing, &self.prepare(), out);
+    }
+
+    /// Acceptor side of phase 1: promises the ballot and reports every accepted entry from the
+    /// candidate's `first_slot` on.
     pub(super) fn on_prepare(
         &mut self,
         now: Time,
         from: NodeId,
-        ballot: Ballot,
-        start: Slot,
+        m: Prepare,
         out: &mut Vec<Output>,
     ) {
-        if ballot < self.promised {
-            out.push(Output::Send {
-                to: from,
-                msg: Msg::Nack {
-                    promised: self.promised,
-                },
-            });
+        if !self.admit(now, from, m.ballot, out) {
             return;
         }
-        self.observe_ballot(now, ballot, out);
-        self.last_contact = now;
         let mut entries = Vec::new();
-        for slot in start.max(self.base)..self.log_end() {
+        for slot in m.first_slot.max(self.base)..self.log_end() {
             if let Some(e) = self.entry(slot) {
                 if e.ballot != Ballot::ZERO {
                     entries.push(PromiseEntry {
@@ -89,37 +78,35 @@ impl Node {
         }
         out.push(Output::Send {
             to: from,
-            msg: Msg::Promise {
-                ballot,
+            msg: Msg::Promise(Promise {
+                ballot: m.ballot,
                 executed: self.executed,
                 digest: self.digest,
                 base: self.base,
                 entries,
-            },
+            }),
         });
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Candidate side of phase 1: keeps, per slot, the value accepted in the highest ballot
+    /// reported, notes a state transfer if a promiser has trimmed past our executed prefix, and
+    /// takes over once the promises form a Q1.
     pub(super) fn on_promise(
         &mut self,
         now: Time,
         from: NodeId,
-        ballot: Ballot,
-        executed: Slot,
-        digest: u64,
-        base: Slot,
-        entries: Vec<PromiseEntry>,
+        m: Promise,
         out: &mut Vec<Output>,
     ) {
-        if self.role != Role::Candidate || ballot != self.ballot || self.promises.contains(from) {
+        if self.role != Role::Candidate || m.ballot != self.ballot || self.promises.contains(from) {
             return;
         }
         self.promises.insert(from);
         self.unsuspect(from);
-        if base > self.executed && self.p1_snapshot.is_none_or(|(u, _)| executed > u) {
-            self.p1_snapshot = Some((executed, digest));
+        if m.base > self.executed && self.p1_snapshot.is_none_or(|(u, _)| m.executed > u) {
+            self.p1_snapshot = Some((m.executed, m.digest));
         }
-        for e in entries {
+        for e in m.entries {
             match self.p1_values.get(&e.slot) {
                 Some((b, _)) if *b >= e.ballot => {}
                 _ => {
@@ -132,6 +119,9 @@ impl Node {
         }
     }
 
+    /// Phase 1 done: re-proposes every slot from the executed prefix to the end of what phase 1
+    /// found (the reported value, a value known chosen, or a no-op for a gap), then starts
+    /// heartbeats and the retransmit timer.
     pub(super) fn become_leader(&mut self, now: Time, out: &mut Vec<Output>) {
         self.role = Role::Leader;
         self.leader_hint = Some(self.cfg.id);
@@ -165,12 +155,7 @@ impl Node {
             self.next_slot = slot + 1;
             self.propose(now, slot, value, out);
         }
-        self.hb_commit = self.executed;
-        let hb = Msg::Heartbeat {
-            ballot: self.ballot,
-            commit: self.executed,
-        };
-        self.send(self.others(), &hb, out);
+        self.broadcast_heartbeat(out);
         self.arm(Timer::Heartbeat, self.cfg.heartbeat, out);
         self.arm(Timer::Retransmit, self.cfg.retransmit, out);
         self.advance(now, out);

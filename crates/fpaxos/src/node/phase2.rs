@@ -1,13 +1,12 @@
 //! Phase 2: proposing values, accept and accepted, and noticing that a slot is chosen.
 
-use super::{Event, Node, Output, Role};
-use crate::msg::{Ballot, Msg, Slot, Time, Value};
+use super::{send, Event, Node, Output, Role};
+use crate::msg::{Accept, Accepted, Msg, Slot, Time, Value};
 use crate::nodeset::{NodeId, NodeSet};
 use std::sync::Arc;
 
 impl Node {
-    // ----- phase 2 -----
-
+    /// Leader: accepts `value` in `slot` itself and asks the rest of its (thrifty) Q2.
     pub(super) fn propose(&mut self, now: Time, slot: Slot, value: Value, out: &mut Vec<Output>) {
         let (id, ballot, commit) = (self.cfg.id, self.ballot, self.executed);
         let to = self.thrifty_q2.without(id);
@@ -17,18 +16,13 @@ impl Node {
         e.acks = NodeSet::single(id);
         e.sent_to = to;
         e.proposed_at = now;
-        let msg = Msg::Accept {
+        let msg = Msg::Accept(Accept {
             ballot,
             slot,
             value: e.value.clone(),
             commit,
-        };
-        for t in to.iter() {
-            out.push(Output::Send {
-                to: t,
-                msg: msg.clone(),
-            });
-        }
+        });
+        send(to, &msg, out);
         self.check_chosen(slot, out);
     }
 
@@ -57,6 +51,7 @@ impl Node {
         any
     }
 
+    /// Marks `slot` chosen once a Q2 has accepted it in the leader's ballot.
     pub(super) fn check_chosen(&mut self, slot: Slot, out: &mut Vec<Output>) {
         let ballot = self.ballot;
         let q = Arc::clone(&self.cfg.quorums);
@@ -75,65 +70,52 @@ impl Node {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn on_accept(
-        &mut self,
-        now: Time,
-        from: NodeId,
-        ballot: Ballot,
-        slot: Slot,
-        value: Value,
-        commit: Slot,
-        out: &mut Vec<Output>,
-    ) {
-        if ballot < self.promised {
-            out.push(Output::Send {
-                to: from,
-                msg: Msg::Nack {
-                    promised: self.promised,
-                },
-            });
+    /// Acceptor side of phase 2: accepts unless the ballot is stale (a value already known
+    /// chosen is kept), and learns the piggybacked commit index.
+    pub(super) fn on_accept(&mut self, now: Time, from: NodeId, m: Accept, out: &mut Vec<Output>) {
+        if !self.admit(now, from, m.ballot, out) {
             return;
         }
-        self.observe_ballot(now, ballot, out);
-        self.leader_hint = Some(ballot.node());
-        self.last_contact = now;
-        if slot >= self.base {
-            let e = self.entry_mut(slot);
-            e.ballot = ballot;
+        self.leader_hint = Some(m.ballot.node());
+        if m.slot >= self.base {
+            let e = self.entry_mut(m.slot);
+            e.ballot = m.ballot;
             if !e.chosen {
-                e.value = value;
+                e.value = m.value;
             }
         }
         out.push(Output::Send {
             to: from,
-            msg: Msg::Accepted { ballot, slot },
+            msg: Msg::Accepted(Accepted {
+                ballot: m.ballot,
+                slot: m.slot,
+            }),
         });
-        self.learn_commit(ballot, commit);
+        self.learn_commit(m.ballot, m.commit);
         self.advance(now, out);
     }
 
+    /// Leader side of phase 2: counts the acceptor towards the slot's Q2.
     pub(super) fn on_accepted(
         &mut self,
         now: Time,
         from: NodeId,
-        ballot: Ballot,
-        slot: Slot,
+        m: Accepted,
         out: &mut Vec<Output>,
     ) {
-        if self.role != Role::Leader || ballot != self.ballot {
+        if self.role != Role::Leader || m.ballot != self.ballot {
             return;
         }
         self.unsuspect(from);
-        let Some(idx) = slot.checked_sub(self.base) else {
+        let Some(idx) = m.slot.checked_sub(self.base) else {
             return;
         };
         if let Some(e) = self.log.get_mut(idx as usize) {
-            if e.ballot == ballot {
+            if e.ballot == m.ballot {
                 e.acks.insert(from);
             }
         }
-        self.check_chosen(slot, out);
+        self.check_chosen(m.slot, out);
         self.advance(now, out);
     }
 }

@@ -1,12 +1,34 @@
 //! Thrifty sends: which quorum a leader sends to, whom it suspects, and the retransmit fallback
 //! that widens the sends when a chosen acceptor stays silent.
 
-use super::{Node, Output};
-use crate::msg::{Msg, Time};
+use super::{send, Node, Output};
+use crate::msg::{Accept, Msg, Time};
 use crate::nodeset::{NodeId, NodeSet};
 use crate::quorum::Phase;
 
 impl Node {
+    /// A quorum of `phase` that includes this node and avoids `avoid`, preferring the nodes
+    /// right after this one in id order (so nodes spread their load).
+    fn pick(&self, phase: Phase, avoid: NodeSet) -> Option<NodeSet> {
+        self.cfg
+            .quorums
+            .pick(phase, self.cfg.id, self.ring_after_self(), avoid)
+    }
+
+    /// Whom a candidate sends its prepare to: a Q1 that avoids suspects when thrifty, otherwise
+    /// (or if no such Q1 exists) every other node.
+    pub(super) fn prepare_targets(&self) -> NodeSet {
+        if !self.cfg.thrifty {
+            return self.others();
+        }
+        self.pick(Phase::One, self.suspected)
+            .map(|q| q.without(self.cfg.id))
+            .unwrap_or(self.others())
+    }
+
+    /// Leader retransmit timer: resends every overdue, unchosen accept to all nodes that have not
+    /// acknowledged it, and suspects the ones that were asked and stayed silent, so the thrifty
+    /// Q2 moves away from them.
     pub(super) fn retransmit_accepts(&mut self, now: Time, out: &mut Vec<Output>) {
         let mut newly_suspected = NodeSet::EMPTY;
         let others = self.others();
@@ -26,18 +48,13 @@ impl Node {
             let to = others.and(e.acks.complement(self.n));
             e.sent_to = e.sent_to.or(to);
             e.proposed_at = now;
-            let msg = Msg::Accept {
+            let msg = Msg::Accept(Accept {
                 ballot,
                 slot,
                 value: e.value.clone(),
                 commit,
-            };
-            for t in to.iter() {
-                out.push(Output::Send {
-                    to: t,
-                    msg: msg.clone(),
-                });
-            }
+            });
+            send(to, &msg, out);
         }
         if !newly_suspected.is_subset(self.suspected) {
             self.suspected = self.suspected.or(newly_suspected);
@@ -45,30 +62,19 @@ impl Node {
         }
     }
 
+    /// Chooses the Q2 a thrifty leader sends accepts to: one avoiding suspects if possible, any
+    /// Q2 otherwise; a leader that is not thrifty sends to everyone.
     pub(super) fn pick_thrifty(&mut self) {
         self.thrifty_q2 = if self.cfg.thrifty {
-            self.cfg
-                .quorums
-                .pick(
-                    Phase::Two,
-                    self.cfg.id,
-                    self.ring_after_self(),
-                    self.suspected,
-                )
-                .or_else(|| {
-                    self.cfg.quorums.pick(
-                        Phase::Two,
-                        self.cfg.id,
-                        self.ring_after_self(),
-                        NodeSet::EMPTY,
-                    )
-                })
+            self.pick(Phase::Two, self.suspected)
+                .or_else(|| self.pick(Phase::Two, NodeSet::EMPTY))
                 .unwrap_or(self.all)
         } else {
             self.all
         };
     }
 
+    /// A node answered: it is alive, so it may rejoin the thrifty Q2.
     pub(super) fn unsuspect(&mut self, j: NodeId) {
         if self.suspected.contains(j) {
             self.suspected = self.suspected.without(j);
