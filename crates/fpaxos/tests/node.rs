@@ -166,40 +166,61 @@ impl Cluster {
             .collect()
     }
 
-    fn events(&self, id: NodeId) -> Vec<Event> {
+    /// What node `id` produced that `pick` selects, in order.
+    fn outputs_of<T>(&self, id: NodeId, pick: impl Fn(&Output) -> Option<T>) -> Vec<T> {
         self.outputs
             .iter()
-            .filter_map(|(n, o)| match o {
-                Output::Event(e) if *n == id => Some(*e),
-                _ => None,
-            })
+            .filter(|(n, _)| *n == id)
+            .filter_map(|(_, o)| pick(o))
             .collect()
+    }
+
+    fn events(&self, id: NodeId) -> Vec<Event> {
+        self.outputs_of(id, |o| match o {
+            Output::Event(e) => Some(*e),
+            _ => None,
+        })
     }
 
     fn replies(&self, id: NodeId) -> Vec<(u32, ClientReply)> {
-        self.outputs
-            .iter()
-            .filter_map(|(n, o)| match o {
-                Output::Reply { client, reply } if *n == id => Some((*client, *reply)),
-                _ => None,
-            })
-            .collect()
+        self.outputs_of(id, |o| match o {
+            Output::Reply { client, reply } => Some((*client, *reply)),
+            _ => None,
+        })
     }
 
     fn decided(&self, id: NodeId) -> Vec<(Slot, Value)> {
-        self.outputs
-            .iter()
-            .filter_map(|(n, o)| match o {
-                Output::Decided { slot, value } if *n == id => Some((*slot, value.clone())),
-                _ => None,
-            })
-            .collect()
+        self.outputs_of(id, |o| match o {
+            Output::Decided { slot, value } => Some((*slot, value.clone())),
+            _ => None,
+        })
     }
 
     /// Lets the election timeout pass and has `id` campaign.
     fn campaign(&mut self, id: NodeId) {
         self.now += 2 * ELECTION;
         self.fire(id, Timer::Election);
+    }
+
+    /// Leader 0 gets `count` commands of `client` chosen by Q2 {0, 1} while node 2 misses every
+    /// accept; then the heartbeat timer fires and announces the new commit index.
+    fn leave_node_2_behind(&mut self, client: u32, count: u32) -> Vec<Command> {
+        let cmds: Vec<Command> = (1..=count)
+            .map(|seq| self.request(0, client, seq))
+            .collect();
+        assert_eq!(
+            self.drop_where(|f| f.to == 2),
+            count as usize,
+            "node 2 misses the accepts"
+        );
+        for _ in 0..count {
+            self.deliver(0, 1, MsgKind::Accept);
+            self.deliver(1, 0, MsgKind::Accepted);
+        }
+        assert_eq!(self.node(0).executed(), count as Slot);
+        self.now += HEARTBEAT;
+        self.fire(0, Timer::Heartbeat);
+        cmds
     }
 
     /// Node `id` campaigns and every message is delivered: it leads and the network is quiet.
@@ -215,6 +236,15 @@ fn targets(flights: &[Flight]) -> Vec<NodeId> {
     flights.iter().map(|f| f.to).collect()
 }
 
+/// Asserts that the messages of `msg`'s kind in flight are exactly `msg`, once to each of `to`.
+fn assert_sent(c: &Cluster, msg: &Msg, to: &[NodeId]) {
+    let flights = c.in_flight(msg.kind());
+    assert_eq!(targets(&flights), to);
+    for f in &flights {
+        assert_eq!(&f.msg, msg, "to node {}", f.to);
+    }
+}
+
 fn set(ids: &[NodeId]) -> NodeSet {
     NodeSet::from_ids(ids.iter().copied())
 }
@@ -227,13 +257,11 @@ fn candidate_with_a_q1_of_promises_becomes_leader() {
     assert_eq!(b, Ballot::new(1, 0));
     assert_eq!(c.node(0).role(), Role::Candidate);
     assert_eq!(c.events(0), vec![Event::ElectionStarted { ballot: b }]);
-    let prepares = c.in_flight(MsgKind::Prepare);
-    assert_eq!(targets(&prepares), vec![1, 2]);
     let prepare = Msg::Prepare(Prepare {
         ballot: b,
         first_slot: 0,
     });
-    assert!(prepares.iter().all(|f| f.msg == prepare));
+    assert_sent(&c, &prepare, &[1, 2]);
 
     c.deliver(0, 1, MsgKind::Prepare);
     assert_eq!(c.node(1).promised(), b);
@@ -287,15 +315,13 @@ fn phase_one_adopts_the_highest_ballot_value_and_reproposes_it() {
         (b1, &Value::Cmd(c2))
     );
     assert_eq!(c.node(0).role(), Role::Leader);
-    let accepts = c.in_flight(MsgKind::Accept);
-    assert_eq!(targets(&accepts), vec![1, 2]);
     let reproposal = Msg::Accept(Accept {
         ballot: b0,
         slot: 0,
         value: Value::Cmd(c2),
         commit: 0,
     });
-    assert!(accepts.iter().all(|f| f.msg == reproposal));
+    assert_sent(&c, &reproposal, &[1, 2]);
 
     // Once a Q2 accepts, c2 is chosen in slot 0 and its client gets the answer from node 0.
     c.deliver(0, 2, MsgKind::Accept);
@@ -310,15 +336,13 @@ fn a_q2_of_accepted_chooses_executes_and_answers_the_client_once() {
     c.elect(0);
     let b = c.node(0).ballot();
     let cmd = c.request(0, 7, 1);
-    let accepts = c.in_flight(MsgKind::Accept);
-    assert_eq!(targets(&accepts), vec![1, 2]);
     let accept = Msg::Accept(Accept {
         ballot: b,
         slot: 0,
         value: Value::Cmd(cmd),
         commit: 0,
     });
-    assert!(accepts.iter().all(|f| f.msg == accept));
+    assert_sent(&c, &accept, &[1, 2]);
     assert!(c.decided(0).is_empty());
 
     c.deliver(0, 1, MsgKind::Accept);
@@ -394,14 +418,7 @@ fn a_lagging_follower_gets_the_chosen_entries_after_its_heartbeat_ack() {
     let mut c = Cluster::new(Setup::default());
     c.elect(0);
     let b = c.node(0).ballot();
-    let cmd = c.request(0, 3, 1);
-    assert_eq!(c.drop_where(|f| f.to == 2), 1, "node 2 misses the accept");
-    c.deliver(0, 1, MsgKind::Accept);
-    c.deliver(1, 0, MsgKind::Accepted);
-    assert_eq!(c.node(0).executed(), 1);
-
-    c.now += HEARTBEAT;
-    c.fire(0, Timer::Heartbeat);
+    let cmd = c.leave_node_2_behind(3, 1)[0];
     // Node 1 has the value: the heartbeat's commit index is all it needs.
     c.deliver(0, 1, MsgKind::Heartbeat);
     assert_eq!(c.node(1).executed(), 1);
@@ -439,18 +456,7 @@ fn a_follower_behind_the_leaders_log_base_gets_a_snapshot() {
     });
     c.elect(0);
     let b = c.node(0).ballot();
-    for seq in 1..=3 {
-        c.request(0, 4, seq);
-    }
-    assert_eq!(c.drop_where(|f| f.to == 2), 3, "node 2 misses every accept");
-    for _ in 0..3 {
-        c.deliver(0, 1, MsgKind::Accept);
-        c.deliver(1, 0, MsgKind::Accepted);
-    }
-    assert_eq!(c.node(0).executed(), 3);
-
-    c.now += HEARTBEAT;
-    c.fire(0, Timer::Heartbeat);
+    c.leave_node_2_behind(4, 3);
     c.deliver(0, 2, MsgKind::Heartbeat);
     c.deliver(2, 0, MsgKind::HeartbeatAck);
     // Slot 0 is trimmed from the leader's log: only a state transfer can help.

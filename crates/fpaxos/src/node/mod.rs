@@ -13,7 +13,7 @@ mod phase1;
 mod phase2;
 mod thrifty;
 
-use crate::msg::{mix, Ballot, ClientReply, Command, Msg, Nack, Slot, Time, Value};
+use crate::msg::{mix, Accept, Ballot, ClientReply, Command, Msg, Nack, Slot, Time, Value};
 use crate::nodeset::{NodeId, NodeSet};
 use crate::quorum::QuorumSystem;
 use std::collections::{BTreeMap, VecDeque};
@@ -193,6 +193,18 @@ struct Entry {
     sent_to: NodeSet,
     /// Leader only: when it was (re)sent.
     proposed_at: Time,
+}
+
+impl Entry {
+    /// The phase-2a message for this entry, at the ballot it holds.
+    fn accept_msg(&self, slot: Slot, commit: Slot) -> Msg {
+        Msg::Accept(Accept {
+            ballot: self.ballot,
+            slot,
+            value: self.value.clone(),
+            commit,
+        })
+    }
 }
 
 /// Advances a log digest by one executed value.

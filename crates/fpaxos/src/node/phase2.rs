@@ -16,13 +16,7 @@ impl Node {
         e.acks = NodeSet::single(id);
         e.sent_to = to;
         e.proposed_at = now;
-        let msg = Msg::Accept(Accept {
-            ballot,
-            slot,
-            value: e.value.clone(),
-            commit,
-        });
-        send(to, &msg, out);
+        send(to, &e.accept_msg(slot, commit), out);
         self.check_chosen(slot, out);
     }
 

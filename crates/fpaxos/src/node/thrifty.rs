@@ -2,7 +2,7 @@
 //! that widens the sends when a chosen acceptor stays silent.
 
 use super::{send, Node, Output};
-use crate::msg::{Accept, Msg, Time};
+use crate::msg::Time;
 use crate::nodeset::{NodeId, NodeSet};
 use crate::quorum::Phase;
 
@@ -48,13 +48,7 @@ impl Node {
             let to = others.and(e.acks.complement(self.n));
             e.sent_to = e.sent_to.or(to);
             e.proposed_at = now;
-            let msg = Msg::Accept(Accept {
-                ballot,
-                slot,
-                value: e.value.clone(),
-                commit,
-            });
-            send(to, &msg, out);
+            send(to, &e.accept_msg(slot, commit), out);
         }
         if !newly_suspected.is_subset(self.suspected) {
             self.suspected = self.suspected.or(newly_suspected);
