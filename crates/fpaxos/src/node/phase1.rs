@@ -1,7 +1,7 @@
 //! Phase 1: elections, prepare and promise, and taking over as leader.
 
-use super::{send, Event, Node, Output, Role, Timer};
-use crate::msg::{Ballot, Msg, Prepare, Promise, PromiseEntry, Time, Value};
+use super::{send, Entry, Event, Node, Output, Role, Timer};
+use crate::msg::{Ballot, Msg, Prepare, Promise, PromiseEntry, Slot, Time, Value};
 use crate::nodeset::{NodeId, NodeSet};
 
 impl Node {
@@ -16,14 +16,10 @@ impl Node {
         self.last_contact = now;
         self.promises = NodeSet::single(self.cfg.id);
         self.p1_snapshot = None;
-        self.p1_values.clear();
-        for slot in self.executed.max(self.base)..self.log_end() {
-            if let Some(e) = self.entry(slot) {
-                if e.ballot != Ballot::ZERO {
-                    self.p1_values.insert(slot, (e.ballot, e.value.clone()));
-                }
-            }
-        }
+        self.p1_values = self
+            .accepted_from(self.executed)
+            .map(|(slot, e)| (slot, (e.ballot, e.value.clone())))
+            .collect();
         out.push(Output::Event(Event::ElectionStarted {
             ballot: self.ballot,
         }));
@@ -37,6 +33,15 @@ impl Node {
         self.arm_election(out);
     }
 
+    /// The log entries holding an accepted value, from slot `first` on: what phase 1 reports.
+    fn accepted_from(&self, first: Slot) -> impl Iterator<Item = (Slot, &Entry)> {
+        (first.max(self.base)..self.log_end()).filter_map(|slot| {
+            self.entry(slot)
+                .filter(|e| e.ballot != Ballot::ZERO)
+                .map(|e| (slot, e))
+        })
+    }
+
     /// The candidate's phase-1a message: everything it does not know to be chosen is in question.
     fn prepare(&self) -> Msg {
         Msg::Prepare(Prepare {
@@ -47,7 +52,7 @@ impl Node {
 
     /// Retransmit timer while campaigning: asks every node that has not promised yet, which also
     /// widens a thrifty Q1 that stayed silent.
-    pub(super) fn resend_prepares(&mut self, out: &mut Vec<Output>) {
+    pub(super) fn resend_prepares(&self, out: &mut Vec<Output>) {
         let missing = self.others().and(self.promises.complement(self.n));
         send(missing, &self.prepare(), out);
     }
@@ -64,18 +69,14 @@ impl Node {
         if !self.admit(now, from, m.ballot, out) {
             return;
         }
-        let mut entries = Vec::new();
-        for slot in m.first_slot.max(self.base)..self.log_end() {
-            if let Some(e) = self.entry(slot) {
-                if e.ballot != Ballot::ZERO {
-                    entries.push(PromiseEntry {
-                        slot,
-                        ballot: e.ballot,
-                        value: e.value.clone(),
-                    });
-                }
-            }
-        }
+        let entries = self
+            .accepted_from(m.first_slot)
+            .map(|(slot, e)| PromiseEntry {
+                slot,
+                ballot: e.ballot,
+                value: e.value.clone(),
+            })
+            .collect();
         out.push(Output::Send {
             to: from,
             msg: Msg::Promise(Promise {
