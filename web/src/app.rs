@@ -2,60 +2,48 @@
 //! out the panels.
 
 use crate::components::{
-    charts::ChartsPanel, cluster_view::ClusterPanel, header::Header, safety::SafetyBanner,
-    scenario_panel::ScenarioPanel, spacetime::SpaceTime, summary::Summary,
-    time_controls::TimeControls,
+    analysis_panel::AnalysisPanel, charts::ChartsPanel, cluster_view::ClusterPanel,
+    compare_panel::ComparePanel, header::Header, link_error::LinkErrorBanner, safety::SafetyBanner,
+    scenario_panel::ScenarioPanel, share_dialog::ShareBar, spacetime::SpaceTime, summary::Summary,
+    sweep_panel::SweepPanel, time_controls::TimeControls,
 };
-use crate::hooks::{use_animation_frames, use_keyboard, use_metrics};
-use crate::state::{AppCtx, AppState};
+use crate::hooks::{use_animation_frames, use_keyboard, use_metrics, use_share_sync};
+use crate::state::{use_app, Action, AppCtx, OPTIONAL_PANELS};
 use yew::prelude::*;
 
-/// The whole page.
+/// The whole page (or, with `?embed`, the compact embed view).
 #[component]
 pub fn App() -> Html {
-    let app = use_reducer(AppState::initial);
+    let app = use_reducer(crate::share::initial_state);
     html! {
         <ContextProvider<AppCtx> context={app.clone()}>
-            // --- share: `?embed` shows the compact embed view instead of the page ---
             if crate::share::is_embed() {
                 <crate::embed::EmbedPage />
             } else {
                 <Page />
             }
-            // --- end share ---
         </ContextProvider<AppCtx>>
     }
 }
 
 #[component]
 fn Page() -> Html {
-    let app = crate::state::use_app();
+    let app = use_app();
     use_animation_frames(app.animating(), app.clone());
     use_keyboard(app.clone());
     use_metrics(app.clone());
-    // --- share: address bar, storage, link errors ---
-    let link_error = crate::share::use_share_sync(app.clone());
-    // --- end share ---
-    let report = app.report.clone();
-    // Cheap to compare each frame; the editor redraws only when these change.
-    let scenario = use_memo(app.scenario.clone(), |s| s.clone());
-    let errors = use_memo(app.errors.clone(), |e| e.clone());
-    let closed = app.closed_panels.clone();
-    let open = move |id: &str| !closed.contains(&id);
-    // --- compare, sweep, analysis ---
-    let analysed = use_memo(app.scenario.clone(), |s| s.clone());
-    // --- end compare, sweep, analysis ---
+    let link_error = use_share_sync(app.clone());
+    let report = app.run.report.clone();
+    let view = &app.view;
     html! {
         <div class="page">
             <Header />
-            // --- share ---
-            <crate::components::share_dialog::ShareBar />
-            <crate::share::LinkErrorBanner error={link_error} />
-            // --- end share ---
+            <ShareBar />
+            <LinkErrorBanner error={link_error} />
             <SafetyBanner report={report.clone()} />
             <main class="layout">
                 <aside class="side" aria-label="Scenario">
-                    <ScenarioPanel scenario={scenario} errors={errors} dispatch={app.dispatcher()} />
+                    <ScenarioPanel scenario={app.scenario.clone()} errors={app.errors.clone()} dispatch={app.dispatcher()} />
                 </aside>
                 <section class="stage" aria-label="Run">
                     <TimeControls />
@@ -63,20 +51,18 @@ fn Page() -> Html {
                         <ClusterPanel />
                         <Summary report={report.clone()} />
                     </div>
-                    <PanelToggles closed={app.closed_panels.clone()} />
-                    if open("spacetime") { <SpaceTime /> }
-                    if open("charts") { <ChartsPanel report={report} /> }
+                    <PanelToggles closed={view.closed_panels.clone()} />
+                    if view.is_open("spacetime") { <SpaceTime /> }
+                    if view.is_open("charts") { <ChartsPanel report={report} /> }
                 </section>
             </main>
-            // --- compare, sweep, analysis ---
             <section class="extras" aria-label="Compare, sweep and analysis">
-                <crate::components::compare_panel::ComparePanel />
-                if open("sweep") { <crate::components::sweep_panel::SweepPanel /> }
-                if open("analysis") {
-                    <crate::components::analysis_panel::AnalysisPanel scenario={analysed} report={app.report.clone()} />
+                <ComparePanel />
+                if view.is_open("sweep") { <SweepPanel /> }
+                if view.is_open("analysis") {
+                    <AnalysisPanel scenario={app.scenario.clone()} report={app.run.report.clone()} />
                 }
             </section>
-            // --- end compare, sweep, analysis ---
             <footer class="foot">
                 {"Deterministic: one scenario (seed included) gives one run, here and in "}
                 <code>{"fpaxos run"}</code>
@@ -89,23 +75,23 @@ fn Page() -> Html {
 
 /// Props: which optional panels are closed.
 #[derive(Properties, PartialEq)]
-pub struct PanelTogglesProps {
+struct PanelTogglesProps {
     /// Closed panel ids.
-    pub closed: Vec<&'static str>,
+    closed: Vec<&'static str>,
 }
 
 /// Checkboxes that open and close the optional panels (the choice travels in shared links).
 #[component]
-pub fn PanelToggles(props: &PanelTogglesProps) -> Html {
-    let app = crate::state::use_app();
+fn PanelToggles(props: &PanelTogglesProps) -> Html {
+    let app = use_app();
     html! {
         <fieldset class="panel-toggles" data-testid="panel-toggles">
             <legend>{"Panels"}</legend>
-            { for crate::state::OPTIONAL_PANELS.iter().map(|(id, label)| {
+            { for OPTIONAL_PANELS.iter().map(|(id, label)| {
                 let id: &'static str = id;
                 let checked = !props.closed.contains(&id);
                 let app = app.clone();
-                let onchange = Callback::from(move |_: Event| app.dispatch(crate::state::Action::TogglePanel(id)));
+                let onchange = Callback::from(move |_: Event| app.dispatch(Action::TogglePanel(id)));
                 html! {
                     <label class="check">
                         <input type="checkbox" checked={checked} onchange={onchange}

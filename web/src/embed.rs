@@ -10,63 +10,14 @@ use crate::components::{
     charts::ChartsPanel, cluster_view::ClusterPanel, spacetime::SpaceTime, summary::Summary,
 };
 use crate::hooks::use_animation_frames;
-use crate::share;
+use crate::share::{self, log_speed, panels_of};
 use crate::state::{use_app, Action};
-use fpaxos_share::{EmbedOptions, ViewState};
+use fpaxos_share::ViewState;
 use yew::prelude::*;
-
-/// Panels an embed can show, in the order they are drawn. `compare` is drawn when the link
-/// carries compare variants and the compare panel exists (hook for compare mode).
-pub const EMBED_PANELS: &[(&str, &str)] = &[
-    ("cluster", "Cluster"),
-    ("spacetime", "Space-time"),
-    ("charts", "Charts"),
-    ("summary", "Summary"),
-    ("compare", "Comparison"),
-];
-
-/// Panels shown when the link names none.
-pub const DEFAULT_PANELS: &[&str] = &["cluster", "summary"];
-
-/// The panels an embed shows: known names, in drawing order, without duplicates.
-pub fn panels_of(opts: &EmbedOptions) -> Vec<&'static str> {
-    let want: Vec<&str> = if opts.panels.is_empty() {
-        DEFAULT_PANELS.to_vec()
-    } else {
-        opts.panels.iter().map(String::as_str).collect()
-    };
-    EMBED_PANELS
-        .iter()
-        .map(|(id, _)| *id)
-        .filter(|id| want.contains(id))
-        .collect()
-}
-
-/// log10 of the simulated-per-real time ratio for an embed's `speed` (simulated seconds per real
-/// second; the full page starts at 0.01).
-pub fn log_speed(speed: Option<f64>) -> Option<f64> {
-    speed.filter(|s| s.is_finite() && *s > 0.0).map(|s| {
-        s.log10()
-            .clamp(crate::state::SPEED_MIN, crate::state::SPEED_MAX)
-    })
-}
-
-/// The `?embed` link for a scenario with these options.
-pub fn embed_url(base: &str, scenario: &fpaxos_sim::Scenario, opts: &EmbedOptions) -> String {
-    let view = ViewState {
-        embed: Some(opts.clone()),
-        ..ViewState::default()
-    };
-    let base = base.split(['?', '#']).next().unwrap_or("");
-    format!(
-        "{base}?embed#{}",
-        fpaxos_share::encode_fragment(scenario, &view)
-    )
-}
 
 /// The embed view.
 #[component]
-pub fn EmbedPage() -> Html {
+pub(crate) fn EmbedPage() -> Html {
     let app = use_app();
     use_animation_frames(app.animating(), app.clone());
     let view = use_memo((), |_| share::initial_view());
@@ -97,7 +48,7 @@ pub fn EmbedPage() -> Html {
     {
         let app = app.clone();
         let looped = opts.looped;
-        use_effect_with(app.done, move |done| {
+        use_effect_with(app.run.done, move |done| {
             if *done && looped {
                 app.dispatch(Action::Restart);
                 if let Some(t) = start_ns {
@@ -120,18 +71,8 @@ pub fn EmbedPage() -> Html {
         let app = app.clone();
         Callback::from(move |_| app.dispatch(Action::Restart))
     };
-    let report = app.report.clone();
-    let status = if !app.errors.is_empty() {
-        "invalid"
-    } else if app.done {
-        "done"
-    } else if app.target.is_some() {
-        "running"
-    } else if app.playing {
-        "playing"
-    } else {
-        "paused"
-    };
+    let report = app.run.report.clone();
+    let status = app.status().as_str();
     let title = if app.scenario.name.trim().is_empty() {
         "FPaxos Playground".to_string()
     } else {
@@ -151,7 +92,6 @@ pub fn EmbedPage() -> Html {
             "summary" => {
                 html! { <div class="embed-panel" data-panel="summary"><Summary report={report.clone()} /></div> }
             }
-            // Hook for compare mode: drawn once the compare panel lands (variants are in `view.compare`).
             _ => html! {},
         }
     };
@@ -161,12 +101,12 @@ pub fn EmbedPage() -> Html {
             data-testid="embed-root" data-panels={panels.join(",")}>
             <div class="embed-bar">
                 <button type="button" class="embed-play" onclick={toggle} data-testid="play-pause"
-                    disabled={!app.errors.is_empty()} aria-label={if app.playing { "Pause" } else { "Play" }}>
-                    { if app.playing { "❚❚" } else { "▶" } }
+                    disabled={!app.errors.is_empty()} aria-label={if app.run.playing { "Pause" } else { "Play" }}>
+                    { if app.run.playing { "❚❚" } else { "▶" } }
                 </button>
                 <button type="button" class="embed-restart" onclick={restart} aria-label="Restart" title="Restart">{"↺"}</button>
                 <span class="embed-title" title={title.clone()}>{title}</span>
-                <output class="embed-time" data-testid="sim-time">{crate::format::time_fixed(app.now)}</output>
+                <output class="embed-time" data-testid="sim-time">{crate::format::time_fixed(app.run.now)}</output>
                 <span hidden=true data-testid="run-status">{status}</span>
                 <a class="embed-open" href={open_link} target="_blank" rel="noopener" data-testid="open-in-playground">{"Open in playground ↗"}</a>
             </div>
@@ -177,41 +117,5 @@ pub fn EmbedPage() -> Html {
                 { for panels.iter().map(|p| panel(p)) }
             </div>
         </div>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn panels_keep_order_and_drop_unknown() {
-        let o = EmbedOptions {
-            panels: vec![
-                "summary".into(),
-                "nope".into(),
-                "cluster".into(),
-                "summary".into(),
-            ],
-            ..EmbedOptions::default()
-        };
-        assert_eq!(panels_of(&o), vec!["cluster", "summary"]);
-        assert_eq!(panels_of(&EmbedOptions::default()), DEFAULT_PANELS.to_vec());
-    }
-
-    #[test]
-    fn embed_url_round_trips() {
-        let o = EmbedOptions {
-            panels: vec!["cluster".into()],
-            autoplay: true,
-            ..EmbedOptions::default()
-        };
-        let s = fpaxos_sim::Scenario::default();
-        let url = embed_url("http://x/p/?preset=a#old", &s, &o);
-        assert!(url.starts_with("http://x/p/?embed#s=1."));
-        let back = fpaxos_share::decode_fragment(&url).expect("decodes");
-        assert_eq!(back.view.embed, Some(o));
-        assert_eq!(log_speed(Some(1.0)), Some(0.0));
-        assert_eq!(log_speed(Some(-1.0)), None);
     }
 }

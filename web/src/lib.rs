@@ -1,45 +1,45 @@
 //! # fpaxos-web — the FPaxos Playground page
 //!
 //! A Yew (client-side rendered) application around the deterministic simulator in
-//! `fpaxos-sim`. All state lives in one reducer ([`state::AppState`]) handed to components by
-//! context; each panel is its own component so it can be shown or hidden on its own (embed and
-//! compare modes later).
+//! `fpaxos-sim`. All state lives in one reducer (`state::AppState`, made of slices) handed to
+//! components by context; each panel is its own component so it can be shown or hidden on its
+//! own, in the full page, in compare mode and in the embed (`?embed`).
+//!
+//! ## Layers
+//! Each module imports only modules on its own level or below:
+//! 1. `browser` (every `web_sys` call: clock, URL, history, storage, clipboard, media queries,
+//!    frames, listeners, downloads) and `run` (the runners that drive simulations in wall-clock
+//!    slices, with the clock passed in), plus the plain helpers `format`, `svg`, [`presets`]
+//!    and `export` (text of the exports);
+//! 2. `state`: the reducer and its slices (scenario, main run, compare, sweep, view);
+//! 3. [`share`]: links, embed links, and the choice of the page's first state;
+//! 4. `hooks`: frame loops, keyboard, address-bar sync, focus, measurement;
+//! 5. `components`: the panels;
+//! 6. [`app`] and `embed`: the full page and the embed page.
 //!
 //! **Architecture invariant**: this crate draws and forwards user actions as scenario edits or
 //! injected faults; it never decides protocol behaviour.
 
 pub mod app;
-pub mod components;
-pub mod format;
-pub mod hooks;
+mod browser;
+mod components;
+mod embed;
+mod export;
+mod format;
+mod hooks;
 pub mod presets;
-pub mod state;
-// --- share / embed / export ---
-pub mod embed;
-pub mod export;
+mod run;
 pub mod share;
-// --- end share / embed / export ---
-// --- compare & sweep ---
-pub mod compare;
-pub mod sweep;
-// --- end compare & sweep ---
+mod state;
+mod svg;
 
 /// A query parameter of the page URL (`?preset=split-brain`).
-pub fn query_param(name: &str) -> Option<String> {
-    let search = web_sys::window()?.location().search().ok()?;
-    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
-    params.get(name)
-}
+pub(crate) use browser::query_param;
 
-/// Mounts the app into `#app` (or the body).
+/// Mounts the app into `#app` (or the body), owning the address bar and local storage.
 pub fn start() {
-    // --- share: the real page owns the address bar and local storage ---
     share::enable();
-    // --- end share ---
-    let root = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("app"));
-    match root {
+    match browser::app_root() {
         Some(el) => {
             yew::Renderer::<app::App>::with_root(el).render();
         }

@@ -7,9 +7,10 @@ use fpaxos::quorum::QuorumSpec;
 use fpaxos_sim::{presets::PRESETS, Scenario};
 use std::sync::OnceLock;
 
-/// A named scenario with a short explanation shown on the page.
+/// A Scenarios menu entry: a named scenario with a short explanation shown on the page, and the
+/// page-only extras it opens with. (Not [`fpaxos_sim::presets::Preset`], the engine's file list.)
 #[derive(Clone, Debug, PartialEq)]
-pub struct Preset {
+pub struct MenuPreset {
     /// Stable identifier (used in `?preset=ID`): the file name in `scenarios/` without `.json`.
     pub id: &'static str,
     /// Menu title (the scenario's `name`).
@@ -24,7 +25,7 @@ pub struct Preset {
     pub sweep: Option<&'static str>,
 }
 
-/// Scenario files the page shows that are not (yet) in the engine's preset list; they live in
+/// Scenario files the page's menu shows beyond the engine's preset list; they live in
 /// `scenarios/` too, so the CLI runs them by path.
 const PAGE_ONLY: &[(&str, &str)] = &[("fig4-n5", include_str!("../../scenarios/fig4-n5.json"))];
 
@@ -82,8 +83,8 @@ fn extras(id: &str, s: &Scenario) -> (Vec<(String, Scenario)>, Option<&'static s
     }
 }
 
-fn build() -> Vec<Preset> {
-    let mut out = vec![Preset {
+fn build() -> Vec<MenuPreset> {
+    let mut out = vec![MenuPreset {
         id: "default",
         title: "Default scenario",
         explain: "The engine's default: 5 nodes, majority quorums (3/3), 2 ms one-way latency, 8 closed-loop clients, 10 s. Identical to `fpaxos run` with no options.",
@@ -101,7 +102,7 @@ fn build() -> Vec<Preset> {
         let title: &'static str = Box::leak(scenario.name.clone().into_boxed_str());
         let explain: &'static str = Box::leak(scenario.notes.clone().into_boxed_str());
         let (compare, sweep) = extras(id, &scenario);
-        out.push(Preset {
+        out.push(MenuPreset {
             id,
             title,
             explain,
@@ -114,17 +115,17 @@ fn build() -> Vec<Preset> {
 }
 
 thread_local! {
-    static ALL: OnceLock<Vec<Preset>> = const { OnceLock::new() };
+    static ALL: OnceLock<Vec<MenuPreset>> = const { OnceLock::new() };
 }
 
 /// Every preset, in menu order: the engine default, then `fpaxos_sim::presets::PRESETS`, then
 /// the page-only scenario files.
-pub fn all() -> Vec<Preset> {
+pub fn all() -> Vec<MenuPreset> {
     ALL.with(|a| a.get_or_init(build).clone())
 }
 
 /// The preset with this id (old page ids are accepted too).
-pub fn by_id(id: &str) -> Option<Preset> {
+pub fn by_id(id: &str) -> Option<MenuPreset> {
     let id = ALIASES
         .iter()
         .find(|(old, _)| *old == id)

@@ -1,33 +1,28 @@
-//! Scenario links and local storage.
+//! Scenario links, embed links and the stored last scenario.
 //!
 //! The whole scenario (faults added by clicking included) and the view state live in the URL
 //! fragment, `#s=1.<payload>`, written by [`fpaxos_share::encode_fragment`]. The address bar
-//! follows edits through `history.replaceState` (debounced, so no history spam), and the last
-//! scenario is kept in `localStorage` so a reload loses nothing. On load a link in the URL wins
-//! over `?preset=`, which wins over the stored scenario.
+//! follows edits (see [`crate::hooks::use_share_sync`]), and the last scenario is kept in
+//! `localStorage` so a reload loses nothing. On load a link in the URL wins over `?preset=`,
+//! which wins over the stored scenario: [`initial_state`] decides, and hands the
+//! [`Start`] to the state.
 //!
-//! Nothing here assumes storage, history or the clipboard work: inside a sandboxed `<iframe>`
-//! `localStorage` throws and the clipboard is refused; every such failure is swallowed or turned
-//! into a fallback, never a crash. A link that does not decode becomes a message
-//! ([`fpaxos_share::ShareError`]'s text) in a dismissible banner; the page keeps the scenario it
-//! had (or the default on first load).
+//! Nothing here assumes storage, history or the clipboard work (see [`crate::browser`]). A link
+//! that does not decode becomes a message ([`fpaxos_share::ShareError`]'s text) in a dismissible
+//! banner; the page keeps the scenario it had (or the default on first load).
 
-use crate::state::{Action, AppCtx};
-use fpaxos_share::{decode_fragment, encode_fragment, Shared, ViewState};
+use crate::browser;
+use crate::state::{open_for_view, AppState, Start, SPEED_MAX, SPEED_MIN};
+use fpaxos_share::{decode_fragment, EmbedOptions, Shared, ViewState};
 use fpaxos_sim::Scenario;
-use std::cell::RefCell;
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use yew::prelude::*;
+use std::cell::{Cell, RefCell};
 
 /// `localStorage` key of the last scenario (a link fragment, `s=1.<payload>`).
 pub const STORAGE_KEY: &str = "fpaxos-playground:last";
-/// Wall milliseconds the address bar waits after the last edit before it follows.
-pub const SYNC_DEBOUNCE_MS: u32 = 300;
 
 thread_local! {
     /// Whether this page's address bar and storage belong to the app (see [`enable`]).
-    static ENABLED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static ENABLED: Cell<bool> = const { Cell::new(false) };
     /// Why the link the page was opened with did not decode (taken by the banner).
     static LINK_ERROR: RefCell<Option<String>> = const { RefCell::new(None) };
     /// The view state of the link the page was opened with.
@@ -41,24 +36,18 @@ pub fn enable() {
 }
 
 /// Whether [`enable`] was called.
-pub fn enabled() -> bool {
+pub(crate) fn enabled() -> bool {
     ENABLED.with(|e| e.get())
 }
 
-/// Where the page's first scenario came from.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Start {
-    /// A link in the URL.
-    Link(Box<Shared>),
-    /// The stored last scenario.
-    Stored(Box<Scenario>),
-    /// Neither: the caller uses `?preset=` or the default.
-    Default,
-}
-
-/// Decides the first scenario from the URL fragment, `?preset=` and storage. A link that does not
-/// decode is remembered for [`take_link_error`] and the page starts as if there were none.
-pub fn start_from(hash: &str, has_preset: bool, stored: Option<String>) -> (Start, Option<String>) {
+/// Decides the first scenario from the URL fragment, `?preset=` and storage. Returns the start
+/// and, when the URL's link does not decode, why (the page then starts as if there were none).
+/// [`Start::Default`] leaves the choice to `?preset=` or the default.
+pub(crate) fn start_from(
+    hash: &str,
+    has_preset: bool,
+    stored: Option<String>,
+) -> (Start, Option<String>) {
     let mut error = None;
     if fpaxos_share::fragment_param(hash, "s").is_some() {
         match decode_fragment(hash) {
@@ -75,265 +64,129 @@ pub fn start_from(hash: &str, has_preset: bool, stored: Option<String>) -> (Star
     (stored.unwrap_or(Start::Default), error)
 }
 
-/// The page's first scenario: the link in the URL, else the stored one (unless `?preset=` asks
-/// for a preset), else `None` (the caller falls back to the preset or the default).
-pub fn initial_scenario() -> Option<Scenario> {
-    if !enabled() {
-        return None;
-    }
-    let has_preset = crate::query_param("preset").is_some();
-    let stored = if is_embed() { None } else { load_stored() };
-    let (start, error) = start_from(&location_hash(), has_preset, stored);
-    LINK_ERROR.with(|e| *e.borrow_mut() = error);
-    match start {
-        Start::Link(shared) => {
-            let Shared { scenario, view } = *shared;
-            INITIAL_VIEW.with(|v| *v.borrow_mut() = Some(view));
-            Some(scenario)
+/// The page's first state: the link in the URL, else the stored scenario (unless `?preset=`
+/// asks for a preset), else the preset, else the default. Only an [`enable`]d page reads the
+/// link and storage.
+pub(crate) fn initial_state() -> AppState {
+    let preset = browser::query_param("preset");
+    let mut start = Start::Default;
+    if enabled() {
+        let stored = if is_embed() {
+            None
+        } else {
+            browser::stored(STORAGE_KEY)
+        };
+        let (s, error) = start_from(&browser::location_hash(), preset.is_some(), stored);
+        LINK_ERROR.with(|e| *e.borrow_mut() = error);
+        if let Start::Link(shared) = &s {
+            INITIAL_VIEW.with(|v| *v.borrow_mut() = Some(shared.view.clone()));
         }
-        Start::Stored(s) => Some(*s),
-        Start::Default => None,
+        start = s;
     }
+    if start == Start::Default {
+        if let Some(p) = preset.and_then(|id| crate::presets::by_id(&id)) {
+            start = Start::Preset(Box::new(p));
+        }
+    }
+    AppState::from_start(start)
 }
 
 /// The link error recorded at start-up, once.
-pub fn take_link_error() -> Option<String> {
+pub(crate) fn take_link_error() -> Option<String> {
     LINK_ERROR.with(|e| e.borrow_mut().take())
 }
 
 /// The view state of the link the page was opened with (default when there was none).
-pub fn initial_view() -> ViewState {
+pub(crate) fn initial_view() -> ViewState {
     INITIAL_VIEW
         .with(|v| v.borrow().clone())
         .unwrap_or_default()
 }
 
 /// Whether the page runs in embed mode (`?embed` in the query string).
-pub fn is_embed() -> bool {
-    web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .and_then(|s| web_sys::UrlSearchParams::new_with_str(&s).ok())
-        .is_some_and(|p| p.has("embed"))
+pub(crate) fn is_embed() -> bool {
+    browser::has_query_param("embed")
 }
 
-/// `location.hash` (with its `#`), or empty.
-pub fn location_hash() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default()
+/// A link's scenario and view, if `hash` holds one (`Err`: why it does not decode).
+pub(crate) fn decode_link(hash: &str) -> Option<Result<Shared, String>> {
+    fpaxos_share::fragment_param(hash, "s")?;
+    Some(decode_fragment(hash).map_err(|e| e.to_string()))
 }
 
 /// The page's address without query and fragment: the base of every link it writes.
-pub fn base_url() -> String {
-    let Some(loc) = web_sys::window().map(|w| w.location()) else {
-        return String::new();
-    };
-    let origin = loc.origin().unwrap_or_default();
-    let path = loc.pathname().unwrap_or_default();
-    format!("{origin}{path}")
+pub(crate) fn base_url() -> String {
+    browser::page_address()
 }
 
-/// The view state written into links from the main page: the time cursor when paused.
-pub fn view_of(app: &crate::state::AppState) -> ViewState {
-    // Compare mode's variants and sweep (web/src/compare.rs) travel with the link.
-    let (compare, sweep) = crate::compare::view_parts(app);
+/// The view state written into links from the main page: open panels, the time cursor when
+/// paused, compare variants and the sweep.
+pub(crate) fn view_of(app: &AppState) -> ViewState {
     ViewState {
-        panels: crate::state::open_for_view(&app.closed_panels),
-        time_ms: (!app.animating() && app.now > 0).then(|| app.now as f64 / 1e6),
-        compare,
-        sweep,
+        panels: open_for_view(&app.view.closed_panels),
+        time_ms: (!app.animating() && app.run.now > 0).then(|| app.run.now as f64 / 1e6),
+        compare: app.compare.variants.to_vec(),
+        sweep: app.sweep.clone(),
         ..ViewState::default()
     }
 }
 
-/// The full link to the page's current scenario and view.
-pub fn link_for(scenario: &Scenario, view: &ViewState) -> String {
+/// The full link to a scenario and view.
+pub(crate) fn link_for(scenario: &Scenario, view: &ViewState) -> String {
     fpaxos_share::share_url(&base_url(), scenario, view)
 }
 
-/// Points the address bar at `#<fragment>` without adding a history entry. Failures (a sandboxed
-/// frame may refuse) are ignored.
-pub fn replace_fragment(fragment: &str) {
-    let Some(w) = web_sys::window() else { return };
-    let want = format!("#{fragment}");
-    if w.location().hash().ok().as_deref() == Some(want.as_str()) {
-        return;
-    }
-    if let Ok(h) = w.history() {
-        let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&want));
-    }
+/// Panels an embed can show, in the order they are drawn. Links may name others (an early
+/// `compare` panel, for one); those still decode and are left out.
+pub(crate) const EMBED_PANELS: &[(&str, &str)] = &[
+    ("cluster", "Cluster"),
+    ("spacetime", "Space-time"),
+    ("charts", "Charts"),
+    ("summary", "Summary"),
+];
+
+/// Panels shown when the link names none.
+pub(crate) const DEFAULT_PANELS: &[&str] = &["cluster", "summary"];
+
+/// The panels an embed shows: known names, in drawing order, without duplicates.
+pub(crate) fn panels_of(opts: &EmbedOptions) -> Vec<&'static str> {
+    let want: Vec<&str> = if opts.panels.is_empty() {
+        DEFAULT_PANELS.to_vec()
+    } else {
+        opts.panels.iter().map(String::as_str).collect()
+    };
+    EMBED_PANELS
+        .iter()
+        .map(|(id, _)| *id)
+        .filter(|id| want.contains(id))
+        .collect()
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    // `window.localStorage` throws (SecurityError) in sandboxed frames: `ok()` turns that into None.
-    web_sys::window()?.local_storage().ok().flatten()
+/// log10 of the simulated-per-real time ratio for an embed's `speed` (simulated seconds per real
+/// second; the full page starts at 0.01).
+pub(crate) fn log_speed(speed: Option<f64>) -> Option<f64> {
+    speed
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .map(|s| s.log10().clamp(SPEED_MIN, SPEED_MAX))
 }
 
-/// The stored last scenario as a link fragment, if storage works and holds one.
-pub fn load_stored() -> Option<String> {
-    storage()?.get_item(STORAGE_KEY).ok().flatten()
-}
-
-/// Stores the scenario (as a link fragment). Quota or security errors are ignored.
-pub fn store(fragment: &str) {
-    if let Some(s) = storage() {
-        let _ = s.set_item(STORAGE_KEY, fragment);
-    }
-}
-
-/// Copies `text` with the asynchronous clipboard API. Calls `done(true)` on success and
-/// `done(false)` when the API is missing or refuses (sandboxed frames, no permission).
-pub fn copy_text(text: &str, done: Callback<bool>) {
-    let clip = web_sys::window()
-        .map(|w| w.navigator())
-        .and_then(|n| js_sys::Reflect::get(&n, &JsValue::from_str("clipboard")).ok())
-        .filter(|c| !c.is_undefined() && !c.is_null());
-    let Some(clip) = clip else {
-        done.emit(false);
-        return;
+/// The `?embed` link for a scenario with these options.
+pub(crate) fn embed_url(base: &str, scenario: &Scenario, opts: &EmbedOptions) -> String {
+    let view = ViewState {
+        embed: Some(opts.clone()),
+        ..ViewState::default()
     };
-    let write = js_sys::Reflect::get(&clip, &JsValue::from_str("writeText"))
-        .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-    let Some(write) = write else {
-        done.emit(false);
-        return;
-    };
-    let promise = match write.call1(&clip, &JsValue::from_str(text)) {
-        Ok(p) => p.dyn_into::<js_sys::Promise>().ok(),
-        Err(_) => None,
-    };
-    let Some(promise) = promise else {
-        done.emit(false);
-        return;
-    };
-    let ok = {
-        let done = done.clone();
-        Closure::once(move |_: JsValue| done.emit(true))
-    };
-    let fail = Closure::once(move |_: JsValue| done.emit(false));
-    let _ = promise.then2(&ok, &fail);
-    ok.forget();
-    fail.forget();
-}
-
-/// Keeps the address bar and storage in step with the scenario, applies the opening link's time
-/// cursor, and follows links pasted into the address bar (`hashchange`). Returns the link error
-/// to show, and a setter for it.
-#[hook]
-pub fn use_share_sync(app: AppCtx) -> UseStateHandle<Option<String>> {
-    let error = use_state(take_link_error);
-    // The opening link's time cursor.
-    {
-        let app = app.clone();
-        use_effect_with((), move |_| {
-            if let Some(ms) = initial_view().time_ms.filter(|m| m.is_finite() && *m > 0.0) {
-                app.dispatch(Action::Seek((ms * 1e6) as u64));
-            }
-        });
-    }
-    // Links pasted into the address bar of the open page.
-    {
-        let app = app.clone();
-        let error = error.clone();
-        use_effect_with((), move |_| {
-            let cb = Closure::<dyn Fn()>::new(move || {
-                if !enabled() {
-                    return;
-                }
-                let hash = location_hash();
-                if fpaxos_share::fragment_param(&hash, "s").is_none() {
-                    return;
-                }
-                match decode_fragment(&hash) {
-                    Ok(shared) => {
-                        error.set(None);
-                        app.dispatch(Action::SetScenario(Box::new(shared.scenario)));
-                        if let Some(ms) = shared.view.time_ms.filter(|m| m.is_finite() && *m > 0.0)
-                        {
-                            app.dispatch(Action::Seek((ms * 1e6) as u64));
-                        }
-                    }
-                    Err(e) => error.set(Some(e.to_string())),
-                }
-            });
-            let w = web_sys::window();
-            if let Some(w) = &w {
-                let _ =
-                    w.add_event_listener_with_callback("hashchange", cb.as_ref().unchecked_ref());
-            }
-            move || {
-                if let Some(w) = w {
-                    let _ = w.remove_event_listener_with_callback(
-                        "hashchange",
-                        cb.as_ref().unchecked_ref(),
-                    );
-                }
-                drop(cb);
-            }
-        });
-    }
-    // Debounced: address bar and storage follow the scenario and the (paused) time cursor.
-    let timer = use_mut_ref(|| None::<gloo_timers::callback::Timeout>);
-    let view = view_of(&app);
-    use_effect_with((app.scenario.clone(), view), move |(scenario, view)| {
-        if !enabled() {
-            return;
-        }
-        let fragment = encode_fragment(scenario, view);
-        let stored = encode_fragment(scenario, &ViewState::default());
-        *timer.borrow_mut() = Some(gloo_timers::callback::Timeout::new(
-            SYNC_DEBOUNCE_MS,
-            move || {
-                replace_fragment(&fragment);
-                store(&stored);
-            },
-        ));
-    });
-    error
-}
-
-/// Props of [`LinkErrorBanner`].
-#[derive(Properties, PartialEq)]
-pub struct LinkErrorProps {
-    /// The message (none: nothing is shown).
-    pub error: UseStateHandle<Option<String>>,
-}
-
-/// The banner shown when a link cannot be opened: the reason, "Reset to default" and "Dismiss".
-#[component]
-pub fn LinkErrorBanner(p: &LinkErrorProps) -> Html {
-    let app = crate::state::use_app();
-    let Some(msg) = (*p.error).clone() else {
-        return html! {};
-    };
-    let dismiss = {
-        let e = p.error.clone();
-        Callback::from(move |_| e.set(None))
-    };
-    let reset = {
-        let e = p.error.clone();
-        Callback::from(move |_| {
-            e.set(None);
-            app.dispatch(Action::LoadPreset("default".into()));
-        })
-    };
-    html! {
-        <div class="link-error" role="alert" data-testid="link-error">
-            <strong>{"This link could not be opened. "}</strong>
-            <span data-testid="link-error-text">{msg}</span>
-            {" The page kept your current scenario."}
-            <span class="link-error-actions">
-                <button type="button" onclick={reset} data-testid="link-error-reset">{"Reset to default"}</button>
-                <button type="button" onclick={dismiss} data-testid="link-error-dismiss" aria-label="Dismiss">{"Dismiss"}</button>
-            </span>
-        </div>
-    }
+    let base = base.split(['?', '#']).next().unwrap_or("");
+    format!(
+        "{base}?embed#{}",
+        fpaxos_share::encode_fragment(scenario, &view)
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use fpaxos_share::encode_fragment;
 
     fn sample() -> Scenario {
         Scenario {
@@ -378,5 +231,48 @@ mod tests {
         let (start, err) = start_from("", false, Some("not a link".into()));
         assert_eq!(start, Start::Default);
         assert!(err.is_none());
+    }
+
+    #[test]
+    fn embed_panels_keep_order_and_drop_unknown() {
+        let o = EmbedOptions {
+            panels: vec![
+                "summary".into(),
+                "nope".into(),
+                "cluster".into(),
+                "summary".into(),
+            ],
+            ..EmbedOptions::default()
+        };
+        assert_eq!(panels_of(&o), vec!["cluster", "summary"]);
+        assert_eq!(panels_of(&EmbedOptions::default()), DEFAULT_PANELS.to_vec());
+    }
+
+    #[test]
+    fn old_embed_links_naming_compare_still_open() {
+        let o = EmbedOptions {
+            panels: vec!["cluster".into(), "compare".into()],
+            ..EmbedOptions::default()
+        };
+        let url = embed_url("http://x/p/", &Scenario::default(), &o);
+        let back = fpaxos_share::decode_fragment(&url).expect("decodes");
+        let opened = back.view.embed.expect("embed options");
+        assert_eq!(panels_of(&opened), vec!["cluster"]);
+    }
+
+    #[test]
+    fn embed_url_round_trips() {
+        let o = EmbedOptions {
+            panels: vec!["cluster".into()],
+            autoplay: true,
+            ..EmbedOptions::default()
+        };
+        let s = Scenario::default();
+        let url = embed_url("http://x/p/?preset=a#old", &s, &o);
+        assert!(url.starts_with("http://x/p/?embed#s=1."));
+        let back = fpaxos_share::decode_fragment(&url).expect("decodes");
+        assert_eq!(back.view.embed, Some(o));
+        assert_eq!(log_speed(Some(1.0)), Some(0.0));
+        assert_eq!(log_speed(Some(-1.0)), None);
     }
 }

@@ -4,11 +4,11 @@
 //! availability, and the minimal crash sets that block each phase (shown on a small ring) — set
 //! against what the simulator measured for the leader.
 
+use crate::browser::HtmlInputElement;
 use fpaxos::quorum::QuorumSpec;
 use fpaxos_analysis::{analyze_scenario, Analysis, AnalysisOptions};
 use fpaxos_sim::Scenario;
 use std::rc::Rc;
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 /// Explicit quorum lists above this many nodes are not analysed in the page (it can take seconds).
@@ -54,8 +54,8 @@ fn nines(x: f64) -> String {
 
 /// The analytic panel.
 #[component]
-pub fn AnalysisPanel(p: &AnalysisProps) -> Html {
-    let section = super::compare_panel::use_focus_target("analysis");
+pub(crate) fn AnalysisPanel(p: &AnalysisProps) -> Html {
+    let section = crate::hooks::use_focus_target("analysis");
     let f1 = use_state(|| 0.0f64);
     let prob = use_state(|| 0.01f64);
     let selected = use_state(|| None::<(bool, usize)>);

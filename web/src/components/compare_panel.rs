@@ -4,41 +4,16 @@
 //! time cursor.
 
 use super::compare_charts::{swatch, BarGroup, GroupedBars, XyChart, XySeries};
-use crate::compare::{
-    delta_pct, fmt_delta, quorum_text, use_frames, variant_style, wall_now, CompareAction,
-    CompareRun, VariantRun, FRAME_BUDGET_MS,
-};
-use crate::format::{summary_f, summary_int};
-use crate::state::{use_app, Action};
+use crate::browser::{scroll_into_view, HtmlInputElement};
+use crate::format::{delta_pct, fmt_delta, summary_f, summary_int, variant_style};
+use crate::hooks::{use_focus_target, use_runner, RunnerCell};
+use crate::run::{CompareRun, VariantRun};
+use crate::state::{quorum_text, use_app, Action, CompareAction};
 use fpaxos::quorum::QuorumSpec;
 use fpaxos::{Role, Time};
 use fpaxos_share::MAX_VARIANTS;
 use fpaxos_sim::{Endpoint, Report};
-use std::cell::RefCell;
-use std::rc::Rc;
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
-
-type RunCell = Rc<RefCell<Option<CompareRun>>>;
-
-/// A ref for a panel that scrolls into view on load when the URL says `?focus=NAME`
-/// (`compare`, `sweep`, `analysis`).
-#[hook]
-pub fn use_focus_target(name: &'static str) -> NodeRef {
-    let node = use_node_ref();
-    {
-        let node = node.clone();
-        use_effect_with((), move |_| {
-            if crate::query_param("focus").as_deref() == Some(name) {
-                if let Some(el) = node.cast::<web_sys::Element>() {
-                    el.scroll_into_view();
-                }
-            }
-            || ()
-        });
-    }
-    node
-}
 
 /// A row of the delta table: label, unit, value, digits, testid key, whether higher is better.
 type Metric = (
@@ -87,53 +62,39 @@ fn leader_busy(r: &Report) -> f64 {
 
 /// Compare mode's panel (always present; closed it offers to open).
 #[component]
-pub fn ComparePanel() -> Html {
+pub(crate) fn ComparePanel() -> Html {
     let app = use_app();
-    let run: RunCell = use_mut_ref(|| None);
+    let run: RunnerCell<CompareRun> = use_mut_ref(|| None);
     let redraw = use_force_update();
     let section = use_focus_target("compare");
+    let variants = &app.compare.variants;
 
     // (Re)build the run when the variant list changes shape; otherwise only variants whose
     // scenario changed run again.
     {
         let mut cell = run.borrow_mut();
         let kept = match cell.as_mut() {
-            Some(r) if !app.compare.is_empty() => r.update(&app.compare),
+            Some(r) if !variants.is_empty() => r.update(variants),
             _ => false,
         };
         if !kept {
-            *cell = (!app.compare.is_empty())
-                .then(|| CompareRun::new(app.compare_version, &app.compare));
+            *cell = (!variants.is_empty()).then(|| CompareRun::new(variants));
         }
     }
     let busy = run.borrow().as_ref().is_some_and(|r| r.busy());
-    let tick: Rc<dyn Fn() -> bool> = {
-        let run = run.clone();
-        let redraw = redraw.clone();
-        Rc::new(move || {
-            let more = run
-                .borrow_mut()
-                .as_mut()
-                .is_some_and(|r| r.tick(FRAME_BUDGET_MS, &wall_now));
-            redraw.force_update();
-            more
-        })
-    };
-    use_frames(busy, tick);
+    use_runner(run.clone(), busy);
 
     let dispatch = {
         let app = app.clone();
         move |a: CompareAction| app.dispatch(Action::Compare(a))
     };
-    if app.compare.is_empty() {
+    if !app.compare.is_open() {
         let open = {
             let d = dispatch.clone();
             let section = section.clone();
             Callback::from(move |_| {
                 d(CompareAction::Open);
-                if let Some(el) = section.cast::<web_sys::Element>() {
-                    el.scroll_into_view();
-                }
+                scroll_into_view(&section);
             })
         };
         return html! {
@@ -176,7 +137,7 @@ pub fn ComparePanel() -> Html {
         variant_card(
             i,
             v,
-            app.compare_edit == Some(i),
+            app.compare.editing == Some(i),
             r.variants.len(),
             &dispatch,
         )

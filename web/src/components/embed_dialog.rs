@@ -1,12 +1,11 @@
 //! The Embed dialog: choose panels and behaviour, get an `<iframe>` snippet and a plain link,
 //! and see a live preview (an iframe of the snippet's own URL).
 
-use crate::embed::{embed_url, EMBED_PANELS};
-use crate::export::xml_escape;
-use crate::share;
+use crate::browser::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use crate::share::{self, embed_url, EMBED_PANELS};
 use crate::state::use_app;
+use crate::svg::xml_escape;
 use fpaxos_share::EmbedOptions;
-use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 /// Props of [`EmbedDialog`].
@@ -28,7 +27,7 @@ sandbox=\"allow-scripts\" style=\"border:0\"></iframe>",
 
 /// Embed options, snippet, link and preview.
 #[component]
-pub fn EmbedDialog(p: &EmbedDialogProps) -> Html {
+pub(crate) fn EmbedDialog(p: &EmbedDialogProps) -> Html {
     let app = use_app();
     let opts = use_state(|| EmbedOptions {
         panels: vec!["cluster".into(), "summary".into()],
@@ -105,11 +104,6 @@ pub fn EmbedDialog(p: &EmbedDialogProps) -> Html {
         Callback::from(move |_| c.emit(()))
     };
     let (pw, ph) = *size;
-    // Compare is offered only when the page has variants (hook for compare mode).
-    let panels: Vec<_> = EMBED_PANELS
-        .iter()
-        .filter(|(id, _)| *id != "compare")
-        .collect();
     html! {
         <div class="embed-dialog" role="dialog" aria-label="Embed this scenario" data-testid="embed-dialog">
             <div class="embed-dialog-head">
@@ -119,7 +113,7 @@ pub fn EmbedDialog(p: &EmbedDialogProps) -> Html {
             <div class="embed-dialog-body">
                 <div class="embed-options">
                     <fieldset><legend>{"Panels"}</legend>
-                        { for panels.iter().map(|(id, label)| panel_box(id, label)) }
+                        { for EMBED_PANELS.iter().map(|(id, label)| panel_box(id, label)) }
                     </fieldset>
                     <fieldset><legend>{"Behaviour"}</legend>
                         <label class="check"><input type="checkbox" checked={opts.autoplay}

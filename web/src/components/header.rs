@@ -1,13 +1,13 @@
 //! Title bar with the Scenarios menu and the current preset's explanation.
 
+use crate::browser::HtmlSelectElement;
 use crate::presets;
 use crate::state::{use_app, Action};
-use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 /// Title, Scenarios menu and explanation.
 #[component]
-pub fn Header() -> Html {
+pub(crate) fn Header() -> Html {
     let app = use_app();
     let all = presets::all();
     let current = app.preset.unwrap_or("");

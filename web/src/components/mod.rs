@@ -1,23 +1,20 @@
-//! The page's panels, one concern each. Panels read [`crate::state::AppState`] from context;
+//! The page's panels, one concern each. Panels read `crate::state::AppState` from context;
 //! heavy ones take the versioned report as a prop so they redraw only when it changes.
 
-pub mod charts;
-pub mod cluster_view;
-pub mod header;
-pub mod quorum_badge;
-pub mod safety;
-pub mod scenario_panel;
-pub mod spacetime;
-pub mod summary;
-pub mod time_controls;
-// --- compare, sweep, analysis ---
-pub mod analysis_panel;
-pub mod compare_charts;
-pub mod compare_panel;
-pub mod sweep_panel;
-// --- end compare, sweep, analysis ---
-// --- share / embed / export ---
-pub mod embed_dialog;
-pub mod export_menu;
-pub mod share_dialog;
-// --- end share / embed / export ---
+pub(crate) mod analysis_panel;
+pub(crate) mod charts;
+pub(crate) mod cluster_view;
+pub(crate) mod compare_charts;
+pub(crate) mod compare_panel;
+pub(crate) mod embed_dialog;
+pub(crate) mod export_menu;
+pub(crate) mod header;
+pub(crate) mod link_error;
+pub(crate) mod quorum_badge;
+pub(crate) mod safety;
+pub(crate) mod scenario_panel;
+pub(crate) mod share_dialog;
+pub(crate) mod spacetime;
+pub(crate) mod summary;
+pub(crate) mod sweep_panel;
+pub(crate) mod time_controls;

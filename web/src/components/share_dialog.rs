@@ -1,10 +1,10 @@
 //! The share bar: "Copy link" (clipboard, with a read-only text field as the fallback), and the
 //! Embed and Export menus next to it.
 
+use crate::browser::{copy_text, HtmlInputElement};
 use crate::components::{embed_dialog::EmbedDialog, export_menu::ExportMenu};
 use crate::share;
 use crate::state::use_app;
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 /// What happened to the last "Copy link".
@@ -17,7 +17,7 @@ enum Copied {
 
 /// Copy link, Embed and Export.
 #[component]
-pub fn ShareBar() -> Html {
+pub(crate) fn ShareBar() -> Html {
     let app = use_app();
     let copied = use_state(|| Copied::Idle);
     let embed_open = use_state(|| false);
@@ -28,7 +28,7 @@ pub fn ShareBar() -> Html {
         let link = link.clone();
         Callback::from(move |_| {
             let copied = copied.clone();
-            share::copy_text(
+            copy_text(
                 &link,
                 Callback::from(move |ok: bool| {
                     copied.set(if ok { Copied::Done } else { Copied::Fallback })

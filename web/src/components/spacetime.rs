@@ -1,16 +1,17 @@
 //! The space-time (Lamport) diagram on a `<canvas>`: one lane per node plus one for clients, an
 //! arrow per message from send to delivery, drops (✕), elections (★), chosen slots (|) and faults
 //! marked. It follows the time cursor, zooms (wheel, buttons) and pans (drag); hovering shows a
-//! message's details. Only the visible time window is read from the trace and drawn.
+//! message's details. Only the visible time window is read from the trace and drawn. The window
+//! lives in the state ([`crate::state::SpaceTimeWindow`]), so the SVG export
+//! ([`window_svg`]) draws exactly what the canvas shows.
 
 use super::cluster_view::kind_style;
+use crate::browser::{canvas_2d, offset_in_target, CanvasRenderingContext2d, HtmlCanvasElement};
 use crate::format;
-use crate::state::use_app;
+use crate::state::{use_app, Action, AppCtx, AppState, SpaceTimeWindow};
 use fpaxos::{MsgKind, Time};
 use fpaxos_sim::{DropReason, Endpoint, Sim, TraceEvent};
 use std::collections::HashMap;
-use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
 const LEFT: f64 = 40.0;
@@ -39,9 +40,6 @@ impl View {
     }
     fn x(&self, t: Time) -> f64 {
         LEFT + (t as f64 - self.left_t() as f64) / self.width.max(1) as f64 * (self.w - LEFT - 6.0)
-    }
-    fn t_at(&self, x: f64) -> f64 {
-        self.left_t() as f64 + (x - LEFT) / (self.w - LEFT - 6.0) * self.width as f64
     }
     fn lane_y(&self, lane: usize) -> f64 {
         (lane as f64 + 0.5) * self.lane_h()
@@ -252,7 +250,7 @@ impl Painter for SvgPainter {
         self.0.push_str(&format!(
             "<text x=\"{x:.1}\" y=\"{y:.1}\" fill=\"{color}\" font-size=\"{size}\"{} font-family=\"system-ui, sans-serif\">{}</text>",
             if bold { " font-weight=\"bold\"" } else { "" },
-            crate::export::xml_escape(text)
+            crate::svg::xml_escape(text)
         ));
     }
     fn triangle(&mut self, p: [(f64, f64); 3], color: &str) {
@@ -263,21 +261,51 @@ impl Painter for SvgPainter {
     }
 }
 
-thread_local! {
-    /// What the canvas showed last (window, time cursor, node count): the SVG export draws the same.
-    static LAST_VIEW: std::cell::Cell<Option<(View, Time, usize)>> = const { std::cell::Cell::new(None) };
+/// The window the diagram shows for this state: zoom and pan from
+/// [`crate::state::SpaceTimeWindow`], the right edge following the time cursor unless pinned.
+fn view_of(app: &AppState) -> View {
+    let n = app.scenario.cluster.nodes as usize;
+    let lanes = n + 1;
+    let lane_h = if n > 15 { 15.0 } else { 24.0 };
+    let w = &app.view.spacetime;
+    let win = w
+        .width
+        .unwrap_or_else(|| default_width(&app.scenario))
+        .max(1000);
+    View {
+        right: w.pinned.unwrap_or(app.run.now.max(win)),
+        width: win,
+        w: w.css_w,
+        h: lanes as f64 * lane_h + AXIS,
+        lanes,
+    }
 }
 
-/// The window the diagram shows now, as SVG elements (vector, not pixels), with its size.
-pub fn visible_window_svg(sim: &Sim) -> Option<(String, f64, f64)> {
-    let (v, now, n) = LAST_VIEW.with(|c| c.get())?;
-    let mut p = SvgPainter::default();
-    p.0.push_str(&format!(
-        "<rect width=\"{:.0}\" height=\"{:.0}\" fill=\"#ffffff\"/>",
-        v.w, v.h
-    ));
-    paint(&mut p, sim, &v, now, n, None);
-    Some((p.0, v.w, v.h))
+/// A window about 14 mean one-way latencies wide.
+fn default_width(s: &fpaxos_sim::Scenario) -> Time {
+    let l = &s.network;
+    let mean = l
+        .regions
+        .as_ref()
+        .map_or(l.latency.mean(), |r| r.remote.mean())
+        .0;
+    (mean * 14).clamp(200_000, 2_000_000_000)
+}
+
+/// The window the diagram shows for this state, as SVG elements (vector, not pixels), with its
+/// size: the same painting as the canvas.
+pub(crate) fn window_svg(app: &AppState) -> Option<(String, f64, f64)> {
+    let v = view_of(app);
+    let n = app.scenario.cluster.nodes as usize;
+    app.with_sim(|sim| {
+        let mut p = SvgPainter::default();
+        p.0.push_str(&format!(
+            "<rect width=\"{:.0}\" height=\"{:.0}\" fill=\"#ffffff\"/>",
+            v.w, v.h
+        ));
+        paint(&mut p, sim, &v, app.run.now, n, None);
+        (p.0, v.w, v.h)
+    })
 }
 
 fn draw(
@@ -288,26 +316,9 @@ fn draw(
     n: usize,
     hover: Option<u64>,
 ) -> bool {
-    LAST_VIEW.with(|c| c.set(Some((*v, now, n))));
-    let dpr = web_sys::window()
-        .map(|w| w.device_pixel_ratio())
-        .unwrap_or(1.0);
-    let (pw, ph) = ((v.w * dpr) as u32, (v.h * dpr) as u32);
-    if canvas.width() != pw {
-        canvas.set_width(pw);
-    }
-    if canvas.height() != ph {
-        canvas.set_height(ph);
-    }
-    let Some(ctx) = canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
-    else {
+    let Some(ctx) = canvas_2d(canvas, v.w, v.h) else {
         return false;
     };
-    let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
     ctx.set_fill_style_str("#ffffff");
     ctx.fill_rect(0.0, 0.0, v.w, v.h);
     paint(&mut CanvasPainter(&ctx), sim, v, now, n, hover)
@@ -444,46 +455,39 @@ fn paint<P: Painter>(
     capped
 }
 
-/// The space-time diagram panel.
-#[component]
-pub fn SpaceTime() -> Html {
-    let app = use_app();
-    let canvas = use_node_ref();
-    // None: follow the time cursor; Some(t): pinned right edge.
-    let pinned = use_state(|| None::<Time>);
-    let default_width = {
-        let l = &app.scenario.network;
-        let mean = l
-            .regions
-            .as_ref()
-            .map_or(l.latency.mean(), |r| r.remote.mean())
-            .0;
-        (mean * 14).clamp(200_000, 2_000_000_000)
-    };
-    let width = use_state(|| None::<Time>);
-    let hover = use_state(|| None::<(u64, String)>);
-    let drag = use_mut_ref(|| None::<(f64, Time)>);
-    let css_w = use_state(|| 800.0f64);
-    let capped = use_state(|| false);
-    let n = app.scenario.cluster.nodes as usize;
-    let lanes = n + 1;
-    let lane_h = if n > 15 { 15.0 } else { 24.0 };
-    let h = lanes as f64 * lane_h + AXIS;
-    let win = width.unwrap_or(default_width).max(1000);
-    let right = pinned.unwrap_or(app.now.max(win));
-    let view = View {
-        right,
-        width: win,
-        w: *css_w,
-        h,
-        lanes,
-    };
-    let now = app.now;
-    let hover_id = hover.as_ref().map(|h| h.0);
-    // The trace keeps the most recent events only (metrics.trace_capacity).
-    let oldest_kept = {
-        let guard = app.sim.0.borrow();
-        guard.as_ref().and_then(|s| {
+/// The nearest arrow within 6 px of (`mx`, `my`), described.
+fn hover_at(
+    sim: &Sim,
+    view: &View,
+    now: Time,
+    n: usize,
+    mx: f64,
+    my: f64,
+) -> Option<(u64, String)> {
+    let (list, _) = arrows(sim, view, now, n);
+    let mut best: Option<(f64, &Arrow)> = None;
+    for a in &list {
+        let (dx, dy) = (a.x2 - a.x1, a.y2 - a.y1);
+        let len2 = dx * dx + dy * dy;
+        let u = if len2 > 0.0 {
+            (((mx - a.x1) * dx + (my - a.y1) * dy) / len2).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let (px, py) = (a.x1 + u * dx, a.y1 + u * dy);
+        let d = ((mx - px).powi(2) + (my - py).powi(2)).sqrt();
+        if d < 6.0 && best.is_none_or(|b| d < b.0) {
+            best = Some((d, a));
+        }
+    }
+    best.map(|(_, a)| (a.id, describe(a)))
+}
+
+/// The note shown when the trace no longer holds the window's oldest events (the trace keeps
+/// the most recent events only, `metrics.trace_capacity`).
+fn truncated_note(app: &AppState, view: &View) -> Option<String> {
+    let oldest_kept = app
+        .with_sim(|s| {
             let tr = s.trace();
             if tr.truncated() {
                 tr.events().front().map(|e| e.time())
@@ -491,61 +495,103 @@ pub fn SpaceTime() -> Html {
                 None
             }
         })
-    };
-    let truncated_note = oldest_kept.filter(|t| *t > view.left_t()).map(|t| {
+        .flatten();
+    oldest_kept.filter(|t| *t > view.left_t()).map(|t| {
         format!(
             "Events before {} were discarded (trace capacity); older arrows are not shown.",
             format::time(t)
         )
-    });
+    })
+}
+
+/// Zoom (wheel, buttons), follow and drag-to-pan: each sets the window in the state.
+struct WindowControls {
+    zoom_in: Callback<MouseEvent>,
+    zoom_out: Callback<MouseEvent>,
+    follow: Callback<MouseEvent>,
+    wheel: Callback<WheelEvent>,
+}
+
+fn window_controls(app: &AppCtx, win: Time) -> WindowControls {
+    let set_width = |f: f64| {
+        let app = app.clone();
+        move || {
+            let width = Some(((win as f64 * f) as Time).clamp(10_000, 3_600_000_000_000));
+            app.dispatch(Action::SetSpaceTime(SpaceTimeWindow {
+                width,
+                ..app.view.spacetime
+            }));
+        }
+    };
+    let (zin, zout) = (set_width(0.5), set_width(2.0));
+    let (wheel_in, wheel_out) = (set_width(0.8), set_width(1.25));
+    let follow = {
+        let app = app.clone();
+        Callback::from(move |_: MouseEvent| {
+            app.dispatch(Action::SetSpaceTime(SpaceTimeWindow {
+                pinned: None,
+                width: None,
+                ..app.view.spacetime
+            }))
+        })
+    };
+    WindowControls {
+        zoom_in: Callback::from(move |_: MouseEvent| zin()),
+        zoom_out: Callback::from(move |_: MouseEvent| zout()),
+        follow,
+        wheel: Callback::from(move |e: WheelEvent| {
+            e.prevent_default();
+            if e.delta_y() > 0.0 {
+                wheel_out()
+            } else {
+                wheel_in()
+            }
+        }),
+    }
+}
+
+/// The space-time diagram panel.
+#[component]
+pub(crate) fn SpaceTime() -> Html {
+    let app = use_app();
+    let canvas = use_node_ref();
+    let hover = use_state(|| None::<(u64, String)>);
+    let drag = use_mut_ref(|| None::<(f64, Time)>);
+    let capped = use_state(|| false);
+    let n = app.scenario.cluster.nodes as usize;
+    let view = view_of(&app);
+    let (win, right, h) = (view.width, view.right, view.h);
+    let now = app.run.now;
+    let hover_id = hover.as_ref().map(|h| h.0);
+    let truncated_note = truncated_note(&app, &view);
 
     {
         let canvas = canvas.clone();
-        let sim = app.sim.clone();
-        let css_w = css_w.clone();
+        let app = app.clone();
         let capped = capped.clone();
-        use_effect_with((app.version, view, hover_id), move |(_, view, hover_id)| {
-            if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
-                let cw = c.client_width() as f64;
-                if cw > 0.0 && (cw - view.w).abs() > 1.0 {
-                    css_w.set(cw);
-                } else if let Some(s) = sim.0.borrow().as_ref() {
-                    let cap = draw(&c, s, view, now, n, *hover_id);
-                    if cap != *capped {
-                        capped.set(cap);
+        use_effect_with(
+            (app.run.version, view, hover_id),
+            move |(_, view, hover_id)| {
+                if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
+                    let cw = c.client_width() as f64;
+                    if cw > 0.0 && (cw - view.w).abs() > 1.0 {
+                        app.dispatch(Action::SetSpaceTime(SpaceTimeWindow {
+                            css_w: cw,
+                            ..app.view.spacetime
+                        }));
+                    } else if let Some(cap) = app.with_sim(|s| draw(&c, s, view, now, n, *hover_id))
+                    {
+                        if cap != *capped {
+                            capped.set(cap);
+                        }
                     }
                 }
-            }
-            || ()
-        });
+                || ()
+            },
+        );
     }
 
-    let onwheel = {
-        let width = width.clone();
-        Callback::from(move |e: WheelEvent| {
-            e.prevent_default();
-            let f = if e.delta_y() > 0.0 { 1.25 } else { 0.8 };
-            width.set(Some(
-                ((win as f64 * f) as Time).clamp(10_000, 3_600_000_000_000),
-            ));
-        })
-    };
-    let zoom = |f: f64| {
-        let width = width.clone();
-        Callback::from(move |_: MouseEvent| {
-            width.set(Some(
-                ((win as f64 * f) as Time).clamp(10_000, 3_600_000_000_000),
-            ))
-        })
-    };
-    let follow = {
-        let pinned = pinned.clone();
-        let width = width.clone();
-        Callback::from(move |_: MouseEvent| {
-            pinned.set(None);
-            width.set(None);
-        })
-    };
+    let controls = window_controls(&app, win);
     let onpointerdown = {
         let drag = drag.clone();
         Callback::from(move |e: PointerEvent| {
@@ -560,54 +606,30 @@ pub fn SpaceTime() -> Html {
     };
     let onpointermove = {
         let drag = drag.clone();
-        let pinned = pinned.clone();
         let hover = hover.clone();
-        let sim = app.sim.clone();
+        let app = app.clone();
         Callback::from(move |e: PointerEvent| {
-            let Some(el) = e
-                .current_target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            else {
+            let Some((mx, my)) = offset_in_target(&e) else {
                 return;
             };
-            let rect = el.get_bounding_client_rect();
-            let (mx, my) = (
-                e.client_x() as f64 - rect.left(),
-                e.client_y() as f64 - rect.top(),
-            );
             if let Some((x0, r0)) = *drag.borrow() {
                 if e.buttons() & 1 == 1 {
                     let dt =
                         (e.client_x() as f64 - x0) / (view.w - LEFT).max(1.0) * view.width as f64;
                     let r = (r0 as f64 - dt).max(view.width as f64) as Time;
-                    pinned.set(Some(r));
+                    app.dispatch(Action::SetSpaceTime(SpaceTimeWindow {
+                        pinned: Some(r),
+                        ..app.view.spacetime
+                    }));
                     return;
                 }
             }
-            // Hover: nearest arrow within 6 px.
-            let guard = sim.0.borrow();
-            let Some(s) = guard.as_ref() else { return };
-            let (list, _) = arrows(s, &view, now, n);
-            let mut best: Option<(f64, &Arrow)> = None;
-            for a in &list {
-                let (dx, dy) = (a.x2 - a.x1, a.y2 - a.y1);
-                let len2 = dx * dx + dy * dy;
-                let u = if len2 > 0.0 {
-                    (((mx - a.x1) * dx + (my - a.y1) * dy) / len2).clamp(0.0, 1.0)
-                } else {
-                    0.0
-                };
-                let (px, py) = (a.x1 + u * dx, a.y1 + u * dy);
-                let d = ((mx - px).powi(2) + (my - py).powi(2)).sqrt();
-                if d < 6.0 && best.is_none_or(|b| d < b.0) {
-                    best = Some((d, a));
-                }
-            }
-            let new = best.map(|(_, a)| (a.id, describe(a)));
+            let new = app
+                .with_sim(|s| hover_at(s, &view, now, n, mx, my))
+                .flatten();
             if new.as_ref().map(|x| x.0) != hover.as_ref().map(|x| x.0) {
                 hover.set(new);
             }
-            let _ = view.t_at(mx);
         })
     };
     let onleave = {
@@ -618,19 +640,20 @@ pub fn SpaceTime() -> Html {
             hover.set(None);
         })
     };
+    let pinned = app.view.spacetime.pinned.is_some();
     html! {
         <section class="panel" aria-label="Space-time diagram">
             <h2>{"Space-time diagram"}</h2>
             <div class="st-tools">
-                <button type="button" onclick={zoom(0.5)} aria-label="Zoom in">{"+ Zoom in"}</button>
-                <button type="button" onclick={zoom(2.0)} aria-label="Zoom out">{"− Zoom out"}</button>
-                <button type="button" onclick={follow} aria-pressed={pinned.is_none().to_string()}>{"Follow cursor"}</button>
+                <button type="button" onclick={controls.zoom_in} aria-label="Zoom in">{"+ Zoom in"}</button>
+                <button type="button" onclick={controls.zoom_out} aria-label="Zoom out">{"− Zoom out"}</button>
+                <button type="button" onclick={controls.follow} aria-pressed={(!pinned).to_string()}>{"Follow cursor"}</button>
                 <span>{format!("Window {} ending at {}", format::time(win), format::time(right))}</span>
                 <span class="muted">{"Wheel: zoom · drag: pan · ★ elected · | chosen · ✕ lost/dropped (dashed) · red line: fault"}</span>
             </div>
             <canvas ref={canvas} class="spacetime-canvas" data-testid="spacetime" style={format!("height:{h}px")}
                 role="img" aria-label="Space-time diagram: one lane per node and one for clients, an arrow per message"
-                {onwheel} {onpointerdown} {onpointerup} {onpointermove} onpointerleave={onleave}></canvas>
+                onwheel={controls.wheel} {onpointerdown} {onpointerup} {onpointermove} onpointerleave={onleave}></canvas>
             if let Some(note) = truncated_note { <p class="muted">{note}</p> }
             <p class="st-tip" aria-live="polite">{hover.as_ref().map(|h| h.1.clone()).unwrap_or_else(|| if *capped { "Too many messages: showing the first 6000 in the window; zoom in.".into() } else { "Hover an arrow for details.".into() })}</p>
         </section>

@@ -3,15 +3,13 @@
 //! latency against the knob. The table and CSV are the CLI's, value for value.
 
 use super::compare_charts::{XMark, XyChart, XySeries};
-use crate::compare::{
-    copy_text, use_frames, variant_style, wall_now, CompareAction, FRAME_BUDGET_MS,
-};
+use crate::browser::{copy_text, HtmlInputElement, HtmlSelectElement};
+use crate::format::variant_style;
+use crate::hooks::{use_focus_target, use_runner, RunnerCell};
+use crate::run::sweep::{cli_command, knob_help, knob_unit, x_of};
+use crate::run::SweepRun;
 use crate::state::{use_app, Action};
-use crate::sweep::{cli_command, knob_help, knob_unit, x_of, SweepRun};
 use fpaxos_sim::sweep::{Knob, PointStatus, SweepRow};
-use std::cell::RefCell;
-use std::rc::Rc;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 fn opt_f(v: Option<f64>, d: usize) -> String {
@@ -20,13 +18,13 @@ fn opt_f(v: Option<f64>, d: usize) -> String {
 
 /// The sweep panel.
 #[component]
-pub fn SweepPanel() -> Html {
+pub(crate) fn SweepPanel() -> Html {
     let app = use_app();
-    let run: Rc<RefCell<Option<SweepRun>>> = use_mut_ref(|| None);
+    let run: RunnerCell<SweepRun> = use_mut_ref(|| None);
     let redraw = use_force_update();
     let error = use_state(|| None::<String>);
     let copied = use_state(|| None::<&'static str>);
-    let section = super::compare_panel::use_focus_target("sweep");
+    let section = use_focus_target("sweep");
     // `?sweep=run` runs the sweep the preset opened with; `?sweep=SPEC` runs SPEC.
     let auto = use_mut_ref(|| crate::query_param("sweep"));
     let text = app.sweep.clone().unwrap_or_else(|| "q2=1..5".into());
@@ -44,23 +42,11 @@ pub fn SweepPanel() -> Html {
     }
 
     let running = run.borrow().as_ref().is_some_and(|r| r.running());
-    let tick: Rc<dyn Fn() -> bool> = {
-        let run = run.clone();
-        let redraw = redraw.clone();
-        Rc::new(move || {
-            let more = run
-                .borrow_mut()
-                .as_mut()
-                .is_some_and(|r| r.tick(FRAME_BUDGET_MS, &wall_now));
-            redraw.force_update();
-            more
-        })
-    };
-    use_frames(running, tick);
+    use_runner(run.clone(), running);
 
     let set_text = {
         let app = app.clone();
-        move |t: String| app.dispatch(Action::Compare(CompareAction::SetSweep(Some(t))))
+        move |t: String| app.dispatch(Action::SetSweep(Some(t)))
     };
     let on_text = {
         let set_text = set_text.clone();
@@ -100,7 +86,7 @@ pub fn SweepPanel() -> Html {
                     error.set(None);
                     *run.borrow_mut() = Some(r);
                     if app.sweep.is_none() {
-                        app.dispatch(Action::Compare(CompareAction::SetSweep(Some(text.clone()))));
+                        app.dispatch(Action::SetSweep(Some(text.clone())));
                     }
                     redraw.force_update();
                 }
@@ -131,7 +117,7 @@ pub fn SweepPanel() -> Html {
         let csv = r.map(|r| r.csv()).unwrap_or_default();
         let copied = copied.clone();
         Callback::from(move |_| {
-            copy_text(&csv);
+            copy_text(&csv, Callback::noop());
             copied.set(Some("CSV copied"));
         })
     };
@@ -139,7 +125,7 @@ pub fn SweepPanel() -> Html {
         let cli = cli.clone();
         let copied = copied.clone();
         Callback::from(move |_| {
-            copy_text(&cli);
+            copy_text(&cli, Callback::noop());
             copied.set(Some("command copied"));
         })
     };
@@ -147,7 +133,7 @@ pub fn SweepPanel() -> Html {
         let json = app.scenario.to_json_pretty();
         let copied = copied.clone();
         Callback::from(move |_| {
-            copy_text(&json);
+            copy_text(&json, Callback::noop());
             copied.set(Some("scenario JSON copied"));
         })
     };

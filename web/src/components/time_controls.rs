@@ -1,8 +1,8 @@
 //! Play/pause, step, speed (log scale), scrubber, run to end, restart and the run status.
 
+use crate::browser::HtmlInputElement;
 use crate::format;
 use crate::state::{use_app, Action, SPEED_MAX, SPEED_MIN};
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 fn speed_label(log: f64) -> String {
@@ -16,7 +16,7 @@ fn speed_label(log: f64) -> String {
 
 /// The time controls bar.
 #[component]
-pub fn TimeControls() -> Html {
+pub(crate) fn TimeControls() -> Html {
     let app = use_app();
     let d = |a: fn() -> Action| {
         let app = app.clone();
@@ -45,34 +45,24 @@ pub fn TimeControls() -> Html {
             }
         })
     };
-    let status = if !app.errors.is_empty() {
-        "invalid"
-    } else if app.done {
-        "done"
-    } else if app.target.is_some() {
-        "running"
-    } else if app.playing {
-        "playing"
-    } else {
-        "paused"
-    };
-    let speed_val = if app.max_speed {
+    let status = app.status().as_str();
+    let speed_val = if app.run.max_speed {
         SPEED_MAX + 0.5
     } else {
-        app.speed
+        app.run.speed
     };
-    let end_ms = app.end as f64 / 1e6;
-    let now_ms = app.now as f64 / 1e6;
+    let end_ms = app.run.end as f64 / 1e6;
+    let now_ms = app.run.now as f64 / 1e6;
     let disabled = !app.errors.is_empty();
     html! {
         <section class="panel controls" aria-label="Time controls">
             <div class="buttons">
                 <button type="button" class="primary" data-testid="play-pause" onclick={d(|| Action::TogglePlay)} {disabled}
-                    aria-label={if app.playing { "Pause" } else { "Play" }} title="Space">
-                    { if app.playing { "❚❚ Pause" } else if app.done { "↻ Replay" } else { "▶ Play" } }
+                    aria-label={if app.run.playing { "Pause" } else { "Play" }} title="Space">
+                    { if app.run.playing { "❚❚ Pause" } else if app.run.done { "↻ Replay" } else { "▶ Play" } }
                 </button>
                 <button type="button" onclick={d(|| Action::Step)} {disabled} data-testid="step" title="→ (right arrow)">{"Step →"}</button>
-                <button type="button" onclick={d(|| Action::RunToEnd)} disabled={disabled || app.done} data-testid="run-to-end">{"Run to end »"}</button>
+                <button type="button" onclick={d(|| Action::RunToEnd)} disabled={disabled || app.run.done} data-testid="run-to-end">{"Run to end »"}</button>
                 <button type="button" onclick={d(|| Action::Restart)} {disabled} data-testid="restart">{"↺ Restart"}</button>
                 <span class="status" aria-live="polite">
                     <span class="label">{"Status: "}</span><span data-testid="run-status" class={classes!("run-status", status)}>{status}</span>
@@ -80,12 +70,12 @@ pub fn TimeControls() -> Html {
             </div>
             <div class="sliders">
                 <label class="field speed">
-                    <span>{"Speed: "}<output data-testid="speed-label">{ if app.max_speed { "as fast as possible".to_string() } else { speed_label(app.speed) } }</output></span>
+                    <span>{"Speed: "}<output data-testid="speed-label">{ if app.run.max_speed { "as fast as possible".to_string() } else { speed_label(app.run.speed) } }</output></span>
                     <input type="range" min={SPEED_MIN.to_string()} max={(SPEED_MAX + 0.5).to_string()} step="0.1"
                         value={speed_val.to_string()} oninput={on_speed} data-testid="speed" aria-label="Speed (log scale)" />
                 </label>
                 <label class="field scrub">
-                    <span>{"Time: "}<output data-testid="sim-time">{format!("{} / {}", format::time_fixed(app.now), format::time(app.end))}</output></span>
+                    <span>{"Time: "}<output data-testid="sim-time">{format!("{} / {}", format::time_fixed(app.run.now), format::time(app.run.end))}</output></span>
                     <input type="range" min="0" max={end_ms.to_string()} step="any" value={now_ms.to_string()}
                         oninput={on_scrub} {disabled} data-testid="scrubber" aria-label="Simulated time (ms)" />
                 </label>

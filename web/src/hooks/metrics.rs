@@ -63,10 +63,10 @@ pub fn use_metrics(app: AppCtx) {
         });
     }
     let measuring = crate::query_param("measure");
-    let done = app.done;
-    let frames = app.frames;
-    let wall_sim_ms = app.wall_sim_ms;
-    let events = app.report.as_ref().map_or(0, |r| r.report.sim.events);
+    let done = app.run.done;
+    let frames = app.run.frames;
+    let wall_sim_ms = app.run.wall_sim_ms;
+    let events = app.run.report.as_ref().map_or(0, |r| r.report.sim.events);
     use_effect_with((done, frames / 30), move |(done, _)| {
         match measuring.as_deref() {
             Some("run") if *done => {

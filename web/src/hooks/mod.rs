@@ -1,12 +1,16 @@
-//! Hooks: the animation loop, keyboard shortcuts and measurement marks.
+//! Hooks: the frame loop and runners, keyboard shortcuts, address-bar sync, focus targets,
+//! select values and measurement marks.
 
-mod animation;
+mod focus;
+mod frames;
 mod keyboard;
 mod metrics;
-
-pub use animation::use_animation_frames;
-pub use keyboard::use_keyboard;
-pub use metrics::{mark, use_metrics};
-
 mod select;
-pub use select::use_select_value;
+mod share_sync;
+
+pub(crate) use focus::use_focus_target;
+pub(crate) use frames::{use_animation_frames, use_runner, RunnerCell};
+pub(crate) use keyboard::use_keyboard;
+pub(crate) use metrics::use_metrics;
+pub(crate) use select::use_select_value;
+pub(crate) use share_sync::use_share_sync;

@@ -1,12 +1,12 @@
 //! Keeps a `<select>`'s shown value in step with state. The `selected` attribute alone stops
 //! working once the user has touched the select, so the value is set as a property.
 
-use web_sys::HtmlSelectElement;
+use crate::browser::HtmlSelectElement;
 use yew::prelude::*;
 
 /// Returns a ref for a `<select>` whose value follows `value`.
 #[hook]
-pub fn use_select_value(value: String) -> NodeRef {
+pub(crate) fn use_select_value(value: String) -> NodeRef {
     let node = use_node_ref();
     {
         let node = node.clone();

@@ -5,30 +5,31 @@
 //! a point's report comes from stepping a [`Sim`] to its end, which gives the same run as
 //! `fpaxos_sim::run`, and the row is built by [`sweep::row_for`] exactly as `run_point` does.
 
+use super::{run_slice, Tick};
 use fpaxos_sim::sweep::{self, Knob, KnobValue, Point, SweepRow, SweepSpec};
 use fpaxos_sim::{Scenario, Sim};
 
 /// A sweep in progress (or finished, or cancelled).
-pub struct SweepRun {
+pub(crate) struct SweepRun {
     /// The parsed spec.
-    pub spec: SweepSpec,
+    pub(crate) spec: SweepSpec,
     /// The spec text as typed.
-    pub text: String,
+    pub(crate) text: String,
     /// The points, in input order.
-    pub points: Vec<Point>,
+    pub(crate) points: Vec<Point>,
     /// Rows of the points done so far.
-    pub rows: Vec<SweepRow>,
+    pub(crate) rows: Vec<SweepRow>,
     /// The point running now.
     cur: Option<Sim>,
     /// Stopped by the user before the end.
-    pub cancelled: bool,
+    pub(crate) cancelled: bool,
     /// Bumped on every change.
-    pub version: u64,
+    pub(crate) version: u64,
 }
 
 impl SweepRun {
     /// Parses `text` and builds the points over `base`. Errors are sentences for the user.
-    pub fn new(base: &Scenario, text: &str) -> Result<SweepRun, String> {
+    pub(crate) fn new(base: &Scenario, text: &str) -> Result<SweepRun, String> {
         let spec = SweepSpec::parse(text.trim())?;
         if spec.values.len() > 200 {
             return Err(format!(
@@ -49,29 +50,29 @@ impl SweepRun {
     }
 
     /// The knob.
-    pub fn knob(&self) -> Knob {
+    pub(crate) fn knob(&self) -> Knob {
         self.spec.knob
     }
 
     /// Every point has its row.
-    pub fn finished(&self) -> bool {
+    pub(crate) fn finished(&self) -> bool {
         self.rows.len() == self.points.len()
     }
 
     /// Still working (not finished, not cancelled).
-    pub fn running(&self) -> bool {
+    pub(crate) fn running(&self) -> bool {
         !self.finished() && !self.cancelled
     }
 
     /// Stops after the points done so far.
-    pub fn cancel(&mut self) {
+    pub(crate) fn cancel(&mut self) {
         self.cancelled = true;
         self.cur = None;
         self.version += 1;
     }
 
     /// Fraction done, counting the running point's simulated time.
-    pub fn progress(&self) -> f64 {
+    pub(crate) fn progress(&self) -> f64 {
         let n = self.points.len().max(1) as f64;
         let part = self
             .cur
@@ -81,31 +82,36 @@ impl SweepRun {
         ((self.rows.len() as f64 + part) / n).min(1.0)
     }
 
-    /// Runs points for about `budget_ms` (by `clock`). Returns whether more work remains.
-    pub fn tick(&mut self, budget_ms: f64, clock: &dyn Fn() -> f64) -> bool {
+    /// The CSV of the rows so far (the format of `fpaxos sweep`).
+    pub(crate) fn csv(&self) -> String {
+        sweep::to_csv(&self.rows)
+    }
+}
+
+impl Tick for SweepRun {
+    /// Runs points one after the other for about `budget_ms`.
+    fn tick(&mut self, budget_ms: f64, clock: &dyn Fn() -> f64) -> bool {
         let start = clock();
         while self.running() {
             let i = self.rows.len();
             let knob = self.spec.knob;
             let (label, point) = &self.points[i];
             match self.cur.as_mut() {
-                None => {
-                    if let Err(row) = sweep::precheck(knob, label, point) {
-                        self.rows.push(*row);
-                        continue;
-                    }
-                    match point.as_ref().map(Sim::new) {
+                None => match sweep::precheck(knob, label, point) {
+                    Err(row) => self.rows.push(*row),
+                    Ok(()) => match point.as_ref().map(Sim::new) {
                         Ok(Ok(sim)) => self.cur = Some(sim),
-                        // Not reachable after precheck; let the engine word the row.
+                        // The point passed the same checks as `Sim::new`; should the engine
+                        // still refuse it, its own row words why.
                         _ => self.rows.push(sweep::run_point(knob, label, point)),
-                    }
-                }
+                    },
+                },
                 Some(sim) => {
-                    let end = sim.end_time();
-                    sim.run_until_budget(end, crate::compare::EVENT_CHUNK);
+                    let left = budget_ms - (clock() - start);
+                    run_slice(sim, sim.end_time(), left.max(0.0), clock);
                     if sim.is_done() {
-                        let report = sim.report();
                         if let Ok(s) = point {
+                            let report = sim.report();
                             self.rows
                                 .push(sweep::row_for(knob.name(), label, s, &report));
                         }
@@ -120,16 +126,11 @@ impl SweepRun {
         self.version += 1;
         self.running()
     }
-
-    /// The CSV of the rows so far (the format of `fpaxos sweep`).
-    pub fn csv(&self) -> String {
-        sweep::to_csv(&self.rows)
-    }
 }
 
 /// The x value of a point on a chart, and whether the axis is numeric. Durations are in
 /// milliseconds; latency models and on/off use the point's index.
-pub fn x_of(v: &KnobValue, index: usize) -> (f64, bool) {
+pub(crate) fn x_of(v: &KnobValue, index: usize) -> (f64, bool) {
     match v {
         KnobValue::Int(i) => (*i as f64, true),
         KnobValue::Float(f) => (*f, true),
@@ -139,7 +140,7 @@ pub fn x_of(v: &KnobValue, index: usize) -> (f64, bool) {
 }
 
 /// The unit of a knob's axis.
-pub fn knob_unit(k: Knob) -> &'static str {
+pub(crate) fn knob_unit(k: Knob) -> &'static str {
     match k {
         Knob::Q2 | Knob::Q1 | Knob::Nodes => "nodes",
         Knob::Clients => "clients",
@@ -154,7 +155,7 @@ pub fn knob_unit(k: Knob) -> &'static str {
 }
 
 /// A friendly description of each knob for the picker, with a starting range.
-pub fn knob_help(k: Knob) -> (&'static str, &'static str) {
+pub(crate) fn knob_help(k: Knob) -> (&'static str, &'static str) {
     match k {
         Knob::Q2 => ("Q2 (Q1 = N − Q2 + 1)", "1..5"),
         Knob::Q1 => ("Q1 (Q2 = N − Q1 + 1)", "1..5"),
@@ -175,7 +176,7 @@ pub fn knob_help(k: Knob) -> (&'static str, &'static str) {
 }
 
 /// The CLI command that gives the same rows.
-pub fn cli_command(spec_text: &str, scenario_path: &str) -> String {
+pub(crate) fn cli_command(spec_text: &str, scenario_path: &str) -> String {
     format!("fpaxos sweep --vary {spec_text} {scenario_path}")
 }
 

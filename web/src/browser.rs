@@ -1,0 +1,468 @@
+//! Browser glue: every call into `web_sys` the page makes lives here (clock, URL, history,
+//! storage, clipboard, media queries, animation frames, event listeners, downloads), so the
+//! layers above deal in plain Rust values and can be tested natively.
+//!
+//! Nothing here assumes the browser cooperates: inside a sandboxed `<iframe>` storage throws,
+//! history may refuse and the clipboard is denied. Every such failure becomes `None`, `false` or
+//! a no-op, never a panic.
+//!
+//! The element and canvas types components need for DOM events and drawing are re-exported from
+//! here, so the one place that names `web_sys` stays this module.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+pub(crate) use web_sys::{
+    CanvasRenderingContext2d, Element, File, HtmlCanvasElement, HtmlInputElement,
+    HtmlSelectElement, HtmlTextAreaElement,
+};
+use yew::Callback;
+
+fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+fn document() -> Option<web_sys::Document> {
+    window()?.document()
+}
+
+/// Wall-clock milliseconds (`performance.now()`), 0 without a window. The page's only clock:
+/// runners receive it as an argument.
+pub(crate) fn now_ms() -> f64 {
+    window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
+}
+
+fn search_params() -> Option<web_sys::UrlSearchParams> {
+    let search = window()?.location().search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&search).ok()
+}
+
+/// A query parameter of the page URL (`?preset=split-brain`).
+pub fn query_param(name: &str) -> Option<String> {
+    search_params()?.get(name)
+}
+
+/// Whether the query string names `name`, with or without a value (`?embed`).
+pub(crate) fn has_query_param(name: &str) -> bool {
+    search_params().is_some_and(|p| p.has(name))
+}
+
+/// `location.hash` (with its `#`), or empty.
+pub(crate) fn location_hash() -> String {
+    window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+/// The page's address without query and fragment.
+pub(crate) fn page_address() -> String {
+    let Some(loc) = window().map(|w| w.location()) else {
+        return String::new();
+    };
+    let origin = loc.origin().unwrap_or_default();
+    let path = loc.pathname().unwrap_or_default();
+    format!("{origin}{path}")
+}
+
+/// Points the address bar at `#<fragment>` without adding a history entry. Failures (a sandboxed
+/// frame may refuse) are ignored.
+pub(crate) fn replace_fragment(fragment: &str) {
+    let Some(w) = window() else { return };
+    let want = format!("#{fragment}");
+    if w.location().hash().ok().as_deref() == Some(want.as_str()) {
+        return;
+    }
+    if let Ok(h) = w.history() {
+        let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&want));
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    // `window.localStorage` throws (SecurityError) in sandboxed frames: `ok()` turns that into None.
+    window()?.local_storage().ok().flatten()
+}
+
+/// The `localStorage` value under `key`, if storage works and holds one.
+pub(crate) fn stored(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok().flatten()
+}
+
+/// Stores `value` under `key`. Quota or security errors are ignored.
+pub(crate) fn store(key: &str, value: &str) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(key, value);
+    }
+}
+
+/// Copies `text` with the asynchronous clipboard API. Calls `done(true)` on success and
+/// `done(false)` when the API is missing or refuses (sandboxed frames, no permission).
+pub(crate) fn copy_text(text: &str, done: Callback<bool>) {
+    let clip = window()
+        .map(|w| w.navigator())
+        .and_then(|n| js_sys::Reflect::get(&n, &JsValue::from_str("clipboard")).ok())
+        .filter(|c| !c.is_undefined() && !c.is_null());
+    let write = clip.as_ref().and_then(|clip| {
+        js_sys::Reflect::get(clip, &JsValue::from_str("writeText"))
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    });
+    let promise = match (clip, write) {
+        (Some(clip), Some(write)) => write
+            .call1(&clip, &JsValue::from_str(text))
+            .ok()
+            .and_then(|p| p.dyn_into::<js_sys::Promise>().ok()),
+        _ => None,
+    };
+    let Some(promise) = promise else {
+        done.emit(false);
+        return;
+    };
+    let ok = {
+        let done = done.clone();
+        Closure::once(move |_: JsValue| done.emit(true))
+    };
+    let fail = Closure::once(move |_: JsValue| done.emit(false));
+    let _ = promise.then2(&ok, &fail);
+    ok.forget();
+    fail.forget();
+}
+
+/// Whether the user asked the system for reduced motion.
+pub(crate) fn prefers_reduced_motion() -> bool {
+    window()
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|m| m.matches())
+}
+
+/// Scrolls the element behind `node` into view (nothing when it is not mounted).
+pub(crate) fn scroll_into_view(node: &yew::NodeRef) {
+    if let Some(el) = node.cast::<Element>() {
+        el.scroll_into_view();
+    }
+}
+
+/// The lower-cased tag name of an event's target (`input`, `canvas`, ...), or empty.
+pub(crate) fn target_tag(e: &web_sys::Event) -> String {
+    e.target()
+        .and_then(|t| t.dyn_into::<Element>().ok())
+        .map(|el| el.tag_name().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// An event's pointer position relative to the element the listener sits on.
+pub(crate) fn offset_in_target(e: &web_sys::MouseEvent) -> Option<(f64, f64)> {
+    let el = e.current_target()?.dyn_into::<Element>().ok()?;
+    let rect = el.get_bounding_client_rect();
+    Some((
+        e.client_x() as f64 - rect.left(),
+        e.client_y() as f64 - rect.top(),
+    ))
+}
+
+/// The 2D context of `canvas`, its backing store sized `w`×`h` CSS pixels at the device's pixel
+/// ratio and scaled so drawing is in CSS pixels.
+pub(crate) fn canvas_2d(
+    canvas: &HtmlCanvasElement,
+    w: f64,
+    h: f64,
+) -> Option<CanvasRenderingContext2d> {
+    let dpr = window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0);
+    let (pw, ph) = ((w * dpr) as u32, (h * dpr) as u32);
+    if canvas.width() != pw {
+        canvas.set_width(pw);
+    }
+    if canvas.height() != ph {
+        canvas.set_height(ph);
+    }
+    let ctx = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())?;
+    let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+    Some(ctx)
+}
+
+/// The frame callback, shared with itself so it can ask for the next frame.
+type FrameCb = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
+
+/// A `requestAnimationFrame` loop: calls `tick` once per frame with the frame's time until it
+/// returns false or the loop is dropped.
+pub(crate) struct FrameLoop {
+    cb: FrameCb,
+    handle: Rc<RefCell<Option<i32>>>,
+}
+
+impl FrameLoop {
+    /// Starts the loop (the first call comes with the next frame).
+    pub(crate) fn start(mut tick: impl FnMut(f64) -> bool + 'static) -> FrameLoop {
+        let cb: FrameCb = Rc::new(RefCell::new(None));
+        let handle = Rc::new(RefCell::new(None));
+        let (cb2, handle2) = (Rc::clone(&cb), Rc::clone(&handle));
+        *cb.borrow_mut() = Some(Closure::new(move |t: f64| {
+            if !tick(t) {
+                return;
+            }
+            if let (Some(w), Some(f)) = (window(), cb2.borrow().as_ref()) {
+                *handle2.borrow_mut() = w.request_animation_frame(f.as_ref().unchecked_ref()).ok();
+            }
+        }));
+        if let (Some(w), Some(f)) = (window(), cb.borrow().as_ref()) {
+            *handle.borrow_mut() = w.request_animation_frame(f.as_ref().unchecked_ref()).ok();
+        }
+        FrameLoop { cb, handle }
+    }
+}
+
+impl Drop for FrameLoop {
+    fn drop(&mut self) {
+        if let (Some(w), Some(h)) = (window(), self.handle.borrow_mut().take()) {
+            let _ = w.cancel_animation_frame(h);
+        }
+        self.cb.borrow_mut().take();
+    }
+}
+
+/// Where a [`Listener`] listens.
+#[derive(Clone, Copy)]
+pub(crate) enum On {
+    /// `window`.
+    Window,
+    /// `document`.
+    Document,
+}
+
+/// An event listener that is removed when dropped.
+pub(crate) struct Listener {
+    target: Option<web_sys::EventTarget>,
+    event: &'static str,
+    cb: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+impl Listener {
+    /// Listens for `event` on `on`; `f` gets the event as `E` (e.g. `KeyboardEvent`).
+    pub(crate) fn new<E: JsCast>(
+        on: On,
+        event: &'static str,
+        mut f: impl FnMut(E) + 'static,
+    ) -> Listener {
+        let cb = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+            f(e.unchecked_into::<E>())
+        });
+        let target: Option<web_sys::EventTarget> = match on {
+            On::Window => window().map(Into::into),
+            On::Document => document().map(Into::into),
+        };
+        if let Some(t) = &target {
+            let _ = t.add_event_listener_with_callback(event, cb.as_ref().unchecked_ref());
+        }
+        Listener { target, event, cb }
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        if let Some(t) = &self.target {
+            let _ =
+                t.remove_event_listener_with_callback(self.event, self.cb.as_ref().unchecked_ref());
+        }
+    }
+}
+
+/// Reads a picked or dropped file as text: `ok(text)` or `fail()`.
+pub(crate) fn read_text(
+    file: &File,
+    ok: impl FnOnce(String) + 'static,
+    fail: impl FnOnce() + 'static,
+) {
+    let ok = Closure::once(move |t: JsValue| ok(t.as_string().unwrap_or_default()));
+    let fail = Closure::once(move |_: JsValue| fail());
+    let _ = file.text().then2(&ok, &fail);
+    ok.forget();
+    fail.forget();
+}
+
+/// Id of the hidden element holding the last export's text.
+pub(crate) const LAST_EXPORT_ID: &str = "fpaxos-last-export";
+
+/// Keeps the text of the last export in a hidden `<textarea data-testid="last-export">` (its
+/// `data-name` is the file name), for end-to-end tests and for copying by hand.
+pub(crate) fn record_export(name: &str, text: &str) {
+    let Some(doc) = document() else { return };
+    let el = match doc.get_element_by_id(LAST_EXPORT_ID) {
+        Some(e) => e,
+        None => {
+            let Ok(e) = doc.create_element("textarea") else {
+                return;
+            };
+            e.set_id(LAST_EXPORT_ID);
+            let _ = e.set_attribute("data-testid", "last-export");
+            let _ = e.set_attribute("hidden", "");
+            let _ = e.set_attribute("aria-hidden", "true");
+            let _ = e.set_attribute("readonly", "");
+            if let Some(b) = doc.body() {
+                let _ = b.append_child(&e);
+            }
+            e
+        }
+    };
+    let _ = el.set_attribute("data-name", name);
+    if let Ok(t) = el.dyn_into::<HtmlTextAreaElement>() {
+        t.set_value(text);
+    }
+}
+
+/// Offers `blob` as a download named `name` (a `Blob`, an object URL and an `<a download>`;
+/// no request leaves the page).
+fn download_blob(name: &str, blob: &web_sys::Blob) {
+    let Some(doc) = document() else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(blob) else {
+        return;
+    };
+    if let Ok(a) = doc.create_element("a") {
+        if let Ok(a) = a.dyn_into::<web_sys::HtmlAnchorElement>() {
+            a.set_href(&url);
+            a.set_download(name);
+            let _ = a.set_attribute("hidden", "");
+            if let Some(b) = doc.body() {
+                let _ = b.append_child(&a);
+                a.click();
+                let _ = b.remove_child(&a);
+            }
+        }
+    }
+    // Revoke after the browser has started the download.
+    gloo_timers::callback::Timeout::new(10_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
+}
+
+fn text_blob(text: &str, mime: &str) -> Option<web_sys::Blob> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts).ok()
+}
+
+/// Downloads `text` as a file (and records it as the last export).
+pub(crate) fn download_text(name: &str, mime: &str, text: &str) {
+    record_export(name, text);
+    if let Some(b) = text_blob(text, mime) {
+        download_blob(name, &b);
+    }
+}
+
+/// Renders an SVG document into a PNG (twice the size, for sharpness) and downloads it.
+pub(crate) fn download_svg_as_png(name: &str, svg: &str) {
+    let Some(doc) = document() else { return };
+    let Some(blob) = text_blob(svg, "image/svg+xml") else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    let Ok(img) = web_sys::HtmlImageElement::new() else {
+        return;
+    };
+    let name = name.to_string();
+    let img2 = img.clone();
+    let url2 = url.clone();
+    let onload = Closure::once(move || {
+        let _ = web_sys::Url::revoke_object_url(&url2);
+        let (w, h) = (img2.natural_width().max(1), img2.natural_height().max(1));
+        let Some(canvas) = doc
+            .create_element("canvas")
+            .ok()
+            .and_then(|c| c.dyn_into::<HtmlCanvasElement>().ok())
+        else {
+            return;
+        };
+        canvas.set_width(w * 2);
+        canvas.set_height(h * 2);
+        let Some(ctx) = canvas
+            .get_context("2d")
+            .ok()
+            .flatten()
+            .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+        else {
+            return;
+        };
+        let _ = ctx.scale(2.0, 2.0);
+        let _ = ctx.draw_image_with_html_image_element(&img2, 0.0, 0.0);
+        let cb = Closure::once(move |b: JsValue| {
+            if let Ok(b) = b.dyn_into::<web_sys::Blob>() {
+                record_export(&name, "(png)");
+                download_blob(&name, &b);
+            }
+        });
+        let _ = canvas.to_blob(cb.as_ref().unchecked_ref());
+        cb.forget();
+    });
+    img.set_onload(Some(onload.as_ref().unchecked_ref()));
+    onload.forget();
+    img.set_src(&url);
+}
+
+/// A chart drawn on the page, read back by its `<figure data-testid>`: the `<svg>` serialized
+/// with its own namespace, its width and height (from the `viewBox`), and the legend items.
+pub(crate) struct DrawnChart {
+    /// The serialized `<svg>`.
+    pub(crate) svg: String,
+    /// Width.
+    pub(crate) w: f64,
+    /// Height.
+    pub(crate) h: f64,
+    /// Legend item texts.
+    pub(crate) legend: Vec<String>,
+}
+
+/// The chart inside `[data-testid=testid]`, if it is on the page.
+pub(crate) fn drawn_chart(testid: &str) -> Option<DrawnChart> {
+    let doc = document()?;
+    let fig = doc
+        .query_selector(&format!("[data-testid='{testid}']"))
+        .ok()??;
+    let svg = fig.query_selector("svg").ok()??;
+    let (w, h) = svg
+        .get_attribute("viewBox")
+        .and_then(|vb| {
+            let n: Vec<f64> = vb
+                .split_whitespace()
+                .filter_map(|x| x.parse().ok())
+                .collect();
+            (n.len() == 4).then(|| (n[2], n[3]))
+        })
+        .unwrap_or((480.0, 200.0));
+    let clone: Element = svg.clone_node_with_deep(true).ok()?.dyn_into().ok()?;
+    let _ = clone.set_attribute("width", &w.to_string());
+    let _ = clone.set_attribute("height", &h.to_string());
+    let svg = web_sys::XmlSerializer::new()
+        .ok()?
+        .serialize_to_string(&clone)
+        .ok()?;
+    let legend = fig
+        .query_selector_all(".legend .item")
+        .ok()
+        .map(|l| {
+            (0..l.length())
+                .filter_map(|i| l.item(i)?.text_content())
+                .filter(|t| !t.trim().is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(DrawnChart { svg, w, h, legend })
+}
+
+/// The page's `#app` element, the app's mount point.
+pub(crate) fn app_root() -> Option<Element> {
+    document()?.get_element_by_id("app")
+}

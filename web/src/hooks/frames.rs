@@ -1,0 +1,55 @@
+//! The page's one animation-frame loop, as a hook: [`use_frames`] runs a tick per frame while
+//! active; [`use_animation_frames`] drives the main run with it, and the compare and sweep
+//! panels drive their runners with [`use_runner`].
+
+use crate::browser::{now_ms, FrameLoop};
+use crate::run::{Tick, BACKGROUND_BUDGET_MS};
+use crate::state::{Action, AppCtx};
+use std::cell::RefCell;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Calls `tick(frame time)` once per animation frame while `active`; the loop stops when `tick`
+/// returns false or `active` changes.
+#[hook]
+pub(crate) fn use_frames(active: bool, tick: Rc<dyn Fn(f64) -> bool>) {
+    use_effect_with(active, move |active| {
+        let frames = active.then(|| FrameLoop::start(move |t| tick(t)));
+        move || drop(frames)
+    });
+}
+
+/// Drives the main run one [`Action::Frame`] per frame while `active`.
+#[hook]
+pub(crate) fn use_animation_frames(active: bool, app: AppCtx) {
+    let dispatcher = app.dispatcher();
+    use_frames(
+        active,
+        Rc::new(move |t| {
+            dispatcher.dispatch(Action::Frame(t));
+            true
+        }),
+    );
+}
+
+/// A runner kept across renders (`None`: nothing to run), ticked once per frame while it has
+/// work, with the component redrawn after each tick.
+pub(crate) type RunnerCell<R> = Rc<RefCell<Option<R>>>;
+
+/// Ticks the runner in `cell` every frame while `busy`, with the background budget and the
+/// browser's clock, and redraws the component after each tick.
+#[hook]
+pub(crate) fn use_runner<R: Tick + 'static>(cell: RunnerCell<R>, busy: bool) {
+    let redraw = use_force_update();
+    use_frames(
+        busy,
+        Rc::new(move |_| {
+            let more = cell
+                .borrow_mut()
+                .as_mut()
+                .is_some_and(|r| r.tick(BACKGROUND_BUDGET_MS, &now_ms));
+            redraw.force_update();
+            more
+        }),
+    );
+}

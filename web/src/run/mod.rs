@@ -1,0 +1,46 @@
+//! Runners: drive simulations in wall-clock slices so the page never freezes. Each owns its
+//! [`fpaxos_sim::Sim`]s and is advanced by [`Tick::tick`] once per animation frame; the clock is
+//! an argument, so every runner runs natively in tests with a fake one.
+//!
+//! **Invariant**: slicing never changes a run. A runner only chooses *when* events are
+//! processed, never which: its reports equal `fpaxos_sim::run` for the same scenario.
+
+pub(crate) mod compare;
+pub(crate) mod main;
+pub(crate) mod slice;
+pub(crate) mod sweep;
+
+pub(crate) use compare::{CompareRun, VariantRun};
+pub(crate) use main::MainRun;
+pub(crate) use slice::run_slice;
+pub(crate) use sweep::SweepRun;
+
+/// Wall-clock milliseconds one frame may spend simulating while the main run plays.
+pub(crate) const FRAME_BUDGET_MS: f64 = 12.0;
+/// Budget per frame while seeking or running to the end (the page only shows progress then);
+/// with rendering, each task stays well under 50 ms.
+pub(crate) const SEEK_BUDGET_MS: f64 = 24.0;
+/// Wall ms per frame the compare runner and the sweep may spend simulating (they run beside the
+/// main run's frame loop).
+pub(crate) const BACKGROUND_BUDGET_MS: f64 = 14.0;
+
+/// Something that makes progress in slices.
+pub(crate) trait Tick {
+    /// Works for about `budget_ms` of wall time (read from `clock`). Returns whether more work
+    /// remains (the frame loop stops when it does not).
+    fn tick(&mut self, budget_ms: f64, clock: &dyn Fn() -> f64) -> bool;
+}
+
+#[cfg(test)]
+pub(crate) mod test_clock {
+    use std::cell::Cell;
+
+    /// A fake clock that advances 1 ms per reading.
+    pub(crate) fn ticking() -> impl Fn() -> f64 {
+        let t = Cell::new(0.0);
+        move || {
+            t.set(t.get() + 1.0);
+            t.get()
+        }
+    }
+}

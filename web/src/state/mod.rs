@@ -1,0 +1,493 @@
+//! The page's single source of truth: one [`AppState`] changed only by [`Action`]s through
+//! Yew's `use_reducer`, handed down to components by context. It is made of slices: the
+//! scenario, the main run ([`RunState`]), compare mode ([`CompareState`]), the sweep spec, the
+//! view ([`ViewPrefs`]) and the cluster view's click tools. Copies of the state share the
+//! scenario, the variants and the simulation (`Rc`), so a frame copies only a few numbers.
+//!
+//! **Invariant**: the web crate draws; it never decides protocol behaviour. Every change to the
+//! run goes through [`Scenario`] (rebuild) or [`fpaxos_sim::Sim::inject`] (which records the
+//! fault in the simulator's scenario, which becomes the page's), so replaying the scenario
+//! reproduces what the page shows.
+
+mod compare;
+mod run;
+mod view;
+
+pub(crate) use compare::quorum_text;
+pub use compare::{CompareAction, CompareState};
+pub use run::{ReportRef, RunState, RunStatus, SPEED_MAX, SPEED_MIN};
+pub(crate) use view::{closed_from_view, open_for_view};
+pub use view::{SpaceTimeWindow, ViewPrefs, OPTIONAL_PANELS};
+
+use crate::browser::now_ms;
+use crate::presets::{self, MenuPreset};
+use crate::run::{MainRun, Tick, FRAME_BUDGET_MS, SEEK_BUDGET_MS};
+use fpaxos::{NodeId, Time};
+use fpaxos_share::Shared;
+use fpaxos_sim::{FaultAction, Scenario, Sim};
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// What a click on the cluster view does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClickMode {
+    /// Click a node: crash it, or recover it if crashed.
+    Crash,
+    /// Click two nodes: cut the link between them (or restore it).
+    Link,
+    /// Click nodes to put them in one side of a partition.
+    Partition,
+}
+
+/// The cluster view's click tools.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClusterTools {
+    /// Click mode.
+    pub mode: ClickMode,
+    /// First node clicked in link mode.
+    pub link_first: Option<NodeId>,
+    /// Nodes selected for a partition.
+    pub partition: Vec<NodeId>,
+}
+
+/// Where the page's first scenario comes from (decided by [`crate::share`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Start {
+    /// A link in the URL.
+    Link(Box<Shared>),
+    /// The stored last scenario.
+    Stored(Box<Scenario>),
+    /// A preset (`?preset=ID`).
+    Preset(Box<MenuPreset>),
+    /// None of them: the engine's default scenario.
+    Default,
+}
+
+/// Everything the page shows.
+#[derive(Clone, PartialEq)]
+pub struct AppState {
+    /// The scenario, including faults injected by clicks.
+    pub scenario: Rc<Scenario>,
+    /// Preset the scenario came from, if unchanged since.
+    pub preset: Option<&'static str>,
+    /// Validation messages (non-empty: no run).
+    pub errors: Rc<Vec<String>>,
+    /// The main run.
+    pub run: RunState,
+    /// Compare mode.
+    pub compare: CompareState,
+    /// Sweep spec text in `fpaxos sweep --vary` syntax (`q2=1..5`); a link carries it in
+    /// `ViewState::sweep`.
+    pub sweep: Option<String>,
+    /// Open panels and the space-time window.
+    pub view: ViewPrefs,
+    /// The cluster view's click tools.
+    pub tools: ClusterTools,
+    /// Last user-facing note (e.g. "crashed node 2 at 1.2 s").
+    pub note: Option<String>,
+}
+
+/// Everything that can change the state.
+pub enum Action {
+    /// Replace the scenario (edits, presets): restarts the run.
+    SetScenario(Box<Scenario>),
+    /// Load a preset by id.
+    LoadPreset(String),
+    /// Play or pause.
+    TogglePlay,
+    /// Pause.
+    Pause,
+    /// Process the next event.
+    Step,
+    /// Set the speed (log10 scale).
+    SetSpeed(f64),
+    /// Toggle "as fast as possible".
+    SetMaxSpeed(bool),
+    /// Move the time cursor (forward runs on, backward rebuilds and replays).
+    Seek(Time),
+    /// Move the time cursor by a signed amount.
+    SeekBy(i64),
+    /// Run to the end in slices.
+    RunToEnd,
+    /// Start over at time 0.
+    Restart,
+    /// One animation frame at this wall time (ms).
+    Frame(f64),
+    /// Apply a fault now (recorded in the scenario).
+    Inject(FaultAction),
+    /// A click on a node in the cluster view.
+    NodeClick(NodeId),
+    /// Change the click mode.
+    SetMode(ClickMode),
+    /// Apply the selected partition.
+    ApplyPartition,
+    /// Remove every injected or scheduled fault.
+    ClearFaults,
+    /// Compare mode edits.
+    Compare(CompareAction),
+    /// Open the sweep panel with this spec text (`None`: no spec).
+    SetSweep(Option<String>),
+    /// Open or close one of [`OPTIONAL_PANELS`].
+    TogglePanel(&'static str),
+    /// Zoom or pan the space-time diagram.
+    SetSpaceTime(SpaceTimeWindow),
+}
+
+impl AppState {
+    /// A state running `scenario` from time 0.
+    pub fn new(scenario: Scenario, preset: Option<&'static str>) -> AppState {
+        let scenario = Rc::new(scenario);
+        let main = MainRun::new(Rc::clone(&scenario));
+        let mut s = AppState {
+            errors: Rc::clone(main.errors()),
+            scenario,
+            preset,
+            run: RunState::new(main),
+            compare: CompareState::default(),
+            sweep: None,
+            view: ViewPrefs::default(),
+            tools: ClusterTools {
+                mode: ClickMode::Crash,
+                link_first: None,
+                partition: Vec::new(),
+            },
+            note: None,
+        };
+        s.refresh_report();
+        s
+    }
+
+    /// The state the page opens with.
+    pub fn from_start(start: Start) -> AppState {
+        match start {
+            Start::Link(shared) => {
+                let Shared { scenario, view } = *shared;
+                let mut s = AppState::new(scenario, None);
+                s.view.closed_panels = closed_from_view(&view.panels);
+                if !view.compare.is_empty() || view.sweep.is_some() {
+                    s.compare = CompareState::opened_with(view.compare, &s.scenario);
+                    s.sweep = view.sweep;
+                }
+                s
+            }
+            Start::Stored(sc) => AppState::new(*sc, None),
+            Start::Preset(p) => {
+                let mut s = AppState::new(p.scenario.clone(), Some(p.id));
+                s.preset_loaded(&p);
+                s
+            }
+            Start::Default => AppState::new(Scenario::default(), Some("default")),
+        }
+    }
+
+    /// Whether frames are needed (playing or heading to a target).
+    pub fn animating(&self) -> bool {
+        let r = &self.run;
+        (r.playing || r.target.is_some()) && !r.done && self.errors.is_empty()
+    }
+
+    /// Progress 0..=1 towards the current target.
+    pub fn progress(&self) -> Option<f64> {
+        self.run.target.map(|t| {
+            if t == 0 {
+                1.0
+            } else {
+                self.run.now as f64 / t as f64
+            }
+        })
+    }
+
+    /// What the run is doing, as the page's status line says it.
+    pub fn status(&self) -> RunStatus {
+        if !self.errors.is_empty() {
+            RunStatus::Invalid
+        } else if self.run.done {
+            RunStatus::Done
+        } else if self.run.target.is_some() {
+            RunStatus::Running
+        } else if self.run.playing {
+            RunStatus::Playing
+        } else {
+            RunStatus::Paused
+        }
+    }
+
+    /// Calls `f` with the running simulation (`None`: the scenario does not run).
+    pub fn with_sim<R>(&self, f: impl FnOnce(&Sim) -> R) -> Option<R> {
+        self.run.sim.with_sim(f)
+    }
+
+    fn rebuild(&mut self, scenario: Rc<Scenario>) {
+        self.tools.link_first = None;
+        let main = MainRun::new(Rc::clone(&scenario));
+        self.errors = Rc::clone(main.errors());
+        self.run.restart(main);
+        self.scenario = scenario;
+        let nodes = self.scenario.cluster.nodes;
+        self.tools.partition.retain(|n| u32::from(*n) < nodes);
+        self.refresh_report();
+    }
+
+    fn refresh_report(&mut self) {
+        self.run.refresh_report(now_ms());
+    }
+
+    fn preset_loaded(&mut self, p: &MenuPreset) {
+        self.compare = CompareState::for_preset(p);
+        if let Some(sw) = p.sweep {
+            self.sweep = Some(sw.to_string());
+        }
+    }
+
+    fn seek(&mut self, t: Time) {
+        if t.min(self.run.end) < self.run.now {
+            let playing = self.run.playing;
+            self.rebuild(Rc::clone(&self.scenario));
+            self.run.playing = playing;
+        }
+        self.run.sim.with_main(|m| m.seek(t, &now_ms));
+        self.run.sync();
+        self.refresh_report();
+    }
+
+    fn inject(&mut self, action: FaultAction) {
+        let done = self
+            .run
+            .sim
+            .with_main(|m| m.inject(action).map(|f| (f, Rc::clone(m.scenario()))));
+        match done {
+            Err(why) => self.note = Some(why.into()),
+            Ok((f, scenario)) => {
+                self.note = Some(format!(
+                    "{} at {}",
+                    f.action.describe(),
+                    crate::format::time(f.at.0)
+                ));
+                self.scenario = scenario;
+                self.preset = None;
+                self.run.version += 1;
+            }
+        }
+    }
+
+    fn node_crashed(&self, n: NodeId) -> bool {
+        self.with_sim(|s| s.node_views().get(n as usize).map(|v| v.crashed))
+            .flatten()
+            .unwrap_or(false)
+    }
+
+    fn link_blocked(&self, a: NodeId, b: NodeId) -> bool {
+        self.with_sim(|s| s.link_blocked(a, b) || s.link_blocked(b, a))
+            .unwrap_or(false)
+    }
+
+    fn frame(&mut self, wall: f64) {
+        if !self.animating() {
+            self.run.last_frame = None;
+            return;
+        }
+        let r = &mut self.run;
+        r.frames += 1;
+        let dt = r.last_frame.map_or(0.0, |l| (wall - l).clamp(0.0, 100.0));
+        r.last_frame = Some(wall);
+        if r.target.is_some() {
+            let more = r.sim.with_main(|m| m.tick(SEEK_BUDGET_MS, &now_ms));
+            r.sync();
+            if !more {
+                self.refresh_report();
+            }
+        } else {
+            let goal = if r.max_speed {
+                r.end
+            } else {
+                let ns = dt * 1e6 * 10f64.powf(r.speed);
+                r.now.saturating_add(ns.round() as u64)
+            };
+            r.sim
+                .with_main(|m| m.advance(goal, FRAME_BUDGET_MS, &now_ms));
+            r.sync();
+        }
+        if self.run.done {
+            self.run.playing = false;
+            self.run.sim.with_main(|m| m.target = None);
+            self.run.sync();
+            self.refresh_report();
+        } else if self.run.report_due(wall) {
+            self.refresh_report();
+        } else {
+            self.run.version += 1;
+        }
+    }
+
+    fn node_click(&mut self, n: NodeId) {
+        match self.tools.mode {
+            ClickMode::Crash => {
+                let a = if self.node_crashed(n) {
+                    FaultAction::Recover { node: n.into() }
+                } else {
+                    FaultAction::Crash { node: n.into() }
+                };
+                self.inject(a);
+            }
+            ClickMode::Link => match self.tools.link_first.take() {
+                None => {
+                    self.tools.link_first = Some(n);
+                    self.note = Some(format!("Link from node {n}: now click the other end."));
+                }
+                Some(a) if a == n => self.note = Some("Link selection cleared.".into()),
+                Some(a) => {
+                    let (from, to) = (a.into(), n.into());
+                    let act = if self.link_blocked(a, n) {
+                        FaultAction::RestoreLink {
+                            from,
+                            to,
+                            both: true,
+                        }
+                    } else {
+                        FaultAction::CutLink {
+                            from,
+                            to,
+                            both: true,
+                        }
+                    };
+                    self.inject(act);
+                }
+            },
+            ClickMode::Partition => {
+                let p = &mut self.tools.partition;
+                if let Some(i) = p.iter().position(|x| *x == n) {
+                    p.remove(i);
+                } else {
+                    p.push(n);
+                    p.sort_unstable();
+                }
+            }
+        }
+    }
+
+    fn apply_partition(&mut self) {
+        let n = self.scenario.cluster.nodes;
+        let a: Vec<u32> = self.tools.partition.iter().map(|x| u32::from(*x)).collect();
+        let b: Vec<u32> = (0..n).filter(|i| !a.contains(i)).collect();
+        if a.is_empty() || b.is_empty() {
+            self.note =
+                Some("Select some nodes, but not all, for one side of the partition.".into());
+        } else {
+            self.inject(FaultAction::Partition { groups: vec![a, b] });
+            self.tools.partition.clear();
+        }
+    }
+
+    fn toggle_play(&mut self) {
+        if self.run.done {
+            // Play from the start again.
+            self.rebuild(Rc::clone(&self.scenario));
+            self.run.playing = self.errors.is_empty();
+        } else {
+            self.run.playing = !self.run.playing && self.errors.is_empty();
+        }
+        self.run.last_frame = None;
+        if !self.run.playing {
+            self.refresh_report();
+        }
+    }
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            Action::TogglePanel(id) => s.view.toggle(id),
+            Action::SetSpaceTime(w) => s.view.spacetime = w,
+            Action::SetScenario(sc) => {
+                let playing = s.run.playing;
+                s.preset = None;
+                s.rebuild(Rc::new(*sc));
+                s.run.playing = playing && s.errors.is_empty();
+                s.compare.scenario_edited(&s.scenario);
+            }
+            Action::LoadPreset(id) => match presets::by_id(&id) {
+                Some(p) => {
+                    s.rebuild(Rc::new(p.scenario.clone()));
+                    s.preset = Some(p.id);
+                    s.run.playing = false;
+                    s.note = None;
+                    s.preset_loaded(&p);
+                }
+                None => s.note = Some(format!("No preset named `{id}`.")),
+            },
+            Action::TogglePlay => s.toggle_play(),
+            Action::Pause => {
+                s.run.playing = false;
+                s.run.sim.with_main(|m| m.target = None);
+                s.run.sync();
+                s.refresh_report();
+            }
+            Action::Step => {
+                s.run.playing = false;
+                s.run.sim.with_main(MainRun::step);
+                s.run.sync();
+                s.refresh_report();
+            }
+            Action::SetSpeed(v) => s.run.speed = v.clamp(SPEED_MIN, SPEED_MAX),
+            Action::SetMaxSpeed(m) => s.run.max_speed = m,
+            Action::Seek(t) => s.seek(t),
+            Action::SeekBy(d) => {
+                let now = s.run.now;
+                let t = if d < 0 {
+                    now.saturating_sub(d.unsigned_abs())
+                } else {
+                    now.saturating_add(d as u64)
+                };
+                s.seek(t);
+            }
+            Action::RunToEnd => {
+                if !s.run.done && s.errors.is_empty() {
+                    let end = s.run.end;
+                    s.run.sim.with_main(|m| m.target = Some(end));
+                    s.run.sync();
+                    s.run.playing = false;
+                }
+            }
+            Action::Restart => {
+                s.rebuild(Rc::clone(&s.scenario));
+                s.run.playing = false;
+            }
+            Action::Frame(wall) => s.frame(wall),
+            Action::Inject(a) => s.inject(a),
+            Action::NodeClick(n) => s.node_click(n),
+            Action::SetMode(m) => {
+                s.tools.mode = m;
+                s.tools.link_first = None;
+            }
+            Action::ApplyPartition => s.apply_partition(),
+            Action::ClearFaults => {
+                let mut sc = (*s.scenario).clone();
+                sc.faults.clear();
+                s.rebuild(Rc::new(sc));
+                s.preset = None;
+                s.run.playing = false;
+            }
+            Action::Compare(a) => {
+                if let Some(sc) = s.compare.reduce(a, &s.scenario) {
+                    s.rebuild(Rc::new(sc));
+                    s.preset = None;
+                    s.run.playing = false;
+                }
+            }
+            Action::SetSweep(spec) => s.sweep = spec,
+        }
+        Rc::new(s)
+    }
+}
+
+/// The context every component reads.
+pub type AppCtx = UseReducerHandle<AppState>;
+
+/// The app state from context.
+#[hook]
+pub fn use_app() -> AppCtx {
+    use_context::<AppCtx>().expect("AppState context is provided by App")
+}

@@ -1,0 +1,174 @@
+//! The main run's slice of the state: a shared handle to the [`MainRun`] and a snapshot of the
+//! numbers the page shows (time, end, status, playback settings, the latest report).
+
+use crate::run::MainRun;
+use fpaxos::Time;
+use fpaxos_sim::{Report, Sim};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// Slowest speed (log10 of simulated time per real time).
+pub const SPEED_MIN: f64 = -4.0;
+/// Fastest finite speed; above it the run goes as fast as the frame budget allows.
+pub const SPEED_MAX: f64 = 1.0;
+/// How often the report (charts, summary) is refreshed while running, in wall ms.
+const REPORT_EVERY_MS: f64 = 250.0;
+
+/// A report with a version, compared by version only (cheap props).
+#[derive(Clone, Debug)]
+pub struct ReportRef {
+    /// Changes whenever the report does.
+    pub version: u64,
+    /// The report.
+    pub report: Rc<Report>,
+}
+
+impl PartialEq for ReportRef {
+    fn eq(&self, o: &Self) -> bool {
+        self.version == o.version
+    }
+}
+
+/// Shared handle to the main run (the simulation is not `Clone`-able itself); equal when it is
+/// the same handle.
+#[derive(Clone)]
+pub struct SimCell(Rc<RefCell<MainRun>>);
+
+impl PartialEq for SimCell {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &o.0)
+    }
+}
+
+impl SimCell {
+    /// Calls `f` with the running simulation (`None`: the scenario does not run).
+    pub fn with_sim<R>(&self, f: impl FnOnce(&Sim) -> R) -> Option<R> {
+        self.0.borrow().sim().map(f)
+    }
+
+    pub(crate) fn with_main<R>(&self, f: impl FnOnce(&mut MainRun) -> R) -> R {
+        f(&mut self.0.borrow_mut())
+    }
+}
+
+/// What the run is doing (the `run-status` text of the page and the embed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunStatus {
+    /// The scenario does not validate.
+    Invalid,
+    /// The run reached its end.
+    Done,
+    /// Heading to a target in slices (seek, run to end).
+    Running,
+    /// Playing in scaled real time.
+    Playing,
+    /// Paused.
+    Paused,
+}
+
+impl RunStatus {
+    /// The status as the page writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Invalid => "invalid",
+            RunStatus::Done => "done",
+            RunStatus::Running => "running",
+            RunStatus::Playing => "playing",
+            RunStatus::Paused => "paused",
+        }
+    }
+}
+
+/// The main run and how it is played.
+#[derive(Clone, PartialEq)]
+pub struct RunState {
+    /// The run.
+    pub sim: SimCell,
+    /// Bumped after every change to the run (drives redraws).
+    pub version: u64,
+    /// Simulated time now.
+    pub now: Time,
+    /// End of the run.
+    pub end: Time,
+    /// The run reached its end.
+    pub done: bool,
+    /// A time the run is heading to in slices (seek or run to end).
+    pub target: Option<Time>,
+    /// Playing in real (scaled) time.
+    pub playing: bool,
+    /// log10(simulated time / real time).
+    pub speed: f64,
+    /// Ignore `speed`: run as fast as frames allow.
+    pub max_speed: bool,
+    /// Wall time of the last frame (ms), to turn frames into simulated time.
+    pub last_frame: Option<f64>,
+    /// Latest report.
+    pub report: Option<ReportRef>,
+    /// When (wall ms) the report was taken.
+    report_wall: f64,
+    /// Wall ms spent simulating since the last rebuild.
+    pub wall_sim_ms: f64,
+    /// Frames rendered while playing (for the fps measurement).
+    pub frames: u64,
+}
+
+impl RunState {
+    pub(crate) fn new(main: MainRun) -> RunState {
+        let mut r = RunState {
+            sim: SimCell(Rc::new(RefCell::new(main))),
+            version: 0,
+            now: 0,
+            end: 0,
+            done: false,
+            target: None,
+            playing: false,
+            speed: -2.0,
+            max_speed: false,
+            last_frame: None,
+            report: None,
+            report_wall: 0.0,
+            wall_sim_ms: 0.0,
+            frames: 0,
+        };
+        r.sync();
+        r
+    }
+
+    /// Replaces the run (a new scenario, or a replay from time 0); stops playing when it
+    /// does not validate.
+    pub(crate) fn restart(&mut self, main: MainRun) {
+        let runs = main.sim().is_some();
+        *self.sim.0.borrow_mut() = main;
+        self.last_frame = None;
+        if !runs {
+            self.playing = false;
+        }
+        self.sync();
+    }
+
+    /// Copies the run's numbers into the snapshot.
+    pub(crate) fn sync(&mut self) {
+        let m = self.sim.0.borrow();
+        self.now = m.now();
+        self.end = m.end();
+        self.done = m.done();
+        self.target = m.target;
+        self.wall_sim_ms = m.wall_ms();
+    }
+
+    /// Takes a new report (at wall time `wall`).
+    pub(crate) fn refresh_report(&mut self, wall: f64) {
+        self.version += 1;
+        self.report_wall = wall;
+        let version = self.version;
+        self.report = self.sim.with_sim(|s| ReportRef {
+            version,
+            report: Rc::new(s.report()),
+        });
+    }
+
+    /// Whether the report is older than the refresh interval at wall time `wall`.
+    pub(crate) fn report_due(&self, wall: f64) -> bool {
+        wall - self.report_wall > REPORT_EVERY_MS
+    }
+}

@@ -1,0 +1,110 @@
+//! View preferences: which optional panels are open (a link carries them in
+//! [`fpaxos_share::ViewState::panels`]) and the space-time diagram's window, kept here so the
+//! SVG export draws exactly what the canvas shows.
+
+use fpaxos::Time;
+
+/// Panels of the main page that can be closed (and reopened), in page order.
+pub const OPTIONAL_PANELS: [(&str, &str); 4] = [
+    ("spacetime", "Space-time diagram"),
+    ("charts", "Charts"),
+    ("sweep", "Sweep"),
+    ("analysis", "Analysis"),
+];
+
+/// The space-time diagram's visible window (zoom and pan).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SpaceTimeWindow {
+    /// `None`: the right edge follows the time cursor; `Some(t)`: pinned there by a pan.
+    pub pinned: Option<Time>,
+    /// Window width (simulated ns); `None`: a width fitted to the network's latency.
+    pub width: Option<Time>,
+    /// The canvas's width in CSS pixels, as last measured.
+    pub css_w: f64,
+}
+
+impl Default for SpaceTimeWindow {
+    fn default() -> Self {
+        SpaceTimeWindow {
+            pinned: None,
+            width: None,
+            css_w: 800.0,
+        }
+    }
+}
+
+/// How the page is laid out and looked at (never part of the run).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ViewPrefs {
+    /// Optional panels the user closed (ids from [`OPTIONAL_PANELS`]).
+    pub closed_panels: Vec<&'static str>,
+    /// The space-time diagram's window.
+    pub spacetime: SpaceTimeWindow,
+}
+
+impl ViewPrefs {
+    /// Whether panel `id` is open.
+    pub fn is_open(&self, id: &str) -> bool {
+        !self.closed_panels.contains(&id)
+    }
+
+    /// Opens or closes panel `id` (unknown ids are ignored). Closing the space-time diagram
+    /// forgets its zoom and pan, as unmounting it always did.
+    pub(crate) fn toggle(&mut self, id: &'static str) {
+        if let Some(i) = self.closed_panels.iter().position(|p| *p == id) {
+            self.closed_panels.remove(i);
+        } else if OPTIONAL_PANELS.iter().any(|(p, _)| *p == id) {
+            self.closed_panels.push(id);
+            if id == "spacetime" {
+                self.spacetime = SpaceTimeWindow {
+                    css_w: self.spacetime.css_w,
+                    ..SpaceTimeWindow::default()
+                };
+            }
+        }
+    }
+}
+
+/// The closed panels implied by a link's list of open panels (empty list: all open).
+pub(crate) fn closed_from_view(open: &[String]) -> Vec<&'static str> {
+    if open.is_empty() {
+        return Vec::new();
+    }
+    OPTIONAL_PANELS
+        .iter()
+        .map(|(id, _)| *id)
+        .filter(|id| !open.iter().any(|o| o == id))
+        .collect()
+}
+
+/// The open panels to write into a link (empty: all open, the default).
+pub(crate) fn open_for_view(closed: &[&'static str]) -> Vec<String> {
+    if closed.is_empty() {
+        return Vec::new();
+    }
+    OPTIONAL_PANELS
+        .iter()
+        .map(|(id, _)| *id)
+        .filter(|id| !closed.contains(id))
+        .map(String::from)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_panels_round_trip_through_a_link() {
+        assert!(open_for_view(&[]).is_empty());
+        assert!(closed_from_view(&[]).is_empty());
+        let closed = vec!["charts", "analysis"];
+        assert_eq!(closed_from_view(&open_for_view(&closed)), closed);
+        let mut v = ViewPrefs::default();
+        v.toggle("charts");
+        v.toggle("nope");
+        assert_eq!(v.closed_panels, vec!["charts"]);
+        v.toggle("charts");
+        assert!(v.is_open("charts"));
+    }
+}
