@@ -5,6 +5,7 @@
 //! against what the simulator measured for the leader.
 
 use crate::browser::HtmlInputElement;
+use crate::state::ReportRef;
 use fpaxos::quorum::QuorumSpec;
 use fpaxos_analysis::{analyze_scenario, Analysis, AnalysisOptions};
 use fpaxos_sim::Scenario;
@@ -20,7 +21,7 @@ pub struct AnalysisProps {
     /// The scenario in the editor.
     pub scenario: Rc<Scenario>,
     /// The latest report, for the leader's measured busy fraction.
-    pub report: Option<crate::state::ReportRef>,
+    pub report: Option<ReportRef>,
 }
 
 /// Why a scenario is not analysed in the page, if it is not.
@@ -49,6 +50,102 @@ fn nines(x: f64) -> String {
         "0 nines".into()
     } else {
         format!("{:.1} nines", -(1.0 - x).log10())
+    }
+}
+
+/// The leader's measured CPU load set against the analytic capacity, once the run has measured
+/// something (past the warmup, commands done).
+fn bottleneck_note(report: Option<&ReportRef>, a: &Analysis, leader: usize) -> Option<Html> {
+    let measured = report.and_then(|r| {
+        // Only once the run has measured something (past the warmup, commands done).
+        if r.report.committed == 0 {
+            return None;
+        }
+        let nodes = &r.report.messages.by_node;
+        let lb = nodes.get(leader)?.busy;
+        let others = nodes
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != leader)
+            .map(|(_, n)| n.busy)
+            .fold(0.0, f64::max);
+        Some((lb, others, r.report.throughput))
+    });
+    measured.map(|(lb, others, thr)| {
+        let ratio = if others > 0.0 { lb / others } else { f64::INFINITY };
+        let text = if lb > 0.8 {
+            format!(
+                "Simulated: the leader (node {leader}) is {:.0}% busy and the busiest follower {:.0}%. The leader is the bottleneck at {thr:.1} req/s: the analytic capacity of {:.2}× one node assumes quorums spread over all nodes, but every command goes through the leader, so Flexible Paxos gains here only by cutting the leader's messages (thrifty sends, smaller Q2).",
+                lb * 100.0, others * 100.0, a.capacity_phase2
+            )
+        } else {
+            format!(
+                "Simulated: the leader (node {leader}) is {:.0}% busy and the busiest follower {:.0}% ({}): the cluster is not CPU-bound at this load, so throughput follows the workload and the quorum latency rather than the capacity of {:.2}× one node.",
+                lb * 100.0,
+                others * 100.0,
+                if ratio.is_finite() { format!("{ratio:.1}× the load") } else { "followers idle".into() },
+                a.capacity_phase2
+            )
+        };
+        html! { <p class="note" data-testid="analysis-bottleneck">{text}</p> }
+    })
+}
+
+/// The minimal crash sets of one phase as toggle chips (hover or click shows one on the ring).
+fn crash_set_chips(
+    sets: &Option<Vec<Vec<u8>>>,
+    elect: bool,
+    selected: &UseStateHandle<Option<(bool, usize)>>,
+) -> Html {
+    match sets {
+        None => {
+            html! { <span class="muted">{format!("listed for N ≤ {} only", fpaxos_analysis::MAX_BLOCKING_NODES)}</span> }
+        }
+        Some(v) => {
+            let shown = v.len().min(40);
+            html! { <>
+                { for v.iter().take(shown).enumerate().map(|(i, set)| {
+                    let sel = **selected == Some((elect, i));
+                    let toggle = {
+                        let selected = selected.clone();
+                        Callback::from(move |_| selected.set(if sel { None } else { Some((elect, i)) }))
+                    };
+                    let hover = {
+                        let selected = selected.clone();
+                        Callback::from(move |_| selected.set(Some((elect, i))))
+                    };
+                    let ids: Vec<String> = set.iter().map(|x| x.to_string()).collect();
+                    html! { <button type="button" class={classes!("chip", sel.then_some("on"), if elect { "elect" } else { "repl" })}
+                        aria-pressed={sel.to_string()} onclick={toggle} onmouseenter={hover}
+                        data-testid={format!("crash-set-{}-{i}", if elect { "elect" } else { "replicate" })}>
+                        {format!("{{{}}}", ids.join(","))}</button> }
+                }) }
+                if v.len() > shown { <span class="muted">{format!(" and {} more", v.len() - shown)}</span> }
+            </> }
+        }
+    }
+}
+
+/// A small ring with the selected crash set marked.
+fn crash_ring(n: usize, leader: usize, sel_nodes: &[u8], elect_sel: bool) -> Html {
+    let size = 150.0;
+    let c = size / 2.0;
+    let rad = 58.0;
+    let nr = (13.0 - n as f64 * 0.4).clamp(5.0, 11.0);
+    html! {
+        <svg class="analysis-ring" viewBox={format!("0 0 {size} {size}")} role="img" data-testid="analysis-ring"
+            aria-label={if sel_nodes.is_empty() { "Cluster: pick a crash set to see it".to_string() } else {
+                format!("Crashing nodes {:?} blocks {}", sel_nodes, if elect_sel { "elections" } else { "replication" }) }}>
+            { for (0..n).map(|k| {
+                let a = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * k as f64 / n.max(1) as f64;
+                let (x, y) = (c + rad * a.cos(), c + rad * a.sin());
+                let down = sel_nodes.contains(&(k as u8));
+                html! { <g class={classes!("mini-node", down.then_some("crashed"), (k == leader).then_some("leader"))}>
+                    <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r={nr.to_string()} />
+                    <text x={format!("{x:.1}")} y={format!("{:.1}", y + 3.5)} text-anchor="middle">{ if down { "✕".to_string() } else { k.to_string() } }</text>
+                </g> }
+            }) }
+        </svg>
     }
 }
 
@@ -112,39 +209,7 @@ pub(crate) fn AnalysisPanel(p: &AnalysisProps) -> Html {
         }
     };
     let leader = p.scenario.cluster.initial_leader.unwrap_or(0) as usize;
-    let measured = p.report.as_ref().and_then(|r| {
-        // Only once the run has measured something (past the warmup, commands done).
-        if r.report.committed == 0 {
-            return None;
-        }
-        let nodes = &r.report.messages.by_node;
-        let lb = nodes.get(leader)?.busy;
-        let others = nodes
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| *i != leader)
-            .map(|(_, n)| n.busy)
-            .fold(0.0, f64::max);
-        Some((lb, others, r.report.throughput))
-    });
-    let bottleneck = measured.map(|(lb, others, thr)| {
-        let ratio = if others > 0.0 { lb / others } else { f64::INFINITY };
-        let text = if lb > 0.8 {
-            format!(
-                "Simulated: the leader (node {leader}) is {:.0}% busy and the busiest follower {:.0}%. The leader is the bottleneck at {thr:.1} req/s: the analytic capacity of {:.2}× one node assumes quorums spread over all nodes, but every command goes through the leader, so Flexible Paxos gains here only by cutting the leader's messages (thrifty sends, smaller Q2).",
-                lb * 100.0, others * 100.0, a.capacity_phase2
-            )
-        } else {
-            format!(
-                "Simulated: the leader (node {leader}) is {:.0}% busy and the busiest follower {:.0}% ({}): the cluster is not CPU-bound at this load, so throughput follows the workload and the quorum latency rather than the capacity of {:.2}× one node.",
-                lb * 100.0,
-                others * 100.0,
-                if ratio.is_finite() { format!("{ratio:.1}× the load") } else { "followers idle".into() },
-                a.capacity_phase2
-            )
-        };
-        html! { <p class="note" data-testid="analysis-bottleneck">{text}</p> }
-    });
+    let bottleneck = bottleneck_note(p.report.as_ref(), a, leader);
     let n = a.n;
     let sel_nodes: Vec<u8> = match *selected {
         Some((true, i)) => a
@@ -159,57 +224,7 @@ pub(crate) fn AnalysisPanel(p: &AnalysisProps) -> Html {
             .unwrap_or_default(),
         None => Vec::new(),
     };
-    let chips = |sets: &Option<Vec<Vec<u8>>>, elect: bool| -> Html {
-        match sets {
-            None => {
-                html! { <span class="muted">{format!("listed for N ≤ {} only", fpaxos_analysis::MAX_BLOCKING_NODES)}</span> }
-            }
-            Some(v) => {
-                let shown = v.len().min(40);
-                html! { <>
-                    { for v.iter().take(shown).enumerate().map(|(i, set)| {
-                        let sel = *selected == Some((elect, i));
-                        let toggle = {
-                            let selected = selected.clone();
-                            Callback::from(move |_| selected.set(if sel { None } else { Some((elect, i)) }))
-                        };
-                        let hover = {
-                            let selected = selected.clone();
-                            Callback::from(move |_| selected.set(Some((elect, i))))
-                        };
-                        let ids: Vec<String> = set.iter().map(|x| x.to_string()).collect();
-                        html! { <button type="button" class={classes!("chip", sel.then_some("on"), if elect { "elect" } else { "repl" })}
-                            aria-pressed={sel.to_string()} onclick={toggle} onmouseenter={hover}
-                            data-testid={format!("crash-set-{}-{i}", if elect { "elect" } else { "replicate" })}>
-                            {format!("{{{}}}", ids.join(","))}</button> }
-                    }) }
-                    if v.len() > shown { <span class="muted">{format!(" and {} more", v.len() - shown)}</span> }
-                </> }
-            }
-        }
-    };
-    let ring = {
-        let size = 150.0;
-        let c = size / 2.0;
-        let rad = 58.0;
-        let nr = (13.0 - n as f64 * 0.4).clamp(5.0, 11.0);
-        let elect_sel = matches!(*selected, Some((true, _)));
-        html! {
-            <svg class="analysis-ring" viewBox={format!("0 0 {size} {size}")} role="img" data-testid="analysis-ring"
-                aria-label={if sel_nodes.is_empty() { "Cluster: pick a crash set to see it".to_string() } else {
-                    format!("Crashing nodes {:?} blocks {}", sel_nodes, if elect_sel { "elections" } else { "replication" }) }}>
-                { for (0..n).map(|k| {
-                    let a = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * k as f64 / n.max(1) as f64;
-                    let (x, y) = (c + rad * a.cos(), c + rad * a.sin());
-                    let down = sel_nodes.contains(&(k as u8));
-                    html! { <g class={classes!("mini-node", down.then_some("crashed"), (k == leader).then_some("leader"))}>
-                        <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r={nr.to_string()} />
-                        <text x={format!("{x:.1}")} y={format!("{:.1}", y + 3.5)} text-anchor="middle">{ if down { "✕".to_string() } else { k.to_string() } }</text>
-                    </g> }
-                }) }
-            </svg>
-        }
-    };
+    let ring = crash_ring(n, leader, &sel_nodes, matches!(*selected, Some((true, _))));
     let p_log = (*prob).log10();
     html! {
         <section ref={section.clone()} class="panel analysis" data-testid="analysis-panel" aria-label="Analysis">
@@ -249,8 +264,8 @@ pub(crate) fn AnalysisPanel(p: &AnalysisProps) -> Html {
                     <h3>{"Minimal crash sets"}</h3>
                     <p class="small muted">{"Hover or select a set to see it on the ring: crashing exactly those nodes blocks the phase."}</p>
                     { ring }
-                    <p class="small"><strong>{"Block elections: "}</strong>{ chips(&a.blocking_elect, true) }</p>
-                    <p class="small"><strong>{"Block replication: "}</strong>{ chips(&a.blocking_replicate, false) }</p>
+                    <p class="small"><strong>{"Block elections: "}</strong>{ crash_set_chips(&a.blocking_elect, true, &selected) }</p>
+                    <p class="small"><strong>{"Block replication: "}</strong>{ crash_set_chips(&a.blocking_replicate, false, &selected) }</p>
                 </div>
             </div>
             <details class="small">

@@ -10,6 +10,7 @@ use crate::run::sweep::{cli_command, knob_help, knob_unit, x_of};
 use crate::run::SweepRun;
 use crate::state::{use_app, Action};
 use fpaxos_sim::sweep::{Knob, PointStatus, SweepRow};
+use fpaxos_sim::Scenario;
 use yew::prelude::*;
 
 fn opt_f(v: Option<f64>, d: usize) -> String {
@@ -113,30 +114,6 @@ pub(crate) fn SweepPanel() -> Html {
         .unwrap_or_else(|| "scenario.json".into());
     let spec_for_cli = r.map(|r| r.text.clone()).unwrap_or_else(|| text.clone());
     let cli = cli_command(&spec_for_cli, &path);
-    let on_copy_csv = {
-        let csv = r.map(|r| r.csv()).unwrap_or_default();
-        let copied = copied.clone();
-        Callback::from(move |_| {
-            copy_text(&csv, Callback::noop());
-            copied.set(Some("CSV copied"));
-        })
-    };
-    let on_copy_cli = {
-        let cli = cli.clone();
-        let copied = copied.clone();
-        Callback::from(move |_| {
-            copy_text(&cli, Callback::noop());
-            copied.set(Some("command copied"));
-        })
-    };
-    let on_copy_json = {
-        let json = app.scenario.to_json_pretty();
-        let copied = copied.clone();
-        Callback::from(move |_| {
-            copy_text(&json, Callback::noop());
-            copied.set(Some("scenario JSON copied"));
-        })
-    };
     let status = match r {
         None => "idle",
         Some(r) if r.finished() => "done",
@@ -176,17 +153,54 @@ pub(crate) fn SweepPanel() -> Html {
                 </div>
                 { sweep_charts(r) }
                 { sweep_table(&r.rows) }
-                <div class="sweep-export">
-                    <button class="btn small" onclick={on_copy_csv} data-testid="sweep-copy-csv" disabled={r.rows.is_empty()}>{"Copy CSV"}</button>
-                    <button class="btn small" onclick={on_copy_cli} data-testid="sweep-copy-cli">{"Copy command"}</button>
-                    if path == "scenario.json" {
-                        <button class="btn small" onclick={on_copy_json} data-testid="sweep-copy-json">{"Copy scenario.json"}</button>
-                    }
-                    <code class="cli" data-testid="sweep-cli">{cli.clone()}</code>
-                    if let Some(m) = *copied { <span class="small muted">{m}</span> }
-                </div>
+                { sweep_export(r, &cli, &path, &app.scenario, &copied) }
             }
         </section>
+    }
+}
+
+/// Copy buttons for the CSV, the CLI command and (for an edited scenario) its JSON.
+fn sweep_export(
+    r: &SweepRun,
+    cli: &str,
+    path: &str,
+    scenario: &Scenario,
+    copied: &UseStateHandle<Option<&'static str>>,
+) -> Html {
+    let on_copy_csv = {
+        let csv = r.csv();
+        let copied = copied.clone();
+        Callback::from(move |_| {
+            copy_text(&csv, Callback::noop());
+            copied.set(Some("CSV copied"));
+        })
+    };
+    let on_copy_cli = {
+        let cli = cli.to_string();
+        let copied = copied.clone();
+        Callback::from(move |_| {
+            copy_text(&cli, Callback::noop());
+            copied.set(Some("command copied"));
+        })
+    };
+    let on_copy_json = {
+        let json = scenario.to_json_pretty();
+        let copied = copied.clone();
+        Callback::from(move |_| {
+            copy_text(&json, Callback::noop());
+            copied.set(Some("scenario JSON copied"));
+        })
+    };
+    html! {
+        <div class="sweep-export">
+            <button class="btn small" onclick={on_copy_csv} data-testid="sweep-copy-csv" disabled={r.rows.is_empty()}>{"Copy CSV"}</button>
+            <button class="btn small" onclick={on_copy_cli} data-testid="sweep-copy-cli">{"Copy command"}</button>
+            if path == "scenario.json" {
+                <button class="btn small" onclick={on_copy_json} data-testid="sweep-copy-json">{"Copy scenario.json"}</button>
+            }
+            <code class="cli" data-testid="sweep-cli">{cli.to_string()}</code>
+            if let Some(m) = **copied { <span class="small muted">{m}</span> }
+        </div>
     }
 }
 
