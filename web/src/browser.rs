@@ -42,7 +42,7 @@ fn search_params() -> Option<web_sys::UrlSearchParams> {
 }
 
 /// A query parameter of the page URL (`?preset=split-brain`).
-pub fn query_param(name: &str) -> Option<String> {
+pub(crate) fn query_param(name: &str) -> Option<String> {
     search_params()?.get(name)
 }
 

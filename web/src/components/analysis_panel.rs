@@ -13,19 +13,19 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 /// Explicit quorum lists above this many nodes are not analysed in the page (it can take seconds).
-pub const MAX_EXPLICIT_NODES: u32 = 16;
+pub(crate) const MAX_EXPLICIT_NODES: u32 = 16;
 
 /// Props: the scenario and the latest report.
 #[derive(Properties, PartialEq)]
-pub struct AnalysisProps {
+pub(crate) struct AnalysisProps {
     /// The scenario in the editor.
-    pub scenario: Rc<Scenario>,
+    pub(crate) scenario: Rc<Scenario>,
     /// The latest report, for the leader's measured busy fraction.
-    pub report: Option<ReportRef>,
+    pub(crate) report: Option<ReportRef>,
 }
 
 /// Why a scenario is not analysed in the page, if it is not.
-pub fn skip_reason(s: &Scenario) -> Option<String> {
+pub(crate) fn skip_reason(s: &Scenario) -> Option<String> {
     let n = s.cluster.nodes;
     match &s.cluster.quorum {
         QuorumSpec::Explicit { .. } | QuorumSpec::Weighted { .. } if n > MAX_EXPLICIT_NODES => Some(format!(

@@ -10,13 +10,13 @@ use yew::prelude::*;
 
 /// Props of [`EmbedDialog`].
 #[derive(Properties, PartialEq)]
-pub struct EmbedDialogProps {
+pub(crate) struct EmbedDialogProps {
     /// Close the dialog.
-    pub on_close: Callback<()>,
+    pub(crate) on_close: Callback<()>,
 }
 
 /// The `<iframe>` snippet for `url`.
-pub fn snippet(url: &str, width: u32, height: u32, title: &str) -> String {
+pub(crate) fn snippet(url: &str, width: u32, height: u32, title: &str) -> String {
     format!(
         "<iframe src=\"{}\" width=\"{width}\" height=\"{height}\" title=\"{}\" loading=\"lazy\" \
 sandbox=\"allow-scripts\" style=\"border:0\"></iframe>",

@@ -6,12 +6,12 @@ use fpaxos_sim::Scenario;
 use yew::prelude::*;
 
 /// The quorum system of a scenario, or why it is invalid.
-pub fn quorum_system(s: &Scenario) -> Result<QuorumSystem, Vec<String>> {
+pub(crate) fn quorum_system(s: &Scenario) -> Result<QuorumSystem, Vec<String>> {
     QuorumSystem::new(&s.cluster.quorum, s.cluster.nodes as usize)
 }
 
 /// The disjoint Q1/Q2 pair, when the quorum system is unsafe.
-pub fn counterexample(s: &Scenario) -> Option<Counterexample> {
+pub(crate) fn counterexample(s: &Scenario) -> Option<Counterexample> {
     quorum_system(s)
         .ok()
         .and_then(|q| q.check_intersection().err())
@@ -29,14 +29,14 @@ fn window_text(elect: usize, replicate: usize) -> String {
 
 /// Props: the scenario to judge.
 #[derive(Properties, PartialEq)]
-pub struct BadgeProps {
+pub(crate) struct BadgeProps {
     /// Scenario.
-    pub scenario: Scenario,
+    pub(crate) scenario: Scenario,
 }
 
 /// Safe / unsafe badge with the counterexample and fault tolerance.
 #[component]
-pub fn IntersectionBadge(props: &BadgeProps) -> Html {
+pub(crate) fn IntersectionBadge(props: &BadgeProps) -> Html {
     let s = &props.scenario;
     let n = s.cluster.nodes as usize;
     match quorum_system(s) {

@@ -6,14 +6,14 @@ use yew::prelude::*;
 
 /// Props: the latest report.
 #[derive(Properties, PartialEq)]
-pub struct SafetyProps {
+pub(crate) struct SafetyProps {
     /// Report (none while the scenario is invalid).
-    pub report: Option<ReportRef>,
+    pub(crate) report: Option<ReportRef>,
 }
 
 /// The safety banner.
 #[component]
-pub fn SafetyBanner(props: &SafetyProps) -> Html {
+pub(crate) fn SafetyBanner(props: &SafetyProps) -> Html {
     let app = use_app();
     let Some(rr) = &props.report else {
         return html! {};

@@ -9,14 +9,14 @@ use yew::prelude::*;
 
 /// Props: the latest report.
 #[derive(Properties, PartialEq)]
-pub struct SummaryProps {
+pub(crate) struct SummaryProps {
     /// Report (none while the scenario is invalid).
-    pub report: Option<ReportRef>,
+    pub(crate) report: Option<ReportRef>,
 }
 
 /// The summary numbers.
 #[component]
-pub fn Summary(props: &SummaryProps) -> Html {
+pub(crate) fn Summary(props: &SummaryProps) -> Html {
     let Some(rr) = &props.report else {
         return html! { <section class="panel summary"><h2>{"Summary"}</h2><p class="muted">{"No run: fix the scenario."}</p></section> };
     };

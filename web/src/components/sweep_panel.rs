@@ -167,30 +167,16 @@ fn sweep_export(
     scenario: &Scenario,
     copied: &UseStateHandle<Option<&'static str>>,
 ) -> Html {
-    let on_copy_csv = {
-        let csv = r.csv();
+    let copy = |text: String, note: &'static str| {
         let copied = copied.clone();
         Callback::from(move |_| {
-            copy_text(&csv, Callback::noop());
-            copied.set(Some("CSV copied"));
+            copy_text(&text, Callback::noop());
+            copied.set(Some(note));
         })
     };
-    let on_copy_cli = {
-        let cli = cli.to_string();
-        let copied = copied.clone();
-        Callback::from(move |_| {
-            copy_text(&cli, Callback::noop());
-            copied.set(Some("command copied"));
-        })
-    };
-    let on_copy_json = {
-        let json = scenario.to_json_pretty();
-        let copied = copied.clone();
-        Callback::from(move |_| {
-            copy_text(&json, Callback::noop());
-            copied.set(Some("scenario JSON copied"));
-        })
-    };
+    let on_copy_csv = copy(r.csv(), "CSV copied");
+    let on_copy_cli = copy(cli.to_string(), "command copied");
+    let on_copy_json = copy(scenario.to_json_pretty(), "scenario JSON copied");
     html! {
         <div class="sweep-export">
             <button class="btn small" onclick={on_copy_csv} data-testid="sweep-copy-csv" disabled={r.rows.is_empty()}>{"Copy CSV"}</button>

@@ -145,6 +145,12 @@ mod tests {
         MainRun::new(Rc::new(s))
     }
 
+    /// Seeks to `t` and ticks until the run is there.
+    fn seek_to(m: &mut MainRun, t: Time, clock: &dyn Fn() -> f64) {
+        m.seek(t, clock);
+        while m.tick(1e9, clock) {}
+    }
+
     #[test]
     fn slices_give_the_engines_run() {
         let mut m = run(Scenario::default());
@@ -167,18 +173,14 @@ mod tests {
     fn seeking_back_replays_to_the_same_state() {
         let clock = ticking();
         let mut m = run(Scenario::default());
-        m.seek(2_000_000_000, &clock);
-        while m.tick(1e9, &clock) {}
+        seek_to(&mut m, 2_000_000_000, &clock);
         assert_eq!(m.now(), 2_000_000_000);
         let at_2s = m.sim().expect("runs").report().trace_hash;
-        m.seek(3_000_000_000, &clock);
-        while m.tick(1e9, &clock) {}
-        m.seek(2_000_000_000, &clock);
-        while m.tick(1e9, &clock) {}
+        seek_to(&mut m, 3_000_000_000, &clock);
+        seek_to(&mut m, 2_000_000_000, &clock);
         assert_eq!(m.now(), 2_000_000_000);
         assert_eq!(m.sim().expect("runs").report().trace_hash, at_2s);
-        m.seek(u64::MAX, &clock);
-        while m.tick(1e9, &clock) {}
+        seek_to(&mut m, u64::MAX, &clock);
         assert!(m.done());
     }
 
@@ -194,15 +196,13 @@ mod tests {
     fn injected_faults_are_recorded_once_and_replayed() {
         let clock = ticking();
         let mut m = run(Scenario::default());
-        m.seek(500_000_000, &clock);
-        while m.tick(1e9, &clock) {}
+        seek_to(&mut m, 500_000_000, &clock);
         let f = m.inject(FaultAction::Crash { node: 0 }).expect("runs");
         let mut want = Scenario::default();
         want.faults.push(f);
         assert_eq!(**m.scenario(), want);
         // Replaying the recorded scenario gives the same run as the live one.
-        m.seek(u64::MAX, &clock);
-        while m.tick(1e9, &clock) {}
+        seek_to(&mut m, u64::MAX, &clock);
         let live = m.sim().expect("runs").report().trace_hash;
         let replay = fpaxos_sim::run(&want).expect("runs").trace_hash;
         assert_eq!(live, replay);

@@ -13,7 +13,7 @@ use std::rc::Rc;
 
 /// Everything that changes compare mode.
 #[derive(Clone, Debug, PartialEq)]
-pub enum CompareAction {
+pub(crate) enum CompareAction {
     /// Open compare mode: the current scenario and a copy of it.
     Open,
     /// Close compare mode (the variants are dropped).
@@ -34,11 +34,11 @@ pub enum CompareAction {
 
 /// Compare mode's variants (empty: compare mode is off).
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct CompareState {
+pub(crate) struct CompareState {
     /// The variants, shared with every copy of the state until one changes.
-    pub variants: Rc<Vec<Variant>>,
+    pub(crate) variants: Rc<Vec<Variant>>,
     /// Which variant the main editor edits (its edits go to that variant).
-    pub editing: Option<usize>,
+    pub(crate) editing: Option<usize>,
 }
 
 /// A label for a scenario's quorum choice, e.g. `Q1=4 Q2=2, thrifty`.
@@ -92,7 +92,7 @@ impl CompareState {
     }
 
     /// Compare mode is on.
-    pub fn is_open(&self) -> bool {
+    pub(crate) fn is_open(&self) -> bool {
         !self.variants.is_empty()
     }
 

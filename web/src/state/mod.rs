@@ -14,10 +14,10 @@ mod run;
 mod view;
 
 pub(crate) use compare::quorum_text;
-pub use compare::{CompareAction, CompareState};
-pub use run::{ReportRef, RunState, RunStatus, SPEED_MAX, SPEED_MIN};
+pub(crate) use compare::{CompareAction, CompareState};
+pub(crate) use run::{ReportRef, RunState, RunStatus, SPEED_MAX, SPEED_MIN};
 pub(crate) use view::{closed_from_view, open_for_view};
-pub use view::{SpaceTimeWindow, ViewPrefs, OPTIONAL_PANELS};
+pub(crate) use view::{SpaceTimeWindow, ViewPrefs, OPTIONAL_PANELS};
 
 use crate::browser::now_ms;
 use crate::presets::{self, MenuPreset};
@@ -30,7 +30,7 @@ use yew::prelude::*;
 
 /// What a click on the cluster view does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ClickMode {
+pub(crate) enum ClickMode {
     /// Click a node: crash it, or recover it if crashed.
     Crash,
     /// Click two nodes: cut the link between them (or restore it).
@@ -41,18 +41,18 @@ pub enum ClickMode {
 
 /// The cluster view's click tools.
 #[derive(Clone, Debug, PartialEq)]
-pub struct ClusterTools {
+pub(crate) struct ClusterTools {
     /// Click mode.
-    pub mode: ClickMode,
+    pub(crate) mode: ClickMode,
     /// First node clicked in link mode.
-    pub link_first: Option<NodeId>,
+    pub(crate) link_first: Option<NodeId>,
     /// Nodes selected for a partition.
-    pub partition: Vec<NodeId>,
+    pub(crate) partition: Vec<NodeId>,
 }
 
 /// Where the page's first scenario comes from (decided by [`crate::share`]).
 #[derive(Clone, Debug, PartialEq)]
-pub enum Start {
+pub(crate) enum Start {
     /// A link in the URL.
     Link(Box<Shared>),
     /// The stored last scenario.
@@ -65,30 +65,30 @@ pub enum Start {
 
 /// Everything the page shows.
 #[derive(Clone, PartialEq)]
-pub struct AppState {
+pub(crate) struct AppState {
     /// The scenario, including faults injected by clicks.
-    pub scenario: Rc<Scenario>,
+    pub(crate) scenario: Rc<Scenario>,
     /// Preset the scenario came from, if unchanged since.
-    pub preset: Option<&'static str>,
+    pub(crate) preset: Option<&'static str>,
     /// Validation messages (non-empty: no run).
-    pub errors: Rc<Vec<String>>,
+    pub(crate) errors: Rc<Vec<String>>,
     /// The main run.
-    pub run: RunState,
+    pub(crate) run: RunState,
     /// Compare mode.
-    pub compare: CompareState,
+    pub(crate) compare: CompareState,
     /// Sweep spec text in `fpaxos sweep --vary` syntax (`q2=1..5`); a link carries it in
     /// `ViewState::sweep`.
-    pub sweep: Option<String>,
+    pub(crate) sweep: Option<String>,
     /// Open panels and the space-time window.
-    pub view: ViewPrefs,
+    pub(crate) view: ViewPrefs,
     /// The cluster view's click tools.
-    pub tools: ClusterTools,
+    pub(crate) tools: ClusterTools,
     /// Last user-facing note (e.g. "crashed node 2 at 1.2 s").
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
 }
 
 /// Everything that can change the state.
-pub enum Action {
+pub(crate) enum Action {
     /// Replace the scenario (edits, presets): restarts the run.
     SetScenario(Box<Scenario>),
     /// Load a preset by id.
@@ -135,7 +135,7 @@ pub enum Action {
 
 impl AppState {
     /// A state running `scenario` from time 0.
-    pub fn new(scenario: Scenario, preset: Option<&'static str>) -> AppState {
+    pub(crate) fn new(scenario: Scenario, preset: Option<&'static str>) -> AppState {
         let scenario = Rc::new(scenario);
         let main = MainRun::new(Rc::clone(&scenario));
         let mut s = AppState {
@@ -158,7 +158,7 @@ impl AppState {
     }
 
     /// The state the page opens with.
-    pub fn from_start(start: Start) -> AppState {
+    pub(crate) fn from_start(start: Start) -> AppState {
         match start {
             Start::Link(shared) => {
                 let Shared { scenario, view } = *shared;
@@ -181,13 +181,13 @@ impl AppState {
     }
 
     /// Whether frames are needed (playing or heading to a target).
-    pub fn animating(&self) -> bool {
+    pub(crate) fn animating(&self) -> bool {
         let r = &self.run;
         (r.playing || r.target.is_some()) && !r.done && self.errors.is_empty()
     }
 
     /// Progress 0..=1 towards the current target.
-    pub fn progress(&self) -> Option<f64> {
+    pub(crate) fn progress(&self) -> Option<f64> {
         self.run.target.map(|t| {
             if t == 0 {
                 1.0
@@ -198,7 +198,7 @@ impl AppState {
     }
 
     /// What the run is doing, as the page's status line says it.
-    pub fn status(&self) -> RunStatus {
+    pub(crate) fn status(&self) -> RunStatus {
         if !self.errors.is_empty() {
             RunStatus::Invalid
         } else if self.run.done {
@@ -213,7 +213,7 @@ impl AppState {
     }
 
     /// Calls `f` with the running simulation (`None`: the scenario does not run).
-    pub fn with_sim<R>(&self, f: impl FnOnce(&Sim) -> R) -> Option<R> {
+    pub(crate) fn with_sim<R>(&self, f: impl FnOnce(&Sim) -> R) -> Option<R> {
         self.run.sim.with_sim(f)
     }
 
@@ -484,10 +484,10 @@ impl Reducible for AppState {
 }
 
 /// The context every component reads.
-pub type AppCtx = UseReducerHandle<AppState>;
+pub(crate) type AppCtx = UseReducerHandle<AppState>;
 
 /// The app state from context.
 #[hook]
-pub fn use_app() -> AppCtx {
+pub(crate) fn use_app() -> AppCtx {
     use_context::<AppCtx>().expect("AppState context is provided by App")
 }

@@ -8,19 +8,19 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 /// Slowest speed (log10 of simulated time per real time).
-pub const SPEED_MIN: f64 = -4.0;
+pub(crate) const SPEED_MIN: f64 = -4.0;
 /// Fastest finite speed; above it the run goes as fast as the frame budget allows.
-pub const SPEED_MAX: f64 = 1.0;
+pub(crate) const SPEED_MAX: f64 = 1.0;
 /// How often the report (charts, summary) is refreshed while running, in wall ms.
 const REPORT_EVERY_MS: f64 = 250.0;
 
 /// A report with a version, compared by version only (cheap props).
 #[derive(Clone, Debug)]
-pub struct ReportRef {
+pub(crate) struct ReportRef {
     /// Changes whenever the report does.
-    pub version: u64,
+    pub(crate) version: u64,
     /// The report.
-    pub report: Rc<Report>,
+    pub(crate) report: Rc<Report>,
 }
 
 impl PartialEq for ReportRef {
@@ -32,7 +32,7 @@ impl PartialEq for ReportRef {
 /// Shared handle to the main run (the simulation is not `Clone`-able itself); equal when it is
 /// the same handle.
 #[derive(Clone)]
-pub struct SimCell(Rc<RefCell<MainRun>>);
+pub(crate) struct SimCell(Rc<RefCell<MainRun>>);
 
 impl PartialEq for SimCell {
     fn eq(&self, o: &Self) -> bool {
@@ -42,7 +42,7 @@ impl PartialEq for SimCell {
 
 impl SimCell {
     /// Calls `f` with the running simulation (`None`: the scenario does not run).
-    pub fn with_sim<R>(&self, f: impl FnOnce(&Sim) -> R) -> Option<R> {
+    pub(crate) fn with_sim<R>(&self, f: impl FnOnce(&Sim) -> R) -> Option<R> {
         self.0.borrow().sim().map(f)
     }
 
@@ -53,7 +53,7 @@ impl SimCell {
 
 /// What the run is doing (the `run-status` text of the page and the embed).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RunStatus {
+pub(crate) enum RunStatus {
     /// The scenario does not validate.
     Invalid,
     /// The run reached its end.
@@ -68,7 +68,7 @@ pub enum RunStatus {
 
 impl RunStatus {
     /// The status as the page writes it.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             RunStatus::Invalid => "invalid",
             RunStatus::Done => "done",
@@ -81,35 +81,35 @@ impl RunStatus {
 
 /// The main run and how it is played.
 #[derive(Clone, PartialEq)]
-pub struct RunState {
+pub(crate) struct RunState {
     /// The run.
-    pub sim: SimCell,
+    pub(crate) sim: SimCell,
     /// Bumped after every change to the run (drives redraws).
-    pub version: u64,
+    pub(crate) version: u64,
     /// Simulated time now.
-    pub now: Time,
+    pub(crate) now: Time,
     /// End of the run.
-    pub end: Time,
+    pub(crate) end: Time,
     /// The run reached its end.
-    pub done: bool,
+    pub(crate) done: bool,
     /// A time the run is heading to in slices (seek or run to end).
-    pub target: Option<Time>,
+    pub(crate) target: Option<Time>,
     /// Playing in real (scaled) time.
-    pub playing: bool,
+    pub(crate) playing: bool,
     /// log10(simulated time / real time).
-    pub speed: f64,
+    pub(crate) speed: f64,
     /// Ignore `speed`: run as fast as frames allow.
-    pub max_speed: bool,
+    pub(crate) max_speed: bool,
     /// Wall time of the last frame (ms), to turn frames into simulated time.
-    pub last_frame: Option<f64>,
+    pub(crate) last_frame: Option<f64>,
     /// Latest report.
-    pub report: Option<ReportRef>,
+    pub(crate) report: Option<ReportRef>,
     /// When (wall ms) the report was taken.
     report_wall: f64,
     /// Wall ms spent simulating since the last rebuild.
-    pub wall_sim_ms: f64,
+    pub(crate) wall_sim_ms: f64,
     /// Frames rendered while playing (for the fps measurement).
-    pub frames: u64,
+    pub(crate) frames: u64,
 }
 
 impl RunState {

@@ -5,7 +5,7 @@
 use fpaxos::Time;
 
 /// Panels of the main page that can be closed (and reopened), in page order.
-pub const OPTIONAL_PANELS: [(&str, &str); 4] = [
+pub(crate) const OPTIONAL_PANELS: [(&str, &str); 4] = [
     ("spacetime", "Space-time diagram"),
     ("charts", "Charts"),
     ("sweep", "Sweep"),
@@ -14,13 +14,13 @@ pub const OPTIONAL_PANELS: [(&str, &str); 4] = [
 
 /// The space-time diagram's visible window (zoom and pan).
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct SpaceTimeWindow {
+pub(crate) struct SpaceTimeWindow {
     /// `None`: the right edge follows the time cursor; `Some(t)`: pinned there by a pan.
-    pub pinned: Option<Time>,
+    pub(crate) pinned: Option<Time>,
     /// Window width (simulated ns); `None`: a width fitted to the network's latency.
-    pub width: Option<Time>,
+    pub(crate) width: Option<Time>,
     /// The canvas's width in CSS pixels, as last measured.
-    pub css_w: f64,
+    pub(crate) css_w: f64,
 }
 
 impl Default for SpaceTimeWindow {
@@ -35,16 +35,16 @@ impl Default for SpaceTimeWindow {
 
 /// How the page is laid out and looked at (never part of the run).
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct ViewPrefs {
+pub(crate) struct ViewPrefs {
     /// Optional panels the user closed (ids from [`OPTIONAL_PANELS`]).
-    pub closed_panels: Vec<&'static str>,
+    pub(crate) closed_panels: Vec<&'static str>,
     /// The space-time diagram's window.
-    pub spacetime: SpaceTimeWindow,
+    pub(crate) spacetime: SpaceTimeWindow,
 }
 
 impl ViewPrefs {
     /// Whether panel `id` is open.
-    pub fn is_open(&self, id: &str) -> bool {
+    pub(crate) fn is_open(&self, id: &str) -> bool {
         !self.closed_panels.contains(&id)
     }
 
