@@ -11,6 +11,8 @@
 
 mod compare;
 mod run;
+#[cfg(test)]
+mod tests;
 mod view;
 
 pub(crate) use compare::quorum_text;
@@ -19,6 +21,7 @@ pub(crate) use run::{ReportRef, RunState, RunStatus, SPEED_MAX, SPEED_MIN};
 pub(crate) use view::{closed_from_view, open_for_view};
 pub(crate) use view::{SpaceTimeWindow, ViewPrefs, OPTIONAL_PANELS};
 
+#[cfg(not(test))]
 use crate::browser::now_ms;
 use crate::presets::{self, MenuPreset};
 use crate::run::{MainRun, Tick, FRAME_BUDGET_MS, SEEK_BUDGET_MS};
@@ -27,6 +30,13 @@ use fpaxos_share::Shared;
 use fpaxos_sim::{FaultAction, Scenario, Sim};
 use std::rc::Rc;
 use yew::prelude::*;
+
+/// The wall clock the reducer hands to the main run: the browser's, or a still one in native
+/// tests (a slice then runs until its goal).
+#[cfg(test)]
+fn now_ms() -> f64 {
+    0.0
+}
 
 /// What a click on the cluster view does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
