@@ -20,6 +20,9 @@ cargo clippy --target wasm32-unknown-unknown -p fpaxos-web --all-targets -- -D w
 step "engine, analysis, share and CLI tests (native)"
 cargo test --release
 
+step "web crate logic without a browser: reducer and runners with an injected clock (native)"
+cargo test -p fpaxos-web --lib
+
 step "determinism: the wasm32 build reproduces native trace hashes (Node)"
 cargo test --release --target wasm32-unknown-unknown -p fpaxos-sim --test determinism
 
