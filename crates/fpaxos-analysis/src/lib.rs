@@ -30,9 +30,9 @@
 
 mod lp;
 
-use fpaxos::quorum::{GridAxis, Phase, QuorumSpec, QuorumSystem};
+use fpaxos::quorum::{GridAxis, Phase, QuorumShape, QuorumSystem};
 use fpaxos::NodeSet;
-use fpaxos_sim::scenario::Latency;
+use fpaxos_sim::scenario::Checked;
 use fpaxos_sim::{Scenario, ScenarioErrors};
 use serde::{Deserialize, Serialize};
 
@@ -135,40 +135,25 @@ enum Shape {
     General,
 }
 
+/// The analysis shape of a system, read from the shape it was built with.
 fn shape(q: &QuorumSystem) -> Shape {
-    let n = q.n();
-    let ft = q.fault_tolerance();
-    let (q1, q2) = (n - ft.elect.min(n - 1), n - ft.replicate.min(n - 1));
-    let probe = QuorumSpec::Counting {
-        q1: q1 as u32,
-        q2: q2 as u32,
-    };
-    if QuorumSystem::new(&probe, n).as_ref() == Ok(q) {
-        return Shape::Counting { q1, q2 };
-    }
-    for rows in 1..=n {
-        if !n.is_multiple_of(rows) {
-            continue;
-        }
-        let cols = n / rows;
-        for axis in [GridAxis::Row, GridAxis::Column] {
-            let spec = QuorumSpec::Grid {
-                rows: rows as u32,
-                cols: cols as u32,
-                q1: axis,
+    match *q.shape() {
+        QuorumShape::Majority | QuorumShape::Counting { .. } => Shape::Counting {
+            q1: q.smallest(Phase::One),
+            q2: q.smallest(Phase::Two),
+        },
+        QuorumShape::Grid { rows, cols, q1 } => {
+            // A row has `cols` nodes and there are `rows` of them.
+            let (rows, cols) = (rows as usize, cols as usize);
+            let (row, col) = ((cols, rows), (rows, cols));
+            let ((s1, k1), (s2, k2)) = match q1 {
+                GridAxis::Row => (row, col),
+                GridAxis::Column => (col, row),
             };
-            if QuorumSystem::new(&spec, n).as_ref() == Ok(q) {
-                // A row has `cols` nodes and there are `rows` of them.
-                let (row, col) = ((cols, rows), (rows, cols));
-                let ((s1, k1), (s2, k2)) = match axis {
-                    GridAxis::Row => (row, col),
-                    GridAxis::Column => (col, row),
-                };
-                return Shape::Grid { s1, k1, s2, k2 };
-            }
+            Shape::Grid { s1, k1, s2, k2 }
         }
+        QuorumShape::Weighted | QuorumShape::Explicit => Shape::General,
     }
-    Shape::General
 }
 
 /// `table[mask]`: whether the node set `mask` contains a quorum of `phase` (`n <= 20`).
@@ -668,43 +653,15 @@ pub fn analyze(q: &QuorumSystem, opts: &AnalysisOptions) -> Analysis {
     }
 }
 
-/// Mean one-way latency between nodes in milliseconds, with the simulator's precedence: the
-/// default latency, then regions, then the matrix, then per-link overrides. Parts that do not
-/// fit the cluster (which `validate` would reject) are skipped.
+/// Mean one-way latency between nodes in milliseconds, `[from][to]`, by the precedence of
+/// [`fpaxos_sim::scenario::Network::link_latencies`] (the simulator's). Parts that do not fit
+/// the cluster (which `check` would reject) are skipped.
 pub fn latency_matrix_ms(s: &Scenario) -> Vec<Vec<f64>> {
     let n = s.cluster.nodes as usize;
-    let net = &s.network;
-    let ms = |l: &Latency| l.mean().as_ms();
-    let mut t = vec![vec![ms(&net.latency); n]; n];
-    if let Some(r) = net.regions.as_ref().filter(|r| r.of_node.len() == n) {
-        let (local, remote) = (ms(&r.local), ms(&r.remote));
-        for (row, ra) in t.iter_mut().zip(&r.of_node) {
-            for (x, rb) in row.iter_mut().zip(&r.of_node) {
-                *x = if ra == rb { local } else { remote };
-            }
-        }
-    }
-    if let Some(m) = net
-        .matrix
-        .as_ref()
-        .filter(|m| m.len() == n && m.iter().all(|r| r.len() == n))
-    {
-        for (row, mrow) in t.iter_mut().zip(m) {
-            for (x, d) in row.iter_mut().zip(mrow) {
-                *x = d.as_ms();
-            }
-        }
-    }
-    for l in &net.links {
-        let (a, b) = (l.from as usize, l.to as usize);
-        if a < n && b < n {
-            t[a][b] = ms(&l.latency);
-            if l.both {
-                t[b][a] = ms(&l.latency);
-            }
-        }
-    }
-    t
+    let t = s.network.link_latencies(n);
+    (0..n)
+        .map(|a| (0..n).map(|b| t[a * n + b].mean().as_ms()).collect())
+        .collect()
 }
 
 /// Analyzes a scenario's quorum system with its network's mean latencies and its initial
@@ -713,6 +670,15 @@ pub fn latency_matrix_ms(s: &Scenario) -> Vec<Vec<f64>> {
 /// analyzed (with `safe == false`).
 pub fn analyze_scenario(s: &Scenario, opts: &AnalysisOptions) -> Result<Analysis, ScenarioErrors> {
     let q = s.quorum_system()?;
+    Ok(analyze_with(s, &q, opts))
+}
+
+/// Like [`analyze_scenario`] for a checked scenario, whose quorum system is already built.
+pub fn analyze_checked(c: &Checked, opts: &AnalysisOptions) -> Analysis {
+    analyze_with(c, c.quorums(), opts)
+}
+
+fn analyze_with(s: &Scenario, q: &QuorumSystem, opts: &AnalysisOptions) -> Analysis {
     let opts = AnalysisOptions {
         leader: s
             .cluster
@@ -722,5 +688,5 @@ pub fn analyze_scenario(s: &Scenario, opts: &AnalysisOptions) -> Result<Analysis
         latency_ms: Some(latency_matrix_ms(s)),
         ..opts.clone()
     };
-    Ok(analyze(&q, &opts))
+    analyze(q, &opts)
 }
