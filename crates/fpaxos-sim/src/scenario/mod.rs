@@ -406,15 +406,10 @@ impl From<Vec<String>> for ScenarioErrors {
     }
 }
 
+/// One problem per line.
 impl std::fmt::Display for ScenarioErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for (i, e) in self.0.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            write!(f, "{e}")?;
-        }
-        Ok(())
+        f.write_str(&self.0.join("\n"))
     }
 }
 
