@@ -29,11 +29,17 @@
 #![deny(missing_docs)]
 
 mod lp;
+mod scenario;
+mod tables;
+
+pub use scenario::{analyze_checked, analyze_scenario, latency_matrix_ms};
+use tables::{
+    at_least_alive, availability_from_table, availability_sampled, blocking_from_table,
+    minimal_from_table, quorum_table,
+};
 
 use fpaxos::quorum::{GridAxis, Phase, QuorumShape, QuorumSystem};
 use fpaxos::NodeSet;
-use fpaxos_sim::scenario::Checked;
-use fpaxos_sim::{Scenario, ScenarioErrors};
 use serde::{Deserialize, Serialize};
 
 /// Largest cluster for which failure patterns are enumerated exactly.
@@ -154,96 +160,6 @@ fn shape(q: &QuorumSystem) -> Shape {
         }
         QuorumShape::Weighted | QuorumShape::Explicit => Shape::General,
     }
-}
-
-/// `table[mask]`: whether the node set `mask` contains a quorum of `phase` (`n <= 20`).
-fn quorum_table(q: &QuorumSystem, phase: Phase) -> Vec<bool> {
-    let n = q.n();
-    let mut t = vec![false; 1usize << n];
-    for mask in 1..t.len() {
-        // Monotone: a superset of a quorum is a quorum; test only when no subset one short is.
-        let mut bits = mask;
-        let mut sub = false;
-        while bits != 0 {
-            let b = bits & bits.wrapping_neg();
-            if t[mask & !b] {
-                sub = true;
-                break;
-            }
-            bits &= bits - 1;
-        }
-        t[mask] = sub || q.is_quorum(phase, NodeSet(mask as u64));
-    }
-    t
-}
-
-fn minimal_from_table(t: &[bool]) -> Vec<NodeSet> {
-    (1..t.len())
-        .filter(|&m| t[m] && NodeSet(m as u64).iter().all(|i| !t[m & !(1usize << i)]))
-        .map(|m| NodeSet(m as u64))
-        .collect()
-}
-
-/// Minimal sets whose crash leaves no quorum alive.
-fn blocking_from_table(t: &[bool], n: usize) -> Vec<Vec<u8>> {
-    let all = (1usize << n) - 1;
-    let mut out: Vec<Vec<u8>> = (1..=all)
-        .filter(|&c| {
-            !t[all & !c]
-                && NodeSet(c as u64)
-                    .iter()
-                    .all(|i| t[all & !(c & !(1usize << i))])
-        })
-        .map(|c| NodeSet(c as u64).to_vec())
-        .collect();
-    out.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
-    out
-}
-
-fn binomial(n: usize, k: usize) -> f64 {
-    (0..k).fold(1.0, |acc, i| acc * (n - i) as f64 / (i + 1) as f64)
-}
-
-/// P(at least `q` of `n` nodes alive), each down with probability `p`.
-fn at_least_alive(n: usize, q: usize, p: f64) -> f64 {
-    (q..=n)
-        .map(|k| binomial(n, k) * (1.0 - p).powi(k as i32) * p.powi((n - k) as i32))
-        .sum::<f64>()
-        .min(1.0)
-}
-
-fn availability_from_table(t: &[bool], n: usize, p: f64) -> f64 {
-    let alive: Vec<f64> = (0..=n)
-        .map(|k| (1.0 - p).powi(k as i32) * p.powi((n - k) as i32))
-        .collect();
-    t.iter()
-        .enumerate()
-        .filter(|(_, &q)| q)
-        .map(|(m, _)| alive[m.count_ones() as usize])
-        .sum::<f64>()
-        .min(1.0)
-}
-
-/// Deterministic Monte Carlo estimate (xorshift, fixed seed) for large general systems.
-fn availability_sampled(q: &QuorumSystem, phase: Phase, p: f64, samples: usize) -> f64 {
-    let n = q.n();
-    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut hits = 0usize;
-    for _ in 0..samples {
-        let mut alive = NodeSet::EMPTY;
-        for i in 0..n {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            if ((x >> 11) as f64 / (1u64 << 53) as f64) >= p {
-                alive.insert(i as u8);
-            }
-        }
-        if q.is_quorum(phase, alive) {
-            hits += 1;
-        }
-    }
-    hits as f64 / samples as f64
 }
 
 /// Node loads of a strategy (probabilities over `sets`).
@@ -651,42 +567,4 @@ pub fn analyze(q: &QuorumSystem, opts: &AnalysisOptions) -> Analysis {
         blocking_replicate,
         notes,
     }
-}
-
-/// Mean one-way latency between nodes in milliseconds, `[from][to]`, by the precedence of
-/// [`fpaxos_sim::scenario::Network::link_latencies`] (the simulator's). Parts that do not fit
-/// the cluster (which `check` would reject) are skipped.
-pub fn latency_matrix_ms(s: &Scenario) -> Vec<Vec<f64>> {
-    let n = s.cluster.nodes as usize;
-    let t = s.network.link_latencies(n);
-    (0..n)
-        .map(|a| (0..n).map(|b| t[a * n + b].mean().as_ms()).collect())
-        .collect()
-}
-
-/// Analyzes a scenario's quorum system with its network's mean latencies and its initial
-/// leader (node 0 when none). `opts.latency_ms` and `opts.leader` are replaced by the
-/// scenario's. Errors only when the quorum system itself is invalid: an unsafe system is
-/// analyzed (with `safe == false`).
-pub fn analyze_scenario(s: &Scenario, opts: &AnalysisOptions) -> Result<Analysis, ScenarioErrors> {
-    let q = s.quorum_system()?;
-    Ok(analyze_with(s, &q, opts))
-}
-
-/// Like [`analyze_scenario`] for a checked scenario, whose quorum system is already built.
-pub fn analyze_checked(c: &Checked, opts: &AnalysisOptions) -> Analysis {
-    analyze_with(c, c.quorums(), opts)
-}
-
-fn analyze_with(s: &Scenario, q: &QuorumSystem, opts: &AnalysisOptions) -> Analysis {
-    let opts = AnalysisOptions {
-        leader: s
-            .cluster
-            .initial_leader
-            .filter(|l| (*l as usize) < q.n())
-            .unwrap_or(0) as u8,
-        latency_ms: Some(latency_matrix_ms(s)),
-        ..opts.clone()
-    };
-    analyze(q, &opts)
 }
