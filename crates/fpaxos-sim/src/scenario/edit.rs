@@ -42,6 +42,11 @@ impl Scenario {
         self.set_nodes(nodes);
         self.cluster.quorum = spec;
     }
+
+    /// Applies a network preset to this scenario's cluster (see [`Network::apply_preset`]).
+    pub fn set_network_preset(&mut self, preset: NetworkPreset) {
+        self.network.apply_preset(preset, self.cluster.nodes);
+    }
 }
 
 /// The quorum spec `spec` adapted to `n` nodes, by the rule of [`Scenario::set_nodes`].

@@ -188,7 +188,7 @@ fn network_presets_are_recognised() {
         s.check().unwrap();
     }
     let mut s = Scenario::default();
-    s.network.apply_preset(NetworkPreset::Wan2, 5);
+    s.set_network_preset(NetworkPreset::Wan2);
     assert_eq!(s.network.regions.unwrap().of_node, [0, 0, 0, 1, 1]);
     let mut n = Network::default();
     n.latency = Latency::Const { value: Dur::ms(3) };

@@ -121,12 +121,12 @@ impl std::fmt::Display for QuorumProblem {
             ),
             QuorumProblem::GridSize { rows, cols, n } => write!(
                 f,
-                "a {rows}x{cols} grid needs {} nodes, but the cluster has {n}",
+                "a {rows}x{cols} grid needs {} nodes, but the cluster has {n}: change the grid or the number of nodes",
                 (*rows as usize).saturating_mul(*cols as usize)
             ),
             QuorumProblem::WeightCount { weights, n } => write!(
                 f,
-                "weighted quorums need one weight per node: {weights} weights for {n} nodes"
+                "weighted quorums need one weight per node: {weights} weights for {n} nodes; give every node a weight"
             ),
             QuorumProblem::WeightTooLarge { weight } => {
                 write!(f, "node weights must be at most {MAX_WEIGHT}, got {weight}")
@@ -142,10 +142,10 @@ impl std::fmt::Display for QuorumProblem {
             ),
             QuorumProblem::ExplicitTooManyNodes { n } => write!(
                 f,
-                "explicit quorum lists support at most {MAX_EXPLICIT_NODES} nodes, got {n}"
+                "explicit quorum lists support at most {MAX_EXPLICIT_NODES} nodes, got {n}: use counting, grid or weighted quorums for larger clusters"
             ),
             QuorumProblem::EmptyList { phase } => {
-                write!(f, "explicit {} list is empty", q(phase))
+                write!(f, "explicit {} list is empty: list at least one quorum", q(phase))
             }
             QuorumProblem::ListTooLong { phase } => write!(
                 f,
@@ -153,11 +153,15 @@ impl std::fmt::Display for QuorumProblem {
                 q(phase)
             ),
             QuorumProblem::EmptySet { phase } => {
-                write!(f, "explicit {} list holds an empty set", q(phase))
+                write!(
+                    f,
+                    "explicit {} list holds an empty set: name its nodes or remove it",
+                    q(phase)
+                )
             }
             QuorumProblem::SetOutsideCluster { phase, set, n } => write!(
                 f,
-                "explicit {} set {set} names a node outside 0..{n}",
+                "explicit {} set {set} names a node outside 0..{n}: use node ids below {n}",
                 q(phase)
             ),
         }
