@@ -2,7 +2,7 @@
 //! out the panels.
 
 use crate::components::{
-    charts::ChartsPanel, cluster_view::ClusterPanel, header::Header, safety::SafetyBanner,
+    chart::ChartsPanel, cluster_view::ClusterPanel, header::Header, safety::SafetyBanner,
     scenario_panel::ScenarioPanel, spacetime::SpaceTime, summary::Summary,
     time_controls::TimeControls,
 };

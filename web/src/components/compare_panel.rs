@@ -3,7 +3,7 @@
 //! of deltas against the first variant, per-variant summaries and small cluster views on one
 //! time cursor.
 
-use super::compare_charts::{swatch, BarGroup, GroupedBars, XyChart, XySeries};
+use super::chart::{swatch, BarGroup, GroupedBars, XyChart, XySeries};
 use crate::compare::{
     delta_pct, fmt_delta, quorum_text, use_frames, variant_style, wall_now, CompareAction,
     CompareRun, VariantRun, FRAME_BUDGET_MS,

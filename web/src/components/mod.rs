@@ -1,7 +1,7 @@
 //! The page's panels, one concern each. Panels read [`crate::state::AppState`] from context;
 //! heavy ones take the versioned report as a prop so they redraw only when it changes.
 
-pub mod charts;
+pub mod chart;
 pub mod cluster_view;
 pub mod header;
 pub mod quorum_badge;
@@ -12,7 +12,6 @@ pub mod summary;
 pub mod time_controls;
 // --- compare, sweep, analysis ---
 pub mod analysis_panel;
-pub mod compare_charts;
 pub mod compare_panel;
 pub mod sweep_panel;
 // --- end compare, sweep, analysis ---

@@ -2,7 +2,7 @@
 //! friendly controls), run every point without freezing the page, and plot throughput and
 //! latency against the knob. The table and CSV are the CLI's, value for value.
 
-use super::compare_charts::{XMark, XyChart, XySeries};
+use super::chart::{XMark, XyChart, XySeries};
 use crate::compare::{
     copy_text, use_frames, variant_style, wall_now, CompareAction, FRAME_BUDGET_MS,
 };
