@@ -3,8 +3,7 @@
 
 use crate::components::{
     chart::ChartsPanel, cluster_view::ClusterPanel, header::Header, safety::SafetyBanner,
-    scenario_panel::ScenarioPanel, spacetime::SpaceTime, summary::Summary,
-    time_controls::TimeControls,
+    scenario::ScenarioPanel, spacetime::SpaceTime, summary::Summary, time_controls::TimeControls,
 };
 use crate::hooks::{use_animation_frames, use_keyboard, use_metrics};
 use crate::state::{AppCtx, AppState};

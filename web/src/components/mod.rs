@@ -6,7 +6,7 @@ pub mod cluster_view;
 pub mod header;
 pub mod quorum_badge;
 pub mod safety;
-pub mod scenario_panel;
+pub mod scenario;
 pub mod spacetime;
 pub mod summary;
 pub mod time_controls;
