@@ -29,11 +29,17 @@
 #![deny(missing_docs)]
 
 mod lp;
+mod scenario;
+mod tables;
 
-use fpaxos::quorum::{GridAxis, Phase, QuorumSpec, QuorumSystem};
+pub use scenario::{analyze_checked, analyze_scenario, latency_matrix_ms};
+use tables::{
+    at_least_alive, availability_from_table, availability_sampled, blocking_from_table,
+    minimal_from_table, quorum_table,
+};
+
+use fpaxos::quorum::{GridAxis, Phase, QuorumShape, QuorumSystem};
 use fpaxos::NodeSet;
-use fpaxos_sim::scenario::Latency;
-use fpaxos_sim::{Scenario, ScenarioErrors};
 use serde::{Deserialize, Serialize};
 
 /// Largest cluster for which failure patterns are enumerated exactly.
@@ -135,130 +141,25 @@ enum Shape {
     General,
 }
 
+/// The analysis shape of a system, read from the shape it was built with.
 fn shape(q: &QuorumSystem) -> Shape {
-    let n = q.n();
-    let ft = q.fault_tolerance();
-    let (q1, q2) = (n - ft.elect.min(n - 1), n - ft.replicate.min(n - 1));
-    let probe = QuorumSpec::Counting {
-        q1: q1 as u32,
-        q2: q2 as u32,
-    };
-    if QuorumSystem::new(&probe, n).as_ref() == Ok(q) {
-        return Shape::Counting { q1, q2 };
-    }
-    for rows in 1..=n {
-        if !n.is_multiple_of(rows) {
-            continue;
-        }
-        let cols = n / rows;
-        for axis in [GridAxis::Row, GridAxis::Column] {
-            let spec = QuorumSpec::Grid {
-                rows: rows as u32,
-                cols: cols as u32,
-                q1: axis,
+    match *q.shape() {
+        QuorumShape::Majority | QuorumShape::Counting { .. } => Shape::Counting {
+            q1: q.smallest(Phase::One),
+            q2: q.smallest(Phase::Two),
+        },
+        QuorumShape::Grid { rows, cols, q1 } => {
+            // A row has `cols` nodes and there are `rows` of them.
+            let (rows, cols) = (rows as usize, cols as usize);
+            let (row, col) = ((cols, rows), (rows, cols));
+            let ((s1, k1), (s2, k2)) = match q1 {
+                GridAxis::Row => (row, col),
+                GridAxis::Column => (col, row),
             };
-            if QuorumSystem::new(&spec, n).as_ref() == Ok(q) {
-                // A row has `cols` nodes and there are `rows` of them.
-                let (row, col) = ((cols, rows), (rows, cols));
-                let ((s1, k1), (s2, k2)) = match axis {
-                    GridAxis::Row => (row, col),
-                    GridAxis::Column => (col, row),
-                };
-                return Shape::Grid { s1, k1, s2, k2 };
-            }
+            Shape::Grid { s1, k1, s2, k2 }
         }
+        QuorumShape::Weighted | QuorumShape::Explicit => Shape::General,
     }
-    Shape::General
-}
-
-/// `table[mask]`: whether the node set `mask` contains a quorum of `phase` (`n <= 20`).
-fn quorum_table(q: &QuorumSystem, phase: Phase) -> Vec<bool> {
-    let n = q.n();
-    let mut t = vec![false; 1usize << n];
-    for mask in 1..t.len() {
-        // Monotone: a superset of a quorum is a quorum; test only when no subset one short is.
-        let mut bits = mask;
-        let mut sub = false;
-        while bits != 0 {
-            let b = bits & bits.wrapping_neg();
-            if t[mask & !b] {
-                sub = true;
-                break;
-            }
-            bits &= bits - 1;
-        }
-        t[mask] = sub || q.is_quorum(phase, NodeSet(mask as u64));
-    }
-    t
-}
-
-fn minimal_from_table(t: &[bool]) -> Vec<NodeSet> {
-    (1..t.len())
-        .filter(|&m| t[m] && NodeSet(m as u64).iter().all(|i| !t[m & !(1usize << i)]))
-        .map(|m| NodeSet(m as u64))
-        .collect()
-}
-
-/// Minimal sets whose crash leaves no quorum alive.
-fn blocking_from_table(t: &[bool], n: usize) -> Vec<Vec<u8>> {
-    let all = (1usize << n) - 1;
-    let mut out: Vec<Vec<u8>> = (1..=all)
-        .filter(|&c| {
-            !t[all & !c]
-                && NodeSet(c as u64)
-                    .iter()
-                    .all(|i| t[all & !(c & !(1usize << i))])
-        })
-        .map(|c| NodeSet(c as u64).to_vec())
-        .collect();
-    out.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
-    out
-}
-
-fn binomial(n: usize, k: usize) -> f64 {
-    (0..k).fold(1.0, |acc, i| acc * (n - i) as f64 / (i + 1) as f64)
-}
-
-/// P(at least `q` of `n` nodes alive), each down with probability `p`.
-fn at_least_alive(n: usize, q: usize, p: f64) -> f64 {
-    (q..=n)
-        .map(|k| binomial(n, k) * (1.0 - p).powi(k as i32) * p.powi((n - k) as i32))
-        .sum::<f64>()
-        .min(1.0)
-}
-
-fn availability_from_table(t: &[bool], n: usize, p: f64) -> f64 {
-    let alive: Vec<f64> = (0..=n)
-        .map(|k| (1.0 - p).powi(k as i32) * p.powi((n - k) as i32))
-        .collect();
-    t.iter()
-        .enumerate()
-        .filter(|(_, &q)| q)
-        .map(|(m, _)| alive[m.count_ones() as usize])
-        .sum::<f64>()
-        .min(1.0)
-}
-
-/// Deterministic Monte Carlo estimate (xorshift, fixed seed) for large general systems.
-fn availability_sampled(q: &QuorumSystem, phase: Phase, p: f64, samples: usize) -> f64 {
-    let n = q.n();
-    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut hits = 0usize;
-    for _ in 0..samples {
-        let mut alive = NodeSet::EMPTY;
-        for i in 0..n {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            if ((x >> 11) as f64 / (1u64 << 53) as f64) >= p {
-                alive.insert(i as u8);
-            }
-        }
-        if q.is_quorum(phase, alive) {
-            hits += 1;
-        }
-    }
-    hits as f64 / samples as f64
 }
 
 /// Node loads of a strategy (probabilities over `sets`).
@@ -666,61 +567,4 @@ pub fn analyze(q: &QuorumSystem, opts: &AnalysisOptions) -> Analysis {
         blocking_replicate,
         notes,
     }
-}
-
-/// Mean one-way latency between nodes in milliseconds, with the simulator's precedence: the
-/// default latency, then regions, then the matrix, then per-link overrides. Parts that do not
-/// fit the cluster (which `validate` would reject) are skipped.
-pub fn latency_matrix_ms(s: &Scenario) -> Vec<Vec<f64>> {
-    let n = s.cluster.nodes as usize;
-    let net = &s.network;
-    let ms = |l: &Latency| l.mean().as_ms();
-    let mut t = vec![vec![ms(&net.latency); n]; n];
-    if let Some(r) = net.regions.as_ref().filter(|r| r.of_node.len() == n) {
-        let (local, remote) = (ms(&r.local), ms(&r.remote));
-        for (row, ra) in t.iter_mut().zip(&r.of_node) {
-            for (x, rb) in row.iter_mut().zip(&r.of_node) {
-                *x = if ra == rb { local } else { remote };
-            }
-        }
-    }
-    if let Some(m) = net
-        .matrix
-        .as_ref()
-        .filter(|m| m.len() == n && m.iter().all(|r| r.len() == n))
-    {
-        for (row, mrow) in t.iter_mut().zip(m) {
-            for (x, d) in row.iter_mut().zip(mrow) {
-                *x = d.as_ms();
-            }
-        }
-    }
-    for l in &net.links {
-        let (a, b) = (l.from as usize, l.to as usize);
-        if a < n && b < n {
-            t[a][b] = ms(&l.latency);
-            if l.both {
-                t[b][a] = ms(&l.latency);
-            }
-        }
-    }
-    t
-}
-
-/// Analyzes a scenario's quorum system with its network's mean latencies and its initial
-/// leader (node 0 when none). `opts.latency_ms` and `opts.leader` are replaced by the
-/// scenario's. Errors only when the quorum system itself is invalid: an unsafe system is
-/// analyzed (with `safe == false`).
-pub fn analyze_scenario(s: &Scenario, opts: &AnalysisOptions) -> Result<Analysis, ScenarioErrors> {
-    let q = s.quorum_system()?;
-    let opts = AnalysisOptions {
-        leader: s
-            .cluster
-            .initial_leader
-            .filter(|l| (*l as usize) < q.n())
-            .unwrap_or(0) as u8,
-        latency_ms: Some(latency_matrix_ms(s)),
-        ..opts.clone()
-    };
-    Ok(analyze(&q, &opts))
 }

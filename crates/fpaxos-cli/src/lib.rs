@@ -13,7 +13,9 @@ pub mod bench;
 pub mod fmt;
 pub mod overrides;
 
-use fpaxos_sim::Scenario;
+use fpaxos_sim::scenario::Checked;
+use fpaxos_sim::swarm::Pins;
+use fpaxos_sim::{Scenario, ScenarioErrors};
 use serde_json::Value;
 use std::io::Read;
 
@@ -36,14 +38,30 @@ pub fn read_scenario_value(path: Option<&str>) -> Result<Value, Vec<String>> {
     serde_json::from_str(&text).map_err(|e| vec![format!("{name} is not valid JSON: {e}")])
 }
 
-/// Reads a scenario, applies overrides, parses and validates it. Every problem is one line.
+/// Reads a scenario, applies overrides, parses and checks it: the one validation of every
+/// command. Every problem is one line.
 pub fn load_scenario(
     path: Option<&str>,
     overrides: &overrides::Overrides,
-) -> Result<Scenario, Vec<String>> {
+) -> Result<Checked, Vec<String>> {
     let mut v = read_scenario_value(path)?;
     overrides.apply(&mut v)?;
-    let s = Scenario::from_value(v).map_err(|e| e.0)?;
-    s.validate().map_err(|e| e.0)?;
-    Ok(s)
+    check_value(v)
+}
+
+/// The swarm scenario for `seed` with `pins` honoured and the overrides applied on top, checked.
+pub fn load_seed(
+    seed: u64,
+    pins: &Pins,
+    overrides: &overrides::Overrides,
+) -> Result<Checked, Vec<String>> {
+    let s = fpaxos_sim::swarm::generate(seed, pins);
+    let mut v = serde_json::to_value(&s).map_err(|e| vec![e.to_string()])?;
+    overrides.apply(&mut v)?;
+    check_value(v)
+}
+
+fn check_value(v: Value) -> Result<Checked, Vec<String>> {
+    let s = Scenario::from_value(v).map_err(ScenarioErrors::into_lines)?;
+    s.check().map_err(ScenarioErrors::into_lines)
 }

@@ -86,7 +86,7 @@ impl Overrides {
         }
         let mut typed: Vec<(&str, Value)> = Vec::new();
         if let Some(n) = self.nodes {
-            typed.push(("cluster.nodes", json!(n)));
+            typed.extend(set_nodes(v, n));
         }
         if let Some(q) = &self.quorum {
             typed.push(("cluster.quorum", to_json(q)));
@@ -191,6 +191,32 @@ impl Overrides {
             allow_unsafe: s.cluster.allow_unsafe,
         })
     }
+}
+
+/// What `--nodes n` writes: the size, and whatever [`Scenario::set_nodes`] changes with it (the
+/// quorum sizes, regions, initial leader), as paths into the scenario's JSON. Explicit flags such
+/// as `--quorum` are applied after it and win. A scenario that does not parse yet gets only
+/// the size (its parse error is reported later, like a file's).
+fn set_nodes(v: &Value, n: u32) -> Vec<(&'static str, Value)> {
+    let mut out = vec![("cluster.nodes", json!(n))];
+    let Ok(before) = Scenario::from_value(v.clone()) else {
+        return out;
+    };
+    let mut after = before.clone();
+    after.set_nodes(n);
+    if after.cluster.quorum != before.cluster.quorum {
+        out.push(("cluster.quorum", to_json(&after.cluster.quorum)));
+    }
+    if after.cluster.initial_leader != before.cluster.initial_leader {
+        out.push((
+            "cluster.initial_leader",
+            to_json(&after.cluster.initial_leader),
+        ));
+    }
+    if after.network.regions != before.network.regions {
+        out.push(("network.regions", to_json(&after.network.regions)));
+    }
+    out
 }
 
 /// Splits `path=value`; the value is JSON if it parses, else a string.
@@ -311,6 +337,32 @@ mod tests {
         assert_eq!(parse_set("seed=5").unwrap().1, json!(5));
         assert_eq!(parse_set("cluster.thrifty=true").unwrap().1, json!(true));
         assert!(parse_set("nothing").is_err());
+    }
+
+    #[test]
+    fn nodes_flag_changes_what_depends_on_the_size() {
+        let o = Overrides {
+            nodes: Some(7),
+            ..Overrides::default()
+        };
+        let mut v = json!({"cluster": {"nodes": 5, "quorum": {"kind": "counting", "q1": 4, "q2": 2}, "initial_leader": 4}});
+        o.apply(&mut v).unwrap();
+        assert_eq!(v["cluster"]["nodes"], json!(7));
+        assert_eq!(v["cluster"]["quorum"]["q1"], json!(6));
+        assert_eq!(v["cluster"]["initial_leader"], json!(4));
+        // An explicit quorum wins over the resized one.
+        let o = Overrides {
+            nodes: Some(3),
+            quorum: Some(QuorumSpec::Counting { q1: 3, q2: 1 }),
+            ..Overrides::default()
+        };
+        o.apply(&mut v).unwrap();
+        assert_eq!(v["cluster"]["quorum"]["q1"], json!(3));
+        assert_eq!(v["cluster"]["initial_leader"], json!(0));
+        // Unparsable input still gets the size; its error comes from parsing.
+        let mut bad = json!({"cluster": {"bogus": 1}});
+        o.apply(&mut bad).unwrap();
+        assert_eq!(bad["cluster"]["nodes"], json!(3));
     }
 
     #[test]

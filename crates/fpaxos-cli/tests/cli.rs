@@ -184,6 +184,50 @@ fn assert_usage_error(o: &Output, needle: &str) {
 }
 
 #[test]
+fn nodes_resizes_quorums_and_text_forms_are_accepted() {
+    // `--nodes` changes the size by the one rule: counting quorums keep Q2 and take the
+    // smallest safe Q1; an explicit `--quorum` wins.
+    let file = r#"{"cluster": {"nodes": 5, "quorum": {"kind": "counting", "q1": 4, "q2": 2}}}"#;
+    let o = fpaxos_stdin(&["run", "-", "--print-scenario", "--nodes", "7"], file);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = json(&o);
+    assert_eq!(s["cluster"]["nodes"], 7);
+    assert_eq!(s["cluster"]["quorum"]["q1"], 6);
+    assert_eq!(s["cluster"]["quorum"]["q2"], 2);
+    let o = fpaxos_stdin(
+        &[
+            "run",
+            "-",
+            "--print-scenario",
+            "--nodes",
+            "7",
+            "--quorum",
+            "5,3",
+        ],
+        file,
+    );
+    assert_eq!(json(&o)["cluster"]["quorum"]["q1"], 5);
+    // A latency written as text, and an hour-long run, in a file or with --set.
+    let o = fpaxos_stdin(
+        &[
+            "run",
+            "-",
+            "--print-scenario",
+            "--set",
+            "network.client_latency=exp:1ms",
+        ],
+        r#"{"duration": "1h", "network": {"latency": "5ms"}}"#,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = json(&o);
+    assert_eq!(s["duration"], "3600s");
+    assert_eq!(s["network"]["latency"]["dist"], "const");
+    assert_eq!(s["network"]["latency"]["value"], "5ms");
+    assert_eq!(s["network"]["client_latency"]["dist"], "exponential");
+    assert_usage_error(&fpaxos(&["run", "--duration", "2h"]), "1 hour");
+}
+
+#[test]
 fn bad_input_exits_2_with_readable_errors() {
     assert_usage_error(&fpaxos(&["run", "--bogus"]), "--bogus");
     assert_usage_error(&fpaxos(&["run", "--nodes", "five"]), "five");

@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// A duration in nanoseconds. In JSON it is a string with a unit (`ns`, `us`, `ms`, `s`, `min`),
-/// or a bare number of milliseconds.
+/// A duration in nanoseconds. In JSON it is a string with a unit (`ns`, `us`, `ms`, `s`, `min`,
+/// `h`), or a bare number of milliseconds.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Dur(pub u64);
 
@@ -37,7 +37,7 @@ impl Dur {
         self.0 as f64 / 1e9
     }
 
-    /// Parses `10ms`, `1.5s`, `250us`, `100ns`, `2min`, `0`.
+    /// Parses `10ms`, `1.5s`, `250us`, `100ns`, `2min`, `1h`, `0`.
     pub fn parse(s: &str) -> Result<Dur, String> {
         let t = s.trim();
         if t.is_empty() {
@@ -56,10 +56,11 @@ impl Dur {
             "ms" => 1e6,
             "s" => 1e9,
             "min" | "m" => 60e9,
+            "h" => 3600e9,
             "" if value == 0.0 => 1.0,
             "" => {
                 return Err(format!(
-                    "`{s}` needs a unit: ns, us, ms, s or min (e.g. {s}ms)"
+                    "`{s}` needs a unit: ns, us, ms, s, min or h (e.g. {s}ms)"
                 ))
             }
             other => return Err(format!("unknown time unit `{other}` in `{s}`")),
@@ -139,6 +140,8 @@ mod tests {
         assert_eq!(Dur::parse("1.5s"), Ok(Dur::ms(1500)));
         assert_eq!(Dur::parse("250us"), Ok(Dur::us(250)));
         assert_eq!(Dur::parse("0"), Ok(Dur(0)));
+        assert_eq!(Dur::parse("1h"), Ok(Dur::secs(3600)));
+        assert_eq!(Dur::parse("1.5h"), Ok(Dur::secs(5400)));
         assert!(Dur::parse("-1ms").is_err());
         assert!(Dur::parse("1e30s").is_err());
         assert!(Dur::parse("10").is_err());

@@ -35,10 +35,11 @@ pub struct Pins {
 }
 
 impl Pins {
-    /// Sets the pinned fields on `s`.
+    /// Sets the pinned fields on `s`: the size through [`Scenario::set_nodes`] (so what depends
+    /// on it follows), then the quorum system as pinned.
     pub fn apply(&self, s: &mut Scenario) {
         if let Some(n) = self.nodes {
-            s.cluster.nodes = n;
+            s.set_nodes(n);
         }
         if let Some(q) = &self.quorum {
             s.cluster.quorum = q.clone();

@@ -7,10 +7,18 @@
 use crate::nodeset::{NodeId, NodeSet, MAX_NODES};
 use serde::{Deserialize, Serialize};
 
+mod error;
+mod shape;
+
+pub use error::{QuorumError, QuorumProblem};
+pub use shape::QuorumShape;
+
 /// Largest weight one node may carry in a weighted system.
 pub const MAX_WEIGHT: u32 = 1000;
 /// Largest cluster for explicit quorum lists (analysis enumerates subsets).
 pub const MAX_EXPLICIT_NODES: usize = 20;
+/// Most sets in one explicit quorum list.
+pub const MAX_EXPLICIT_SETS: usize = 4096;
 
 /// The two phases of Paxos.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -117,6 +125,20 @@ impl QuorumSpec {
         ))
     }
 
+    /// The form [`QuorumSpec::parse_cli`] reads back (`majority`, `4,2`, `grid:5x4`,
+    /// `grid:5x4:col`); `None` for weights and explicit lists, which have no command-line form.
+    pub fn to_cli(&self) -> Option<String> {
+        match self {
+            QuorumSpec::Majority => Some("majority".into()),
+            QuorumSpec::Counting { q1, q2 } => Some(format!("{q1},{q2}")),
+            QuorumSpec::Grid { rows, cols, q1 } => Some(match q1 {
+                GridAxis::Row => format!("grid:{rows}x{cols}"),
+                GridAxis::Column => format!("grid:{rows}x{cols}:col"),
+            }),
+            QuorumSpec::Weighted { .. } | QuorumSpec::Explicit { .. } => None,
+        }
+    }
+
     /// Short human description, e.g. `Q1=4 Q2=2`.
     pub fn label(&self, n: usize) -> String {
         match self {
@@ -146,7 +168,7 @@ enum Kind {
 pub struct QuorumSystem {
     n: usize,
     kind: Kind,
-    grid: bool,
+    shape: QuorumShape,
 }
 
 /// Why a quorum system is unsafe: a phase-1 quorum and a phase-2 quorum that share no node.
@@ -169,11 +191,11 @@ pub struct FaultTolerance {
 
 impl QuorumSystem {
     /// Validates `spec` for an `n`-node cluster; returns every problem found.
-    pub fn new(spec: &QuorumSpec, n: usize) -> Result<QuorumSystem, Vec<String>> {
+    pub fn new(spec: &QuorumSpec, n: usize) -> Result<QuorumSystem, QuorumError> {
+        use QuorumProblem as P;
         let mut errs = Vec::new();
         if n == 0 || n > MAX_NODES {
-            errs.push(format!("cluster size must be 1..={MAX_NODES}, got {n}"));
-            return Err(errs);
+            return Err(QuorumError(vec![P::ClusterSize { n }]));
         }
         let kind = match spec {
             QuorumSpec::Majority => Kind::Counting {
@@ -181,9 +203,9 @@ impl QuorumSystem {
                 q2: n / 2 + 1,
             },
             QuorumSpec::Counting { q1, q2 } => {
-                for (name, q) in [("Q1", *q1), ("Q2", *q2)] {
-                    if q == 0 || q as usize > n {
-                        errs.push(format!("{name} size must be between 1 and {n}, got {q}"));
+                for (phase, size) in [(Phase::One, *q1), (Phase::Two, *q2)] {
+                    if size == 0 || size as usize > n {
+                        errs.push(P::SizeOutOfRange { phase, size, n });
                     }
                 }
                 Kind::Counting {
@@ -194,10 +216,11 @@ impl QuorumSystem {
             QuorumSpec::Grid { rows, cols, q1 } => {
                 let (r, c) = (*rows as usize, *cols as usize);
                 if r == 0 || c == 0 || r.saturating_mul(c) != n {
-                    errs.push(format!(
-                        "a {rows}x{cols} grid needs {} nodes, but the cluster has {n}",
-                        r.saturating_mul(c)
-                    ));
+                    errs.push(P::GridSize {
+                        rows: *rows,
+                        cols: *cols,
+                        n,
+                    });
                     Kind::Counting { q1: 1, q2: 1 }
                 } else {
                     let row_sets: Vec<NodeSet> = (0..r)
@@ -220,22 +243,22 @@ impl QuorumSystem {
             }
             QuorumSpec::Weighted { weights, q1, q2 } => {
                 if weights.len() != n {
-                    errs.push(format!(
-                        "weighted quorums need one weight per node: {} weights for {n} nodes",
-                        weights.len()
-                    ));
+                    errs.push(P::WeightCount {
+                        weights: weights.len(),
+                        n,
+                    });
                 }
                 if let Some(w) = weights.iter().find(|w| **w > MAX_WEIGHT) {
-                    errs.push(format!(
-                        "node weights must be at most {MAX_WEIGHT}, got {w}"
-                    ));
+                    errs.push(P::WeightTooLarge { weight: *w });
                 }
                 let total: u64 = weights.iter().map(|w| *w as u64).sum();
-                for (name, q) in [("Q1", *q1), ("Q2", *q2)] {
-                    if q == 0 || q as u64 > total {
-                        errs.push(format!(
-                            "{name} weight threshold must be between 1 and the total weight {total}, got {q}"
-                        ));
+                for (phase, threshold) in [(Phase::One, *q1), (Phase::Two, *q2)] {
+                    if threshold == 0 || threshold as u64 > total {
+                        errs.push(P::ThresholdOutOfRange {
+                            phase,
+                            threshold,
+                            total,
+                        });
                     }
                 }
                 Kind::Weighted {
@@ -246,26 +269,20 @@ impl QuorumSystem {
             }
             QuorumSpec::Explicit { q1, q2 } => {
                 if n > MAX_EXPLICIT_NODES {
-                    errs.push(format!(
-                        "explicit quorum lists support at most {MAX_EXPLICIT_NODES} nodes, got {n}"
-                    ));
+                    errs.push(P::ExplicitTooManyNodes { n });
                 }
-                for (name, list) in [("Q1", q1), ("Q2", q2)] {
+                for (phase, list) in [(Phase::One, q1), (Phase::Two, q2)] {
                     if list.is_empty() {
-                        errs.push(format!("explicit {name} list is empty"));
+                        errs.push(P::EmptyList { phase });
                     }
-                    if list.len() > 4096 {
-                        errs.push(format!(
-                            "explicit {name} list is too long (at most 4096 sets)"
-                        ));
+                    if list.len() > MAX_EXPLICIT_SETS {
+                        errs.push(P::ListTooLong { phase });
                     }
                     for s in list {
                         if s.is_empty() {
-                            errs.push(format!("explicit {name} list holds an empty set"));
+                            errs.push(P::EmptySet { phase });
                         } else if !s.is_subset(NodeSet::all(n)) {
-                            errs.push(format!(
-                                "explicit {name} set {s} names a node outside 0..{n}"
-                            ));
+                            errs.push(P::SetOutsideCluster { phase, set: *s, n });
                         }
                     }
                 }
@@ -279,10 +296,49 @@ impl QuorumSystem {
             Ok(QuorumSystem {
                 n,
                 kind,
-                grid: matches!(spec, QuorumSpec::Grid { .. }),
+                shape: QuorumShape::of(spec, n),
             })
         } else {
-            Err(errs)
+            Err(QuorumError(errs))
+        }
+    }
+
+    /// The kind of system the spec described, with its sizes: what analysis and sweep tables
+    /// need without guessing it back from the quorums.
+    pub fn shape(&self) -> &QuorumShape {
+        &self.shape
+    }
+
+    /// Size of the smallest quorum of `phase`.
+    pub fn smallest(&self, phase: Phase) -> usize {
+        let pick = |a: usize, b: usize| if phase == Phase::One { a } else { b };
+        match (&self.shape, &self.kind) {
+            (_, Kind::Counting { q1, q2 }) => pick(*q1, *q2),
+            (QuorumShape::Grid { rows, cols, q1 }, _) => {
+                // A row has `cols` nodes; phase 1 uses rows when `q1` is `Row`.
+                let (row, col) = (*cols as usize, *rows as usize);
+                match q1 {
+                    GridAxis::Row => pick(row, col),
+                    GridAxis::Column => pick(col, row),
+                }
+            }
+            (_, Kind::Weighted { w, q1, q2 }) => {
+                let need = if phase == Phase::One { *q1 } else { *q2 };
+                let mut w = w.clone();
+                w.sort_unstable_by(|a, b| b.cmp(a));
+                let mut sum = 0u32;
+                for (i, x) in w.iter().enumerate() {
+                    sum += x;
+                    if sum >= need {
+                        return i + 1;
+                    }
+                }
+                self.n
+            }
+            (_, Kind::Sets { q1, q2 }) => {
+                let list = if phase == Phase::One { q1 } else { q2 };
+                list.iter().map(|s| s.len()).min().unwrap_or(self.n)
+            }
         }
     }
 
@@ -413,11 +469,8 @@ impl QuorumSystem {
                 }
                 n
             }
-            Kind::Sets { .. } if self.grid => {
+            Kind::Sets { q1, q2 } if matches!(self.shape, QuorumShape::Grid { .. }) => {
                 // Hitting every row takes one node per row (and likewise for columns).
-                let Kind::Sets { q1, q2 } = &self.kind else {
-                    unreachable!()
-                };
                 if phase == Phase::One {
                     q1.len()
                 } else {
@@ -540,190 +593,4 @@ pub fn subsets_of_size(n: usize, k: usize) -> impl Iterator<Item = NodeSet> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn qs(spec: QuorumSpec, n: usize) -> QuorumSystem {
-        QuorumSystem::new(&spec, n).expect("valid")
-    }
-
-    #[test]
-    fn majority_and_counting() {
-        let m = qs(QuorumSpec::Majority, 5);
-        assert!(m.is_safe());
-        assert_eq!(
-            m.fault_tolerance(),
-            FaultTolerance {
-                elect: 2,
-                replicate: 2
-            }
-        );
-        let c = qs(QuorumSpec::Counting { q1: 4, q2: 2 }, 5);
-        assert!(c.is_safe());
-        assert_eq!(
-            c.fault_tolerance(),
-            FaultTolerance {
-                elect: 1,
-                replicate: 3
-            }
-        );
-        let bad = qs(QuorumSpec::Counting { q1: 2, q2: 2 }, 5);
-        let ce = bad.check_intersection().unwrap_err();
-        assert!(!ce.q1.intersects(ce.q2));
-        assert!(bad.is_q1(ce.q1) && bad.is_q2(ce.q2));
-        let trap = qs(QuorumSpec::Counting { q1: 3, q2: 3 }, 6);
-        assert!(!trap.is_safe());
-    }
-
-    #[test]
-    fn grid() {
-        let g = qs(
-            QuorumSpec::Grid {
-                rows: 5,
-                cols: 4,
-                q1: GridAxis::Row,
-            },
-            20,
-        );
-        assert!(g.is_safe());
-        assert!(g.is_q1(NodeSet::from_ids([4, 5, 6, 7])));
-        assert!(!g.is_q1(NodeSet::from_ids([3, 4, 5, 6])));
-        assert!(g.is_q2(NodeSet::from_ids([1, 5, 9, 13, 17])));
-        // Elections need a full row: killing one node per row (5) blocks them.
-        assert_eq!(
-            g.fault_tolerance(),
-            FaultTolerance {
-                elect: 4,
-                replicate: 3
-            }
-        );
-        assert_eq!(
-            g.pick(Phase::Two, 6, 0..20, NodeSet::EMPTY),
-            Some(NodeSet::from_ids([2, 6, 10, 14, 18]))
-        );
-        assert!(QuorumSystem::new(
-            &QuorumSpec::Grid {
-                rows: 2,
-                cols: 2,
-                q1: GridAxis::Row
-            },
-            5
-        )
-        .is_err());
-    }
-
-    #[test]
-    fn weighted() {
-        let w = qs(
-            QuorumSpec::Weighted {
-                weights: vec![3, 1, 1, 1, 1],
-                q1: 4,
-                q2: 4,
-            },
-            5,
-        );
-        assert!(w.is_safe()); // 4 + 4 > 7
-        assert_eq!(w.fault_tolerance().replicate, 1); // losing node 0 leaves 4, losing 0 and 1 leaves 3
-        let u = qs(
-            QuorumSpec::Weighted {
-                weights: vec![3, 1, 1, 1, 1],
-                q1: 3,
-                q2: 4,
-            },
-            5,
-        );
-        let ce = u.check_intersection().unwrap_err();
-        assert!(!ce.q1.intersects(ce.q2) && u.is_q1(ce.q1) && u.is_q2(ce.q2));
-    }
-
-    #[test]
-    fn explicit() {
-        let e = qs(
-            QuorumSpec::Explicit {
-                q1: vec![NodeSet::from_ids([0, 1]), NodeSet::from_ids([2, 3])],
-                q2: vec![NodeSet::from_ids([0, 2]), NodeSet::from_ids([1, 3])],
-            },
-            4,
-        );
-        assert!(e.is_safe());
-        assert_eq!(e.fault_tolerance().elect, 1);
-        assert_eq!(e.fault_tolerance().replicate, 1);
-        let bad = qs(
-            QuorumSpec::Explicit {
-                q1: vec![NodeSet::from_ids([0, 1])],
-                q2: vec![NodeSet::from_ids([2, 3])],
-            },
-            4,
-        );
-        assert!(bad.check_intersection().is_err());
-    }
-
-    #[test]
-    fn pick_thrifty() {
-        let c = qs(QuorumSpec::Counting { q1: 4, q2: 2 }, 5);
-        let p = c.pick(Phase::Two, 2, [3, 4, 0, 1], NodeSet::EMPTY).unwrap();
-        assert_eq!(p, NodeSet::from_ids([2, 3]));
-        let p = c
-            .pick(Phase::Two, 2, [3, 4, 0, 1], NodeSet::single(3))
-            .unwrap();
-        assert_eq!(p, NodeSet::from_ids([2, 4]));
-        assert!(c
-            .pick(Phase::One, 2, [3, 4, 0, 1], NodeSet::from_ids([3, 4]))
-            .is_none());
-    }
-
-    #[test]
-    fn cli_parse() {
-        assert_eq!(QuorumSpec::parse_cli("majority"), Ok(QuorumSpec::Majority));
-        assert_eq!(
-            QuorumSpec::parse_cli("4,2"),
-            Ok(QuorumSpec::Counting { q1: 4, q2: 2 })
-        );
-        assert_eq!(
-            QuorumSpec::parse_cli("grid:2x3:col"),
-            Ok(QuorumSpec::Grid {
-                rows: 2,
-                cols: 3,
-                q1: GridAxis::Column
-            })
-        );
-        assert!(QuorumSpec::parse_cli("bogus").is_err());
-    }
-
-    #[test]
-    fn subsets() {
-        assert_eq!(subsets_of_size(5, 2).count(), 10);
-        assert_eq!(subsets_of_size(5, 0).count(), 1);
-        assert_eq!(subsets_of_size(3, 4).count(), 0);
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn counting_intersection_matches_rule(n in 1usize..12, q1 in 1u32..12, q2 in 1u32..12) {
-            proptest::prop_assume!(q1 as usize <= n && q2 as usize <= n);
-            let s = qs(QuorumSpec::Counting { q1, q2 }, n);
-            proptest::prop_assert_eq!(s.is_safe(), (q1 + q2) as usize > n);
-            // Brute force agrees on fault tolerance.
-            let ft = s.fault_tolerance();
-            proptest::prop_assert_eq!(ft.replicate, n - q2 as usize);
-            proptest::prop_assert_eq!(ft.elect, n - q1 as usize);
-        }
-
-        #[test]
-        fn weighted_intersection_brute_force(ws in proptest::collection::vec(1u32..5, 1..8), a in 1u32..20, b in 1u32..20) {
-            let total: u32 = ws.iter().sum();
-            proptest::prop_assume!(a <= total && b <= total);
-            let n = ws.len();
-            let s = qs(QuorumSpec::Weighted { weights: ws, q1: a, q2: b }, n);
-            let mut brute_safe = true;
-            for m in 0u64..(1 << n) {
-                let x = NodeSet(m);
-                if s.is_q1(x) && s.is_q2(x.complement(n)) { brute_safe = false; }
-            }
-            proptest::prop_assert_eq!(s.is_safe(), brute_safe);
-            if let Err(ce) = s.check_intersection() {
-                proptest::prop_assert!(s.is_q1(ce.q1) && s.is_q2(ce.q2) && !ce.q1.intersects(ce.q2));
-            }
-        }
-    }
-}
+mod tests;

@@ -5,17 +5,24 @@
 //! build the same scenarios and print the same numbers:
 //!
 //! 1. [`SweepSpec::parse`] reads `q2=1..5`, `clients=1,2,4,8`, `loss=0..0.1:0.02`, ...
-//! 2. [`points`] applies each value to a base [`Scenario`], in input order.
-//! 3. [`run_point`] runs one point (or skips it when its quorums are unsafe and the scenario does
-//!    not allow that) and returns a [`SweepRow`]; [`row`] builds a row from an existing report.
+//! 2. [`points_checked`] applies each value to a base [`Scenario`], in input order.
+//! 3. [`check_point`] checks a point: a [`Checked`] scenario to run, or the row to print
+//!    instead (skipped when its quorums are unsafe and the scenario does not allow that, or
+//!    invalid). [`run_point`] checks and runs one point; [`row_for`] builds a row from a report.
 //! 4. [`to_csv`] writes the rows.
 
 use crate::dur::Dur;
-use crate::report::Report;
 use crate::scenario::{Latency, Scenario};
-use fpaxos::quorum::{Phase, QuorumSpec, QuorumSystem};
+use fpaxos::quorum::QuorumSpec;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+
+mod row;
+
+pub use row::{
+    check_point, precheck, row_for, row_for_checked, run_checked, run_point, smallest_quorums,
+    to_csv, PointStatus, SweepRow, CSV_HEADER,
+};
 
 /// Most points one sweep may have.
 pub const MAX_POINTS: usize = 10_000;
@@ -30,7 +37,8 @@ pub enum Knob {
     /// Phase-1 quorum size. The scenario switches to counting quorums and Q2 becomes
     /// `N - Q1 + 1` unless pinned.
     Q1,
-    /// Cluster size. Counting quorums keep Q2 (capped at N) and take the smallest safe Q1.
+    /// Cluster size, changed by [`Scenario::set_nodes`]: counting quorums keep Q2 (capped at N)
+    /// and take the smallest safe Q1.
     Nodes,
     /// Number of clients.
     Clients,
@@ -162,7 +170,7 @@ impl KnobValue {
             KnobValue::Float(v) => fmt_float(*v),
             KnobValue::Dur(d) => d.to_string(),
             KnobValue::Bool(b) => b.to_string(),
-            KnobValue::Latency(l) => latency_label(l),
+            KnobValue::Latency(l) => l.to_string(),
         }
     }
 }
@@ -174,18 +182,6 @@ fn fmt_float(v: f64) -> String {
         "0".into()
     } else {
         r.to_string()
-    }
-}
-
-/// The CLI form of a latency model, e.g. `uniform:5ms..15ms`.
-pub fn latency_label(l: &Latency) -> String {
-    match l {
-        Latency::Const { value } => format!("const:{value}"),
-        Latency::Uniform { min, max } => format!("uniform:{min}..{max}"),
-        Latency::Normal { mean, stddev } => format!("normal:{mean},{stddev}"),
-        Latency::Lognormal { median, sigma } => format!("lognormal:{median},{sigma}"),
-        Latency::Exponential { min, mean } if min.0 == 0 => format!("exp:{mean}"),
-        Latency::Exponential { min, mean } => format!("exp:{min}+{mean}"),
     }
 }
 
@@ -426,20 +422,7 @@ pub fn apply(
             let q2 = pin_other.unwrap_or_else(|| (n + 1).saturating_sub(q1).max(1));
             c.quorum = QuorumSpec::Counting { q1, q2 };
         }
-        (Knob::Nodes, KnobValue::Int(v)) => {
-            let n = to_u32(*v)?;
-            c.nodes = n;
-            if let QuorumSpec::Counting { q2, .. } = c.quorum {
-                let q2 = q2.min(n).max(1);
-                c.quorum = QuorumSpec::Counting {
-                    q1: (n + 1).saturating_sub(q2).max(1),
-                    q2,
-                };
-            }
-            if c.initial_leader.is_some_and(|l| l >= n) {
-                c.initial_leader = Some(0);
-            }
-        }
+        (Knob::Nodes, KnobValue::Int(v)) => s.set_nodes(to_u32(*v)?),
         (Knob::Clients, KnobValue::Int(v)) => s.workload.clients = to_u32(*v)?,
         (Knob::Outstanding, KnobValue::Int(v)) => s.workload.outstanding = to_u32(*v)?,
         (Knob::Window, KnobValue::Int(v)) => c.window = to_u32(*v)?,
@@ -472,304 +455,13 @@ fn to_u32(v: u64) -> Result<u32, String> {
 /// One point of a sweep: its value label and the scenario to run (`Err`: why it cannot apply).
 pub type Point = (String, Result<Scenario, String>);
 
-/// The scenarios of a sweep, one per value, in input order. A value that cannot apply (only
-/// possible in a hand-built spec whose value type does not fit the knob) leaves the base
-/// unchanged; [`points_checked`] keeps the reason instead.
-pub fn points(base: &Scenario, spec: &SweepSpec) -> Vec<(String, Scenario)> {
-    points_checked(base, spec)
-        .into_iter()
-        .map(|(l, s)| (l, s.unwrap_or_else(|_| base.clone())))
-        .collect()
-}
-
-/// Like [`points`], keeping the reason a value could not be applied.
+/// The points of a sweep, one per value, in input order, each with the reason its value could
+/// not be applied (only possible in a hand-built spec whose value type does not fit the knob).
 pub fn points_checked(base: &Scenario, spec: &SweepSpec) -> Vec<Point> {
     spec.values
         .iter()
         .map(|v| (v.label(), apply(base, spec.knob, v, spec.pin_other)))
         .collect()
-}
-
-/// What happened to a point.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PointStatus {
-    /// It ran.
-    Ok,
-    /// Its quorums do not intersect and the scenario does not allow unsafe quorums.
-    SkippedUnsafe,
-    /// The scenario is invalid for this value.
-    Invalid,
-}
-
-impl PointStatus {
-    /// The CSV form.
-    pub fn name(self) -> &'static str {
-        match self {
-            PointStatus::Ok => "ok",
-            PointStatus::SkippedUnsafe => "skipped_unsafe",
-            PointStatus::Invalid => "invalid",
-        }
-    }
-}
-
-/// One row of a sweep table.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SweepRow {
-    /// The knob varied.
-    pub knob: String,
-    /// The value of this point.
-    pub value: String,
-    /// Cluster size.
-    pub nodes: u32,
-    /// Quorum system, in words.
-    pub quorum: String,
-    /// Size of the smallest phase-1 quorum (`null` if the quorums are invalid).
-    pub q1: Option<u32>,
-    /// Size of the smallest phase-2 quorum.
-    pub q2: Option<u32>,
-    /// Every Q1 intersects every Q2.
-    pub safe: bool,
-    /// Thrifty messaging.
-    pub thrifty: bool,
-    /// Ran, skipped or invalid.
-    pub status: PointStatus,
-    /// Requests completed after warmup.
-    pub committed: Option<u64>,
-    /// Requests per simulated second.
-    pub throughput: Option<f64>,
-    /// Median latency (ms).
-    pub p50_ms: Option<f64>,
-    /// 90th percentile latency (ms).
-    pub p90_ms: Option<f64>,
-    /// 99th percentile latency (ms).
-    pub p99_ms: Option<f64>,
-    /// Mean latency (ms).
-    pub mean_ms: Option<f64>,
-    /// Messages per committed request.
-    pub msgs_per_commit: Option<f64>,
-    /// Completed elections after the first.
-    pub leader_changes: Option<u64>,
-    /// No safety violation.
-    pub safety_ok: Option<bool>,
-    /// Number of safety violations recorded.
-    pub violations: Option<u64>,
-    /// Trace hash of the run.
-    pub trace_hash: Option<String>,
-    /// Why the point did not run.
-    pub error: Option<String>,
-}
-
-/// Smallest quorum sizes `(q1, q2)` of a quorum system.
-pub fn smallest_quorums(q: &QuorumSystem, spec: &QuorumSpec) -> (u32, u32) {
-    let n = q.n() as u32;
-    match spec {
-        QuorumSpec::Majority => (n / 2 + 1, n / 2 + 1),
-        QuorumSpec::Counting { q1, q2 } => (*q1, *q2),
-        QuorumSpec::Weighted { weights, q1, q2 } => {
-            let mut w = weights.clone();
-            w.sort_unstable_by(|a, b| b.cmp(a));
-            let need = |t: u32| {
-                let mut sum = 0u32;
-                for (i, x) in w.iter().enumerate() {
-                    sum += x;
-                    if sum >= t {
-                        return i as u32 + 1;
-                    }
-                }
-                n
-            };
-            (need(*q1), need(*q2))
-        }
-        _ => {
-            let min = |p| {
-                q.minimal_quorums(p)
-                    .and_then(|l| l.iter().map(|s| s.len() as u32).min())
-                    .unwrap_or(n)
-            };
-            (min(Phase::One), min(Phase::Two))
-        }
-    }
-}
-
-fn row_base(knob: &str, label: &str, s: &Scenario, status: PointStatus) -> SweepRow {
-    let n = s.cluster.nodes;
-    let (q1, q2, safe) = match QuorumSystem::new(&s.cluster.quorum, n as usize) {
-        Ok(q) => {
-            let (a, b) = smallest_quorums(&q, &s.cluster.quorum);
-            (Some(a), Some(b), q.is_safe())
-        }
-        Err(_) => (None, None, false),
-    };
-    SweepRow {
-        knob: knob.to_string(),
-        value: label.to_string(),
-        nodes: n,
-        quorum: s.cluster.quorum.label(n as usize),
-        q1,
-        q2,
-        safe,
-        thrifty: s.cluster.thrifty,
-        status,
-        committed: None,
-        throughput: None,
-        p50_ms: None,
-        p90_ms: None,
-        p99_ms: None,
-        mean_ms: None,
-        msgs_per_commit: None,
-        leader_changes: None,
-        safety_ok: None,
-        violations: None,
-        trace_hash: None,
-        error: None,
-    }
-}
-
-/// The row for a point that ran. `knob` names the knob in the row.
-pub fn row_for(knob: &str, label: &str, s: &Scenario, r: &Report) -> SweepRow {
-    let mut row = row_base(knob, label, s, PointStatus::Ok);
-    row.committed = Some(r.committed);
-    row.throughput = Some(r.throughput);
-    row.p50_ms = Some(r.latency_ms.p50);
-    row.p90_ms = Some(r.latency_ms.p90);
-    row.p99_ms = Some(r.latency_ms.p99);
-    row.mean_ms = Some(r.latency_ms.mean);
-    row.msgs_per_commit = Some(r.messages.per_commit);
-    row.leader_changes = Some(r.leader_changes);
-    row.safety_ok = Some(r.safety.ok);
-    row.violations = Some(r.safety.violations.len() as u64);
-    row.trace_hash = Some(r.trace_hash.clone());
-    row
-}
-
-/// The row for a point that ran (the knob column is left empty; see [`row_for`]).
-pub fn row(label: &str, s: &Scenario, r: &Report) -> SweepRow {
-    row_for("", label, s, r)
-}
-
-/// What [`run_point`] would do with a scenario, without running it: `Ok(())` to run, or the
-/// row to print instead.
-pub fn precheck(
-    knob: Knob,
-    label: &str,
-    s: &Result<Scenario, String>,
-) -> Result<(), Box<SweepRow>> {
-    let s = match s {
-        Ok(s) => s,
-        Err(e) => {
-            let mut r = row_base(
-                knob.name(),
-                label,
-                &Scenario::default(),
-                PointStatus::Invalid,
-            );
-            r.nodes = 0;
-            r.quorum = String::new();
-            r.q1 = None;
-            r.q2 = None;
-            r.error = Some(e.clone());
-            return Err(Box::new(r));
-        }
-    };
-    let safe = QuorumSystem::new(&s.cluster.quorum, s.cluster.nodes as usize)
-        .map(|q| q.is_safe())
-        .unwrap_or(true);
-    if !safe && !s.cluster.allow_unsafe {
-        let mut r = row_base(knob.name(), label, s, PointStatus::SkippedUnsafe);
-        r.error = Some("quorums do not intersect; pass --allow-unsafe to run it".into());
-        return Err(Box::new(r));
-    }
-    if let Err(e) = s.validate() {
-        let mut r = row_base(knob.name(), label, s, PointStatus::Invalid);
-        r.error = Some(e.0.join("; "));
-        return Err(Box::new(r));
-    }
-    Ok(())
-}
-
-/// Runs one point: skips it if unsafe and not allowed, reports it if invalid, else runs it.
-pub fn run_point(knob: Knob, label: &str, s: &Result<Scenario, String>) -> SweepRow {
-    if let Err(r) = precheck(knob, label, s) {
-        return *r;
-    }
-    let Ok(s) = s else {
-        unreachable!("precheck rejects Err points")
-    };
-    match crate::sim::run(s) {
-        Ok(r) => row_for(knob.name(), label, s, &r),
-        Err(e) => {
-            let mut r = row_base(knob.name(), label, s, PointStatus::Invalid);
-            r.error = Some(e.0.join("; "));
-            r
-        }
-    }
-}
-
-/// The CSV header line (no trailing newline).
-pub const CSV_HEADER: &str = "knob,value,nodes,quorum,q1,q2,safe,thrifty,status,committed,throughput,p50_ms,p90_ms,p99_ms,mean_ms,msgs_per_commit,leader_changes,safety_ok,violations,trace_hash,error";
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-fn opt<T: ToString>(v: &Option<T>) -> String {
-    v.as_ref().map(|x| x.to_string()).unwrap_or_default()
-}
-
-fn optf(v: Option<f64>, decimals: usize) -> String {
-    v.map(|x| format!("{x:.decimals$}")).unwrap_or_default()
-}
-
-impl SweepRow {
-    /// The row as one CSV line (no trailing newline).
-    pub fn csv_line(&self) -> String {
-        [
-            csv_field(&self.knob),
-            csv_field(&self.value),
-            self.nodes.to_string(),
-            csv_field(&self.quorum),
-            opt(&self.q1),
-            opt(&self.q2),
-            self.safe.to_string(),
-            self.thrifty.to_string(),
-            self.status.name().to_string(),
-            opt(&self.committed),
-            optf(self.throughput, 1),
-            optf(self.p50_ms, 3),
-            optf(self.p90_ms, 3),
-            optf(self.p99_ms, 3),
-            optf(self.mean_ms, 3),
-            optf(self.msgs_per_commit, 3),
-            opt(&self.leader_changes),
-            opt(&self.safety_ok),
-            opt(&self.violations),
-            opt(&self.trace_hash),
-            csv_field(self.error.as_deref().unwrap_or("")),
-        ]
-        .join(",")
-    }
-}
-
-/// The whole table as CSV, header first, one line per row, each line ending in `\n`.
-pub fn to_csv(rows: &[SweepRow]) -> String {
-    let mut out = String::with_capacity(64 * (rows.len() + 1));
-    out.push_str(CSV_HEADER);
-    out.push('\n');
-    for r in rows {
-        out.push_str(&r.csv_line());
-        out.push('\n');
-    }
-    out
-}
-
-/// Writes the CSV table to `w`.
-pub fn write_csv(rows: &[SweepRow], w: &mut impl fmt::Write) -> fmt::Result {
-    w.write_str(&to_csv(rows))
 }
 
 #[cfg(test)]
@@ -842,8 +534,11 @@ mod tests {
     fn q2_points_use_smallest_safe_q1() {
         let base = Scenario::default();
         let spec = SweepSpec::parse("q2=1..5").unwrap();
-        let pts = points(&base, &spec);
-        let qs: Vec<QuorumSpec> = pts.iter().map(|(_, s)| s.cluster.quorum.clone()).collect();
+        let pts = points_checked(&base, &spec);
+        let qs: Vec<QuorumSpec> = pts
+            .iter()
+            .map(|(_, s)| s.as_ref().unwrap().cluster.quorum.clone())
+            .collect();
         assert_eq!(qs[0], QuorumSpec::Counting { q1: 5, q2: 1 });
         assert_eq!(qs[3], QuorumSpec::Counting { q1: 2, q2: 4 });
         let mut pinned = spec.clone();
