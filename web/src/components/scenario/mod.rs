@@ -2,8 +2,11 @@
 //! workload ([`workload`]), run settings ([`run`]) and the fault list ([`faults`]). Every edit
 //! builds a new [`Scenario`] and restarts the run; a value that does not parse shows its message
 //! above the fields instead.
+//!
+//! What an edit means (resizing the quorums when N changes, the network presets, the latency's
+//! text) and the bounds of the fields come from the engine (`fpaxos_sim::scenario::edit` and
+//! `limits`); the editor only adds the page's own, tighter bounds where it has them.
 
-pub mod domain;
 pub mod faults;
 pub mod field;
 pub mod network;
@@ -17,7 +20,9 @@ use fpaxos_sim::Scenario;
 use std::rc::Rc;
 use yew::prelude::*;
 
-pub use domain::limits::MAX_EDIT_NODES;
+/// Largest cluster in the editor (the animated views stay readable up to here; grids may be
+/// larger).
+pub const MAX_EDIT_NODES: u32 = 15;
 
 /// One scenario edit that may fail with a readable message.
 pub type Edit = Box<dyn FnOnce(&mut Scenario) -> Result<(), String>>;

@@ -1,11 +1,14 @@
 //! The "Network" section: a preset, the one-way latency, loss, duplication and bandwidth.
 
-use super::domain::{latency_text, limits, preset_of, region_preset};
 use super::field::{NumberField, TextField};
 use super::SectionProps;
+use fpaxos_sim::scenario::{limits, NetworkPreset};
 use fpaxos_sim::Latency;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
+
+/// Highest loss the editor offers, in percent (the engine refuses 100 %: nothing would commit).
+const MAX_LOSS_PCT: f64 = 99.0;
 
 /// A probability as the percentage the fields show (two decimals).
 fn pct(p: f64) -> f64 {
@@ -16,14 +19,18 @@ fn pct(p: f64) -> f64 {
 #[component]
 pub fn NetworkFields(p: &SectionProps) -> Html {
     let net = &p.scenario.network;
-    let region = preset_of(&p.scenario);
+    let region = NetworkPreset::of(net).map_or("", NetworkPreset::name);
     let region_ref = crate::hooks::use_select_value(region.to_string());
     let ed = &p.editor;
     let on_region = {
         let ed = ed.clone();
         Callback::from(move |e: Event| {
             let v = e.target_unchecked_into::<HtmlSelectElement>().value();
-            ed.edit(move |sc| region_preset(sc, &v));
+            ed.edit(move |sc| {
+                if let Some(preset) = NetworkPreset::from_name(&v) {
+                    sc.network.apply_preset(preset, sc.cluster.nodes);
+                }
+            });
         })
     };
     let on_latency = ed.parse(|sc, v| {
@@ -34,7 +41,12 @@ pub fn NetworkFields(p: &SectionProps) -> Html {
     let on_loss = ed.commit(|sc, v: f64| sc.network.loss = v / 100.0);
     let on_dup = ed.commit(|sc, v: f64| sc.network.duplicate = v / 100.0);
     let on_bw = ed.commit(|sc, v| sc.network.bandwidth_mbps = v);
-    let (loss, dup, bw) = (limits::LOSS_PCT, limits::DUP_PCT, limits::BANDWIDTH_MBPS);
+    let prob = limits::PROBABILITY;
+    let (loss, dup) = (
+        (prob.min * 100.0, MAX_LOSS_PCT),
+        (prob.min * 100.0, prob.max * 100.0),
+    );
+    let bw = (limits::BANDWIDTH_MBPS.min, limits::BANDWIDTH_MBPS.max);
     html! {
         <fieldset>
             <legend>{"Network"}</legend>
@@ -47,7 +59,7 @@ pub fn NetworkFields(p: &SectionProps) -> Html {
                     <option value="wan2" selected={region == "wan2"}>{"2 regions: 1 ms local, 35 ms remote"}</option>
                     <option value="wan3" selected={region == "wan3"}>{"3 regions: 1 ms local, 40 ms remote"}</option>
                 </select></label>
-            <TextField label="One-way latency" value={latency_text(&net.latency)} on_commit={on_latency}
+            <TextField label="One-way latency" value={net.latency.to_string()} on_commit={on_latency}
                 disabled={net.regions.is_some()} testid="latency-input"
                 title="const:10ms, uniform:5ms..15ms, normal:10ms,2ms, lognormal:10ms,0.5, exp:1ms+2ms" />
             <div class="pair">

@@ -1,24 +1,18 @@
 //! The "Cluster and quorums" section: the node count, the kind of quorum system with one small
 //! editor per kind, and the thrifty and unsafe switches.
 
-use super::domain::{default_spec, limits, set_nodes};
 use super::field::{check, NumberField, TextField};
-use super::{Editor, SectionProps};
-use fpaxos::quorum::{GridAxis, QuorumSpec};
+use super::{Editor, SectionProps, MAX_EDIT_NODES};
+use fpaxos::quorum::{GridAxis, QuorumSpec, MAX_WEIGHT};
 use fpaxos::NodeSet;
+use fpaxos_sim::scenario::{limits, QuorumKind};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-/// The kind of a quorum spec, as the option values of the kind select name it.
-fn kind_of(spec: &QuorumSpec) -> &'static str {
-    match spec {
-        QuorumSpec::Majority => "majority",
-        QuorumSpec::Counting { .. } => "counting",
-        QuorumSpec::Grid { .. } => "grid",
-        QuorumSpec::Weighted { .. } => "weighted",
-        QuorumSpec::Explicit { .. } => "explicit",
-    }
-}
+/// Most rows or columns of a grid in the editor.
+const MAX_GRID_SIDE: u32 = 8;
+/// Largest weighted-quorum threshold the editor accepts.
+const MAX_THRESHOLD: u32 = 1_000_000;
 
 /// Node sets from text like `0,1,2; 2,3,4` (ids below `n`).
 fn parse_sets(text: &str, n: u32) -> Result<Vec<NodeSet>, String> {
@@ -78,7 +72,7 @@ fn check_box(
 pub fn ClusterFields(p: &SectionProps) -> Html {
     let s = &p.scenario;
     let n = s.cluster.nodes;
-    let kind = kind_of(&s.cluster.quorum);
+    let kind = QuorumKind::of(&s.cluster.quorum).name();
     let kind_ref = crate::hooks::use_select_value(kind.to_string());
     let ed = &p.editor;
     let on_kind = {
@@ -86,13 +80,11 @@ pub fn ClusterFields(p: &SectionProps) -> Html {
         Callback::from(move |e: Event| {
             let k = e.target_unchecked_into::<HtmlSelectElement>().value();
             ed.edit(move |sc| {
-                let (spec, nodes) = default_spec(&k, sc.cluster.nodes);
-                sc.cluster.quorum = spec;
-                sc.cluster.nodes = nodes;
+                sc.set_quorum_kind(QuorumKind::from_name(&k).unwrap_or(QuorumKind::Majority))
             })
         })
     };
-    let on_nodes = ed.commit(set_nodes);
+    let on_nodes = ed.commit(|sc, n| sc.set_nodes(n));
     let fields = match &s.cluster.quorum {
         QuorumSpec::Majority => html! {
             <p class="muted">{format!("Both phases need {} of {} nodes.", n / 2 + 1, n)}</p>
@@ -113,7 +105,7 @@ pub fn ClusterFields(p: &SectionProps) -> Html {
     html! {
         <fieldset>
             <legend>{"Cluster and quorums"}</legend>
-            <NumberField<u32> label="Nodes" slider=true min={1} max={limits::MAX_EDIT_NODES} value={n}
+            <NumberField<u32> label="Nodes" slider=true min={limits::NODES.min} max={MAX_EDIT_NODES} value={n}
                 disabled={kind == "grid"} testid="nodes-input" aria_label="Number of nodes" on_commit={on_nodes} />
             <label class="field">
                 <span>{"Quorum system"}</span>
@@ -188,17 +180,18 @@ pub struct GridProps {
 #[component]
 pub fn GridFields(p: &GridProps) -> Html {
     let (rows, cols) = (p.rows, p.cols);
-    let (lo, hi) = limits::GRID_SIDE;
+    let (lo, hi) = (1, MAX_GRID_SIDE);
+    // The cluster follows the grid's size.
     let on_rows = p.editor.commit(|sc, r| {
         if let QuorumSpec::Grid { cols, q1, .. } = sc.cluster.quorum {
             sc.cluster.quorum = QuorumSpec::Grid { rows: r, cols, q1 };
-            sc.cluster.nodes = r * cols;
+            sc.set_nodes(r * cols);
         }
     });
     let on_cols = p.editor.commit(|sc, c| {
         if let QuorumSpec::Grid { rows, q1, .. } = sc.cluster.quorum {
             sc.cluster.quorum = QuorumSpec::Grid { rows, cols: c, q1 };
-            sc.cluster.nodes = rows * c;
+            sc.set_nodes(rows * c);
         }
     });
     let on_axis = {
@@ -252,11 +245,10 @@ pub struct WeightedProps {
 #[component]
 pub fn WeightedFields(p: &WeightedProps) -> Html {
     let on_w = p.editor.parse(|sc, v| {
-        let (lo, hi) = limits::WEIGHT;
         let ws = v
             .split([',', ' '])
             .filter(|x| !x.trim().is_empty())
-            .map(|x| check::<u32>(x, "A weight", &lo, &hi))
+            .map(|x| check::<u32>(x, "A weight", &0, &MAX_WEIGHT))
             .collect::<Result<Vec<_>, _>>()?;
         if ws.len() != sc.cluster.nodes as usize {
             return Err(format!(
@@ -287,7 +279,7 @@ pub fn WeightedFields(p: &WeightedProps) -> Html {
         .map(|w| w.to_string())
         .collect::<Vec<_>>()
         .join(",");
-    let (lo, hi) = limits::THRESHOLD;
+    let (lo, hi) = (1, MAX_THRESHOLD);
     html! {
         <>
             <TextField label="Weights (one per node)" value={text} on_commit={on_w} testid="weights-input" />

@@ -1,10 +1,13 @@
 //! The "Run" section: the seed and the simulated duration.
 
-use super::domain::limits;
 use super::field::NumberField;
 use super::SectionProps;
+use fpaxos_sim::scenario::limits;
 use fpaxos_sim::Dur;
 use yew::prelude::*;
+
+/// Shortest run the editor offers, in seconds (the engine accepts down to 1 ns).
+const MIN_DURATION_S: f64 = 0.001;
 
 /// The run fieldset.
 #[component]
@@ -14,7 +17,7 @@ pub fn RunFields(p: &SectionProps) -> Html {
     let on_duration = p
         .editor
         .commit(|sc, secs: f64| sc.duration = Dur((secs * 1e9) as u64));
-    let (lo, hi) = limits::DURATION_S;
+    let (lo, hi) = (MIN_DURATION_S, limits::DURATION.max.as_secs());
     html! {
         <fieldset>
             <legend>{"Run"}</legend>

@@ -1,8 +1,8 @@
 //! The "CPU cost per message" and "Workload" sections.
 
-use super::domain::limits;
 use super::field::NumberField;
 use super::SectionProps;
+use fpaxos_sim::scenario::limits;
 use fpaxos_sim::Dur;
 use yew::prelude::*;
 
@@ -22,7 +22,7 @@ pub fn CpuFields(p: &SectionProps) -> Html {
     let cpu = &p.scenario.cpu;
     let on_recv = p.editor.commit(|sc, v| sc.cpu.per_recv = from_us(v));
     let on_send = p.editor.commit(|sc, v| sc.cpu.per_send = from_us(v));
-    let (lo, hi) = limits::CPU_COST_US;
+    let (lo, hi) = (us(limits::CPU_COST.min), us(limits::CPU_COST.max));
     html! {
         <fieldset>
             <legend>{"CPU cost per message"}</legend>
@@ -43,14 +43,16 @@ pub fn WorkloadFields(p: &SectionProps) -> Html {
     let on_clients = p.editor.commit(|sc, v| sc.workload.clients = v);
     let on_outstanding = p.editor.commit(|sc, v| sc.workload.outstanding = v);
     let on_rate = p.editor.commit(|sc, v| sc.workload.rate = v);
-    let (clients, outstanding, rate) = (limits::CLIENTS, limits::OUTSTANDING, limits::RATE);
+    let (clients, outstanding) = (limits::CLIENTS, limits::OUTSTANDING);
+    // Any rate above 0 is valid; the editor starts at the smallest it offers.
+    let rate = (limits::MIN_EDIT_RATE, limits::RATE.max);
     html! {
         <fieldset>
             <legend>{"Workload"}</legend>
             <div class="pair">
-                <NumberField<u32> label="Clients" min={clients.0} max={clients.1} value={w.clients}
+                <NumberField<u32> label="Clients" min={clients.min} max={clients.max} value={w.clients}
                     on_commit={on_clients} testid="clients-input" />
-                <NumberField<u32> label="Outstanding each" name="Outstanding requests" min={outstanding.0} max={outstanding.1}
+                <NumberField<u32> label="Outstanding each" name="Outstanding requests" min={outstanding.min} max={outstanding.max}
                     value={w.outstanding} on_commit={on_outstanding} />
             </div>
             <NumberField<Option<f64>> label="Open-loop rate req/s (empty: closed loop)" name="Open-loop rate (req/s)"
