@@ -2,9 +2,9 @@
 //! out the panels.
 
 use crate::components::{
-    analysis_panel::AnalysisPanel, charts::ChartsPanel, cluster_view::ClusterPanel,
+    analysis_panel::AnalysisPanel, chart::ChartsPanel, cluster_view::ClusterPanel,
     compare_panel::ComparePanel, header::Header, link_error::LinkErrorBanner, safety::SafetyBanner,
-    scenario_panel::ScenarioPanel, share_dialog::ShareBar, spacetime::SpaceTime, summary::Summary,
+    scenario::ScenarioPanel, share_dialog::ShareBar, spacetime::SpaceTime, summary::Summary,
     sweep_panel::SweepPanel, time_controls::TimeControls,
 };
 use crate::hooks::{use_animation_frames, use_keyboard, use_metrics, use_share_sync};

@@ -7,7 +7,7 @@
 //! page with the same scenario.
 
 use crate::components::{
-    charts::ChartsPanel, cluster_view::ClusterPanel, spacetime::SpaceTime, summary::Summary,
+    chart::ChartsPanel, cluster_view::ClusterPanel, spacetime::SpaceTime, summary::Summary,
 };
 use crate::hooks::use_animation_frames;
 use crate::share::{self, log_speed, panels_of};

@@ -3,7 +3,7 @@
 //! of deltas against the first variant, per-variant summaries and small cluster views on one
 //! time cursor.
 
-use super::compare_charts::{swatch, BarGroup, GroupedBars, XyChart, XySeries};
+use super::chart::{swatch, BarGroup, GroupedBars, XyChart, XySeries};
 use crate::browser::{scroll_into_view, HtmlInputElement};
 use crate::format::{delta_pct, fmt_delta, summary_f, summary_int, variant_style};
 use crate::hooks::{use_focus_target, use_runner, RunnerCell};

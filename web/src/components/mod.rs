@@ -2,9 +2,8 @@
 //! heavy ones take the versioned report as a prop so they redraw only when it changes.
 
 pub(crate) mod analysis_panel;
-pub(crate) mod charts;
+pub(crate) mod chart;
 pub(crate) mod cluster_view;
-pub(crate) mod compare_charts;
 pub(crate) mod compare_panel;
 pub(crate) mod embed_dialog;
 pub(crate) mod export_menu;
@@ -12,7 +11,7 @@ pub(crate) mod header;
 pub(crate) mod link_error;
 pub(crate) mod quorum_badge;
 pub(crate) mod safety;
-pub(crate) mod scenario_panel;
+pub(crate) mod scenario;
 pub(crate) mod share_dialog;
 pub(crate) mod spacetime;
 pub(crate) mod summary;

@@ -8,6 +8,7 @@ use yew::prelude::*;
 /// The quorum system of a scenario, or why it is invalid.
 pub(crate) fn quorum_system(s: &Scenario) -> Result<QuorumSystem, Vec<String>> {
     QuorumSystem::new(&s.cluster.quorum, s.cluster.nodes as usize)
+        .map_err(|e| e.problems().iter().map(|p| p.to_string()).collect())
 }
 
 /// The disjoint Q1/Q2 pair, when the quorum system is unsafe.

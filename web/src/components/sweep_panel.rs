@@ -2,7 +2,7 @@
 //! friendly controls), run every point without freezing the page, and plot throughput and
 //! latency against the knob. The table and CSV are the CLI's, value for value.
 
-use super::compare_charts::{XMark, XyChart, XySeries};
+use super::chart::{XMark, XyChart, XySeries};
 use crate::browser::{copy_text, HtmlInputElement, HtmlSelectElement};
 use crate::format::variant_style;
 use crate::hooks::{use_focus_target, use_runner, RunnerCell};

@@ -1,0 +1,102 @@
+//! The main page's charts panel: throughput and latency over time, the latency CDF, per-node
+//! messages and CPU, and messages per commit over time.
+
+use super::bars::NodeBars;
+use super::xy::{LineChart, Series};
+use crate::state::ReportRef;
+use fpaxos_sim::Report;
+use yew::prelude::*;
+
+/// Props: the latest report.
+#[derive(Properties, PartialEq)]
+pub struct ChartsProps {
+    /// Report (none while the scenario is invalid).
+    pub report: Option<ReportRef>,
+}
+
+/// The per-bucket series the time charts draw, cut to the buckets the run has completed.
+struct Derived {
+    /// Bucket centres (s).
+    xs: Vec<f64>,
+    /// Completed requests per second.
+    throughput: Vec<f64>,
+    /// Latency p50 (ms); NaN where nothing completed.
+    p50: Vec<f64>,
+    /// Latency p99 (ms); NaN where nothing completed.
+    p99: Vec<f64>,
+    /// Node messages per completed request; NaN where nothing completed.
+    per_commit: Vec<f64>,
+}
+
+/// The derived time series of a report.
+///
+/// This moves to the engine (`Timeline::complete_buckets(now)` and
+/// `Timeline::msgs_per_commit()` in fpaxos-sim) so the page and the CLI agree by construction;
+/// it is the only place in the page that computes metrics from the timeline.
+fn derived_series(r: &Report) -> Derived {
+    let tl = &r.timeline;
+    let bs = tl.bucket_ms / 1e3;
+    // A bucket the run is still inside would read low: leave it out until it is complete.
+    let full = ((r.sim.simulated_ms / tl.bucket_ms).floor() as usize).max(1);
+    let used = if r.sim.simulated_ms >= r.scenario.duration.as_ms() {
+        tl.throughput.len()
+    } else {
+        tl.throughput.len().min(full)
+    };
+    let cut = |v: &[f64]| v[..used.min(v.len())].to_vec();
+    let gap = |ys: &[f64]| -> Vec<f64> {
+        ys.iter()
+            .zip(&tl.throughput)
+            .map(|(y, t)| if *t > 0.0 { *y } else { f64::NAN })
+            .collect()
+    };
+    let per_commit = (0..used)
+        .map(|b| {
+            let sent: u64 = tl.sent.iter().map(|s| s.get(b).copied().unwrap_or(0)).sum();
+            let done = tl.throughput.get(b).copied().unwrap_or(0.0) * bs;
+            if done > 0.0 {
+                sent as f64 / done
+            } else {
+                f64::NAN
+            }
+        })
+        .collect();
+    Derived {
+        xs: (0..used).map(|i| (i as f64 + 0.5) * bs).collect(),
+        throughput: cut(&tl.throughput),
+        p50: cut(&gap(&tl.p50_ms)),
+        p99: cut(&gap(&tl.p99_ms)),
+        per_commit,
+    }
+}
+
+/// All charts.
+#[component]
+pub fn ChartsPanel(props: &ChartsProps) -> Html {
+    let Some(rr) = &props.report else {
+        return html! {};
+    };
+    let r = &rr.report;
+    let d = derived_series(r);
+    let cdf_x: Vec<f64> = r.latency_cdf.iter().map(|(ms, _)| *ms).collect();
+    let cdf_y: Vec<f64> = r.latency_cdf.iter().map(|(_, q)| *q * 100.0).collect();
+    html! {
+        <section class="panel" aria-label="Charts">
+            <h2>{"Charts"}</h2>
+            <div class="charts">
+                <LineChart title="Throughput" testid="chart-throughput" xs={d.xs.clone()} x_unit="s" y_unit="req/s"
+                    series={vec![Series { name: "completed requests", color: "#2563eb", dashed: false, ys: d.throughput }]} />
+                <LineChart title="Latency over time" testid="chart-latency" xs={d.xs.clone()} x_unit="s" y_unit="ms"
+                    series={vec![
+                        Series { name: "p50", color: "#16a34a", dashed: false, ys: d.p50 },
+                        Series { name: "p99", color: "#dc2626", dashed: true, ys: d.p99 },
+                    ]} />
+                <LineChart title="Latency CDF (measured window)" testid="chart-cdf" xs={cdf_x} x_unit="ms" y_unit="%" x_is_time={false} y_max={Some(100.0)}
+                    series={vec![Series { name: "requests at or below", color: "#7c3aed", dashed: false, ys: cdf_y }]} />
+                <NodeBars report={rr.clone()} />
+                <LineChart title="Messages per commit" testid="chart-msgs-per-commit" xs={d.xs} x_unit="s" y_unit="msgs"
+                    series={vec![Series { name: "node messages per completed request", color: "#d97706", dashed: false, ys: d.per_commit }]} />
+            </div>
+        </section>
+    }
+}

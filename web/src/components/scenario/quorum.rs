@@ -1,0 +1,343 @@
+//! The "Cluster and quorums" section: the node count, the kind of quorum system with one small
+//! editor per kind, and the thrifty and unsafe switches.
+
+use super::field::{check, NumberField, TextField};
+use super::{Editor, SectionProps, MAX_EDIT_NODES};
+use fpaxos::quorum::{GridAxis, QuorumSpec, MAX_WEIGHT};
+use fpaxos::NodeSet;
+use fpaxos_sim::scenario::{limits, QuorumKind};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+/// Most rows or columns of a grid in the editor.
+const MAX_GRID_SIDE: u32 = 8;
+/// Largest weighted-quorum threshold the editor accepts.
+const MAX_THRESHOLD: u32 = 1_000_000;
+
+/// Node sets from text like `0,1,2; 2,3,4` (ids below `n`).
+fn parse_sets(text: &str, n: u32) -> Result<Vec<NodeSet>, String> {
+    let mut out = Vec::new();
+    for part in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+        let mut set = NodeSet::EMPTY;
+        for id in part
+            .split([',', ' '])
+            .map(str::trim)
+            .filter(|x| !x.is_empty())
+        {
+            let id = check::<u32>(id, "A node id", &0, &n.saturating_sub(1))?;
+            set.insert(id as u8);
+        }
+        out.push(set);
+    }
+    if out.is_empty() {
+        return Err("List at least one quorum, e.g. `0,1,2; 2,3,4`.".into());
+    }
+    Ok(out)
+}
+
+/// The text form [`parse_sets`] reads.
+fn sets_text(sets: &[NodeSet]) -> String {
+    sets.iter()
+        .map(|s| {
+            s.iter()
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A checkbox bound to one flag of the scenario.
+fn check_box(
+    on: bool,
+    testid: &'static str,
+    label: &'static str,
+    ed: &Editor,
+    set: fn(&mut fpaxos_sim::Scenario, bool),
+) -> Html {
+    let ed = ed.clone();
+    let onchange = Callback::from(move |e: Event| {
+        let on = e.target_unchecked_into::<HtmlInputElement>().checked();
+        ed.edit(move |sc| set(sc, on));
+    });
+    html! {
+        <label class="check"><input type="checkbox" checked={on} {onchange} data-testid={testid} />
+            <span>{label}</span></label>
+    }
+}
+
+/// The cluster fieldset.
+#[component]
+pub fn ClusterFields(p: &SectionProps) -> Html {
+    let s = &p.scenario;
+    let n = s.cluster.nodes;
+    let kind = QuorumKind::of(&s.cluster.quorum).name();
+    let kind_ref = crate::hooks::use_select_value(kind.to_string());
+    let ed = &p.editor;
+    let on_kind = {
+        let ed = ed.clone();
+        Callback::from(move |e: Event| {
+            let k = e.target_unchecked_into::<HtmlSelectElement>().value();
+            ed.edit(move |sc| {
+                sc.set_quorum_kind(QuorumKind::from_name(&k).unwrap_or(QuorumKind::Majority))
+            })
+        })
+    };
+    let on_nodes = ed.commit(|sc, n| sc.set_nodes(n));
+    let fields = match &s.cluster.quorum {
+        QuorumSpec::Majority => html! {
+            <p class="muted">{format!("Both phases need {} of {} nodes.", n / 2 + 1, n)}</p>
+        },
+        QuorumSpec::Counting { q1, q2 } => {
+            html! { <CountingFields {n} q1={*q1} q2={*q2} editor={ed.clone()} /> }
+        }
+        QuorumSpec::Grid { rows, cols, q1 } => {
+            html! { <GridFields rows={*rows} cols={*cols} axis={*q1} editor={ed.clone()} /> }
+        }
+        QuorumSpec::Weighted { weights, q1, q2 } => {
+            html! { <WeightedFields weights={weights.clone()} q1={*q1} q2={*q2} editor={ed.clone()} /> }
+        }
+        QuorumSpec::Explicit { q1, q2 } => {
+            html! { <ExplicitFields q1={q1.clone()} q2={q2.clone()} editor={ed.clone()} /> }
+        }
+    };
+    html! {
+        <fieldset>
+            <legend>{"Cluster and quorums"}</legend>
+            <NumberField<u32> label="Nodes" slider=true min={limits::NODES.min} max={MAX_EDIT_NODES} value={n}
+                disabled={kind == "grid"} testid="nodes-input" aria_label="Number of nodes" on_commit={on_nodes} />
+            <label class="field">
+                <span>{"Quorum system"}</span>
+                <select ref={kind_ref} data-testid="quorum-kind" onchange={on_kind} aria-label="Quorum system">
+                    <option value="majority" selected={kind == "majority"}>{"Majority"}</option>
+                    <option value="counting" selected={kind == "counting"}>{"Counting (Q1 / Q2 sizes)"}</option>
+                    <option value="grid" selected={kind == "grid"}>{"Grid (rows x columns)"}</option>
+                    <option value="weighted" selected={kind == "weighted"}>{"Weighted votes"}</option>
+                    <option value="explicit" selected={kind == "explicit"}>{"Explicit quorum lists"}</option>
+                </select>
+            </label>
+            {fields}
+            {check_box(s.cluster.thrifty, "thrifty-input", "Thrifty: send phase 1/2 only to a chosen quorum", ed, |sc, on| sc.cluster.thrifty = on)}
+            {check_box(s.cluster.allow_unsafe, "allow-unsafe-input", "Allow unsafe quorums (teaching mode)", ed, |sc, on| sc.cluster.allow_unsafe = on)}
+        </fieldset>
+    }
+}
+
+/// Props of [`CountingFields`].
+#[derive(Properties, PartialEq)]
+pub struct CountingProps {
+    /// Cluster size.
+    pub n: u32,
+    /// Phase-1 quorum size.
+    pub q1: u32,
+    /// Phase-2 quorum size.
+    pub q2: u32,
+    /// Where edits go.
+    pub editor: Editor,
+}
+
+/// Counting quorums: two size sliders and whether they intersect.
+#[component]
+pub fn CountingFields(p: &CountingProps) -> Html {
+    let (n, q1, q2) = (p.n, p.q1, p.q2);
+    let on_q1 = p.editor.commit(|sc, q1| {
+        if let QuorumSpec::Counting { q2, .. } = sc.cluster.quorum {
+            sc.cluster.quorum = QuorumSpec::Counting { q1, q2 };
+        }
+    });
+    let on_q2 = p.editor.commit(|sc, q2| {
+        if let QuorumSpec::Counting { q1, .. } = sc.cluster.quorum {
+            sc.cluster.quorum = QuorumSpec::Counting { q1, q2 };
+        }
+    });
+    let sum = q1 + q2;
+    html! {
+        <>
+            <NumberField<u32> label="Q1 (election) size" name="Q1" slider=true min={1} max={n} value={q1}
+                testid="q1-input" aria_label="Phase-1 quorum size" on_commit={on_q1} />
+            <NumberField<u32> label="Q2 (replication) size" name="Q2" slider=true min={1} max={n} value={q2}
+                testid="q2-input" aria_label="Phase-2 quorum size" on_commit={on_q2} />
+            <p class="muted">{format!("|Q1| + |Q2| = {sum} {} N = {n}", if sum > n { ">" } else { "≤" })}</p>
+        </>
+    }
+}
+
+/// Props of [`GridFields`].
+#[derive(Properties, PartialEq)]
+pub struct GridProps {
+    /// Rows.
+    pub rows: u32,
+    /// Columns.
+    pub cols: u32,
+    /// What phase 1 takes: a row or a column.
+    pub axis: GridAxis,
+    /// Where edits go.
+    pub editor: Editor,
+}
+
+/// Grid quorums: rows, columns (the node count follows) and the phase-1 axis.
+#[component]
+pub fn GridFields(p: &GridProps) -> Html {
+    let (rows, cols) = (p.rows, p.cols);
+    let (lo, hi) = (1, MAX_GRID_SIDE);
+    // The cluster follows the grid's size.
+    let on_rows = p.editor.commit(|sc, r| {
+        if let QuorumSpec::Grid { cols, q1, .. } = sc.cluster.quorum {
+            sc.cluster.quorum = QuorumSpec::Grid { rows: r, cols, q1 };
+            sc.set_nodes(r * cols);
+        }
+    });
+    let on_cols = p.editor.commit(|sc, c| {
+        if let QuorumSpec::Grid { rows, q1, .. } = sc.cluster.quorum {
+            sc.cluster.quorum = QuorumSpec::Grid { rows, cols: c, q1 };
+            sc.set_nodes(rows * c);
+        }
+    });
+    let on_axis = {
+        let ed = p.editor.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            ed.edit(move |sc| {
+                if let QuorumSpec::Grid { rows, cols, .. } = sc.cluster.quorum {
+                    let q1 = if v == "column" {
+                        GridAxis::Column
+                    } else {
+                        GridAxis::Row
+                    };
+                    sc.cluster.quorum = QuorumSpec::Grid { rows, cols, q1 };
+                }
+            })
+        })
+    };
+    let axis = p.axis;
+    html! {
+        <>
+            <div class="pair">
+                <NumberField<u32> label="Rows" min={lo} max={hi} value={rows} testid="grid-rows" on_commit={on_rows} />
+                <NumberField<u32> label="Columns" min={lo} max={hi} value={cols} testid="grid-cols" on_commit={on_cols} />
+            </div>
+            <label class="field"><span>{"Phase 1 uses"}</span>
+                <select key={format!("axis-{axis:?}")} onchange={on_axis}>
+                    <option value="row" selected={axis == GridAxis::Row}>{"a full row (Q2 = a column)"}</option>
+                    <option value="column" selected={axis == GridAxis::Column}>{"a full column (Q2 = a row)"}</option>
+                </select>
+            </label>
+            <p class="muted">{format!("{} nodes, numbered row by row.", rows * cols)}</p>
+        </>
+    }
+}
+
+/// Props of [`WeightedFields`].
+#[derive(Properties, PartialEq)]
+pub struct WeightedProps {
+    /// Vote weight per node.
+    pub weights: Vec<u32>,
+    /// Phase-1 weight threshold.
+    pub q1: u32,
+    /// Phase-2 weight threshold.
+    pub q2: u32,
+    /// Where edits go.
+    pub editor: Editor,
+}
+
+/// Weighted quorums: one weight per node and a threshold per phase.
+#[component]
+pub fn WeightedFields(p: &WeightedProps) -> Html {
+    let on_w = p.editor.parse(|sc, v| {
+        let ws = v
+            .split([',', ' '])
+            .filter(|x| !x.trim().is_empty())
+            .map(|x| check::<u32>(x, "A weight", &0, &MAX_WEIGHT))
+            .collect::<Result<Vec<_>, _>>()?;
+        if ws.len() != sc.cluster.nodes as usize {
+            return Err(format!(
+                "Give one weight per node ({}), got {}.",
+                sc.cluster.nodes,
+                ws.len()
+            ));
+        }
+        if let QuorumSpec::Weighted { weights, .. } = &mut sc.cluster.quorum {
+            *weights = ws;
+        }
+        Ok(())
+    });
+    let on_t1 = p.editor.commit(|sc, t| {
+        if let QuorumSpec::Weighted { q1, .. } = &mut sc.cluster.quorum {
+            *q1 = t;
+        }
+    });
+    let on_t2 = p.editor.commit(|sc, t| {
+        if let QuorumSpec::Weighted { q2, .. } = &mut sc.cluster.quorum {
+            *q2 = t;
+        }
+    });
+    let total: u32 = p.weights.iter().sum();
+    let text = p
+        .weights
+        .iter()
+        .map(|w| w.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    let (lo, hi) = (1, MAX_THRESHOLD);
+    html! {
+        <>
+            <TextField label="Weights (one per node)" value={text} on_commit={on_w} testid="weights-input" />
+            <div class="pair">
+                <NumberField<u32> label="Q1 weight ≥" name="Q1 threshold" min={lo} max={hi} value={p.q1} testid="q1-input" on_commit={on_t1} />
+                <NumberField<u32> label="Q2 weight ≥" name="Q2 threshold" min={lo} max={hi} value={p.q2} testid="q2-input" on_commit={on_t2} />
+            </div>
+            <p class="muted">{format!("Total weight {total}; safe when Q1 + Q2 > {total}.")}</p>
+        </>
+    }
+}
+
+/// Props of [`ExplicitFields`].
+#[derive(Properties, PartialEq)]
+pub struct ExplicitProps {
+    /// Phase-1 quorums.
+    pub q1: Vec<NodeSet>,
+    /// Phase-2 quorums.
+    pub q2: Vec<NodeSet>,
+    /// Where edits go.
+    pub editor: Editor,
+}
+
+/// Explicit quorums: the listed node sets of each phase.
+#[component]
+pub fn ExplicitFields(p: &ExplicitProps) -> Html {
+    let on_s1 = p.editor.parse(|sc, v| {
+        let sets = parse_sets(v, sc.cluster.nodes)?;
+        if let QuorumSpec::Explicit { q1, .. } = &mut sc.cluster.quorum {
+            *q1 = sets;
+        }
+        Ok(())
+    });
+    let on_s2 = p.editor.parse(|sc, v| {
+        let sets = parse_sets(v, sc.cluster.nodes)?;
+        if let QuorumSpec::Explicit { q2, .. } = &mut sc.cluster.quorum {
+            *q2 = sets;
+        }
+        Ok(())
+    });
+    html! {
+        <>
+            <TextField label="Q1 sets (`;` between sets)" value={sets_text(&p.q1)} on_commit={on_s1} testid="q1-input" />
+            <TextField label="Q2 sets" value={sets_text(&p.q2)} on_commit={on_s2} testid="q2-input" />
+            <p class="muted">{"Any superset of a listed set is a quorum too."}</p>
+        </>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn node_sets_round_trip_through_text() {
+        let sets = parse_sets("0,1,2; 2 3 4;", 5).expect("valid");
+        assert_eq!(sets_text(&sets), "0,1,2; 2,3,4");
+        assert!(parse_sets("0,5", 5).is_err());
+        assert!(parse_sets(" ; ", 5).is_err());
+    }
+}
