@@ -1,8 +1,9 @@
 //! Metrics collected during a run and the report a run produces (the `fpaxos run --json` schema).
 
-use crate::checker::Violation;
+use crate::checker::{Checker, Violation};
 use crate::scenario::Scenario;
-use fpaxos::{MsgKind, Time};
+use crate::trace::Trace;
+use fpaxos::{MsgKind, NodeId, Slot, Time};
 use hdrhistogram::Histogram;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -112,6 +113,9 @@ pub struct Report {
     pub messages: Messages,
     /// Completed elections after the first.
     pub leader_changes: u64,
+    /// The node that won the latest election: the leader now, or the last one if it has since
+    /// crashed or stepped down (none before the first election).
+    pub leader: Option<NodeId>,
     /// Simulated time with no live leader, in ms (whole run).
     pub leaderless_ms: f64,
     /// The intervals without a live leader, `(start ms, end ms)` (at most 1000, earliest first).
@@ -130,6 +134,22 @@ pub struct Report {
     pub latency_cdf: Vec<(f64, f64)>,
 }
 
+/// What a report needs from the simulator besides its metrics.
+pub(crate) struct RunEnd<'a> {
+    pub scenario: &'a Scenario,
+    pub checker: &'a Checker,
+    pub trace: &'a Trace,
+    /// Simulated time reached (at most the end).
+    pub upto: Time,
+    /// Events handled.
+    pub events: u64,
+    /// Requests completed in the whole run, warmup included.
+    pub completed_total: u64,
+    /// Slots executed by the most advanced node.
+    pub slots: Slot,
+    pub wall_ms: f64,
+}
+
 /// Metrics accumulated while running.
 #[derive(Clone, Debug)]
 pub(crate) struct Metrics {
@@ -145,9 +165,14 @@ pub(crate) struct Metrics {
     pub bucket_lat: Vec<Sampler>,
     pub bucket_busy: Vec<Vec<u64>>,
     pub bucket_sent: Vec<Vec<u64>>,
-    pub elections: u64,
-    pub leaderless: Time,
-    pub leaderless_intervals: Vec<(Time, Time)>,
+    elections: u64,
+    /// Winner of the latest election.
+    leader: Option<NodeId>,
+    /// Time without a live leader in closed intervals.
+    leaderless: Time,
+    leaderless_intervals: Vec<(Time, Time)>,
+    /// Start of the current interval without a live leader (none while one is alive).
+    leaderless_since: Option<Time>,
     pub message_events: u64,
     /// Bucket of the current simulated time (kept current by `advance`, avoiding a division per use).
     cur_bucket: usize,
@@ -172,8 +197,10 @@ impl Metrics {
             bucket_busy: vec![vec![0; buckets]; nodes],
             bucket_sent: vec![vec![0; buckets]; nodes],
             elections: 0,
+            leader: None,
             leaderless: 0,
             leaderless_intervals: Vec::new(),
+            leaderless_since: Some(0),
             message_events: 0,
             cur_bucket: 0,
             cur_bucket_end: bucket.max(1),
@@ -207,6 +234,26 @@ impl Metrics {
         }
     }
 
+    /// A node won an election.
+    pub fn elected(&mut self, node: NodeId) {
+        self.elections += 1;
+        self.leader = Some(node);
+    }
+
+    /// Whether some live node leads now; called whenever a node gains or loses the lead.
+    pub fn leaders_alive(&mut self, now: Time, alive: bool) {
+        if !alive && self.leaderless_since.is_none() {
+            self.leaderless_since = Some(now);
+        } else if alive {
+            if let Some(since) = self.leaderless_since.take() {
+                self.leaderless += now.saturating_sub(since);
+                if self.leaderless_intervals.len() < 1000 {
+                    self.leaderless_intervals.push((since, now));
+                }
+            }
+        }
+    }
+
     #[inline]
     pub fn busy(&mut self, node: usize, start: Time, dur: Time) {
         if dur == 0 {
@@ -227,6 +274,76 @@ impl Metrics {
         let b = self.cur_bucket;
         if let Some(x) = self.bucket_sent[node].get_mut(b) {
             *x += 1;
+        }
+    }
+
+    /// The report for the run up to `run.upto`.
+    pub fn finish(&self, run: RunEnd<'_>) -> Report {
+        let upto = run.upto;
+        let measured = upto.saturating_sub(self.warmup).max(1);
+        let total: u64 = self.by_kind.iter().sum();
+        let by_kind = MsgKind::ALL
+            .iter()
+            .map(|k| (k.name().to_string(), self.by_kind[*k as usize]))
+            .filter(|(_, v)| *v > 0)
+            .collect();
+        let violations = run.checker.violations().to_vec();
+        let leaderless = self.leaderless
+            + self
+                .leaderless_since
+                .map_or(0, |since| upto.saturating_sub(since));
+        Report {
+            scenario: run.scenario.clone(),
+            committed: self.completed,
+            throughput: self.completed as f64 / (measured as f64 / 1e9),
+            latency_ms: self.latency(),
+            messages: Messages {
+                total,
+                per_commit: if self.completed > 0 {
+                    // Messages in the measured window are not tracked apart; use whole-run ratio.
+                    total as f64 / run.completed_total.max(1) as f64
+                } else {
+                    0.0
+                },
+                by_kind,
+                by_node: (0..self.sent.len())
+                    .map(|i| NodeLoad {
+                        sent: self.sent[i],
+                        received: self.received[i],
+                        busy: self.busy[i] as f64 / measured as f64,
+                    })
+                    .collect(),
+            },
+            leader_changes: self.elections.saturating_sub(1),
+            leader: self.leader,
+            leaderless_ms: leaderless as f64 / 1e6,
+            leaderless_intervals: self
+                .leaderless_intervals
+                .iter()
+                .copied()
+                .chain(self.leaderless_since.map(|since| (since, upto)))
+                .filter(|(a, b)| b > a)
+                .map(|(a, b)| (a as f64 / 1e6, b as f64 / 1e6))
+                .collect(),
+            slots: run.slots,
+            safety: Safety {
+                ok: violations.is_empty(),
+                violations,
+            },
+            trace_hash: run.trace.hash_hex(),
+            sim: SimStats {
+                events: run.events,
+                message_events: self.message_events,
+                wall_ms: run.wall_ms,
+                events_per_sec: if run.wall_ms > 0.0 {
+                    run.events as f64 / (run.wall_ms / 1e3)
+                } else {
+                    0.0
+                },
+                simulated_ms: upto as f64 / 1e6,
+            },
+            timeline: self.timeline(upto),
+            latency_cdf: self.cdf(),
         }
     }
 

@@ -209,7 +209,7 @@ impl Sim {
             Event::ElectionStarted { ballot } => self.trace.campaign(now, id, ballot),
             Event::Elected { ballot, quorum } => {
                 self.trace.elected(now, id, ballot, quorum);
-                self.metrics.elections += 1;
+                self.metrics.elected(id);
                 self.last_quorum = Some(QuorumMark {
                     phase: fpaxos::Phase::One,
                     quorum,

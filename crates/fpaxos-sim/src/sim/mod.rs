@@ -14,13 +14,13 @@ mod view;
 pub use view::{FlightView, NodeView, QuorumMark};
 
 use crate::checker::Checker;
-use crate::report::{Messages, Metrics, NodeLoad, Report, Safety, SimStats};
+use crate::report::{Metrics, Report, RunEnd};
 use crate::rng::Rng;
 use crate::scenario::{Latency, Scenario, ScenarioErrors};
 use crate::trace::Trace;
 use clients::Client;
 use cpu::SimNode;
-use fpaxos::{Config, MsgKind, Node, NodeId, Output, QuorumSystem, Role, Slot, Time, Timer};
+use fpaxos::{Config, Node, NodeId, Output, QuorumSystem, Role, Slot, Time, Timer};
 use network::InFlight;
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
@@ -114,7 +114,6 @@ pub struct Sim {
     trace: Trace,
     metrics: Metrics,
     events: u64,
-    leaderless_since: Option<Time>,
     last_quorum: Option<QuorumMark>,
     done: bool,
     /// Events up to this time may be handled without a round trip through the heap.
@@ -191,7 +190,6 @@ impl Sim {
             trace: Trace::new(s.metrics.trace_capacity as usize),
             metrics: Metrics::new(n, s.warmup.0, s.metrics.bucket.0, s.duration.0),
             events: 0,
-            leaderless_since: Some(0),
             last_quorum: None,
             done: false,
             horizon: 0,
@@ -366,72 +364,16 @@ impl Sim {
 
     /// The report for the run so far.
     pub fn report(&self) -> Report {
-        let m = &self.metrics;
-        let upto = self.now.min(self.end);
-        let measured = upto.saturating_sub(m.warmup).max(1);
-        let total: u64 = m.by_kind.iter().sum();
-        let by_kind = MsgKind::ALL
-            .iter()
-            .map(|k| (k.name().to_string(), m.by_kind[*k as usize]))
-            .filter(|(_, v)| *v > 0)
-            .collect();
-        let violations = self.checker.violations().to_vec();
-        let leaderless = m.leaderless
-            + self
-                .leaderless_since
-                .map_or(0, |since| upto.saturating_sub(since));
-        Report {
-            scenario: self.scenario.clone(),
-            committed: m.completed,
-            throughput: m.completed as f64 / (measured as f64 / 1e9),
-            latency_ms: m.latency(),
-            messages: Messages {
-                total,
-                per_commit: if m.completed > 0 {
-                    // Messages in the measured window are not tracked apart; use whole-run ratio.
-                    total as f64 / self.completed_total.max(1) as f64
-                } else {
-                    0.0
-                },
-                by_kind,
-                by_node: (0..self.n)
-                    .map(|i| NodeLoad {
-                        sent: m.sent[i],
-                        received: m.received[i],
-                        busy: m.busy[i] as f64 / measured as f64,
-                    })
-                    .collect(),
-            },
-            leader_changes: m.elections.saturating_sub(1),
-            leaderless_ms: leaderless as f64 / 1e6,
-            leaderless_intervals: m
-                .leaderless_intervals
-                .iter()
-                .copied()
-                .chain(self.leaderless_since.map(|since| (since, upto)))
-                .filter(|(a, b)| b > a)
-                .map(|(a, b)| (a as f64 / 1e6, b as f64 / 1e6))
-                .collect(),
+        self.metrics.finish(RunEnd {
+            scenario: &self.scenario,
+            checker: &self.checker,
+            trace: &self.trace,
+            upto: self.now.min(self.end),
+            events: self.events,
+            completed_total: self.completed_total,
             slots: self.max_executed,
-            safety: Safety {
-                ok: violations.is_empty(),
-                violations,
-            },
-            trace_hash: self.trace.hash_hex(),
-            sim: SimStats {
-                events: self.events,
-                message_events: m.message_events,
-                wall_ms: self.wall_ms,
-                events_per_sec: if self.wall_ms > 0.0 {
-                    self.events as f64 / (self.wall_ms / 1e3)
-                } else {
-                    0.0
-                },
-                simulated_ms: upto as f64 / 1e6,
-            },
-            timeline: m.timeline(upto),
-            latency_cdf: m.cdf(),
-        }
+            wall_ms: self.wall_ms,
+        })
     }
 
     // ----- internals -----
@@ -480,24 +422,14 @@ impl Sim {
         }
     }
 
-    /// Tracks the time with no live leader: called whenever a node gains or loses the lead.
+    /// Tells the metrics whether a live leader exists; called whenever a node gains or loses
+    /// the lead.
     fn recount_leaders(&mut self) {
         let alive = self
             .nodes
             .iter()
-            .filter(|s| !s.crashed && s.node.role() == Role::Leader)
-            .count() as u32;
-        let now = self.now;
-        if alive == 0 && self.leaderless_since.is_none() {
-            self.leaderless_since = Some(now);
-        } else if alive > 0 {
-            if let Some(since) = self.leaderless_since.take() {
-                self.metrics.leaderless += now.saturating_sub(since);
-                if self.metrics.leaderless_intervals.len() < 1000 {
-                    self.metrics.leaderless_intervals.push((since, now));
-                }
-            }
-        }
+            .any(|s| !s.crashed && s.node.role() == Role::Leader);
+        self.metrics.leaders_alive(self.now, alive);
     }
 }
 
