@@ -199,7 +199,7 @@ fn stepping_in_slices_gives_the_same_run() {
     let whole = run(&s).unwrap();
     let mut sim = fpaxos_sim::Sim::new(&s).unwrap();
     let mut t = 0;
-    while sim.run_until_budget(t, 777).0 {
+    while !sim.run_until_budget(t, 777).ended {
         t += 3_000_000;
     }
     assert_eq!(sim.report().trace_hash, whole.trace_hash);
@@ -209,10 +209,10 @@ fn stepping_in_slices_gives_the_same_run() {
 fn injected_faults_replay_identically() {
     let s = base();
     let mut sim = fpaxos_sim::Sim::new(&s).unwrap();
-    sim.run_until(Dur::ms(600).0);
+    assert!(sim.run_until_budget(Dur::ms(600).0, u64::MAX).reached);
     let now = sim.now();
     sim.inject(now + 1, FaultAction::Crash { node: 0 });
-    sim.run_until(Dur::ms(900).0);
+    assert!(sim.run_until_budget(Dur::ms(900).0, u64::MAX).reached);
     let now = sim.now();
     sim.inject(now + 1, FaultAction::Recover { node: 0 });
     let live = sim.run_to_end();
@@ -269,7 +269,11 @@ proptest::proptest! {
         s.warmup = Dur(0);
         s.workload.clients = clients;
         if let Ok(mut sim) = fpaxos_sim::Sim::new(&s) {
-            sim.run_events(20_000);
+            for _ in 0..20_000 {
+                if !sim.step() {
+                    break;
+                }
+            }
             let _ = sim.report();
         }
     }

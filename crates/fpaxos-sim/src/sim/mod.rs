@@ -87,6 +87,24 @@ impl Ord for Scheduled {
     }
 }
 
+/// How far [`Sim::run_until_budget`] got.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// The run is over (its end time passed or the request target was met): nothing more will
+    /// happen.
+    pub ended: bool,
+    /// Every event at or before the goal has been handled and the clock stands at the goal
+    /// (also true once the run is over). False when the budget ran out first.
+    pub reached: bool,
+}
+
+impl Progress {
+    const ENDED: Progress = Progress {
+        ended: true,
+        reached: true,
+    };
+}
+
 /// A running simulation.
 pub struct Sim {
     scenario: Scenario,
@@ -244,12 +262,8 @@ impl Sim {
         self.done
     }
 
-    /// Time of the next event, if any before the end.
-    pub fn next_event_time(&self) -> Option<Time> {
-        self.queue.peek().map(|e| e.time).filter(|t| *t <= self.end)
-    }
-
-    /// Processes one event. Returns false when the run is over.
+    /// Handles the next event: the smallest step, for stepping through a run by hand. Returns
+    /// false once the run is over.
     pub fn step(&mut self) -> bool {
         let Some(top) = self.queue.peek() else {
             self.finish();
@@ -264,64 +278,39 @@ impl Sim {
         self.metrics.advance(ev.time);
         self.events += 1;
         self.dispatch(ev.ev);
-        if self.done {
-            return false;
-        }
-        true
-    }
-
-    /// Processes up to `budget` events. Returns false when the run is over.
-    pub fn run_events(&mut self, budget: u64) -> bool {
-        for _ in 0..budget {
-            if !self.step() {
-                return false;
-            }
-        }
         !self.done
     }
 
-    /// Processes every event at or before `t` (capped at the end). Returns false when over.
-    pub fn run_until(&mut self, t: Time) -> bool {
-        let t = t.min(self.end);
-        self.horizon = t;
-        while let Some(top) = self.queue.peek() {
-            if top.time > t {
-                break;
-            }
-            if !self.step() {
-                return false;
-            }
-        }
-        if t >= self.end {
-            self.finish();
-            return false;
-        }
-        self.now = self.now.max(t);
-        true
-    }
-
-    /// Like [`Sim::run_until`] but stops after `budget` events; returns (more to do, reached `t`).
-    pub fn run_until_budget(&mut self, t: Time, budget: u64) -> (bool, bool) {
-        let t = t.min(self.end);
+    /// Handles the events at or before `goal` (capped at the end), at most `budget` of them, and
+    /// moves the clock to `goal` once they are done. For playing a run in slices, e.g. one per
+    /// animation frame; slices of any size give the same run as [`Sim::run_to_end`].
+    pub fn run_until_budget(&mut self, goal: Time, budget: u64) -> Progress {
+        let t = goal.min(self.end);
         self.horizon = t;
         for _ in 0..budget {
             match self.queue.peek() {
                 Some(top) if top.time <= t => {
                     if !self.step() {
-                        return (false, true);
+                        return Progress::ENDED;
                     }
                 }
                 _ => {
                     if t >= self.end {
                         self.finish();
-                        return (false, true);
+                        return Progress::ENDED;
                     }
                     self.now = self.now.max(t);
-                    return (true, true);
+                    return Progress {
+                        ended: false,
+                        reached: true,
+                    };
                 }
             }
         }
-        (!self.done, false)
+        Progress {
+            ended: self.done,
+            reached: false,
+        }
     }
 
     /// Runs to the end and returns the report.
@@ -355,11 +344,6 @@ impl Sim {
     /// The trace.
     pub fn trace(&self) -> &Trace {
         &self.trace
-    }
-
-    /// Requests completed so far (whole run).
-    pub fn completed(&self) -> u64 {
-        self.completed_total
     }
 
     /// The report for the run so far.
