@@ -345,7 +345,6 @@ impl AppState {
             self.now = sim.now();
             self.done = sim.is_done();
             let spent = wall_now() - start;
-            sim.add_wall_ms(spent);
             self.wall_sim_ms += spent;
         }
         reached || self.done

@@ -66,17 +66,14 @@ pub struct Safety {
     pub violations: Vec<Violation>,
 }
 
-/// Simulator performance.
+/// How much simulating the run took, in simulated terms (the engine reads no clock: callers
+/// that want speed time themselves).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct SimStats {
     /// Discrete events processed.
     pub events: u64,
     /// Messages sent plus messages delivered.
     pub message_events: u64,
-    /// Wall-clock time spent simulating (0 where no clock is available).
-    pub wall_ms: f64,
-    /// Events per wall-clock second.
-    pub events_per_sec: f64,
     /// Simulated time reached, in ms.
     pub simulated_ms: f64,
 }
@@ -126,7 +123,8 @@ pub struct Report {
     pub safety: Safety,
     /// Hash of the whole event trace (16 hex digits).
     pub trace_hash: String,
-    /// Simulator performance.
+    /// How much simulating the run took, in simulated terms (the engine reads no clock: callers
+    /// that want speed time themselves).
     pub sim: SimStats,
     /// Time series.
     pub timeline: Timeline,
@@ -147,7 +145,6 @@ pub(crate) struct RunEnd<'a> {
     pub completed_total: u64,
     /// Slots executed by the most advanced node.
     pub slots: Slot,
-    pub wall_ms: f64,
 }
 
 /// Metrics accumulated while running.
@@ -334,12 +331,6 @@ impl Metrics {
             sim: SimStats {
                 events: run.events,
                 message_events: self.message_events,
-                wall_ms: run.wall_ms,
-                events_per_sec: if run.wall_ms > 0.0 {
-                    run.events as f64 / (run.wall_ms / 1e3)
-                } else {
-                    0.0
-                },
                 simulated_ms: upto as f64 / 1e6,
             },
             timeline: self.timeline(upto),

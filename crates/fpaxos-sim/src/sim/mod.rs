@@ -136,7 +136,6 @@ pub struct Sim {
     done: bool,
     /// Events up to this time may be handled without a round trip through the heap.
     horizon: Time,
-    wall_ms: f64,
     max_executed: Slot,
 }
 
@@ -211,7 +210,6 @@ impl Sim {
             last_quorum: None,
             done: false,
             horizon: 0,
-            wall_ms: 0.0,
             max_executed: 0,
             scenario: s,
         };
@@ -315,20 +313,9 @@ impl Sim {
 
     /// Runs to the end and returns the report.
     pub fn run_to_end(&mut self) -> Report {
-        #[cfg(not(target_arch = "wasm32"))]
-        let start = std::time::Instant::now();
         self.horizon = self.end;
         while self.step() {}
-        #[cfg(not(target_arch = "wasm32"))]
-        {
-            self.wall_ms += start.elapsed().as_secs_f64() * 1e3;
-        }
         self.report()
-    }
-
-    /// Adds wall-clock time measured by the caller (for platforms without `Instant`).
-    pub fn add_wall_ms(&mut self, ms: f64) {
-        self.wall_ms += ms;
     }
 
     /// The scenario (including injected faults).
@@ -356,7 +343,6 @@ impl Sim {
             events: self.events,
             completed_total: self.completed_total,
             slots: self.max_executed,
-            wall_ms: self.wall_ms,
         })
     }
 
