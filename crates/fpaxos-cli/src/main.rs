@@ -204,8 +204,9 @@ fn progress(len: u64, what: &str) -> ProgressBar {
     pb
 }
 
+/// The JSON the CLI prints: the same serialiser as the page's export.
 fn to_pretty<T: Serialize>(v: &T) -> String {
-    serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    fpaxos_sim::json::pretty_json(v)
 }
 
 // ----- run -----

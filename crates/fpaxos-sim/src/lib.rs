@@ -13,6 +13,7 @@
 
 pub mod checker;
 pub mod dur;
+pub mod json;
 pub mod presets;
 pub mod report;
 pub mod rng;

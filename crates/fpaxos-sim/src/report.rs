@@ -8,13 +8,7 @@ use hdrhistogram::Histogram;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// Pretty JSON through `serde_json::Value` (fields keep their declaration order). Going through
-/// one `Value` serializer instead of a pretty serializer per type keeps the wasm bundle small.
-pub fn pretty_json<T: Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .and_then(|v| serde_json::to_string_pretty(&v))
-        .unwrap_or_default()
-}
+pub use crate::json::pretty_json;
 
 /// Latency summary in milliseconds.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
