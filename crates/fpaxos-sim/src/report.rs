@@ -89,6 +89,36 @@ pub struct Timeline {
     pub sent: Vec<Vec<u64>>,
 }
 
+impl Timeline {
+    /// Messages sent by all nodes per request completed, per bucket; `None` where nothing
+    /// completed (a chart leaves a gap there rather than plotting infinity).
+    pub fn msgs_per_commit(&self) -> Vec<Option<f64>> {
+        let secs = self.bucket_ms / 1e3;
+        self.throughput
+            .iter()
+            .enumerate()
+            .map(|(b, rate)| {
+                let sent: u64 = self.sent.iter().filter_map(|s| s.get(b)).sum();
+                let done = rate * secs;
+                (done > 0.0).then(|| sent as f64 / done)
+            })
+            .collect()
+    }
+
+    /// How many leading buckets hold a whole bucket's worth of time at simulated time `now_ms`
+    /// of a run that ends at `end_ms`: the bucket the run is still inside would read low, so a
+    /// chart of a running simulation leaves it out. Once the run is at its end every bucket
+    /// counts. At least one while any exists, so a fresh run shows something.
+    pub fn complete_buckets(&self, now_ms: f64, end_ms: f64) -> usize {
+        let len = self.throughput.len();
+        if now_ms >= end_ms {
+            return len;
+        }
+        let full = ((now_ms / self.bucket_ms).floor() as usize).max(1);
+        len.min(full)
+    }
+}
+
 /// The outcome of a run.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Report {
@@ -139,6 +169,14 @@ pub(crate) struct RunEnd<'a> {
     pub completed_total: u64,
     /// Slots executed by the most advanced node.
     pub slots: Slot,
+}
+
+impl Report {
+    /// [`Timeline::complete_buckets`] at the time this report was taken.
+    pub fn complete_buckets(&self) -> usize {
+        self.timeline
+            .complete_buckets(self.sim.simulated_ms, self.scenario.duration.as_ms())
+    }
 }
 
 /// Metrics accumulated while running.
@@ -443,6 +481,47 @@ impl Sampler {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn timeline() -> Timeline {
+        Timeline {
+            bucket_ms: 100.0,
+            throughput: vec![10.0, 0.0, 40.0, 20.0, 30.0],
+            p50_ms: vec![0.0; 5],
+            p99_ms: vec![0.0; 5],
+            busy: vec![vec![0.0; 5]; 2],
+            sent: vec![vec![3, 1, 8, 0, 0], vec![2, 0, 4, 0, 0]],
+        }
+    }
+
+    #[test]
+    fn msgs_per_commit_divides_all_sends_by_the_bucket_completions() {
+        // Bucket 0: 1 request done (10/s over 0.1 s), 5 messages; bucket 1: nothing done.
+        let per = timeline().msgs_per_commit();
+        assert_eq!(per.len(), 5);
+        assert!((per[0].expect("bucket 0 completed") - 5.0).abs() < 1e-9);
+        assert_eq!(per[1], None);
+        assert!((per[2].expect("bucket 2 completed") - 3.0).abs() < 1e-9);
+        assert_eq!(per[3], Some(0.0));
+    }
+
+    #[test]
+    fn complete_buckets_leaves_out_the_bucket_the_run_is_inside() {
+        let t = timeline();
+        assert_eq!(t.complete_buckets(250.0, 1000.0), 2);
+        assert_eq!(t.complete_buckets(300.0, 1000.0), 3);
+        assert_eq!(
+            t.complete_buckets(0.0, 1000.0),
+            1,
+            "a fresh run shows one bucket"
+        );
+        assert_eq!(
+            t.complete_buckets(480.0, 480.0),
+            5,
+            "an ended run shows them all"
+        );
+        assert_eq!(t.complete_buckets(900.0, 1000.0), 5);
+        assert_eq!(Timeline::default().complete_buckets(10.0, 100.0), 0);
+    }
 
     #[test]
     fn sampler_is_bounded_and_keeps_the_distribution() {

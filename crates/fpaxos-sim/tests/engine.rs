@@ -206,6 +206,44 @@ fn stepping_in_slices_gives_the_same_run() {
 }
 
 #[test]
+fn the_report_names_the_leader_now_not_the_initial_one() {
+    let mut s = base();
+    let r = run(&s).unwrap();
+    assert_eq!(r.leader.map(u32::from), s.cluster.initial_leader);
+    let first = r.leader.expect("the default cluster elects a leader");
+    s.faults.push(Fault {
+        at: Dur::ms(500),
+        action: FaultAction::Crash { node: first.into() },
+    });
+    let r = run(&s).unwrap();
+    assert!(r.leader_changes >= 1);
+    let now = r.leader.expect("a new leader takes over");
+    assert_ne!(now, first, "the crashed leader is not the leader any more");
+}
+
+#[test]
+fn the_report_counts_complete_buckets_and_messages_per_commit() {
+    let s = base();
+    let r = run(&s).unwrap();
+    assert_eq!(r.complete_buckets(), r.timeline.throughput.len());
+    let per = r.timeline.msgs_per_commit();
+    assert_eq!(per.len(), r.timeline.throughput.len());
+    // Once the leader is busy every bucket commits, at a few messages per request.
+    for p in &per[per.len() / 2..] {
+        let p = p.expect("a bucket in steady state commits");
+        assert!(p > 1.0 && p < 20.0, "{p}");
+    }
+    let mut sim = fpaxos_sim::Sim::new(&s).unwrap();
+    sim.run_until_budget(Dur::ms(250).0, u64::MAX);
+    let part = sim.report();
+    let bucket = part.timeline.bucket_ms;
+    assert_eq!(
+        part.complete_buckets(),
+        (250.0 / bucket).floor().max(1.0) as usize
+    );
+}
+
+#[test]
 fn injected_faults_replay_identically() {
     let s = base();
     let mut sim = fpaxos_sim::Sim::new(&s).unwrap();
