@@ -1,7 +1,11 @@
 //! Properties the engine must show: analytic latency, the leader bottleneck, safety checks,
-//! determinism and robust validation.
+//! determinism and robust validation; the swarm (many seeded scenarios) in [`swarm`].
+//!
+//! One test binary for all of them (`determinism.rs` stays apart: it also runs under wasm32).
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::field_reassign_with_default)]
+
+mod swarm;
 
 use fpaxos::QuorumSpec;
 use fpaxos_sim::scenario::{FaultAction, Latency};
