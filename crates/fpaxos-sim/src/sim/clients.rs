@@ -72,6 +72,17 @@ impl Sim {
             .is_some_and(|r| self.issued_total >= r)
     }
 
+    /// Puts request `seq` of `client` on the wire to `target`, now.
+    fn send_request(&mut self, client: u32, seq: u32, target: NodeId) {
+        self.transmit(
+            Endpoint::Client(client),
+            Endpoint::Node(target),
+            MsgKind::Request,
+            Payload::Request(Command { client, seq }),
+            self.now,
+        );
+    }
+
     /// Sends a new request from `client`.
     pub(super) fn issue(&mut self, client: u32) {
         if self.issue_limit_reached() {
@@ -92,14 +103,7 @@ impl Sim {
         cl.timeout_armed = true;
         self.issued_total += 1;
         self.checker.issued(client, seq);
-        let cmd = Command { client, seq };
-        self.transmit(
-            Endpoint::Client(client),
-            Endpoint::Node(target),
-            MsgKind::Request,
-            Payload::Request(cmd),
-            now,
-        );
+        self.send_request(client, seq, target);
         if arm {
             let at = now + self.scenario.workload.timeout.0;
             self.schedule(at, Ev::ClientTimeout { client });
@@ -166,13 +170,7 @@ impl Sim {
         };
         p.last_sent = now;
         p.target = target;
-        self.transmit(
-            Endpoint::Client(client),
-            Endpoint::Node(target),
-            MsgKind::Request,
-            Payload::Request(Command { client, seq }),
-            now,
-        );
+        self.send_request(client, seq, target);
     }
 
     /// Resends every request pending longer than the timeout, to the next node.
@@ -197,13 +195,7 @@ impl Sim {
         }
         cl.timeout_armed = next.is_some();
         for (seq, target) in resend {
-            self.transmit(
-                Endpoint::Client(client),
-                Endpoint::Node(target),
-                MsgKind::Request,
-                Payload::Request(Command { client, seq }),
-                now,
-            );
+            self.send_request(client, seq, target);
         }
         if let Some(at) = next {
             self.schedule(at, Ev::ClientTimeout { client });

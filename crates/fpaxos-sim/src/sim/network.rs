@@ -6,6 +6,7 @@
 //! entries are reused, so the table stays as large as the most messages ever in flight at once.
 
 use super::cpu::Work;
+use super::view::FlightView;
 use super::{Ev, Sim};
 use crate::scenario::{FaultAction, Latency, Scenario};
 use crate::trace::{DropReason, Endpoint};
@@ -19,15 +20,10 @@ pub(super) enum Payload {
     Reply(ClientReply),
 }
 
-/// A message on its way.
+/// A message on its way: what the page draws, and what it carries.
 #[derive(Clone, Debug)]
 pub(super) struct InFlight {
-    pub id: u64,
-    pub from: Endpoint,
-    pub to: Endpoint,
-    pub kind: MsgKind,
-    pub sent_at: Time,
-    pub deliver_at: Time,
+    pub msg: FlightView,
     pub payload: Payload,
 }
 
@@ -144,12 +140,14 @@ impl Sim {
             };
             let Some(payload) = payload else { return };
             let f = InFlight {
-                id,
-                from,
-                to,
-                kind,
-                sent_at: self.now,
-                deliver_at,
+                msg: FlightView {
+                    id,
+                    from,
+                    to,
+                    kind,
+                    sent_at: self.now,
+                    deliver_at,
+                },
                 payload,
             };
             let flight = self.alloc_flight(f);
@@ -164,15 +162,17 @@ impl Sim {
         };
         self.free_flights.push(flight);
         self.metrics.message_events += 1;
-        match f.to {
+        match f.msg.to {
             Endpoint::Node(n) => {
                 if self.nodes[n as usize].crashed {
-                    self.trace.drop_msg(self.now, f.id, DropReason::Crashed);
+                    self.trace.drop_msg(self.now, f.msg.id, DropReason::Crashed);
                     return;
                 }
                 let w = match f.payload {
                     Payload::Node(msg) => {
-                        let Endpoint::Node(from) = f.from else { return };
+                        let Endpoint::Node(from) = f.msg.from else {
+                            return;
+                        };
                         Work::Msg { from, msg }
                     }
                     Payload::Request(cmd) => Work::Request {
@@ -187,7 +187,7 @@ impl Sim {
                 let Payload::Reply(reply) = f.payload else {
                     return;
                 };
-                let from = match f.from {
+                let from = match f.msg.from {
                     Endpoint::Node(n) => n,
                     Endpoint::Client(_) => return,
                 };
@@ -242,7 +242,7 @@ impl Sim {
         if let Some(pos) = self
             .flights
             .iter()
-            .position(|f| f.as_ref().is_some_and(|f| f.id == id))
+            .position(|f| f.as_ref().is_some_and(|f| f.msg.id == id))
         {
             self.flights[pos] = None;
             self.free_flights.push(pos as u32);

@@ -79,14 +79,7 @@ impl Sim {
 
     /// Messages in flight.
     pub fn in_flight(&self) -> impl Iterator<Item = FlightView> + '_ {
-        self.flights.iter().flatten().map(|f| FlightView {
-            id: f.id,
-            from: f.from,
-            to: f.to,
-            kind: f.kind,
-            sent_at: f.sent_at,
-            deliver_at: f.deliver_at,
-        })
+        self.flights.iter().flatten().map(|f| f.msg)
     }
 
     /// The latest quorum that completed a phase.
