@@ -204,8 +204,9 @@ fn progress(len: u64, what: &str) -> ProgressBar {
     pb
 }
 
+/// The JSON the CLI prints: the same serialiser as the page's export.
 fn to_pretty<T: Serialize>(v: &T) -> String {
-    serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    fpaxos_sim::json::pretty_json(v)
 }
 
 // ----- run -----
@@ -219,14 +220,16 @@ fn cmd_run(a: RunArgs) -> CmdResult {
         out(&(s.to_json_pretty() + "\n"));
         return Ok(ExitCode::SUCCESS);
     }
+    let start = Instant::now();
     let report = match fpaxos_sim::run(&s) {
         Ok(r) => r,
         Err(e) => return usage(e.0),
     };
+    let wall_ms = start.elapsed().as_secs_f64() * 1e3;
     if a.json {
         out(&(to_pretty(&report) + "\n"));
     } else {
-        out(&summary(&report));
+        out(&summary(&report, wall_ms));
     }
     Ok(if report.safety.ok {
         ExitCode::SUCCESS

@@ -73,12 +73,32 @@ fn run_json_has_the_report_fields() {
     assert_eq!(r["safety"]["ok"], Value::Bool(true));
     assert!(r["safety"]["violations"].as_array().unwrap().is_empty());
     assert_eq!(r["trace_hash"].as_str().unwrap().len(), 16);
-    for k in ["events", "wall_ms", "events_per_sec"] {
+    for k in ["events", "message_events", "simulated_ms"] {
         assert!(r["sim"][k].as_f64().is_some(), "sim.{k}");
+    }
+    // Wall-clock numbers would make the report differ between runs of one scenario.
+    for k in ["wall_ms", "events_per_sec"] {
+        assert!(
+            r["sim"].get(k).is_none(),
+            "sim.{k} should not be in the report"
+        );
     }
     assert_eq!(r["scenario"]["cluster"]["quorum"]["q1"], 4);
     assert_eq!(r["scenario"]["cluster"]["thrifty"], true);
     assert_eq!(r["scenario"]["duration"], "1s");
+}
+
+#[test]
+fn run_json_is_the_same_bytes_every_time() {
+    let args = ["run", "--json", "--duration", "500ms", "--seed", "11"];
+    let a = fpaxos(&args);
+    let b = fpaxos(&args);
+    assert!(a.status.success(), "{}", stderr(&a));
+    assert!(!a.stdout.is_empty());
+    assert_eq!(
+        a.stdout, b.stdout,
+        "two runs of one scenario printed different reports"
+    );
 }
 
 #[test]

@@ -13,6 +13,7 @@
 
 pub mod checker;
 pub mod dur;
+pub mod json;
 pub mod presets;
 pub mod report;
 pub mod rng;
@@ -25,5 +26,5 @@ pub mod trace;
 pub use dur::Dur;
 pub use report::Report;
 pub use scenario::{Fault, FaultAction, Latency, Scenario, ScenarioErrors};
-pub use sim::{run, FlightView, NodeView, QuorumMark, Sim};
+pub use sim::{run, FlightView, NodeView, Progress, QuorumMark, Sim};
 pub use trace::{DropReason, Endpoint, Trace, TraceEvent};

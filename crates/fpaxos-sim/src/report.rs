@@ -1,19 +1,14 @@
 //! Metrics collected during a run and the report a run produces (the `fpaxos run --json` schema).
 
-use crate::checker::Violation;
+use crate::checker::{Checker, Violation};
 use crate::scenario::Scenario;
-use fpaxos::{MsgKind, Time};
+use crate::trace::Trace;
+use fpaxos::{MsgKind, NodeId, Slot, Time};
 use hdrhistogram::Histogram;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// Pretty JSON through `serde_json::Value` (fields keep their declaration order). Going through
-/// one `Value` serializer instead of a pretty serializer per type keeps the wasm bundle small.
-pub fn pretty_json<T: Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .and_then(|v| serde_json::to_string_pretty(&v))
-        .unwrap_or_default()
-}
+pub use crate::json::pretty_json;
 
 /// Latency summary in milliseconds.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -65,17 +60,14 @@ pub struct Safety {
     pub violations: Vec<Violation>,
 }
 
-/// Simulator performance.
+/// How much simulating the run took, in simulated terms (the engine reads no clock: callers
+/// that want speed time themselves).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct SimStats {
     /// Discrete events processed.
     pub events: u64,
     /// Messages sent plus messages delivered.
     pub message_events: u64,
-    /// Wall-clock time spent simulating (0 where no clock is available).
-    pub wall_ms: f64,
-    /// Events per wall-clock second.
-    pub events_per_sec: f64,
     /// Simulated time reached, in ms.
     pub simulated_ms: f64,
 }
@@ -97,6 +89,36 @@ pub struct Timeline {
     pub sent: Vec<Vec<u64>>,
 }
 
+impl Timeline {
+    /// Messages sent by all nodes per request completed, per bucket; `None` where nothing
+    /// completed (a chart leaves a gap there rather than plotting infinity).
+    pub fn msgs_per_commit(&self) -> Vec<Option<f64>> {
+        let secs = self.bucket_ms / 1e3;
+        self.throughput
+            .iter()
+            .enumerate()
+            .map(|(b, rate)| {
+                let sent: u64 = self.sent.iter().filter_map(|s| s.get(b)).sum();
+                let done = rate * secs;
+                (done > 0.0).then(|| sent as f64 / done)
+            })
+            .collect()
+    }
+
+    /// How many leading buckets hold a whole bucket's worth of time at simulated time `now_ms`
+    /// of a run that ends at `end_ms`: the bucket the run is still inside would read low, so a
+    /// chart of a running simulation leaves it out. Once the run is at its end every bucket
+    /// counts. At least one while any exists, so a fresh run shows something.
+    pub fn complete_buckets(&self, now_ms: f64, end_ms: f64) -> usize {
+        let len = self.throughput.len();
+        if now_ms >= end_ms {
+            return len;
+        }
+        let full = ((now_ms / self.bucket_ms).floor() as usize).max(1);
+        len.min(full)
+    }
+}
+
 /// The outcome of a run.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Report {
@@ -112,6 +134,9 @@ pub struct Report {
     pub messages: Messages,
     /// Completed elections after the first.
     pub leader_changes: u64,
+    /// The node that won the latest election: the leader now, or the last one if it has since
+    /// crashed or stepped down (none before the first election).
+    pub leader: Option<NodeId>,
     /// Simulated time with no live leader, in ms (whole run).
     pub leaderless_ms: f64,
     /// The intervals without a live leader, `(start ms, end ms)` (at most 1000, earliest first).
@@ -122,12 +147,36 @@ pub struct Report {
     pub safety: Safety,
     /// Hash of the whole event trace (16 hex digits).
     pub trace_hash: String,
-    /// Simulator performance.
+    /// How much simulating the run took, in simulated terms (the engine reads no clock: callers
+    /// that want speed time themselves).
     pub sim: SimStats,
     /// Time series.
     pub timeline: Timeline,
     /// Latency CDF points `(latency ms, fraction)`.
     pub latency_cdf: Vec<(f64, f64)>,
+}
+
+/// What a report needs from the simulator besides its metrics.
+pub(crate) struct RunEnd<'a> {
+    pub scenario: &'a Scenario,
+    pub checker: &'a Checker,
+    pub trace: &'a Trace,
+    /// Simulated time reached (at most the end).
+    pub upto: Time,
+    /// Events handled.
+    pub events: u64,
+    /// Requests completed in the whole run, warmup included.
+    pub completed_total: u64,
+    /// Slots executed by the most advanced node.
+    pub slots: Slot,
+}
+
+impl Report {
+    /// [`Timeline::complete_buckets`] at the time this report was taken.
+    pub fn complete_buckets(&self) -> usize {
+        self.timeline
+            .complete_buckets(self.sim.simulated_ms, self.scenario.duration.as_ms())
+    }
 }
 
 /// Metrics accumulated while running.
@@ -145,9 +194,14 @@ pub(crate) struct Metrics {
     pub bucket_lat: Vec<Sampler>,
     pub bucket_busy: Vec<Vec<u64>>,
     pub bucket_sent: Vec<Vec<u64>>,
-    pub elections: u64,
-    pub leaderless: Time,
-    pub leaderless_intervals: Vec<(Time, Time)>,
+    elections: u64,
+    /// Winner of the latest election.
+    leader: Option<NodeId>,
+    /// Time without a live leader in closed intervals.
+    leaderless: Time,
+    leaderless_intervals: Vec<(Time, Time)>,
+    /// Start of the current interval without a live leader (none while one is alive).
+    leaderless_since: Option<Time>,
     pub message_events: u64,
     /// Bucket of the current simulated time (kept current by `advance`, avoiding a division per use).
     cur_bucket: usize,
@@ -172,8 +226,10 @@ impl Metrics {
             bucket_busy: vec![vec![0; buckets]; nodes],
             bucket_sent: vec![vec![0; buckets]; nodes],
             elections: 0,
+            leader: None,
             leaderless: 0,
             leaderless_intervals: Vec::new(),
+            leaderless_since: Some(0),
             message_events: 0,
             cur_bucket: 0,
             cur_bucket_end: bucket.max(1),
@@ -207,6 +263,26 @@ impl Metrics {
         }
     }
 
+    /// A node won an election.
+    pub fn elected(&mut self, node: NodeId) {
+        self.elections += 1;
+        self.leader = Some(node);
+    }
+
+    /// Whether some live node leads now; called whenever a node gains or loses the lead.
+    pub fn leaders_alive(&mut self, now: Time, alive: bool) {
+        if !alive && self.leaderless_since.is_none() {
+            self.leaderless_since = Some(now);
+        } else if alive {
+            if let Some(since) = self.leaderless_since.take() {
+                self.leaderless += now.saturating_sub(since);
+                if self.leaderless_intervals.len() < 1000 {
+                    self.leaderless_intervals.push((since, now));
+                }
+            }
+        }
+    }
+
     #[inline]
     pub fn busy(&mut self, node: usize, start: Time, dur: Time) {
         if dur == 0 {
@@ -227,6 +303,70 @@ impl Metrics {
         let b = self.cur_bucket;
         if let Some(x) = self.bucket_sent[node].get_mut(b) {
             *x += 1;
+        }
+    }
+
+    /// The report for the run up to `run.upto`.
+    pub fn finish(&self, run: RunEnd<'_>) -> Report {
+        let upto = run.upto;
+        let measured = upto.saturating_sub(self.warmup).max(1);
+        let total: u64 = self.by_kind.iter().sum();
+        let by_kind = MsgKind::ALL
+            .iter()
+            .map(|k| (k.name().to_string(), self.by_kind[*k as usize]))
+            .filter(|(_, v)| *v > 0)
+            .collect();
+        let violations = run.checker.violations().to_vec();
+        let leaderless = self.leaderless
+            + self
+                .leaderless_since
+                .map_or(0, |since| upto.saturating_sub(since));
+        Report {
+            scenario: run.scenario.clone(),
+            committed: self.completed,
+            throughput: self.completed as f64 / (measured as f64 / 1e9),
+            latency_ms: self.latency(),
+            messages: Messages {
+                total,
+                per_commit: if self.completed > 0 {
+                    // Messages in the measured window are not tracked apart; use whole-run ratio.
+                    total as f64 / run.completed_total.max(1) as f64
+                } else {
+                    0.0
+                },
+                by_kind,
+                by_node: (0..self.sent.len())
+                    .map(|i| NodeLoad {
+                        sent: self.sent[i],
+                        received: self.received[i],
+                        busy: self.busy[i] as f64 / measured as f64,
+                    })
+                    .collect(),
+            },
+            leader_changes: self.elections.saturating_sub(1),
+            leader: self.leader,
+            leaderless_ms: leaderless as f64 / 1e6,
+            leaderless_intervals: self
+                .leaderless_intervals
+                .iter()
+                .copied()
+                .chain(self.leaderless_since.map(|since| (since, upto)))
+                .filter(|(a, b)| b > a)
+                .map(|(a, b)| (a as f64 / 1e6, b as f64 / 1e6))
+                .collect(),
+            slots: run.slots,
+            safety: Safety {
+                ok: violations.is_empty(),
+                violations,
+            },
+            trace_hash: run.trace.hash_hex(),
+            sim: SimStats {
+                events: run.events,
+                message_events: self.message_events,
+                simulated_ms: upto as f64 / 1e6,
+            },
+            timeline: self.timeline(upto),
+            latency_cdf: self.cdf(),
         }
     }
 
@@ -341,6 +481,47 @@ impl Sampler {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn timeline() -> Timeline {
+        Timeline {
+            bucket_ms: 100.0,
+            throughput: vec![10.0, 0.0, 40.0, 20.0, 30.0],
+            p50_ms: vec![0.0; 5],
+            p99_ms: vec![0.0; 5],
+            busy: vec![vec![0.0; 5]; 2],
+            sent: vec![vec![3, 1, 8, 0, 0], vec![2, 0, 4, 0, 0]],
+        }
+    }
+
+    #[test]
+    fn msgs_per_commit_divides_all_sends_by_the_bucket_completions() {
+        // Bucket 0: 1 request done (10/s over 0.1 s), 5 messages; bucket 1: nothing done.
+        let per = timeline().msgs_per_commit();
+        assert_eq!(per.len(), 5);
+        assert!((per[0].expect("bucket 0 completed") - 5.0).abs() < 1e-9);
+        assert_eq!(per[1], None);
+        assert!((per[2].expect("bucket 2 completed") - 3.0).abs() < 1e-9);
+        assert_eq!(per[3], Some(0.0));
+    }
+
+    #[test]
+    fn complete_buckets_leaves_out_the_bucket_the_run_is_inside() {
+        let t = timeline();
+        assert_eq!(t.complete_buckets(250.0, 1000.0), 2);
+        assert_eq!(t.complete_buckets(300.0, 1000.0), 3);
+        assert_eq!(
+            t.complete_buckets(0.0, 1000.0),
+            1,
+            "a fresh run shows one bucket"
+        );
+        assert_eq!(
+            t.complete_buckets(480.0, 480.0),
+            5,
+            "an ended run shows them all"
+        );
+        assert_eq!(t.complete_buckets(900.0, 1000.0), 5);
+        assert_eq!(Timeline::default().complete_buckets(10.0, 100.0), 0);
+    }
 
     #[test]
     fn sampler_is_bounded_and_keeps_the_distribution() {

@@ -80,7 +80,6 @@ impl MainRun {
             return true;
         };
         let p = run_slice(sim, t, budget_ms, clock);
-        sim.add_wall_ms(p.spent_ms);
         self.wall_ms += p.spent_ms;
         p.reached || sim.is_done()
     }

@@ -26,10 +26,10 @@ pub(crate) fn run_slice(
 ) -> Progress {
     let start = clock();
     loop {
-        // The one place that reads `run_until_budget`'s answer: (more to do, reached `goal`).
-        let (more, reached) = sim.run_until_budget(goal, EVENT_CHUNK);
+        // The one place that reads `run_until_budget`'s answer.
+        let p = sim.run_until_budget(goal, EVENT_CHUNK);
         let now = clock();
-        if reached || !more {
+        if p.reached || p.ended {
             return Progress {
                 reached: true,
                 spent_ms: now - start,

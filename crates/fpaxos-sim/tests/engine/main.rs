@@ -1,7 +1,11 @@
 //! Properties the engine must show: analytic latency, the leader bottleneck, safety checks,
-//! determinism and robust validation.
+//! determinism and robust validation; the swarm (many seeded scenarios) in [`swarm`].
+//!
+//! One test binary for all of them (`determinism.rs` stays apart: it also runs under wasm32).
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::field_reassign_with_default)]
+
+mod swarm;
 
 use fpaxos::QuorumSpec;
 use fpaxos_sim::scenario::{FaultAction, Latency};
@@ -199,20 +203,58 @@ fn stepping_in_slices_gives_the_same_run() {
     let whole = run(&s).unwrap();
     let mut sim = fpaxos_sim::Sim::new(&s).unwrap();
     let mut t = 0;
-    while sim.run_until_budget(t, 777).0 {
+    while !sim.run_until_budget(t, 777).ended {
         t += 3_000_000;
     }
     assert_eq!(sim.report().trace_hash, whole.trace_hash);
 }
 
 #[test]
+fn the_report_names_the_leader_now_not_the_initial_one() {
+    let mut s = base();
+    let r = run(&s).unwrap();
+    assert_eq!(r.leader.map(u32::from), s.cluster.initial_leader);
+    let first = r.leader.expect("the default cluster elects a leader");
+    s.faults.push(Fault {
+        at: Dur::ms(500),
+        action: FaultAction::Crash { node: first.into() },
+    });
+    let r = run(&s).unwrap();
+    assert!(r.leader_changes >= 1);
+    let now = r.leader.expect("a new leader takes over");
+    assert_ne!(now, first, "the crashed leader is not the leader any more");
+}
+
+#[test]
+fn the_report_counts_complete_buckets_and_messages_per_commit() {
+    let s = base();
+    let r = run(&s).unwrap();
+    assert_eq!(r.complete_buckets(), r.timeline.throughput.len());
+    let per = r.timeline.msgs_per_commit();
+    assert_eq!(per.len(), r.timeline.throughput.len());
+    // Once the leader is busy every bucket commits, at a few messages per request.
+    for p in &per[per.len() / 2..] {
+        let p = p.expect("a bucket in steady state commits");
+        assert!(p > 1.0 && p < 20.0, "{p}");
+    }
+    let mut sim = fpaxos_sim::Sim::new(&s).unwrap();
+    sim.run_until_budget(Dur::ms(250).0, u64::MAX);
+    let part = sim.report();
+    let bucket = part.timeline.bucket_ms;
+    assert_eq!(
+        part.complete_buckets(),
+        (250.0 / bucket).floor().max(1.0) as usize
+    );
+}
+
+#[test]
 fn injected_faults_replay_identically() {
     let s = base();
     let mut sim = fpaxos_sim::Sim::new(&s).unwrap();
-    sim.run_until(Dur::ms(600).0);
+    assert!(sim.run_until_budget(Dur::ms(600).0, u64::MAX).reached);
     let now = sim.now();
     sim.inject(now + 1, FaultAction::Crash { node: 0 });
-    sim.run_until(Dur::ms(900).0);
+    assert!(sim.run_until_budget(Dur::ms(900).0, u64::MAX).reached);
     let now = sim.now();
     sim.inject(now + 1, FaultAction::Recover { node: 0 });
     let live = sim.run_to_end();
@@ -269,7 +311,11 @@ proptest::proptest! {
         s.warmup = Dur(0);
         s.workload.clients = clients;
         if let Ok(mut sim) = fpaxos_sim::Sim::new(&s) {
-            sim.run_events(20_000);
+            for _ in 0..20_000 {
+                if !sim.step() {
+                    break;
+                }
+            }
             let _ = sim.report();
         }
     }

@@ -1,0 +1,409 @@
+//! The discrete-event simulator: it owns time, the seeded RNG, the network, node CPUs, clients and
+//! faults, and drives [`fpaxos::Node`]s through their sans-IO interface.
+//!
+//! Events are ordered by `(time, class, sequence number)`: faults come before anything else at the
+//! same instant, and ties otherwise break by insertion order. Nothing depends on wall-clock time,
+//! hash-map iteration order or the platform, so one scenario gives one run everywhere.
+
+mod clients;
+mod cpu;
+mod faults;
+mod network;
+mod view;
+
+pub use view::{FlightView, NodeView, QuorumMark};
+
+use crate::checker::Checker;
+use crate::report::{Metrics, Report, RunEnd};
+use crate::rng::Rng;
+use crate::scenario::{Latency, Scenario, ScenarioErrors};
+use crate::trace::Trace;
+use clients::Client;
+use cpu::SimNode;
+use fpaxos::{Config, Node, NodeId, Output, QuorumSystem, Role, Slot, Time, Timer};
+use network::InFlight;
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, VecDeque};
+use std::sync::Arc;
+
+/// Class bit in the event key: faults sort before every other event at the same time.
+const CLASS_OTHER: u64 = 1 << 63;
+
+/// A scheduled event.
+#[derive(Clone, Copy, Debug)]
+enum Ev {
+    /// A message arrives; `flight` indexes the flight table.
+    Deliver {
+        flight: u32,
+    },
+    CpuDone {
+        node: NodeId,
+        epoch: u32,
+    },
+    Timer {
+        node: NodeId,
+        timer: Timer,
+        gen: u32,
+    },
+    ClientIssue {
+        client: u32,
+    },
+    ClientTimeout {
+        client: u32,
+    },
+    ClientRetry {
+        client: u32,
+        seq: u32,
+    },
+    Arrival,
+    Fault {
+        idx: u32,
+    },
+}
+
+/// An event in the queue, ordered by `(time, key)`; `key` holds the class bit and sequence number.
+#[derive(Clone, Copy, Debug)]
+struct Scheduled {
+    time: Time,
+    key: u64,
+    ev: Ev,
+}
+
+impl PartialEq for Scheduled {
+    fn eq(&self, o: &Self) -> bool {
+        self.time == o.time && self.key == o.key
+    }
+}
+impl Eq for Scheduled {}
+impl PartialOrd for Scheduled {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Scheduled {
+    fn cmp(&self, o: &Self) -> Ordering {
+        // Reversed: BinaryHeap is a max-heap and we want the earliest event first.
+        o.time.cmp(&self.time).then(o.key.cmp(&self.key))
+    }
+}
+
+/// How far [`Sim::run_until_budget`] got.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// The run is over (its end time passed or the request target was met): nothing more will
+    /// happen.
+    pub ended: bool,
+    /// Every event at or before the goal has been handled and the clock stands at the goal
+    /// (also true once the run is over). False when the budget ran out first.
+    pub reached: bool,
+}
+
+impl Progress {
+    const ENDED: Progress = Progress {
+        ended: true,
+        reached: true,
+    };
+}
+
+/// A running simulation.
+pub struct Sim {
+    scenario: Scenario,
+    quorums: Arc<QuorumSystem>,
+    n: usize,
+    now: Time,
+    end: Time,
+    seq: u64,
+    queue: BinaryHeap<Scheduled>,
+    rng: Rng,
+    nodes: Vec<SimNode>,
+    links: Vec<Latency>,
+    blocked_partition: Vec<u64>,
+    blocked_cut: Vec<u64>,
+    link_free: Vec<Time>,
+    flights: Vec<Option<InFlight>>,
+    free_flights: Vec<u32>,
+    next_msg_id: u64,
+    clients: Vec<Client>,
+    issued_total: u64,
+    completed_total: u64,
+    arrival_rr: u32,
+    out: Vec<Output>,
+    checker: Checker,
+    trace: Trace,
+    metrics: Metrics,
+    events: u64,
+    last_quorum: Option<QuorumMark>,
+    done: bool,
+    /// Events up to this time may be handled without a round trip through the heap.
+    horizon: Time,
+    max_executed: Slot,
+}
+
+impl Sim {
+    /// Validates `scenario` and sets up a run at time 0.
+    pub fn new(scenario: &Scenario) -> Result<Sim, ScenarioErrors> {
+        scenario.validate()?;
+        let quorums = Arc::new(scenario.quorum_system()?);
+        let s = scenario.clone();
+        let n = s.cluster.nodes as usize;
+        let c = &s.cluster;
+        let nodes = (0..n)
+            .map(|i| SimNode {
+                node: Node::new(Config {
+                    id: i as NodeId,
+                    quorums: Arc::clone(&quorums),
+                    thrifty: c.thrifty,
+                    window: c.window,
+                    batch: c.batch,
+                    heartbeat: c.heartbeat.0,
+                    election_timeout: c.election_timeout.0,
+                    retransmit: c.retransmit.0,
+                    commit_batch: c.commit_batch,
+                    log_retain: c.log_retain as u64,
+                    bootstrap: c.initial_leader == Some(i as u32),
+                }),
+                crashed: false,
+                epoch: 0,
+                busy_until: 0,
+                cpu_pending: false,
+                inbox: VecDeque::new(),
+                timer_gen: [0; Timer::COUNT],
+                slow: 1.0,
+            })
+            .collect();
+        let links = network::link_table(&s);
+        let clients = s.workload.clients as usize;
+        let first_target = c.initial_leader.unwrap_or(0) as NodeId;
+        let mut sim = Sim {
+            quorums,
+            n,
+            now: 0,
+            end: s.duration.0,
+            seq: 0,
+            queue: BinaryHeap::with_capacity(1024),
+            rng: Rng::new(s.seed),
+            nodes,
+            links,
+            blocked_partition: vec![0; n],
+            blocked_cut: vec![0; n],
+            link_free: vec![0; n * n],
+            flights: Vec::new(),
+            free_flights: Vec::new(),
+            next_msg_id: 0,
+            clients: (0..clients)
+                .map(|i| {
+                    Client::new(if c.initial_leader.is_some() {
+                        first_target
+                    } else {
+                        (i % n) as NodeId
+                    })
+                })
+                .collect(),
+            issued_total: 0,
+            completed_total: 0,
+            arrival_rr: 0,
+            out: Vec::with_capacity(64),
+            checker: Checker::new(n, clients),
+            trace: Trace::new(s.metrics.trace_capacity as usize),
+            metrics: Metrics::new(n, s.warmup.0, s.metrics.bucket.0, s.duration.0),
+            events: 0,
+            last_quorum: None,
+            done: false,
+            horizon: 0,
+            max_executed: 0,
+            scenario: s,
+        };
+        for (i, f) in sim.scenario.faults.iter().enumerate() {
+            let at = f.at.0;
+            sim.seq += 1;
+            sim.queue.push(Scheduled {
+                time: at,
+                key: sim.seq,
+                ev: Ev::Fault { idx: i as u32 },
+            });
+        }
+        for i in 0..n {
+            let mut out = std::mem::take(&mut sim.out);
+            sim.nodes[i].node.start(0, &mut out);
+            sim.apply_outputs(i, 0, 0, &mut out);
+            sim.out = out;
+        }
+        if let Some(rate) = sim.scenario.workload.rate {
+            if clients > 0 {
+                let gap = sim.exp_gap(rate);
+                sim.schedule(gap, Ev::Arrival);
+            }
+        } else {
+            for cl in 0..clients as u32 {
+                for _ in 0..sim.scenario.workload.outstanding {
+                    sim.issue(cl);
+                }
+            }
+        }
+        Ok(sim)
+    }
+
+    // ----- public driving API -----
+
+    /// Current simulated time.
+    pub fn now(&self) -> Time {
+        self.now
+    }
+
+    /// When the run ends.
+    pub fn end_time(&self) -> Time {
+        self.end
+    }
+
+    /// Whether the run reached its end.
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// Handles the next event: the smallest step, for stepping through a run by hand. Returns
+    /// false once the run is over.
+    pub fn step(&mut self) -> bool {
+        let Some(top) = self.queue.peek() else {
+            self.finish();
+            return false;
+        };
+        if top.time > self.end {
+            self.finish();
+            return false;
+        }
+        let ev = self.queue.pop().expect("peeked");
+        self.now = ev.time;
+        self.metrics.advance(ev.time);
+        self.events += 1;
+        self.dispatch(ev.ev);
+        !self.done
+    }
+
+    /// Handles the events at or before `goal` (capped at the end), at most `budget` of them, and
+    /// moves the clock to `goal` once they are done. For playing a run in slices, e.g. one per
+    /// animation frame; slices of any size give the same run as [`Sim::run_to_end`].
+    pub fn run_until_budget(&mut self, goal: Time, budget: u64) -> Progress {
+        let t = goal.min(self.end);
+        self.horizon = t;
+        for _ in 0..budget {
+            match self.queue.peek() {
+                Some(top) if top.time <= t => {
+                    if !self.step() {
+                        return Progress::ENDED;
+                    }
+                }
+                _ => {
+                    if t >= self.end {
+                        self.finish();
+                        return Progress::ENDED;
+                    }
+                    self.now = self.now.max(t);
+                    return Progress {
+                        ended: false,
+                        reached: true,
+                    };
+                }
+            }
+        }
+        Progress {
+            ended: self.done,
+            reached: false,
+        }
+    }
+
+    /// Runs to the end and returns the report.
+    pub fn run_to_end(&mut self) -> Report {
+        self.horizon = self.end;
+        while self.step() {}
+        self.report()
+    }
+
+    /// The scenario (including injected faults).
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// The quorum system.
+    pub fn quorums(&self) -> &QuorumSystem {
+        &self.quorums
+    }
+
+    /// The trace.
+    pub fn trace(&self) -> &Trace {
+        &self.trace
+    }
+
+    /// The report for the run so far.
+    pub fn report(&self) -> Report {
+        self.metrics.finish(RunEnd {
+            scenario: &self.scenario,
+            checker: &self.checker,
+            trace: &self.trace,
+            upto: self.now.min(self.end),
+            events: self.events,
+            completed_total: self.completed_total,
+            slots: self.max_executed,
+        })
+    }
+
+    // ----- internals -----
+
+    fn finish(&mut self) {
+        if !self.done {
+            self.done = true;
+            if !self.completion_target_met() {
+                self.now = self.end;
+            }
+        }
+    }
+
+    fn completion_target_met(&self) -> bool {
+        self.scenario
+            .workload
+            .requests
+            .is_some_and(|r| self.completed_total >= r)
+    }
+
+    #[inline]
+    fn schedule(&mut self, at: Time, ev: Ev) {
+        self.seq += 1;
+        self.queue.push(Scheduled {
+            time: at,
+            key: CLASS_OTHER | self.seq,
+            ev,
+        });
+    }
+
+    fn exp_gap(&mut self, rate: f64) -> Time {
+        let gap = self.rng.exp1() / rate * 1e9;
+        self.now + (gap.min(3.6e12) as Time).max(1)
+    }
+
+    fn dispatch(&mut self, ev: Ev) {
+        match ev {
+            Ev::Deliver { flight } => self.deliver(flight),
+            Ev::CpuDone { node, epoch } => self.cpu_done(node, epoch),
+            Ev::Timer { node, timer, gen } => self.timer_fired(node, timer, gen),
+            Ev::ClientIssue { client } => self.issue(client),
+            Ev::ClientTimeout { client } => self.client_timeout(client),
+            Ev::ClientRetry { client, seq } => self.client_resend(client, seq, None),
+            Ev::Arrival => self.arrival(),
+            Ev::Fault { idx } => self.apply_fault(idx as usize),
+        }
+    }
+
+    /// Tells the metrics whether a live leader exists; called whenever a node gains or loses
+    /// the lead.
+    fn recount_leaders(&mut self) {
+        let alive = self
+            .nodes
+            .iter()
+            .any(|s| !s.crashed && s.node.role() == Role::Leader);
+        self.metrics.leaders_alive(self.now, alive);
+    }
+}
+
+/// Runs a scenario to the end.
+pub fn run(scenario: &Scenario) -> Result<Report, ScenarioErrors> {
+    Ok(Sim::new(scenario)?.run_to_end())
+}

@@ -1,0 +1,292 @@
+//! The network: messages in flight, link latency, loss, duplication, partitions, cut links and
+//! bandwidth queues.
+//!
+//! A message is an entry in the flight table (`Sim::flights`) from the moment it is sent until
+//! it is delivered or dropped; its index there (the *flight*) rides in `Ev::Deliver`. Freed
+//! entries are reused, so the table stays as large as the most messages ever in flight at once.
+
+use super::cpu::Work;
+use super::view::FlightView;
+use super::{Ev, Sim};
+use crate::scenario::{FaultAction, Latency, Scenario};
+use crate::trace::{DropReason, Endpoint};
+use fpaxos::{ClientReply, Command, Msg, MsgKind, NodeId, Slot, Time};
+
+/// What a message carries.
+#[derive(Clone, Debug)]
+pub(super) enum Payload {
+    Node(Msg),
+    Request(Command),
+    Reply(ClientReply),
+}
+
+/// A message on its way: what the page draws, and what it carries.
+#[derive(Clone, Debug)]
+pub(super) struct InFlight {
+    pub msg: FlightView,
+    pub payload: Payload,
+}
+
+impl Sim {
+    /// Whether a link is currently cut (partition or cut link).
+    pub fn link_blocked(&self, from: NodeId, to: NodeId) -> bool {
+        (self.blocked_partition[from as usize] | self.blocked_cut[from as usize]) >> to & 1 == 1
+    }
+
+    #[inline]
+    fn alloc_flight(&mut self, f: InFlight) -> u32 {
+        if let Some(i) = self.free_flights.pop() {
+            self.flights[i as usize] = Some(f);
+            i
+        } else {
+            self.flights.push(Some(f));
+            (self.flights.len() - 1) as u32
+        }
+    }
+
+    /// Records a message the network loses at send time (it gets an id but never arrives).
+    fn trace_lost(
+        &mut self,
+        from: Endpoint,
+        to: Endpoint,
+        kind: MsgKind,
+        slot: Option<Slot>,
+        at: Time,
+        reason: DropReason,
+    ) {
+        let id = self.next_msg_id;
+        self.next_msg_id += 1;
+        self.trace
+            .send(self.now, id, from, to, kind, slot, at, Some(reason));
+    }
+
+    /// Sends a message: it is lost now (partition, loss) or scheduled for delivery after the
+    /// link's bandwidth queue and latency, possibly twice (duplication).
+    pub(super) fn transmit(
+        &mut self,
+        from: Endpoint,
+        to: Endpoint,
+        kind: MsgKind,
+        payload: Payload,
+        depart: Time,
+    ) {
+        self.metrics.by_kind[kind as usize] += 1;
+        self.metrics.message_events += 1;
+        let slot = msg_slot(&payload);
+        let copies = match (from, to) {
+            (Endpoint::Node(a), Endpoint::Node(b)) => {
+                if self.link_blocked(a, b) {
+                    self.trace_lost(from, to, kind, slot, depart, DropReason::Partition);
+                    return;
+                }
+                if self.rng.chance(self.scenario.network.loss) {
+                    let lat = self
+                        .rng
+                        .latency(&self.links[a as usize * self.n + b as usize]);
+                    self.trace_lost(from, to, kind, slot, depart + lat, DropReason::Loss);
+                    return;
+                }
+                if self.rng.chance(self.scenario.network.duplicate) {
+                    2
+                } else {
+                    1
+                }
+            }
+            (Endpoint::Client(c), Endpoint::Node(b)) | (Endpoint::Node(b), Endpoint::Client(c)) => {
+                // A client sits beside its home node: partitions cut it off like that node.
+                let home = (c as usize % self.n) as NodeId;
+                if home != b && self.blocked_partition[home as usize] >> b & 1 == 1 {
+                    self.trace_lost(from, to, kind, slot, depart, DropReason::Partition);
+                    return;
+                }
+                1
+            }
+            _ => 1,
+        };
+        let bytes = if self.scenario.network.bandwidth_mbps.is_some() {
+            match &payload {
+                Payload::Node(m) => m.wire_bytes(self.scenario.workload.command_bytes),
+                _ => 24 + self.scenario.workload.command_bytes,
+            }
+        } else {
+            0
+        };
+        let mut payload = Some(payload);
+        for copy in 0..copies {
+            let lat = match (from, to) {
+                (Endpoint::Node(a), Endpoint::Node(b)) => {
+                    let link = a as usize * self.n + b as usize;
+                    let mut queued = 0;
+                    if let Some(mbps) = self.scenario.network.bandwidth_mbps {
+                        let tx = (bytes as f64 * 8.0 / (mbps * 1e6) * 1e9) as Time;
+                        let lf = &mut self.link_free[link];
+                        let start = (*lf).max(depart);
+                        *lf = start + tx;
+                        queued = start + tx - depart;
+                    }
+                    queued + self.rng.latency(&self.links[link])
+                }
+                _ => self.rng.latency(&self.scenario.network.client_latency),
+            };
+            let id = self.next_msg_id;
+            self.next_msg_id += 1;
+            let deliver_at = depart + lat;
+            self.trace
+                .send(self.now, id, from, to, kind, slot, deliver_at, None);
+            let payload = if copy + 1 == copies {
+                payload.take()
+            } else {
+                payload.clone()
+            };
+            let Some(payload) = payload else { return };
+            let f = InFlight {
+                msg: FlightView {
+                    id,
+                    from,
+                    to,
+                    kind,
+                    sent_at: self.now,
+                    deliver_at,
+                },
+                payload,
+            };
+            let flight = self.alloc_flight(f);
+            self.schedule(deliver_at, Ev::Deliver { flight });
+        }
+    }
+
+    /// A message arrives: it goes to its node's CPU or to its client.
+    pub(super) fn deliver(&mut self, flight: u32) {
+        let Some(f) = self.flights[flight as usize].take() else {
+            return; // dropped by hand
+        };
+        self.free_flights.push(flight);
+        self.metrics.message_events += 1;
+        match f.msg.to {
+            Endpoint::Node(n) => {
+                if self.nodes[n as usize].crashed {
+                    self.trace.drop_msg(self.now, f.msg.id, DropReason::Crashed);
+                    return;
+                }
+                let w = match f.payload {
+                    Payload::Node(msg) => {
+                        let Endpoint::Node(from) = f.msg.from else {
+                            return;
+                        };
+                        Work::Msg { from, msg }
+                    }
+                    Payload::Request(cmd) => Work::Request {
+                        client: cmd.client,
+                        cmd,
+                    },
+                    Payload::Reply(_) => return,
+                };
+                self.enqueue(n as usize, w);
+            }
+            Endpoint::Client(c) => {
+                let Payload::Reply(reply) = f.payload else {
+                    return;
+                };
+                let from = match f.msg.from {
+                    Endpoint::Node(n) => n,
+                    Endpoint::Client(_) => return,
+                };
+                self.client_reply(c, from, reply);
+            }
+        }
+    }
+
+    /// Changes link masks for a network fault; other faults are not the network's.
+    pub(super) fn apply_link_fault(&mut self, action: &FaultAction) {
+        let n = self.n;
+        match action {
+            FaultAction::Partition { groups } => {
+                let mut group = vec![usize::MAX; n];
+                for (gi, g) in groups.iter().enumerate() {
+                    for node in g {
+                        group[*node as usize] = gi;
+                    }
+                }
+                for a in 0..n {
+                    let mut mask = 0u64;
+                    for b in 0..n {
+                        if a != b && (group[a] != group[b] || group[a] == usize::MAX) {
+                            mask |= 1 << b;
+                        }
+                    }
+                    self.blocked_partition[a] = mask;
+                }
+            }
+            FaultAction::Heal => {
+                self.blocked_partition.iter_mut().for_each(|m| *m = 0);
+                self.blocked_cut.iter_mut().for_each(|m| *m = 0);
+            }
+            FaultAction::CutLink { from, to, both } => {
+                self.blocked_cut[*from as usize] |= 1 << to;
+                if *both {
+                    self.blocked_cut[*to as usize] |= 1 << from;
+                }
+            }
+            FaultAction::RestoreLink { from, to, both } => {
+                self.blocked_cut[*from as usize] &= !(1 << to);
+                if *both {
+                    self.blocked_cut[*to as usize] &= !(1 << from);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Removes the message with trace id `id` from the network, if it is still in flight.
+    pub(super) fn drop_in_flight(&mut self, id: u64) {
+        if let Some(pos) = self
+            .flights
+            .iter()
+            .position(|f| f.as_ref().is_some_and(|f| f.msg.id == id))
+        {
+            self.flights[pos] = None;
+            self.free_flights.push(pos as u32);
+            self.trace.drop_msg(self.now, id, DropReason::Manual);
+        }
+    }
+}
+
+fn msg_slot(p: &Payload) -> Option<Slot> {
+    match p {
+        Payload::Node(m) => m.slot(),
+        _ => None,
+    }
+}
+
+/// Resolves the latency model of every directed node pair.
+pub(super) fn link_table(s: &Scenario) -> Vec<Latency> {
+    let n = s.cluster.nodes as usize;
+    let net = &s.network;
+    let mut t = vec![net.latency.clone(); n * n];
+    if let Some(r) = &net.regions {
+        for a in 0..n {
+            for b in 0..n {
+                t[a * n + b] = if r.of_node[a] == r.of_node[b] {
+                    r.local.clone()
+                } else {
+                    r.remote.clone()
+                };
+            }
+        }
+    }
+    if let Some(m) = &net.matrix {
+        for a in 0..n {
+            for b in 0..n {
+                t[a * n + b] = Latency::Const { value: m[a][b] };
+            }
+        }
+    }
+    for l in &net.links {
+        let (a, b) = (l.from as usize, l.to as usize);
+        t[a * n + b] = l.latency.clone();
+        if l.both {
+            t[b * n + a] = l.latency.clone();
+        }
+    }
+    t
+}
