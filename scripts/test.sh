@@ -12,8 +12,9 @@ export WASM_BINDGEN_TEST_TIMEOUT=300
 export WASM_BINDGEN_TEST_DRIVER_TIMEOUT=60
 step() { printf '\n\033[1;32m==> %s\033[0m\n' "$*" >&2; }
 
-step "format and lints"
+step "format, lints and layers"
 cargo fmt --all -- --check
+python3 scripts/check-layers.py
 cargo clippy --workspace --exclude fpaxos-web --all-targets -- -D warnings
 cargo clippy --target wasm32-unknown-unknown -p fpaxos-web --all-targets -- -D warnings
 

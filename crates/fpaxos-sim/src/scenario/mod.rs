@@ -452,7 +452,7 @@ impl Scenario {
 
     /// Pretty JSON.
     pub fn to_json_pretty(&self) -> String {
-        crate::report::pretty_json(self)
+        crate::json::pretty_json(self)
     }
 }
 
