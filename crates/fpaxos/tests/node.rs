@@ -150,6 +150,19 @@ impl Cluster {
         }
     }
 
+    /// Delivers every message in flight until none is left, dropping those to or from `dead`.
+    fn deliver_all_but(&mut self, dead: NodeSet) {
+        loop {
+            self.drop_where(|f| dead.contains(f.to) || dead.contains(f.from));
+            if self.net.is_empty() {
+                return;
+            }
+            let f = self.net.remove(0);
+            let msg = f.msg;
+            self.input(f.to, Input::Message { from: f.from, msg });
+        }
+    }
+
     /// Drops every message in flight matching `pick`; returns how many.
     fn drop_where(&mut self, pick: impl Fn(&Flight) -> bool) -> usize {
         let before = self.net.len();
@@ -516,4 +529,28 @@ fn a_thrifty_leader_widens_past_a_silent_acceptor_after_the_retransmit_timer() {
     c.net.clear();
     c.request(0, 5, 2);
     assert_eq!(targets(&c.in_flight(MsgKind::Accept)), vec![2]);
+}
+
+#[test]
+fn a_thrifty_re_election_asks_everyone_and_suspects_the_silent() {
+    // N=5 majority, nodes 0 and 2 dead: node 1's ring-ordered Q1 {1, 2, 3} holds a dead node.
+    let mut c = Cluster::new(Setup {
+        n: 5,
+        thrifty: true,
+        ..Setup::default()
+    });
+    let dead = set(&[0, 2]);
+    c.campaign(1);
+    assert_eq!(targets(&c.in_flight(MsgKind::Prepare)), vec![2, 3]);
+    c.deliver_all_but(dead);
+    assert_eq!(c.node(1).role(), Role::Candidate);
+    // The election timer fires before the retransmit timer: the retry goes to every node.
+    c.now += ELECTION;
+    c.fire(1, Timer::Election);
+    assert_eq!(targets(&c.in_flight(MsgKind::Prepare)), vec![0, 2, 3, 4]);
+    c.deliver_all_but(dead);
+    assert_eq!(c.node(1).role(), Role::Leader);
+
+    // Node 2 stayed silent in the first attempt: the new leader's thrifty Q2 avoids it.
+    assert_eq!(c.node(1).thrifty_quorum(), set(&[1, 3, 4]));
 }

@@ -245,6 +245,8 @@ pub struct Node {
     last_contact: Time,
     // Candidate.
     promises: NodeSet,
+    /// Who this candidate has sent its prepare to (its own id excluded).
+    p1_asked: NodeSet,
     p1_values: BTreeMap<Slot, (Ballot, Value)>,
     p1_snapshot: Option<(Slot, u64)>,
     // Leader.
@@ -276,6 +278,7 @@ impl Node {
             known_commit: (Ballot::ZERO, 0),
             last_contact: 0,
             promises: NodeSet::EMPTY,
+            p1_asked: NodeSet::EMPTY,
             p1_values: BTreeMap::new(),
             p1_snapshot: None,
             next_slot: 0,
@@ -294,7 +297,7 @@ impl Node {
         self.last_contact = now;
         self.arm_election(out);
         if self.cfg.bootstrap {
-            self.start_election(now, out);
+            self.start_election(now, false, out);
         }
     }
 
@@ -481,7 +484,7 @@ impl Node {
             (Timer::Election, Role::Follower) => {
                 let quiet = now.saturating_sub(self.last_contact);
                 if quiet >= self.cfg.election_timeout {
-                    self.start_election(now, out);
+                    self.start_election(now, false, out);
                 } else {
                     out.push(Output::SetTimer {
                         timer: Timer::Election,
@@ -490,7 +493,7 @@ impl Node {
                     });
                 }
             }
-            (Timer::Election, Role::Candidate) => self.start_election(now, out),
+            (Timer::Election, Role::Candidate) => self.re_elect(now, out),
             (Timer::Heartbeat, Role::Leader) => {
                 self.broadcast_heartbeat(out);
                 self.flush_learn(out);

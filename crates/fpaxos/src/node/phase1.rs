@@ -6,8 +6,9 @@ use crate::nodeset::{NodeId, NodeSet};
 
 impl Node {
     /// Campaigns with a ballot above every ballot seen: promises itself, remembers its own
-    /// accepted values as the first phase-1 reports, and asks a Q1 (thrifty) or everyone else.
-    pub(super) fn start_election(&mut self, now: Time, out: &mut Vec<Output>) {
+    /// accepted values as the first phase-1 reports, and asks a Q1 (thrifty) or, if `to_all`,
+    /// everyone else.
+    pub(super) fn start_election(&mut self, now: Time, to_all: bool, out: &mut Vec<Output>) {
         let round = self.promised.round().max(self.ballot.round()) + 1;
         self.ballot = Ballot::new(round, self.cfg.id);
         self.promised = self.ballot;
@@ -27,10 +28,25 @@ impl Node {
             self.become_leader(now, out);
             return;
         }
-        let targets = self.prepare_targets();
+        let targets = if to_all {
+            self.others()
+        } else {
+            self.prepare_targets()
+        };
+        self.p1_asked = targets;
         send(targets, &self.prepare(), out);
         self.arm(Timer::Retransmit, self.cfg.retransmit, out);
         self.arm_election(out);
+    }
+
+    /// A candidate's election timer fired: its attempt failed. The nodes it asked that did not
+    /// promise become suspected (so later thrifty picks avoid them), and the retry asks every
+    /// node, so a thrifty candidate never waits again on a quorum holding a dead node, whatever
+    /// the retransmit timer.
+    pub(super) fn re_elect(&mut self, now: Time, out: &mut Vec<Output>) {
+        let silent = self.p1_asked.and(self.promises.complement(self.n));
+        self.suspected = self.suspected.or(silent);
+        self.start_election(now, true, out);
     }
 
     /// The log entries holding an accepted value, from slot `first` on: what phase 1 reports.
@@ -52,8 +68,9 @@ impl Node {
 
     /// Retransmit timer while campaigning: asks every node that has not promised yet, which also
     /// widens a thrifty Q1 that stayed silent.
-    pub(super) fn resend_prepares(&self, out: &mut Vec<Output>) {
+    pub(super) fn resend_prepares(&mut self, out: &mut Vec<Output>) {
         let missing = self.others().and(self.promises.complement(self.n));
+        self.p1_asked = self.p1_asked.or(missing);
         send(missing, &self.prepare(), out);
     }
 
@@ -126,7 +143,8 @@ impl Node {
     pub(super) fn become_leader(&mut self, now: Time, out: &mut Vec<Output>) {
         self.role = Role::Leader;
         self.leader_hint = Some(self.cfg.id);
-        self.suspected = NodeSet::EMPTY;
+        // Suspicions survive the campaign (each promiser was cleared as it answered), so the
+        // first thrifty Q2 avoids the nodes that stayed silent.
         self.pick_thrifty();
         out.push(Output::Event(Event::Elected {
             ballot: self.ballot,
