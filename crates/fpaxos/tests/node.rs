@@ -40,6 +40,7 @@ struct Setup {
     quorum: QuorumSpec,
     thrifty: bool,
     log_retain: u64,
+    check_quorum: bool,
 }
 
 impl Default for Setup {
@@ -49,6 +50,7 @@ impl Default for Setup {
             quorum: QuorumSpec::Majority,
             thrifty: false,
             log_retain: 1000,
+            check_quorum: true,
         }
     }
 }
@@ -71,6 +73,7 @@ impl Cluster {
                     commit_batch: 1,
                     log_retain: s.log_retain,
                     bootstrap: false,
+                    check_quorum: s.check_quorum,
                 })
             })
             .collect();
@@ -234,6 +237,34 @@ impl Cluster {
         self.now += HEARTBEAT;
         self.fire(0, Timer::Heartbeat);
         cmds
+    }
+
+    /// Runs the leader's heartbeat timer every `HEARTBEAT` for `span`, delivering everything
+    /// except what `drop` selects; returns the time at which `id` stopped leading, if it did.
+    fn heartbeats(
+        &mut self,
+        id: NodeId,
+        span: Time,
+        drop: impl Fn(&Flight) -> bool,
+    ) -> Option<Time> {
+        let end = self.now + span;
+        while self.now < end {
+            self.now += HEARTBEAT;
+            self.fire(id, Timer::Heartbeat);
+            loop {
+                self.drop_where(&drop);
+                if self.net.is_empty() {
+                    break;
+                }
+                let f = self.net.remove(0);
+                let msg = f.msg;
+                self.input(f.to, Input::Message { from: f.from, msg });
+            }
+            if self.node(id).role() != Role::Leader {
+                return Some(self.now);
+            }
+        }
+        None
     }
 
     /// Node `id` campaigns and every message is delivered: it leads and the network is quiet.
@@ -553,4 +584,42 @@ fn a_thrifty_re_election_asks_everyone_and_suspects_the_silent() {
 
     // Node 2 stayed silent in the first attempt: the new leader's thrifty Q2 avoids it.
     assert_eq!(c.node(1).thrifty_quorum(), set(&[1, 3, 4]));
+}
+
+#[test]
+fn a_leader_that_hears_no_q2_within_an_election_timeout_steps_down() {
+    let mut c = Cluster::new(Setup::default());
+    c.elect(0);
+    let (b, since) = (c.node(0).ballot(), c.now);
+    // Node 0 can send but not receive: followers keep hearing heartbeats and never campaign.
+    let stepped = c.heartbeats(0, 5 * ELECTION, |f| f.to == 0);
+    let at = stepped.expect("the deaf leader steps down");
+    assert!(at - since >= ELECTION && at - since <= 2 * ELECTION + HEARTBEAT);
+    assert_eq!(c.events(0), vec![Event::SteppedDown { ballot: b, seen: b }]);
+    assert_eq!(c.node(0).leader_hint(), None);
+
+    // Switched off, the same leader never notices.
+    let mut c = Cluster::new(Setup {
+        check_quorum: false,
+        ..Setup::default()
+    });
+    c.elect(0);
+    assert_eq!(c.heartbeats(0, 5 * ELECTION, |f| f.to == 0), None);
+}
+
+#[test]
+fn a_leader_with_only_a_q2_alive_keeps_leading_and_committing() {
+    // N=5 with |Q1| = 4 and |Q2| = 2: after the election only node 1 stays reachable.
+    let mut c = Cluster::new(Setup {
+        n: 5,
+        quorum: QuorumSpec::Counting { q1: 4, q2: 2 },
+        ..Setup::default()
+    });
+    c.elect(0);
+    let dead = set(&[2, 3, 4]);
+    let gone = move |f: &Flight| dead.contains(f.to) || dead.contains(f.from);
+    assert_eq!(c.heartbeats(0, 5 * ELECTION, gone), None);
+    let cmd = c.request(0, 3, 1);
+    c.deliver_all_but(dead);
+    assert_eq!(c.replies(0), vec![(3, ClientReply::Done(cmd))]);
 }

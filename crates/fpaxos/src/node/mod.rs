@@ -49,6 +49,11 @@ pub struct Config {
     pub log_retain: u64,
     /// Start an election at once (the initial leader).
     pub bootstrap: bool,
+    /// Check-quorum: a leader that has not heard, within an election timeout, from a set of
+    /// nodes that forms a Q2 with itself steps down (a Q2, not a Q1: an FPaxos leader keeps
+    /// leading with only a Q2 alive). Without it a leader that can send but not receive keeps
+    /// followers quiet with heartbeats and stalls the cluster forever.
+    pub check_quorum: bool,
 }
 
 /// The node's timers. Arming a timer replaces its previous deadline.
@@ -258,6 +263,10 @@ pub struct Node {
     thrifty_q2: NodeSet,
     /// Commit index sent in the latest heartbeat.
     hb_commit: Slot,
+    /// Check-quorum: nodes heard at our ballot since `heard_since`.
+    heard: NodeSet,
+    /// Check-quorum: start of the current window (election, or the last successful check).
+    heard_since: Time,
 }
 
 impl Node {
@@ -288,6 +297,8 @@ impl Node {
             suspected: NodeSet::EMPTY,
             thrifty_q2: NodeSet::EMPTY,
             hb_commit: 0,
+            heard: NodeSet::EMPTY,
+            heard_since: 0,
             cfg,
         }
     }
@@ -461,7 +472,8 @@ impl Node {
             seen,
         }));
         self.role = Role::Follower;
-        self.leader_hint = Some(seen.node());
+        // Check-quorum steps down on its own ballot: no other leader is known then.
+        self.leader_hint = (seen.node() != self.cfg.id).then_some(seen.node());
         self.last_contact = now;
         self.p1_values.clear();
         self.flush_learn(out);
@@ -475,6 +487,22 @@ impl Node {
             });
         }
         self.arm_election(out);
+    }
+
+    /// Check-quorum, run at each heartbeat tick so that it needs no timer or message of its
+    /// own: once an election timeout has passed since the window opened, the nodes heard at our
+    /// ballot (promises, accepted, heartbeat acks), with us, must form a Q2; then a new window
+    /// opens. Returns false if the leader must step down.
+    fn quorum_heard(&mut self, now: Time) -> bool {
+        if !self.cfg.check_quorum
+            || now.saturating_sub(self.heard_since) < self.cfg.election_timeout
+        {
+            return true;
+        }
+        let ok = self.cfg.quorums.is_q2(self.heard.with(self.cfg.id));
+        self.heard = NodeSet::single(self.cfg.id);
+        self.heard_since = now;
+        ok
     }
 
     // ----- dispatch -----
@@ -495,6 +523,10 @@ impl Node {
             }
             (Timer::Election, Role::Candidate) => self.re_elect(now, out),
             (Timer::Heartbeat, Role::Leader) => {
+                if !self.quorum_heard(now) {
+                    self.step_down(now, self.ballot, out);
+                    return;
+                }
                 self.broadcast_heartbeat(out);
                 self.flush_learn(out);
                 self.arm(Timer::Heartbeat, self.cfg.heartbeat, out);
@@ -515,6 +547,12 @@ impl Node {
     }
 
     fn on_message(&mut self, now: Time, from: NodeId, msg: Msg, out: &mut Vec<Output>) {
+        if self.role != Role::Follower
+            && msg.ballot() == Some(self.ballot)
+            && !matches!(msg, Msg::Nack(_))
+        {
+            self.heard.insert(from);
+        }
         match msg {
             Msg::Prepare(m) => self.on_prepare(now, from, m, out),
             Msg::Promise(m) => self.on_promise(now, from, m, out),

@@ -16,6 +16,7 @@ impl Node {
         self.leader_hint = None;
         self.last_contact = now;
         self.promises = NodeSet::single(self.cfg.id);
+        self.heard = self.promises;
         self.p1_snapshot = None;
         self.p1_values = self
             .accepted_from(self.executed)
@@ -143,6 +144,7 @@ impl Node {
     pub(super) fn become_leader(&mut self, now: Time, out: &mut Vec<Output>) {
         self.role = Role::Leader;
         self.leader_hint = Some(self.cfg.id);
+        self.heard_since = now;
         // Suspicions survive the campaign (each promiser was cleared as it answered), so the
         // first thrifty Q2 avoids the nodes that stayed silent.
         self.pick_thrifty();
