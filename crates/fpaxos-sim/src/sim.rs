@@ -245,6 +245,7 @@ impl Sim {
                     log_retain: c.log_retain as u64,
                     bootstrap: c.initial_leader == Some(i as u32),
                     check_quorum: true,
+                    pre_vote: false,
                 }),
                 crashed: false,
                 epoch: 0,

@@ -41,6 +41,7 @@ struct Setup {
     thrifty: bool,
     log_retain: u64,
     check_quorum: bool,
+    pre_vote: bool,
 }
 
 impl Default for Setup {
@@ -51,6 +52,7 @@ impl Default for Setup {
             thrifty: false,
             log_retain: 1000,
             check_quorum: true,
+            pre_vote: false,
         }
     }
 }
@@ -74,6 +76,7 @@ impl Cluster {
                     log_retain: s.log_retain,
                     bootstrap: false,
                     check_quorum: s.check_quorum,
+                    pre_vote: s.pre_vote,
                 })
             })
             .collect();
@@ -622,4 +625,54 @@ fn a_leader_with_only_a_q2_alive_keeps_leading_and_committing() {
     let cmd = c.request(0, 3, 1);
     c.deliver_all_but(dead);
     assert_eq!(c.replies(0), vec![(3, ClientReply::Done(cmd))]);
+}
+
+/// Node 2, cut off alone, times out and campaigns; then the partition heals while leader 0's
+/// heartbeat reaches node 1 first. Returns the cluster after everything is delivered.
+fn rejoin_after_isolation(pre_vote: bool) -> Cluster {
+    let mut c = Cluster::new(Setup {
+        pre_vote,
+        ..Setup::default()
+    });
+    c.elect(0);
+    c.campaign(2);
+    c.fire(0, Timer::Heartbeat);
+    c.deliver(0, 1, MsgKind::Heartbeat);
+    c.deliver_all();
+    c
+}
+
+#[test]
+fn with_pre_vote_a_rejoining_node_does_not_depose_a_healthy_leader() {
+    let b = Ballot::new(1, 0);
+    let c = rejoin_after_isolation(true);
+    // Node 2 only asked whether it could win; nobody granted and no ballot moved.
+    assert!(c.events(2).is_empty());
+    assert_eq!(c.node(0).role(), Role::Leader);
+    assert_eq!(c.node(0).ballot(), b);
+    assert_eq!(
+        (c.node(2).promised(), c.node(2).leader_hint()),
+        (b, Some(0))
+    );
+
+    // Without pre-vote the rejoining node's higher ballot deposes the leader.
+    let c = rejoin_after_isolation(false);
+    assert_ne!(c.node(0).role(), Role::Leader);
+    assert!(c.node(0).promised() > b);
+}
+
+#[test]
+fn with_pre_vote_a_q1_of_grants_starts_the_real_election() {
+    let mut c = Cluster::new(Setup {
+        pre_vote: true,
+        ..Setup::default()
+    });
+    c.elect(0);
+    // The leader dies: node 2 has not heard from it for an election timeout and grants.
+    c.campaign(1);
+    assert_eq!(c.node(1).role(), Role::Follower);
+    assert_eq!(targets(&c.in_flight(MsgKind::PreVote)), vec![0, 2]);
+    c.deliver_all_but(set(&[0]));
+    assert_eq!(c.node(1).role(), Role::Leader);
+    assert!(c.node(1).ballot() > Ballot::new(1, 0));
 }

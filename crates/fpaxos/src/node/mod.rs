@@ -11,6 +11,7 @@
 mod learn;
 mod phase1;
 mod phase2;
+mod prevote;
 mod thrifty;
 
 use crate::msg::{mix, Accept, Ballot, ClientReply, Command, Msg, Nack, Slot, Time, Value};
@@ -54,6 +55,11 @@ pub struct Config {
     /// leading with only a Q2 alive). Without it a leader that can send but not receive keeps
     /// followers quiet with heartbeats and stalls the cluster forever.
     pub check_quorum: bool,
+    /// Pre-vote (off by default, as in etcd): a follower whose election timer fires first asks
+    /// every node whether it would vote, and bumps its ballot only once a Q1 (itself included)
+    /// grants. A node grants only if it has not heard from a live leader within an election
+    /// timeout, so a node that was cut off alone cannot depose a healthy leader when it rejoins.
+    pub pre_vote: bool,
 }
 
 /// The node's timers. Arming a timer replaces its previous deadline.
@@ -254,6 +260,9 @@ pub struct Node {
     p1_asked: NodeSet,
     p1_values: BTreeMap<Slot, (Ballot, Value)>,
     p1_snapshot: Option<(Slot, u64)>,
+    // Follower asking for pre-votes: the ballot it would campaign with, and who granted.
+    pre_ballot: Option<Ballot>,
+    pre_votes: NodeSet,
     // Leader.
     next_slot: Slot,
     queue: VecDeque<Command>,
@@ -290,6 +299,8 @@ impl Node {
             p1_asked: NodeSet::EMPTY,
             p1_values: BTreeMap::new(),
             p1_snapshot: None,
+            pre_ballot: None,
+            pre_votes: NodeSet::EMPTY,
             next_slot: 0,
             queue: VecDeque::new(),
             learn_buf: Vec::new(),
@@ -321,6 +332,7 @@ impl Node {
         self.promises = NodeSet::EMPTY;
         self.p1_values.clear();
         self.p1_snapshot = None;
+        self.pre_ballot = None;
         self.queue.clear();
         self.learn_buf.clear();
         self.learn_to = NodeSet::EMPTY;
@@ -511,14 +523,16 @@ impl Node {
         match (t, self.role) {
             (Timer::Election, Role::Follower) => {
                 let quiet = now.saturating_sub(self.last_contact);
-                if quiet >= self.cfg.election_timeout {
-                    self.start_election(now, false, out);
-                } else {
+                if quiet < self.cfg.election_timeout {
                     out.push(Output::SetTimer {
                         timer: Timer::Election,
                         after: self.cfg.election_timeout - quiet,
                         jitter: self.cfg.election_timeout,
                     });
+                } else if self.cfg.pre_vote {
+                    self.start_pre_vote(now, out);
+                } else {
+                    self.start_election(now, false, out);
                 }
             }
             (Timer::Election, Role::Candidate) => self.re_elect(now, out),
@@ -549,7 +563,7 @@ impl Node {
     fn on_message(&mut self, now: Time, from: NodeId, msg: Msg, out: &mut Vec<Output>) {
         if self.role != Role::Follower
             && msg.ballot() == Some(self.ballot)
-            && !matches!(msg, Msg::Nack(_))
+            && !matches!(msg, Msg::Nack(_) | Msg::PreVote(_) | Msg::PreVoteReply(_))
         {
             self.heard.insert(from);
         }
@@ -563,6 +577,8 @@ impl Node {
             Msg::Heartbeat(m) => self.on_heartbeat(now, from, m, out),
             Msg::HeartbeatAck(m) => self.on_heartbeat_ack(from, m, out),
             Msg::Snapshot(m) => self.on_snapshot(now, m, out),
+            Msg::PreVote(m) => self.on_pre_vote(now, from, m, out),
+            Msg::PreVoteReply(m) => self.on_pre_vote_reply(now, from, m, out),
         }
     }
 

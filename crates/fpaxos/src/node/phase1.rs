@@ -9,14 +9,14 @@ impl Node {
     /// accepted values as the first phase-1 reports, and asks a Q1 (thrifty) or, if `to_all`,
     /// everyone else.
     pub(super) fn start_election(&mut self, now: Time, to_all: bool, out: &mut Vec<Output>) {
-        let round = self.promised.round().max(self.ballot.round()) + 1;
-        self.ballot = Ballot::new(round, self.cfg.id);
+        self.ballot = self.next_ballot();
         self.promised = self.ballot;
         self.role = Role::Candidate;
         self.leader_hint = None;
         self.last_contact = now;
         self.promises = NodeSet::single(self.cfg.id);
         self.heard = self.promises;
+        self.pre_ballot = None;
         self.p1_snapshot = None;
         self.p1_values = self
             .accepted_from(self.executed)
@@ -38,6 +38,12 @@ impl Node {
         send(targets, &self.prepare(), out);
         self.arm(Timer::Retransmit, self.cfg.retransmit, out);
         self.arm_election(out);
+    }
+
+    /// A ballot above every ballot this node has seen or used.
+    pub(super) fn next_ballot(&self) -> Ballot {
+        let round = self.promised.round().max(self.ballot.round()) + 1;
+        Ballot::new(round, self.cfg.id)
     }
 
     /// A candidate's election timer fired: its attempt failed. The nodes it asked that did not
