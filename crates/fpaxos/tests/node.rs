@@ -676,3 +676,35 @@ fn with_pre_vote_a_q1_of_grants_starts_the_real_election() {
     assert_eq!(c.node(1).role(), Role::Leader);
     assert!(c.node(1).ballot() > Ballot::new(1, 0));
 }
+
+#[test]
+fn clients_of_slots_a_snapshot_skips_get_a_retry_not_silence() {
+    let mut c = Cluster::new(Setup::default());
+    c.elect(0);
+    let cmd = c.request(0, 4, 1);
+    c.net.clear();
+    // A stale state transfer skips the leader past its own unchosen proposal in slot 0.
+    let snapshot = Msg::Snapshot(Snapshot {
+        ballot: Ballot::ZERO,
+        upto: 3,
+        digest: 0xfeed,
+    });
+    c.input(
+        0,
+        Input::Message {
+            from: 1,
+            msg: snapshot,
+        },
+    );
+    assert_eq!(c.node(0).executed(), 3);
+    assert_eq!(
+        c.replies(0),
+        vec![(
+            4,
+            ClientReply::Redirect {
+                cmd,
+                leader: Some(0)
+            }
+        )]
+    );
+}

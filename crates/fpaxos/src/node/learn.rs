@@ -130,7 +130,23 @@ impl Node {
             return;
         }
         let drop = (upto.saturating_sub(self.base) as usize).min(self.log.len());
-        self.log.drain(..drop);
+        let (leader, ballot, executed, base) = (self.role, self.ballot, self.executed, self.base);
+        for (i, e) in self.log.drain(..drop).enumerate() {
+            // Our own proposals in skipped slots will never execute here: their clients get a
+            // retry instead of silence (the command may already be in the snapshot, so a retry
+            // can run it twice: at-least-once, see the module docs).
+            if leader == Role::Leader && e.ballot == ballot && base + i as Slot >= executed {
+                for cmd in e.value.commands() {
+                    out.push(Output::Reply {
+                        client: cmd.client,
+                        reply: ClientReply::Redirect {
+                            cmd: *cmd,
+                            leader: self.leader_hint,
+                        },
+                    });
+                }
+            }
+        }
         self.base = upto;
         self.executed = upto;
         self.digest = digest;

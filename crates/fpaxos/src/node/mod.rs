@@ -7,6 +7,13 @@
 //!
 //! Durable state (what survives [`Node::recover`]): the promised ballot, the log of accepted and
 //! chosen entries, the executed prefix and its digest. Everything else is volatile.
+//!
+//! Client guarantee: **at-least-once**, not exactly-once. A leader answers `Done` once per
+//! command it executes; a command it cannot see through (queued when it steps down, or proposed
+//! in a slot a state transfer skips) gets a `Redirect`, never silence. The client then resends,
+//! and since nodes keep no per-client session table, a command that was in fact chosen (inside
+//! the snapshot, or re-proposed by the next leader) can execute twice. Exactly-once needs client
+//! sessions (deduplication by client and sequence number in the replicated state machine).
 
 mod learn;
 mod phase1;
