@@ -114,6 +114,10 @@ pub struct PromiseEntry {
     pub ballot: Ballot,
     /// The accepted value.
     pub value: Value,
+    /// The acceptor knows the value is chosen (from a commit or its own execution). Phase 1
+    /// treats such a report as above every ballot; `ballot` stays the one the acceptor actually
+    /// accepted in (`ZERO` if it learned the value without accepting it).
+    pub chosen: bool,
 }
 
 /// Messages between nodes. Each variant wraps a payload struct of the same name, so a handler

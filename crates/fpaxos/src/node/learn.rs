@@ -103,12 +103,13 @@ impl Node {
             if slot < self.executed || slot < self.base {
                 continue;
             }
+            // Marks the value chosen but keeps the ballot this node accepted in (if any): a
+            // commit is no phase-2a, and a value already known chosen is never replaced.
             let e = self.entry_mut(slot);
-            if e.ballot == Ballot::ZERO {
-                e.ballot = m.ballot;
+            if !e.chosen {
+                e.value = value;
+                e.chosen = true;
             }
-            e.value = value;
-            e.chosen = true;
         }
         if self.heed(now, m.ballot, out) {
             self.leader_hint = Some(m.ballot.node());

@@ -4,6 +4,15 @@ use super::{send, Entry, Event, Node, Output, Role, Timer};
 use crate::msg::{Ballot, Msg, Prepare, Promise, PromiseEntry, Slot, Time, Value};
 use crate::nodeset::{NodeId, NodeSet};
 
+/// How phase 1 ranks a reported value: a value known chosen outranks every ballot.
+fn rank(ballot: Ballot, chosen: bool) -> Ballot {
+    if chosen {
+        Ballot(u64::MAX)
+    } else {
+        ballot
+    }
+}
+
 impl Node {
     /// Campaigns with a ballot above every ballot seen: promises itself, remembers its own
     /// accepted values as the first phase-1 reports, and asks a Q1 (thrifty) or, if `to_all`,
@@ -20,7 +29,7 @@ impl Node {
         self.p1_snapshot = None;
         self.p1_values = self
             .accepted_from(self.executed)
-            .map(|(slot, e)| (slot, (e.ballot, e.value.clone())))
+            .map(|(slot, e)| (slot, (rank(e.ballot, e.chosen), e.value.clone())))
             .collect();
         out.push(Output::Event(Event::ElectionStarted {
             ballot: self.ballot,
@@ -56,11 +65,12 @@ impl Node {
         self.start_election(now, true, out);
     }
 
-    /// The log entries holding an accepted value, from slot `first` on: what phase 1 reports.
+    /// The log entries holding an accepted or known-chosen value, from slot `first` on: what
+    /// phase 1 reports.
     fn accepted_from(&self, first: Slot) -> impl Iterator<Item = (Slot, &Entry)> {
         (first.max(self.base)..self.log_end()).filter_map(|slot| {
             self.entry(slot)
-                .filter(|e| e.ballot != Ballot::ZERO)
+                .filter(|e| e.ballot != Ballot::ZERO || e.chosen)
                 .map(|e| (slot, e))
         })
     }
@@ -99,6 +109,7 @@ impl Node {
                 slot,
                 ballot: e.ballot,
                 value: e.value.clone(),
+                chosen: e.chosen,
             })
             .collect();
         out.push(Output::Send {
@@ -132,10 +143,11 @@ impl Node {
             self.p1_snapshot = Some((m.executed, m.digest));
         }
         for e in m.entries {
+            let ballot = rank(e.ballot, e.chosen);
             match self.p1_values.get(&e.slot) {
-                Some((b, _)) if *b >= e.ballot => {}
+                Some((b, _)) if *b >= ballot => {}
                 _ => {
-                    self.p1_values.insert(e.slot, (e.ballot, e.value));
+                    self.p1_values.insert(e.slot, (ballot, e.value));
                 }
             }
         }
