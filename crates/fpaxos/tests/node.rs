@@ -398,6 +398,7 @@ fn a_q2_of_accepted_chooses_executes_and_answers_the_client_once() {
         slot: 0,
         ballot: b,
         quorum: set(&[0, 1]),
+        fingerprint: Value::Cmd(cmd).fingerprint(),
     }));
     assert_eq!(c.decided(0), vec![(0, Value::Cmd(cmd))]);
     assert_eq!(c.replies(0), vec![(7, ClientReply::Done(cmd))]);
@@ -556,6 +557,7 @@ fn a_thrifty_leader_widens_past_a_silent_acceptor_after_the_retransmit_timer() {
         slot: 0,
         ballot: c.node(0).ballot(),
         quorum: set(&[0, 2]),
+        fingerprint: Value::Cmd(cmd).fingerprint(),
     }));
     assert_eq!(c.replies(0), vec![(5, ClientReply::Done(cmd))]);
 

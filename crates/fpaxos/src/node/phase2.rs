@@ -67,6 +67,7 @@ impl Node {
                     slot,
                     ballot,
                     quorum: e.acks,
+                    fingerprint: e.value.fingerprint(),
                 }));
             }
         }
