@@ -29,8 +29,10 @@ fn commit_of(ballot: Ballot, entries: Vec<(Slot, Value)>) -> Msg {
     })
 }
 
-/// Node `from` prepares at `ballot` to node `to`, which answers: returns its promise.
+/// Node `from` prepares at `ballot` to node `to`, which answers: returns its promise. An
+/// election timeout passes first, so that no leader's lease holds the prepare off.
 fn promise_of(c: &mut Cluster, to: NodeId, ballot: Ballot) -> Promise {
+    c.now += ELECTION;
     let from = ballot.node();
     send_to(
         c,

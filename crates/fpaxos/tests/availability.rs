@@ -150,3 +150,27 @@ fn clients_of_slots_a_snapshot_skips_get_a_retry_not_silence() {
         )]
     );
 }
+
+#[test]
+fn a_deaf_node_that_stepped_down_cannot_depose_the_next_leader() {
+    let mut c = Cluster::new(Setup::default());
+    c.elect(0);
+    let deaf = |f: &Flight| f.to == 0;
+    c.heartbeats(0, 5 * ELECTION, deaf)
+        .expect("node 0 steps down");
+    // Nodes 1 and 2 elect node 1, which keeps node 2 fed with heartbeats.
+    c.campaign(1);
+    c.deliver_all_but(set(&[0]));
+    assert_eq!(c.node(1).role(), Role::Leader);
+    let b1 = c.node(1).ballot();
+    // Node 0 hears nobody, so it campaigns with ever higher ballots: with check-quorum, nodes
+    // that heard from a live leader within an election timeout ignore it.
+    for _ in 0..2 {
+        c.now += ELECTION / 4;
+        c.fire(0, Timer::Election);
+    }
+    assert!(c.node(0).ballot() > b1);
+    c.deliver_all_dropping(deaf);
+    assert_eq!(c.node(1).role(), Role::Leader);
+    assert_eq!(c.node(2).promised(), b1);
+}

@@ -112,7 +112,7 @@ impl Node {
             }
         }
         if self.heed(now, m.ballot, out) {
-            self.leader_hint = Some(m.ballot.node());
+            self.heard_leader(now, m.ballot);
             self.learn_commit(m.ballot, m.commit);
         }
         self.advance(now, out);
@@ -176,7 +176,7 @@ impl Node {
         if !self.admit(now, from, m.ballot, out) {
             return;
         }
-        self.leader_hint = Some(from);
+        self.heard_leader(now, m.ballot);
         self.learn_commit(m.ballot, m.commit);
         self.advance(now, out);
         out.push(Output::Send {

@@ -265,6 +265,9 @@ pub struct Node {
     leader_hint: Option<NodeId>,
     known_commit: (Ballot, Slot),
     last_contact: Time,
+    /// Check-quorum lease: until then a leader is known live (heard from it), so prepares
+    /// are ignored.
+    lease_until: Time,
     // Candidate.
     promises: NodeSet,
     /// Who this candidate has sent its prepare to (its own id excluded).
@@ -306,6 +309,7 @@ impl Node {
             leader_hint: None,
             known_commit: (Ballot::ZERO, 0),
             last_contact: 0,
+            lease_until: 0,
             promises: NodeSet::EMPTY,
             p1_asked: NodeSet::EMPTY,
             p1_values: BTreeMap::new(),
@@ -349,6 +353,7 @@ impl Node {
         self.learn_to = NodeSet::EMPTY;
         self.suspected = NodeSet::EMPTY;
         self.last_contact = now;
+        self.lease_until = 0;
         self.arm_election(out);
     }
 
@@ -449,6 +454,20 @@ impl Node {
             after,
             jitter: 0,
         });
+    }
+
+    /// A message from the leader of `ballot` (accept, heartbeat, commit) shows it is live.
+    fn heard_leader(&mut self, now: Time, ballot: Ballot) {
+        self.leader_hint = Some(ballot.node());
+        self.lease_until = now + self.cfg.election_timeout;
+    }
+
+    /// With check-quorum, a leader, and a node that heard from a live leader within an election
+    /// timeout, ignore prepares (as etcd does): a node that can send but not hear, and so
+    /// campaigns with ever higher ballots, cannot depose a leader that a Q2 still follows. A
+    /// leader that loses its Q2 steps down by check-quorum, which ends its lease.
+    fn in_lease(&self, now: Time) -> bool {
+        self.cfg.check_quorum && (self.role == Role::Leader || now < self.lease_until)
     }
 
     /// Raises the promise to `b`; steps down if that displaces our own ballot.

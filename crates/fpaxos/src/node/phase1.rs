@@ -91,8 +91,8 @@ impl Node {
         send(missing, &self.prepare(), out);
     }
 
-    /// Acceptor side of phase 1: promises the ballot and reports every accepted entry from the
-    /// candidate's `first_slot` on.
+    /// Acceptor side of phase 1: unless a live leader's lease holds (check-quorum), promises the
+    /// ballot and reports every accepted entry from the candidate's `first_slot` on.
     pub(super) fn on_prepare(
         &mut self,
         now: Time,
@@ -100,7 +100,7 @@ impl Node {
         m: Prepare,
         out: &mut Vec<Output>,
     ) {
-        if !self.admit(now, from, m.ballot, out) {
+        if self.in_lease(now) || !self.admit(now, from, m.ballot, out) {
             return;
         }
         let entries = self

@@ -79,7 +79,7 @@ impl Node {
         if !self.admit(now, from, m.ballot, out) {
             return;
         }
-        self.leader_hint = Some(m.ballot.node());
+        self.heard_leader(now, m.ballot);
         if self.store_accepted(&m) {
             out.push(Output::Send {
                 to: from,

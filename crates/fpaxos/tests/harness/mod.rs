@@ -159,8 +159,13 @@ impl Cluster {
 
     /// Delivers every message in flight until none is left, dropping those to or from `dead`.
     pub fn deliver_all_but(&mut self, dead: NodeSet) {
+        self.deliver_all_dropping(|f| dead.contains(f.to) || dead.contains(f.from));
+    }
+
+    /// Delivers every message in flight until none is left, dropping those `drop` selects.
+    pub fn deliver_all_dropping(&mut self, drop: impl Fn(&Flight) -> bool) {
         loop {
-            self.drop_where(|f| dead.contains(f.to) || dead.contains(f.from));
+            self.drop_where(&drop);
             if self.net.is_empty() {
                 return;
             }
@@ -255,15 +260,7 @@ impl Cluster {
         while self.now < end {
             self.now += HEARTBEAT;
             self.fire(id, Timer::Heartbeat);
-            loop {
-                self.drop_where(&drop);
-                if self.net.is_empty() {
-                    break;
-                }
-                let f = self.net.remove(0);
-                let msg = f.msg;
-                self.input(f.to, Input::Message { from: f.from, msg });
-            }
+            self.deliver_all_dropping(&drop);
             if self.node(id).role() != Role::Leader {
                 return Some(self.now);
             }
