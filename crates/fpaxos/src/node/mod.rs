@@ -265,8 +265,8 @@ pub struct Node {
     leader_hint: Option<NodeId>,
     known_commit: (Ballot, Slot),
     last_contact: Time,
-    /// Check-quorum lease: until then a leader is known live (heard from it), so prepares
-    /// are ignored.
+    /// Until then a leader is known live (heard from it): prepares are ignored (with
+    /// check-quorum) and pre-votes denied.
     lease_until: Time,
     // Candidate.
     promises: NodeSet,

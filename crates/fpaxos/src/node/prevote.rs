@@ -21,8 +21,9 @@ impl Node {
         self.arm_election(out);
     }
 
-    /// Grants unless this node leads or has heard from a live proposer within an election
-    /// timeout. Changes no state: no promise, and the election timer keeps running.
+    /// Grants unless this node leads or has heard from a live leader (accept, heartbeat or
+    /// commit) within an election timeout. Changes no state: no promise, and the election timer
+    /// keeps running.
     pub(super) fn on_pre_vote(
         &mut self,
         now: Time,
@@ -33,7 +34,7 @@ impl Node {
         let granted = match self.role {
             Role::Leader => false,
             Role::Candidate => true,
-            Role::Follower => now.saturating_sub(self.last_contact) >= self.cfg.election_timeout,
+            Role::Follower => now >= self.lease_until,
         };
         out.push(Output::Send {
             to: from,
