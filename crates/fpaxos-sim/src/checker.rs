@@ -1,5 +1,11 @@
-//! The always-on safety checker: agreement (one value per slot), validity (only proposed commands
-//! are chosen) and log-prefix consistency (every node executes the same sequence, in order).
+//! The always-on safety checker: agreement (one value per slot, whether chosen by a leader's Q2
+//! or executed by a node), validity (only proposed commands are chosen) and log-prefix
+//! consistency (every node executes the same sequence, in order).
+//!
+//! Agreement is checked on *chosen* values, not only executed ones: with unsafe quorums a value
+//! can be chosen by a Q2 and replaced before any node executes it. Anything the checker cannot
+//! place (an execution, snapshot or choice outside the log it knows) is a `gap` violation, never
+//! skipped: a correct engine never produces one.
 //!
 //! Memory stays bounded: the checker keeps chosen values only for slots some node has yet to
 //! execute.
@@ -7,7 +13,7 @@
 use fpaxos::node::digest_step;
 use fpaxos::{NodeId, Slot, Time, Value};
 use serde::Serialize;
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
 /// Most violations recorded (the first one matters most).
 const MAX_VIOLATIONS: usize = 100;
@@ -15,7 +21,7 @@ const MAX_VIOLATIONS: usize = 100;
 /// A safety violation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Violation {
-    /// `agreement`, `validity` or `prefix`.
+    /// `agreement`, `validity`, `prefix` or `gap`.
     pub kind: &'static str,
     /// The slot.
     pub slot: Slot,
@@ -40,6 +46,8 @@ pub struct Checker {
     base_digest: u64,
     /// (value, digest after it, node that executed it first) for slots `base..`.
     log: VecDeque<(Value, u64, NodeId)>,
+    /// (fingerprint, leader that announced it first) of values reported chosen, slots `base..`.
+    chosen: BTreeMap<Slot, (u64, NodeId)>,
     next: Vec<Slot>,
     issued: Vec<u32>,
     violations: Vec<Violation>,
@@ -53,6 +61,7 @@ impl Checker {
             base: 0,
             base_digest: 0,
             log: VecDeque::new(),
+            chosen: BTreeMap::new(),
             next: vec![0; nodes],
             issued: vec![0; clients],
             violations: Vec::new(),
@@ -95,6 +104,23 @@ impl Checker {
         self.next[node as usize] = slot + 1;
         if slot < self.base {
             return;
+        }
+        if let Some(&(fp, leader)) = self.chosen.get(&slot) {
+            if fp != value.fingerprint() {
+                self.report(Violation {
+                    kind: "agreement",
+                    slot,
+                    message: format!(
+                        "slot {slot}: node {leader} chose value {fp:016x} but node {node} executed {}",
+                        value.describe()
+                    ),
+                    first: format!("value {fp:016x}"),
+                    second: value.describe(),
+                    first_node: Some(leader),
+                    node,
+                    time_ns: now,
+                });
+            }
         }
         let idx = (slot - self.base) as usize;
         if idx < self.log.len() {
@@ -141,16 +167,91 @@ impl Checker {
             let prev = self.log.back().map_or(self.base_digest, |e| e.1);
             self.log
                 .push_back((value.clone(), digest_step(prev, slot, value), node));
+        } else {
+            let end = self.chosen_len();
+            self.gap(
+                now,
+                node,
+                slot,
+                format!(
+                    "node {node} executed slot {slot}, past the end of the checked log ({end})"
+                ),
+            );
         }
         if self.decisions.is_multiple_of(1024) {
             self.trim();
         }
     }
 
+    /// A leader saw `slot` chosen with the value of fingerprint `fingerprint`: it must equal
+    /// every other choice and every execution of that slot.
+    pub fn chosen(&mut self, now: Time, node: NodeId, slot: Slot, fingerprint: u64) {
+        if slot < self.base {
+            let base = self.base;
+            self.gap(
+                now,
+                node,
+                slot,
+                format!("node {node} chose slot {slot}, below the checked log (from {base})"),
+            );
+            return;
+        }
+        let executed = self
+            .log
+            .get((slot - self.base) as usize)
+            .map(|(v, _, n)| (v.fingerprint(), v.describe(), *n));
+        let first = match executed {
+            Some((fp, text, n)) => Some((fp, text, n, "executed")),
+            None => self
+                .chosen
+                .get(&slot)
+                .map(|&(fp, n)| (fp, format!("value {fp:016x}"), n, "chose")),
+        };
+        match first {
+            Some((fp, text, first_node, verb)) if fp != fingerprint => self.report(Violation {
+                kind: "agreement",
+                slot,
+                message: format!(
+                    "slot {slot}: node {first_node} {verb} {text} but node {node} chose value {fingerprint:016x}"
+                ),
+                first: text,
+                second: format!("value {fingerprint:016x}"),
+                first_node: Some(first_node),
+                node,
+                time_ns: now,
+            }),
+            Some(_) => {}
+            None => {
+                self.chosen.insert(slot, (fingerprint, node));
+            }
+        }
+    }
+
+    /// Reports something the checker cannot place in the log it knows.
+    fn gap(&mut self, now: Time, node: NodeId, slot: Slot, message: String) {
+        self.report(Violation {
+            kind: "gap",
+            slot,
+            first: format!("slots {}..{}", self.base, self.chosen_len()),
+            second: format!("slot {slot}"),
+            first_node: None,
+            node,
+            time_ns: now,
+            message,
+        });
+    }
+
     /// A node skipped to `upto` by state transfer with `digest`.
     pub fn snapshot(&mut self, now: Time, node: NodeId, upto: Slot, digest: u64) {
-        if upto > self.base && ((upto - self.base) as usize) <= self.log.len() {
-            let want = self.log[(upto - self.base - 1) as usize].1;
+        let known = upto >= self.base && ((upto - self.base) as usize) <= self.log.len();
+        if !known {
+            let end = self.chosen_len();
+            self.gap(now, node, upto.saturating_sub(1), format!("node {node} installed a snapshot up to slot {upto}, outside the checked log ({}..{end})", self.base));
+        } else if upto > 0 {
+            let want = match upto - self.base {
+                0 => self.base_digest,
+                k => self.log[(k - 1) as usize].1,
+            };
             if want != digest {
                 self.report(Violation {
                     kind: "prefix",
@@ -180,6 +281,7 @@ impl Checker {
                 None => break,
             }
         }
+        self.chosen = self.chosen.split_off(&self.base);
     }
 
     /// Violations found so far.
@@ -214,5 +316,50 @@ mod tests {
         assert!(c.violations().iter().any(|v| v.kind == "validity"));
         c.decide(6, 0, 7, &Value::Noop);
         assert!(c.violations().iter().any(|v| v.kind == "prefix"));
+        assert!(c
+            .violations()
+            .iter()
+            .any(|v| v.kind == "gap" && v.slot == 7));
+    }
+
+    fn kinds(c: &Checker) -> Vec<(&'static str, Slot)> {
+        c.violations().iter().map(|v| (v.kind, v.slot)).collect()
+    }
+
+    #[test]
+    fn a_conflicting_choice_is_caught_before_anyone_executes_it() {
+        let mut c = Checker::new(2, 1);
+        c.issued(0, 2);
+        let (a, b) = (
+            Value::Cmd(Command { client: 0, seq: 1 }),
+            Value::Cmd(Command { client: 0, seq: 2 }),
+        );
+        c.chosen(1, 0, 3, a.fingerprint());
+        c.chosen(2, 0, 3, a.fingerprint());
+        assert!(c.violations().is_empty());
+        // A second leader chooses another value for the same slot: nobody executed either yet.
+        c.chosen(3, 1, 3, b.fingerprint());
+        assert_eq!(kinds(&c), vec![("agreement", 3)]);
+        // Executing a value other than the chosen one is caught too, and so is choosing a value
+        // other than the executed one.
+        c.chosen(4, 0, 0, a.fingerprint());
+        c.decide(5, 1, 0, &b);
+        c.chosen(6, 1, 0, b.fingerprint());
+        c.chosen(7, 1, 0, a.fingerprint());
+        assert_eq!(
+            kinds(&c),
+            vec![("agreement", 3), ("agreement", 0), ("agreement", 0)]
+        );
+    }
+
+    #[test]
+    fn snapshots_outside_the_known_log_are_reported() {
+        let mut c = Checker::new(2, 1);
+        let d = digest_step(0, 0, &Value::Noop);
+        c.decide(1, 0, 0, &Value::Noop);
+        c.snapshot(2, 1, 1, d);
+        assert!(c.violations().is_empty());
+        c.snapshot(3, 1, 5, d);
+        assert_eq!(kinds(&c), vec![("gap", 4)]);
     }
 }

@@ -31,7 +31,7 @@ const BUSY: &str = r#"{
 }"#;
 
 const GOLDEN_DEFAULT: &str = "2b378906f2efd332";
-const GOLDEN_BUSY: &str = "42ca62847f7041c9";
+const GOLDEN_BUSY: &str = "d7773ffdccdb0913";
 
 #[test]
 fn default_scenario_hash_is_stable() {

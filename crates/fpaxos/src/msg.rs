@@ -114,6 +114,10 @@ pub struct PromiseEntry {
     pub ballot: Ballot,
     /// The accepted value.
     pub value: Value,
+    /// The acceptor knows the value is chosen (from a commit or its own execution). Phase 1
+    /// treats such a report as above every ballot; `ballot` stays the one the acceptor actually
+    /// accepted in (`ZERO` if it learned the value without accepting it).
+    pub chosen: bool,
 }
 
 /// Messages between nodes. Each variant wraps a payload struct of the same name, so a handler
@@ -138,6 +142,10 @@ pub enum Msg {
     HeartbeatAck(HeartbeatAck),
     /// State transfer.
     Snapshot(Snapshot),
+    /// Pre-vote: "would you vote for me?"
+    PreVote(PreVote),
+    /// The answer to a pre-vote.
+    PreVoteReply(PreVoteReply),
 }
 
 /// Phase 1a: "promise me `ballot` and tell me what you accepted from slot `first_slot` on".
@@ -233,6 +241,23 @@ pub struct Snapshot {
     pub digest: u64,
 }
 
+/// Pre-vote: would the receiver vote for the sender if it campaigned? Changes no state at the
+/// receiver (no promise), so a node that cannot win never disturbs the others.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PreVote {
+    /// The ballot the sender would campaign with.
+    pub ballot: Ballot,
+}
+
+/// The answer to a pre-vote.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PreVoteReply {
+    /// The pre-vote's ballot.
+    pub ballot: Ballot,
+    /// True if the sender has not heard from a live leader within an election timeout.
+    pub granted: bool,
+}
+
 /// Message kinds, for metrics and drawing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -259,11 +284,15 @@ pub enum MsgKind {
     HeartbeatAck,
     /// State transfer.
     Snapshot,
+    /// Pre-vote request.
+    PreVote,
+    /// Pre-vote answer.
+    PreVoteReply,
 }
 
 impl MsgKind {
     /// All kinds, in display order.
-    pub const ALL: [MsgKind; 11] = [
+    pub const ALL: [MsgKind; 13] = [
         MsgKind::Request,
         MsgKind::Reply,
         MsgKind::Prepare,
@@ -275,6 +304,8 @@ impl MsgKind {
         MsgKind::Heartbeat,
         MsgKind::HeartbeatAck,
         MsgKind::Snapshot,
+        MsgKind::PreVote,
+        MsgKind::PreVoteReply,
     ];
 
     /// Lower-case name.
@@ -291,6 +322,8 @@ impl MsgKind {
             MsgKind::Heartbeat => "heartbeat",
             MsgKind::HeartbeatAck => "heartbeat_ack",
             MsgKind::Snapshot => "snapshot",
+            MsgKind::PreVote => "pre_vote",
+            MsgKind::PreVoteReply => "pre_vote_reply",
         }
     }
 }
@@ -308,6 +341,8 @@ impl Msg {
             Msg::Heartbeat(_) => MsgKind::Heartbeat,
             Msg::HeartbeatAck(_) => MsgKind::HeartbeatAck,
             Msg::Snapshot(_) => MsgKind::Snapshot,
+            Msg::PreVote(_) => MsgKind::PreVote,
+            Msg::PreVoteReply(_) => MsgKind::PreVoteReply,
         }
     }
 
@@ -333,6 +368,8 @@ impl Msg {
             Msg::HeartbeatAck(m) => m.ballot,
             Msg::Snapshot(m) => m.ballot,
             Msg::Nack(m) => m.promised,
+            Msg::PreVote(m) => m.ballot,
+            Msg::PreVoteReply(m) => m.ballot,
         })
     }
 
@@ -343,6 +380,8 @@ impl Msg {
         header
             + match self {
                 Msg::Prepare(_) | Msg::Nack(_) | Msg::Accepted(_) => 16,
+                Msg::PreVote(_) => 8,
+                Msg::PreVoteReply(_) => 12,
                 Msg::Heartbeat(_) | Msg::HeartbeatAck(_) | Msg::Snapshot(_) => 24,
                 Msg::Promise(m) => 32 + m.entries.iter().map(|e| 16 + value(&e.value)).sum::<u32>(),
                 Msg::Accept(m) => 24 + value(&m.value),

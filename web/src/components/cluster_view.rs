@@ -28,6 +28,8 @@ pub(crate) fn kind_style(k: MsgKind) -> (&'static str, &'static str) {
         MsgKind::Heartbeat => ("#d97706", "heartbeat"),
         MsgKind::HeartbeatAck => ("#ca8a04", "heartbeat ack"),
         MsgKind::Snapshot => ("#db2777", "snapshot"),
+        MsgKind::PreVote => ("#a78bfa", "pre-vote"),
+        MsgKind::PreVoteReply => ("#e879f9", "pre-vote reply"),
     }
 }
 
@@ -35,7 +37,11 @@ pub(crate) fn kind_style(k: MsgKind) -> (&'static str, &'static str) {
 fn kind_shape(k: MsgKind, r: f64) -> String {
     match k {
         // Phase 1: squares.
-        MsgKind::Prepare | MsgKind::Promise | MsgKind::Nack => {
+        MsgKind::Prepare
+        | MsgKind::Promise
+        | MsgKind::Nack
+        | MsgKind::PreVote
+        | MsgKind::PreVoteReply => {
             format!("M{} {}h{}v{}h{}z", -r, -r, 2.0 * r, 2.0 * r, -2.0 * r)
         }
         // Commit: diamond.

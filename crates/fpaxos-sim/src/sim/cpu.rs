@@ -222,7 +222,13 @@ impl Sim {
                 self.trace.step_down(now, id);
                 self.recount_leaders();
             }
-            Event::Chosen { slot, quorum, .. } => {
+            Event::Chosen {
+                slot,
+                quorum,
+                fingerprint,
+                ..
+            } => {
+                self.checker.chosen(now, id, slot, fingerprint);
                 self.trace.chosen(now, id, slot, quorum);
                 self.last_quorum = Some(QuorumMark {
                     phase: fpaxos::Phase::Two,

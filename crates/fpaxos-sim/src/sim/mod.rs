@@ -161,6 +161,8 @@ impl Sim {
                     commit_batch: c.commit_batch,
                     log_retain: c.log_retain as u64,
                     bootstrap: c.initial_leader == Some(i as u32),
+                    check_quorum: true,
+                    pre_vote: false,
                 }),
                 crashed: false,
                 epoch: 0,

@@ -103,15 +103,16 @@ impl Node {
             if slot < self.executed || slot < self.base {
                 continue;
             }
+            // Marks the value chosen but keeps the ballot this node accepted in (if any): a
+            // commit is no phase-2a, and a value already known chosen is never replaced.
             let e = self.entry_mut(slot);
-            if e.ballot == Ballot::ZERO {
-                e.ballot = m.ballot;
+            if !e.chosen {
+                e.value = value;
+                e.chosen = true;
             }
-            e.value = value;
-            e.chosen = true;
         }
         if self.heed(now, m.ballot, out) {
-            self.leader_hint = Some(m.ballot.node());
+            self.heard_leader(now, m.ballot);
             self.learn_commit(m.ballot, m.commit);
         }
         self.advance(now, out);
@@ -130,7 +131,23 @@ impl Node {
             return;
         }
         let drop = (upto.saturating_sub(self.base) as usize).min(self.log.len());
-        self.log.drain(..drop);
+        let (leader, ballot, executed, base) = (self.role, self.ballot, self.executed, self.base);
+        for (i, e) in self.log.drain(..drop).enumerate() {
+            // Our own proposals in skipped slots will never execute here: their clients get a
+            // retry instead of silence (the command may already be in the snapshot, so a retry
+            // can run it twice: at-least-once, see the module docs).
+            if leader == Role::Leader && e.ballot == ballot && base + i as Slot >= executed {
+                for cmd in e.value.commands() {
+                    out.push(Output::Reply {
+                        client: cmd.client,
+                        reply: ClientReply::Redirect {
+                            cmd: *cmd,
+                            leader: self.leader_hint,
+                        },
+                    });
+                }
+            }
+        }
         self.base = upto;
         self.executed = upto;
         self.digest = digest;
@@ -159,7 +176,7 @@ impl Node {
         if !self.admit(now, from, m.ballot, out) {
             return;
         }
-        self.leader_hint = Some(from);
+        self.heard_leader(now, m.ballot);
         self.learn_commit(m.ballot, m.commit);
         self.advance(now, out);
         out.push(Output::Send {

@@ -7,11 +7,20 @@
 //!
 //! Durable state (what survives [`Node::recover`]): the promised ballot, the log of accepted and
 //! chosen entries, the executed prefix and its digest. Everything else is volatile.
+//!
+//! Client guarantee: **at-least-once**, not exactly-once. A leader answers `Done` once per
+//! command it executes; a command it cannot see through (queued when it steps down, or proposed
+//! in a slot a state transfer skips) gets a `Redirect`, never silence. The client then resends,
+//! and since nodes keep no per-client session table, a command that was in fact chosen (inside
+//! the snapshot, or re-proposed by the next leader) can execute twice. Exactly-once needs client
+//! sessions (deduplication by client and sequence number in the replicated state machine).
 
 mod learn;
 mod phase1;
 mod phase2;
+mod prevote;
 mod thrifty;
+mod timers;
 
 use crate::msg::{mix, Accept, Ballot, ClientReply, Command, Msg, Nack, Slot, Time, Value};
 use crate::nodeset::{NodeId, NodeSet};
@@ -49,6 +58,16 @@ pub struct Config {
     pub log_retain: u64,
     /// Start an election at once (the initial leader).
     pub bootstrap: bool,
+    /// Check-quorum: a leader that has not heard, within an election timeout, from a set of
+    /// nodes that forms a Q2 with itself steps down (a Q2, not a Q1: an FPaxos leader keeps
+    /// leading with only a Q2 alive). Without it a leader that can send but not receive keeps
+    /// followers quiet with heartbeats and stalls the cluster forever.
+    pub check_quorum: bool,
+    /// Pre-vote (off by default, as in etcd): a follower whose election timer fires first asks
+    /// every node whether it would vote, and bumps its ballot only once a Q1 (itself included)
+    /// grants. A node grants only if it has not heard from a live leader within an election
+    /// timeout, so a node that was cut off alone cannot depose a healthy leader when it rejoins.
+    pub pre_vote: bool,
 }
 
 /// The node's timers. Arming a timer replaces its previous deadline.
@@ -123,6 +142,9 @@ pub enum Event {
         ballot: Ballot,
         /// The Q2 that accepted (leader included).
         quorum: NodeSet,
+        /// [`Value::fingerprint`] of the chosen value, so that a checker can compare what is
+        /// chosen, not only what is executed.
+        fingerprint: u64,
     },
 }
 
@@ -243,10 +265,18 @@ pub struct Node {
     leader_hint: Option<NodeId>,
     known_commit: (Ballot, Slot),
     last_contact: Time,
+    /// Until then a leader is known live (heard from it): prepares are ignored (with
+    /// check-quorum) and pre-votes denied.
+    lease_until: Time,
     // Candidate.
     promises: NodeSet,
+    /// Who this candidate has sent its prepare to (its own id excluded).
+    p1_asked: NodeSet,
     p1_values: BTreeMap<Slot, (Ballot, Value)>,
     p1_snapshot: Option<(Slot, u64)>,
+    // Follower asking for pre-votes: the ballot it would campaign with, and who granted.
+    pre_ballot: Option<Ballot>,
+    pre_votes: NodeSet,
     // Leader.
     next_slot: Slot,
     queue: VecDeque<Command>,
@@ -256,6 +286,10 @@ pub struct Node {
     thrifty_q2: NodeSet,
     /// Commit index sent in the latest heartbeat.
     hb_commit: Slot,
+    /// Check-quorum: nodes heard at our ballot since `heard_since`.
+    heard: NodeSet,
+    /// Check-quorum: start of the current window (election, or the last successful check).
+    heard_since: Time,
 }
 
 impl Node {
@@ -275,9 +309,13 @@ impl Node {
             leader_hint: None,
             known_commit: (Ballot::ZERO, 0),
             last_contact: 0,
+            lease_until: 0,
             promises: NodeSet::EMPTY,
+            p1_asked: NodeSet::EMPTY,
             p1_values: BTreeMap::new(),
             p1_snapshot: None,
+            pre_ballot: None,
+            pre_votes: NodeSet::EMPTY,
             next_slot: 0,
             queue: VecDeque::new(),
             learn_buf: Vec::new(),
@@ -285,6 +323,8 @@ impl Node {
             suspected: NodeSet::EMPTY,
             thrifty_q2: NodeSet::EMPTY,
             hb_commit: 0,
+            heard: NodeSet::EMPTY,
+            heard_since: 0,
             cfg,
         }
     }
@@ -294,7 +334,7 @@ impl Node {
         self.last_contact = now;
         self.arm_election(out);
         if self.cfg.bootstrap {
-            self.start_election(now, out);
+            self.start_election(now, false, out);
         }
     }
 
@@ -307,11 +347,13 @@ impl Node {
         self.promises = NodeSet::EMPTY;
         self.p1_values.clear();
         self.p1_snapshot = None;
+        self.pre_ballot = None;
         self.queue.clear();
         self.learn_buf.clear();
         self.learn_to = NodeSet::EMPTY;
         self.suspected = NodeSet::EMPTY;
         self.last_contact = now;
+        self.lease_until = 0;
         self.arm_election(out);
     }
 
@@ -414,6 +456,20 @@ impl Node {
         });
     }
 
+    /// A message from the leader of `ballot` (accept, heartbeat, commit) shows it is live.
+    fn heard_leader(&mut self, now: Time, ballot: Ballot) {
+        self.leader_hint = Some(ballot.node());
+        self.lease_until = now + self.cfg.election_timeout;
+    }
+
+    /// With check-quorum, a leader, and a node that heard from a live leader within an election
+    /// timeout, ignore prepares (as etcd does): a node that can send but not hear, and so
+    /// campaigns with ever higher ballots, cannot depose a leader that a Q2 still follows. A
+    /// leader that loses its Q2 steps down by check-quorum, which ends its lease.
+    fn in_lease(&self, now: Time) -> bool {
+        self.cfg.check_quorum && (self.role == Role::Leader || now < self.lease_until)
+    }
+
     /// Raises the promise to `b`; steps down if that displaces our own ballot.
     fn observe_ballot(&mut self, now: Time, b: Ballot, out: &mut Vec<Output>) {
         if b > self.promised {
@@ -458,7 +514,8 @@ impl Node {
             seen,
         }));
         self.role = Role::Follower;
-        self.leader_hint = Some(seen.node());
+        // Check-quorum steps down on its own ballot: no other leader is known then.
+        self.leader_hint = (seen.node() != self.cfg.id).then_some(seen.node());
         self.last_contact = now;
         self.p1_values.clear();
         self.flush_learn(out);
@@ -476,42 +533,13 @@ impl Node {
 
     // ----- dispatch -----
 
-    fn on_timer(&mut self, now: Time, t: Timer, out: &mut Vec<Output>) {
-        match (t, self.role) {
-            (Timer::Election, Role::Follower) => {
-                let quiet = now.saturating_sub(self.last_contact);
-                if quiet >= self.cfg.election_timeout {
-                    self.start_election(now, out);
-                } else {
-                    out.push(Output::SetTimer {
-                        timer: Timer::Election,
-                        after: self.cfg.election_timeout - quiet,
-                        jitter: self.cfg.election_timeout,
-                    });
-                }
-            }
-            (Timer::Election, Role::Candidate) => self.start_election(now, out),
-            (Timer::Heartbeat, Role::Leader) => {
-                self.broadcast_heartbeat(out);
-                self.flush_learn(out);
-                self.arm(Timer::Heartbeat, self.cfg.heartbeat, out);
-            }
-            (Timer::Retransmit, Role::Leader) => {
-                self.retransmit_accepts(now, out);
-                self.arm(Timer::Retransmit, self.cfg.retransmit, out);
-            }
-            (Timer::Retransmit, Role::Candidate) => {
-                self.resend_prepares(out);
-                self.arm(Timer::Retransmit, self.cfg.retransmit, out);
-            }
-            // A leader has no election to hold; the other timers only matter in one role.
-            (Timer::Election, Role::Leader)
-            | (Timer::Heartbeat, _)
-            | (Timer::Retransmit, Role::Follower) => {}
-        }
-    }
-
     fn on_message(&mut self, now: Time, from: NodeId, msg: Msg, out: &mut Vec<Output>) {
+        if self.role != Role::Follower
+            && msg.ballot() == Some(self.ballot)
+            && !matches!(msg, Msg::Nack(_) | Msg::PreVote(_) | Msg::PreVoteReply(_))
+        {
+            self.heard.insert(from);
+        }
         match msg {
             Msg::Prepare(m) => self.on_prepare(now, from, m, out),
             Msg::Promise(m) => self.on_promise(now, from, m, out),
@@ -522,6 +550,8 @@ impl Node {
             Msg::Heartbeat(m) => self.on_heartbeat(now, from, m, out),
             Msg::HeartbeatAck(m) => self.on_heartbeat_ack(from, m, out),
             Msg::Snapshot(m) => self.on_snapshot(now, m, out),
+            Msg::PreVote(m) => self.on_pre_vote(now, from, m, out),
+            Msg::PreVoteReply(m) => self.on_pre_vote_reply(now, from, m, out),
         }
     }
 

@@ -4,21 +4,32 @@ use super::{send, Entry, Event, Node, Output, Role, Timer};
 use crate::msg::{Ballot, Msg, Prepare, Promise, PromiseEntry, Slot, Time, Value};
 use crate::nodeset::{NodeId, NodeSet};
 
+/// How phase 1 ranks a reported value: a value known chosen outranks every ballot.
+fn rank(ballot: Ballot, chosen: bool) -> Ballot {
+    if chosen {
+        Ballot(u64::MAX)
+    } else {
+        ballot
+    }
+}
+
 impl Node {
     /// Campaigns with a ballot above every ballot seen: promises itself, remembers its own
-    /// accepted values as the first phase-1 reports, and asks a Q1 (thrifty) or everyone else.
-    pub(super) fn start_election(&mut self, now: Time, out: &mut Vec<Output>) {
-        let round = self.promised.round().max(self.ballot.round()) + 1;
-        self.ballot = Ballot::new(round, self.cfg.id);
+    /// accepted values as the first phase-1 reports, and asks a Q1 (thrifty) or, if `to_all`,
+    /// everyone else.
+    pub(super) fn start_election(&mut self, now: Time, to_all: bool, out: &mut Vec<Output>) {
+        self.ballot = self.next_ballot();
         self.promised = self.ballot;
         self.role = Role::Candidate;
         self.leader_hint = None;
         self.last_contact = now;
         self.promises = NodeSet::single(self.cfg.id);
+        self.heard = self.promises;
+        self.pre_ballot = None;
         self.p1_snapshot = None;
         self.p1_values = self
             .accepted_from(self.executed)
-            .map(|(slot, e)| (slot, (e.ballot, e.value.clone())))
+            .map(|(slot, e)| (slot, (rank(e.ballot, e.chosen), e.value.clone())))
             .collect();
         out.push(Output::Event(Event::ElectionStarted {
             ballot: self.ballot,
@@ -27,17 +38,39 @@ impl Node {
             self.become_leader(now, out);
             return;
         }
-        let targets = self.prepare_targets();
+        let targets = if to_all {
+            self.others()
+        } else {
+            self.prepare_targets()
+        };
+        self.p1_asked = targets;
         send(targets, &self.prepare(), out);
         self.arm(Timer::Retransmit, self.cfg.retransmit, out);
         self.arm_election(out);
     }
 
-    /// The log entries holding an accepted value, from slot `first` on: what phase 1 reports.
+    /// A ballot above every ballot this node has seen or used.
+    pub(super) fn next_ballot(&self) -> Ballot {
+        let round = self.promised.round().max(self.ballot.round()) + 1;
+        Ballot::new(round, self.cfg.id)
+    }
+
+    /// A candidate's election timer fired: its attempt failed. The nodes it asked that did not
+    /// promise become suspected (so later thrifty picks avoid them), and the retry asks every
+    /// node, so a thrifty candidate never waits again on a quorum holding a dead node, whatever
+    /// the retransmit timer.
+    pub(super) fn re_elect(&mut self, now: Time, out: &mut Vec<Output>) {
+        let silent = self.p1_asked.and(self.promises.complement(self.n));
+        self.suspected = self.suspected.or(silent);
+        self.start_election(now, true, out);
+    }
+
+    /// The log entries holding an accepted or known-chosen value, from slot `first` on: what
+    /// phase 1 reports.
     fn accepted_from(&self, first: Slot) -> impl Iterator<Item = (Slot, &Entry)> {
         (first.max(self.base)..self.log_end()).filter_map(|slot| {
             self.entry(slot)
-                .filter(|e| e.ballot != Ballot::ZERO)
+                .filter(|e| e.ballot != Ballot::ZERO || e.chosen)
                 .map(|e| (slot, e))
         })
     }
@@ -52,13 +85,14 @@ impl Node {
 
     /// Retransmit timer while campaigning: asks every node that has not promised yet, which also
     /// widens a thrifty Q1 that stayed silent.
-    pub(super) fn resend_prepares(&self, out: &mut Vec<Output>) {
+    pub(super) fn resend_prepares(&mut self, out: &mut Vec<Output>) {
         let missing = self.others().and(self.promises.complement(self.n));
+        self.p1_asked = self.p1_asked.or(missing);
         send(missing, &self.prepare(), out);
     }
 
-    /// Acceptor side of phase 1: promises the ballot and reports every accepted entry from the
-    /// candidate's `first_slot` on.
+    /// Acceptor side of phase 1: unless a live leader's lease holds (check-quorum), promises the
+    /// ballot and reports every accepted entry from the candidate's `first_slot` on.
     pub(super) fn on_prepare(
         &mut self,
         now: Time,
@@ -66,7 +100,7 @@ impl Node {
         m: Prepare,
         out: &mut Vec<Output>,
     ) {
-        if !self.admit(now, from, m.ballot, out) {
+        if self.in_lease(now) || !self.admit(now, from, m.ballot, out) {
             return;
         }
         let entries = self
@@ -75,6 +109,7 @@ impl Node {
                 slot,
                 ballot: e.ballot,
                 value: e.value.clone(),
+                chosen: e.chosen,
             })
             .collect();
         out.push(Output::Send {
@@ -108,10 +143,11 @@ impl Node {
             self.p1_snapshot = Some((m.executed, m.digest));
         }
         for e in m.entries {
+            let ballot = rank(e.ballot, e.chosen);
             match self.p1_values.get(&e.slot) {
-                Some((b, _)) if *b >= e.ballot => {}
+                Some((b, _)) if *b >= ballot => {}
                 _ => {
-                    self.p1_values.insert(e.slot, (e.ballot, e.value));
+                    self.p1_values.insert(e.slot, (ballot, e.value));
                 }
             }
         }
@@ -126,7 +162,9 @@ impl Node {
     pub(super) fn become_leader(&mut self, now: Time, out: &mut Vec<Output>) {
         self.role = Role::Leader;
         self.leader_hint = Some(self.cfg.id);
-        self.suspected = NodeSet::EMPTY;
+        self.heard_since = now;
+        // Suspicions survive the campaign (each promiser was cleared as it answered), so the
+        // first thrifty Q2 avoids the nodes that stayed silent.
         self.pick_thrifty();
         out.push(Output::Event(Event::Elected {
             ballot: self.ballot,

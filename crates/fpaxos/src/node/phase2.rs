@@ -12,7 +12,10 @@ impl Node {
         let to = self.thrifty_q2.without(id);
         let e = self.entry_mut(slot);
         e.ballot = ballot;
-        e.value = value;
+        // A value known chosen is never replaced: re-proposing it is all a leader may do.
+        if !e.chosen {
+            e.value = value;
+        }
         e.acks = NodeSet::single(id);
         e.sent_to = to;
         e.proposed_at = now;
@@ -31,6 +34,11 @@ impl Node {
             && !self.queue.is_empty()
             && self.next_slot - self.executed < self.cfg.window.max(1) as Slot
         {
+            if self.entry(self.next_slot).is_some_and(|e| e.chosen) {
+                // Only reachable with unsafe quorums: a rival's commit chose this slot.
+                self.next_slot += 1;
+                continue;
+            }
             let value = if batch == 1 || self.queue.len() == 1 {
                 Value::Cmd(self.queue.pop_front().expect("queue is not empty"))
             } else {
@@ -59,34 +67,47 @@ impl Node {
                     slot,
                     ballot,
                     quorum: e.acks,
+                    fingerprint: e.value.fingerprint(),
                 }));
             }
         }
     }
 
-    /// Acceptor side of phase 2: accepts unless the ballot is stale (a value already known
-    /// chosen is kept), and learns the piggybacked commit index.
+    /// Acceptor side of phase 2: accepts unless the ballot is stale or the value cannot be
+    /// stored (see `store_accepted`), and learns the piggybacked commit index.
     pub(super) fn on_accept(&mut self, now: Time, from: NodeId, m: Accept, out: &mut Vec<Output>) {
         if !self.admit(now, from, m.ballot, out) {
             return;
         }
-        self.leader_hint = Some(m.ballot.node());
-        if m.slot >= self.base {
-            let e = self.entry_mut(m.slot);
-            e.ballot = m.ballot;
-            if !e.chosen {
-                e.value = m.value;
-            }
+        self.heard_leader(now, m.ballot);
+        if self.store_accepted(&m) {
+            out.push(Output::Send {
+                to: from,
+                msg: Msg::Accepted(Accepted {
+                    ballot: m.ballot,
+                    slot: m.slot,
+                }),
+            });
         }
-        out.push(Output::Send {
-            to: from,
-            msg: Msg::Accepted(Accepted {
-                ballot: m.ballot,
-                slot: m.slot,
-            }),
-        });
         self.learn_commit(m.ballot, m.commit);
         self.advance(now, out);
+    }
+
+    /// Stores an admitted accept; returns whether the acceptor now holds `m.value` at
+    /// `m.ballot`, the only case in which it may answer `Accepted`. A trimmed slot stores
+    /// nothing, and a slot known chosen keeps its value (it takes the ballot only if the values
+    /// agree).
+    fn store_accepted(&mut self, m: &Accept) -> bool {
+        if m.slot < self.base {
+            return false;
+        }
+        let e = self.entry_mut(m.slot);
+        if e.chosen && e.value != m.value {
+            return false;
+        }
+        e.ballot = m.ballot;
+        e.value = m.value.clone();
+        true
     }
 
     /// Leader side of phase 2: counts the acceptor towards the slot's Q2.
