@@ -18,6 +18,14 @@ async fn wait_done(root: &Element, secs: u32) {
     wait_text(root, "run-status", "done", secs).await;
 }
 
+/// Moves the scrubber to `ms` and waits until the page has got there. A seek runs in slices, one
+/// per animation frame, so on a busy machine one short sleep is not always enough.
+async fn scrub_to(root: &Element, ms: &str) {
+    set_range(root, "scrubber", ms);
+    sleep(100).await;
+    wait_text(root, "run-status", "paused", 60).await;
+}
+
 #[wasm_bindgen_test]
 async fn renders_default_scenario_with_safe_badge() {
     let root = mount().await;
@@ -149,15 +157,12 @@ async fn clicking_a_node_crashes_it_and_records_the_fault() {
 #[wasm_bindgen_test]
 async fn scrubbing_back_replays_the_same_run() {
     let root = mount().await;
-    set_range(&root, "scrubber", "300");
-    sleep(100).await;
+    scrub_to(&root, "300").await;
     let at_300 = text(&root, "trace-hash");
     let committed_300 = text(&root, "summary-committed");
-    set_range(&root, "scrubber", "700");
-    sleep(100).await;
+    scrub_to(&root, "700").await;
     assert_ne!(text(&root, "trace-hash"), at_300);
-    set_range(&root, "scrubber", "300");
-    sleep(100).await;
+    scrub_to(&root, "300").await;
     assert_eq!(text(&root, "trace-hash"), at_300);
     assert_eq!(text(&root, "summary-committed"), committed_300);
 }
