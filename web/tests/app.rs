@@ -3,87 +3,27 @@
 //!
 //! Run: `CHROMEDRIVER=$(command -v chromedriver) WASM_BINDGEN_TEST_TIMEOUT=120 cargo test --target wasm32-unknown-unknown -p fpaxos-web`
 
-use fpaxos_web::app::App;
+mod dom;
+
+use dom::{
+    attr, click, click_el, find, mount, set_range, set_select, sleep, text, try_find, wait_text,
+};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
+use web_sys::{Element, HtmlSelectElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-async fn sleep(ms: i32) {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(p).await;
-}
-
-fn document() -> web_sys::Document {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .expect("document")
-}
-
-async fn mount() -> Element {
-    let doc = document();
-    let root = doc.create_element("div").expect("div");
-    doc.body()
-        .expect("body")
-        .append_child(&root)
-        .expect("append");
-    yew::Renderer::<App>::with_root(root.clone()).render();
-    sleep(50).await;
-    root
-}
-
-fn find(root: &Element, testid: &str) -> Element {
-    root.query_selector(&format!("[data-testid='{testid}']"))
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| panic!("no element with data-testid={testid}"))
-}
-
-fn attr(el: &Element, name: &str) -> String {
-    el.get_attribute(name).unwrap_or_default()
-}
-
-fn set_select(root: &Element, testid: &str, value: &str) {
-    let sel: HtmlSelectElement = find(root, testid).dyn_into().expect("select");
-    sel.set_value(value);
-    let ev = web_sys::Event::new("change").expect("event");
-    sel.dispatch_event(&ev).expect("dispatch");
-}
-
-fn set_range(root: &Element, testid: &str, value: &str) {
-    let input: HtmlInputElement = find(root, testid).dyn_into().expect("input");
-    input.set_value(value);
-    let ev = web_sys::InputEvent::new("input").expect("event");
-    input.dispatch_event(&ev).expect("dispatch");
-}
-
-fn click(root: &Element, testid: &str) {
-    let el = find(root, testid);
-    match el.clone().dyn_into::<HtmlElement>() {
-        Ok(h) => h.click(),
-        Err(_) => {
-            // SVG elements have no click(): dispatch a bubbling click event.
-            let init = web_sys::EventInit::new();
-            init.set_bubbles(true);
-            let ev = web_sys::Event::new_with_event_init_dict("click", &init).expect("event");
-            el.dispatch_event(&ev).expect("dispatch");
-        }
-    }
-}
-
 async fn wait_done(root: &Element, secs: u32) {
-    for _ in 0..secs * 20 {
-        if find(root, "run-status").text_content().as_deref() == Some("done") {
-            return;
-        }
-        sleep(50).await;
-    }
-    panic!("run did not finish in {secs} s");
+    wait_text(root, "run-status", "done", secs).await;
+}
+
+/// Moves the scrubber to `ms` and waits until the page has got there. A seek runs in slices, one
+/// per animation frame, so on a busy machine one short sleep is not always enough.
+async fn scrub_to(root: &Element, ms: &str) {
+    set_range(root, "scrubber", ms);
+    sleep(100).await;
+    wait_text(root, "run-status", "paused", 60).await;
 }
 
 #[wasm_bindgen_test]
@@ -96,11 +36,7 @@ async fn renders_default_scenario_with_safe_badge() {
     for i in 0..5 {
         find(&root, &format!("node-{i}"));
     }
-    assert!(root
-        .query_selector("[data-testid='node-5']")
-        .ok()
-        .flatten()
-        .is_none());
+    assert!(try_find(&root, "node-5").is_none());
     find(&root, "cluster-view");
     find(&root, "spacetime");
     for c in [
@@ -116,13 +52,7 @@ async fn renders_default_scenario_with_safe_badge() {
         find(&root, "run-status").text_content().as_deref(),
         Some("paused")
     );
-    assert_eq!(
-        find(&root, "trace-hash")
-            .text_content()
-            .unwrap_or_default()
-            .len(),
-        16
-    );
+    assert_eq!(text(&root, "trace-hash").len(), 16);
 }
 
 #[wasm_bindgen_test]
@@ -141,9 +71,7 @@ async fn q1_q2_two_of_five_is_unsafe() {
         .unwrap_or_default()
         .contains("share no node"));
     // Without teaching mode the scenario is refused with a readable message.
-    let errs = find(&root, "validation-errors")
-        .text_content()
-        .unwrap_or_default();
+    let errs = text(&root, "validation-errors");
     assert!(errs.contains("unsafe"), "{errs}");
     assert_eq!(
         find(&root, "run-status").text_content().as_deref(),
@@ -177,20 +105,11 @@ async fn every_preset_loads() {
         };
         let sel: HtmlSelectElement = find(&root, "quorum-kind").dyn_into().expect("select");
         assert_eq!(sel.value(), kind, "{}", p.id);
-        let explain = find(&root, "preset-explain")
-            .text_content()
-            .unwrap_or_default();
+        let explain = text(&root, "preset-explain");
         assert_eq!(explain, p.explain, "{}", p.id);
         let n = p.scenario.cluster.nodes;
         find(&root, &format!("node-{}", n - 1));
-        assert!(
-            root.query_selector("[data-testid='validation-errors']")
-                .ok()
-                .flatten()
-                .is_none(),
-            "{}",
-            p.id
-        );
+        assert!(try_find(&root, "validation-errors").is_none(), "{}", p.id);
     }
 }
 
@@ -211,16 +130,8 @@ async fn split_brain_runs_to_a_violation() {
     // The page's numbers are the engine's numbers.
     let p = fpaxos_web::presets::by_id("split-brain").expect("preset");
     let r = fpaxos_sim::run(&p.scenario).expect("runs");
-    assert_eq!(
-        find(&root, "trace-hash").text_content().unwrap_or_default(),
-        r.trace_hash
-    );
-    assert_eq!(
-        find(&root, "summary-committed")
-            .text_content()
-            .unwrap_or_default(),
-        r.committed.to_string()
-    );
+    assert_eq!(text(&root, "trace-hash"), r.trace_hash);
+    assert_eq!(text(&root, "summary-committed"), r.committed.to_string());
 }
 
 #[wasm_bindgen_test]
@@ -239,37 +150,21 @@ async fn clicking_a_node_crashes_it_and_records_the_fault() {
         }
     }
     assert_eq!(attr(&find(&root, "node-2"), "data-role"), "crashed");
-    let faults = find(&root, "fault-list").text_content().unwrap_or_default();
+    let faults = text(&root, "fault-list");
     assert!(faults.contains("crash node 2"), "{faults}");
 }
 
 #[wasm_bindgen_test]
 async fn scrubbing_back_replays_the_same_run() {
     let root = mount().await;
-    set_range(&root, "scrubber", "300");
-    sleep(100).await;
-    let at_300 = find(&root, "trace-hash").text_content().unwrap_or_default();
-    let committed_300 = find(&root, "summary-committed")
-        .text_content()
-        .unwrap_or_default();
-    set_range(&root, "scrubber", "700");
-    sleep(100).await;
-    assert_ne!(
-        find(&root, "trace-hash").text_content().unwrap_or_default(),
-        at_300
-    );
-    set_range(&root, "scrubber", "300");
-    sleep(100).await;
-    assert_eq!(
-        find(&root, "trace-hash").text_content().unwrap_or_default(),
-        at_300
-    );
-    assert_eq!(
-        find(&root, "summary-committed")
-            .text_content()
-            .unwrap_or_default(),
-        committed_300
-    );
+    scrub_to(&root, "300").await;
+    let at_300 = text(&root, "trace-hash");
+    let committed_300 = text(&root, "summary-committed");
+    scrub_to(&root, "700").await;
+    assert_ne!(text(&root, "trace-hash"), at_300);
+    scrub_to(&root, "300").await;
+    assert_eq!(text(&root, "trace-hash"), at_300);
+    assert_eq!(text(&root, "summary-committed"), committed_300);
 }
 
 #[wasm_bindgen_test]
@@ -284,13 +179,10 @@ async fn play_advances_time_and_pause_stops_it() {
     );
     click(&root, "play-pause");
     sleep(50).await;
-    let t1 = find(&root, "sim-time").text_content().unwrap_or_default();
+    let t1 = text(&root, "sim-time");
     assert!(!t1.starts_with("0.000 ms"), "time did not advance: {t1}");
     sleep(200).await;
-    assert_eq!(
-        find(&root, "sim-time").text_content().unwrap_or_default(),
-        t1
-    );
+    assert_eq!(text(&root, "sim-time"), t1);
     assert_eq!(
         find(&root, "run-status").text_content().as_deref(),
         Some("paused")
@@ -303,13 +195,24 @@ async fn default_run_to_end_matches_the_engine() {
     click(&root, "run-to-end");
     wait_done(&root, 110).await;
     let r = fpaxos_sim::run(&fpaxos_sim::Scenario::default()).expect("runs");
-    let text = |id: &str| find(&root, id).text_content().unwrap_or_default();
-    assert_eq!(text("trace-hash"), r.trace_hash);
-    assert_eq!(text("summary-committed"), r.committed.to_string());
-    assert_eq!(text("summary-throughput"), format!("{:.1}", r.throughput));
-    assert_eq!(text("summary-p50"), format!("{:.3}", r.latency_ms.p50));
-    assert_eq!(text("summary-p99"), format!("{:.3}", r.latency_ms.p99));
-    assert_eq!(text("summary-leader-changes"), r.leader_changes.to_string());
+    assert_eq!(text(&root, "trace-hash"), r.trace_hash);
+    assert_eq!(text(&root, "summary-committed"), r.committed.to_string());
+    assert_eq!(
+        text(&root, "summary-throughput"),
+        format!("{:.1}", r.throughput)
+    );
+    assert_eq!(
+        text(&root, "summary-p50"),
+        format!("{:.3}", r.latency_ms.p50)
+    );
+    assert_eq!(
+        text(&root, "summary-p99"),
+        format!("{:.3}", r.latency_ms.p99)
+    );
+    assert_eq!(
+        text(&root, "summary-leader-changes"),
+        r.leader_changes.to_string()
+    );
     assert_eq!(attr(&find(&root, "safety-banner"), "data-ok"), "true");
 }
 
@@ -318,45 +221,38 @@ async fn links_partitions_and_message_drops_become_faults() {
     let root = mount().await;
     set_range(&root, "scrubber", "50");
     sleep(50).await;
-    click(&root, "mode-link");
-    sleep(20).await;
-    click(&root, "node-0");
-    sleep(20).await;
-    click(&root, "node-1");
-    sleep(20).await;
-    click(&root, "mode-partition");
-    sleep(20).await;
-    click(&root, "node-3");
-    sleep(20).await;
-    click(&root, "node-4");
-    sleep(20).await;
-    click(&root, "apply-partition");
-    sleep(20).await;
+    // Cut the link 0-1, then partition {3, 4} from the rest.
+    for id in [
+        "mode-link",
+        "node-0",
+        "node-1",
+        "mode-partition",
+        "node-3",
+        "node-4",
+        "apply-partition",
+    ] {
+        click(&root, id);
+        sleep(20).await;
+    }
     // Drop the first message drawn in flight.
     let msg = root
         .query_selector(".msg")
         .ok()
         .flatten()
         .expect("a message in flight");
-    let init = web_sys::EventInit::new();
-    init.set_bubbles(true);
-    msg.dispatch_event(&web_sys::Event::new_with_event_init_dict("click", &init).expect("event"))
-        .expect("dispatch");
+    click_el(&msg);
     sleep(30).await;
-    let faults = find(&root, "fault-list").text_content().unwrap_or_default();
+    let faults = text(&root, "fault-list");
     assert!(faults.contains("cut link 0<->1"), "{faults}");
     assert!(faults.contains("partition [[3, 4], [0, 1, 2]]"), "{faults}");
     assert!(faults.contains("drop message #"), "{faults}");
     // The recorded scenario replays: run to the end, then compare with the engine.
     click(&root, "run-to-end");
     wait_done(&root, 110).await;
-    let hash = find(&root, "trace-hash").text_content().unwrap_or_default();
+    let hash = text(&root, "trace-hash");
     set_range(&root, "scrubber", "0");
     sleep(50).await;
     click(&root, "run-to-end");
     wait_done(&root, 110).await;
-    assert_eq!(
-        find(&root, "trace-hash").text_content().unwrap_or_default(),
-        hash
-    );
+    assert_eq!(text(&root, "trace-hash"), hash);
 }

@@ -1,21 +1,36 @@
-//! Harness for the end-to-end tests: a static file server for the built `dist/`, a chromedriver
-//! process, and a headless Chromium session. Everything runs on 127.0.0.1.
+//! Harness for the end-to-end tests (`tests/e2e/main.rs`): a static file server for the built
+//! page, a chromedriver process, a headless Chromium session, and the waits and lookups by
+//! `data-testid` that every test uses. Everything runs on 127.0.0.1.
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-/// The repository's `dist/` folder (built by `trunk build --release --offline`).
+/// The built page: `$FPAXOS_DIST` when set (to test a build made elsewhere with `trunk build
+/// --dist DIR`), else the repository's `dist/` (built by `trunk build --release --offline`).
 pub fn dist_dir() -> PathBuf {
-    // --- share: `FPAXOS_DIST` points the tests at another build (e.g. /tmp/dist-share) ---
     if let Some(d) = std::env::var_os("FPAXOS_DIST").filter(|d| !d.is_empty()) {
         return PathBuf::from(d);
     }
-    // --- end share ---
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../dist")
+}
+
+/// The URL of the built page, served once for the whole test binary (every test shares the
+/// server). Panics with the build command when there is no build.
+pub fn base_url() -> &'static str {
+    static URL: OnceLock<String> = OnceLock::new();
+    URL.get_or_init(|| {
+        let dist = dist_dir();
+        assert!(
+            dist.join("index.html").is_file(),
+            "build the page first: trunk build --release --offline (or set FPAXOS_DIST)"
+        );
+        serve_dir(dist)
+    })
 }
 
 /// Serves `root` over HTTP on a free port in a background thread; returns the base URL.
@@ -137,6 +152,17 @@ pub async fn browser(driver: &Driver, width: u32, height: u32) -> Client {
         .expect("connect to chromedriver")
 }
 
+/// Starts chromedriver and opens a browser of the given size on `url`. Keep the driver alive
+/// (`let (_driver, c) = ...`) as long as the session is used: dropping it stops chromedriver.
+pub async fn open(width: u32, height: u32, url: &str) -> (Driver, Client) {
+    let driver = start_driver();
+    let c = browser(&driver, width, height).await;
+    c.goto(url)
+        .await
+        .unwrap_or_else(|e| panic!("open {url}: {e}"));
+    (driver, c)
+}
+
 /// Waits until the element with `data-testid=id` exists and returns its text.
 pub async fn text_of(c: &Client, id: &str) -> String {
     let el = c
@@ -203,6 +229,28 @@ pub async fn click(c: &Client, id: &str) {
     el.click()
         .await
         .unwrap_or_else(|e| panic!("click {id}: {e}"));
+}
+
+/// The attribute `name` of the element with `data-testid=id` (empty when it has none).
+/// Panics when there is no such element: callers wait for the page to be ready first.
+pub async fn attr(c: &Client, id: &str, name: &str) -> String {
+    let el = c
+        .find(Locator::Css(&tid(id)))
+        .await
+        .unwrap_or_else(|e| panic!("{id}: {e}"));
+    el.attr(name).await.ok().flatten().unwrap_or_default()
+}
+
+/// Whether the element with `data-testid=id` is on the page now (no waiting).
+pub async fn exists(c: &Client, id: &str) -> bool {
+    c.find(Locator::Css(&tid(id))).await.is_ok()
+}
+
+/// Runs `script` in the page and returns its result.
+pub async fn js(c: &Client, script: &str) -> serde_json::Value {
+    c.execute(script, vec![])
+        .await
+        .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
 }
 
 /// Parses a summary number as shown on the page ("1,234", "12.5 ms", ...).

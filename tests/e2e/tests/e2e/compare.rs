@@ -4,35 +4,14 @@
 //!   own controls: overlaid charts carry two series, each variant's summary and trace hash equal
 //!   `fpaxos_sim::run` of its scenario, and the delta table shows the deltas of those two runs.
 //! - The Figure-4 sweep at N = 5 (`q2=1..3`) gives the rows `fpaxos sweep` gives.
-//!
-//! Run against a build: `FPAXOS_DIST=/tmp/dist-compare cargo test --release -p fpaxos-e2e --test compare`.
 
 use fantoccini::{Client, Locator};
 use fpaxos::QuorumSpec;
 use fpaxos_e2e::*;
 use fpaxos_sim::sweep::{self, SweepRow, SweepSpec};
 use fpaxos_sim::{run, Report, Scenario};
-use std::sync::OnceLock;
-
-fn base_url() -> &'static str {
-    static URL: OnceLock<String> = OnceLock::new();
-    URL.get_or_init(|| {
-        let dist = dist_dir();
-        assert!(
-            dist.join("index.html").is_file(),
-            "build the page first: trunk build --release --offline (or set FPAXOS_DIST)"
-        );
-        serve_dir(dist)
-    })
-}
-
-async fn attr(c: &Client, id: &str, name: &str) -> String {
-    let el = c
-        .find(Locator::Css(&tid(id)))
-        .await
-        .unwrap_or_else(|e| panic!("{id}: {e}"));
-    el.attr(name).await.ok().flatten().unwrap_or_default()
-}
+use std::path::Path;
+use std::time::Duration;
 
 /// The variant's summary on the page equals the engine's report.
 async fn check_summary(c: &Client, i: usize, want: &Report) {
@@ -72,9 +51,7 @@ fn delta_text(base: f64, v: f64) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn two_variants_match_the_engine_and_their_deltas() {
-    let driver = start_driver();
-    let c = browser(&driver, 1280, 800).await;
-    c.goto(base_url()).await.expect("open page");
+    let (_driver, c) = open(1280, 800, base_url()).await;
     click(&c, "compare-toggle").await;
     text_of(&c, "compare-variant-1").await;
     // Variant 0 stays the default (majority, not thrifty); variant 1 becomes Q1=4 Q2=2 thrifty.
@@ -127,17 +104,16 @@ async fn two_variants_match_the_engine_and_their_deltas() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn figure4_sweep_matches_fpaxos_sweep() {
-    let driver = start_driver();
-    let c = browser(&driver, 1280, 800).await;
-    c.goto(&format!("{}?preset=fig4-n5", base_url()))
-        .await
-        .expect("open page");
+    let (_driver, c) = open(1280, 800, &format!("{}?preset=fig4-n5", base_url())).await;
     set_value(&c, "sweep-spec", "q2=1..3").await;
     click(&c, "sweep-run").await;
     wait_text(&c, "sweep-status", "done", 240).await;
 
-    let base = Scenario::from_json(include_str!("../../../scenarios/fig4-n5.json"))
-        .expect("scenario parses");
+    let base = Scenario::from_json(include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../scenarios/fig4-n5.json"
+    )))
+    .expect("scenario parses");
     let spec = SweepSpec::parse("q2=1..3").expect("spec parses");
     let want: Vec<SweepRow> = sweep::points_checked(&base, &spec)
         .iter()
@@ -162,9 +138,7 @@ async fn figure4_sweep_matches_fpaxos_sweep() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_sweep_can_be_cancelled() {
-    let driver = start_driver();
-    let c = browser(&driver, 1280, 800).await;
-    c.goto(base_url()).await.expect("open page");
+    let (_driver, c) = open(1280, 800, base_url()).await;
     set_value(&c, "sweep-spec", "seed=1..40").await;
     click(&c, "sweep-run").await;
     click(&c, "sweep-cancel").await;
@@ -180,9 +154,22 @@ async fn a_sweep_can_be_cancelled() {
     c.close().await.ok();
 }
 
+/// Scrolls the element with `data-testid=id` into view and saves a screenshot as `file`.
+async fn shoot(c: &Client, id: &str, file: &Path) {
+    c.execute(
+        "document.querySelector(arguments[0]).scrollIntoView();",
+        vec![serde_json::json!(tid(id))],
+    )
+    .await
+    .expect("scroll");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let png = c.screenshot().await.expect("screenshot");
+    std::fs::write(file, png).expect("write");
+}
+
 /// Screenshots for the docs: `FPAXOS_SHOTS=docs/screenshots cargo test --release -p fpaxos-e2e
-/// --test compare -- --ignored screenshots` writes compare.png, compare-phone.png, sweep.png and
-/// sweep-phone.png there.
+/// -- --ignored compare::screenshots` writes compare.png, compare-charts.png and sweep.png there,
+/// and the same with `-phone` for a 390 x 844 viewport.
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "writes screenshots; run on demand"]
 async fn screenshots() {
@@ -192,7 +179,7 @@ async fn screenshots() {
     let out = if out.is_absolute() {
         out
     } else {
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../..")
             .join(out)
     };
@@ -202,12 +189,8 @@ async fn screenshots() {
         let c = browser(&driver, w, h).await;
         // --window-size includes the browser's frame: size the viewport itself.
         let (ow, oh) = c.get_window_size().await.expect("window size");
-        let (vw, vh): (u64, u64) = serde_json::from_value(
-            c.execute("return [window.innerWidth, window.innerHeight];", vec![])
-                .await
-                .expect("viewport"),
-        )
-        .expect("numbers");
+        let viewport = js(&c, "return [window.innerWidth, window.innerHeight];").await;
+        let (vw, vh): (u64, u64) = serde_json::from_value(viewport).expect("numbers");
         let fit = |outer: u64, want: u32, inner: u64| {
             (outer + u64::from(want)).saturating_sub(inner) as u32
         };
@@ -218,38 +201,24 @@ async fn screenshots() {
             .await
             .expect("open page");
         wait_text(&c, "compare-status", "done", 180).await;
-        c.execute(
-            "document.querySelector(arguments[0]).scrollIntoView();",
-            vec![serde_json::json!(tid("compare-panel"))],
+        shoot(
+            &c,
+            "compare-panel",
+            &out.join(format!("compare{suffix}.png")),
         )
-        .await
-        .expect("scroll");
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-        let png = c.screenshot().await.expect("screenshot");
-        std::fs::write(out.join(format!("compare{suffix}.png")), png).expect("write");
-        c.execute(
-            "document.querySelector(arguments[0]).scrollIntoView();",
-            vec![serde_json::json!(tid("compare-delta-table"))],
+        .await;
+        shoot(
+            &c,
+            "compare-delta-table",
+            &out.join(format!("compare-charts{suffix}.png")),
         )
-        .await
-        .expect("scroll");
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-        let png = c.screenshot().await.expect("screenshot");
-        std::fs::write(out.join(format!("compare-charts{suffix}.png")), png).expect("write");
+        .await;
 
         c.goto(&format!("{}?preset=paper-n8&sweep=run", base_url()))
             .await
             .expect("open page");
         wait_text(&c, "sweep-status", "done", 400).await;
-        c.execute(
-            "document.querySelector(arguments[0]).scrollIntoView();",
-            vec![serde_json::json!(tid("sweep-panel"))],
-        )
-        .await
-        .expect("scroll");
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-        let png = c.screenshot().await.expect("screenshot");
-        std::fs::write(out.join(format!("sweep{suffix}.png")), png).expect("write");
+        shoot(&c, "sweep-panel", &out.join(format!("sweep{suffix}.png"))).await;
         c.close().await.ok();
     }
 }

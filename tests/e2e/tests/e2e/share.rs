@@ -2,28 +2,13 @@
 //! clicked faults land in the address bar and replay natively, embeds show only their panels and
 //! fit a 600 x 400 sandboxed frame, bad links never break the page, exports carry the run's
 //! numbers, and the Content-Security-Policy holds.
-//!
-//! Run against a build: `FPAXOS_DIST=/tmp/dist-share cargo test --release -p fpaxos-e2e --test share`.
 
 use fantoccini::{Client, Locator};
 use fpaxos_e2e::*;
-use fpaxos_share::{decode_fragment, share_url, EmbedOptions, ViewState};
+use fpaxos_share::{decode_fragment, share_url, EmbedOptions, Shared, ViewState};
 use fpaxos_sim::{run, Fault, FaultAction, Scenario};
 use std::path::PathBuf;
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
-
-fn base_url() -> &'static str {
-    static URL: OnceLock<String> = OnceLock::new();
-    URL.get_or_init(|| {
-        let dist = dist_dir();
-        assert!(
-            dist.join("index.html").is_file(),
-            "build the page first: trunk build --release --offline (or set FPAXOS_DIST)"
-        );
-        serve_dir(dist)
-    })
-}
 
 /// A non-default scenario with a scheduled crash.
 fn faulty_scenario() -> Scenario {
@@ -40,16 +25,6 @@ fn faulty_scenario() -> Scenario {
     });
     s.validate().expect("test scenario is valid");
     s
-}
-
-async fn js(c: &Client, script: &str) -> serde_json::Value {
-    c.execute(script, vec![])
-        .await
-        .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
-}
-
-async fn exists(c: &Client, id: &str) -> bool {
-    c.find(Locator::Css(&tid(id))).await.is_ok()
 }
 
 async fn last_export(c: &Client) -> (String, String) {
@@ -70,34 +45,41 @@ async fn run_to_end(c: &Client) {
     wait_text(c, "run-status", "done", 180).await;
 }
 
-/// Waits until the address bar holds a link whose scenario satisfies `ok`.
-async fn wait_url(c: &Client, ok: impl Fn(&Scenario) -> bool) -> Scenario {
+/// Opens a 1280 x 900 page on the link to `s` and runs it to the end.
+async fn open_link_and_run(s: &Scenario) -> (Driver, Client) {
+    let (driver, c) = open(1280, 900, &share_url(base_url(), s, &ViewState::default())).await;
+    run_to_end(&c).await;
+    (driver, c)
+}
+
+/// Waits until the address bar holds a link that satisfies `ok`; `what` names it in the panic.
+async fn wait_link(c: &Client, what: &str, ok: impl Fn(&Shared) -> bool) -> Shared {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let url = c.current_url().await.expect("current url").to_string();
         if let Ok(shared) = decode_fragment(&url) {
-            if ok(&shared.scenario) {
-                return shared.scenario;
+            if ok(&shared) {
+                return shared;
             }
         }
-        assert!(
-            Instant::now() < deadline,
-            "address bar never held the expected link: {url}"
-        );
+        assert!(Instant::now() < deadline, "{what}: {url}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
+/// Waits until the address bar holds a link with exactly one fault; returns its scenario.
+async fn wait_one_fault(c: &Client) -> Scenario {
+    let expected = "address bar never held the expected link";
+    wait_link(c, expected, |l| l.scenario.faults.len() == 1)
+        .await
+        .scenario
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn cli_link_opens_the_same_run() {
-    let driver = start_driver();
-    let c = browser(&driver, 1280, 900).await;
     let s = faulty_scenario();
     let want = run(&s).expect("runs");
-    c.goto(&share_url(base_url(), &s, &ViewState::default()))
-        .await
-        .expect("open link");
-    run_to_end(&c).await;
+    let (_driver, c) = open_link_and_run(&s).await;
     assert!(
         !exists(&c, "link-error").await,
         "a good link shows no error"
@@ -126,11 +108,7 @@ async fn golden_link_opens_forever() {
     let s = decode_fragment(GOLDEN).expect("golden decodes").scenario;
     assert_eq!(s.cluster.nodes, 8);
     let want = run(&s).expect("runs");
-    let driver = start_driver();
-    let c = browser(&driver, 1280, 900).await;
-    c.goto(&format!("{}#{GOLDEN}", base_url()))
-        .await
-        .expect("open golden link");
+    let (_driver, c) = open(1280, 900, &format!("{}#{GOLDEN}", base_url())).await;
     run_to_end(&c).await;
     assert!(!exists(&c, "link-error").await);
     assert_eq!(text_of(&c, "trace-hash").await.trim(), want.trace_hash);
@@ -139,13 +117,11 @@ async fn golden_link_opens_forever() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn clicked_faults_reach_the_url_and_replay() {
-    let driver = start_driver();
-    let c = browser(&driver, 1280, 900).await;
-    c.goto(base_url()).await.expect("open page");
+    let (_driver, c) = open(1280, 900, base_url()).await;
     set_value(&c, "scrubber", "800").await;
     wait_text(&c, "run-status", "paused", 30).await;
     click(&c, "node-2").await;
-    let clicked = wait_url(&c, |s| s.faults.len() == 1).await;
+    let clicked = wait_one_fault(&c).await;
     assert!(matches!(
         clicked.faults[0].action,
         FaultAction::Crash { node: 2 }
@@ -153,7 +129,7 @@ async fn clicked_faults_reach_the_url_and_replay() {
     run_to_end(&c).await;
     let page_hash = text_of(&c, "trace-hash").await.trim().to_string();
     // The address bar follows (debounced) and holds the whole scenario, the click included.
-    let scenario = wait_url(&c, |s| s.faults.len() == 1).await;
+    let scenario = wait_one_fault(&c).await;
     let native = run(&scenario).expect("decoded scenario runs");
     assert_eq!(native.trace_hash, page_hash, "the link replays the clicks");
     // replaceState: no history entry per edit.
@@ -336,14 +312,9 @@ async fn embed_shows_chosen_panels_and_fits_600_by_400() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn exports_carry_the_runs_numbers() {
-    let driver = start_driver();
-    let c = browser(&driver, 1280, 900).await;
     let s = faulty_scenario();
     let want = run(&s).expect("runs");
-    c.goto(&share_url(base_url(), &s, &ViewState::default()))
-        .await
-        .expect("open link");
-    run_to_end(&c).await;
+    let (_driver, c) = open_link_and_run(&s).await;
     // Watch for CSP violations from here on (exports, PNG rendering, the embed preview).
     js(
         &c,
@@ -373,15 +344,7 @@ async fn exports_carry_the_runs_numbers() {
         text_of(&c, "summary-p50").await.trim(),
         "CSV p50 rounds to the summary"
     );
-    let thr = c
-        .find(Locator::Css(&tid("summary-throughput")))
-        .await
-        .expect("throughput")
-        .attr("data-value")
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or_default();
+    let thr = attr(&c, "summary-throughput", "data-value").await;
     assert_eq!(col("throughput_req_s"), thr);
     assert_eq!(csv.lines().filter(|l| l.starts_with("node,")).count(), 7);
 
@@ -526,18 +489,13 @@ async fn import_text(c: &Client, text: &str) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn page_runs_under_its_csp_and_links_load_nothing_remote() {
-    let driver = start_driver();
-    let c = browser(&driver, 1280, 900).await;
     let s = Scenario {
         name: "<img src=\"http://192.0.2.1/x.png\"><script>alert(1)</script>".into(),
         notes: "<iframe src=\"http://192.0.2.1/\"></iframe><link rel=stylesheet href=http://192.0.2.1/a.css>"
             .into(),
         ..Scenario::default()
     };
-    c.goto(&share_url(base_url(), &s, &ViewState::default()))
-        .await
-        .expect("open link");
-    run_to_end(&c).await;
+    let (_driver, c) = open_link_and_run(&s).await;
     let csp = js(
         &c,
         "return document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]').content;",
@@ -570,25 +528,14 @@ async fn page_runs_under_its_csp_and_links_load_nothing_remote() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn closed_panels_travel_in_the_link() {
-    let driver = start_driver();
-    let c = browser(&driver, 1280, 900).await;
-    c.goto(base_url()).await.expect("open page");
+    let (_driver, c) = open(1280, 900, base_url()).await;
     assert!(exists(&c, "spacetime").await);
     click(&c, "panel-toggle-spacetime").await;
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let view = loop {
-        let url = c.current_url().await.expect("current url").to_string();
-        if let Ok(shared) = decode_fragment(&url) {
-            if !shared.view.panels.is_empty() {
-                break shared.view;
-            }
-        }
-        assert!(
-            Instant::now() < deadline,
-            "panels never reached the link: {url}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    let view = wait_link(&c, "panels never reached the link", |l| {
+        !l.view.panels.is_empty()
+    })
+    .await
+    .view;
     assert!(
         !view.panels.iter().any(|p| p == "spacetime"),
         "{:?}",

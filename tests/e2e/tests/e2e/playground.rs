@@ -3,27 +3,6 @@
 
 use fpaxos_e2e::*;
 use fpaxos_sim::{run, Report, Scenario};
-use std::sync::OnceLock;
-
-fn base_url() -> &'static str {
-    static URL: OnceLock<String> = OnceLock::new();
-    URL.get_or_init(|| {
-        let dist = dist_dir();
-        assert!(
-            dist.join("index.html").is_file(),
-            "build the page first: trunk build --release --offline"
-        );
-        serve_dir(dist)
-    })
-}
-
-async fn attr(c: &fantoccini::Client, id: &str, name: &str) -> String {
-    let el = c
-        .find(fantoccini::Locator::Css(&tid(id)))
-        .await
-        .unwrap_or_else(|e| panic!("{id}: {e}"));
-    el.attr(name).await.ok().flatten().unwrap_or_default()
-}
 
 /// Runs the page to the end and checks its summary against `want`.
 async fn run_to_end_and_compare(c: &fantoccini::Client, want: &Report) {
@@ -33,7 +12,7 @@ async fn run_to_end_and_compare(c: &fantoccini::Client, want: &Report) {
     let committed: u64 = attr(c, "summary-committed", "data-value")
         .await
         .parse()
-        .unwrap();
+        .expect("data-value is a count");
     assert_eq!(committed, want.committed);
     assert_eq!(
         text_of(c, "summary-committed").await.trim(),
@@ -49,11 +28,18 @@ async fn run_to_end_and_compare(c: &fantoccini::Client, want: &Report) {
     );
 }
 
+/// Switches to counting quorums, then sets the quorum inputs one by one in the given order, as
+/// a user would (each edit is validated on its own).
+async fn set_counting(c: &fantoccini::Client, inputs: &[(&str, &str)]) {
+    set_value(c, "quorum-kind", "counting").await;
+    for (id, value) in inputs {
+        set_value(c, id, value).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn default_scenario_matches_the_engine() {
-    let driver = start_driver();
-    let c = browser(&driver, 1280, 800).await;
-    c.goto(base_url()).await.expect("open page");
+    let (_driver, c) = open(1280, 800, base_url()).await;
     let want = run(&Scenario::default()).expect("default runs");
     run_to_end_and_compare(&c, &want).await;
     c.close().await.ok();
@@ -61,12 +47,8 @@ async fn default_scenario_matches_the_engine() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn changed_quorums_match_the_engine() {
-    let driver = start_driver();
-    let c = browser(&driver, 1280, 800).await;
-    c.goto(base_url()).await.expect("open page");
-    set_value(&c, "quorum-kind", "counting").await;
-    set_value(&c, "q1-input", "4").await;
-    set_value(&c, "q2-input", "2").await;
+    let (_driver, c) = open(1280, 800, base_url()).await;
+    set_counting(&c, &[("q1-input", "4"), ("q2-input", "2")]).await;
     click(&c, "thrifty-input").await;
     let badge = text_of(&c, "intersection-badge").await;
     assert!(badge.contains("Safe"), "{badge}");
@@ -80,12 +62,8 @@ async fn changed_quorums_match_the_engine() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn disjoint_quorums_are_flagged_unsafe() {
-    let driver = start_driver();
-    let c = browser(&driver, 1280, 800).await;
-    c.goto(base_url()).await.expect("open page");
-    set_value(&c, "quorum-kind", "counting").await;
-    set_value(&c, "q2-input", "2").await;
-    set_value(&c, "q1-input", "2").await;
+    let (_driver, c) = open(1280, 800, base_url()).await;
+    set_counting(&c, &[("q2-input", "2"), ("q1-input", "2")]).await;
     let badge = text_of(&c, "intersection-badge").await;
     assert!(badge.to_lowercase().contains("unsafe"), "{badge}");
     c.close().await.ok();
