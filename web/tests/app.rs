@@ -3,88 +3,14 @@
 //!
 //! Run: `CHROMEDRIVER=$(command -v chromedriver) WASM_BINDGEN_TEST_TIMEOUT=120 cargo test --target wasm32-unknown-unknown -p fpaxos-web`
 
-use fpaxos_web::app::App;
+mod common;
+
+use common::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlSelectElement;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-async fn sleep(ms: i32) {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(p).await;
-}
-
-fn document() -> web_sys::Document {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .expect("document")
-}
-
-async fn mount() -> Element {
-    let doc = document();
-    let root = doc.create_element("div").expect("div");
-    doc.body()
-        .expect("body")
-        .append_child(&root)
-        .expect("append");
-    yew::Renderer::<App>::with_root(root.clone()).render();
-    sleep(50).await;
-    root
-}
-
-fn find(root: &Element, testid: &str) -> Element {
-    root.query_selector(&format!("[data-testid='{testid}']"))
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| panic!("no element with data-testid={testid}"))
-}
-
-fn attr(el: &Element, name: &str) -> String {
-    el.get_attribute(name).unwrap_or_default()
-}
-
-fn set_select(root: &Element, testid: &str, value: &str) {
-    let sel: HtmlSelectElement = find(root, testid).dyn_into().expect("select");
-    sel.set_value(value);
-    let ev = web_sys::Event::new("change").expect("event");
-    sel.dispatch_event(&ev).expect("dispatch");
-}
-
-fn set_range(root: &Element, testid: &str, value: &str) {
-    let input: HtmlInputElement = find(root, testid).dyn_into().expect("input");
-    input.set_value(value);
-    let ev = web_sys::InputEvent::new("input").expect("event");
-    input.dispatch_event(&ev).expect("dispatch");
-}
-
-fn click(root: &Element, testid: &str) {
-    let el = find(root, testid);
-    match el.clone().dyn_into::<HtmlElement>() {
-        Ok(h) => h.click(),
-        Err(_) => {
-            // SVG elements have no click(): dispatch a bubbling click event.
-            let init = web_sys::EventInit::new();
-            init.set_bubbles(true);
-            let ev = web_sys::Event::new_with_event_init_dict("click", &init).expect("event");
-            el.dispatch_event(&ev).expect("dispatch");
-        }
-    }
-}
-
-async fn wait_done(root: &Element, secs: u32) {
-    for _ in 0..secs * 20 {
-        if find(root, "run-status").text_content().as_deref() == Some("done") {
-            return;
-        }
-        sleep(50).await;
-    }
-    panic!("run did not finish in {secs} s");
-}
 
 #[wasm_bindgen_test]
 async fn renders_default_scenario_with_safe_badge() {

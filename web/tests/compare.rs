@@ -2,75 +2,12 @@
 //!
 //! Run: `CHROMEDRIVER=$(command -v chromedriver) WASM_BINDGEN_TEST_TIMEOUT=180 cargo test --target wasm32-unknown-unknown -p fpaxos-web --test compare`
 
-use fpaxos_web::app::App;
-use wasm_bindgen::JsCast;
+mod common;
+
+use common::*;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-async fn sleep(ms: i32) {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(p).await;
-}
-
-async fn mount() -> Element {
-    let doc = web_sys::window()
-        .and_then(|w| w.document())
-        .expect("document");
-    let root = doc.create_element("div").expect("div");
-    doc.body()
-        .expect("body")
-        .append_child(&root)
-        .expect("append");
-    yew::Renderer::<App>::with_root(root.clone()).render();
-    sleep(50).await;
-    root
-}
-
-fn try_find(root: &Element, testid: &str) -> Option<Element> {
-    root.query_selector(&format!("[data-testid='{testid}']"))
-        .ok()
-        .flatten()
-}
-
-fn find(root: &Element, testid: &str) -> Element {
-    try_find(root, testid).unwrap_or_else(|| panic!("no element with data-testid={testid}"))
-}
-
-fn text(root: &Element, testid: &str) -> String {
-    find(root, testid).text_content().unwrap_or_default()
-}
-
-fn click(root: &Element, testid: &str) {
-    let el: HtmlElement = find(root, testid).dyn_into().expect("html element");
-    el.click();
-}
-
-fn change_input(root: &Element, testid: &str, value: &str) {
-    let input: HtmlInputElement = find(root, testid).dyn_into().expect("input");
-    input.set_value(value);
-    let ev = web_sys::Event::new("change").expect("event");
-    input.dispatch_event(&ev).expect("dispatch");
-}
-
-async fn wait_text(root: &Element, testid: &str, want: &str, secs: u32) {
-    for _ in 0..secs * 20 {
-        if try_find(root, testid)
-            .and_then(|e| e.text_content())
-            .as_deref()
-            == Some(want)
-        {
-            return;
-        }
-        sleep(50).await;
-    }
-    panic!("{testid} did not read {want:?} within {secs} s");
-}
 
 #[wasm_bindgen_test]
 async fn compare_adds_edits_and_removes_variants() {
