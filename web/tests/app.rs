@@ -8,7 +8,7 @@ mod common;
 use common::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::HtmlSelectElement;
+use web_sys::{Element, HtmlSelectElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -169,23 +169,39 @@ async fn clicking_a_node_crashes_it_and_records_the_fault() {
     assert!(faults.contains("crash node 2"), "{faults}");
 }
 
+/// Waits until a seek has arrived: the clock reads `time` and no slice is left to simulate
+/// (under load a seek takes many frames, so a fixed sleep can read a half-way state).
+async fn wait_at(root: &Element, time: &str, secs: u32) {
+    for _ in 0..secs * 20 {
+        if text(root, "sim-time").starts_with(time) && try_find(root, "progress").is_none() {
+            sleep(50).await;
+            return;
+        }
+        sleep(50).await;
+    }
+    panic!(
+        "the clock did not reach {time} in {secs} s: {}",
+        text(root, "sim-time")
+    );
+}
+
 #[wasm_bindgen_test]
 async fn scrubbing_back_replays_the_same_run() {
     let root = mount().await;
     set_range(&root, "scrubber", "300");
-    sleep(100).await;
+    wait_at(&root, "300.000 ms", 60).await;
     let at_300 = find(&root, "trace-hash").text_content().unwrap_or_default();
     let committed_300 = find(&root, "summary-committed")
         .text_content()
         .unwrap_or_default();
     set_range(&root, "scrubber", "700");
-    sleep(100).await;
+    wait_at(&root, "700.000 ms", 60).await;
     assert_ne!(
         find(&root, "trace-hash").text_content().unwrap_or_default(),
         at_300
     );
     set_range(&root, "scrubber", "300");
-    sleep(100).await;
+    wait_at(&root, "300.000 ms", 60).await;
     assert_eq!(
         find(&root, "trace-hash").text_content().unwrap_or_default(),
         at_300
