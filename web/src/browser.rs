@@ -167,6 +167,14 @@ pub(crate) fn offset_in_target(e: &web_sys::MouseEvent) -> Option<(f64, f64)> {
     ))
 }
 
+/// How far across the element the listener sits on the pointer is, from 0 (left edge) to 1
+/// (right edge); `None` if that element has no width.
+pub(crate) fn pointer_fraction_x(e: &web_sys::MouseEvent) -> Option<f64> {
+    let el = e.current_target()?.dyn_into::<Element>().ok()?;
+    let rect = el.get_bounding_client_rect();
+    (rect.width() > 0.0).then(|| (e.client_x() as f64 - rect.left()) / rect.width())
+}
+
 /// The 2D context of `canvas`, its backing store sized `w`×`h` CSS pixels at the device's pixel
 /// ratio and scaled so drawing is in CSS pixels.
 pub(crate) fn canvas_2d(
@@ -465,4 +473,39 @@ pub(crate) fn drawn_chart(testid: &str) -> Option<DrawnChart> {
 /// The page's `#app` element, the app's mount point.
 pub(crate) fn app_root() -> Option<Element> {
     document()?.get_element_by_id("app")
+}
+
+/// The name of the measurement object on `window` that `scripts/measure-web.sh` reads.
+const METRICS_KEY: &str = "__fpaxos_metrics";
+
+/// Records `name = value` in `window.__fpaxos_metrics` and, as JSON, in the hidden
+/// `#fpaxos-metrics` element (readable with `chromium --dump-dom`).
+pub(crate) fn record_metric(name: &str, value: f64) {
+    let Some(win) = window() else { return };
+    let key = JsValue::from_str(METRICS_KEY);
+    let obj = js_sys::Reflect::get(&win, &key)
+        .ok()
+        .filter(|o| o.is_object())
+        .unwrap_or_else(|| js_sys::Object::new().into());
+    let _ = js_sys::Reflect::set(&obj, &JsValue::from_str(name), &JsValue::from_f64(value));
+    let _ = js_sys::Reflect::set(&win, &key, &obj);
+    if let Some(el) = win
+        .document()
+        .and_then(|d| d.get_element_by_id("fpaxos-metrics"))
+    {
+        let json = js_sys::JSON::stringify(&obj)
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_default();
+        el.set_text_content(Some(&json));
+    }
+}
+
+/// A value [`record_metric`] stored, 0 if none.
+pub(crate) fn recorded_metric(name: &str) -> f64 {
+    window()
+        .and_then(|w| js_sys::Reflect::get(&w, &JsValue::from_str(METRICS_KEY)).ok())
+        .and_then(|o| js_sys::Reflect::get(&o, &JsValue::from_str(name)).ok())
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0)
 }

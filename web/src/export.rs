@@ -5,9 +5,9 @@
 //! an `<a download>`; no request leaves the page) and keeps the last one in a hidden
 //! `<textarea data-testid="last-export">` that the end-to-end tests read back.
 //!
-//! **Contract**: the JSON export is exactly `serde_json::to_string_pretty(&report)`, the schema of
-//! `fpaxos run --json`; the CSV's numbers are the report's own (Rust `Display`, unrounded), so they
-//! equal the summary's `data-value`s.
+//! **Contract**: the JSON export is printed by `fpaxos_sim::json::pretty_json`, the one function
+//! behind `fpaxos run --json`, so the bytes agree; the CSV's numbers are the report's own (Rust
+//! `Display`, unrounded), so they equal the summary's `data-value`s.
 
 use crate::browser;
 use crate::svg::figure_svg;
@@ -97,7 +97,7 @@ leader_changes,leaderless_ms,slots,messages,messages_per_commit,safe,trace_hash,
 
 /// Results as JSON: exactly what `fpaxos run --json` prints for the same scenario.
 pub(crate) fn report_json(r: &Report) -> String {
-    fpaxos_sim::report::pretty_json(r)
+    fpaxos_sim::json::pretty_json(r)
 }
 
 /// The command line that reproduces the run from a link to it.

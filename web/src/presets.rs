@@ -47,28 +47,19 @@ fn with_quorum(s: &Scenario, q: QuorumSpec, thrifty: bool) -> Scenario {
     s
 }
 
-fn label(s: &Scenario) -> String {
-    let n = s.cluster.nodes as usize;
-    format!(
-        "{}{}",
-        s.cluster.quorum.label(n),
-        if s.cluster.thrifty { ", thrifty" } else { "" }
-    )
-}
-
 /// Classic Paxos (majority, not thrifty) first, then the preset's own quorums.
 fn vs_classic(s: &Scenario) -> Vec<(String, Scenario)> {
     let classic = with_quorum(s, QuorumSpec::Majority, false);
     vec![
-        (format!("Paxos {}", label(&classic)), classic),
-        (format!("FPaxos {}", label(s)), s.clone()),
+        (format!("Paxos {}", classic.cluster.label()), classic),
+        (format!("FPaxos {}", s.cluster.label()), s.clone()),
     ]
 }
 
 /// Majority with the preset's own messaging first, then the preset's quorums.
 fn vs_majority(s: &Scenario) -> Vec<(String, Scenario)> {
     let maj = with_quorum(s, QuorumSpec::Majority, s.cluster.thrifty);
-    vec![(label(&maj), maj), (label(s), s.clone())]
+    vec![(maj.cluster.label(), maj), (s.cluster.label(), s.clone())]
 }
 
 /// Page-only extras of a preset: compare variants and a sweep.

@@ -24,6 +24,13 @@ async fn scrub_to(root: &Element, ms: &str) {
     set_range(root, "scrubber", ms);
     sleep(100).await;
     wait_text(root, "run-status", "paused", 60).await;
+    // A long seek runs in frame slices: wait until the clock reads the target and no slice is left.
+    for _ in 0..60 * 20 {
+        if text(root, "sim-time").starts_with(ms) && try_find(root, "progress").is_none() {
+            break;
+        }
+        sleep(50).await;
+    }
 }
 
 #[wasm_bindgen_test]

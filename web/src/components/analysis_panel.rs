@@ -208,7 +208,16 @@ pub(crate) fn AnalysisPanel(p: &AnalysisProps) -> Html {
             };
         }
     };
-    let leader = p.scenario.cluster.initial_leader.unwrap_or(0) as usize;
+    // The latest election winner of the run; before any (or for a report of another cluster
+    // size) the configured first leader.
+    let leader = p
+        .report
+        .as_ref()
+        .and_then(|r| r.report.leader)
+        .map(usize::from)
+        .filter(|&l| l < a.n)
+        .or(p.scenario.cluster.initial_leader.map(|l| l as usize))
+        .unwrap_or(0);
     let bottleneck = bottleneck_note(p.report.as_ref(), a, leader);
     let n = a.n;
     let sel_nodes: Vec<u8> = match *selected {

@@ -8,7 +8,7 @@ use crate::browser::{scroll_into_view, HtmlInputElement};
 use crate::format::{delta_pct, fmt_delta, summary_f, summary_int, variant_style};
 use crate::hooks::{use_focus_target, use_runner, RunnerCell};
 use crate::run::{CompareRun, VariantRun};
-use crate::state::{quorum_text, use_app, Action, CompareAction};
+use crate::state::{use_app, Action, CompareAction};
 use fpaxos::quorum::QuorumSpec;
 use fpaxos::{Role, Time};
 use fpaxos_share::MAX_VARIANTS;
@@ -55,8 +55,13 @@ const METRICS: [Metric; 6] = [
     ),
 ];
 
+/// The busy fraction of the latest election winner (the configured first leader if none won).
 fn leader_busy(r: &Report) -> f64 {
-    let node = r.scenario.cluster.initial_leader.unwrap_or(0) as usize;
+    let node = r
+        .leader
+        .map(usize::from)
+        .or(r.scenario.cluster.initial_leader.map(|l| l as usize))
+        .unwrap_or(0);
     r.messages.by_node.get(node).map_or(0.0, |n| n.busy * 100.0)
 }
 
@@ -241,7 +246,7 @@ fn variant_card(
             </header>
             <div class="quick">
                 <label>{"Quorums "}
-                    <input type="text" value={quorum_text(&s.cluster.quorum).unwrap_or_default()} size="9"
+                    <input type="text" value={s.cluster.quorum.to_cli().unwrap_or_default()} size="9"
                         placeholder={s.cluster.quorum.label(n)} onchange={on_quorum}
                         data-testid={format!("compare-quorum-{i}")} title="majority, Q1,Q2 (e.g. 4,2) or grid:RxC" /></label>
                 <label class="check"><input type="checkbox" checked={s.cluster.thrifty} onchange={on_thrifty}

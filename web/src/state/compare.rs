@@ -41,34 +41,6 @@ pub(crate) struct CompareState {
     pub(crate) editing: Option<usize>,
 }
 
-/// A label for a scenario's quorum choice, e.g. `Q1=4 Q2=2, thrifty`.
-pub(crate) fn quorum_label(s: &Scenario) -> String {
-    let n = s.cluster.nodes as usize;
-    format!(
-        "{}{}",
-        s.cluster.quorum.label(n),
-        if s.cluster.thrifty { ", thrifty" } else { "" }
-    )
-}
-
-/// The quick-edit text of a quorum system (`majority`, `4,2`, `grid:5x4`), the syntax of
-/// `fpaxos run --quorum`; `None` for systems it cannot express (weights, explicit lists).
-pub(crate) fn quorum_text(q: &QuorumSpec) -> Option<String> {
-    match q {
-        QuorumSpec::Majority => Some("majority".into()),
-        QuorumSpec::Counting { q1, q2 } => Some(format!("{q1},{q2}")),
-        QuorumSpec::Grid { rows, cols, q1 } => Some(format!(
-            "grid:{rows}x{cols}{}",
-            if *q1 == fpaxos::quorum::GridAxis::Column {
-                ":col"
-            } else {
-                ""
-            }
-        )),
-        _ => None,
-    }
-}
-
 impl CompareState {
     /// The variants a link or preset opens with; the editor edits the one equal to `current`.
     pub(crate) fn opened_with(variants: Vec<Variant>, current: &Scenario) -> CompareState {
@@ -107,11 +79,11 @@ impl CompareState {
                 if vs.is_empty() {
                     *vs = vec![
                         Variant {
-                            label: quorum_label(current),
+                            label: current.cluster.label(),
                             scenario: current.clone(),
                         },
                         Variant {
-                            label: format!("{} (copy)", quorum_label(current)),
+                            label: format!("{} (copy)", current.cluster.label()),
                             scenario: current.clone(),
                         },
                     ];
@@ -189,22 +161,6 @@ impl CompareState {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn quorum_text_round_trips() {
-        for q in [
-            QuorumSpec::Majority,
-            QuorumSpec::Counting { q1: 4, q2: 2 },
-            QuorumSpec::Grid {
-                rows: 5,
-                cols: 4,
-                q1: fpaxos::quorum::GridAxis::Column,
-            },
-        ] {
-            let t = quorum_text(&q).expect("expressible");
-            assert_eq!(QuorumSpec::parse_cli(&t).expect("parses"), q);
-        }
-    }
 
     #[test]
     fn the_edited_variant_follows_the_editor() {

@@ -15,7 +15,6 @@ mod run;
 mod tests;
 mod view;
 
-pub(crate) use compare::quorum_text;
 pub(crate) use compare::{CompareAction, CompareState};
 pub(crate) use run::{ReportRef, RunState, RunStatus, SPEED_MAX, SPEED_MIN};
 pub(crate) use view::{closed_from_view, open_for_view};

@@ -103,11 +103,7 @@ impl Frame {
 
     /// The user-space x under the pointer, or `None` if the chart has no size.
     pub fn pointer_x(&self, e: &MouseEvent) -> Option<f64> {
-        let el = e
-            .current_target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())?;
-        let rect = el.get_bounding_client_rect();
-        (rect.width() > 0.0).then(|| (e.client_x() as f64 - rect.left()) / rect.width() * self.w)
+        crate::browser::pointer_fraction_x(e).map(|f| f * self.w)
     }
 }
 

@@ -28,21 +28,13 @@ struct Derived {
     per_commit: Vec<f64>,
 }
 
-/// The derived time series of a report.
-///
-/// This moves to the engine (`Timeline::complete_buckets(now)` and
-/// `Timeline::msgs_per_commit()` in fpaxos-sim) so the page and the CLI agree by construction;
-/// it is the only place in the page that computes metrics from the timeline.
+/// The report's time series, cut to the buckets the run has completed. The metrics come from
+/// the engine (`Report::complete_buckets`, `Timeline::msgs_per_commit`); this only shapes them
+/// for the charts, a gap (NaN) where a bucket completed nothing.
 fn derived_series(r: &Report) -> Derived {
     let tl = &r.timeline;
     let bs = tl.bucket_ms / 1e3;
-    // A bucket the run is still inside would read low: leave it out until it is complete.
-    let full = ((r.sim.simulated_ms / tl.bucket_ms).floor() as usize).max(1);
-    let used = if r.sim.simulated_ms >= r.scenario.duration.as_ms() {
-        tl.throughput.len()
-    } else {
-        tl.throughput.len().min(full)
-    };
+    let used = r.complete_buckets();
     let cut = |v: &[f64]| v[..used.min(v.len())].to_vec();
     let gap = |ys: &[f64]| -> Vec<f64> {
         ys.iter()
@@ -50,16 +42,11 @@ fn derived_series(r: &Report) -> Derived {
             .map(|(y, t)| if *t > 0.0 { *y } else { f64::NAN })
             .collect()
     };
-    let per_commit = (0..used)
-        .map(|b| {
-            let sent: u64 = tl.sent.iter().map(|s| s.get(b).copied().unwrap_or(0)).sum();
-            let done = tl.throughput.get(b).copied().unwrap_or(0.0) * bs;
-            if done > 0.0 {
-                sent as f64 / done
-            } else {
-                f64::NAN
-            }
-        })
+    let per_commit = tl
+        .msgs_per_commit()
+        .into_iter()
+        .take(used)
+        .map(|m| m.unwrap_or(f64::NAN))
         .collect();
     Derived {
         xs: (0..used).map(|i| (i as f64 + 0.5) * bs).collect(),

@@ -2,7 +2,7 @@
 //! committed on change, or a slider committed while dragging) and hands the value or a readable
 //! message to `on_commit`; [`TextField`] hands over its text for the caller to parse.
 
-use web_sys::HtmlInputElement;
+use crate::browser::HtmlInputElement;
 use yew::prelude::*;
 
 /// A value a [`NumberField`] can hold: how it reads from and shows as text, and how its allowed

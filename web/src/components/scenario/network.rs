@@ -2,9 +2,9 @@
 
 use super::field::{NumberField, TextField};
 use super::SectionProps;
+use crate::browser::HtmlSelectElement;
 use fpaxos_sim::scenario::{limits, NetworkPreset};
 use fpaxos_sim::Latency;
-use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 /// Highest loss the editor offers, in percent (the engine refuses 100 %: nothing would commit).

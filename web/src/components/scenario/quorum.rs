@@ -3,10 +3,10 @@
 
 use super::field::{check, NumberField, TextField};
 use super::{Editor, SectionProps, MAX_EDIT_NODES};
+use crate::browser::{HtmlInputElement, HtmlSelectElement};
 use fpaxos::quorum::{GridAxis, QuorumSpec, MAX_WEIGHT};
 use fpaxos::NodeSet;
 use fpaxos_sim::scenario::{limits, QuorumKind};
-use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 /// Most rows or columns of a grid in the editor.

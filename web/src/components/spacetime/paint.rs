@@ -156,17 +156,29 @@ fn describe(a: &Arrow) -> String {
     s
 }
 
+/// How a line is drawn: colour, width and an optional dash pattern `(on, off)`.
+#[derive(Clone, Copy)]
+struct Stroke<'a> {
+    color: &'a str,
+    width: f64,
+    dash: Option<(f64, f64)>,
+}
+
+impl<'a> Stroke<'a> {
+    /// A solid line.
+    fn solid(color: &'a str, width: f64) -> Stroke<'a> {
+        Stroke {
+            color,
+            width,
+            dash: None,
+        }
+    }
+}
+
 /// The few drawing operations the diagram needs, so one routine paints both the live canvas
 /// and the vector SVG export.
 trait Painter {
-    fn line(
-        &mut self,
-        a: (f64, f64),
-        b: (f64, f64),
-        color: &str,
-        width: f64,
-        dash: Option<(f64, f64)>,
-    );
+    fn line(&mut self, a: (f64, f64), b: (f64, f64), stroke: Stroke<'_>);
     fn text(&mut self, x: f64, y: f64, text: &str, color: &str, size: f64, bold: bool);
     fn triangle(&mut self, p: [(f64, f64); 3], color: &str);
 }
@@ -174,14 +186,8 @@ trait Painter {
 struct CanvasPainter<'a>(&'a CanvasRenderingContext2d);
 
 impl Painter for CanvasPainter<'_> {
-    fn line(
-        &mut self,
-        a: (f64, f64),
-        b: (f64, f64),
-        color: &str,
-        width: f64,
-        dash: Option<(f64, f64)>,
-    ) {
+    fn line(&mut self, a: (f64, f64), b: (f64, f64), stroke: Stroke<'_>) {
+        let Stroke { color, width, dash } = stroke;
         let ctx = self.0;
         ctx.set_stroke_style_str(color);
         ctx.set_line_width(width);
@@ -225,14 +231,8 @@ impl Painter for CanvasPainter<'_> {
 struct SvgPainter(String);
 
 impl Painter for SvgPainter {
-    fn line(
-        &mut self,
-        a: (f64, f64),
-        b: (f64, f64),
-        color: &str,
-        width: f64,
-        dash: Option<(f64, f64)>,
-    ) {
+    fn line(&mut self, a: (f64, f64), b: (f64, f64), stroke: Stroke<'_>) {
+        let Stroke { color, width, dash } = stroke;
         let dash = dash.map_or(String::new(), |(on, off)| {
             format!(" stroke-dasharray=\"{on} {off}\"")
         });
@@ -298,7 +298,7 @@ fn paint<P: Painter>(
     for lane in 0..v.lanes {
         let y = v.lane_y(lane);
         let color = if lane == n { "#cbd5e1" } else { "#e5e7eb" };
-        p.line((LEFT, y), (v.w - 6.0, y), color, 1.0, None);
+        p.line((LEFT, y), (v.w - 6.0, y), Stroke::solid(color, 1.0));
         let label = if lane == n {
             "clients".to_string()
         } else {
@@ -311,7 +311,7 @@ fn paint<P: Painter>(
     for i in 0..=6 {
         let t = v.left_t() + v.width / 6 * i;
         let x = v.x(t);
-        p.line((x, 0.0), (x, axis_y - 4.0), "#f1f5f9", 1.0, None);
+        p.line((x, 0.0), (x, axis_y - 4.0), Stroke::solid("#f1f5f9", 1.0));
         p.text(
             (x - 20.0).max(LEFT),
             axis_y + 10.0,
@@ -333,13 +333,8 @@ fn paint<P: Painter>(
         } else {
             1.2
         };
-        p.line(
-            (a.x1, a.y1),
-            (a.x2, a.y2),
-            color,
-            width,
-            broken.then_some((4.0, 3.0)),
-        );
+        let dash = broken.then_some((4.0, 3.0));
+        p.line((a.x1, a.y1), (a.x2, a.y2), Stroke { color, width, dash });
         if broken && (a.dropped.is_some_and(|d| d.0 <= now) || a.lost.is_some()) {
             p.text(a.x2 - 4.0, a.y2 + 4.0, "✕", "#b91c1c", 11.0, false);
         } else if a.deliver_at <= now && (a.x2 - a.x1).abs() > 3.0 {
@@ -371,7 +366,7 @@ fn paint<P: Painter>(
             TraceEvent::Chosen { t, node, .. } if chosen_drawn < 3000 => {
                 chosen_drawn += 1;
                 let (x, y) = (v.x(*t), v.lane_y(*node as usize));
-                p.line((x, y - 7.0), (x, y + 7.0), "#15803d", 2.0, None);
+                p.line((x, y - 7.0), (x, y + 7.0), Stroke::solid("#15803d", 2.0));
             }
             TraceEvent::Elected { t, node, .. } => {
                 p.text(
@@ -395,13 +390,13 @@ fn paint<P: Painter>(
             }
             TraceEvent::Fault { t, what } => {
                 let x = v.x(*t);
-                p.line(
-                    (x, 0.0),
-                    (x, axis_y - 4.0),
-                    "#b91c1c",
-                    1.5,
-                    Some((6.0, 3.0)),
-                );
+                let dash = Some((6.0, 3.0));
+                let stroke = Stroke {
+                    color: "#b91c1c",
+                    width: 1.5,
+                    dash,
+                };
+                p.line((x, 0.0), (x, axis_y - 4.0), stroke);
                 p.text(x + 3.0, 10.0, what, "#b91c1c", 11.0, false);
             }
             _ => {}
@@ -410,7 +405,7 @@ fn paint<P: Painter>(
     // Time cursor.
     if now >= v.left_t() && now <= v.right {
         let x = v.x(now);
-        p.line((x, 0.0), (x, axis_y - 4.0), "#111827", 1.5, None);
+        p.line((x, 0.0), (x, axis_y - 4.0), Stroke::solid("#111827", 1.5));
     }
     capped
 }
