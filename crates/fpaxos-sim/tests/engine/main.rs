@@ -201,7 +201,7 @@ fn a_scenario_run_twice_gives_the_same_trace_hash() {
 fn stepping_in_slices_gives_the_same_run() {
     let s = base();
     let whole = run(&s).unwrap();
-    let mut sim = fpaxos_sim::Sim::new(&s).unwrap();
+    let mut sim = fpaxos_sim::Sim::new(s.check().unwrap());
     let mut t = 0;
     while !sim.run_until_budget(t, 777).ended {
         t += 3_000_000;
@@ -237,7 +237,7 @@ fn the_report_counts_complete_buckets_and_messages_per_commit() {
         let p = p.expect("a bucket in steady state commits");
         assert!(p > 1.0 && p < 20.0, "{p}");
     }
-    let mut sim = fpaxos_sim::Sim::new(&s).unwrap();
+    let mut sim = fpaxos_sim::Sim::new(s.check().unwrap());
     sim.run_until_budget(Dur::ms(250).0, u64::MAX);
     let part = sim.report();
     let bucket = part.timeline.bucket_ms;
@@ -250,7 +250,7 @@ fn the_report_counts_complete_buckets_and_messages_per_commit() {
 #[test]
 fn injected_faults_replay_identically() {
     let s = base();
-    let mut sim = fpaxos_sim::Sim::new(&s).unwrap();
+    let mut sim = fpaxos_sim::Sim::new(s.check().unwrap());
     assert!(sim.run_until_budget(Dur::ms(600).0, u64::MAX).reached);
     let now = sim.now();
     sim.inject(now + 1, FaultAction::Crash { node: 0 });
@@ -310,7 +310,7 @@ proptest::proptest! {
         s.duration = Dur(dur.min(300_000_000));
         s.warmup = Dur(0);
         s.workload.clients = clients;
-        if let Ok(mut sim) = fpaxos_sim::Sim::new(&s) {
+        if let Ok(mut sim) = s.check().map(fpaxos_sim::Sim::new) {
             for _ in 0..20_000 {
                 if !sim.step() {
                     break;
@@ -346,7 +346,7 @@ fn one_event_at_a_time_gives_the_same_run_as_running_to_the_end() {
     s.cpu.per_recv = Dur::us(30);
     s.workload.clients = 64;
     let whole = run(&s).unwrap();
-    let mut sim = fpaxos_sim::Sim::new(&s).unwrap();
+    let mut sim = fpaxos_sim::Sim::new(s.check().unwrap());
     while sim.step() {}
     assert_eq!(sim.report().trace_hash, whole.trace_hash);
     assert_eq!(sim.report().committed, whole.committed);
