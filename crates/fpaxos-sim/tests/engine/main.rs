@@ -11,6 +11,19 @@ use fpaxos::QuorumSpec;
 use fpaxos_sim::scenario::{FaultAction, Latency};
 use fpaxos_sim::{run, Dur, Fault, Scenario};
 
+/// A fault at `ms` milliseconds.
+pub(crate) fn fault(ms: u64, action: FaultAction) -> Fault {
+    Fault {
+        at: Dur::ms(ms),
+        action,
+    }
+}
+
+/// The network is cut into `groups` at `ms` milliseconds.
+pub(crate) fn partition(ms: u64, groups: Vec<Vec<u32>>) -> Fault {
+    fault(ms, FaultAction::Partition { groups })
+}
+
 fn base() -> Scenario {
     let mut s = Scenario::default();
     s.duration = Dur::secs(2);
@@ -156,24 +169,10 @@ fn safe_quorums_with_the_same_partition_stay_safe() {
     s.network.loss = 0.02;
     s.network.duplicate = 0.02;
     s.faults = vec![
-        Fault {
-            at: Dur::ms(500),
-            action: FaultAction::Partition {
-                groups: vec![vec![0, 1], vec![2, 3, 4]],
-            },
-        },
-        Fault {
-            at: Dur::ms(1500),
-            action: FaultAction::Heal,
-        },
-        Fault {
-            at: Dur::ms(1800),
-            action: FaultAction::Crash { node: 0 },
-        },
-        Fault {
-            at: Dur::ms(2300),
-            action: FaultAction::Recover { node: 0 },
-        },
+        partition(500, vec![vec![0, 1], vec![2, 3, 4]]),
+        fault(1500, FaultAction::Heal),
+        fault(1800, FaultAction::Crash { node: 0 }),
+        fault(2300, FaultAction::Recover { node: 0 }),
     ];
     let r = run(&s).unwrap();
     assert!(r.safety.ok, "{:?}", r.safety.violations);
