@@ -444,65 +444,8 @@ pub fn analyze(q: &QuorumSystem, opts: &AnalysisOptions) -> Analysis {
             None
         };
 
-    // Loads, network loads, availability and the smallest Q1.
-    let (loads, avail1, avail2, min_q1) = match shape {
-        Shape::Counting { q1, q2 } => {
-            let nf = n as f64;
-            (
-                Loads {
-                    phase2: q2 as f64 / nf,
-                    mixed: (f * q1 as f64 + (1.0 - f) * q2 as f64) / nf,
-                    net1: q1 as f64,
-                    net2: q2 as f64,
-                },
-                at_least_alive(n, q1, p),
-                at_least_alive(n, q2, p),
-                Some(q1),
-            )
-        }
-        Shape::Grid { s1, k1, s2, k2 } => {
-            let nf = n as f64;
-            let some_alive =
-                |s: usize, k: usize| 1.0 - (1.0 - (1.0 - p).powi(s as i32)).powi(k as i32);
-            (
-                Loads {
-                    phase2: s2 as f64 / nf,
-                    mixed: (f * s1 as f64 + (1.0 - f) * s2 as f64) / nf,
-                    net1: s1 as f64,
-                    net2: s2 as f64,
-                },
-                some_alive(s1, k1),
-                some_alive(s2, k2),
-                Some(s1),
-            )
-        }
-        Shape::General => match &tables {
-            Some((t1, t2)) => {
-                let (m1, m2) = (minimal_from_table(t1), minimal_from_table(t2));
-                let loads = general_loads(q, f, Some((&m1, &m2)), &mut notes);
-                let min_q1 = m1.iter().map(|s| s.len()).min();
-                (
-                    loads,
-                    availability_from_table(t1, n, p),
-                    availability_from_table(t2, n, p),
-                    min_q1,
-                )
-            }
-            None => {
-                let samples = 20_000;
-                notes.push(format!(
-                    "With {n} nodes availability is estimated from {samples} sampled failure patterns (about ±{:.3}).",
-                    1.0 / (samples as f64).sqrt()
-                ));
-                (
-                    general_loads(q, f, None, &mut notes),
-                    availability_sampled(q, Phase::One, p, samples),
-                    availability_sampled(q, Phase::Two, p, samples),
-                    None,
-                )
-            }
-        },
-    };
+    let (loads, avail1, avail2, min_q1) =
+        loads_and_availability(q, shape, tables.as_ref(), f, p, &mut notes);
 
     let (blocking_elect, blocking_replicate) = match (&tables, n <= MAX_BLOCKING_NODES) {
         (Some((t1, t2)), true) => (
@@ -566,5 +509,76 @@ pub fn analyze(q: &QuorumSystem, opts: &AnalysisOptions) -> Analysis {
         blocking_elect,
         blocking_replicate,
         notes,
+    }
+}
+
+/// Loads, network loads, availability of each phase and the smallest Q1: closed forms for
+/// counting and grid systems, the exact tables (or sampling, when too large) otherwise.
+fn loads_and_availability(
+    q: &QuorumSystem,
+    shape: Shape,
+    tables: Option<&(Vec<bool>, Vec<bool>)>,
+    f: f64,
+    p: f64,
+    notes: &mut Vec<String>,
+) -> (Loads, f64, f64, Option<usize>) {
+    let n = q.n();
+    match shape {
+        Shape::Counting { q1, q2 } => {
+            let nf = n as f64;
+            (
+                Loads {
+                    phase2: q2 as f64 / nf,
+                    mixed: (f * q1 as f64 + (1.0 - f) * q2 as f64) / nf,
+                    net1: q1 as f64,
+                    net2: q2 as f64,
+                },
+                at_least_alive(n, q1, p),
+                at_least_alive(n, q2, p),
+                Some(q1),
+            )
+        }
+        Shape::Grid { s1, k1, s2, k2 } => {
+            let nf = n as f64;
+            let some_alive =
+                |s: usize, k: usize| 1.0 - (1.0 - (1.0 - p).powi(s as i32)).powi(k as i32);
+            (
+                Loads {
+                    phase2: s2 as f64 / nf,
+                    mixed: (f * s1 as f64 + (1.0 - f) * s2 as f64) / nf,
+                    net1: s1 as f64,
+                    net2: s2 as f64,
+                },
+                some_alive(s1, k1),
+                some_alive(s2, k2),
+                Some(s1),
+            )
+        }
+        Shape::General => match tables {
+            Some((t1, t2)) => {
+                let (m1, m2) = (minimal_from_table(t1), minimal_from_table(t2));
+                let loads = general_loads(q, f, Some((&m1, &m2)), notes);
+                let min_q1 = m1.iter().map(|s| s.len()).min();
+                (
+                    loads,
+                    availability_from_table(t1, n, p),
+                    availability_from_table(t2, n, p),
+                    min_q1,
+                )
+            }
+            None => {
+                let samples = 20_000;
+                notes.push(format!(
+                "With {n} nodes availability is estimated from {samples} sampled failure patterns (about ±{:.3}).",
+                1.0 / (samples as f64).sqrt()
+            ));
+                (
+                    general_loads(q, f, None, notes),
+                    availability_sampled(q, Phase::One, p, samples),
+                    availability_sampled(q, Phase::Two, p, samples),
+                    None,
+                )
+            }
+        },
     }
 }

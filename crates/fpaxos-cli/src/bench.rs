@@ -69,7 +69,7 @@ pub fn peak_rss_bytes() -> Option<u64> {
 pub fn run(commits: u64) -> Result<BenchResult, ScenarioErrors> {
     let scenario = reference_scenario(commits);
     let start = std::time::Instant::now();
-    let mut sim = Sim::new(&scenario)?;
+    let mut sim = Sim::new(scenario.check()?);
     let report = sim.run_to_end();
     let wall = start.elapsed().as_secs_f64();
     let wall = wall.max(1e-9);

@@ -51,9 +51,8 @@ pub fn summary(r: &Report, wall_ms: f64) -> String {
     line(
         "cluster",
         format!(
-            "{n} nodes, {}{}{}",
-            c.quorum.label(n),
-            if c.thrifty { ", thrifty" } else { "" },
+            "{n} nodes, {}{}",
+            c.label(),
             if c.allow_unsafe {
                 ", unsafe quorums allowed"
             } else {

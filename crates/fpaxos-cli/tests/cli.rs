@@ -4,6 +4,11 @@ use serde_json::Value;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
+/// A command line as its words, so a long one stays on one line.
+fn words(line: &str) -> Vec<&str> {
+    line.split_whitespace().collect()
+}
+
 fn fpaxos(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_fpaxos"))
         .args(args)
@@ -44,17 +49,9 @@ fn json(o: &Output) -> Value {
 
 #[test]
 fn run_json_has_the_report_fields() {
-    let o = fpaxos(&[
-        "run",
-        "--json",
-        "--duration",
-        "1s",
-        "--nodes",
-        "5",
-        "--quorum",
-        "4,2",
-        "--thrifty",
-    ]);
+    let o = fpaxos(&words(
+        "run --json --duration 1s --nodes 5 --quorum 4,2 --thrifty",
+    ));
     assert!(o.status.success(), "{}", stderr(&o));
     let r = json(&o);
     assert!(r["committed"].as_u64().unwrap() > 0);
@@ -215,27 +212,13 @@ fn nodes_resizes_quorums_and_text_forms_are_accepted() {
     assert_eq!(s["cluster"]["quorum"]["q1"], 6);
     assert_eq!(s["cluster"]["quorum"]["q2"], 2);
     let o = fpaxos_stdin(
-        &[
-            "run",
-            "-",
-            "--print-scenario",
-            "--nodes",
-            "7",
-            "--quorum",
-            "5,3",
-        ],
+        &words("run - --print-scenario --nodes 7 --quorum 5,3"),
         file,
     );
     assert_eq!(json(&o)["cluster"]["quorum"]["q1"], 5);
     // A latency written as text, and an hour-long run, in a file or with --set.
     let o = fpaxos_stdin(
-        &[
-            "run",
-            "-",
-            "--print-scenario",
-            "--set",
-            "network.client_latency=exp:1ms",
-        ],
+        &words("run - --print-scenario --set network.client_latency=exp:1ms"),
         r#"{"duration": "1h", "network": {"latency": "5ms"}}"#,
     );
     assert!(o.status.success(), "{}", stderr(&o));
@@ -276,15 +259,7 @@ fn bad_input_exits_2_with_readable_errors() {
     assert_usage_error(&fpaxos(&["sweep", "--vary", "loss=0..0.1"]), "step");
     assert_usage_error(&fpaxos(&["check", "--seeds", "0"]), "--seeds");
     // Several problems: one line each.
-    let o = fpaxos(&[
-        "run",
-        "--window",
-        "0",
-        "--duration",
-        "0",
-        "--clients",
-        "20000",
-    ]);
+    let o = fpaxos(&words("run --window 0 --duration 0 --clients 20000"));
     assert_usage_error(&o, "cluster.window");
     assert!(
         stderr(&o)
@@ -299,15 +274,9 @@ fn bad_input_exits_2_with_readable_errors() {
 fn unsafe_quorums_need_allow_unsafe() {
     let o = fpaxos(&["run", "--quorum", "2,2", "--duration", "500ms"]);
     assert_usage_error(&o, "--allow-unsafe");
-    let o = fpaxos(&[
-        "run",
-        "--quorum",
-        "2,2",
-        "--duration",
-        "500ms",
-        "--allow-unsafe",
-        "--json",
-    ]);
+    let o = fpaxos(&words(
+        "run --quorum 2,2 --duration 500ms --allow-unsafe --json",
+    ));
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(json(&o)["scenario"]["cluster"]["allow_unsafe"], true);
 }
@@ -341,17 +310,9 @@ fn same_scenario_same_trace_hash() {
 
 #[test]
 fn sweep_q2_gives_rows_in_order() {
-    let o = fpaxos(&[
-        "sweep",
-        "--vary",
-        "q2=1..3",
-        "--nodes",
-        "5",
-        "--duration",
-        "500ms",
-        "--warmup",
-        "100ms",
-    ]);
+    let o = fpaxos(&words(
+        "sweep --vary q2=1..3 --nodes 5 --duration 500ms --warmup 100ms",
+    ));
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     let lines: Vec<&str> = out.lines().collect();
@@ -387,20 +348,9 @@ fn sweep_q2_gives_rows_in_order() {
         assert_eq!(f[col("safety_ok")], "true");
     }
     // The same sweep as JSON gives the same numbers.
-    let o = fpaxos(&[
-        "sweep",
-        "--vary",
-        "q2=1..3",
-        "--nodes",
-        "5",
-        "--duration",
-        "500ms",
-        "--warmup",
-        "100ms",
-        "--json",
-        "--jobs",
-        "1",
-    ]);
+    let o = fpaxos(&words(
+        "sweep --vary q2=1..3 --nodes 5 --duration 500ms --warmup 100ms --json --jobs 1",
+    ));
     let rows = json(&o);
     let rows = rows.as_array().unwrap();
     assert_eq!(rows.len(), 3);
@@ -411,17 +361,9 @@ fn sweep_q2_gives_rows_in_order() {
 #[test]
 fn sweep_marks_unsafe_points_as_skipped() {
     // N=5, Q1=2: Q2=2 and Q2=3 do not intersect Q1, Q2=4 does.
-    let o = fpaxos(&[
-        "sweep",
-        "--vary",
-        "q2=2..4",
-        "--q1",
-        "2",
-        "--duration",
-        "300ms",
-        "--warmup",
-        "0",
-    ]);
+    let o = fpaxos(&words(
+        "sweep --vary q2=2..4 --q1 2 --duration 300ms --warmup 0",
+    ));
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     assert_eq!(
@@ -434,18 +376,9 @@ fn sweep_marks_unsafe_points_as_skipped() {
         1,
         "{out}"
     );
-    let o = fpaxos(&[
-        "sweep",
-        "--vary",
-        "q2=2..4",
-        "--q1",
-        "2",
-        "--duration",
-        "300ms",
-        "--warmup",
-        "0",
-        "--allow-unsafe",
-    ]);
+    let o = fpaxos(&words(
+        "sweep --vary q2=2..4 --q1 2 --duration 300ms --warmup 0 --allow-unsafe",
+    ));
     let out = stdout(&o);
     assert_eq!(
         out.lines().filter(|l| l.contains(",ok,")).count(),
@@ -468,18 +401,9 @@ fn check_safe_seeds_pass() {
 
 #[test]
 fn check_finds_unsafe_split_brain_and_prints_a_reproducer() {
-    let o = fpaxos(&[
-        "check",
-        "--seeds",
-        "200",
-        "--nodes",
-        "5",
-        "--quorum",
-        "2,2",
-        "--allow-unsafe",
-        "--show",
-        "1",
-    ]);
+    let o = fpaxos(&words(
+        "check --seeds 200 --nodes 5 --quorum 2,2 --allow-unsafe --show 1",
+    ));
     assert_eq!(
         o.status.code(),
         Some(1),
@@ -537,14 +461,9 @@ fn bench_json_has_the_numbers() {
 
 #[test]
 fn url_round_trips_and_reproduces_the_run() {
-    let link = fpaxos(&[
-        "url",
-        "--quorum",
-        "4,2",
-        "--thrifty",
-        "--base",
-        "https://example.org/play/",
-    ]);
+    let link = fpaxos(&words(
+        "url --quorum 4,2 --thrifty --base https://example.org/play/",
+    ));
     assert!(link.status.success(), "{}", stderr(&link));
     let link = stdout(&link).trim().to_string();
     assert!(link.starts_with("https://example.org/play/#s=1."), "{link}");

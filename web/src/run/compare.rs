@@ -23,7 +23,7 @@ pub(crate) struct VariantRun {
 
 impl VariantRun {
     fn new(v: &Variant) -> VariantRun {
-        let (sim, errors) = match Sim::new(&v.scenario) {
+        let (sim, errors) = match v.scenario.check().map(Sim::new) {
             Ok(s) => (Some(s), Vec::new()),
             Err(e) => (None, e.0),
         };
@@ -144,7 +144,7 @@ impl CompareRun {
                 .as_ref()
                 .is_some_and(|s| s.now() > self.cursor.min(s.end_time()));
             if behind && v.report.is_some() {
-                v.sim = Sim::new(&v.scenario).ok();
+                v.sim = v.scenario.check().ok().map(Sim::new);
             }
         }
         self.version += 1;

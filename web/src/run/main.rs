@@ -24,7 +24,7 @@ pub(crate) struct MainRun {
 impl MainRun {
     /// A run of `scenario` at time 0 (nothing simulated yet).
     pub(crate) fn new(scenario: Rc<Scenario>) -> MainRun {
-        let (sim, errors) = match Sim::new(&scenario) {
+        let (sim, errors) = match scenario.check().map(Sim::new) {
             Ok(sim) => (Some(sim), Vec::new()),
             Err(e) => (None, e.0),
         };

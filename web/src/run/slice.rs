@@ -52,7 +52,7 @@ mod tests {
 
     #[test]
     fn a_slice_stops_at_the_budget_and_the_goal() {
-        let mut sim = Sim::new(&Scenario::default()).expect("default runs");
+        let mut sim = Sim::new(Scenario::default().check().expect("default runs"));
         let clock = ticking();
         let end = sim.end_time();
         let p = run_slice(&mut sim, end, 3.0, &clock);

@@ -1,5 +1,5 @@
 //! Sweeps in the page: the same [`fpaxos_sim::sweep`] functions as `fpaxos sweep` (parse, points,
-//! precheck, row), with the points run one slice at a time so the page never freezes.
+//! check_point, row), with the points run one slice at a time so the page never freezes.
 //!
 //! **Invariant**: a row here equals the CLI's row for the same scenario and `--vary` text:
 //! a point's report comes from stepping a [`Sim`] to its end, which gives the same run as
@@ -97,14 +97,9 @@ impl Tick for SweepRun {
             let knob = self.spec.knob;
             let (label, point) = &self.points[i];
             match self.cur.as_mut() {
-                None => match sweep::precheck(knob, label, point) {
+                None => match sweep::check_point(knob, label, point) {
                     Err(row) => self.rows.push(*row),
-                    Ok(()) => match point.as_ref().map(Sim::new) {
-                        Ok(Ok(sim)) => self.cur = Some(sim),
-                        // The point passed the same checks as `Sim::new`; should the engine
-                        // still refuse it, its own row words why.
-                        _ => self.rows.push(sweep::run_point(knob, label, point)),
-                    },
+                    Ok(checked) => self.cur = Some(Sim::new(checked)),
                 },
                 Some(sim) => {
                     let left = budget_ms - (clock() - start);

@@ -16,7 +16,7 @@ pub use view::{FlightView, NodeView, QuorumMark};
 use crate::checker::Checker;
 use crate::report::{Metrics, Report, RunEnd};
 use crate::rng::Rng;
-use crate::scenario::{Latency, Scenario, ScenarioErrors};
+use crate::scenario::{Checked, Latency, Scenario, ScenarioErrors};
 use crate::trace::Trace;
 use clients::Client;
 use cpu::SimNode;
@@ -140,11 +140,10 @@ pub struct Sim {
 }
 
 impl Sim {
-    /// Validates `scenario` and sets up a run at time 0.
-    pub fn new(scenario: &Scenario) -> Result<Sim, ScenarioErrors> {
-        scenario.validate()?;
-        let quorums = Arc::new(scenario.quorum_system()?);
-        let s = scenario.clone();
+    /// Sets up a run of a checked scenario at time 0. Taking a [`Checked`] means the scenario
+    /// was validated and its quorum system built exactly once, by [`Scenario::check`].
+    pub fn new(checked: Checked) -> Sim {
+        let (s, quorums) = checked.into_parts();
         let n = s.cluster.nodes as usize;
         let c = &s.cluster;
         let nodes = (0..n)
@@ -173,7 +172,7 @@ impl Sim {
                 slow: 1.0,
             })
             .collect();
-        let links = network::link_table(&s);
+        let links = s.network.link_latencies(n);
         let clients = s.workload.clients as usize;
         let first_target = c.initial_leader.unwrap_or(0) as NodeId;
         let mut sim = Sim {
@@ -242,7 +241,7 @@ impl Sim {
                 }
             }
         }
-        Ok(sim)
+        sim
     }
 
     // ----- public driving API -----
@@ -405,7 +404,7 @@ impl Sim {
     }
 }
 
-/// Runs a scenario to the end.
+/// Checks a scenario once and runs it to the end.
 pub fn run(scenario: &Scenario) -> Result<Report, ScenarioErrors> {
-    Ok(Sim::new(scenario)?.run_to_end())
+    Ok(Sim::new(scenario.check()?).run_to_end())
 }

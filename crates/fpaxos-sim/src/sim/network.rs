@@ -8,7 +8,7 @@
 use super::cpu::Work;
 use super::view::FlightView;
 use super::{Ev, Sim};
-use crate::scenario::{FaultAction, Latency, Scenario};
+use crate::scenario::FaultAction;
 use crate::trace::{DropReason, Endpoint};
 use fpaxos::{ClientReply, Command, Msg, MsgKind, NodeId, Slot, Time};
 
@@ -256,37 +256,4 @@ fn msg_slot(p: &Payload) -> Option<Slot> {
         Payload::Node(m) => m.slot(),
         _ => None,
     }
-}
-
-/// Resolves the latency model of every directed node pair.
-pub(super) fn link_table(s: &Scenario) -> Vec<Latency> {
-    let n = s.cluster.nodes as usize;
-    let net = &s.network;
-    let mut t = vec![net.latency.clone(); n * n];
-    if let Some(r) = &net.regions {
-        for a in 0..n {
-            for b in 0..n {
-                t[a * n + b] = if r.of_node[a] == r.of_node[b] {
-                    r.local.clone()
-                } else {
-                    r.remote.clone()
-                };
-            }
-        }
-    }
-    if let Some(m) = &net.matrix {
-        for a in 0..n {
-            for b in 0..n {
-                t[a * n + b] = Latency::Const { value: m[a][b] };
-            }
-        }
-    }
-    for l in &net.links {
-        let (a, b) = (l.from as usize, l.to as usize);
-        t[a * n + b] = l.latency.clone();
-        if l.both {
-            t[b * n + a] = l.latency.clone();
-        }
-    }
-    t
 }

@@ -20,8 +20,8 @@ use std::fmt;
 mod row;
 
 pub use row::{
-    check_point, precheck, row_for, row_for_checked, run_checked, run_point, smallest_quorums,
-    to_csv, PointStatus, SweepRow, CSV_HEADER,
+    check_point, row_for, row_for_checked, run_checked, run_point, smallest_quorums, to_csv,
+    PointStatus, SweepRow, CSV_HEADER,
 };
 
 /// Most points one sweep may have.

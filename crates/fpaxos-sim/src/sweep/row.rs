@@ -201,17 +201,6 @@ pub fn check_point(
     Err(Box::new(r))
 }
 
-/// What [`run_point`] would do with a scenario, without running it: `Ok(())` to run, or the
-/// row to print instead. Kept for callers not yet moved to [`check_point`], which also hands
-/// back the checked scenario.
-pub fn precheck(
-    knob: Knob,
-    label: &str,
-    s: &Result<Scenario, String>,
-) -> Result<(), Box<SweepRow>> {
-    check_point(knob, label, s).map(|_| ())
-}
-
 /// Runs one point: skips it if unsafe and not allowed, reports it if invalid, else runs it.
 pub fn run_point(knob: Knob, label: &str, s: &Result<Scenario, String>) -> SweepRow {
     match check_point(knob, label, s) {
@@ -222,20 +211,8 @@ pub fn run_point(knob: Knob, label: &str, s: &Result<Scenario, String>) -> Sweep
 
 /// Runs a checked point and returns its row.
 pub fn run_checked(knob: Knob, label: &str, c: &Checked) -> SweepRow {
-    match crate::sim::run(c) {
-        Ok(r) => row_for_checked(knob.name(), label, c, &r),
-        Err(e) => {
-            let mut r = row_base(
-                knob.name(),
-                label,
-                c,
-                Some(c.quorums()),
-                PointStatus::Invalid,
-            );
-            r.error = Some(e.0.join("; "));
-            r
-        }
-    }
+    let report = crate::sim::Sim::new(c.clone()).run_to_end();
+    row_for_checked(knob.name(), label, c, &report)
 }
 
 /// The CSV header line (no trailing newline).

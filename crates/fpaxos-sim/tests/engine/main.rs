@@ -11,6 +11,19 @@ use fpaxos::QuorumSpec;
 use fpaxos_sim::scenario::{FaultAction, Latency};
 use fpaxos_sim::{run, Dur, Fault, Scenario};
 
+/// A fault at `ms` milliseconds.
+pub(crate) fn fault(ms: u64, action: FaultAction) -> Fault {
+    Fault {
+        at: Dur::ms(ms),
+        action,
+    }
+}
+
+/// The network is cut into `groups` at `ms` milliseconds.
+pub(crate) fn partition(ms: u64, groups: Vec<Vec<u32>>) -> Fault {
+    fault(ms, FaultAction::Partition { groups })
+}
+
 fn base() -> Scenario {
     let mut s = Scenario::default();
     s.duration = Dur::secs(2);
@@ -156,24 +169,10 @@ fn safe_quorums_with_the_same_partition_stay_safe() {
     s.network.loss = 0.02;
     s.network.duplicate = 0.02;
     s.faults = vec![
-        Fault {
-            at: Dur::ms(500),
-            action: FaultAction::Partition {
-                groups: vec![vec![0, 1], vec![2, 3, 4]],
-            },
-        },
-        Fault {
-            at: Dur::ms(1500),
-            action: FaultAction::Heal,
-        },
-        Fault {
-            at: Dur::ms(1800),
-            action: FaultAction::Crash { node: 0 },
-        },
-        Fault {
-            at: Dur::ms(2300),
-            action: FaultAction::Recover { node: 0 },
-        },
+        partition(500, vec![vec![0, 1], vec![2, 3, 4]]),
+        fault(1500, FaultAction::Heal),
+        fault(1800, FaultAction::Crash { node: 0 }),
+        fault(2300, FaultAction::Recover { node: 0 }),
     ];
     let r = run(&s).unwrap();
     assert!(r.safety.ok, "{:?}", r.safety.violations);
@@ -201,7 +200,7 @@ fn a_scenario_run_twice_gives_the_same_trace_hash() {
 fn stepping_in_slices_gives_the_same_run() {
     let s = base();
     let whole = run(&s).unwrap();
-    let mut sim = fpaxos_sim::Sim::new(&s).unwrap();
+    let mut sim = fpaxos_sim::Sim::new(s.check().unwrap());
     let mut t = 0;
     while !sim.run_until_budget(t, 777).ended {
         t += 3_000_000;
@@ -237,7 +236,7 @@ fn the_report_counts_complete_buckets_and_messages_per_commit() {
         let p = p.expect("a bucket in steady state commits");
         assert!(p > 1.0 && p < 20.0, "{p}");
     }
-    let mut sim = fpaxos_sim::Sim::new(&s).unwrap();
+    let mut sim = fpaxos_sim::Sim::new(s.check().unwrap());
     sim.run_until_budget(Dur::ms(250).0, u64::MAX);
     let part = sim.report();
     let bucket = part.timeline.bucket_ms;
@@ -250,7 +249,7 @@ fn the_report_counts_complete_buckets_and_messages_per_commit() {
 #[test]
 fn injected_faults_replay_identically() {
     let s = base();
-    let mut sim = fpaxos_sim::Sim::new(&s).unwrap();
+    let mut sim = fpaxos_sim::Sim::new(s.check().unwrap());
     assert!(sim.run_until_budget(Dur::ms(600).0, u64::MAX).reached);
     let now = sim.now();
     sim.inject(now + 1, FaultAction::Crash { node: 0 });
@@ -310,7 +309,7 @@ proptest::proptest! {
         s.duration = Dur(dur.min(300_000_000));
         s.warmup = Dur(0);
         s.workload.clients = clients;
-        if let Ok(mut sim) = fpaxos_sim::Sim::new(&s) {
+        if let Ok(mut sim) = s.check().map(fpaxos_sim::Sim::new) {
             for _ in 0..20_000 {
                 if !sim.step() {
                     break;
@@ -346,7 +345,7 @@ fn one_event_at_a_time_gives_the_same_run_as_running_to_the_end() {
     s.cpu.per_recv = Dur::us(30);
     s.workload.clients = 64;
     let whole = run(&s).unwrap();
-    let mut sim = fpaxos_sim::Sim::new(&s).unwrap();
+    let mut sim = fpaxos_sim::Sim::new(s.check().unwrap());
     while sim.step() {}
     assert_eq!(sim.report().trace_hash, whole.trace_hash);
     assert_eq!(sim.report().committed, whole.committed);

@@ -4,9 +4,10 @@
 //! `FPAXOS_SWARM_SEEDS` sets how many seeds run (default: 200 in release, 40 in debug builds).
 //! `FPAXOS_SWARM_START` sets the first seed (default 1).
 
+use super::{fault, partition};
 use fpaxos::QuorumSpec;
 use fpaxos_sim::swarm::{generate, scenario_for_seed, Pins};
-use fpaxos_sim::{Dur, Fault, FaultAction, Scenario};
+use fpaxos_sim::{Dur, FaultAction, Scenario};
 
 fn env_u64(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -91,16 +92,8 @@ fn split_brain(nodes: u32, q: u32, left: Vec<u32>, right: Vec<u32>) -> Scenario 
     s.workload.clients = 4;
     s.metrics.trace_capacity = 0;
     s.faults = vec![
-        Fault {
-            at: Dur::ms(300),
-            action: FaultAction::Partition {
-                groups: vec![left, right],
-            },
-        },
-        Fault {
-            at: Dur::ms(2000),
-            action: FaultAction::Heal,
-        },
+        partition(300, vec![left, right]),
+        fault(2000, FaultAction::Heal),
     ];
     s
 }

@@ -1,0 +1,64 @@
+//! The subcommands, one module each, and what they share: exit-code plumbing, output and
+//! worker pools.
+
+pub(crate) mod check;
+pub(crate) mod run;
+pub(crate) mod sweep;
+pub(crate) mod url;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+/// Why a command failed.
+pub(crate) enum Failure {
+    /// Bad input: exit 2.
+    Usage(Vec<String>),
+}
+
+pub(crate) type CmdResult = Result<ExitCode, Failure>;
+
+pub(crate) fn usage<T>(errs: Vec<String>) -> Result<T, Failure> {
+    Err(Failure::Usage(errs))
+}
+
+/// Writes to stdout; a closed pipe (e.g. `| head`) ends the program quietly.
+pub(crate) fn out(text: &str) {
+    let mut o = std::io::stdout().lock();
+    if o.write_all(text.as_bytes())
+        .and_then(|_| o.flush())
+        .is_err()
+    {
+        std::process::exit(0);
+    }
+}
+
+pub(crate) fn pool(jobs: Option<usize>) -> Result<rayon::ThreadPool, Failure> {
+    if jobs == Some(0) {
+        return usage(vec!["--jobs must be at least 1".into()]);
+    }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| Failure::Usage(vec![format!("cannot start worker threads: {e}")]))
+}
+
+pub(crate) fn progress(len: u64, what: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("{prefix} [{bar:40}] {pos}/{len} {elapsed_precise} eta {eta}")
+    {
+        pb.set_style(style.progress_chars("=> "));
+    }
+    pb.set_prefix(what.to_string());
+    pb
+}
+
+/// The JSON the CLI prints: the same serialiser as the page's export.
+pub(crate) fn to_pretty<T: Serialize>(v: &T) -> String {
+    fpaxos_sim::json::pretty_json(v)
+}

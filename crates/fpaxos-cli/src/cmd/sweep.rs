@@ -1,0 +1,123 @@
+//! `fpaxos sweep`: vary one knob, check every point once, run the valid ones on all cores.
+
+use super::{out, pool, progress, to_pretty, usage, CmdResult};
+use clap::Args;
+use fpaxos_cli::overrides::Overrides;
+use fpaxos_cli::read_scenario_value;
+use fpaxos_sim::scenario::Checked;
+use fpaxos_sim::sweep::{self, Knob, PointStatus, SweepRow, SweepSpec};
+use fpaxos_sim::Scenario;
+use rayon::prelude::*;
+use std::process::ExitCode;
+
+#[derive(Args, Debug)]
+pub(crate) struct SweepArgs {
+    /// What to vary: q2=1..5, q1=2..5, nodes=3..9, clients=1,2,4,8, outstanding=1,4,
+    /// rate=1000,2000, latency=1ms,uniform:1ms..3ms, loss=0..0.1:0.02, duplicate=0,0.01,
+    /// cpu=0..50us:10us, thrifty=false,true, seed=1..10, window=1,8,64, batch=1,4, duration=1s,5s.
+    #[arg(long, value_name = "KNOB=VALUES", value_parser = SweepSpec::parse)]
+    pub(crate) vary: SweepSpec,
+    /// Scenario JSON file (`-` for stdin; omitted: all defaults).
+    #[arg(value_name = "SCENARIO.json")]
+    pub(crate) scenario: Option<String>,
+    /// Keep Q1 at this size while varying q2 (default: the smallest safe Q1, N - Q2 + 1).
+    #[arg(long, value_name = "N")]
+    pub(crate) q1: Option<u32>,
+    /// Keep Q2 at this size while varying q1 (default: the smallest safe Q2, N - Q1 + 1).
+    #[arg(long, value_name = "N")]
+    pub(crate) q2: Option<u32>,
+    /// Print the rows as a JSON array instead of CSV.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N")]
+    pub(crate) jobs: Option<usize>,
+    #[command(flatten)]
+    pub(crate) overrides: Overrides,
+}
+
+pub(crate) fn cmd_sweep(a: SweepArgs) -> CmdResult {
+    let mut spec = a.vary;
+    match (spec.knob, a.q1, a.q2) {
+        (_, Some(_), Some(_)) => {
+            return usage(vec!["give --q1 or --q2, not both".into()]);
+        }
+        (Knob::Q2, q1, None) => spec.pin_other = q1,
+        (Knob::Q1, None, q2) => spec.pin_other = q2,
+        (_, None, None) => {}
+        (k, Some(_), None) => {
+            return usage(vec![format!(
+            "--q1 pins Q1 while varying q2, but the sweep varies {k}; use --quorum Q1,Q2 instead"
+        )])
+        }
+        (k, None, Some(_)) => {
+            return usage(vec![format!(
+            "--q2 pins Q2 while varying q1, but the sweep varies {k}; use --quorum Q1,Q2 instead"
+        )])
+        }
+    }
+    let mut v = match read_scenario_value(a.scenario.as_deref()) {
+        Ok(v) => v,
+        Err(e) => return usage(e),
+    };
+    if let Err(e) = a.overrides.apply(&mut v) {
+        return usage(e);
+    }
+    let base = match Scenario::from_value(v) {
+        Ok(s) => s,
+        Err(e) => return usage(e.0),
+    };
+    let pts = sweep::points_checked(&base, &spec);
+    // Each point is checked once here; the ones that pass run from their `Checked`.
+    let checks: Vec<Result<Checked, Box<SweepRow>>> = pts
+        .iter()
+        .map(|(l, s)| sweep::check_point(spec.knob, l, s))
+        .collect();
+    // If no point could run, the base scenario itself is wrong: say why, like `run` would.
+    if checks
+        .iter()
+        .all(|p| matches!(p, Err(r) if r.status == PointStatus::Invalid))
+    {
+        return usage(first_point_errors(spec.knob, &pts[0]));
+    }
+    let pool = pool(a.jobs)?;
+    let pb = progress(pts.len() as u64, &format!("sweep {}", spec.knob));
+    let rows: Vec<SweepRow> = pool.install(|| {
+        checks
+            .into_par_iter()
+            .zip(pts.par_iter())
+            .map(|(check, (label, _))| {
+                let r = match check {
+                    Ok(c) => sweep::run_checked(spec.knob, label, &c),
+                    Err(row) => *row,
+                };
+                pb.inc(1);
+                r
+            })
+            .collect()
+    });
+    pb.finish_and_clear();
+    if a.json {
+        out(&(to_pretty(&rows) + "\n"));
+    } else {
+        out(&sweep::to_csv(&rows));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Why the first point of a sweep where no point is valid fails, one line per problem. Only
+/// this error path checks the point a second time, to get its problems as separate lines.
+fn first_point_errors(knob: Knob, first: &sweep::Point) -> Vec<String> {
+    let (label, point) = first;
+    match point {
+        Err(e) => vec![format!("{knob}={label}: {e}")],
+        Ok(s) => s
+            .check()
+            .err()
+            .map(|e| e.0)
+            .unwrap_or_else(|| vec!["no point of the sweep is valid".into()])
+            .into_iter()
+            .map(|e| format!("{knob}={label}: {e}"))
+            .collect(),
+    }
+}
