@@ -13,7 +13,7 @@
 use fpaxos::node::digest_step;
 use fpaxos::{NodeId, Slot, Time, Value};
 use serde::Serialize;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 /// Most violations recorded (the first one matters most).
 const MAX_VIOLATIONS: usize = 100;
@@ -46,8 +46,9 @@ pub struct Checker {
     base_digest: u64,
     /// (value, digest after it, node that executed it first) for slots `base..`.
     log: VecDeque<(Value, u64, NodeId)>,
-    /// (fingerprint, leader that announced it first) of values reported chosen, slots `base..`.
-    chosen: BTreeMap<Slot, (u64, NodeId)>,
+    /// (fingerprint, leader that announced it first) of values reported chosen, indexed by
+    /// `slot - base` like `log` (a deque, not a map: one entry per slot, O(1) on the hot path).
+    chosen: VecDeque<Option<(u64, NodeId)>>,
     next: Vec<Slot>,
     issued: Vec<u32>,
     violations: Vec<Violation>,
@@ -61,7 +62,7 @@ impl Checker {
             base: 0,
             base_digest: 0,
             log: VecDeque::new(),
-            chosen: BTreeMap::new(),
+            chosen: VecDeque::new(),
             next: vec![0; nodes],
             issued: vec![0; clients],
             violations: Vec::new(),
@@ -105,23 +106,6 @@ impl Checker {
         if slot < self.base {
             return;
         }
-        if let Some(&(fp, leader)) = self.chosen.get(&slot) {
-            if fp != value.fingerprint() {
-                self.report(Violation {
-                    kind: "agreement",
-                    slot,
-                    message: format!(
-                        "slot {slot}: node {leader} chose value {fp:016x} but node {node} executed {}",
-                        value.describe()
-                    ),
-                    first: format!("value {fp:016x}"),
-                    second: value.describe(),
-                    first_node: Some(leader),
-                    node,
-                    time_ns: now,
-                });
-            }
-        }
         let idx = (slot - self.base) as usize;
         if idx < self.log.len() {
             let (first, _, first_node) = &self.log[idx];
@@ -142,7 +126,10 @@ impl Checker {
                 });
             }
         } else if idx == self.log.len() {
-            // Validity is checked once per slot: later executions must equal this value.
+            // The first execution of a slot is checked against what was chosen and for validity;
+            // later executions must equal it (checked above), and later choices are checked
+            // against it in `chosen`.
+            self.check_executed_is_chosen(now, node, slot, idx, value);
             for c in value.commands() {
                 let ok = self
                     .issued
@@ -183,6 +170,34 @@ impl Checker {
         }
     }
 
+    fn check_executed_is_chosen(
+        &mut self,
+        now: Time,
+        node: NodeId,
+        slot: Slot,
+        idx: usize,
+        value: &Value,
+    ) {
+        let Some(&Some((fp, leader))) = self.chosen.get(idx) else {
+            return;
+        };
+        if fp != value.fingerprint() {
+            self.report(Violation {
+                kind: "agreement",
+                slot,
+                message: format!(
+                    "slot {slot}: node {leader} chose value {fp:016x} but node {node} executed {}",
+                    value.describe()
+                ),
+                first: format!("value {fp:016x}"),
+                second: value.describe(),
+                first_node: Some(leader),
+                node,
+                time_ns: now,
+            });
+        }
+    }
+
     /// A leader saw `slot` chosen with the value of fingerprint `fingerprint`: it must equal
     /// every other choice and every execution of that slot.
     pub fn chosen(&mut self, now: Time, node: NodeId, slot: Slot, fingerprint: u64) {
@@ -196,19 +211,29 @@ impl Checker {
             );
             return;
         }
-        let executed = self
-            .log
-            .get((slot - self.base) as usize)
-            .map(|(v, _, n)| (v.fingerprint(), v.describe(), *n));
-        let first = match executed {
-            Some((fp, text, n)) => Some((fp, text, n, "executed")),
-            None => self
-                .chosen
-                .get(&slot)
-                .map(|&(fp, n)| (fp, format!("value {fp:016x}"), n, "chose")),
+        let idx = (slot - self.base) as usize;
+        // Descriptions are built only for a violation: this runs once per chosen slot.
+        let first = match self.log.get(idx) {
+            Some((v, _, n)) if v.fingerprint() != fingerprint => {
+                Some((v.describe(), *n, "executed"))
+            }
+            Some(_) => None,
+            None => match self.chosen.get(idx).copied().flatten() {
+                Some((fp, n)) if fp != fingerprint => {
+                    Some((format!("value {fp:016x}"), n, "chose"))
+                }
+                Some(_) => None,
+                None => {
+                    if self.chosen.len() <= idx {
+                        self.chosen.resize(idx + 1, None);
+                    }
+                    self.chosen[idx] = Some((fingerprint, node));
+                    None
+                }
+            },
         };
-        match first {
-            Some((fp, text, first_node, verb)) if fp != fingerprint => self.report(Violation {
+        if let Some((text, first_node, verb)) = first {
+            self.report(Violation {
                 kind: "agreement",
                 slot,
                 message: format!(
@@ -219,11 +244,7 @@ impl Checker {
                 first_node: Some(first_node),
                 node,
                 time_ns: now,
-            }),
-            Some(_) => {}
-            None => {
-                self.chosen.insert(slot, (fingerprint, node));
-            }
+            });
         }
     }
 
@@ -277,11 +298,11 @@ impl Checker {
                 Some((_, d, _)) => {
                     self.base_digest = d;
                     self.base += 1;
+                    self.chosen.pop_front();
                 }
                 None => break,
             }
         }
-        self.chosen = self.chosen.split_off(&self.base);
     }
 
     /// Violations found so far.
