@@ -45,6 +45,22 @@ fn seven_nodes() -> Scenario {
     s
 }
 
+/// The link in the address bar once `ready` holds for it (at most 10 s), else the last one.
+async fn wait_link(ready: impl Fn(&fpaxos_share::Shared) -> bool) -> fpaxos_share::Shared {
+    let read = || {
+        let hash = window().location().hash().expect("hash");
+        decode_fragment(&hash).expect("address bar holds a link")
+    };
+    for _ in 0..200 {
+        let shared = read();
+        if ready(&shared) {
+            return shared;
+        }
+        sleep(50).await;
+    }
+    read()
+}
+
 #[wasm_bindgen_test]
 async fn link_opens_and_address_bar_follows_clicks() {
     clear_storage();
@@ -60,9 +76,8 @@ async fn link_opens_and_address_bar_follows_clicks() {
     assert!(try_find(&root, "link-error").is_none());
     click(&root, "step");
     click(&root, "node-3");
-    sleep(600).await;
-    let hash = window().location().hash().expect("hash");
-    let shared = decode_fragment(&hash).expect("address bar holds a link");
+    // The address bar follows within a few frames; a loaded machine may need longer.
+    let shared = wait_link(|s| !s.scenario.faults.is_empty()).await;
     assert_eq!(shared.scenario.cluster.nodes, 7);
     assert_eq!(
         shared.scenario.faults.len(),
@@ -99,14 +114,24 @@ async fn bad_link_shows_banner_and_keeps_working() {
         .location()
         .set_hash(&encode_fragment(&seven_nodes(), &ViewState::default()))
         .expect("set hash");
-    sleep(300).await;
+    for _ in 0..100 {
+        if try_find(&root, "node-6").is_some() {
+            break;
+        }
+        sleep(50).await;
+    }
     assert!(
         try_find(&root, "node-6").is_some(),
         "hashchange loads the link"
     );
     // A future version is refused with a message; the scenario stays.
     window().location().set_hash("s=9.abc").expect("set hash");
-    sleep(300).await;
+    for _ in 0..100 {
+        if try_find(&root, "link-error").is_some() {
+            break;
+        }
+        sleep(50).await;
+    }
     assert!(try_find(&root, "link-error").is_some());
     assert!(try_find(&root, "node-6").is_some());
     root.set_inner_html("");
@@ -138,9 +163,7 @@ async fn compare_variants_travel_with_the_link() {
         !panel.class_name().split_whitespace().any(|c| c == "closed"),
         "compare mode opens with the link's variants"
     );
-    sleep(600).await;
-    let hash = window().location().hash().expect("hash");
-    let shared = decode_fragment(&hash).expect("address bar holds a link");
+    let shared = wait_link(|s| s.view.compare.len() == 2).await;
     let labels: Vec<String> = shared
         .view
         .compare
