@@ -185,6 +185,8 @@ async fn play_advances_time_and_pause_stops_it() {
         Some("playing")
     );
     click(&root, "play-pause");
+    // Pausing lands on the next frame; a loaded machine may take longer than 50 ms.
+    wait_text(&root, "run-status", "paused", 10).await;
     sleep(50).await;
     let t1 = text(&root, "sim-time");
     assert!(!t1.starts_with("0.000 ms"), "time did not advance: {t1}");
