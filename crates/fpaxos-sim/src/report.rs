@@ -8,8 +8,6 @@ use hdrhistogram::Histogram;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-pub use crate::json::pretty_json;
-
 /// Latency summary in milliseconds.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct LatencyMs {
