@@ -22,7 +22,7 @@ LAYERS = {
     "crates/fpaxos-sim/src": [
         ["dur", "json"],
         ["scenario", "trace"],
-        ["rng", "checker", "presets"],
+        ["rng", "checker", "presets", "liveness"],
         ["report"],
         ["sim"],
         ["sweep", "swarm"],

@@ -14,6 +14,7 @@
 pub mod checker;
 pub mod dur;
 pub mod json;
+pub mod liveness;
 pub mod presets;
 pub mod report;
 pub mod rng;

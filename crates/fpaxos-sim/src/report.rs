@@ -1,6 +1,7 @@
 //! Metrics collected during a run and the report a run produces (the `fpaxos run --json` schema).
 
 use crate::checker::{Checker, Violation};
+use crate::liveness::{Election, Liveness};
 use crate::scenario::Scenario;
 use crate::trace::Trace;
 use fpaxos::{MsgKind, NodeId, Slot, Time};
@@ -143,6 +144,8 @@ pub struct Report {
     pub slots: u64,
     /// Safety result.
     pub safety: Safety,
+    /// Liveness result: stalls, unavailable time, recovery times (see [`crate::liveness`]).
+    pub liveness: Liveness,
     /// Hash of the whole event trace (16 hex digits).
     pub trace_hash: String,
     /// How much simulating the run took, in simulated terms (the engine reads no clock: callers
@@ -167,6 +170,8 @@ pub(crate) struct RunEnd<'a> {
     pub completed_total: u64,
     /// Slots executed by the most advanced node.
     pub slots: Slot,
+    /// The liveness monitor's section (elections are filled in from the metrics).
+    pub liveness: Liveness,
 }
 
 impl Report {
@@ -315,6 +320,8 @@ impl Metrics {
             .filter(|(_, v)| *v > 0)
             .collect();
         let violations = run.checker.violations().to_vec();
+        let mut liveness = run.liveness;
+        liveness.elections = self.elections(upto);
         let leaderless = self.leaderless
             + self
                 .leaderless_since
@@ -357,6 +364,7 @@ impl Metrics {
                 ok: violations.is_empty(),
                 violations,
             },
+            liveness,
             trace_hash: run.trace.hash_hex(),
             sim: SimStats {
                 events: run.events,
@@ -366,6 +374,24 @@ impl Metrics {
             timeline: self.timeline(upto),
             latency_cdf: self.cdf(),
         }
+    }
+
+    /// Time to elect after each loss of the last live leader: the intervals without one, except
+    /// the first election of the run.
+    fn elections(&self, upto: Time) -> Vec<Election> {
+        let closed = self
+            .leaderless_intervals
+            .iter()
+            .map(|(a, b)| (*a, Some(*b)));
+        closed
+            .chain(self.leaderless_since.map(|since| (since, None)))
+            .filter(|(lost, _)| *lost > 0 && *lost <= upto)
+            .take(crate::liveness::MAX_LISTED)
+            .map(|(lost, elected)| Election {
+                lost_ms: lost as f64 / 1e6,
+                elected_ms: elected.map(|t| t as f64 / 1e6),
+            })
+            .collect()
     }
 
     pub fn latency(&self) -> LatencyMs {

@@ -22,6 +22,6 @@ pub mod nodeset;
 pub mod quorum;
 
 pub use msg::{Ballot, ClientReply, Command, Msg, MsgKind, Slot, Time, Value};
-pub use node::{Config, Event, Input, Node, Output, Role, Timer};
+pub use node::{Config, Event, Input, Node, Output, PlantedBug, Role, Timer};
 pub use nodeset::{NodeId, NodeSet, MAX_NODES};
 pub use quorum::{Counterexample, FaultTolerance, Phase, QuorumSpec, QuorumSystem};

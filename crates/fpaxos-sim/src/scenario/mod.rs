@@ -334,6 +334,12 @@ pub enum FaultAction {
         /// Message id (from the trace).
         id: u64,
     },
+    /// From now on, a node-to-node message is lost with this probability (replacing
+    /// `network.loss`): a lossy stretch, or the end of one.
+    Loss {
+        /// Loss probability, 0 to 1.
+        probability: f64,
+    },
 }
 
 impl FaultAction {
@@ -355,6 +361,7 @@ impl FaultAction {
             }
             FaultAction::Slow { node, factor } => format!("slow node {node} x{factor}"),
             FaultAction::DropMessage { id } => format!("drop message #{id}"),
+            FaultAction::Loss { probability } => format!("message loss {}%", probability * 100.0),
         }
     }
 }

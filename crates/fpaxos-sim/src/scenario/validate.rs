@@ -369,6 +369,14 @@ impl Fault {
                 node(*to);
             }
             FaultAction::Partition { groups } => groups.iter().flatten().for_each(|a| node(*a)),
+            FaultAction::Loss { probability } => {
+                if !limits::PROBABILITY.contains(probability) {
+                    errs.push(format!(
+                        "fault `loss` at {}: probability must be between 0 and 1, got {probability}",
+                        self.at
+                    ));
+                }
+            }
             FaultAction::Heal | FaultAction::DropMessage { .. } => {}
         }
     }

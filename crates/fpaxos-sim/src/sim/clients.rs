@@ -103,6 +103,7 @@ impl Sim {
         cl.timeout_armed = true;
         self.issued_total += 1;
         self.checker.issued(client, seq);
+        self.live.issued(now, client);
         self.send_request(client, seq, target);
         if arm {
             let at = now + self.scenario.workload.timeout.0;
@@ -122,6 +123,7 @@ impl Sim {
                 let p = cl.pending.swap_remove(pos);
                 self.completed_total += 1;
                 self.metrics.completion(now, now - p.first_sent);
+                self.live.completed(now, client);
                 cl.target = from;
                 if self.completion_target_met() {
                     self.done = true;

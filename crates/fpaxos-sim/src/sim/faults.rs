@@ -70,6 +70,14 @@ impl Sim {
             | FaultAction::RestoreLink { .. } => self.apply_link_fault(&f.action),
             FaultAction::Slow { node, factor } => self.nodes[node as usize].slow = factor,
             FaultAction::DropMessage { id } => self.drop_in_flight(id),
+            FaultAction::Loss { probability } => self.loss = probability,
         }
+        let topo = super::topology(
+            &self.nodes,
+            &self.blocked_partition,
+            &self.blocked_cut,
+            self.loss,
+        );
+        self.live.fault(now, f.action.describe(), &topo);
     }
 }

@@ -14,13 +14,16 @@ mod view;
 pub use view::{FlightView, NodeView, QuorumMark};
 
 use crate::checker::Checker;
+use crate::liveness::{Bound, Monitor, Topology};
 use crate::report::{Metrics, Report, RunEnd};
 use crate::rng::Rng;
 use crate::scenario::{Checked, Latency, Scenario, ScenarioErrors};
 use crate::trace::Trace;
 use clients::Client;
 use cpu::SimNode;
-use fpaxos::{Config, Node, NodeId, Output, QuorumSystem, Role, Slot, Time, Timer};
+use fpaxos::{
+    Config, Node, NodeId, NodeSet, Output, PlantedBug, QuorumSystem, Role, Slot, Time, Timer,
+};
 use network::InFlight;
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
@@ -119,6 +122,8 @@ pub struct Sim {
     links: Vec<Latency>,
     blocked_partition: Vec<u64>,
     blocked_cut: Vec<u64>,
+    /// Node-to-node loss probability now (`network.loss`, changed by `loss` faults).
+    loss: f64,
     link_free: Vec<Time>,
     flights: Vec<Option<InFlight>>,
     free_flights: Vec<u32>,
@@ -131,6 +136,8 @@ pub struct Sim {
     checker: Checker,
     trace: Trace,
     metrics: Metrics,
+    /// The liveness monitor (observes only).
+    live: Monitor,
     events: u64,
     last_quorum: Option<QuorumMark>,
     done: bool,
@@ -143,6 +150,12 @@ impl Sim {
     /// Sets up a run of a checked scenario at time 0. Taking a [`Checked`] means the scenario
     /// was validated and its quorum system built exactly once, by [`Scenario::check`].
     pub fn new(checked: Checked) -> Sim {
+        Sim::with_planted(checked, None)
+    }
+
+    /// Like [`Sim::new`], with a known bug planted in every node: for proving that the safety
+    /// and liveness checkers catch it (`fpaxos check --plant`).
+    pub fn with_planted(checked: Checked, planted: Option<PlantedBug>) -> Sim {
         let (s, quorums) = checked.into_parts();
         let n = s.cluster.nodes as usize;
         let c = &s.cluster;
@@ -162,6 +175,7 @@ impl Sim {
                     bootstrap: c.initial_leader == Some(i as u32),
                     check_quorum: true,
                     pre_vote: false,
+                    planted,
                 }),
                 crashed: false,
                 epoch: 0,
@@ -173,6 +187,12 @@ impl Sim {
             })
             .collect();
         let links = s.network.link_latencies(n);
+        let (check_quorum, pre_vote) = (true, false);
+        let live = Monitor::new(
+            n,
+            Bound::new(&s, check_quorum, pre_vote),
+            Arc::clone(&quorums),
+        );
         let clients = s.workload.clients as usize;
         let first_target = c.initial_leader.unwrap_or(0) as NodeId;
         let mut sim = Sim {
@@ -187,6 +207,7 @@ impl Sim {
             links,
             blocked_partition: vec![0; n],
             blocked_cut: vec![0; n],
+            loss: s.network.loss,
             link_free: vec![0; n * n],
             flights: Vec::new(),
             free_flights: Vec::new(),
@@ -207,6 +228,7 @@ impl Sim {
             checker: Checker::new(n, clients),
             trace: Trace::new(s.metrics.trace_capacity as usize),
             metrics: Metrics::new(n, s.warmup.0, s.metrics.bucket.0, s.duration.0),
+            live,
             events: 0,
             last_quorum: None,
             done: false,
@@ -223,6 +245,13 @@ impl Sim {
                 ev: Ev::Fault { idx: i as u32 },
             });
         }
+        let topo = topology(
+            &sim.nodes,
+            &sim.blocked_partition,
+            &sim.blocked_cut,
+            sim.loss,
+        );
+        sim.live.observe(0, &topo);
         for i in 0..n {
             let mut out = std::mem::take(&mut sim.out);
             sim.nodes[i].node.start(0, &mut out);
@@ -344,6 +373,7 @@ impl Sim {
             events: self.events,
             completed_total: self.completed_total,
             slots: self.max_executed,
+            liveness: self.live.finish(self.now.min(self.end)),
         })
     }
 
@@ -401,6 +431,31 @@ impl Sim {
             .iter()
             .any(|s| !s.crashed && s.node.role() == Role::Leader);
         self.metrics.leaders_alive(self.now, alive);
+    }
+}
+
+/// What the liveness monitor needs to know of the cluster now.
+fn topology<'a>(
+    nodes: &[SimNode],
+    partition: &'a [u64],
+    cut: &'a [u64],
+    loss: f64,
+) -> Topology<'a> {
+    let (mut up, mut slowed) = (NodeSet::EMPTY, NodeSet::EMPTY);
+    for (i, sn) in nodes.iter().enumerate() {
+        if !sn.crashed {
+            up.insert(i as NodeId);
+            if sn.slow > 1.0 {
+                slowed.insert(i as NodeId);
+            }
+        }
+    }
+    Topology {
+        up,
+        slowed,
+        lossy: loss > 0.0,
+        partition,
+        cut,
     }
 }
 

@@ -79,7 +79,7 @@ impl Sim {
                     self.trace_lost(from, to, kind, slot, depart, DropReason::Partition);
                     return;
                 }
-                if self.rng.chance(self.scenario.network.loss) {
+                if self.rng.chance(self.loss) {
                     let lat = self
                         .rng
                         .latency(&self.links[a as usize * self.n + b as usize]);

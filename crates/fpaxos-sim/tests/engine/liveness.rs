@@ -1,7 +1,14 @@
 //! The two stalls of issue 9, end to end through the simulator: each used to leave a live,
-//! connected majority without progress for the rest of the run.
+//! connected majority without progress for the rest of the run. Also: the liveness monitor
+//! reports a stall when a bug is planted, and reports recoveries when there is none.
 
-use fpaxos_sim::{run, Scenario};
+use fpaxos::PlantedBug;
+use fpaxos_sim::{run, Scenario, Sim};
+
+const THRIFTY_TWO_DEAD: &str = r#"{ "cluster": { "nodes": 5, "thrifty": true, "heartbeat": "5ms",
+                          "election_timeout": "20ms", "retransmit": "50ms" },
+             "faults": [ { "at": "1s", "action": "crash", "node": 0 },
+                         { "at": "1s", "action": "crash", "node": 2 } ] }"#;
 
 fn committed_after_faults(json: &str) -> fpaxos_sim::Report {
     let s = Scenario::from_json(json).expect("the stall scenario is valid");
@@ -13,14 +20,44 @@ fn committed_after_faults(json: &str) -> fpaxos_sim::Report {
 /// widened its Prepare, so no leader was ever elected (868 commits in 10 s, all before the crash).
 #[test]
 fn a_thrifty_candidate_elects_past_two_dead_nodes() {
-    let r = committed_after_faults(
-        r#"{ "cluster": { "nodes": 5, "thrifty": true, "heartbeat": "5ms",
-                          "election_timeout": "20ms", "retransmit": "50ms" },
-             "faults": [ { "at": "1s", "action": "crash", "node": 0 },
-                         { "at": "1s", "action": "crash", "node": 2 } ] }"#,
-    );
+    let r = committed_after_faults(THRIFTY_TWO_DEAD);
     assert!(r.leader_changes >= 1, "a new leader is elected");
     assert!(r.committed > 10_000, "commits resume: {}", r.committed);
+    let l = &r.liveness;
+    assert!(l.ok, "{:?}", l.stalls);
+    assert!(
+        l.judged_ms > 9_000.0,
+        "the rule applied all along: {}",
+        l.judged_ms
+    );
+    let e = l.elections.first().expect("one leader loss");
+    assert!((e.lost_ms - 1000.0).abs() < 1.0, "{e:?}");
+    assert!(
+        e.elected_ms.is_some_and(|t| t - e.lost_ms < l.bound_ms),
+        "{e:?}"
+    );
+    assert_eq!(l.after_faults.len(), 2);
+    assert!(l.after_faults.iter().all(|f| f.first_commit_ms.is_some()));
+}
+
+/// The same scenario with a planted bug (a candidate never retries): the three live nodes hold
+/// a Q1 and a Q2, yet nothing commits after the crash. The monitor reports the stall, which
+/// names the healthy set and lasts to the end of the run; safety is untouched.
+#[test]
+fn a_candidate_that_never_retries_is_a_liveness_failure() {
+    let s = Scenario::from_json(THRIFTY_TWO_DEAD).expect("valid");
+    let checked = s.check().expect("valid");
+    let r = Sim::with_planted(checked, Some(PlantedBug::NoElectionRetry)).run_to_end();
+    assert!(r.safety.ok);
+    let l = &r.liveness;
+    assert!(!l.ok, "the planted bug must be caught");
+    let stall = l.stalls.last().expect("a stall");
+    assert_eq!(stall.nodes, vec![1, 3, 4]);
+    assert_eq!(stall.ended_by, "end of run");
+    assert!((stall.from_ms - 1000.0).abs() < 1.0, "{stall:?}");
+    assert!(stall.why.contains("Q1 [1, 3, 4]"), "{}", stall.why);
+    assert!(l.unavailable_ms > 8_000.0, "{}", l.unavailable_ms);
+    assert!(l.elections[0].elected_ms.is_none());
 }
 
 /// The default scenario with every follower-to-leader link cut one way at 1 s: the leader kept
@@ -35,4 +72,10 @@ fn a_leader_that_cannot_hear_a_q2_steps_down_and_the_cluster_recovers() {
     let r = committed_after_faults(&format!(r#"{{ "faults": [{}] }}"#, faults.join(",")));
     assert!(r.leader_changes >= 1, "the deaf leader is replaced");
     assert!(r.committed > 10_000, "commits resume: {}", r.committed);
+    assert!(r.liveness.ok, "{:?}", r.liveness.stalls);
+    let unavailable = r.liveness.unavailable_ms;
+    assert!(
+        unavailable > 100.0 && unavailable < r.liveness.bound_ms,
+        "{unavailable}"
+    );
 }

@@ -37,7 +37,11 @@ impl Node {
                     self.start_election(now, false, out);
                 }
             }
-            (Timer::Election, Role::Candidate) => self.re_elect(now, out),
+            (Timer::Election, Role::Candidate) => {
+                if self.cfg.planted != Some(super::PlantedBug::NoElectionRetry) {
+                    self.re_elect(now, out);
+                }
+            }
             (Timer::Heartbeat, Role::Leader) => {
                 if !self.quorum_heard(now) {
                     self.step_down(now, self.ballot, out);
@@ -52,6 +56,9 @@ impl Node {
                 self.arm(Timer::Retransmit, self.cfg.retransmit, out);
             }
             (Timer::Retransmit, Role::Candidate) => {
+                if self.cfg.planted == Some(super::PlantedBug::NoElectionRetry) {
+                    return;
+                }
                 self.resend_prepares(out);
                 self.arm(Timer::Retransmit, self.cfg.retransmit, out);
             }

@@ -78,6 +78,7 @@ impl Cluster {
                     bootstrap: false,
                     check_quorum: s.check_quorum,
                     pre_vote: s.pre_vote,
+                    planted: None,
                 })
             })
             .collect();

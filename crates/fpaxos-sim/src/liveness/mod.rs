@@ -1,0 +1,100 @@
+//! Liveness, checked like safety.
+//!
+//! **The rule.** Whenever requests are pending at clients that can reach it, and some set `S` of
+//! nodes is up, mutually connected (every link between members works both ways), holds a phase-1
+//! quorum and a phase-2 quorum, runs at normal speed, and the network loses no messages, the
+//! cluster must complete a request within the [`Bound`] derived from the scenario's timers.
+//! The clock of that obligation starts at the latest of: the last completed request, the moment
+//! the condition started to hold, the moment requests became pending, the latest fault.
+//!
+//! A run where the rule held and no request completed in time has a **stall**: the report says
+//! from when, until when, the set `S` with a Q1 and a Q2 inside it, and the bound it broke.
+//! Outside the condition the cluster may legitimately make no progress (no Q1 can be reached,
+//! messages are lost at random, a node is slowed: a gray failure), and nothing is claimed.
+//!
+//! The monitor only observes: it schedules no events and draws no random numbers, so a run
+//! with it is the run without it (the golden trace hashes are unchanged).
+//!
+//! See `docs/liveness.md` for the formula and what the page shows.
+
+mod bound;
+mod monitor;
+
+pub use bound::Bound;
+pub(crate) use monitor::{Monitor, Topology};
+
+use serde::Serialize;
+
+/// Most stalls, unavailable intervals and fault recoveries a report lists (the totals still
+/// count every one).
+pub const MAX_LISTED: usize = 1000;
+
+/// A stall: the rule required a completed request and none came within the bound.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Stall {
+    /// Start of the obligation without progress (ms).
+    pub from_ms: f64,
+    /// When it ended: a late completion, a fault that changed the cluster, or the end of the run
+    /// (ms).
+    pub to_ms: f64,
+    /// The bound that was broken (ms).
+    pub bound_ms: f64,
+    /// The live, mutually connected nodes that held a Q1 and a Q2.
+    pub nodes: Vec<u32>,
+    /// A phase-1 quorum inside `nodes`.
+    pub q1: Vec<u32>,
+    /// A phase-2 quorum inside `nodes`.
+    pub q2: Vec<u32>,
+    /// What ended it: `commit`, `fault: <description>` or `end of run`.
+    pub ended_by: String,
+    /// One sentence: why the cluster should have progressed.
+    pub why: String,
+}
+
+/// Time from losing a leader to electing the next one.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Election {
+    /// When the last live leader was lost (ms).
+    pub lost_ms: f64,
+    /// When a new leader was elected (ms); `None` if none was by the end of the run.
+    pub elected_ms: Option<f64>,
+}
+
+/// Time from a fault to the next completed request.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FaultRecovery {
+    /// When the fault happened (ms).
+    pub at_ms: f64,
+    /// What it did.
+    pub fault: String,
+    /// When the next request completed (ms); `None` if none did by the end of the run.
+    pub first_commit_ms: Option<f64>,
+}
+
+/// The report's liveness section.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Liveness {
+    /// No stall.
+    pub ok: bool,
+    /// The bound for this scenario when every node is in the healthy set (ms); a stall lists the
+    /// bound that applied to it (it grows with the nodes outside the set).
+    pub bound_ms: f64,
+    /// How long the rule applied (requests pending, a healthy set existed), in ms: a run with no
+    /// judged time checked nothing.
+    pub judged_ms: f64,
+    /// Every stall (at most [`MAX_LISTED`]), earliest first.
+    pub stalls: Vec<Stall>,
+    /// Time with requests pending and no completion for longer than
+    /// [`Bound::unavailable_after`], in ms (whole run).
+    pub unavailable_ms: f64,
+    /// Those intervals, `(start ms, end ms)`, earliest first (at most [`MAX_LISTED`]).
+    pub unavailable: Vec<(f64, f64)>,
+    /// Time to elect after each loss of the last live leader (at most [`MAX_LISTED`]).
+    pub elections: Vec<Election>,
+    /// Time to the first completed request after each fault (at most [`MAX_LISTED`]).
+    pub after_faults: Vec<FaultRecovery>,
+}
+
+fn ms(t: fpaxos::Time) -> f64 {
+    t as f64 / 1e6
+}

@@ -1,0 +1,539 @@
+//! The liveness monitor: told of every request issued and completed and of every fault, it
+//! finds the healthy set (live, normal-speed, mutually connected nodes holding a Q1 and a Q2),
+//! runs the obligation clock, and records stalls and unavailable time. It never schedules an
+//! event, so it cannot change a run.
+
+use super::{ms, Bound, FaultRecovery, Liveness, Stall, MAX_LISTED};
+use fpaxos::{NodeSet, QuorumSystem, Time};
+use std::sync::Arc;
+
+/// Recursive calls the maximal-clique search may make before it gives up (then the rule does not
+/// apply until the next fault). Far above what a few cut links need.
+const CLIQUE_BUDGET: u32 = 20_000;
+
+/// What the monitor needs to know of the cluster after a fault.
+pub(crate) struct Topology<'a> {
+    /// Nodes that are up.
+    pub up: NodeSet,
+    /// Nodes that are up but slowed (`slow` factor above 1): a gray failure.
+    pub slowed: NodeSet,
+    /// Node-to-node messages are lost at random.
+    pub lossy: bool,
+    /// `partition[a]` bit `b`: a partition separates `a` and `b` (symmetric).
+    pub partition: &'a [u64],
+    /// `cut[a]` bit `b`: the link `a -> b` is cut.
+    pub cut: &'a [u64],
+}
+
+/// The current healthy set and what it implies.
+#[derive(Clone, Copy, Debug)]
+struct Healthy {
+    nodes: NodeSet,
+    q1: NodeSet,
+    q2: NodeSet,
+    /// The bound for this set.
+    bound: Time,
+    /// Client homes (node ids) whose clients can reach the set.
+    homes: u64,
+}
+
+/// See the module docs.
+#[derive(Clone, Debug)]
+pub(crate) struct Monitor {
+    bound: Bound,
+    quorums: Arc<QuorumSystem>,
+    n: usize,
+    healthy: Option<Healthy>,
+    /// Requests pending, by the client's home node (`client % n`).
+    pending_by_home: Vec<u64>,
+    pending: u64,
+    /// Requests pending at clients that can reach the healthy set.
+    reachable: u64,
+    /// The rule applies since then (healthy set and reachable requests); `None` while it does not.
+    active_since: Option<Time>,
+    /// Start of the current obligation: nothing completed since then.
+    clock: Time,
+    judged: Time,
+    stalls: Vec<Stall>,
+    /// Start of the current stretch with requests pending and no completion.
+    gap_since: Option<Time>,
+    unavailable: Vec<(Time, Time)>,
+    unavailable_total: Time,
+    faults: Vec<FaultRecovery>,
+    /// Faults from this index on still wait for their first completion.
+    waiting: usize,
+}
+
+impl Monitor {
+    pub fn new(n: usize, bound: Bound, quorums: Arc<QuorumSystem>) -> Monitor {
+        Monitor {
+            bound,
+            quorums,
+            n: n.max(1),
+            healthy: None,
+            pending_by_home: vec![0; n.max(1)],
+            pending: 0,
+            reachable: 0,
+            active_since: None,
+            clock: 0,
+            judged: 0,
+            stalls: Vec::new(),
+            gap_since: None,
+            unavailable: Vec::new(),
+            unavailable_total: 0,
+            faults: Vec::new(),
+            waiting: 0,
+        }
+    }
+
+    fn home(&self, client: u32) -> usize {
+        client as usize % self.n
+    }
+
+    fn reaches(&self, home: usize) -> bool {
+        self.healthy.is_some_and(|h| h.homes >> home & 1 == 1)
+    }
+
+    /// A client issued a request.
+    #[inline]
+    pub fn issued(&mut self, now: Time, client: u32) {
+        let home = self.home(client);
+        self.pending_by_home[home] += 1;
+        self.pending += 1;
+        if self.pending == 1 {
+            self.gap_since = Some(now);
+        }
+        if self.reaches(home) {
+            self.reachable += 1;
+            if self.reachable == 1 {
+                self.update_active(now);
+            }
+        }
+    }
+
+    /// A client got the reply to a pending request.
+    #[inline]
+    pub fn completed(&mut self, now: Time, client: u32) {
+        self.settle(now, || "commit".to_string());
+        if let Some(g) = self.gap_since {
+            self.gap(g, now);
+        }
+        let home = self.home(client);
+        self.pending_by_home[home] = self.pending_by_home[home].saturating_sub(1);
+        self.pending = self.pending.saturating_sub(1);
+        self.gap_since = (self.pending > 0).then_some(now);
+        if self.reaches(home) {
+            self.reachable = self.reachable.saturating_sub(1);
+        }
+        self.clock = now;
+        self.update_active(now);
+        for f in &mut self.faults[self.waiting..] {
+            f.first_commit_ms = Some(ms(now));
+        }
+        self.waiting = self.faults.len();
+    }
+
+    /// A fault happened; `topo` is the cluster after it.
+    pub fn fault(&mut self, now: Time, what: String, topo: &Topology<'_>) {
+        self.settle(now, || format!("fault: {what}"));
+        if self.faults.len() < MAX_LISTED {
+            self.faults.push(FaultRecovery {
+                at_ms: ms(now),
+                fault: what,
+                first_commit_ms: None,
+            });
+        }
+        self.observe(now, topo);
+    }
+
+    /// Finds the healthy set of `topo` (at the start of a run, and after every fault) and
+    /// restarts the obligation clock.
+    pub fn observe(&mut self, now: Time, topo: &Topology<'_>) {
+        self.healthy = healthy_set(&self.quorums, self.n, topo).map(|(nodes, q1, q2)| {
+            let outside = self.n - nodes.len();
+            // A client sits beside its home node; a partition cuts it off like that node.
+            let homes = (0..self.n)
+                .filter(|h| topo.partition.get(*h).is_some_and(|p| p & nodes.0 == 0))
+                .fold(0u64, |m, h| m | 1 << h);
+            Healthy {
+                nodes,
+                q1,
+                q2,
+                bound: self.bound.total(outside),
+                homes,
+            }
+        });
+        self.reachable = (0..self.n)
+            .filter(|h| self.reaches(*h))
+            .map(|h| self.pending_by_home[h])
+            .sum();
+        self.clock = now;
+        self.update_active(now);
+    }
+
+    fn update_active(&mut self, now: Time) {
+        let applies = self.healthy.is_some() && self.reachable > 0;
+        match (applies, self.active_since) {
+            (true, None) => {
+                self.active_since = Some(now);
+                self.clock = now;
+            }
+            (false, Some(since)) => {
+                self.judged += now - since;
+                self.active_since = None;
+            }
+            _ => {}
+        }
+    }
+
+    /// Records a stall if the obligation running until `now` broke the bound.
+    fn settle(&mut self, now: Time, ended_by: impl FnOnce() -> String) {
+        if let Some(stall) = self.stall_at(now, ended_by) {
+            if self.stalls.len() < MAX_LISTED {
+                self.stalls.push(stall);
+            }
+        }
+    }
+
+    fn stall_at(&self, now: Time, ended_by: impl FnOnce() -> String) -> Option<Stall> {
+        let h = self.healthy?;
+        self.active_since?;
+        let waited = now.saturating_sub(self.clock);
+        if waited <= h.bound {
+            return None;
+        }
+        let ids = |s: NodeSet| s.iter().map(u32::from).collect::<Vec<u32>>();
+        let outside = self.n - h.nodes.len();
+        Some(Stall {
+            from_ms: ms(self.clock),
+            to_ms: ms(now),
+            bound_ms: ms(h.bound),
+            nodes: ids(h.nodes),
+            q1: ids(h.q1),
+            q2: ids(h.q2),
+            ended_by: ended_by(),
+            why: format!(
+                "nodes {:?} were up, at normal speed and connected both ways, holding Q1 {:?} and Q2 {:?}; {} requests were pending at clients that reach them; no request completed for {:.1} ms, over the bound of {}",
+                ids(h.nodes),
+                ids(h.q1),
+                ids(h.q2),
+                self.reachable,
+                ms(waited),
+                self.bound.explain(outside),
+            ),
+        })
+    }
+
+    fn gap(&mut self, from: Time, to: Time) {
+        if to - from > self.bound.unavailable_after {
+            self.unavailable_total += to - from;
+            if self.unavailable.len() < MAX_LISTED {
+                self.unavailable.push((from, to));
+            }
+        }
+    }
+
+    /// The liveness section for the run up to `upto` (the run may go on: nothing is consumed).
+    pub fn finish(&self, upto: Time) -> Liveness {
+        let mut stalls = self.stalls.clone();
+        if stalls.len() < MAX_LISTED {
+            stalls.extend(self.stall_at(upto, || "end of run".to_string()));
+        }
+        let mut unavailable = self.unavailable.clone();
+        let mut unavailable_total = self.unavailable_total;
+        if let Some(g) = self.gap_since {
+            if upto.saturating_sub(g) > self.bound.unavailable_after {
+                unavailable_total += upto - g;
+                if unavailable.len() < MAX_LISTED {
+                    unavailable.push((g, upto));
+                }
+            }
+        }
+        let judged = self.judged + self.active_since.map_or(0, |s| upto.saturating_sub(s));
+        Liveness {
+            ok: stalls.is_empty(),
+            bound_ms: ms(self.bound.total(0)),
+            judged_ms: ms(judged),
+            stalls,
+            unavailable_ms: ms(unavailable_total),
+            unavailable: unavailable
+                .into_iter()
+                .map(|(a, b)| (ms(a), ms(b)))
+                .collect(),
+            elections: Vec::new(),
+            after_faults: self.faults.clone(),
+        }
+    }
+}
+
+/// The healthy set of `topo`: among the maximal sets of up, normal-speed nodes connected both
+/// ways, one that holds a Q1 and a Q2 (the smallest, whose bound is the most lenient), with a
+/// Q1 and a Q2 inside it. `None` when there is none, when messages are lost at random, or when
+/// the search is too large to finish.
+fn healthy_set(
+    q: &QuorumSystem,
+    n: usize,
+    topo: &Topology<'_>,
+) -> Option<(NodeSet, NodeSet, NodeSet)> {
+    if topo.lossy || !topo.slowed.is_empty() {
+        return None;
+    }
+    let up = topo.up.0 & NodeSet::all(n).0;
+    let link = |a: usize, b: usize| {
+        let blocked = |x: usize, y: usize| {
+            (topo.partition.get(x).copied().unwrap_or(0) | topo.cut.get(x).copied().unwrap_or(0))
+                >> y
+                & 1
+                == 1
+        };
+        !blocked(a, b) && !blocked(b, a)
+    };
+    let adj: Vec<u64> = (0..n)
+        .map(|a| {
+            (0..n)
+                .filter(|&b| b != a && up >> b & 1 == 1 && link(a, b))
+                .fold(0u64, |m, b| m | 1 << b)
+        })
+        .collect();
+    let mut best: Option<NodeSet> = None;
+    let mut budget = CLIQUE_BUDGET;
+    let mut visit = |clique: u64| {
+        let s = NodeSet(clique);
+        if q.is_q1(s) && q.is_q2(s) && best.is_none_or(|b| (s.len(), s.0) < (b.len(), b.0)) {
+            best = Some(s);
+        }
+    };
+    if !cliques(&adj, 0, up, 0, &mut visit, &mut budget) {
+        return None;
+    }
+    let s = best?;
+    let q1 = q.shrink(fpaxos::Phase::One, s, None);
+    let q2 = q.shrink(fpaxos::Phase::Two, s, None);
+    Some((s, q1, q2))
+}
+
+/// Bron–Kerbosch with pivoting over bit masks: calls `visit` with every maximal clique of the
+/// graph `adj` that extends `r` with members of `p` and none of `x`. False if the budget ran out.
+fn cliques(
+    adj: &[u64],
+    r: u64,
+    p: u64,
+    x: u64,
+    visit: &mut impl FnMut(u64),
+    budget: &mut u32,
+) -> bool {
+    if *budget == 0 {
+        return false;
+    }
+    *budget -= 1;
+    if p == 0 {
+        if x == 0 && r != 0 {
+            visit(r);
+        }
+        return true;
+    }
+    let pivot = bits(p | x)
+        .max_by_key(|u| (p & adj[*u]).count_ones())
+        .unwrap_or(0);
+    let mut p = p;
+    let mut x = x;
+    for v in bits(p & !adj[pivot]) {
+        let bit = 1u64 << v;
+        if !cliques(adj, r | bit, p & adj[v], x & adj[v], visit, budget) {
+            return false;
+        }
+        p &= !bit;
+        x |= bit;
+    }
+    true
+}
+
+fn bits(mut m: u64) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (m != 0).then(|| {
+            let i = m.trailing_zeros() as usize;
+            m &= m - 1;
+            i
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fpaxos::quorum::QuorumSpec;
+
+    fn topo<'a>(up: u64, partition: &'a [u64], cut: &'a [u64]) -> Topology<'a> {
+        Topology {
+            up: NodeSet(up),
+            slowed: NodeSet::EMPTY,
+            lossy: false,
+            partition,
+            cut,
+        }
+    }
+
+    fn majority(n: usize) -> QuorumSystem {
+        QuorumSystem::new(&QuorumSpec::Majority, n).expect("majority")
+    }
+
+    #[test]
+    fn every_maximal_clique_is_found() {
+        // 0-1-2 triangle, 2-3 edge, 4 alone.
+        let adj = [0b00110, 0b00101, 0b01011, 0b00100, 0];
+        let mut found = Vec::new();
+        let mut budget = 100;
+        assert!(cliques(
+            &adj,
+            0,
+            0b11111,
+            0,
+            &mut |c| found.push(c),
+            &mut budget
+        ));
+        found.sort_unstable();
+        assert_eq!(found, vec![0b00111, 0b01100, 0b10000]);
+        let mut none = 0;
+        assert!(
+            !cliques(&adj, 0, 0b11111, 0, &mut |_| {}, &mut none),
+            "a spent budget gives up"
+        );
+    }
+
+    #[test]
+    fn the_healthy_set_needs_mutual_links_a_q1_and_a_q2() {
+        let q = majority(5);
+        let none = [0u64; 5];
+        let (s, q1, q2) = healthy_set(&q, 5, &topo(0b11111, &none, &none)).expect("all up");
+        assert_eq!((s.len(), q1.len(), q2.len()), (5, 3, 3));
+        // Nodes 0 and 2 down: 1, 3, 4 still a majority.
+        let (s, ..) = healthy_set(&q, 5, &topo(0b11010, &none, &none)).expect("three up");
+        assert_eq!(s, NodeSet(0b11010));
+        // A one-way cut 1 -> 3 breaks the 1-3 pair, so no three mutually connected nodes remain.
+        let mut cut = [0u64; 5];
+        cut[1] = 1 << 3;
+        assert!(healthy_set(&q, 5, &topo(0b11010, &none, &cut)).is_none());
+        // The same cut with everyone up: {0,1,2,4} and {0,2,3,4} remain; the smallest is chosen.
+        let (s, ..) = healthy_set(&q, 5, &topo(0b11111, &none, &cut)).expect("cliques of four");
+        assert_eq!(s.len(), 4);
+        assert!(!(s.contains(1) && s.contains(3)));
+        // A partition {0,1} | {2,3,4}: the majority side.
+        let mut part = [0u64; 5];
+        for (a, mask) in part.iter_mut().enumerate() {
+            for b in 0..5 {
+                if (a < 2) != (b < 2) {
+                    *mask |= 1 << b;
+                }
+            }
+        }
+        let (s, ..) = healthy_set(&q, 5, &topo(0b11111, &part, &none)).expect("majority side");
+        assert_eq!(s, NodeSet(0b11100));
+        let lossy = Topology {
+            lossy: true,
+            ..topo(0b11111, &none, &none)
+        };
+        assert!(
+            healthy_set(&q, 5, &lossy).is_none(),
+            "random loss suspends the rule"
+        );
+        let slow = Topology {
+            slowed: NodeSet(1),
+            ..topo(0b11111, &none, &none)
+        };
+        assert!(
+            healthy_set(&q, 5, &slow).is_none(),
+            "a gray failure suspends the rule"
+        );
+    }
+
+    #[test]
+    fn flexible_quorums_need_both_phases() {
+        // Counting 4/2 with three up: a Q2 but no Q1.
+        let q = QuorumSystem::new(&QuorumSpec::Counting { q1: 4, q2: 2 }, 5).expect("4/2");
+        let none = [0u64; 5];
+        assert!(healthy_set(&q, 5, &topo(0b00111, &none, &none)).is_none());
+        assert!(healthy_set(&q, 5, &topo(0b01111, &none, &none)).is_some());
+    }
+
+    fn monitor() -> Monitor {
+        let s = crate::Scenario::default();
+        let bound = Bound::new(&s, true, false);
+        Monitor::new(5, bound, Arc::new(majority(5)))
+    }
+
+    #[test]
+    fn a_stall_is_recorded_once_the_bound_passes_and_a_commit_ends_it() {
+        let none = [0u64; 5];
+        let mut m = monitor();
+        let bound = m.bound.total(0);
+        m.observe(0, &topo(0b11111, &none, &none));
+        m.issued(0, 0);
+        m.completed(bound / 2, 0);
+        m.issued(bound / 2, 0);
+        assert!(m.finish(bound).ok, "within the bound");
+        let late = bound / 2 + bound + 1;
+        let open = m.finish(late);
+        assert!(!open.ok);
+        assert_eq!(open.stalls[0].ended_by, "end of run");
+        m.completed(late, 0);
+        let l = m.finish(late + 1);
+        assert_eq!(l.stalls.len(), 1);
+        assert_eq!(l.stalls[0].ended_by, "commit");
+        assert_eq!(l.stalls[0].nodes, vec![0, 1, 2, 3, 4]);
+        assert!(
+            l.stalls[0].why.contains("no request completed"),
+            "{}",
+            l.stalls[0].why
+        );
+        assert!(l.unavailable_ms > 0.0);
+        assert!((l.judged_ms - ms(late)).abs() < 1e-6);
+    }
+
+    #[test]
+    fn nothing_is_owed_without_a_healthy_set_or_pending_requests() {
+        let none = [0u64; 5];
+        let mut m = monitor();
+        let bound = m.bound.total(0);
+        // Two up of five: no majority.
+        m.observe(0, &topo(0b00011, &none, &none));
+        m.issued(0, 0);
+        let l = m.finish(10 * bound);
+        assert!(l.ok && l.judged_ms == 0.0);
+        assert!(l.unavailable_ms > 0.0, "unavailable all the same");
+        // Healthy, but nothing pending.
+        let mut m = monitor();
+        m.observe(0, &topo(0b11111, &none, &none));
+        assert!(m.finish(10 * bound).ok);
+        // A fault restarts the clock and is listed with its first commit.
+        let mut m = monitor();
+        m.observe(0, &topo(0b11111, &none, &none));
+        m.issued(0, 1);
+        m.fault(bound, "crash node 4".into(), &topo(0b01111, &none, &none));
+        m.completed(bound + bound / 2, 1);
+        let l = m.finish(2 * bound);
+        assert!(l.ok, "{:?}", l.stalls);
+        assert_eq!(l.after_faults.len(), 1);
+        assert_eq!(
+            l.after_faults[0].first_commit_ms,
+            Some(ms(bound + bound / 2))
+        );
+    }
+
+    #[test]
+    fn clients_cut_off_with_their_home_owe_nothing() {
+        // Partition {0} | {1,2,3,4}: client 0 lives beside node 0 and cannot reach the majority.
+        let mut part = [0u64; 5];
+        part[0] = 0b11110;
+        for p in part.iter_mut().skip(1) {
+            *p = 1;
+        }
+        let none = [0u64; 5];
+        let mut m = monitor();
+        let bound = m.bound.total(0);
+        m.observe(0, &topo(0b11111, &part, &none));
+        m.issued(0, 0);
+        assert!(m.finish(10 * bound).ok);
+        m.issued(0, 1);
+        assert!(!m.finish(10 * bound).ok, "client 1 lives beside node 1");
+    }
+}
