@@ -110,6 +110,9 @@ pub fn summary(r: &Report, wall_ms: f64) -> String {
             format!("VIOLATED ({} violations)", r.safety.violations.len())
         },
     );
+    for (k, v) in liveness_lines(&r.liveness) {
+        line(k, v);
+    }
     line("trace hash", r.trace_hash.clone());
     line(
         "simulator",
@@ -146,7 +149,84 @@ pub fn summary(r: &Report, wall_ms: f64) -> String {
             ));
         }
     }
+    for st in r.liveness.stalls.iter().take(10) {
+        out.push_str(&format!(
+            "stall: {:.1} ms to {:.1} ms (ended by {}): {}\n",
+            st.from_ms, st.to_ms, st.ended_by, st.why
+        ));
+    }
+    if r.liveness.stalls.len() > 10 {
+        out.push_str(&format!(
+            "... and {} more stalls\n",
+            r.liveness.stalls.len() - 10
+        ));
+    }
     out
+}
+
+/// The summary's liveness and availability lines.
+pub fn liveness_lines(l: &fpaxos_sim::liveness::Liveness) -> Vec<(&'static str, String)> {
+    let verdict = if !l.ok {
+        let st = &l.stalls[0];
+        format!(
+            "STALLED ({} stall{}; first from {:.1} ms to {:.1} ms, bound {:.1} ms)",
+            l.stalls.len(),
+            if l.stalls.len() == 1 { "" } else { "s" },
+            st.from_ms,
+            st.to_ms,
+            st.bound_ms
+        )
+    } else if l.judged_ms == 0.0 {
+        "not judged: the rule never applied (no healthy set with pending requests)".to_string()
+    } else {
+        format!(
+            "ok (the rule applied for {:.1} ms; bound {:.1} ms)",
+            l.judged_ms, l.bound_ms
+        )
+    };
+    let elected: Vec<f64> = l
+        .elections
+        .iter()
+        .filter_map(|e| e.elected_ms.map(|t| t - e.lost_ms))
+        .collect();
+    let never = l.elections.len() - elected.len();
+    let elect = if l.elections.is_empty() {
+        "no leader lost".to_string()
+    } else {
+        format!(
+            "{} leader loss{}, elected after max {:.1} ms{}",
+            l.elections.len(),
+            if l.elections.len() == 1 { "" } else { "es" },
+            elected.iter().copied().fold(0.0, f64::max),
+            if never > 0 {
+                format!(", {never} never replaced")
+            } else {
+                String::new()
+            }
+        )
+    };
+    let firsts: Vec<f64> = l
+        .after_faults
+        .iter()
+        .filter_map(|f| f.first_commit_ms.map(|t| t - f.at_ms))
+        .collect();
+    let faults = if l.after_faults.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; first commit after a fault within max {:.1} ms ({} of {} faults followed by a commit)",
+            firsts.iter().copied().fold(0.0, f64::max),
+            firsts.len(),
+            l.after_faults.len()
+        )
+    };
+    vec![
+        ("liveness", verdict),
+        (
+            "availability",
+            format!("{:.1} ms unavailable; {elect}{faults}", l.unavailable_ms),
+        ),
+    ]
 }
 
 /// The `fpaxos analyze` table.

@@ -1,7 +1,8 @@
 //! `fpaxos`: run, sweep, check and benchmark FPaxos scenarios from the command line.
 //!
 //! Exit codes: 0 success, 1 a safety violation was found, 2 a usage or scenario error (one
-//! `error: ...` line per problem on stderr).
+//! `error: ...` line per problem on stderr), 3 a liveness failure (a stall) and no safety
+//! violation.
 
 mod cmd;
 
@@ -20,7 +21,8 @@ use std::process::ExitCode;
     about = "FPaxos Playground: simulate Flexible Paxos with any quorum system",
     long_about = "FPaxos Playground: simulate Flexible Paxos with any quorum system.\n\n\
         Every run is deterministic: one scenario (seed included) gives one trace hash.\n\
-        Exit codes: 0 ok, 1 safety violation found, 2 usage or scenario error."
+        Exit codes: 0 ok, 1 safety violation found, 2 usage or scenario error,\n\
+        3 liveness failure (a stall) without a safety violation."
 )]
 struct Cli {
     #[command(subcommand)]

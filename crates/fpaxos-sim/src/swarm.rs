@@ -3,21 +3,28 @@
 //! crashes, slow nodes and cut links — so that many seeds explore many corners and any failure is
 //! reproduced by its seed alone (or by the scenario JSON it printed).
 //!
-//! Each generated run has two phases: a *fault phase* (the first three quarters of the run) with
-//! random faults and their repairs, then a *calm phase* where the network is healed, crashed
-//! nodes recover and slow nodes return to normal speed.
+//! Each generated run has two phases: a *fault phase* with random faults and their repairs,
+//! then a *calm phase* where the network is healed, message loss stops, crashed nodes recover
+//! and slow nodes return to normal speed. The calm phase lasts longer than the liveness bound
+//! ([`crate::liveness::Bound`]), so a cluster that fails to elect and commit after it is
+//! reported as a stall, as TigerBeetle's VOPR does.
 //!
 //! **Invariant**: [`scenario_for_seed`] always returns a scenario that passes
 //! [`Scenario::validate`], with intersecting quorums. Unsafe quorums appear only when the caller
 //! pins `allow_unsafe` (see [`Pins`]).
 
 use crate::dur::Dur;
+use crate::liveness::Bound;
 use crate::rng::Rng;
 use crate::scenario::{Fault, FaultAction, Latency, Scenario};
 use fpaxos::quorum::{GridAxis, QuorumSpec, QuorumSystem};
+use fpaxos::NodeSet;
 
 /// Largest cluster the generator draws.
 pub const MAX_SWARM_NODES: u32 = 9;
+
+/// How much longer than the liveness bound the calm phase lasts at least.
+const CALM_MARGIN: Dur = Dur::ms(250);
 
 /// Settings fixed by the caller; everything else is drawn from the seed. Pins are honoured while
 /// generating (a pinned cluster size shapes the quorum and the faults), and [`Pins::apply`] sets
@@ -158,9 +165,14 @@ pub fn generate(seed: u64, pins: &Pins) -> Scenario {
     s.metrics.bucket = Dur::ms(100);
 
     // ----- faults -----
-    s.faults = draw_faults(&mut rng, n, s.duration);
+    s.faults = draw_faults(&mut rng, n, s.duration, s.network.loss > 0.0);
 
     pins.apply(&mut s);
+    // The calm phase outlasts the liveness bound (with room for the calm itself to settle), so
+    // a cluster that cannot recover is caught.
+    let calm = Dur(s.duration.0 / 4 * 3);
+    let bound = Bound::new(&s, true, false).total(0);
+    s.duration = Dur(s.duration.0.max(calm.0 + bound + CALM_MARGIN.0));
     debug_assert!(
         s.validate().is_ok() || pins.nodes.is_some() || pins.quorum.is_some(),
         "swarm seed {seed} generated an invalid scenario: {:?}",
@@ -202,7 +214,7 @@ fn draw_quorum(rng: &mut Rng, n: u32, allow_unsafe: bool) -> QuorumSpec {
         let q1 = range(rng, 1, n as u64) as u32;
         return QuorumSpec::Counting { q1, q2 };
     }
-    let q = match rng.below(4) {
+    let q = match rng.below(5) {
         0 => QuorumSpec::Majority,
         1 => {
             // Any q2, then a Q1 at least N - Q2 + 1 (sometimes larger than needed).
@@ -224,6 +236,7 @@ fn draw_quorum(rng: &mut Rng, n: u32, allow_unsafe: bool) -> QuorumSpec {
             };
             QuorumSpec::Grid { rows, cols, q1 }
         }
+        3 => draw_explicit(rng, n),
         _ => {
             let weights: Vec<u32> = (0..n).map(|_| range(rng, 1, 3) as u32).collect();
             let total: u32 = weights.iter().sum();
@@ -235,6 +248,34 @@ fn draw_quorum(rng: &mut Rng, n: u32, allow_unsafe: bool) -> QuorumSpec {
     };
     debug_assert!(QuorumSystem::new(&q, n as usize).is_ok_and(|s| s.is_safe()));
     q
+}
+
+/// Explicit quorum lists: a few random phase-2 sets, then phase-1 sets that each meet every
+/// phase-2 set (a random start, plus one member of every phase-2 set it misses).
+fn draw_explicit(rng: &mut Rng, n: u32) -> QuorumSpec {
+    let random_set = |rng: &mut Rng| {
+        let size = range(rng, 1, n as u64);
+        let mut ids: Vec<u8> = (0..n as u8).collect();
+        for i in (1..ids.len()).rev() {
+            let j = rng.below(i as u64 + 1) as usize;
+            ids.swap(i, j);
+        }
+        NodeSet::from_ids(ids.into_iter().take(size as usize))
+    };
+    let q2: Vec<NodeSet> = (0..range(rng, 1, 3)).map(|_| random_set(rng)).collect();
+    let q1 = (0..range(rng, 1, 3))
+        .map(|_| {
+            let mut s = random_set(rng);
+            for q in &q2 {
+                if !s.intersects(*q) {
+                    let members = q.to_vec();
+                    s.insert(members[rng.below(members.len() as u64) as usize]);
+                }
+            }
+            s
+        })
+        .collect();
+    QuorumSpec::Explicit { q1, q2 }
 }
 
 /// Splits the nodes into groups for a partition. Most splits are two sides of nearly equal size,
@@ -278,15 +319,16 @@ fn draw_partition(rng: &mut Rng, n: u32) -> Vec<Vec<u32>> {
     groups
 }
 
-/// Random faults in the first three quarters of the run, then a full repair.
-fn draw_faults(rng: &mut Rng, n: u32, duration: Dur) -> Vec<Fault> {
+/// Random faults in the first three quarters of the run, then a full repair (message loss
+/// included when the network is `lossy`).
+fn draw_faults(rng: &mut Rng, n: u32, duration: Dur, lossy: bool) -> Vec<Fault> {
     let mut faults = Vec::new();
     let calm = Dur(duration.0 / 4 * 3);
     let mut crashed = vec![false; n as usize];
     let mut t = dur_between(rng, Dur::ms(50), Dur::ms(600));
-    let intensity = rng.below(4); // 0: no faults at all, 3: busy
+    let intensity = rng.below(4); // 0: no faults at all (but the calm phase), 3: busy
     if intensity == 0 {
-        return faults;
+        t = calm;
     }
     let push = |faults: &mut Vec<Fault>, at: Dur, action: FaultAction| {
         if at < calm {
@@ -363,6 +405,12 @@ fn draw_faults(rng: &mut Rng, n: u32, duration: Dur) -> Vec<Fault> {
         at: calm,
         action: FaultAction::Heal,
     });
+    if lossy {
+        faults.push(Fault {
+            at: calm,
+            action: FaultAction::Loss { probability: 0.0 },
+        });
+    }
     for node in 0..n {
         faults.push(Fault {
             at: calm,
@@ -411,7 +459,11 @@ mod tests {
                 partitions += 1;
             }
         }
-        assert_eq!(kinds.len(), 4, "majority, counting, grid and weighted");
+        assert_eq!(
+            kinds.len(),
+            5,
+            "majority, counting, grid, weighted and explicit"
+        );
         assert!(partitions > 150, "only {partitions} of 500 seeds partition");
     }
 

@@ -2,10 +2,12 @@
 
 use super::{out, pool, progress, to_pretty, usage, CmdResult};
 use clap::Args;
+use fpaxos::PlantedBug;
 use fpaxos_cli::fmt::{si, thousands};
 use fpaxos_cli::load_seed;
 use fpaxos_cli::overrides::Overrides;
 use fpaxos_sim::checker::Violation;
+use fpaxos_sim::liveness::Stall;
 use fpaxos_sim::{swarm, Scenario, Sim};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -32,6 +34,9 @@ pub(crate) struct CheckArgs {
     /// Worker threads (default: all cores).
     #[arg(long, value_name = "N")]
     pub(crate) jobs: Option<usize>,
+    /// Plant a known bug in every node, to see the checkers catch it: no-election-retry.
+    #[arg(long, value_name = "BUG", value_parser = super::parse_plant)]
+    pub(crate) plant: Option<PlantedBug>,
     /// Overrides pin a setting while the rest is drawn from the seed.
     #[command(flatten)]
     pub(crate) overrides: Overrides,
@@ -43,15 +48,32 @@ pub(crate) struct SeedFailure {
     /// The simulator panicked (an engine bug; only caught where panics unwind, i.e. debug builds).
     pub(crate) panic: Option<String>,
     pub(crate) violations: Vec<Violation>,
+    /// Liveness stalls (the first few).
+    pub(crate) stalls: Vec<Stall>,
     pub(crate) scenario: Scenario,
 }
 
 impl SeedFailure {
+    /// `panic`, `safety` or `liveness` (a safety violation outranks a stall).
+    fn kind(&self) -> &'static str {
+        if self.panic.is_some() {
+            "panic"
+        } else if !self.violations.is_empty() {
+            "safety"
+        } else {
+            "liveness"
+        }
+    }
+
     fn headline(&self) -> String {
-        match (&self.panic, self.violations.first()) {
-            (Some(p), _) => format!("the simulator panicked: {p}"),
-            (None, Some(v)) => v.message.clone(),
-            (None, None) => String::new(),
+        match (&self.panic, self.violations.first(), self.stalls.first()) {
+            (Some(p), _, _) => format!("the simulator panicked: {p}"),
+            (None, Some(v), _) => v.message.clone(),
+            (None, None, Some(st)) => format!(
+                "stalled from {:.1} ms to {:.1} ms ({}): {}",
+                st.from_ms, st.to_ms, st.ended_by, st.why
+            ),
+            (None, None, None) => String::new(),
         }
     }
 }
@@ -91,7 +113,10 @@ pub(crate) struct SeedOutcome {
 pub(crate) struct CheckSummary {
     pub(crate) seeds: u64,
     pub(crate) start_seed: u64,
+    /// Seeds with a safety violation or a simulator panic.
     pub(crate) violations: usize,
+    /// Seeds with a liveness failure and no safety violation.
+    pub(crate) liveness_failures: usize,
     pub(crate) failing: Vec<SeedFailure>,
     pub(crate) events: u64,
     pub(crate) committed: u64,
@@ -99,7 +124,12 @@ pub(crate) struct CheckSummary {
     pub(crate) events_per_sec: f64,
 }
 
-fn check_seed(seed: u64, pins: &swarm::Pins, o: &Overrides) -> SeedOutcome {
+fn check_seed(
+    seed: u64,
+    pins: &swarm::Pins,
+    o: &Overrides,
+    plant: Option<PlantedBug>,
+) -> SeedOutcome {
     let checked = match load_seed(seed, pins, o) {
         Ok(c) => c,
         Err(e) => {
@@ -112,7 +142,7 @@ fn check_seed(seed: u64, pins: &swarm::Pins, o: &Overrides) -> SeedOutcome {
     };
     let s = checked.scenario().clone();
     let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        Sim::new(checked).run_to_end()
+        Sim::with_planted(checked, plant).run_to_end()
     }));
     match run {
         Err(_) => {
@@ -125,6 +155,7 @@ fn check_seed(seed: u64, pins: &swarm::Pins, o: &Overrides) -> SeedOutcome {
                     seed,
                     panic: Some(msg),
                     violations: Vec::new(),
+                    stalls: Vec::new(),
                     scenario: s,
                 }),
                 ..SeedOutcome::default()
@@ -135,10 +166,11 @@ fn check_seed(seed: u64, pins: &swarm::Pins, o: &Overrides) -> SeedOutcome {
             invalid: None,
             events: r.sim.events,
             committed: r.committed,
-            failure: (!r.safety.ok).then(|| SeedFailure {
+            failure: (!r.safety.ok || !r.liveness.ok).then(|| SeedFailure {
                 seed,
                 panic: None,
                 violations: r.safety.violations.into_iter().take(10).collect(),
+                stalls: r.liveness.stalls.into_iter().take(3).collect(),
                 scenario: s,
             }),
         },
@@ -172,7 +204,7 @@ pub(crate) fn cmd_check(a: CheckArgs) -> CmdResult {
         (a.start_seed..end)
             .into_par_iter()
             .map(|seed| {
-                let o = check_seed(seed, &pins, &a.overrides);
+                let o = check_seed(seed, &pins, &a.overrides, a.plant);
                 pb.inc(1);
                 o
             })
@@ -207,7 +239,8 @@ pub(crate) fn cmd_check(a: CheckArgs) -> CmdResult {
     let summary = CheckSummary {
         seeds: a.seeds,
         start_seed: a.start_seed,
-        violations: failing.len(),
+        violations: failing.iter().filter(|f| f.kind() != "liveness").count(),
+        liveness_failures: failing.iter().filter(|f| f.kind() == "liveness").count(),
         failing,
         events,
         committed,
@@ -217,43 +250,7 @@ pub(crate) fn cmd_check(a: CheckArgs) -> CmdResult {
     if a.json {
         out(&(to_pretty(&summary) + "\n"));
     } else {
-        let mut text = String::new();
-        for f in &summary.failing {
-            text.push_str(&format!("VIOLATION seed {}: {}\n", f.seed, f.headline()));
-        }
-        for f in summary.failing.iter().take(a.show) {
-            text.push_str(&format!(
-                "\n--- seed {}: {}; reproduce with `fpaxos run seed-{}.json` using this scenario:\n",
-                f.seed,
-                f.headline(),
-                f.seed
-            ));
-            for v in f.violations.iter().skip(1) {
-                text.push_str(&format!("  {}\n", v.message));
-            }
-            text.push_str(&f.scenario.to_json_pretty());
-            text.push('\n');
-        }
-        if summary.failing.len() > a.show {
-            text.push_str(&format!(
-                "\n({} more failing seeds not shown; use --show or --out-dir to see them)\n",
-                summary.failing.len() - a.show
-            ));
-        }
-        text.push_str(&format!(
-            "\nchecked {} seeds ({}..={}): {} failed (safety violation or simulator panic)\n\
-             {} events, {} commits in {:.1} s ({} events/s on {} threads)\n",
-            a.seeds,
-            a.start_seed,
-            end - 1,
-            summary.violations,
-            thousands(events),
-            thousands(committed),
-            wall,
-            si(summary.events_per_sec),
-            pool.current_num_threads(),
-        ));
-        out(&text);
+        out(&text_summary(&summary, &a, pool.current_num_threads()));
     }
     if !write_errs.is_empty() {
         for e in write_errs {
@@ -261,9 +258,69 @@ pub(crate) fn cmd_check(a: CheckArgs) -> CmdResult {
         }
         return Ok(ExitCode::from(2));
     }
-    Ok(if summary.violations > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(super::verdict(
+        summary.violations == 0,
+        summary.liveness_failures == 0,
+    ))
+}
+
+/// The readable result: one line per failing seed, the scenarios of the first few, totals.
+fn text_summary(summary: &CheckSummary, a: &CheckArgs, threads: usize) -> String {
+    let plant = a
+        .plant
+        .map(|b| format!(" --plant {}", b.name()))
+        .unwrap_or_default();
+    let end = a.start_seed + a.seeds;
+    let wall = summary.wall_ms / 1e3;
+    let mut text = String::new();
+    for f in &summary.failing {
+        let tag = if f.kind() == "liveness" {
+            "STALL"
+        } else {
+            "VIOLATION"
+        };
+        text.push_str(&format!("{tag} seed {}: {}\n", f.seed, f.headline()));
+    }
+    for f in summary.failing.iter().take(a.show) {
+        text.push_str(&format!(
+            "\n--- seed {}: {}; reproduce with `fpaxos run seed-{}.json{plant}` using this scenario:\n",
+            f.seed,
+            f.headline(),
+            f.seed
+        ));
+        for v in f.violations.iter().skip(1) {
+            text.push_str(&format!("  {}\n", v.message));
+        }
+        text.push_str(&f.scenario.to_json_pretty());
+        text.push('\n');
+    }
+    if summary.failing.len() > a.show {
+        text.push_str(&format!(
+            "\n({} more failing seeds not shown; use --show or --out-dir to see them)\n",
+            summary.failing.len() - a.show
+        ));
+    }
+    text.push_str(&format!(
+        "\nchecked {} seeds ({}..={}): {} failed safety (violation or simulator panic), \
+         {} failed liveness (a stall){}\n\
+         {} events, {} commits in {:.1} s ({} events/s on {threads} threads)\n",
+        a.seeds,
+        a.start_seed,
+        end - 1,
+        summary.violations,
+        summary.liveness_failures,
+        if plant.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " with the bug `{}` planted",
+                plant.trim_start_matches(" --plant ")
+            )
+        },
+        thousands(summary.events),
+        thousands(summary.committed),
+        wall,
+        si(summary.events_per_sec),
+    ));
+    text
 }

@@ -62,3 +62,21 @@ pub(crate) fn progress(len: u64, what: &str) -> ProgressBar {
 pub(crate) fn to_pretty<T: Serialize>(v: &T) -> String {
     fpaxos_sim::json::pretty_json(v)
 }
+
+/// Exit status of a run or a check: 1 for a safety violation (whatever else), 3 for a liveness
+/// failure alone, 0 when both hold.
+pub(crate) fn verdict(safe: bool, live: bool) -> ExitCode {
+    match (safe, live) {
+        (false, _) => ExitCode::from(1),
+        (true, false) => ExitCode::from(3),
+        (true, true) => ExitCode::SUCCESS,
+    }
+}
+
+/// Parses `--plant`.
+pub(crate) fn parse_plant(s: &str) -> Result<fpaxos::PlantedBug, String> {
+    fpaxos::PlantedBug::parse(s).ok_or_else(|| {
+        let names: Vec<&str> = fpaxos::PlantedBug::ALL.iter().map(|b| b.name()).collect();
+        format!("unknown bug `{s}`; known: {}", names.join(", "))
+    })
+}

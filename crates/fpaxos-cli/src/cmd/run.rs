@@ -2,6 +2,7 @@
 
 use super::{out, to_pretty, usage, CmdResult};
 use clap::Args;
+use fpaxos::PlantedBug;
 use fpaxos_cli::fmt::summary;
 use fpaxos_cli::overrides::Overrides;
 use fpaxos_cli::{bench, load_scenario};
@@ -20,6 +21,9 @@ pub(crate) struct RunArgs {
     /// Print the final scenario JSON (after overrides) and exit without running.
     #[arg(long)]
     pub(crate) print_scenario: bool,
+    /// Plant a known bug in every node, to see the checkers catch it: no-election-retry.
+    #[arg(long, value_name = "BUG", value_parser = super::parse_plant)]
+    pub(crate) plant: Option<PlantedBug>,
     #[command(flatten)]
     pub(crate) overrides: Overrides,
 }
@@ -44,18 +48,14 @@ pub(crate) fn cmd_run(a: RunArgs) -> CmdResult {
         return Ok(ExitCode::SUCCESS);
     }
     let start = Instant::now();
-    let report = Sim::new(s).run_to_end();
+    let report = Sim::with_planted(s, a.plant).run_to_end();
     let wall_ms = start.elapsed().as_secs_f64() * 1e3;
     if a.json {
         out(&(to_pretty(&report) + "\n"));
     } else {
         out(&summary(&report, wall_ms));
     }
-    Ok(if report.safety.ok {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(super::verdict(report.safety.ok, report.liveness.ok))
 }
 
 pub(crate) fn cmd_bench(a: BenchArgs) -> CmdResult {

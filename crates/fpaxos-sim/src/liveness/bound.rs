@@ -10,9 +10,9 @@ use serde::Serialize;
 /// impossible, so one round is too few; a cluster that needs more than this is reported.
 pub const ELECTION_ROUNDS: u64 = 4;
 
-/// Most requests in flight the bound assumes for an open-loop workload (the simulator sheds
-/// arrivals beyond it).
-const OPEN_LOOP_IN_FLIGHT: u64 = 100_000;
+/// Fraction of a CPU that client resends alone may take before the cluster counts as
+/// overloaded (see [`Bound::max_pending`]).
+const RESEND_LOAD: f64 = 0.5;
 
 /// Bytes of protocol overhead per message assumed for bandwidth queueing.
 const HEADER_BYTES: u64 = 64;
@@ -41,6 +41,11 @@ pub struct Bound {
     pub request: Time,
     /// The redirect back-off of a client told "no leader known" (one heartbeat).
     pub heartbeat: Time,
+    /// The rule applies only while at most this many requests are pending at clients that reach
+    /// the healthy set: beyond it, resending them once per client timeout alone takes more
+    /// than half of a node's CPU, and a retry storm can keep any cluster from progressing
+    /// (overload, like a gray failure, is outside the rule). `u64::MAX` when messages cost no CPU.
+    pub max_pending: u64,
     /// Gaps without completions shorter than this are normal service, longer ones count as
     /// unavailable time: the longer of one election timeout and four mean round trips
     /// (client to node and node to node).
@@ -58,9 +63,15 @@ impl Bound {
         let et = c.election_timeout.0;
         let hb = c.heartbeat.0;
         let cpu_msg = s.cpu.per_recv.0 + s.cpu.per_send.0.saturating_mul(n);
+        let per_resend = s.cpu.per_recv.0 + s.cpu.per_send.0;
+        let max_pending = if per_resend == 0 {
+            u64::MAX
+        } else {
+            (RESEND_LOAD * s.workload.timeout.0 as f64 / per_resend as f64) as u64
+        };
         let in_flight = match s.workload.rate {
-            None => s.workload.clients as u64 * s.workload.outstanding as u64,
-            Some(_) => OPEN_LOOP_IN_FLIGHT,
+            None => (s.workload.clients as u64 * s.workload.outstanding as u64).min(max_pending),
+            Some(_) => max_pending,
         };
         let tx = s.network.bandwidth_mbps.map_or(0, |mbps| {
             let bits = (s.workload.command_bytes as u64 + HEADER_BYTES) * 8;
@@ -69,7 +80,8 @@ impl Bound {
             (per_msg * queue).min(3.6e12) as Time
         });
         let rt = 2 * l;
-        let request = 4 * lc + 2 * rt + tx + cpu_msg.saturating_mul(in_flight + 4 * n);
+        let request = (4 * lc + 2 * rt + tx)
+            .saturating_add(cpu_msg.saturating_mul(in_flight.saturating_add(4 * n)));
         let mean_rtt = 2
             * (s.network.client_latency.mean().0
                 + links.iter().map(|x| x.mean().0).max().unwrap_or(0));
@@ -83,6 +95,7 @@ impl Bound {
             client_timeout: s.workload.timeout.0,
             request,
             heartbeat: hb,
+            max_pending,
             unavailable_after: et.max(4 * mean_rtt),
         }
     }

@@ -3,7 +3,10 @@
 //! **The rule.** Whenever requests are pending at clients that can reach it, and some set `S` of
 //! nodes is up, mutually connected (every link between members works both ways), holds a phase-1
 //! quorum and a phase-2 quorum, runs at normal speed, and the network loses no messages, the
-//! cluster must complete a request within the [`Bound`] derived from the scenario's timers.
+//! cluster must complete a request within the [`Bound`] derived from the scenario's timers,
+//! as long as the cluster is not overloaded: at most [`Bound::max_pending`] requests pending
+//! (beyond that, client resends alone saturate a node's CPU and a retry storm can keep any
+//! cluster from progressing).
 //! The clock of that obligation starts at the latest of: the last completed request, the moment
 //! the condition started to hold, the moment requests became pending, the latest fault.
 //!

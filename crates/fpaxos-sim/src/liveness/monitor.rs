@@ -105,7 +105,7 @@ impl Monitor {
         }
         if self.reaches(home) {
             self.reachable += 1;
-            if self.reachable == 1 {
+            if self.reachable == 1 || self.reachable == self.bound.max_pending + 1 {
                 self.update_active(now);
             }
         }
@@ -172,13 +172,20 @@ impl Monitor {
     }
 
     fn update_active(&mut self, now: Time) {
-        let applies = self.healthy.is_some() && self.reachable > 0;
+        let applies = self.healthy.is_some()
+            && self.reachable > 0
+            && self.reachable <= self.bound.max_pending;
         match (applies, self.active_since) {
             (true, None) => {
                 self.active_since = Some(now);
                 self.clock = now;
             }
             (false, Some(since)) => {
+                // Only an issue can end the rule with the clock still running: overload.
+                let limit = self.bound.max_pending;
+                self.settle(now, || {
+                    format!("overload: more than {limit} requests pending")
+                });
                 self.judged += now - since;
                 self.active_since = None;
             }
