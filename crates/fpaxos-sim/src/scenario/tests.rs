@@ -229,3 +229,23 @@ fn cluster_label_mentions_thrift() {
     c.thrifty = true;
     assert_eq!(c.label(), "Q1=4 Q2=2, thrifty");
 }
+
+#[test]
+fn liveness_switches_are_written_only_when_changed() {
+    // At their defaults they stay out of the JSON, so old files, links and goldens are unchanged.
+    let text = Scenario::default().to_json_pretty();
+    assert!(!text.contains("check_quorum") && !text.contains("pre_vote"));
+    let mut s = Scenario::default();
+    s.cluster.check_quorum = false;
+    s.cluster.pre_vote = true;
+    let text = s.to_json_pretty();
+    assert!(text.contains("\"check_quorum\": false"), "{text}");
+    assert!(text.contains("\"pre_vote\": true"), "{text}");
+    assert_eq!(Scenario::from_json(&text).unwrap(), s);
+    let read = Scenario::from_json(r#"{"cluster": {"check_quorum": false, "pre_vote": true}}"#);
+    assert_eq!(read.unwrap(), s);
+    assert_eq!(
+        s.cluster.label(),
+        "majority (3/3), no check-quorum, pre-vote"
+    );
+}
