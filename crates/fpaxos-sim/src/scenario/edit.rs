@@ -333,4 +333,16 @@ impl Network {
         }
         t
     }
+
+    /// The quickest round trip between two distinct nodes of `n` that the network can draw
+    /// (`a -> b` then `b -> a`, each at its link's [`Latency::min`]); `None` for one node.
+    /// CPU costs and queueing only add to it, so no reply can ever come back sooner.
+    pub fn min_round_trip(&self, n: usize) -> Option<Dur> {
+        let t = self.link_latencies(n);
+        let min = |a: usize, b: usize| t[a * n + b].min().0;
+        (0..n)
+            .flat_map(|a| (0..n).filter(move |b| *b != a).map(move |b| (a, b)))
+            .map(|(a, b)| Dur(min(a, b).saturating_add(min(b, a))))
+            .min()
+    }
 }
