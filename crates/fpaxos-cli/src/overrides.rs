@@ -22,10 +22,10 @@ pub struct Overrides {
     #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", require_equals = true, help_heading = "Scenario overrides")]
     pub thrifty: Option<bool>,
     /// Check-quorum: a leader that hears from no Q2 within an election timeout steps down (on by default; `--check-quorum=off` turns it off).
-    #[arg(long, value_name = "on|off", num_args = 0..=1, default_missing_value = "on", require_equals = true, value_parser = BoolishValueParser::new(), help_heading = "Scenario overrides")]
+    #[arg(long, value_name = "on|off", num_args = 0..=1, default_missing_value = "on", require_equals = true, value_parser = BoolishValueParser::new(), hide_possible_values = true, help_heading = "Scenario overrides")]
     pub check_quorum: Option<bool>,
     /// Pre-vote: a would-be candidate first asks whether a Q1 would vote for it (off by default; `--pre-vote` or `--pre-vote=on` turns it on).
-    #[arg(long, value_name = "on|off", num_args = 0..=1, default_missing_value = "on", require_equals = true, value_parser = BoolishValueParser::new(), help_heading = "Scenario overrides")]
+    #[arg(long, value_name = "on|off", num_args = 0..=1, default_missing_value = "on", require_equals = true, value_parser = BoolishValueParser::new(), hide_possible_values = true, help_heading = "Scenario overrides")]
     pub pre_vote: Option<bool>,
     /// Node-to-node latency: `const:10ms`, `uniform:5ms..15ms`, `normal:10ms,2ms`, `lognormal:10ms,0.5`, `exp:1ms`.
     #[arg(long, value_name = "DIST", value_parser = Latency::parse_cli, help_heading = "Scenario overrides")]
