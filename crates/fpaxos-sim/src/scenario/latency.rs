@@ -234,10 +234,6 @@ mod tests {
             (Latency::parse_cli("lognormal:10ms,0.1").unwrap(), Dur(0)),
         ] {
             assert_eq!(l.min(), min, "{l}");
-            let mut rng = crate::rng::Rng::new(3);
-            for _ in 0..1000 {
-                assert!(rng.latency(&l) >= min.0, "{l}");
-            }
         }
     }
 
