@@ -2,6 +2,7 @@
 //! generic `--set path=value`. They are applied to the scenario's JSON value, before it is parsed
 //! and validated, so an override goes through exactly the checks a scenario file does.
 
+use clap::builder::BoolishValueParser;
 use clap::Args;
 use fpaxos::QuorumSpec;
 use fpaxos_sim::swarm::Pins;
@@ -20,6 +21,12 @@ pub struct Overrides {
     /// Thrifty messaging: phase-1/phase-2 messages only to a chosen quorum (`--thrifty=false` turns it off).
     #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", require_equals = true, help_heading = "Scenario overrides")]
     pub thrifty: Option<bool>,
+    /// Check-quorum: a leader that hears from no Q2 within an election timeout steps down (on by default; `--check-quorum=off` turns it off).
+    #[arg(long, value_name = "on|off", num_args = 0..=1, default_missing_value = "on", require_equals = true, value_parser = BoolishValueParser::new(), hide_possible_values = true, help_heading = "Scenario overrides")]
+    pub check_quorum: Option<bool>,
+    /// Pre-vote: a would-be candidate first asks whether a Q1 would vote for it (off by default; `--pre-vote` or `--pre-vote=on` turns it on).
+    #[arg(long, value_name = "on|off", num_args = 0..=1, default_missing_value = "on", require_equals = true, value_parser = BoolishValueParser::new(), hide_possible_values = true, help_heading = "Scenario overrides")]
+    pub pre_vote: Option<bool>,
     /// Node-to-node latency: `const:10ms`, `uniform:5ms..15ms`, `normal:10ms,2ms`, `lognormal:10ms,0.5`, `exp:1ms`.
     #[arg(long, value_name = "DIST", value_parser = Latency::parse_cli, help_heading = "Scenario overrides")]
     pub latency: Option<Latency>,
@@ -93,6 +100,12 @@ impl Overrides {
         }
         if let Some(t) = self.thrifty {
             typed.push(("cluster.thrifty", json!(t)));
+        }
+        if let Some(on) = self.check_quorum {
+            typed.push(("cluster.check_quorum", json!(on)));
+        }
+        if let Some(on) = self.pre_vote {
+            typed.push(("cluster.pre_vote", json!(on)));
         }
         if let Some(l) = &self.latency {
             typed.push(("network.latency", to_json(l)));
@@ -377,5 +390,29 @@ mod tests {
         assert_eq!(p.quorum, Some(QuorumSpec::Counting { q1: 5, q2: 3 }));
         assert_eq!(p.thrifty, None);
         assert!(!p.allow_unsafe);
+    }
+
+    #[test]
+    fn liveness_switches_take_on_and_off() {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Cli {
+            #[command(flatten)]
+            o: Overrides,
+        }
+        let parse = |args: &[&str]| {
+            let cli = Cli::try_parse_from(std::iter::once("fpaxos").chain(args.iter().copied()))
+                .map_err(|e| e.to_string())?;
+            let mut v = json!({});
+            cli.o.apply(&mut v).map_err(|e| e.join("; "))?;
+            Ok::<_, String>(Scenario::from_value(v).map_err(|e| e.to_string())?.cluster)
+        };
+        let c = parse(&[]).unwrap();
+        assert!(c.check_quorum && !c.pre_vote);
+        let c = parse(&["--check-quorum=off", "--pre-vote"]).unwrap();
+        assert!(!c.check_quorum && c.pre_vote);
+        let c = parse(&["--check-quorum=on", "--pre-vote=false"]).unwrap();
+        assert!(c.check_quorum && !c.pre_vote);
+        assert!(parse(&["--pre-vote=maybe"]).is_err());
     }
 }

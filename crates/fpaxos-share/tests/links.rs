@@ -157,6 +157,28 @@ fn round_trip_every_field_changed() {
     }
 }
 
+/// The liveness switches are newer than link version 1: a link that changes them carries
+/// them, and a link that does not (every older link) decodes to their defaults.
+#[test]
+fn round_trip_liveness_switches() {
+    let plain = encode_fragment(&few_changes(), &ViewState::default());
+    assert!(
+        decode_fragment(&plain)
+            .unwrap()
+            .scenario
+            .cluster
+            .check_quorum
+    );
+    for (check_quorum, pre_vote) in [(false, false), (true, true), (false, true)] {
+        let mut s = few_changes();
+        s.cluster.check_quorum = check_quorum;
+        s.cluster.pre_vote = pre_vote;
+        let link = encode_fragment(&s, &ViewState::default());
+        assert_ne!(link, plain);
+        assert_eq!(decode_fragment(&link).unwrap().scenario, s);
+    }
+}
+
 #[test]
 fn round_trip_view_only_pieces() {
     let s = few_changes();

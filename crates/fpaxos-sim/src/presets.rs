@@ -37,6 +37,12 @@ pub const PRESETS: &[Preset] = &[
     preset!("zookeeper-7"),
     preset!("grid-5x4"),
     preset!("leader-failure"),
+    preset!("replicate-only"),
+    preset!("one-way-cut"),
+    preset!("pre-vote"),
+    preset!("quorum-loss"),
+    preset!("constrained-election"),
+    preset!("chained"),
     preset!("split-brain"),
     preset!("zookeeper-trap"),
 ];

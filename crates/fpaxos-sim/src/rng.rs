@@ -164,4 +164,23 @@ mod tests {
             assert!((mean - want).abs() / want < 0.01, "{l:?}: {mean} vs {want}");
         }
     }
+
+    /// Validation's timer rules rest on `Latency::min`: no draw may come in below it.
+    #[test]
+    fn no_draw_is_below_the_latency_minimum() {
+        let mut r = Rng::new(3);
+        for text in [
+            "const:5ms",
+            "uniform:2ms..8ms",
+            "exp:3ms+1ms",
+            "normal:10ms,0ms",
+            "normal:1ms,1ms",
+            "lognormal:10ms,0",
+            "lognormal:1ms,2",
+        ] {
+            let l = Latency::parse_cli(text).expect("valid latency");
+            let min = (0..20_000).map(|_| r.latency(&l)).min();
+            assert!(min >= Some(l.min().0), "{text}: drew {min:?}");
+        }
+    }
 }

@@ -171,7 +171,7 @@ pub fn generate(seed: u64, pins: &Pins) -> Scenario {
     // The calm phase outlasts the liveness bound (with room for the calm itself to settle), so
     // a cluster that cannot recover is caught.
     let calm = Dur(s.duration.0 / 4 * 3);
-    let bound = Bound::new(&s, true, false).total(0);
+    let bound = Bound::new(&s).total(0);
     s.duration = Dur(s.duration.0.max(calm.0 + bound + CALM_MARGIN.0));
     debug_assert!(
         s.validate().is_ok() || pins.nodes.is_some() || pins.quorum.is_some(),

@@ -53,9 +53,11 @@ pub struct Bound {
 }
 
 impl Bound {
-    /// The bound's terms for `s`, whose nodes run with check-quorum and pre-vote as given.
-    pub fn new(s: &Scenario, check_quorum: bool, pre_vote: bool) -> Bound {
+    /// The bound's terms for `s` (its timers, check-quorum and pre-vote switches, latencies,
+    /// CPU costs and load).
+    pub fn new(s: &Scenario) -> Bound {
         let c = &s.cluster;
+        let (check_quorum, pre_vote) = (c.check_quorum, c.pre_vote);
         let n = c.nodes.max(1) as u64;
         let links = s.network.link_latencies(n as usize);
         let l = links.iter().map(high).max().unwrap_or(0);
@@ -149,8 +151,8 @@ mod tests {
 
     #[test]
     fn the_default_scenario_bound_adds_up() {
-        let s = Scenario::default();
-        let b = Bound::new(&s, true, false);
+        let mut s = Scenario::default();
+        let b = Bound::new(&s);
         // Normal 2 ms, sd 0.3 ms: 3.5 ms high.
         assert_eq!(b.stepdown, Dur::ms(170).0 + 3_500_000);
         assert_eq!(b.detect, Dur::ms(320).0 + 3_500_000);

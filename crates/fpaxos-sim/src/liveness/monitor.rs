@@ -464,7 +464,7 @@ mod tests {
 
     fn monitor() -> Monitor {
         let s = crate::Scenario::default();
-        let bound = Bound::new(&s, true, false);
+        let bound = Bound::new(&s);
         Monitor::new(5, bound, Arc::new(majority(5)))
     }
 

@@ -76,14 +76,21 @@ pub fn resize_quorum(spec: &QuorumSpec, n: u32) -> QuorumSpec {
 
 impl Cluster {
     /// The quorum choice in words, e.g. `Q1=4 Q2=2, thrifty`: the label of compare variants,
-    /// presets and the CLI summary.
+    /// presets and the CLI summary. The liveness switches appear only when not at their
+    /// defaults (`no check-quorum`, `pre-vote`), so the usual labels stay short.
     pub fn label(&self) -> String {
-        let q = self.quorum.label(self.nodes as usize);
-        if self.thrifty {
-            format!("{q}, thrifty")
-        } else {
-            q
+        let mut label = self.quorum.label(self.nodes as usize);
+        for (on, word) in [
+            (self.thrifty, "thrifty"),
+            (!self.check_quorum, "no check-quorum"),
+            (self.pre_vote, "pre-vote"),
+        ] {
+            if on {
+                label.push_str(", ");
+                label.push_str(word);
+            }
         }
+        label
     }
 }
 
@@ -325,5 +332,17 @@ impl Network {
             }
         }
         t
+    }
+
+    /// The quickest round trip between two distinct nodes of `n` that the network can draw
+    /// (`a -> b` then `b -> a`, each at its link's [`Latency::min`]); `None` for one node.
+    /// CPU costs and queueing only add to it, so no reply can ever come back sooner.
+    pub fn min_round_trip(&self, n: usize) -> Option<Dur> {
+        let t = self.link_latencies(n);
+        let min = |a: usize, b: usize| t[a * n + b].min().0;
+        (0..n)
+            .flat_map(|a| (0..n).filter(move |b| *b != a).map(move |b| (a, b)))
+            .map(|(a, b)| Dur(min(a, b).saturating_add(min(b, a))))
+            .min()
     }
 }

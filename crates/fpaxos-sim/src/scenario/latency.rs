@@ -145,6 +145,22 @@ impl Latency {
     }
 }
 
+impl Latency {
+    /// The smallest latency a draw can return (what the simulator's sampler can produce, not a
+    /// percentile): validation uses it to tell a timer that is merely tight from one under which
+    /// no reply can ever arrive in time. Normal and log-normal tails reach down to zero unless
+    /// their spread is zero.
+    pub fn min(&self) -> Dur {
+        match *self {
+            Latency::Const { value } => value,
+            Latency::Uniform { min, .. } | Latency::Exponential { min, .. } => min,
+            Latency::Normal { mean, stddev } if stddev.0 == 0 => mean,
+            Latency::Lognormal { median, sigma: 0.0 } => median,
+            Latency::Normal { .. } | Latency::Lognormal { .. } => Dur(0),
+        }
+    }
+}
+
 /// The text form [`Latency::parse_cli`] reads back, e.g. `uniform:5ms..15ms`; an exponential
 /// without a fixed part prints as `exp:MEAN`.
 impl fmt::Display for Latency {
@@ -202,6 +218,22 @@ mod tests {
         ] {
             assert_eq!(l.to_string(), text);
             assert_eq!(Latency::parse_cli(text), Ok(l));
+        }
+    }
+
+    #[test]
+    fn min_is_the_smallest_draw() {
+        let ms = Dur::ms;
+        for (l, min) in [
+            (Latency::Const { value: ms(5) }, ms(5)),
+            (Latency::parse_cli("uniform:2ms..8ms").unwrap(), ms(2)),
+            (Latency::parse_cli("exp:3ms+1ms").unwrap(), ms(3)),
+            (Latency::parse_cli("normal:10ms,0ms").unwrap(), ms(10)),
+            (Latency::parse_cli("normal:10ms,1ms").unwrap(), Dur(0)),
+            (Latency::parse_cli("lognormal:10ms,0").unwrap(), ms(10)),
+            (Latency::parse_cli("lognormal:10ms,0.1").unwrap(), Dur(0)),
+        ] {
+            assert_eq!(l.min(), min, "{l}");
         }
     }
 

@@ -105,6 +105,27 @@ pub struct Cluster {
     pub log_retain: u32,
     /// Node that campaigns at time 0 (`null`: wait for election timeouts).
     pub initial_leader: Option<u32>,
+    /// Check-quorum (on by default): a leader that has not heard from a Q2 (itself included)
+    /// within an election timeout steps down, and a node that heard from a live leader within
+    /// an election timeout ignores prepares. Off, a leader that can send but not hear keeps the
+    /// followers quiet with heartbeats and the cluster stalls for good. Written to JSON only
+    /// when off, so older scenarios and links read the same.
+    #[serde(skip_serializing_if = "is_true")]
+    pub check_quorum: bool,
+    /// Pre-vote (off by default, as in etcd): a follower whose election timer fires first asks
+    /// whether a Q1 would vote for it, and raises its ballot only then, so a node that was cut
+    /// off alone cannot depose a healthy leader when it comes back. Written to JSON only when
+    /// on.
+    #[serde(skip_serializing_if = "is_false")]
+    pub pre_vote: bool,
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 impl Default for Cluster {
@@ -122,6 +143,8 @@ impl Default for Cluster {
             commit_batch: 16,
             log_retain: 1024,
             initial_leader: Some(0),
+            check_quorum: true,
+            pre_vote: false,
         }
     }
 }

@@ -4,6 +4,7 @@ use super::limits;
 use super::*;
 use crate::dur::Dur;
 use fpaxos::quorum::GridAxis;
+use fpaxos::NodeSet;
 
 #[test]
 fn empty_object_is_valid_default() {
@@ -228,4 +229,123 @@ fn cluster_label_mentions_thrift() {
     assert_eq!(c.label(), "Q1=4 Q2=2");
     c.thrifty = true;
     assert_eq!(c.label(), "Q1=4 Q2=2, thrifty");
+}
+
+#[test]
+fn liveness_switches_are_written_only_when_changed() {
+    // At their defaults they stay out of the JSON, so old files, links and goldens are unchanged.
+    let text = Scenario::default().to_json_pretty();
+    assert!(!text.contains("check_quorum") && !text.contains("pre_vote"));
+    let mut s = Scenario::default();
+    s.cluster.check_quorum = false;
+    s.cluster.pre_vote = true;
+    let text = s.to_json_pretty();
+    assert!(text.contains("\"check_quorum\": false"), "{text}");
+    assert!(text.contains("\"pre_vote\": true"), "{text}");
+    assert_eq!(Scenario::from_json(&text).unwrap(), s);
+    let read = Scenario::from_json(r#"{"cluster": {"check_quorum": false, "pre_vote": true}}"#);
+    assert_eq!(read.unwrap(), s);
+    assert_eq!(
+        s.cluster.label(),
+        "majority (3/3), no check-quorum, pre-vote"
+    );
+}
+
+/// A scenario with constant one-way latency `lat` and the given timers (milliseconds).
+fn timed(lat: u64, heartbeat: u64, election: u64) -> Scenario {
+    let mut s = Scenario::default();
+    s.network.latency = Latency::Const {
+        value: Dur::ms(lat),
+    };
+    s.cluster.heartbeat = Dur::ms(heartbeat);
+    s.cluster.election_timeout = Dur::ms(election);
+    s
+}
+
+fn problems(s: &Scenario) -> String {
+    s.check().err().map(|e| e.to_string()).unwrap_or_default()
+}
+
+#[test]
+fn quickest_round_trip_follows_link_precedence() {
+    let mut net = Network::default();
+    // Normal tails reach zero.
+    assert_eq!(net.min_round_trip(3), Some(Dur(0)));
+    assert_eq!(net.min_round_trip(1), None);
+    net.latency = Latency::Const { value: Dur::ms(30) };
+    assert_eq!(net.min_round_trip(3), Some(Dur::ms(60)));
+    net.matrix = Some(vec![vec![Dur::ms(50); 3]; 3]);
+    assert_eq!(net.min_round_trip(3), Some(Dur::ms(100)));
+    // One fast direction makes a round trip of one fast and one slow leg.
+    net.links.push(LinkLatency {
+        from: 0,
+        to: 1,
+        latency: Latency::Const { value: Dur::ms(1) },
+        both: false,
+    });
+    assert_eq!(net.min_round_trip(3), Some(Dur::ms(51)));
+    // The diagonal (a node to itself) is never a round trip.
+    net.matrix = Some(vec![
+        vec![Dur(0), Dur::ms(50), Dur::ms(50)],
+        vec![Dur::ms(50), Dur(0), Dur::ms(50)],
+        vec![Dur::ms(50), Dur::ms(50), Dur(0)],
+    ]);
+    assert_eq!(net.min_round_trip(3), Some(Dur::ms(51)));
+}
+
+#[test]
+fn election_timeout_must_let_a_promise_arrive() {
+    // Round trip 60 ms; a candidate waits up to twice the election timeout.
+    let bad = timed(30, 5, 30);
+    let e = problems(&bad);
+    assert!(e.contains("no leader is ever elected"), "{e}");
+    assert!(e.contains("above 30ms"), "{e}");
+    assert!(timed(30, 5, 31).check().is_ok());
+    // Regions count: a slow remote link alone does not block a fast local pair.
+    let mut s = bad.clone();
+    s.network.regions = Some(Regions {
+        of_node: vec![0, 0, 0, 1, 1],
+        local: Latency::Const { value: Dur::ms(1) },
+        remote: Latency::Const {
+            value: Dur::ms(300),
+        },
+    });
+    assert!(s.check().is_ok(), "{}", problems(&s));
+    // A node that alone is a Q1 needs no promise (and without a Q2 of one, check-quorum is
+    // the next rule's business).
+    s = bad;
+    s.cluster.quorum = QuorumSpec::Counting { q1: 1, q2: 5 };
+    s.cluster.check_quorum = false;
+    assert!(s.check().is_ok(), "{}", problems(&s));
+}
+
+#[test]
+fn check_quorum_must_let_a_lone_leader_hear_a_q2() {
+    // Every node alone is a Q1 (elected at once), a Q2 is everyone; round trip 30 ms.
+    let mut s = timed(15, 5, 20);
+    s.cluster.quorum = QuorumSpec::Counting { q1: 1, q2: 5 };
+    let e = problems(&s);
+    assert!(e.contains("every leader steps down"), "{e}");
+    assert!(e.contains("longer than 25ms"), "{e}");
+    s.cluster.check_quorum = false;
+    assert!(s.check().is_ok(), "{}", problems(&s));
+    s.cluster.check_quorum = true;
+    s.cluster.election_timeout = Dur::ms(26);
+    assert!(s.check().is_ok(), "{}", problems(&s));
+    // A Q2 of one node needs no reply at all.
+    let mut s = timed(15, 5, 20);
+    s.cluster.nodes = 1;
+    s.cluster.quorum = QuorumSpec::Counting { q1: 1, q2: 1 };
+    assert!(s.check().is_ok(), "{}", problems(&s));
+    // Some nodes need promises: they can still win and lead while a promise can arrive in time.
+    let mut s = timed(15, 5, 20);
+    let set = |ids: &[u8]| ids.iter().fold(NodeSet::EMPTY, |s, i| s.with(*i));
+    s.cluster.quorum = QuorumSpec::Explicit {
+        q1: vec![set(&[0]), set(&[1, 2, 3, 4])],
+        q2: vec![set(&[0, 1, 2, 3, 4])],
+    };
+    assert!(s.check().is_ok(), "{}", problems(&s));
+    s.cluster.election_timeout = Dur::ms(15);
+    let e = problems(&s);
+    assert!(e.contains("the others cannot be elected"), "{e}");
 }

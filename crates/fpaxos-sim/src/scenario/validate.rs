@@ -8,6 +8,7 @@ use super::{Cluster, Cpu, Fault, FaultAction, Latency, MetricsCfg, Network, Scen
 use super::{ScenarioErrors, SCENARIO_VERSION};
 use crate::dur::{Dur, MAX_DUR};
 use fpaxos::quorum::QuorumSystem;
+use fpaxos::{NodeId, NodeSet};
 use std::sync::Arc;
 
 /// A scenario that passed every check, with its quorum system. Only [`Scenario::check`] makes
@@ -50,8 +51,12 @@ impl Scenario {
         let mut errs = Vec::new();
         self.check_run(&mut errs);
         let n = self.cluster.nodes;
+        let before = errs.len();
         let quorums = self.cluster.check(&mut errs);
         self.network.check(n, &mut errs);
+        if let (Some(q), true) = (&quorums, errs.len() == before) {
+            self.check_timers(q, &mut errs);
+        }
         self.cpu.check(&mut errs);
         self.workload.check(&mut errs);
         check_faults(&self.faults, n, &mut errs);
@@ -107,6 +112,65 @@ impl Scenario {
             errs.push(format!(
                 "warmup {} must be shorter than the duration {}",
                 self.warmup, self.duration
+            ));
+        }
+    }
+}
+
+impl Scenario {
+    /// Timer relations under which progress is impossible on this network, whatever the
+    /// random draws (a relation that is merely tight, or unlucky, passes). Runs once the cluster
+    /// and network sections are valid, since it needs both. How the core's timers interact:
+    ///
+    /// - A candidate's election timer fires after the election timeout plus a random jitter
+    ///   below one more timeout, so it waits at most `2 x election_timeout`; then it retries
+    ///   with a new ballot and ignores promises for the old one. A promise takes at least the
+    ///   quickest round trip ([`Network::min_round_trip`]). So when that round trip is at least
+    ///   twice the election timeout, no candidate that needs a promise can ever win.
+    /// - With check-quorum a leader checks, on its heartbeat tick, that it heard from a Q2 in
+    ///   the last election timeout; a timer event waits its turn behind messages that arrived
+    ///   before it, so only replies that arrive within `election_timeout + heartbeat` of the
+    ///   election can count for the first check. A leader that is a Q1 on its own is elected
+    ///   without a round trip; if no reply can come back in that time and it is not a Q2 on its
+    ///   own, it steps down before committing anything, at every election.
+    ///
+    /// Other timers cannot block progress on their own: the retransmit timer only widens sends
+    /// (a failed candidate already retries with every node), the client timeout only resends,
+    /// and pre-vote replies wait for the next election timer, not a deadline.
+    fn check_timers(&self, quorums: &QuorumSystem, errs: &mut Errs) {
+        let c = &self.cluster;
+        let n = c.nodes as usize;
+        let Some(rtt) = self.network.min_round_trip(n) else {
+            return;
+        };
+        let (e, h) = (c.election_timeout, c.heartbeat);
+        let alone = |is: &dyn Fn(NodeSet) -> bool| {
+            (0..n).filter(|i| is(NodeSet::single(*i as NodeId))).count()
+        };
+        let solo_q1 = alone(&|s| quorums.is_q1(s));
+        let solo_q2 = alone(&|s| quorums.is_q2(s));
+        let no_promise_in_time = rtt.0 >= e.0.saturating_mul(2);
+        if solo_q1 == 0 {
+            if no_promise_in_time {
+                errs.push(format!(
+                    "cluster.election_timeout {e} is too short for this network: a candidate retries with a new ballot after at most twice the election timeout ({}, the timeout plus its random jitter), but the quickest round trip between two nodes takes {rtt}, so no promise ever arrives in time and no leader is ever elected; make the election timeout longer than half the round trip (above {}; a few round trips, e.g. {}, is comfortable) or lower the latencies",
+                    Dur(e.0.saturating_mul(2)),
+                    Dur(rtt.0 / 2),
+                    Dur(rtt.0.saturating_mul(3)),
+                ));
+            }
+            return;
+        }
+        let window = Dur(e.0.saturating_add(h.0));
+        if c.check_quorum && solo_q2 == 0 && rtt >= window && (solo_q1 == n || no_promise_in_time) {
+            let others = if solo_q1 == n {
+                ""
+            } else {
+                " (the others cannot be elected: no promise arrives within twice the election timeout)"
+            };
+            errs.push(format!(
+                "cluster.election_timeout {e} is too short for check-quorum on this network: a node that alone is a Q1 becomes leader at once{others}, but it must then hear from a Q2 within an election timeout (checked on the heartbeat, so by {window} at the latest), and the quickest round trip between two nodes takes {rtt}; every leader steps down before any reply arrives and nothing is ever committed. Make the election timeout longer than {} (the round trip minus the heartbeat), or turn check-quorum off (cluster.check_quorum: false, CLI --check-quorum=off)",
+                Dur(rtt.0 - h.0),
             ));
         }
     }

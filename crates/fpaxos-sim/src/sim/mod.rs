@@ -173,8 +173,8 @@ impl Sim {
                     commit_batch: c.commit_batch,
                     log_retain: c.log_retain as u64,
                     bootstrap: c.initial_leader == Some(i as u32),
-                    check_quorum: true,
-                    pre_vote: false,
+                    check_quorum: c.check_quorum,
+                    pre_vote: c.pre_vote,
                     planted,
                 }),
                 crashed: false,
@@ -187,12 +187,7 @@ impl Sim {
             })
             .collect();
         let links = s.network.link_latencies(n);
-        let (check_quorum, pre_vote) = (true, false);
-        let live = Monitor::new(
-            n,
-            Bound::new(&s, check_quorum, pre_vote),
-            Arc::clone(&quorums),
-        );
+        let live = Monitor::new(n, Bound::new(&s), Arc::clone(&quorums));
         let clients = s.workload.clients as usize;
         let first_target = c.initial_leader.unwrap_or(0) as NodeId;
         let mut sim = Sim {

@@ -6,6 +6,7 @@
 #![allow(clippy::field_reassign_with_default)]
 
 mod liveness;
+mod presets;
 mod swarm;
 
 use fpaxos::QuorumSpec;

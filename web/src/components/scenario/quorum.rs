@@ -1,5 +1,5 @@
 //! The "Cluster and quorums" section: the node count, the kind of quorum system with one small
-//! editor per kind, and the thrifty and unsafe switches.
+//! editor per kind, and the thrifty, check-quorum, pre-vote and unsafe switches.
 
 use super::field::{check, NumberField, TextField};
 use super::{Editor, SectionProps, MAX_EDIT_NODES};
@@ -119,6 +119,8 @@ pub fn ClusterFields(p: &SectionProps) -> Html {
             </label>
             {fields}
             {check_box(s.cluster.thrifty, "thrifty-input", "Thrifty: send phase 1/2 only to a chosen quorum", ed, |sc, on| sc.cluster.thrifty = on)}
+            {check_box(s.cluster.check_quorum, "check-quorum-input", "Check-quorum: a leader that hears no Q2 steps down", ed, |sc, on| sc.cluster.check_quorum = on)}
+            {check_box(s.cluster.pre_vote, "pre-vote-input", "Pre-vote: ask before campaigning", ed, |sc, on| sc.cluster.pre_vote = on)}
             {check_box(s.cluster.allow_unsafe, "allow-unsafe-input", "Allow unsafe quorums (teaching mode)", ed, |sc, on| sc.cluster.allow_unsafe = on)}
         </fieldset>
     }

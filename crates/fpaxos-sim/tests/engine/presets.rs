@@ -1,0 +1,152 @@
+//! The availability presets (issue 9) tell the story their notes tell. Each test runs the preset
+//! as shipped and, where the story is a contrast ("untick check-quorum to see..."), the other
+//! side too, and asserts both with report fields.
+
+use fpaxos::QuorumSpec;
+use fpaxos_sim::presets::preset;
+use fpaxos_sim::{run, Report, Scenario};
+
+fn scenario(id: &str) -> Scenario {
+    preset(id)
+        .unwrap_or_else(|| panic!("no preset {id}"))
+        .scenario()
+}
+
+fn run_ok(s: &Scenario) -> Report {
+    let r = run(s).unwrap_or_else(|e| panic!("{}: {e}", s.name));
+    assert!(r.safety.ok, "{}: {:?}", s.name, r.safety.violations);
+    r
+}
+
+/// Requests completed between `from_ms` and `to_ms` (whole timeline buckets).
+fn committed_between(r: &Report, from_ms: u64, to_ms: u64) -> f64 {
+    let b = r.timeline.bucket_ms;
+    let (first, last) = ((from_ms as f64 / b) as usize, (to_ms as f64 / b) as usize);
+    r.timeline.throughput[first..last.min(r.timeline.throughput.len())]
+        .iter()
+        .map(|per_s| per_s * b / 1000.0)
+        .sum()
+}
+
+/// Every bucket between `from_ms` and `to_ms` completed something.
+fn commits_throughout(r: &Report, from_ms: u64, to_ms: u64) -> bool {
+    let b = r.timeline.bucket_ms;
+    let (first, last) = ((from_ms as f64 / b) as usize, (to_ms as f64 / b) as usize);
+    let last = last.min(r.timeline.throughput.len());
+    first < last && r.timeline.throughput[first..last].iter().all(|t| *t > 0.0)
+}
+
+#[test]
+fn pre_vote_keeps_a_returning_node_from_deposing_the_leader() {
+    let mut s = scenario("pre-vote");
+    assert!(!s.cluster.pre_vote, "the preset shows the problem");
+    let without = run_ok(&s);
+    s.cluster.pre_vote = true;
+    let with = run_ok(&s);
+    assert!(
+        without.leader_changes >= 1 && without.leader == Some(4),
+        "without pre-vote the returning node 4 takes over: {} changes, leader {:?}",
+        without.leader_changes,
+        without.leader
+    );
+    assert_eq!(with.leader_changes, 0, "with pre-vote the leader stays");
+    assert_eq!(with.leader, Some(0));
+    assert!(with.leader_changes != without.leader_changes);
+}
+
+#[test]
+fn one_way_cut_check_quorum_replaces_the_deaf_leader() {
+    let s = scenario("one-way-cut");
+    let r = run_ok(&s);
+    assert!(r.leader_changes >= 1, "node 0 steps down");
+    assert!(r.leader.is_some_and(|l| l != 0), "leader {:?}", r.leader);
+    assert!(
+        commits_throughout(&r, 1500, 6000),
+        "commits resume within 0.5 s"
+    );
+    let mut off = s.clone();
+    off.cluster.check_quorum = false;
+    let off = run_ok(&off);
+    assert_eq!(off.leader_changes, 0);
+    assert_eq!(
+        committed_between(&off, 1100, 6000),
+        0.0,
+        "the stall of issue 9"
+    );
+}
+
+#[test]
+fn quorum_loss_check_quorum_lets_the_hub_lead() {
+    let s = scenario("quorum-loss");
+    let r = run_ok(&s);
+    assert!(
+        committed_between(&r, 1100, 1200) == 0.0,
+        "the cut stops commits"
+    );
+    assert_eq!(r.leader, Some(2), "only node 2 reaches a Q1");
+    assert!(
+        commits_throughout(&r, 2000, 6000),
+        "node 2 leads from 2 s on"
+    );
+    // Without check-quorum but with pre-vote: the known deadlock, nothing ever commits again.
+    let mut stuck = s.clone();
+    stuck.cluster.check_quorum = false;
+    stuck.cluster.pre_vote = true;
+    let stuck = run_ok(&stuck);
+    assert_eq!(stuck.leader_changes, 0);
+    assert_eq!(committed_between(&stuck, 1100, 6000), 0.0);
+}
+
+#[test]
+fn constrained_election_elects_the_node_that_is_behind() {
+    let r = run_ok(&scenario("constrained-election"));
+    assert!(
+        commits_throughout(&r, 1000, 2000),
+        "four nodes commit without node 2"
+    );
+    assert_eq!(
+        committed_between(&r, 2100, 2500),
+        0.0,
+        "nobody reaches a Q2"
+    );
+    assert_eq!(r.leader, Some(2), "the recovered, stale node 2 leads");
+    assert!(commits_throughout(&r, 3000, 6000), "and commits resume");
+}
+
+#[test]
+fn chained_check_quorum_stops_the_ping_pong() {
+    let s = scenario("chained");
+    let r = run_ok(&s);
+    assert_eq!(r.leader_changes, 0);
+    assert_eq!(r.leader, Some(0));
+    let before = committed_between(&r, 500, 1000);
+    assert!(committed_between(&r, 5500, 6000) > 0.8 * before);
+    let mut off = s.clone();
+    off.cluster.check_quorum = false;
+    let off = run_ok(&off);
+    assert!(off.leader_changes >= 5, "ping-pong: {}", off.leader_changes);
+}
+
+#[test]
+fn replicate_only_window_replicates_but_cannot_elect() {
+    let s = scenario("replicate-only");
+    let r = run_ok(&s);
+    assert!(
+        commits_throughout(&r, 1000, 3000),
+        "Q2 = 2 replicates with 3 down"
+    );
+    assert_eq!(
+        committed_between(&r, 3000, 5000),
+        0.0,
+        "3 live nodes cannot elect"
+    );
+    assert!(commits_throughout(&r, 5500, 6000), "a Q1 of four elects");
+    assert!(r.leader_changes >= 1 && r.leader != Some(0));
+    // The other side of the trade: majorities cannot replicate with three down, but elect
+    // with three up.
+    let mut maj = s.clone();
+    maj.cluster.quorum = QuorumSpec::Majority;
+    let maj = run_ok(&maj);
+    assert_eq!(committed_between(&maj, 1100, 4000), 0.0);
+    assert!(commits_throughout(&maj, 4500, 6000));
+}
