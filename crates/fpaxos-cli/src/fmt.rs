@@ -110,6 +110,13 @@ pub fn summary(r: &Report, wall_ms: f64) -> String {
             format!("VIOLATED ({} violations)", r.safety.violations.len())
         },
     );
+    line(
+        "executions",
+        format!(
+            "{} commands executed twice (at-least-once: a resent request can run again)",
+            thousands(r.executed_twice)
+        ),
+    );
     for (k, v) in liveness_lines(&r.liveness) {
         line(k, v);
     }

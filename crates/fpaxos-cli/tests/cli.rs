@@ -402,7 +402,7 @@ fn check_safe_seeds_pass() {
 #[test]
 fn check_finds_unsafe_split_brain_and_prints_a_reproducer() {
     let o = fpaxos(&words(
-        "check --seeds 200 --nodes 5 --quorum 2,2 --allow-unsafe --show 1",
+        "check --seeds 60 --nodes 5 --quorum 2,2 --allow-unsafe --show 1",
     ));
     assert_eq!(
         o.status.code(),
@@ -432,6 +432,38 @@ fn check_finds_unsafe_split_brain_and_prints_a_reproducer() {
         assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
         assert_eq!(json(&o)["safety"]["ok"], false);
     }
+}
+
+/// A node that never retries an election (a planted bug) is a liveness failure: `check` says
+/// STALL, exits with 3 (not 1: safety holds), and the printed scenario reproduces the stall with
+/// `run --plant`.
+#[test]
+fn check_reports_a_planted_liveness_bug_with_its_reproducer() {
+    let o = fpaxos(&words(
+        "check --start-seed 94 --seeds 1 --plant no-election-retry --show 1",
+    ));
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(3), "{out}\nstderr: {}", stderr(&o));
+    assert!(out.contains("STALL seed 94: stalled from"), "{out}");
+    assert!(out.contains("1 failed liveness"), "{out}");
+    assert!(
+        out.contains("fpaxos run seed-94.json --plant no-election-retry"),
+        "{out}"
+    );
+    let start = out.find("\n{").expect("scenario JSON") + 1;
+    let end = start + out[start..].find("\n}").expect("end of JSON") + 2;
+    let o = fpaxos_stdin(
+        &["run", "-", "--json", "--plant", "no-election-retry"],
+        &out[start..end],
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let r = json(&o);
+    assert_eq!(r["liveness"]["ok"], false);
+    assert_eq!(r["safety"]["ok"], true);
+    // Without the bug, the same scenario is live.
+    let o = fpaxos_stdin(&["run", "-", "--json"], &out[start..end]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_usage_error(&fpaxos(&words("run --plant nonsense")), "unknown bug");
 }
 
 #[test]

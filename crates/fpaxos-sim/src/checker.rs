@@ -51,6 +51,10 @@ pub struct Checker {
     chosen: VecDeque<Option<(u64, NodeId)>>,
     next: Vec<Slot>,
     issued: Vec<u32>,
+    /// Per client, a bit per sequence number: executed (in its first slot) at least once.
+    executed: Vec<Vec<u64>>,
+    /// Commands executed in more than one slot.
+    executed_twice: u64,
     violations: Vec<Violation>,
     decisions: u64,
 }
@@ -65,6 +69,8 @@ impl Checker {
             chosen: VecDeque::new(),
             next: vec![0; nodes],
             issued: vec![0; clients],
+            executed: vec![Vec::new(); clients],
+            executed_twice: 0,
             violations: Vec::new(),
             decisions: 0,
         }
@@ -131,6 +137,7 @@ impl Checker {
             // against it in `chosen`.
             self.check_executed_is_chosen(now, node, slot, idx, value);
             for c in value.commands() {
+                self.count_execution(c.client, c.seq);
                 let ok = self
                     .issued
                     .get(c.client as usize)
@@ -308,6 +315,34 @@ impl Checker {
     /// Violations found so far.
     pub fn violations(&self) -> &[Violation] {
         &self.violations
+    }
+
+    /// Commands the cluster executed more than once (each in a different slot): a client resent
+    /// a request whose first copy was already chosen. Execution is at-least-once; exactly-once
+    /// needs client sessions (a per-client table of replies), which this engine does not model.
+    pub fn executed_twice(&self) -> u64 {
+        self.executed_twice
+    }
+
+    #[inline]
+    fn count_execution(&mut self, client: u32, seq: u32) {
+        let Some(bits) = self.executed.get_mut(client as usize) else {
+            return; // not a client's command: validity reports it
+        };
+        let (word, bit) = (seq as usize / 64, seq % 64);
+        if word >= bits.len() {
+            // Sequence numbers are dense per client: this grows by at most one word at a time
+            // in practice, and never past what the client issued.
+            if seq > self.issued.get(client as usize).copied().unwrap_or(0) {
+                return;
+            }
+            bits.resize(word + 1, 0);
+        }
+        if bits[word] >> bit & 1 == 1 {
+            self.executed_twice += 1;
+        } else {
+            bits[word] |= 1 << bit;
+        }
     }
 
     /// Highest slot any node executed, plus one.

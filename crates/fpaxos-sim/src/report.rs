@@ -146,6 +146,10 @@ pub struct Report {
     pub safety: Safety,
     /// Liveness result: stalls, unavailable time, recovery times (see [`crate::liveness`]).
     pub liveness: Liveness,
+    /// Commands executed more than once, each in its own slot (a client resent a request
+    /// whose first copy was already chosen). The guarantee is at-least-once: exactly-once
+    /// needs client sessions, which this engine does not model.
+    pub executed_twice: u64,
     /// Hash of the whole event trace (16 hex digits).
     pub trace_hash: String,
     /// How much simulating the run took, in simulated terms (the engine reads no clock: callers
@@ -365,6 +369,7 @@ impl Metrics {
                 violations,
             },
             liveness,
+            executed_twice: run.checker.executed_twice(),
             trace_hash: run.trace.hash_hex(),
             sim: SimStats {
                 events: run.events,

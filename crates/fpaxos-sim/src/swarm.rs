@@ -103,6 +103,7 @@ pub fn generate(seed: u64, pins: &Pins) -> Scenario {
     };
     s.cluster.allow_unsafe = pins.allow_unsafe;
     s.cluster.thrifty = pins.thrifty.unwrap_or_else(|| rng.chance(0.5));
+    s.cluster.pre_vote = rng.chance(0.3);
     s.cluster.window = pick(&mut rng, &[1, 4, 16, 64]);
     s.cluster.batch = pick(&mut rng, &[1, 1, 2, 8]);
     s.cluster.heartbeat = dur_between(&mut rng, Dur::ms(5), Dur::ms(30));

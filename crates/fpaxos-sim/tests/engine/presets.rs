@@ -73,6 +73,18 @@ fn one_way_cut_check_quorum_replaces_the_deaf_leader() {
         0.0,
         "the stall of issue 9"
     );
+    // The liveness monitor: fine with check-quorum; without it, a stall of the four followers
+    // (mutually connected, a majority) lasting to the end, though a leader was alive throughout.
+    assert!(r.liveness.ok, "{:?}", r.liveness.stalls);
+    assert!(!off.liveness.ok, "the stall must be reported");
+    let stall = &off.liveness.stalls[0];
+    assert_eq!(stall.nodes, vec![1, 2, 3, 4]);
+    assert_eq!(stall.ended_by, "end of run");
+    assert!(off.leaderless_ms < 10.0, "a leader was alive all along");
+    assert!(
+        off.liveness.unavailable_ms > 4_500.0,
+        "but nothing committed"
+    );
 }
 
 #[test]
