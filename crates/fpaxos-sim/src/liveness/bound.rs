@@ -166,11 +166,10 @@ mod tests {
                 + b.heartbeat
         );
         assert!(b.total(2) == b.total(0) + 2 * b.client_timeout);
-        assert_eq!(Bound::new(&s, false, false).stepdown, 0);
-        assert!(
-            Bound::new(&s, true, true).round > b.round,
-            "pre-vote adds a round trip"
-        );
+        s.cluster.pre_vote = true;
+        assert!(Bound::new(&s).round > b.round, "pre-vote adds a round trip");
+        s.cluster.check_quorum = false;
+        assert_eq!(Bound::new(&s).stepdown, 0);
         assert!(b.explain(0).ends_with(&format!("{:.1} ms", ms(b.total(0)))));
     }
 
