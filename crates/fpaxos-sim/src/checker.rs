@@ -383,6 +383,30 @@ mod tests {
     }
 
     #[test]
+    fn a_command_in_two_slots_counts_as_executed_twice() {
+        let mut c = Checker::new(2, 2);
+        c.issued(0, 70);
+        c.issued(1, 1);
+        let cmd = |client, seq| Command { client, seq };
+        c.decide(1, 0, 0, &Value::Cmd(cmd(0, 70)));
+        c.decide(1, 1, 0, &Value::Cmd(cmd(0, 70)));
+        assert_eq!(
+            c.executed_twice(),
+            0,
+            "the same slot on two nodes is one execution"
+        );
+        c.decide(2, 0, 1, &Value::Batch(vec![cmd(1, 1), cmd(0, 3)].into()));
+        c.decide(3, 0, 2, &Value::Cmd(cmd(0, 70)));
+        assert_eq!(c.executed_twice(), 1);
+        c.decide(4, 0, 3, &Value::Batch(vec![cmd(1, 1), cmd(0, 3)].into()));
+        assert_eq!(c.executed_twice(), 3);
+        assert!(
+            c.violations().is_empty(),
+            "a duplicate is not a safety violation"
+        );
+    }
+
+    #[test]
     fn a_conflicting_choice_is_caught_before_anyone_executes_it() {
         let mut c = Checker::new(2, 1);
         c.issued(0, 2);
