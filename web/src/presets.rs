@@ -62,6 +62,17 @@ fn vs_majority(s: &Scenario) -> Vec<(String, Scenario)> {
     vec![(maj.cluster.label(), maj), (s.cluster.label(), s.clone())]
 }
 
+/// The preset as it is, then with one protocol switch flipped (check-quorum or pre-vote):
+/// the availability presets tell their story side by side.
+fn vs_switch(s: &Scenario, flip: fn(&mut Scenario)) -> Vec<(String, Scenario)> {
+    let mut other = s.clone();
+    flip(&mut other);
+    vec![
+        (s.cluster.label(), s.clone()),
+        (other.cluster.label(), other),
+    ]
+}
+
 /// Page-only extras of a preset: compare variants and a sweep.
 fn extras(id: &str, s: &Scenario) -> (Vec<(String, Scenario)>, Option<&'static str>) {
     match id {
@@ -70,6 +81,15 @@ fn extras(id: &str, s: &Scenario) -> (Vec<(String, Scenario)>, Option<&'static s
         "fig4-n5" => (vs_classic(s), Some("q2=1..3")),
         "zookeeper-6" | "zookeeper-7" => (vs_majority(s), None),
         "grid-5x4" => (vs_majority(s), None),
+        "leader-failure" | "replicate-only" => (vs_majority(s), None),
+        "one-way-cut" | "quorum-loss" | "chained" => (
+            vs_switch(s, |o| o.cluster.check_quorum = !o.cluster.check_quorum),
+            None,
+        ),
+        "pre-vote" => (
+            vs_switch(s, |o| o.cluster.pre_vote = !o.cluster.pre_vote),
+            None,
+        ),
         _ => (Vec::new(), None),
     }
 }
