@@ -315,6 +315,8 @@ async fn unavailable_time_is_shaded_on_the_charts_and_the_diagram() {
     }
     let tile = find(&root, "summary-unavailable");
     assert_eq!(attr(&tile, "data-value"), l.unavailable_ms.to_string());
+    // Leaderless and unavailable time agree here (no leader, nothing committed): no note.
+    assert!(try_find(&root, "summary-leaderless-but-unavailable").is_none());
     let banner = find(&root, "liveness-banner");
     assert_eq!(attr(&banner, "data-ok"), "true");
     assert!(try_find(&root, "goto-stall").is_none());

@@ -73,11 +73,17 @@ pub(crate) fn LivenessBanner(props: &LivenessProps) -> Html {
     };
     let l = &report.liveness;
     match l.stalls.first() {
+        None if report.sim.simulated_ms <= 0.0 => html! {
+            <div class="liveness unjudged" data-testid="liveness-banner" data-ok="true" data-judged="false" role="status">
+                {"○ Liveness: nothing has run yet."}
+            </div>
+        },
         None if l.judged_ms <= 0.0 => html! {
             <div class="liveness unjudged" data-testid="liveness-banner" data-ok="true" data-judged="false" role="status">
-                {"○ Liveness: not checked: the rule never applied. It applies only while requests are pending and a set of live, \
-                  mutually connected nodes at normal speed holds a Q1 and a Q2 on a network that loses nothing; \
-                  here there was no such set (too many nodes down or cut off), messages were lost, a node was slowed, or no request was pending."}
+                <strong>{"○ Liveness: not checked: the rule never applied so far. "}</strong>
+                <span class="why">{"It applies only while requests are pending and some live, mutually connected nodes at \
+                    normal speed hold a Q1 and a Q2 on a network that loses nothing. Here no such set existed (too many \
+                    nodes down or cut off), messages were lost, a node was slowed, or no request was pending."}</span>
             </div>
         },
         None => html! {
@@ -96,19 +102,19 @@ pub(crate) fn LivenessBanner(props: &LivenessProps) -> Html {
                 })
             };
             let ended = if later {
-                " (found later in this run: the time cursor is before the bound ran out)"
+                "Found later in this run: at the time cursor its bound has not yet run out."
                     .to_string()
             } else if s.ended_by == "end of run" {
-                " (still stalled at the end of the run so far)".to_string()
+                "Still stalled at the time cursor.".to_string()
             } else {
-                format!(" (ended by {})", s.ended_by)
+                format!("Ended by {}.", s.ended_by)
             };
             html! {
                 <div class="liveness stalled" data-testid="liveness-banner" data-ok="false" data-judged="true"
                     data-later={later.to_string()} role="alert">
                     <strong data-testid="liveness-stall">{format!("✖ LIVENESS: stalled from {} to {}", at(s.from_ms), at(s.to_ms))}</strong>
-                    <span>{format!("{ended}: ")}</span>
-                    <span class="why" data-testid="liveness-why">{format!("{}.", s.why)}</span>
+                    <span>{ended}</span>
+                    <span class="why">{"Why it should have progressed: "}<span data-testid="liveness-why">{format!("{}.", s.why)}</span></span>
                     <span class="more">{count_text(l)}</span>
                     <button type="button" onclick={go} data-testid="goto-stall">{"Go to the stall"}</button>
                 </div>

@@ -39,8 +39,9 @@ pub(crate) fn Summary(props: &SummaryProps) -> Html {
     };
     let l = &r.liveness;
     // "Without a leader" alone reads near zero when a leader is in office but deaf: say how long
-    // nothing committed (the report's unavailable time) whenever that is longer.
-    let leaderless_note = if l.unavailable_ms > r.leaderless_ms {
+    // nothing committed (the report's unavailable time) whenever that is visibly longer (by
+    // more than a tenth: the two intervals of a plain leader crash differ by a round trip).
+    let leaderless_note = if l.unavailable_ms > r.leaderless_ms * 1.1 + 1.0 {
         html! { <span class="stat-note warn" data-testid="summary-leaderless-but-unavailable"
         title="A leader can be in office and still commit nothing: see Unavailable.">
         {format!("but nothing committed for {}", crate::format::time(ms_to_ns(l.unavailable_ms)))}</span> }
