@@ -3,9 +3,10 @@
 
 use crate::components::{
     analysis_panel::AnalysisPanel, chart::ChartsPanel, cluster_view::ClusterPanel,
-    compare_panel::ComparePanel, header::Header, link_error::LinkErrorBanner, safety::SafetyBanner,
-    scenario::ScenarioPanel, share_dialog::ShareBar, spacetime::SpaceTime, summary::Summary,
-    sweep_panel::SweepPanel, time_controls::TimeControls,
+    compare_panel::ComparePanel, header::Header, link_error::LinkErrorBanner,
+    liveness::LivenessBanner, safety::SafetyBanner, scenario::ScenarioPanel,
+    share_dialog::ShareBar, spacetime::SpaceTime, summary::Summary, sweep_panel::SweepPanel,
+    time_controls::TimeControls,
 };
 use crate::hooks::{use_animation_frames, use_keyboard, use_metrics, use_share_sync};
 use crate::state::{use_app, Action, AppCtx, OPTIONAL_PANELS};
@@ -40,7 +41,10 @@ fn Page() -> Html {
             <Header />
             <ShareBar />
             <LinkErrorBanner error={link_error} />
-            <SafetyBanner report={report.clone()} />
+            <div class="banners">
+                <SafetyBanner report={report.clone()} />
+                <LivenessBanner report={report.clone()} />
+            </div>
             <main class="layout">
                 <aside class="side" aria-label="Scenario">
                     <ScenarioPanel scenario={app.scenario.clone()} errors={app.errors.clone()} dispatch={app.dispatcher()} />

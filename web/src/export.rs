@@ -62,15 +62,20 @@ fn csv_field(t: &str) -> String {
 }
 
 /// Results as CSV: a header, one `summary` row with the report's headline numbers, then one
-/// `node` row per node. Empty cells are fields that do not apply to the row's kind.
+/// `node` row per node. Empty cells are fields that do not apply to the row's kind. New columns
+/// go at the end, so older columns keep their positions (the liveness ones: `live` is the
+/// report's `liveness.ok`, `stalls` how many it lists, then unavailable time, judged time and the
+/// bound in ms).
 pub(crate) fn report_csv(r: &Report) -> String {
     let mut o = String::from(
         "row,node,committed,throughput_req_s,latency_mean_ms,latency_p50_ms,latency_p90_ms,latency_p99_ms,\
-leader_changes,leaderless_ms,slots,messages,messages_per_commit,safe,trace_hash,sent,received,cpu_busy\n",
+leader_changes,leaderless_ms,slots,messages,messages_per_commit,safe,trace_hash,sent,received,cpu_busy,\
+live,stalls,unavailable_ms,liveness_judged_ms,liveness_bound_ms\n",
     );
+    let l = &r.liveness;
     let _ = writeln!(
         o,
-        "summary,,{},{},{},{},{},{},{},{},{},{},{},{},{},,,",
+        "summary,,{},{},{},{},{},{},{},{},{},{},{},{},{},,,,{},{},{},{},{}",
         r.committed,
         r.throughput,
         r.latency_ms.mean,
@@ -83,12 +88,17 @@ leader_changes,leaderless_ms,slots,messages,messages_per_commit,safe,trace_hash,
         r.messages.total,
         r.messages.per_commit,
         r.safety.ok,
-        csv_field(&r.trace_hash)
+        csv_field(&r.trace_hash),
+        l.ok,
+        l.stalls.len(),
+        l.unavailable_ms,
+        l.judged_ms,
+        l.bound_ms
     );
     for (i, n) in r.messages.by_node.iter().enumerate() {
         let _ = writeln!(
             o,
-            "node,{i},,,,,,,,,,,,,,{},{},{}",
+            "node,{i},,,,,,,,,,,,,,{},{},{},,,,,",
             n.sent, n.received, n.busy
         );
     }
@@ -166,6 +176,14 @@ mod tests {
         assert_eq!(col("throughput_req_s"), r.throughput.to_string());
         assert_eq!(col("latency_p99_ms"), r.latency_ms.p99.to_string());
         assert_eq!(col("trace_hash"), r.trace_hash);
+        assert_eq!(col("live"), r.liveness.ok.to_string());
+        assert_eq!(col("stalls"), r.liveness.stalls.len().to_string());
+        assert_eq!(col("unavailable_ms"), r.liveness.unavailable_ms.to_string());
+        assert_eq!(col("liveness_judged_ms"), r.liveness.judged_ms.to_string());
+        assert_eq!(col("liveness_bound_ms"), r.liveness.bound_ms.to_string());
+        // The older columns keep their positions.
+        assert_eq!(head[14], "trace_hash");
+        assert_eq!(head[17], "cpu_busy");
         assert_eq!(csv.lines().count(), 2 + r.messages.by_node.len());
         for l in csv.lines() {
             assert_eq!(l.split(',').count(), head.len(), "{l}");

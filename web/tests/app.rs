@@ -265,3 +265,59 @@ async fn links_partitions_and_message_drops_become_faults() {
     wait_done(&root, 110).await;
     assert_eq!(text(&root, "trace-hash"), hash);
 }
+
+/// The leader-failure preset: at 4 s the leader crashes and no Q1 is left, so requests wait with
+/// nothing committed until 6 s. The page shades that interval on the time charts and on the
+/// space-time diagram, names it in the summary, and the liveness rule did not apply to it (no
+/// healthy set), so there is no stall.
+#[wasm_bindgen_test]
+async fn unavailable_time_is_shaded_on_the_charts_and_the_diagram() {
+    let root = mount().await;
+    set_select(&root, "preset-menu", "leader-failure");
+    sleep(30).await;
+    scrub_to(&root, "5000").await;
+    // In the middle of the outage: the diagram's window (ending at the cursor) lies in it.
+    let mut bands = String::new();
+    for _ in 0..100 {
+        bands = attr(&find(&root, "spacetime"), "data-bands");
+        if bands.parse::<u32>().unwrap_or(0) >= 1 {
+            break;
+        }
+        sleep(50).await;
+    }
+    assert!(
+        bands.parse::<u32>().unwrap_or(0) >= 1,
+        "data-bands={bands:?}"
+    );
+    click(&root, "run-to-end");
+    wait_done(&root, 100).await;
+    let p = fpaxos_web::presets::by_id("leader-failure").expect("preset");
+    let r = fpaxos_sim::run(&p.scenario).expect("runs");
+    let l = &r.liveness;
+    assert!(l.unavailable_ms > 1_000.0, "{}", l.unavailable_ms);
+    assert!(l.ok, "no healthy set during the outage: {:?}", l.stalls);
+    for chart in ["chart-throughput", "chart-latency", "chart-msgs-per-commit"] {
+        let fig = find(&root, chart);
+        let n = fig
+            .query_selector_all("rect.band-unavailable")
+            .map(|l| l.length())
+            .unwrap_or(0);
+        assert!(n >= 1, "{chart}: no unavailable band");
+        let legend = fig.text_content().unwrap_or_default();
+        assert!(legend.contains("unavailable"), "{chart}: {legend}");
+        assert!(
+            fig.query_selector("rect.band-stall")
+                .ok()
+                .flatten()
+                .is_none(),
+            "{chart}: a stall band without a stall"
+        );
+    }
+    let tile = find(&root, "summary-unavailable");
+    assert_eq!(attr(&tile, "data-value"), l.unavailable_ms.to_string());
+    // Leaderless and unavailable time agree here (no leader, nothing committed): no note.
+    assert!(try_find(&root, "summary-leaderless-but-unavailable").is_none());
+    let banner = find(&root, "liveness-banner");
+    assert_eq!(attr(&banner, "data-ok"), "true");
+    assert!(try_find(&root, "goto-stall").is_none());
+}

@@ -9,6 +9,7 @@ pub(crate) mod embed_dialog;
 pub(crate) mod export_menu;
 pub(crate) mod header;
 pub(crate) mod link_error;
+pub(crate) mod liveness;
 pub(crate) mod quorum_badge;
 pub(crate) mod safety;
 pub(crate) mod scenario;

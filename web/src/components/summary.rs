@@ -1,8 +1,10 @@
 //! Headline numbers of the run so far. Formats (the contract with end-to-end tests, compare with
 //! `fpaxos run --json`): committed and leader changes as integers; throughput in req/s with one
 //! decimal; p50/p99 in ms with three decimals; the trace hash as the exact 16 hex digits. Each
-//! number's element also carries `data-value` with the unrounded value.
+//! number's element also carries `data-value` with the unrounded value. Unavailable time (requests
+//! pending, nothing completing) is the report's `liveness.unavailable_ms`, in ms with one decimal.
 
+use crate::components::liveness::ms_to_ns;
 use crate::format::{summary_f, summary_int};
 use crate::state::ReportRef;
 use yew::prelude::*;
@@ -21,13 +23,35 @@ pub(crate) fn Summary(props: &SummaryProps) -> Html {
         return html! { <section class="panel summary"><h2>{"Summary"}</h2><p class="muted">{"No run: fix the scenario."}</p></section> };
     };
     let r = &rr.report;
+    let tile =
+        |label: &str, tid: &'static str, text: String, raw: String, unit: &str, extra: Html| {
+            html! {
+                <div class="stat">
+                    <dt>{label.to_string()}</dt>
+                    <dd><span class="num" data-testid={tid} data-value={raw}>{text}</span>
+                        if !unit.is_empty() { <span class="unit">{format!(" {unit}")}</span> }
+                        {extra}</dd>
+                </div>
+            }
+        };
     let item = |label: &str, tid: &'static str, text: String, raw: String, unit: &str| {
-        html! {
-            <div class="stat">
-                <dt>{label.to_string()}</dt>
-                <dd><span class="num" data-testid={tid} data-value={raw}>{text}</span>
-                    if !unit.is_empty() { <span class="unit">{format!(" {unit}")}</span> }</dd>
-            </div>
+        tile(label, tid, text, raw, unit, Html::default())
+    };
+    let l = &r.liveness;
+    // "Without a leader" alone reads near zero when a leader is in office but deaf: say how long
+    // nothing committed (the report's unavailable time) whenever that is visibly longer (by
+    // more than a tenth: the two intervals of a plain leader crash differ by a round trip).
+    let leaderless_note = if l.unavailable_ms > r.leaderless_ms * 1.1 + 1.0 {
+        html! { <span class="stat-note warn" data-testid="summary-leaderless-but-unavailable"
+        title="A leader can be in office and still commit nothing: see Unavailable.">
+        {format!("but nothing committed for {}", crate::format::time(ms_to_ns(l.unavailable_ms)))}</span> }
+    } else {
+        Html::default()
+    };
+    let unavailable_note = match l.unavailable.len() {
+        0 => Html::default(),
+        n => {
+            html! { <span class="stat-note">{format!("{n} interval{}", if n == 1 { "" } else { "s" })}</span> }
         }
     };
     html! {
@@ -40,7 +64,8 @@ pub(crate) fn Summary(props: &SummaryProps) -> Html {
                 {item("Latency p99", "summary-p99", summary_f(r.latency_ms.p99, 3), r.latency_ms.p99.to_string(), "ms")}
                 {item("Leader changes", "summary-leader-changes", summary_int(r.leader_changes), r.leader_changes.to_string(), "")}
                 {item("Messages / commit", "summary-msgs-per-commit", summary_f(r.messages.per_commit, 2), r.messages.per_commit.to_string(), "")}
-                {item("Leaderless", "summary-leaderless", summary_f(r.leaderless_ms, 1), r.leaderless_ms.to_string(), "ms")}
+                {tile("Leaderless", "summary-leaderless", summary_f(r.leaderless_ms, 1), r.leaderless_ms.to_string(), "ms", leaderless_note)}
+                {tile("Unavailable", "summary-unavailable", summary_f(l.unavailable_ms, 1), l.unavailable_ms.to_string(), "ms", unavailable_note)}
                 {item("Slots executed", "summary-slots", summary_int(r.slots), r.slots.to_string(), "")}
             </dl>
             <p class="hash">{"Trace hash "}<code data-testid="trace-hash">{r.trace_hash.clone()}</code></p>

@@ -282,6 +282,8 @@ pub enum Key {
         /// Marker kind (see [`marker_path`]).
         marker: &'static str,
     },
+    /// A shaded band (unavailable time, a stall): a light filled box.
+    Band,
     /// A bar with this outline dash, solid or light fill.
     Bar {
         /// SVG dash pattern of the outline.
@@ -315,6 +317,9 @@ fn legend_item(look: Look, it: &LegendItem) -> Html {
     match (look, &it.key) {
         (Look::Page, Key::Line { dash, .. } | Key::Bar { dash, .. }) => html! {
             <span class="item"><span class={classes!("swatch", (*dash != "none").then_some("dashed"))} style={format!("border-color:{}", it.color)}></span>{it.name.clone()}</span>
+        },
+        (_, Key::Band) => html! {
+            <span class="item band-key"><span class="swatch band" style={format!("background:{}", it.color)}></span>{it.name.clone()}</span>
         },
         (Look::Overlay, Key::Line { dash, marker }) => html! {
             <span class="item" data-series-name={it.name.clone()}>{swatch(it.color, dash, marker)}{it.name.clone()}</span>

@@ -1,8 +1,9 @@
 //! The main page's charts panel: throughput and latency over time, the latency CDF, per-node
-//! messages and CPU, and messages per commit over time.
+//! messages and CPU, and messages per commit over time. The time charts shade the report's
+//! unavailable intervals and stalls.
 
 use super::bars::NodeBars;
-use super::xy::{LineChart, Series};
+use super::xy::{Band, LineChart, Series};
 use crate::state::ReportRef;
 use fpaxos_sim::Report;
 use yew::prelude::*;
@@ -57,6 +58,34 @@ fn derived_series(r: &Report) -> Derived {
     }
 }
 
+/// The report's unavailable intervals and stalls as bands on a time axis in seconds (stalls
+/// after the unavailable time, so they are drawn over it).
+fn liveness_bands(r: &Report) -> Vec<Band> {
+    let l = &r.liveness;
+    let secs = |ms: f64| crate::format::time(crate::components::liveness::ms_to_ns(ms));
+    let unavailable = l.unavailable.iter().map(|&(a, b)| Band {
+        x0: a / 1e3,
+        x1: b / 1e3,
+        stall: false,
+        label: format!(
+            "Unavailable {} to {}: requests pending, nothing committed",
+            secs(a),
+            secs(b)
+        ),
+    });
+    let stalls = l.stalls.iter().map(|s| Band {
+        x0: s.from_ms / 1e3,
+        x1: s.to_ms / 1e3,
+        stall: true,
+        label: format!(
+            "Stall {} to {}: the liveness rule required progress",
+            secs(s.from_ms),
+            secs(s.to_ms)
+        ),
+    });
+    unavailable.chain(stalls).collect()
+}
+
 /// All charts.
 #[component]
 pub fn ChartsPanel(props: &ChartsProps) -> Html {
@@ -65,15 +94,16 @@ pub fn ChartsPanel(props: &ChartsProps) -> Html {
     };
     let r = &rr.report;
     let d = derived_series(r);
+    let bands = liveness_bands(r);
     let cdf_x: Vec<f64> = r.latency_cdf.iter().map(|(ms, _)| *ms).collect();
     let cdf_y: Vec<f64> = r.latency_cdf.iter().map(|(_, q)| *q * 100.0).collect();
     html! {
         <section class="panel" aria-label="Charts">
             <h2>{"Charts"}</h2>
             <div class="charts">
-                <LineChart title="Throughput" testid="chart-throughput" xs={d.xs.clone()} x_unit="s" y_unit="req/s"
+                <LineChart title="Throughput" testid="chart-throughput" xs={d.xs.clone()} x_unit="s" y_unit="req/s" bands={bands.clone()}
                     series={vec![Series { name: "completed requests", color: "#2563eb", dashed: false, ys: d.throughput }]} />
-                <LineChart title="Latency over time" testid="chart-latency" xs={d.xs.clone()} x_unit="s" y_unit="ms"
+                <LineChart title="Latency over time" testid="chart-latency" xs={d.xs.clone()} x_unit="s" y_unit="ms" bands={bands.clone()}
                     series={vec![
                         Series { name: "p50", color: "#16a34a", dashed: false, ys: d.p50 },
                         Series { name: "p99", color: "#dc2626", dashed: true, ys: d.p99 },
@@ -81,7 +111,7 @@ pub fn ChartsPanel(props: &ChartsProps) -> Html {
                 <LineChart title="Latency CDF (measured window)" testid="chart-cdf" xs={cdf_x} x_unit="ms" y_unit="%" x_is_time={false} y_max={Some(100.0)}
                     series={vec![Series { name: "requests at or below", color: "#7c3aed", dashed: false, ys: cdf_y }]} />
                 <NodeBars report={rr.clone()} />
-                <LineChart title="Messages per commit" testid="chart-msgs-per-commit" xs={d.xs} x_unit="s" y_unit="msgs"
+                <LineChart title="Messages per commit" testid="chart-msgs-per-commit" xs={d.xs} x_unit="s" y_unit="msgs" {bands}
                     series={vec![Series { name: "node messages per completed request", color: "#d97706", dashed: false, ys: d.per_commit }]} />
             </div>
         </section>

@@ -29,6 +29,29 @@ pub struct XMark {
     pub label: String,
 }
 
+/// A shaded stretch of the x axis: time when requests were pending and nothing committed
+/// (the report's `liveness.unavailable`), drawn darker where it was a stall (`liveness.stalls`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Band {
+    /// Start (x units).
+    pub x0: f64,
+    /// End (x units).
+    pub x1: f64,
+    /// A stall (the liveness rule was broken), not only unavailable time.
+    pub stall: bool,
+    /// Tooltip.
+    pub label: String,
+}
+
+/// Fill of a band: light orange for unavailable time, red for a stall.
+pub(crate) fn band_color(stall: bool) -> &'static str {
+    if stall {
+        "#dc2626"
+    } else {
+        "#fb923c"
+    }
+}
+
 /// Props of [`XyChart`].
 #[derive(Properties, PartialEq)]
 pub struct XyProps {
@@ -69,6 +92,9 @@ pub struct XyProps {
     /// X axis is time in seconds (ticks read `1.5s`).
     #[prop_or(false)]
     pub x_is_time: bool,
+    /// Shaded stretches of the x axis, behind the series.
+    #[prop_or_default]
+    pub bands: Vec<Band>,
 }
 
 fn finite_points(series: &[XySeries]) -> impl Iterator<Item = (f64, f64)> + '_ {
@@ -159,6 +185,28 @@ fn series_paths(p: &XyProps, sc: &Scale) -> Html {
                     if !dots.is_empty() { <path d={dots} fill={s.color} /> }
                 </g> },
             }
+        })
+        .collect()
+}
+
+/// The bands clipped to the plot, behind the series, each with its tooltip.
+fn bands_view(p: &XyProps, sc: &Scale) -> Html {
+    let f = sc.frame;
+    let (lo, hi) = (sc.x0.min(sc.x1), sc.x0.max(sc.x1));
+    p.bands
+        .iter()
+        .filter(|b| b.x1 > lo && b.x0 < hi)
+        .map(|b| {
+            let (a, z) = (sc.sx(b.x0.max(lo)), sc.sx(b.x1.min(hi)));
+            let class = if b.stall {
+                "band band-stall"
+            } else {
+                "band band-unavailable"
+            };
+            html! { <rect class={class} x={format!("{a:.1}")} y={f.t.to_string()}
+            width={format!("{:.1}", (z - a).max(1.0))} height={f.plot_h().to_string()}
+            fill={band_color(b.stall)} fill-opacity={if b.stall { "0.3" } else { "0.22" }}>
+            <title>{b.label.clone()}</title></rect> }
         })
         .collect()
 }
@@ -284,7 +332,7 @@ pub fn XyChart(p: &XyProps) -> Html {
         Look::Overlay => finite_points(&p.series).next().is_none(),
     };
     let (readout, hover_marks) = hover_view(p, &sc, *hover);
-    let legend: Vec<LegendItem> = p
+    let mut legend: Vec<LegendItem> = p
         .series
         .iter()
         .map(|s| LegendItem {
@@ -296,8 +344,18 @@ pub fn XyChart(p: &XyProps) -> Html {
             },
         })
         .collect();
+    for (stall, name) in [(false, "unavailable (nothing committed)"), (true, "stall")] {
+        if p.bands.iter().any(|b| b.stall == stall) {
+            legend.push(LegendItem {
+                name: name.to_string(),
+                color: band_color(stall),
+                key: Key::Band,
+            });
+        }
+    }
     let svg = html! {
         <svg viewBox={sc.frame.view_box()} role="img" aria-label={p.title.clone()} {onmousemove} {onmouseleave}>
+            { bands_view(p, &sc) }
             { sc.y_grid() }
             { sc.frame.axes() }
             { x_ticks(p, &sc) }
@@ -353,6 +411,9 @@ pub struct LineProps {
     /// Y axis maximum (else from data).
     #[prop_or_default]
     pub y_max: Option<f64>,
+    /// Shaded stretches of the x axis (see [`Band`]).
+    #[prop_or_default]
+    pub bands: Vec<Band>,
 }
 
 /// A main-page line chart: an [`XyChart`] in the page look whose series share the x values
@@ -375,6 +436,6 @@ pub fn LineChart(p: &LineProps) -> Html {
     html! {
         <XyChart title={p.title.clone()} testid={p.testid.clone()} {series} x_unit={p.x_unit.clone()}
             y_unit={p.y_unit.clone()} y_max={p.y_max} look={Look::Page} frame={Frame::PAGE_LINE}
-            x_range={Some((x0, x1))} x_is_time={p.x_is_time} />
+            x_range={Some((x0, x1))} x_is_time={p.x_is_time} bands={p.bands.clone()} />
     }
 }

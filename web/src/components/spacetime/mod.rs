@@ -1,6 +1,6 @@
 //! The space-time (Lamport) diagram on a `<canvas>`: one lane per node plus one for clients, an
 //! arrow per message from send to delivery, drops (✕), elections (★), chosen slots (|) and faults
-//! marked. It follows the time cursor, zooms (wheel, buttons) and pans (drag); hovering shows a
+//! marked, and the report's unavailable time and stalls shaded behind. It follows the time cursor, zooms (wheel, buttons) and pans (drag); hovering shows a
 //! message's details. Only the visible time window is read from the trace and drawn. The window
 //! lives in the state ([`crate::state::SpaceTimeWindow`]), so the SVG export
 //! ([`window_svg`]) draws exactly what the canvas shows.
@@ -11,7 +11,7 @@ use crate::browser::{offset_in_target, HtmlCanvasElement};
 use crate::format;
 use crate::state::{use_app, Action, AppCtx, AppState, SpaceTimeWindow};
 use fpaxos::Time;
-use paint::{draw, hover_at, View, AXIS, LEFT};
+use paint::{draw, hover_at, TimeBand, View, AXIS, LEFT};
 use yew::prelude::*;
 
 /// The window the diagram shows for this state: zoom and pan from
@@ -45,12 +45,33 @@ fn default_width(s: &fpaxos_sim::Scenario) -> Time {
     (mean * 14).clamp(200_000, 2_000_000_000)
 }
 
+/// The report's unavailable intervals, then its stalls (drawn over them), as time bands.
+fn bands_of(app: &AppState) -> Vec<TimeBand> {
+    use crate::components::liveness::ms_to_ns;
+    let Some(rr) = &app.run.report else {
+        return Vec::new();
+    };
+    let l = &rr.report.liveness;
+    let unavailable = l.unavailable.iter().map(|&(a, b)| TimeBand {
+        from: ms_to_ns(a),
+        to: ms_to_ns(b),
+        stall: false,
+    });
+    let stalls = l.stalls.iter().map(|s| TimeBand {
+        from: ms_to_ns(s.from_ms),
+        to: ms_to_ns(s.to_ms),
+        stall: true,
+    });
+    unavailable.chain(stalls).collect()
+}
+
 /// The window the diagram shows for this state, as SVG elements (vector, not pixels), with its
 /// size: the same painting as the canvas.
 pub(crate) fn window_svg(app: &AppState) -> Option<(String, f64, f64)> {
     let v = view_of(app);
     let n = app.scenario.cluster.nodes as usize;
-    app.with_sim(|sim| (paint::svg(sim, &v, app.run.now, n), v.w, v.h))
+    let bands = bands_of(app);
+    app.with_sim(|sim| (paint::svg(sim, &v, app.run.now, n, &bands), v.w, v.h))
 }
 
 /// The note shown when the trace no longer holds the window's oldest events (the trace keeps
@@ -149,10 +170,14 @@ pub(crate) fn SpaceTime() -> Html {
                             css_w: cw,
                             ..app.view.spacetime
                         }));
-                    } else if let Some(cap) = app.with_sim(|s| draw(&c, s, view, now, n, *hover_id))
+                    } else if let Some(d) = app
+                        .with_sim(|s| draw(&c, s, view, now, n, *hover_id, &bands_of(&app)))
+                        .flatten()
                     {
-                        if cap != *capped {
-                            capped.set(cap);
+                        // How many liveness bands the window shows (read by tests).
+                        let _ = c.set_attribute("data-bands", &d.bands.to_string());
+                        if d.capped != *capped {
+                            capped.set(d.capped);
                         }
                     }
                 }
@@ -219,7 +244,7 @@ pub(crate) fn SpaceTime() -> Html {
                 <button type="button" onclick={controls.zoom_out} aria-label="Zoom out">{"− Zoom out"}</button>
                 <button type="button" onclick={controls.follow} aria-pressed={(!pinned).to_string()}>{"Follow cursor"}</button>
                 <span>{format!("Window {} ending at {}", format::time(win), format::time(right))}</span>
-                <span class="muted">{"Wheel: zoom · drag: pan · ★ elected · | chosen · ✕ lost/dropped (dashed) · red line: fault"}</span>
+                <span class="muted">{"Wheel: zoom · drag: pan · ★ elected · | chosen · ✕ lost/dropped (dashed) · red line: fault · orange band: unavailable · red band: stall"}</span>
             </div>
             <canvas ref={canvas} class="spacetime-canvas" data-testid="spacetime" style={format!("height:{h}px")}
                 role="img" aria-label="Space-time diagram: one lane per node and one for clients, an arrow per message"

@@ -181,6 +181,8 @@ trait Painter {
     fn line(&mut self, a: (f64, f64), b: (f64, f64), stroke: Stroke<'_>);
     fn text(&mut self, x: f64, y: f64, text: &str, color: &str, size: f64, bold: bool);
     fn triangle(&mut self, p: [(f64, f64); 3], color: &str);
+    /// A filled rectangle at `(x, y)` of size `(w, h)`, with fill opacity `alpha`.
+    fn rect(&mut self, at: (f64, f64), size: (f64, f64), color: &str, alpha: f64);
 }
 
 struct CanvasPainter<'a>(&'a CanvasRenderingContext2d);
@@ -224,6 +226,13 @@ impl Painter for CanvasPainter<'_> {
         ctx.close_path();
         ctx.fill();
     }
+    fn rect(&mut self, at: (f64, f64), size: (f64, f64), color: &str, alpha: f64) {
+        let ctx = self.0;
+        ctx.set_global_alpha(alpha);
+        ctx.set_fill_style_str(color);
+        ctx.fill_rect(at.0, at.1, size.0, size.1);
+        ctx.set_global_alpha(1.0);
+    }
 }
 
 /// Collects SVG elements.
@@ -254,20 +263,62 @@ impl Painter for SvgPainter {
             p[0].0, p[0].1, p[1].0, p[1].1, p[2].0, p[2].1
         ));
     }
+    fn rect(&mut self, at: (f64, f64), size: (f64, f64), color: &str, alpha: f64) {
+        self.0.push_str(&format!(
+            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{color}\" fill-opacity=\"{alpha}\"/>",
+            at.0, at.1, size.0, size.1
+        ));
+    }
+}
+
+/// A stretch of simulated time to shade behind the diagram: unavailable time (requests pending,
+/// nothing committed) or, darker, a stall; both from the report's liveness section.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct TimeBand {
+    /// Start (ns).
+    pub(crate) from: Time,
+    /// End (ns).
+    pub(crate) to: Time,
+    /// A stall, not only unavailable time.
+    pub(crate) stall: bool,
+}
+
+/// Shades the bands that meet the window, full height above the axis; returns how many.
+fn paint_bands<P: Painter>(p: &mut P, v: &View, bands: &[TimeBand]) -> usize {
+    let bottom = v.h - AXIS;
+    let (lo, hi) = (v.left_t(), v.right);
+    let mut drawn = 0;
+    for b in bands.iter().filter(|b| b.to > lo && b.from < hi) {
+        let (x0, x1) = (v.x(b.from.max(lo)), v.x(b.to.min(hi)));
+        let color = crate::components::chart::xy::band_color(b.stall);
+        let alpha = if b.stall { 0.22 } else { 0.16 };
+        p.rect((x0, 0.0), ((x1 - x0).max(1.0), bottom), color, alpha);
+        drawn += 1;
+    }
+    drawn
 }
 
 /// The window as SVG elements (vector, not pixels) on a white background.
-pub(super) fn svg(sim: &Sim, v: &View, now: Time, n: usize) -> String {
+pub(super) fn svg(sim: &Sim, v: &View, now: Time, n: usize, bands: &[TimeBand]) -> String {
     let mut p = SvgPainter::default();
     p.0.push_str(&format!(
         "<rect width=\"{:.0}\" height=\"{:.0}\" fill=\"#ffffff\"/>",
         v.w, v.h
     ));
+    paint_bands(&mut p, v, bands);
     paint(&mut p, sim, v, now, n, None);
     p.0
 }
 
-/// Draws the window on the canvas; returns whether the arrow count was capped.
+/// What one drawing of the canvas showed.
+pub(super) struct Drawn {
+    /// The arrow count was capped.
+    pub(super) capped: bool,
+    /// Bands shaded in the window.
+    pub(super) bands: usize,
+}
+
+/// Draws the window on the canvas, the liveness `bands` behind everything.
 pub(super) fn draw(
     canvas: &HtmlCanvasElement,
     sim: &Sim,
@@ -275,13 +326,15 @@ pub(super) fn draw(
     now: Time,
     n: usize,
     hover: Option<u64>,
-) -> bool {
-    let Some(ctx) = canvas_2d(canvas, v.w, v.h) else {
-        return false;
-    };
+    bands: &[TimeBand],
+) -> Option<Drawn> {
+    let ctx = canvas_2d(canvas, v.w, v.h)?;
     ctx.set_fill_style_str("#ffffff");
     ctx.fill_rect(0.0, 0.0, v.w, v.h);
-    paint(&mut CanvasPainter(&ctx), sim, v, now, n, hover)
+    let mut p = CanvasPainter(&ctx);
+    let bands = paint_bands(&mut p, v, bands);
+    let capped = paint(&mut p, sim, v, now, n, hover);
+    Some(Drawn { capped, bands })
 }
 
 /// Paints lanes, axis, messages, protocol events and the time cursor; returns whether the
