@@ -425,14 +425,15 @@ impl SeedRun {
                 .find(|f| f.at_ms >= t)
                 .and_then(|f| f.first_commit_ms)
                 .map(|c| c - t),
-        };
+        }
+        .map(ns_round);
         SeedOutcome {
             seed: self.seed,
             leader: self.leader,
             hit: self.hit.clone(),
             leader_hit: self.crashed && self.leader.is_some_and(|l| self.hit.contains(&l)),
             leader_lost: election.is_some(),
-            elect_ms: election.and_then(|e| e.elected_ms).map(|e| e - t),
+            elect_ms: election.and_then(|e| e.elected_ms).map(|e| ns_round(e - t)),
             recovered: first_commit_ms.is_some(),
             first_commit_ms,
             unavailable_ms: live.unavailable_ms,
@@ -440,6 +441,12 @@ impl SeedRun {
             leader_changes: r.leader_changes,
         }
     }
+}
+
+/// Rounds milliseconds to whole nanoseconds (the simulator's tick), dropping the binary noise
+/// of subtracting two times.
+fn ns_round(ms: f64) -> f64 {
+    (ms * 1e6).round() / 1e6
 }
 
 fn cut(from: u32, to: u32) -> FaultAction {
