@@ -6,7 +6,7 @@
 //! `fpaxos sweep --crash K`); this component only draws them.
 
 use crate::browser::{HtmlInputElement, HtmlSelectElement};
-use crate::hooks::{use_runner, RunnerCell};
+use crate::hooks::{use_focus_target, use_runner, RunnerCell};
 use crate::run::availability::MAX_PAGE_SEEDS;
 use crate::run::AvailabilityRun;
 use fpaxos_analysis::{analyze_scenario, AnalysisOptions};
@@ -50,6 +50,17 @@ fn prediction(s: &Scenario, k: u32, leader: bool) -> Option<(bool, bool, String)
         (false, false, _) => "no quorum guaranteed".to_string(),
     };
     Some((elect, repl, verdict))
+}
+
+/// `?availability=2` (two random crashes) or `2,leader` (the leader and one other).
+fn parse_auto(s: &str) -> Option<(u32, bool)> {
+    let (k, mode) = s.split_once(',').unwrap_or((s, "random"));
+    let k = k.trim().parse::<u32>().ok().filter(|k| *k >= 1)?;
+    match mode.trim() {
+        "leader" => Some((k, true)),
+        "random" | "" => Some((k, false)),
+        _ => None,
+    }
 }
 
 fn yes_no(b: bool) -> &'static str {
@@ -122,9 +133,19 @@ pub(crate) fn AvailabilityPanel(p: &AvailabilityProps) -> Html {
     let k = use_state(|| 2u32);
     let leader = use_state(|| false);
     let seeds = use_state(|| 20u32);
+    let n = p.scenario.cluster.nodes.max(1);
+    let section = use_focus_target("availability");
+    // `?availability=K` (or `K,leader`) runs the experiment on load, e.g. from a shared link.
+    let auto = use_mut_ref(|| crate::browser::query_param("availability"));
+    if let Some((ak, al)) = auto.borrow_mut().take().as_deref().and_then(parse_auto) {
+        if p.scenario.check().is_ok() {
+            k.set(ak.min(n));
+            leader.set(al);
+            *run.borrow_mut() = Some(AvailabilityRun::new(&p.scenario, ak.min(n), al, *seeds));
+        }
+    }
     let running = run.borrow().as_ref().is_some_and(|r| r.running());
     use_runner(run.clone(), running);
-    let n = p.scenario.cluster.nodes.max(1);
     let on_k = {
         let k = k.clone();
         Callback::from(move |e: Event| {
@@ -182,7 +203,7 @@ pub(crate) fn AvailabilityPanel(p: &AvailabilityProps) -> Html {
         fpaxos_sim::sweep::availability::FaultPlan::Pattern { .. } => (0, false),
     });
     html! {
-        <div class="avail panel" data-testid="avail-panel" data-status={status}>
+        <div ref={section} class="avail panel" data-testid="avail-panel" data-status={status}>
             <div class="panel-head">
                 <h3>{"Availability, measured"}</h3>
                 <span class="status" data-testid="avail-status">{status}</span>
