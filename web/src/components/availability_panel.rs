@@ -87,7 +87,7 @@ fn row_html(i: usize, row: &Row, s: Option<&Scenario>, k: u32, leader: bool) -> 
     let tid = |what: &str| format!("avail-{what}-{i}");
     html! {
         <tr data-testid={tid("row")} class={classes!((!ran).then_some("skipped"))}>
-            <th scope="row" data-testid={tid("quorum")}>{row.quorum.clone()}</th>
+            <th scope="row" style="position: sticky; left: 0; background: #fff; text-align: left" data-testid={tid("quorum")}>{row.quorum.clone()}</th>
             <td data-testid={tid("predict-elect")}>{pe}</td>
             <td data-testid={tid("predict-replicate")}>{pr}</td>
             <td data-testid={tid("predict")}>{verdict}</td>
@@ -105,13 +105,13 @@ fn row_html(i: usize, row: &Row, s: Option<&Scenario>, k: u32, leader: bool) -> 
 }
 
 fn table(r: &AvailabilityRun, k: u32, leader: bool) -> Html {
-    html! {
+    html! { <>
+        <p class="small muted" data-testid="avail-caption">{format!("{} at {}, {} seeds each. Times from the fault: p50 / p99 (unavailable: mean / p99).", r.exp.plan.label(), r.exp.fault_at, r.exp.seeds)}</p>
         <div class="table-wrap">
             <table class="sweep-table" data-testid="avail-table">
-                <caption>{format!("{} at {}, {} seeds each. Times from the fault: p50 / p99 (unavailable: mean / p99).", r.exp.plan.label(), r.exp.fault_at, r.exp.seeds)}</caption>
                 <thead>
-                    <tr><th></th><th colspan="3">{"Predicted (analysis)"}</th><th colspan="5">{"Measured (simulation)"}</th></tr>
-                    <tr><th>{"quorum"}</th><th>{format!("elect after any {k}")}</th><th>{format!("replicate after any {k}")}</th><th>{"so"}</th>
+                    <tr><th style="position: sticky; left: 0; background: #fff"></th><th colspan="3" style="text-align: center">{"Predicted (analysis)"}</th><th colspan="5" style="text-align: center">{"Measured (simulation)"}</th></tr>
+                    <tr><th style="position: sticky; left: 0; background: #fff; text-align: left">{"quorum"}</th><th>{format!("elect after any {k}")}</th><th>{format!("replicate after any {k}")}</th><th>{"prediction"}</th>
                         <th>{"recovered"}</th><th>{"time to elect"}</th><th>{"first commit"}</th><th>{"unavailable"}</th><th>{"stalls"}</th></tr>
                 </thead>
                 <tbody>
@@ -122,7 +122,7 @@ fn table(r: &AvailabilityRun, k: u32, leader: bool) -> Html {
                 </tbody>
             </table>
         </div>
-    }
+    </> }
 }
 
 /// The panel.
