@@ -321,3 +321,96 @@ async fn unavailable_time_is_shaded_on_the_charts_and_the_diagram() {
     assert_eq!(attr(&banner, "data-ok"), "true");
     assert!(try_find(&root, "goto-stall").is_none());
 }
+
+// ----- availability panel: prediction next to measurement -----
+
+/// The panel's time text for an engine percentile (as the panel prints it).
+fn avail_ms(v: Option<f64>, over: Option<u32>) -> String {
+    match (v, over) {
+        (Some(x), _) if x >= 100.0 => format!("{x:.0} ms"),
+        (Some(x), _) => format!("{x:.1} ms"),
+        (None, Some(n)) if n > 0 => "never".into(),
+        _ => "—".into(),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn availability_panel_shows_majority_recovering_where_4_2_cannot_elect() {
+    use fpaxos::quorum::QuorumSpec;
+    use fpaxos_sim::sweep::availability::{run_point, Experiment, FaultPlan};
+    use fpaxos_sim::sweep::{points_checked, Knob, KnobValue, SweepSpec};
+    let root = mount().await;
+    set_select(&root, "quorum-kind", "counting");
+    sleep(30).await;
+    set_range(&root, "q1-input", "4");
+    sleep(30).await;
+    set_range(&root, "q2-input", "2");
+    sleep(30).await;
+    dom::change_input(&root, "duration-input", "1.5");
+    sleep(30).await;
+    dom::change_input(&root, "avail-k", "2");
+    set_select(&root, "avail-mode", "leader");
+    dom::change_input(&root, "avail-seeds", "2");
+    sleep(30).await;
+    click(&root, "avail-run");
+    wait_text(&root, "avail-status", "done", 400).await;
+    // Prediction: 4/2 keeps a Q2 after 2 crashes but no Q1; majority keeps both.
+    assert_eq!(text(&root, "avail-quorum-0"), "Q1=4 Q2=2");
+    assert_eq!(text(&root, "avail-predict-elect-0"), "no");
+    assert_eq!(text(&root, "avail-predict-replicate-0"), "yes");
+    assert_eq!(text(&root, "avail-predict-0"), "cannot elect: no recovery");
+    assert_eq!(text(&root, "avail-predict-1"), "recovers");
+    // Measurement: the engine's numbers for the same scenario and experiment.
+    assert_eq!(text(&root, "avail-recovered-0"), "0/2 (0%)");
+    assert_eq!(text(&root, "avail-recovered-1"), "2/2 (100%)");
+    assert_eq!(text(&root, "avail-elect-0"), "never / never");
+    let mut base = fpaxos_sim::Scenario {
+        duration: fpaxos_sim::Dur::ms(1500),
+        ..fpaxos_sim::Scenario::default()
+    };
+    base.cluster.quorum = QuorumSpec::Counting { q1: 4, q2: 2 };
+    let spec = SweepSpec {
+        knob: Knob::Quorum,
+        values: vec![
+            KnobValue::Quorum(base.cluster.quorum.clone()),
+            KnobValue::Quorum(QuorumSpec::Majority),
+        ],
+        pin_other: None,
+    };
+    let exp = Experiment {
+        seeds: 2,
+        ..Experiment::new(FaultPlan::CrashLeader { k: 2 })
+    };
+    let pts = points_checked(&base, &spec);
+    let maj = run_point(Knob::Quorum, &pts[1].0, &pts[1].1, &exp);
+    let seeds = Some(maj.seeds);
+    assert_eq!(
+        text(&root, "avail-elect-1"),
+        format!(
+            "{} / {}",
+            avail_ms(maj.elect_p50_ms, maj.leader_lost),
+            avail_ms(maj.elect_p99_ms, maj.leader_lost)
+        )
+    );
+    assert_eq!(
+        text(&root, "avail-commit-1"),
+        format!(
+            "{} / {}",
+            avail_ms(maj.commit_p50_ms, seeds),
+            avail_ms(maj.commit_p99_ms, seeds)
+        )
+    );
+    assert_eq!(
+        text(&root, "avail-unavailable-1"),
+        format!(
+            "{} / {}",
+            avail_ms(maj.unavailable_mean_ms, seeds),
+            avail_ms(maj.unavailable_p99_ms, seeds)
+        )
+    );
+    let cli = text(&root, "avail-cli");
+    assert!(
+        cli.contains("--vary quorum=4/2,majority --crash 2 --crash-leader --seeds 2"),
+        "{cli}"
+    );
+}

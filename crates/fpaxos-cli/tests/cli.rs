@@ -521,3 +521,92 @@ fn analyze_prints_the_analytic_metrics() {
     assert!(text.contains("UNSAFE"), "{text}");
     assert_usage_error(&fpaxos(&["analyze", "--failure-prob", "7"]), "failure-prob");
 }
+
+// ----- availability experiments (`fpaxos sweep --crash/--pattern`) -----
+
+#[test]
+fn availability_sweep_shows_the_replicate_only_window() {
+    let o = fpaxos(&words(
+        "sweep --vary quorum=majority,4/2 --crash 2 --crash-leader --seeds 3 --duration 2s",
+    ));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[0].starts_with("knob,value,nodes,quorum,q1,q2,safe,status,fault,"));
+    let col = |line: &str, name: &str| -> String {
+        let i = lines[0].split(',').position(|h| h == name).unwrap();
+        line.split(',').nth(i).unwrap().to_string()
+    };
+    // Majority elects a new leader in every seed; 4/2 keeps a Q2 but no Q1: never.
+    assert_eq!(col(lines[1], "value"), "majority");
+    assert_eq!(col(lines[1], "fault"), "crash leader+1");
+    assert_eq!(col(lines[1], "recovered_frac"), "1.000");
+    assert!(col(lines[1], "elect_p99_ms").parse::<f64>().unwrap() > 0.0);
+    assert_eq!(col(lines[2], "quorum"), "Q1=4 Q2=2");
+    assert_eq!(col(lines[2], "recovered_frac"), "0.000");
+    assert_eq!(col(lines[2], "elect_p50_ms"), "never");
+    assert_eq!(col(lines[2], "commit_p99_ms"), "never");
+    // JSON: the same numbers, one object per point; never is null beside its count.
+    let j = fpaxos(&words(
+        "sweep --vary quorum=majority,4/2 --crash 2 --crash-leader --seeds 3 --duration 2s --json --jobs 1",
+    ));
+    let rows = json(&j);
+    assert_eq!(rows[0]["recovered"], 3);
+    assert_eq!(rows[1]["recovered"], 0);
+    assert_eq!(rows[1]["leader_lost"], 3);
+    assert!(rows[1]["elect_p50_ms"].is_null());
+    let csv_p99 = col(lines[1], "elect_p99_ms").parse::<f64>().unwrap();
+    let json_p99 = rows[0]["elect_p99_ms"].as_f64().unwrap();
+    assert!((csv_p99 - json_p99).abs() < 1e-3, "{csv_p99} vs {json_p99}");
+}
+
+#[test]
+fn availability_sweep_refuses_bad_input_readably() {
+    let crash = "sweep --vary quorum=majority,4/2 --crash";
+    assert_usage_error(
+        &fpaxos(&words(&format!("{crash} 6"))),
+        "cannot crash 6 nodes of 5",
+    );
+    assert_usage_error(
+        &fpaxos(&words(&format!("{crash} 2 --seeds 0"))),
+        "--seeds must be 1",
+    );
+    assert_usage_error(
+        &fpaxos(&words(&format!("{crash} 2 --fault-at 20s"))),
+        "before the end of the run",
+    );
+    assert_usage_error(
+        &fpaxos(&words("sweep --vary nodes=5 --pattern split-brain")),
+        "unknown pattern `split-brain`: use one of quorum-loss",
+    );
+    assert_usage_error(
+        &fpaxos(&words("sweep --vary nodes=5 --crash 1 --pattern chained")),
+        "not both",
+    );
+    assert_usage_error(
+        &fpaxos(&words("sweep --vary nodes=5 --seeds 4")),
+        "add --crash K or --pattern NAME",
+    );
+    assert_usage_error(
+        &fpaxos(&words("sweep --vary quorum=majority,4")),
+        "lone number",
+    );
+    for o in [
+        fpaxos(&words(&format!("{crash} 6"))),
+        fpaxos(&words("sweep --vary nodes=5 --pattern x")),
+    ] {
+        assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+    }
+    // A point the fault does not fit is a row, not a failure of the whole sweep.
+    let o = fpaxos(&words(
+        "sweep --vary nodes=2,3 --pattern quorum-loss --seeds 1 --duration 1500ms --fault-at 500ms",
+    ));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains(",invalid,") && text.contains("needs at least 3 nodes"),
+        "{text}"
+    );
+    assert!(text.lines().nth(2).unwrap().contains(",ok,"), "{text}");
+}

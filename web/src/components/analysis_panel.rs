@@ -277,6 +277,7 @@ pub(crate) fn AnalysisPanel(p: &AnalysisProps) -> Html {
                     <p class="small"><strong>{"Block replication: "}</strong>{ crash_set_chips(&a.blocking_replicate, false, &selected) }</p>
                 </div>
             </div>
+            <super::availability_panel::AvailabilityPanel scenario={p.scenario.clone()} />
             <details class="small">
                 <summary>{"Notes"}</summary>
                 <ul>{ for a.notes.iter().map(|n| html! { <li>{n.clone()}</li> }) }</ul>

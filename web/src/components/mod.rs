@@ -2,6 +2,7 @@
 //! heavy ones take the versioned report as a prop so they redraw only when it changes.
 
 pub(crate) mod analysis_panel;
+pub(crate) mod availability_panel;
 pub(crate) mod chart;
 pub(crate) mod cluster_view;
 pub(crate) mod compare_panel;

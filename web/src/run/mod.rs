@@ -5,11 +5,13 @@
 //! **Invariant**: slicing never changes a run. A runner only chooses *when* events are
 //! processed, never which: its reports equal `fpaxos_sim::run` for the same scenario.
 
+pub(crate) mod availability;
 pub(crate) mod compare;
 pub(crate) mod main;
 pub(crate) mod slice;
 pub(crate) mod sweep;
 
+pub(crate) use availability::AvailabilityRun;
 pub(crate) use compare::{CompareRun, VariantRun};
 pub(crate) use main::MainRun;
 pub(crate) use slice::run_slice;

@@ -130,7 +130,7 @@ pub(crate) fn x_of(v: &KnobValue, index: usize) -> (f64, bool) {
         KnobValue::Int(i) => (*i as f64, true),
         KnobValue::Float(f) => (*f, true),
         KnobValue::Dur(d) => (d.as_ms(), true),
-        KnobValue::Latency(_) | KnobValue::Bool(_) => (index as f64, false),
+        KnobValue::Latency(_) | KnobValue::Bool(_) | KnobValue::Quorum(_) => (index as f64, false),
     }
 }
 
@@ -145,7 +145,7 @@ pub(crate) fn knob_unit(k: Knob) -> &'static str {
         Knob::Cpu | Knob::Duration => "ms",
         Knob::Window => "slots",
         Knob::Batch => "commands",
-        Knob::Latency | Knob::Thrifty | Knob::Seed => "",
+        Knob::Latency | Knob::Thrifty | Knob::Seed | Knob::Quorum => "",
     }
 }
 
@@ -167,6 +167,7 @@ pub(crate) fn knob_help(k: Knob) -> (&'static str, &'static str) {
         Knob::Window => ("pipeline window", "1,4,16,64"),
         Knob::Batch => ("batch size", "1,2,4,8"),
         Knob::Duration => ("duration", "1s,2s,5s"),
+        Knob::Quorum => ("quorum system", "majority,4/2"),
     }
 }
 

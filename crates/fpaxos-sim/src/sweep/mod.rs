@@ -17,6 +17,8 @@ use fpaxos::quorum::QuorumSpec;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+pub mod availability;
+mod quorum_knob;
 mod row;
 
 pub use row::{
@@ -64,11 +66,13 @@ pub enum Knob {
     Batch,
     /// Simulated duration.
     Duration,
+    /// Quorum system, in the `--quorum` text form (`majority`, `4/2` or `4,2`, `grid:2x3`).
+    Quorum,
 }
 
 impl Knob {
     /// Every knob, in the order the help text lists them.
-    pub const ALL: [Knob; 15] = [
+    pub const ALL: [Knob; 16] = [
         Knob::Q2,
         Knob::Q1,
         Knob::Nodes,
@@ -84,6 +88,7 @@ impl Knob {
         Knob::Window,
         Knob::Batch,
         Knob::Duration,
+        Knob::Quorum,
     ];
 
     /// The name used in `--vary NAME=...`.
@@ -104,6 +109,7 @@ impl Knob {
             Knob::Window => "window",
             Knob::Batch => "batch",
             Knob::Duration => "duration",
+            Knob::Quorum => "quorum",
         }
     }
 
@@ -127,6 +133,7 @@ impl Knob {
             Knob::Cpu | Knob::Duration => ValueKind::Dur,
             Knob::Latency => ValueKind::Latency,
             Knob::Thrifty => ValueKind::Bool,
+            Knob::Quorum => ValueKind::Quorum,
         }
     }
 }
@@ -144,6 +151,7 @@ enum ValueKind {
     Dur,
     Latency,
     Bool,
+    Quorum,
 }
 
 /// One value of a knob.
@@ -160,6 +168,8 @@ pub enum KnobValue {
     Latency(Latency),
     /// On or off.
     Bool(bool),
+    /// A quorum system.
+    Quorum(QuorumSpec),
 }
 
 impl KnobValue {
@@ -171,6 +181,7 @@ impl KnobValue {
             KnobValue::Dur(d) => d.to_string(),
             KnobValue::Bool(b) => b.to_string(),
             KnobValue::Latency(l) => l.to_string(),
+            KnobValue::Quorum(q) => quorum_knob::label(q),
         }
     }
 }
@@ -223,6 +234,7 @@ impl SweepSpec {
             ValueKind::Float => parse_floats(vals)?,
             ValueKind::Dur => parse_durs(vals)?.into_iter().map(KnobValue::Dur).collect(),
             ValueKind::Latency => parse_latencies(vals)?,
+            ValueKind::Quorum => quorum_knob::parse(vals)?,
             ValueKind::Bool => vals
                 .split(',')
                 .map(|v| parse_bool(v).map(KnobValue::Bool))
@@ -443,6 +455,7 @@ pub fn apply(
         }
         (Knob::Latency, KnobValue::Latency(l)) => s.network.latency = l.clone(),
         (Knob::Thrifty, KnobValue::Bool(b)) => c.thrifty = *b,
+        (Knob::Quorum, KnobValue::Quorum(q)) => c.quorum = q.clone(),
         (k, v) => return Err(format!("value `{}` does not fit knob {k}", v.label())),
     }
     Ok(s)

@@ -218,7 +218,7 @@ pub fn run_checked(knob: Knob, label: &str, c: &Checked) -> SweepRow {
 /// The CSV header line (no trailing newline).
 pub const CSV_HEADER: &str = "knob,value,nodes,quorum,q1,q2,safe,thrifty,status,committed,throughput,p50_ms,p90_ms,p99_ms,mean_ms,msgs_per_commit,leader_changes,safety_ok,violations,trace_hash,error";
 
-fn csv_field(s: &str) -> String {
+pub(crate) fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
