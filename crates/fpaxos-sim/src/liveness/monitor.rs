@@ -62,6 +62,8 @@ pub(crate) struct Monitor {
     faults: Vec<FaultRecovery>,
     /// Faults from this index on still wait for their first completion.
     waiting: usize,
+    /// The latest completion.
+    last: Option<Time>,
 }
 
 impl Monitor {
@@ -83,7 +85,18 @@ impl Monitor {
             unavailable_total: 0,
             faults: Vec::new(),
             waiting: 0,
+            last: None,
         }
+    }
+
+    /// The bound this monitor holds the run to.
+    pub fn bound(&self) -> &Bound {
+        &self.bound
+    }
+
+    /// When the latest request completed.
+    pub fn last_completion(&self) -> Option<Time> {
+        self.last
     }
 
     fn home(&self, client: u32) -> usize {
@@ -126,6 +139,7 @@ impl Monitor {
             self.reachable = self.reachable.saturating_sub(1);
         }
         self.clock = now;
+        self.last = Some(now);
         self.update_active(now);
         for f in &mut self.faults[self.waiting..] {
             f.first_commit_ms = Some(ms(now));

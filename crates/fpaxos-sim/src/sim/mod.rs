@@ -358,6 +358,16 @@ impl Sim {
         &self.trace
     }
 
+    /// The liveness bound of this run's scenario.
+    pub fn liveness_bound(&self) -> &Bound {
+        self.live.bound()
+    }
+
+    /// When a client last got a reply to a pending request (none yet: `None`).
+    pub fn last_completion(&self) -> Option<Time> {
+        self.live.last_completion()
+    }
+
     /// The report for the run so far.
     pub fn report(&self) -> Report {
         self.metrics.finish(RunEnd {
