@@ -79,3 +79,17 @@ fn a_leader_that_cannot_hear_a_q2_steps_down_and_the_cluster_recovers() {
         "{unavailable}"
     );
 }
+
+/// Found by the liveness checker (swarm seed 7197 of `fpaxos check --seeds 10000`): two nodes,
+/// Q1 = 1, Q2 = 2, `log_retain` 8. Node 0 elects itself (a Q1 alone, no phase 1 round) while
+/// behind node 1, which has executed and trimmed the slots node 0 re-proposes. Node 1 cannot
+/// answer Accepted for a slot it no longer stores, so node 0 retransmitted forever and nothing
+/// committed for the last 1.6 s. Now the acceptor sends the leader its executed state.
+#[test]
+fn a_leader_behind_a_follower_that_trimmed_its_log_catches_up() {
+    let json = include_str!("data/leader-behind-trimmed-follower.json");
+    let r = committed_after_faults(json);
+    assert!(r.liveness.ok, "{:?}", r.liveness.stalls);
+    assert!(r.safety.ok);
+    assert!(r.committed > 10_000, "commits resume: {}", r.committed);
+}
