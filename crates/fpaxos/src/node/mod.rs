@@ -18,9 +18,12 @@
 mod learn;
 mod phase1;
 mod phase2;
+mod planted;
 mod prevote;
 mod thrifty;
 mod timers;
+
+pub use planted::PlantedBug;
 
 use crate::msg::{mix, Accept, Ballot, ClientReply, Command, Msg, Nack, Slot, Time, Value};
 use crate::nodeset::{NodeId, NodeSet};
@@ -71,32 +74,6 @@ pub struct Config {
     /// A deliberately planted bug (`None` in every real run): the checkers are trusted only
     /// once each has been seen to catch a planted bug, in tests and with `fpaxos check --plant`.
     pub planted: Option<PlantedBug>,
-}
-
-/// A known bug that can be planted in every node to prove a checker catches it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PlantedBug {
-    /// A candidate never retries: no re-election when its election timer fires and no resent
-    /// Prepare on its retransmit timer. A first attempt that fails leaves it a candidate forever
-    /// (a liveness bug: safety is untouched).
-    NoElectionRetry,
-}
-
-impl PlantedBug {
-    /// Every planted bug, for command-line parsing and listings.
-    pub const ALL: [PlantedBug; 1] = [PlantedBug::NoElectionRetry];
-
-    /// Its name on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            PlantedBug::NoElectionRetry => "no-election-retry",
-        }
-    }
-
-    /// Looks a bug up by [`PlantedBug::name`].
-    pub fn parse(name: &str) -> Option<PlantedBug> {
-        PlantedBug::ALL.into_iter().find(|b| b.name() == name)
-    }
 }
 
 /// The node's timers. Arming a timer replaces its previous deadline.

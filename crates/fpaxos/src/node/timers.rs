@@ -38,7 +38,7 @@ impl Node {
                 }
             }
             (Timer::Election, Role::Candidate) => {
-                if self.cfg.planted != Some(super::PlantedBug::NoElectionRetry) {
+                if self.retries_elections() {
                     self.re_elect(now, out);
                 }
             }
@@ -56,7 +56,7 @@ impl Node {
                 self.arm(Timer::Retransmit, self.cfg.retransmit, out);
             }
             (Timer::Retransmit, Role::Candidate) => {
-                if self.cfg.planted == Some(super::PlantedBug::NoElectionRetry) {
+                if !self.retries_elections() {
                     return;
                 }
                 self.resend_prepares(out);
