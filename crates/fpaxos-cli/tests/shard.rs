@@ -256,7 +256,7 @@ fn merge_refuses_what_does_not_belong_together() {
         "check --seeds 4 --duration 300ms --nodes 3 --json --shard 1/2",
         "nodes.json",
     );
-    assert_usage_error(&merge(&[a, &nodes]), "shards of different runs");
+    assert_usage_error(&merge(&[a, &nodes]), "overrides.nodes: null vs 3");
     let three = other(
         "check --seeds 4 --duration 300ms --json --shard 1/3",
         "three.json",
@@ -267,6 +267,12 @@ fn merge_refuses_what_does_not_belong_together() {
         "sweep.json",
     );
     assert_usage_error(&merge(&[a, &sweep]), "the other a `sweep` shard");
+    // A sweep over another base scenario: the merge names the setting.
+    let sweep7 = other(
+        "sweep --vary q2=1,2 --duration 300ms --nodes 7 --json --shard 0/2",
+        "sweep7.json",
+    );
+    assert_usage_error(&merge(&[&sweep7, &sweep]), "scenario.cluster.nodes: 7 vs 5");
     // Not a shard: the unsharded output, garbage, nothing, a missing file, an edited file.
     let whole = other("check --seeds 4 --duration 300ms --json", "whole.json");
     assert_usage_error(&merge(&[&whole]), "has no \"shard\" field");

@@ -216,25 +216,8 @@ fn differs(a: &Doc, b: &Doc) -> Option<String> {
             y.count
         )
     } else if x.fingerprint != y.fingerprint {
-        let keys = |v: &Value| v.as_object().map(|m| m.keys().cloned().collect::<Vec<_>>());
-        let mut names: Vec<String> = keys(&x.args).unwrap_or_default();
-        for k in keys(&y.args).unwrap_or_default() {
-            if !names.contains(&k) {
-                names.push(k);
-            }
-        }
-        let diff: Vec<String> = names
-            .iter()
-            .filter(|k| x.args.get(k.as_str()) != y.args.get(k.as_str()))
-            .map(|k| {
-                let show = |v: Option<&Value>| short(&v.cloned().unwrap_or(Value::Null));
-                format!(
-                    "{k}: {} vs {}",
-                    show(x.args.get(k.as_str())),
-                    show(y.args.get(k.as_str()))
-                )
-            })
-            .collect();
+        let mut diff = Vec::new();
+        diffs("", &x.args, &y.args, &mut diff);
         if diff.is_empty() {
             "their arguments differ".to_string()
         } else {
@@ -247,6 +230,35 @@ fn differs(a: &Doc, b: &Doc) -> Option<String> {
         "{} and {} are shards of different runs: {why}",
         a.name, b.name
     ))
+}
+
+/// The first few paths where `a` and `b` differ, each with both values: `seeds: 8 vs 9`,
+/// `scenario.cluster.nodes: 5 vs 7`.
+fn diffs(path: &str, a: &Value, b: &Value, out: &mut Vec<String>) {
+    if a == b || out.len() >= 3 {
+        return;
+    }
+    let join = |k: &str| {
+        if path.is_empty() {
+            k.to_string()
+        } else {
+            format!("{path}.{k}")
+        }
+    };
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for k in x.keys().chain(y.keys().filter(|k| !x.contains_key(*k))) {
+                let at = |m: &serde_json::Map<String, Value>| m.get(k).cloned().unwrap_or_default();
+                diffs(&join(k), &at(x), &at(y), out);
+            }
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (p, q)) in x.iter().zip(y).enumerate() {
+                diffs(&join(&i.to_string()), p, q, out);
+            }
+        }
+        _ => out.push(format!("{path}: {} vs {}", short(a), short(b))),
+    }
 }
 
 /// Compact JSON cut to a readable length.
