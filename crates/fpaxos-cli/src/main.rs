@@ -8,6 +8,7 @@ mod cmd;
 
 use clap::{Parser, Subcommand};
 use cmd::check::{cmd_check, CheckArgs};
+use cmd::merge::{cmd_merge, MergeArgs};
 use cmd::run::{cmd_bench, cmd_run, BenchArgs, RunArgs};
 use cmd::sweep::{cmd_sweep, SweepArgs};
 use cmd::url::{cmd_analyze, cmd_url, AnalyzeArgs, UrlArgs};
@@ -38,6 +39,9 @@ enum Command {
     Sweep(SweepArgs),
     /// Swarm-test: derive a random scenario from each seed, run it, report safety violations.
     Check(CheckArgs),
+    /// Join the --json outputs of `check --shard I/N` or `sweep --shard I/N` into the unsharded
+    /// result (exit status as the check's: 1 safety violation, 3 liveness failure).
+    Merge(MergeArgs),
     /// Run the reference workload (5 nodes, Q1=4 Q2=2 thrifty, 64 clients) on one thread.
     Bench(BenchArgs),
     /// Print the shareable playground link for a scenario, or decode a link back to JSON.
@@ -79,6 +83,7 @@ fn main() -> ExitCode {
         Command::Run(a) => cmd_run(a),
         Command::Sweep(a) => cmd_sweep(a),
         Command::Check(a) => cmd_check(a),
+        Command::Merge(a) => cmd_merge(a),
         Command::Bench(a) => cmd_bench(a),
         Command::Url(a) => cmd_url(a),
         Command::Analyze(a) => cmd_analyze(a),

@@ -9,8 +9,9 @@ use fpaxos_sim::swarm::Pins;
 use fpaxos_sim::{Dur, Latency, Scenario};
 use serde_json::{json, Value};
 
-/// Flags that change a scenario. Shared by `run`, `sweep` and `check`.
-#[derive(Args, Clone, Debug, Default)]
+/// Flags that change a scenario. Shared by `run`, `sweep` and `check`. Serialised, they are
+/// part of what a `check --shard` records as the run it is a shard of.
+#[derive(Args, Clone, Debug, Default, serde::Serialize)]
 pub struct Overrides {
     /// Number of nodes.
     #[arg(long, value_name = "N", help_heading = "Scenario overrides")]

@@ -1,5 +1,6 @@
 //! `fpaxos check`: swarm testing, one generated scenario per seed, on all cores.
 
+use super::shard::{without_defaults, Shard, ShardHeader};
 use super::{out, pool, progress, to_pretty, usage, CmdResult};
 use clap::Args;
 use fpaxos::PlantedBug;
@@ -11,7 +12,8 @@ use fpaxos_sim::checker::Violation;
 use fpaxos_sim::liveness::Stall;
 use fpaxos_sim::{swarm, Report, Scenario, Sim};
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -38,6 +40,10 @@ pub(crate) struct CheckArgs {
     /// Plant a known bug in every node, to see the checkers catch it: no-election-retry.
     #[arg(long, value_name = "BUG", value_parser = super::parse_plant)]
     pub(crate) plant: Option<PlantedBug>,
+    /// Run only shard I of N of the seeds (I counts from 0: 0/4 .. 3/4), a contiguous part;
+    /// `fpaxos merge` joins the shards' --json outputs into the unsharded result.
+    #[arg(long, value_name = "I/N", value_parser = super::shard::parse)]
+    pub(crate) shard: Option<Shard>,
     /// Overrides pin a setting while the rest is drawn from the seed.
     #[command(flatten)]
     pub(crate) overrides: Overrides,
@@ -110,15 +116,21 @@ pub(crate) struct SeedOutcome {
     pub(crate) committed: u64,
 }
 
-#[derive(Serialize)]
-pub(crate) struct CheckSummary {
+/// The result of a check (`--json`). `F` is a failing seed: [`SeedFailure`] when printed,
+/// any JSON when `fpaxos merge` reads it back (the printed form is all a merge needs).
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CheckSummary<F = SeedFailure> {
+    /// Only in a shard's output: which shard of which check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) shard: Option<ShardHeader>,
     pub(crate) seeds: u64,
     pub(crate) start_seed: u64,
     /// Seeds with a safety violation or a simulator panic.
     pub(crate) violations: usize,
     /// Seeds with a liveness failure and no safety violation.
     pub(crate) liveness_failures: usize,
-    pub(crate) failing: Vec<SeedFailure>,
+    pub(crate) failing: Vec<F>,
     pub(crate) events: u64,
     pub(crate) committed: u64,
     pub(crate) wall_ms: f64,
@@ -233,12 +245,24 @@ pub(crate) fn cmd_check(a: CheckArgs) -> CmdResult {
                 .collect(),
         );
     }
+    // A shard runs a contiguous part of the seeds: a plain check of a smaller range.
+    let (first, end, header) = match a.shard {
+        None => (a.start_seed, end, None),
+        Some(sh) => {
+            let r = match sh.range(a.seeds, "seeds") {
+                Ok(r) => r,
+                Err(e) => return usage(vec![e]),
+            };
+            let h = ShardHeader::new(sh, "check", a.seeds, shard_args(&a));
+            (a.start_seed + r.start, a.start_seed + r.end, Some(h))
+        }
+    };
     let pool = pool(a.jobs)?;
     quiet_panics();
-    let pb = progress(a.seeds, "check");
+    let pb = progress(end - first, "check");
     let start = Instant::now();
     let outcomes: Vec<SeedOutcome> = pool.install(|| {
-        (a.start_seed..end)
+        (first..end)
             .into_par_iter()
             .map(|seed| {
                 let o = check_seed(seed, &pins, &a.overrides, a.plant);
@@ -274,8 +298,9 @@ pub(crate) fn cmd_check(a: CheckArgs) -> CmdResult {
         }
     }
     let summary = CheckSummary {
-        seeds: a.seeds,
-        start_seed: a.start_seed,
+        shard: header,
+        seeds: end - first,
+        start_seed: first,
         violations: failing.iter().filter(|f| f.kind() != "liveness").count(),
         liveness_failures: failing.iter().filter(|f| f.kind() == "liveness").count(),
         failing,
@@ -301,14 +326,38 @@ pub(crate) fn cmd_check(a: CheckArgs) -> CmdResult {
     ))
 }
 
+/// What decides a check's result, recorded in each shard so `merge` joins only shards of one
+/// check: the seeds, the planted bug and the overrides (without the ones left unset).
+fn shard_args(a: &CheckArgs) -> Value {
+    let overrides = serde_json::to_value(&a.overrides).unwrap_or(Value::Null);
+    json!({
+        "start_seed": a.start_seed,
+        "seeds": a.seeds,
+        "plant": a.plant.map(|b| b.name()),
+        "overrides": without_defaults(overrides),
+    })
+}
+
 /// The readable result: one line per failing seed, the scenarios of the first few, totals.
 fn text_summary(summary: &CheckSummary, a: &CheckArgs, threads: usize) -> String {
     let plant = a
         .plant
         .map(|b| format!(" --plant {}", b.name()))
         .unwrap_or_default();
-    let end = a.start_seed + a.seeds;
+    let end = summary.start_seed + summary.seeds;
     let wall = summary.wall_ms / 1e3;
+    let of = summary
+        .shard
+        .as_ref()
+        .map(|h| {
+            format!(
+                ", shard {} of seeds {}..={}",
+                h.spec(),
+                a.start_seed,
+                a.start_seed + a.seeds - 1
+            )
+        })
+        .unwrap_or_default();
     let mut text = String::new();
     for f in &summary.failing {
         let tag = if f.kind() == "liveness" {
@@ -338,11 +387,11 @@ fn text_summary(summary: &CheckSummary, a: &CheckArgs, threads: usize) -> String
         ));
     }
     text.push_str(&format!(
-        "\nchecked {} seeds ({}..={}): {} failed safety (violation or simulator panic), \
+        "\nchecked {} seeds ({}..={}{of}): {} failed safety (violation or simulator panic), \
          {} failed liveness (a stall){}\n\
          {} events, {} commits in {:.1} s ({} events/s on {threads} threads)\n",
-        a.seeds,
-        a.start_seed,
+        summary.seeds,
+        summary.start_seed,
         end - 1,
         summary.violations,
         summary.liveness_failures,

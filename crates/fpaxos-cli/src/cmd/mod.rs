@@ -2,7 +2,9 @@
 //! worker pools.
 
 pub(crate) mod check;
+pub(crate) mod merge;
 pub(crate) mod run;
+pub(crate) mod shard;
 pub(crate) mod sweep;
 pub(crate) mod url;
 

@@ -2,7 +2,8 @@
 //! With `--crash K` or `--pattern NAME` each point is an availability experiment instead: the
 //! fault strikes at `--fault-at` in `--seeds` runs, and the rows say how the cluster recovered.
 
-use super::{out, pool, progress, to_pretty, usage, CmdResult};
+use super::shard::{Shard, ShardHeader};
+use super::{out, pool, progress, to_pretty, usage, CmdResult, Failure};
 use clap::Args;
 use fpaxos_cli::overrides::Overrides;
 use fpaxos_cli::read_scenario_value;
@@ -11,7 +12,24 @@ use fpaxos_sim::sweep::availability::{self, Experiment, FaultPlan, Pattern};
 use fpaxos_sim::sweep::{self, Knob, PointStatus, SweepRow, SweepSpec};
 use fpaxos_sim::{Dur, Scenario};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::ops::Range;
 use std::process::ExitCode;
+
+/// `--vary` as typed and as parsed: a shard records the text, and `merge` parses it again.
+#[derive(Clone, Debug)]
+pub(crate) struct Vary {
+    pub(crate) raw: String,
+    pub(crate) spec: SweepSpec,
+}
+
+fn parse_vary(s: &str) -> Result<Vary, String> {
+    Ok(Vary {
+        raw: s.to_string(),
+        spec: SweepSpec::parse(s)?,
+    })
+}
 
 #[derive(Args, Debug)]
 pub(crate) struct SweepArgs {
@@ -19,8 +37,8 @@ pub(crate) struct SweepArgs {
     /// rate=1000,2000, latency=1ms,uniform:1ms..3ms, loss=0..0.1:0.02, duplicate=0,0.01,
     /// cpu=0..50us:10us, thrifty=false,true, seed=1..10, window=1,8,64, batch=1,4, duration=1s,5s,
     /// quorum=majority,4/2.
-    #[arg(long, value_name = "KNOB=VALUES", value_parser = SweepSpec::parse)]
-    pub(crate) vary: SweepSpec,
+    #[arg(long, value_name = "KNOB=VALUES", value_parser = parse_vary)]
+    pub(crate) vary: Vary,
     /// Scenario JSON file (`-` for stdin; omitted: all defaults).
     #[arg(value_name = "SCENARIO.json")]
     pub(crate) scenario: Option<String>,
@@ -36,6 +54,11 @@ pub(crate) struct SweepArgs {
     /// Worker threads (default: all cores).
     #[arg(long, value_name = "N")]
     pub(crate) jobs: Option<usize>,
+    /// Run only shard I of N (I counts from 0: 0/4 .. 3/4): a contiguous part of the points,
+    /// or of the (point, seed) runs of an availability experiment. `fpaxos merge` joins the
+    /// shards' --json outputs into the unsharded result.
+    #[arg(long, value_name = "I/N", value_parser = super::shard::parse)]
+    pub(crate) shard: Option<Shard>,
     /// Availability experiment: crash K nodes drawn at random per seed at --fault-at, and
     /// report recovery instead of throughput.
     #[arg(long, value_name = "K", help_heading = "Availability experiment")]
@@ -59,8 +82,67 @@ pub(crate) struct SweepArgs {
 
 pub(crate) fn cmd_sweep(a: SweepArgs) -> CmdResult {
     let exp = experiment(&a)?;
-    let mut spec = a.vary;
-    match (spec.knob, a.q1, a.q2) {
+    let spec = pin_other(a.vary.spec.clone(), a.q1, a.q2)?;
+    let mut v = match read_scenario_value(a.scenario.as_deref()) {
+        Ok(v) => v,
+        Err(e) => return usage(e),
+    };
+    if let Err(e) = a.overrides.apply(&mut v) {
+        return usage(e);
+    }
+    let base = match Scenario::from_value(v) {
+        Ok(s) => s,
+        Err(e) => return usage(e.0),
+    };
+    let pts = sweep::points_checked(&base, &spec);
+    let shard = a.shard.map(|sh| (sh, shard_args(&a, &base, exp.as_ref())));
+    if let Some(exp) = exp {
+        let plan = plan_availability(spec.knob, &pts, &exp)?;
+        return cmd_availability(&plan, &pts, &exp, &a, shard);
+    }
+    // Each point is checked once here; the ones that pass run from their `Checked`.
+    let checks: Vec<Result<Checked, Box<SweepRow>>> = pts
+        .iter()
+        .map(|(l, s)| sweep::check_point(spec.knob, l, s))
+        .collect();
+    // If no point could run, the base scenario itself is wrong: say why, like `run` would.
+    if checks
+        .iter()
+        .all(|p| matches!(p, Err(r) if r.status == PointStatus::Invalid))
+    {
+        return usage(first_point_errors(spec.knob, &pts[0]));
+    }
+    let (mine, header) = shard_range(shard, "sweep", pts.len(), "points")?;
+    let pool = pool(a.jobs)?;
+    let pb = progress(mine.len() as u64, &format!("sweep {}", spec.knob));
+    let rows: Vec<SweepRow> = pool.install(|| {
+        checks
+            .into_par_iter()
+            .zip(pts.par_iter())
+            .skip(mine.start)
+            .take(mine.len())
+            .map(|(check, (label, _))| {
+                let r = match check {
+                    Ok(c) => sweep::run_checked(spec.knob, label, &c),
+                    Err(row) => *row,
+                };
+                pb.inc(1);
+                r
+            })
+            .collect()
+    });
+    pb.finish_and_clear();
+    match (a.json, header) {
+        (true, Some(shard)) => out(&(to_pretty(&RowsShard { shard, rows }) + "\n")),
+        (true, None) => out(&(to_pretty(&rows) + "\n")),
+        (false, _) => out(&sweep::to_csv(&rows)),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The spec with `--q1`/`--q2` applied: they pin the other quorum of a q2/q1 sweep.
+fn pin_other(mut spec: SweepSpec, q1: Option<u32>, q2: Option<u32>) -> Result<SweepSpec, Failure> {
+    match (spec.knob, q1, q2) {
         (_, Some(_), Some(_)) => {
             return usage(vec!["give --q1 or --q2, not both".into()]);
         }
@@ -78,56 +160,98 @@ pub(crate) fn cmd_sweep(a: SweepArgs) -> CmdResult {
         )])
         }
     }
-    let mut v = match read_scenario_value(a.scenario.as_deref()) {
-        Ok(v) => v,
-        Err(e) => return usage(e),
+    Ok(spec)
+}
+
+/// What decides a sweep's result, recorded in each shard: `--vary` as typed, `--q1`/`--q2`,
+/// the base scenario with the overrides applied, and the experiment. `merge` plans the sweep
+/// again from them ([`replan`]).
+fn shard_args(a: &SweepArgs, base: &Scenario, exp: Option<&Experiment>) -> Value {
+    json!({
+        "vary": a.vary.raw,
+        "q1": a.q1,
+        "q2": a.q2,
+        "experiment": exp,
+        "scenario": base,
+    })
+}
+
+/// The sweep a shard's `args` describe: its knob, points and experiment, planned as
+/// `cmd_sweep` planned them (no simulation).
+pub(crate) fn replan(
+    args: &Value,
+) -> Result<(Knob, Vec<sweep::Point>, Option<Experiment>), String> {
+    let vary = args["vary"].as_str().ok_or("its args have no `vary`")?;
+    let spec = SweepSpec::parse(vary).map_err(|e| format!("its --vary {vary}: {e}"))?;
+    let q = |k: &str| args[k].as_u64().and_then(|v| u32::try_from(v).ok());
+    let spec = pin_other(spec, q("q1"), q("q2")).map_err(|Failure::Usage(e)| e.join("; "))?;
+    let exp: Option<Experiment> = serde_json::from_value(args["experiment"].clone())
+        .map_err(|e| format!("its experiment: {e}"))?;
+    let base = Scenario::from_value(args["scenario"].clone())
+        .map_err(|e| format!("its scenario: {}", e.0.join("; ")))?;
+    Ok((spec.knob, sweep::points_checked(&base, &spec), exp))
+}
+
+/// This shard's part of `total` units of `kind` (all of them without `--shard`), and the header
+/// its JSON carries.
+fn shard_range(
+    shard: Option<(Shard, Value)>,
+    kind: &str,
+    total: usize,
+    what: &str,
+) -> Result<(Range<usize>, Option<ShardHeader>), Failure> {
+    let Some((sh, args)) = shard else {
+        return Ok((0..total, None));
     };
-    if let Err(e) = a.overrides.apply(&mut v) {
-        return usage(e);
+    match sh.range(total as u64, what) {
+        Ok(r) => Ok((
+            r.start as usize..r.end as usize,
+            Some(ShardHeader::new(sh, kind, total as u64, args)),
+        )),
+        Err(e) => usage(vec![e]),
     }
-    let base = match Scenario::from_value(v) {
-        Ok(s) => s,
-        Err(e) => return usage(e.0),
-    };
-    let pts = sweep::points_checked(&base, &spec);
-    if let Some(exp) = exp {
-        return cmd_availability(spec.knob, &pts, &exp, a.jobs, a.json);
+}
+
+/// A shard of a sweep (`--shard --json`): the rows of its points.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RowsShard {
+    pub(crate) shard: ShardHeader,
+    pub(crate) rows: Vec<SweepRow>,
+}
+
+/// A shard of an availability sweep (`--shard --json`): its (point, seed) runs. A row needs
+/// every seed of its point, so `merge` makes the rows.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RunsShard {
+    pub(crate) shard: ShardHeader,
+    pub(crate) runs: Vec<UnitRun>,
+}
+
+/// What one seed of one point of an availability sweep gave.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct UnitRun {
+    /// The point's index in the sweep (0-based).
+    pub(crate) point: usize,
+    /// The seed's index in the experiment (0-based).
+    pub(crate) seed_index: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) outcome: Option<availability::SeedOutcome>,
+    /// Why the seed could not run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) error: Option<String>,
+}
+
+impl UnitRun {
+    fn result(&self) -> Result<availability::SeedOutcome, String> {
+        match (&self.outcome, &self.error) {
+            (Some(o), None) => Ok(o.clone()),
+            (_, Some(e)) => Err(e.clone()),
+            (None, None) => Err("no outcome".into()),
+        }
     }
-    // Each point is checked once here; the ones that pass run from their `Checked`.
-    let checks: Vec<Result<Checked, Box<SweepRow>>> = pts
-        .iter()
-        .map(|(l, s)| sweep::check_point(spec.knob, l, s))
-        .collect();
-    // If no point could run, the base scenario itself is wrong: say why, like `run` would.
-    if checks
-        .iter()
-        .all(|p| matches!(p, Err(r) if r.status == PointStatus::Invalid))
-    {
-        return usage(first_point_errors(spec.knob, &pts[0]));
-    }
-    let pool = pool(a.jobs)?;
-    let pb = progress(pts.len() as u64, &format!("sweep {}", spec.knob));
-    let rows: Vec<SweepRow> = pool.install(|| {
-        checks
-            .into_par_iter()
-            .zip(pts.par_iter())
-            .map(|(check, (label, _))| {
-                let r = match check {
-                    Ok(c) => sweep::run_checked(spec.knob, label, &c),
-                    Err(row) => *row,
-                };
-                pb.inc(1);
-                r
-            })
-            .collect()
-    });
-    pb.finish_and_clear();
-    if a.json {
-        out(&(to_pretty(&rows) + "\n"));
-    } else {
-        out(&sweep::to_csv(&rows));
-    }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// Why the first point of a sweep where no point is valid fails, one line per problem. Only
@@ -184,15 +308,20 @@ fn experiment(a: &SweepArgs) -> Result<Option<Experiment>, super::Failure> {
     Ok(Some(exp))
 }
 
-/// Runs every seed of every valid point on the pool (points x seeds in one parallel loop, so a
-/// sweep of two points still uses every core) and prints one row per point.
-fn cmd_availability(
+/// An availability sweep before it runs: each point's scenario (or its row, when it cannot run)
+/// and the (point, seed index) runs, in the order rows and seeds print.
+pub(crate) struct AvailabilityPlan {
+    knob: Knob,
+    checks: Vec<Result<Scenario, Box<availability::Row>>>,
+    pub(crate) units: Vec<(usize, u32)>,
+}
+
+/// Plans an availability sweep; a usage error when no point can run.
+pub(crate) fn plan_availability(
     knob: Knob,
     pts: &[sweep::Point],
     exp: &Experiment,
-    jobs: Option<usize>,
-    json: bool,
-) -> CmdResult {
+) -> Result<AvailabilityPlan, Failure> {
     let checks: Vec<Result<Scenario, Box<availability::Row>>> = pts
         .iter()
         .map(|(l, p)| availability::check_point(knob, l, p, exp))
@@ -210,40 +339,91 @@ fn cmd_availability(
             .collect();
         return usage(errs);
     }
-    let jobs_list: Vec<(usize, u32)> = checks
+    let units = checks
         .iter()
         .enumerate()
         .filter(|(_, c)| c.is_ok())
         .flat_map(|(p, _)| (0..exp.seeds).map(move |i| (p, i)))
         .collect();
-    let pool = pool(jobs)?;
-    let pb = progress(jobs_list.len() as u64, &format!("availability {knob}"));
-    let outcomes: Vec<(usize, Result<availability::SeedOutcome, String>)> = pool.install(|| {
-        jobs_list
+    Ok(AvailabilityPlan {
+        knob,
+        checks,
+        units,
+    })
+}
+
+/// Runs every seed of every valid point on the pool (points x seeds in one parallel loop, so a
+/// sweep of two points still uses every core) and prints one row per point; a shard runs its
+/// part of the (point, seed) runs and prints them for `merge`.
+fn cmd_availability(
+    plan: &AvailabilityPlan,
+    pts: &[sweep::Point],
+    exp: &Experiment,
+    a: &SweepArgs,
+    shard: Option<(Shard, Value)>,
+) -> CmdResult {
+    if shard.is_some() && !a.json {
+        return usage(vec![
+            "--shard of an availability sweep needs --json: a shard holds seed runs, and \
+             `fpaxos merge` makes the rows from every shard"
+                .into(),
+        ]);
+    }
+    let (mine, header) = shard_range(shard, "availability", plan.units.len(), "runs")?;
+    let pool = pool(a.jobs)?;
+    let pb = progress(mine.len() as u64, &format!("availability {}", plan.knob));
+    let runs: Vec<UnitRun> = pool.install(|| {
+        plan.units[mine]
             .par_iter()
             .map(|&(p, i)| {
-                let o = match &checks[p] {
+                let o = match &plan.checks[p] {
                     Ok(s) => availability::SeedRun::new(s, exp, i).map(|r| r.run()),
                     Err(_) => Err("not run".into()),
                 };
                 pb.inc(1);
-                (p, o)
+                UnitRun {
+                    point: p,
+                    seed_index: i,
+                    error: o.as_ref().err().cloned(),
+                    outcome: o.ok(),
+                }
             })
             .collect()
     });
     pb.finish_and_clear();
-    let rows: Vec<availability::Row> = checks
-        .into_iter()
+    if let Some(shard) = header {
+        out(&(to_pretty(&RunsShard { shard, runs }) + "\n"));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rows = availability_rows(plan, pts, exp, &runs);
+    if a.json {
+        out(&(to_pretty(&rows) + "\n"));
+    } else {
+        out(&availability::to_csv(&rows));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One row per point from the runs of every seed (in plan order).
+pub(crate) fn availability_rows(
+    plan: &AvailabilityPlan,
+    pts: &[sweep::Point],
+    exp: &Experiment,
+    runs: &[UnitRun],
+) -> Vec<availability::Row> {
+    let knob = plan.knob;
+    plan.checks
+        .iter()
         .enumerate()
         .map(|(p, c)| match c {
-            Err(row) => *row,
+            Err(row) => (**row).clone(),
             Ok(s) => {
                 let (label, _) = &pts[p];
-                let mine = outcomes.iter().filter(|(q, _)| *q == p).map(|(_, o)| o);
-                match mine.cloned().collect::<Result<Vec<_>, String>>() {
-                    Ok(os) => availability::summarize(knob, label, &s, exp, &os),
+                let mine = runs.iter().filter(|r| r.point == p).map(UnitRun::result);
+                match mine.collect::<Result<Vec<_>, String>>() {
+                    Ok(os) => availability::summarize(knob, label, s, exp, &os),
                     Err(e) => {
-                        let mut r = availability::summarize(knob, label, &s, exp, &[]);
+                        let mut r = availability::summarize(knob, label, s, exp, &[]);
                         r.status = PointStatus::Invalid;
                         r.error = Some(e);
                         r
@@ -251,11 +431,5 @@ fn cmd_availability(
                 }
             }
         })
-        .collect();
-    if json {
-        out(&(to_pretty(&rows) + "\n"));
-    } else {
-        out(&availability::to_csv(&rows));
-    }
-    Ok(ExitCode::SUCCESS)
+        .collect()
 }
