@@ -253,6 +253,17 @@ pub async fn js(c: &Client, script: &str) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
 }
 
+/// Asserts that the page's simulation workers answered (the jobs did not fall back to running
+/// on the main thread): `window.__fpaxos_workers` (web/src/run/pool.rs).
+pub async fn assert_workers_answered(c: &Client) {
+    let w = js(c, "return window.__fpaxos_workers || null;").await;
+    assert_eq!(w["inline"], false, "workers failed, jobs ran inline: {w}");
+    assert!(
+        w["answered"].as_u64().unwrap_or(0) > 0,
+        "no worker answered: {w}"
+    );
+}
+
 /// Parses a summary number as shown on the page ("1,234", "12.5 ms", ...).
 pub fn number(text: &str) -> f64 {
     let t: String = text
