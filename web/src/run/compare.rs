@@ -193,9 +193,10 @@ impl CompareRun {
 impl Tick for CompareRun {
     /// Files the workers' answers and asks for the cluster at the cursor where a variant does
     /// not show it yet (one job per variant at a time: a dragged cursor asks again for where
-    /// it stands when the previous answer comes). Reads no clock.
-    fn tick(&mut self, _budget_ms: f64, _clock: &dyn Fn() -> f64) -> bool {
-        for (ticket, answer) in self.batch.take() {
+    /// it stands when the previous answer comes).
+    /// Without workers the jobs run inline for about `budget_ms`.
+    fn tick(&mut self, budget_ms: f64, clock: &dyn Fn() -> f64) -> bool {
+        for (ticket, answer) in self.batch.take(budget_ms, clock) {
             if let Some(v) = self
                 .variants
                 .iter_mut()
@@ -246,10 +247,7 @@ mod tests {
         while run.tick(20.0, &c) {
             frames += 1;
         }
-        assert!(
-            frames + 1 >= vs.len(),
-            "inline, one variant a frame: {frames}"
-        );
+        assert!(frames > 1, "the work is spread over frames");
         for (v, r) in vs.iter().zip(&run.variants) {
             let want = fpaxos_sim::run(&v.scenario).expect("runs");
             let got = r.report.as_ref().expect("finished");

@@ -197,6 +197,7 @@ impl SimAt {
 }
 
 /// Runs `sim` until simulated time `at` (or its end).
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // The worker's path.
 fn run_to(sim: &mut Sim, at: Time) {
     while !sim.is_done() {
         let p = sim.run_until_budget(at, 1 << 20);
@@ -212,6 +213,7 @@ thread_local! {
     static LAST: RefCell<Option<Sim>> = const { RefCell::new(None) };
 }
 
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // The worker's path.
 fn cluster_at(scenario: &Scenario, at: Time) -> Option<SimAt> {
     let checked = scenario.check().ok()?;
     LAST.with(|last| {
@@ -228,31 +230,149 @@ fn cluster_at(scenario: &Scenario, at: Time) -> Option<SimAt> {
     })
 }
 
-/// Runs a job.
+/// Runs a job to its answer (in a worker).
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // The worker's path.
 pub(crate) fn execute(job: Job) -> Answer {
     match job {
-        Job::Variant { scenario } => Answer::Variant(match scenario.check() {
-            Err(e) => Err(e.0),
-            Ok(c) => {
-                let mut sim = Sim::new(c);
-                let report = sim.run_to_end();
-                Ok(Box::new((WireReport(report), SimAt::of(&sim))))
-            }
-        }),
         Job::ClusterAt { scenario, at } => Answer::ClusterAt(cluster_at(&scenario, at)),
         Job::SweepPoint { knob, label, point } => {
             Answer::SweepRow(Box::new(sweep::run_point(knob, &label, &point)))
         }
-        Job::Seeds {
-            point,
-            exp,
-            from,
-            to,
-        } => Answer::Seeds(
-            (from..to)
-                .map(|i| SeedRun::new(&point, &exp, i).map(SeedRun::run))
-                .collect(),
-        ),
+        job => {
+            let mut run = JobRun::new(job);
+            loop {
+                if let Some(a) = run.step(u64::MAX) {
+                    return a;
+                }
+            }
+        }
+    }
+}
+
+/// What a simulation job answers once its run is over.
+enum Then {
+    Variant,
+    ClusterAt,
+    Row(Knob, String, Box<Scenario>),
+}
+
+enum State {
+    Sim(Box<Sim>, Time, Then),
+    Seeds {
+        point: Box<Scenario>,
+        exp: Experiment,
+        next: u32,
+        to: u32,
+        cur: Option<Box<SeedRun>>,
+        outcomes: Vec<SeedOutcome>,
+    },
+    Done(Option<Answer>),
+}
+
+/// A job advanced in event chunks: the inline fallback runs it in frame-sized slices so the page
+/// stays responsive without workers. Slicing never changes a run, so its answer is
+/// [`execute`]'s.
+pub(crate) struct JobRun(State);
+
+impl JobRun {
+    /// Starts a job (checks its scenario; nothing is simulated yet).
+    pub(crate) fn new(job: Job) -> JobRun {
+        let sim = |s: &Scenario, then: fn(Time) -> (Time, Then)| {
+            s.check().map(|c| {
+                let (goal, then) = then(c.duration.0);
+                State::Sim(Box::new(Sim::new(c)), goal, then)
+            })
+        };
+        JobRun(match job {
+            Job::Variant { scenario } => sim(&scenario, |end| (end, Then::Variant))
+                .unwrap_or_else(|e| State::Done(Some(Answer::Variant(Err(e.0))))),
+            Job::ClusterAt { scenario, at } => {
+                let goal = at;
+                match scenario.check() {
+                    Ok(c) => State::Sim(Box::new(Sim::new(c)), goal, Then::ClusterAt),
+                    Err(_) => State::Done(Some(Answer::ClusterAt(None))),
+                }
+            }
+            Job::SweepPoint { knob, label, point } => {
+                match sweep::check_point(knob, &label, &point) {
+                    Err(row) => State::Done(Some(Answer::SweepRow(row))),
+                    Ok(c) => {
+                        let s = point.clone().unwrap_or_else(|_| c.scenario().clone());
+                        let end = c.duration.0;
+                        State::Sim(
+                            Box::new(Sim::new(c)),
+                            end,
+                            Then::Row(knob, label, Box::new(s)),
+                        )
+                    }
+                }
+            }
+            Job::Seeds {
+                point,
+                exp,
+                from,
+                to,
+            } => State::Seeds {
+                point: Box::new(point),
+                exp,
+                next: from,
+                to,
+                cur: None,
+                outcomes: Vec::new(),
+            },
+        })
+    }
+
+    /// Handles about `events` events (at least one chunk); the answer once the job is done.
+    pub(crate) fn step(&mut self, events: u64) -> Option<Answer> {
+        match &mut self.0 {
+            State::Done(a) => a.take(),
+            State::Sim(sim, goal, then) => {
+                let p = sim.run_until_budget(*goal, events.max(1));
+                let over = match then {
+                    Then::ClusterAt => p.reached || p.ended,
+                    _ => sim.is_done(),
+                };
+                if !over {
+                    return None;
+                }
+                Some(match then {
+                    Then::ClusterAt => Answer::ClusterAt(Some(SimAt::of(sim))),
+                    Then::Variant => {
+                        Answer::Variant(Ok(Box::new((WireReport(sim.report()), SimAt::of(sim)))))
+                    }
+                    Then::Row(knob, label, s) => {
+                        let row = sweep::row_for(knob.name(), label, s, &sim.report());
+                        Answer::SweepRow(Box::new(row))
+                    }
+                })
+            }
+            State::Seeds {
+                point,
+                exp,
+                next,
+                to,
+                cur,
+                outcomes,
+            } => match cur {
+                Some(run) => {
+                    if run.step(events.max(1)) {
+                        outcomes.extend(run.outcome().cloned());
+                        *cur = None;
+                    }
+                    None
+                }
+                None if *next >= *to => Some(Answer::Seeds(Ok(std::mem::take(outcomes)))),
+                None => match SeedRun::new(point, exp, *next) {
+                    Ok(run) => {
+                        *next += 1;
+                        *cur = Some(Box::new(run));
+                        None
+                    }
+                    Err(e) => Some(Answer::Seeds(Err(e))),
+                },
+            },
+        }
     }
 }
 
@@ -277,6 +397,49 @@ mod tests {
         assert_eq!(b, at);
         let c = cluster_at(&s, 2_000_000_000).expect("valid");
         assert_eq!(a, c);
+    }
+
+    #[test]
+    fn sliced_jobs_answer_as_whole_ones() {
+        let s = Scenario {
+            duration: fpaxos_sim::Dur::ms(1500),
+            ..Scenario::default()
+        };
+        let exp = Experiment::new(fpaxos_sim::sweep::availability::FaultPlan::Crash { k: 1 });
+        let spec = sweep::SweepSpec::parse("q2=1..2").expect("parses");
+        let (label, point) = sweep::points_checked(&s, &spec).remove(1);
+        let jobs = [
+            Job::Variant {
+                scenario: s.clone(),
+            },
+            Job::ClusterAt {
+                scenario: s.clone(),
+                at: 700_000_000,
+            },
+            Job::SweepPoint {
+                knob: spec.knob,
+                label,
+                point,
+            },
+            Job::Seeds {
+                point: s.clone(),
+                exp,
+                from: 2,
+                to: 4,
+            },
+        ];
+        for job in jobs {
+            let mut run = JobRun::new(job.clone());
+            let mut slices = 1;
+            let sliced = loop {
+                if let Some(a) = run.step(300) {
+                    break a;
+                }
+                slices += 1;
+            };
+            assert!(slices > 3, "{job:?}");
+            assert_eq!(sliced, execute(job));
+        }
     }
 
     #[test]

@@ -7,10 +7,12 @@
 //! work), and an answer that still arrives is ignored.
 //!
 //! Without workers (native tests; a browser where the worker cannot load, such as the component
-//! tests or a host whose policy forbids it) the same jobs run inline, one per [`Batch::take`], so
-//! the page still works, only less smoothly. The first worker error switches the page to inline.
+//! tests or a host whose policy forbids it) the same jobs run inline, in frame-sized slices
+//! ([`JobRun`]) inside [`Batch::take`], so the page still works, only more slowly. The first
+//! worker error switches the page to inline.
 
-use super::job::{execute, Answer, Job};
+use super::job::{Answer, Job, JobRun};
+use super::slice::EVENT_CHUNK;
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 
@@ -31,6 +33,8 @@ struct Pool {
     queue: VecDeque<Task>,
     /// Answers not yet taken, per live batch (a batch is live while it has an entry).
     done: HashMap<u64, Vec<(Ticket, Answer)>>,
+    /// Without workers: the job running inline, with its batch and ticket.
+    inline_run: Option<(u64, Ticket, JobRun)>,
     #[cfg(target_arch = "wasm32")]
     web: web::Workers,
 }
@@ -72,6 +76,9 @@ impl Pool {
     fn cancel(&mut self, batch: u64, ticket: Option<Ticket>) {
         let hit = |b: u64, t: Ticket| b == batch && ticket.is_none_or(|x| x == t);
         self.queue.retain(|t| !hit(t.batch, t.ticket));
+        if self.inline_run.as_ref().is_some_and(|r| hit(r.0, r.1)) {
+            self.inline_run = None;
+        }
         if let Some(d) = self.done.get_mut(&batch) {
             d.retain(|(t, _)| !hit(batch, *t));
         }
@@ -114,20 +121,33 @@ impl Batch {
         })
     }
 
-    /// The answers that arrived since the last call. Without workers, first runs one of this
-    /// batch's queued jobs inline.
-    pub(crate) fn take(&self) -> Vec<(Ticket, Answer)> {
-        let task = with(|p| {
-            if !p.inline() {
-                return None;
+    /// The answers that arrived since the last call. Without workers, first runs this batch's
+    /// queued jobs inline for about `budget_ms` by `clock`.
+    pub(crate) fn take(&self, budget_ms: f64, clock: &dyn Fn() -> f64) -> Vec<(Ticket, Answer)> {
+        let start = clock();
+        while clock() - start <= budget_ms {
+            // Outside the pool's borrow while simulating.
+            let run = with(|p| {
+                if !p.inline() {
+                    return None;
+                }
+                if p.inline_run.as_ref().is_some_and(|r| r.0 == self.id) {
+                    return p.inline_run.take();
+                }
+                if p.inline_run.is_some() {
+                    return None;
+                }
+                let i = p.queue.iter().position(|t| t.batch == self.id)?;
+                let t = p.queue.remove(i)?;
+                Some((t.batch, t.ticket, JobRun::new(t.job)))
+            });
+            let Some((batch, ticket, mut run)) = run else {
+                break;
+            };
+            match run.step(EVENT_CHUNK) {
+                Some(answer) => with(|p| p.answer(batch, ticket, answer)),
+                None => with(|p| p.inline_run = Some((batch, ticket, run))),
             }
-            let i = p.queue.iter().position(|t| t.batch == self.id)?;
-            p.queue.remove(i)
-        });
-        if let Some(t) = task {
-            // Outside the pool's borrow: a job can take a while.
-            let answer = execute(t.job);
-            with(|p| p.answer(t.batch, t.ticket, answer));
         }
         with(|p| p.done.get_mut(&self.id).map(std::mem::take)).unwrap_or_default()
     }

@@ -101,9 +101,9 @@ impl SweepRun {
 }
 
 impl Tick for SweepRun {
-    /// Submits every point on the first tick, then files the rows the workers sent. Reads no
-    /// clock.
-    fn tick(&mut self, _budget_ms: f64, _clock: &dyn Fn() -> f64) -> bool {
+    /// Submits every point on the first tick, then files the rows the workers sent.
+    /// Without workers the jobs run inline for about `budget_ms`.
+    fn tick(&mut self, budget_ms: f64, clock: &dyn Fn() -> f64) -> bool {
         let Some(batch) = self.batch.as_ref().filter(|_| self.running()) else {
             return false;
         };
@@ -122,7 +122,7 @@ impl Tick for SweepRun {
                 })
                 .collect();
         }
-        for (ticket, answer) in batch.take() {
+        for (ticket, answer) in batch.take(budget_ms, clock) {
             let Some(i) = self.tickets.iter().position(|t| *t == ticket) else {
                 continue;
             };
@@ -221,7 +221,7 @@ mod tests {
         while run.tick(3.0, &clock) {
             frames += 1;
         }
-        assert!(frames >= 2, "the rows come over several frames");
+        assert!(frames > 2);
         let spec = SweepSpec::parse("q2=1..3").expect("parses");
         let want: Vec<SweepRow> = sweep::points_checked(&base, &spec)
             .iter()
