@@ -44,6 +44,8 @@ pub(crate) struct AvailabilityRun {
     batch: Option<Batch>,
     /// Stopped by the user before the end.
     pub(crate) cancelled: bool,
+    /// Bumped whenever outcomes come back.
+    version: u64,
 }
 
 impl AvailabilityRun {
@@ -75,6 +77,7 @@ impl AvailabilityRun {
             runs: Vec::new(),
             batch: Some(Batch::new()),
             cancelled: false,
+            version: 0,
         }
     }
 
@@ -92,6 +95,7 @@ impl AvailabilityRun {
     pub(crate) fn cancel(&mut self) {
         self.cancelled = true;
         self.batch = None;
+        self.version += 1;
     }
 
     /// Fraction done, counting the seeds whose outcomes came back.
@@ -214,6 +218,7 @@ impl Tick for AvailabilityRun {
                 .find(|j| j.0 == ticket);
             if let Some(j) = job {
                 j.2 = Some(answer);
+                self.version += 1;
             }
         }
         while self.rows.len() < self.points.len() {
@@ -224,6 +229,10 @@ impl Tick for AvailabilityRun {
         }
         self.batch = Some(batch);
         self.running()
+    }
+
+    fn version(&self) -> Option<u64> {
+        Some(self.version)
     }
 }
 

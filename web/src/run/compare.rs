@@ -222,6 +222,10 @@ impl Tick for CompareRun {
         }
         self.busy()
     }
+
+    fn version(&self) -> Option<u64> {
+        Some(self.version)
+    }
 }
 
 #[cfg(test)]

@@ -39,6 +39,12 @@ pub(crate) trait Tick {
     /// Works for about `budget_ms` of wall time (read from `clock`). Returns whether more work
     /// remains (the frame loop stops when it does not).
     fn tick(&mut self, budget_ms: f64, clock: &dyn Fn() -> f64) -> bool;
+
+    /// A number that changes whenever what the runner shows changed, so a frame that only
+    /// waited for workers redraws nothing (`None`: redraw after every tick).
+    fn version(&self) -> Option<u64> {
+        None
+    }
 }
 
 #[cfg(test)]

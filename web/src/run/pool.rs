@@ -1,5 +1,6 @@
-//! The page's simulation workers: a pool of up to `navigator.hardwareConcurrency` Web Workers
-//! (at most 8) that run [`Job`]s, shared by every runner through [`Batch`] handles.
+//! The page's simulation workers: a pool of Web Workers, one per core but one (the core left is
+//! the page's: `navigator.hardwareConcurrency - 1`, at least 1, at most 8), that run [`Job`]s,
+//! shared by every runner through [`Batch`] handles.
 //!
 //! A runner owns a [`Batch`], submits jobs to it and takes the answers on its next tick. Dropping
 //! the batch (a new compare or sweep replaced it) or [`Batch::cancel`]ling a job forgets it:
@@ -206,11 +207,12 @@ mod web {
         running: Option<Task>,
     }
 
+    /// One worker per core but one, which stays with the page's main thread (at least one).
     fn capacity() -> usize {
         let hc = web_sys::window()
             .map(|w| w.navigator().hardware_concurrency())
             .unwrap_or(1.0);
-        (hc as usize).clamp(1, MAX_WORKERS)
+        (hc as usize).saturating_sub(1).clamp(1, MAX_WORKERS)
     }
 
     /// `importScripts` the shim and start its wasm, from a `blob:` URL: this works in a sandboxed

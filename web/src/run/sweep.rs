@@ -131,9 +131,13 @@ impl Tick for SweepRun {
                 other => failed_row(self.spec.knob, &self.points[i].0, &other),
             };
             self.answered(i, row);
+            self.version += 1;
         }
-        self.version += 1;
         self.running()
+    }
+
+    fn version(&self) -> Option<u64> {
+        Some(self.version)
     }
 }
 
