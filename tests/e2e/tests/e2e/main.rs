@@ -9,3 +9,4 @@ mod compare;
 mod longtasks;
 mod playground;
 mod share;
+mod workers;
