@@ -350,3 +350,57 @@ mod web {
 
 #[cfg(target_arch = "wasm32")]
 pub(crate) use web::READY;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::test_clock::ticking;
+    use fpaxos_sim::Scenario;
+
+    fn job(ms: u64) -> Job {
+        Job::Variant {
+            scenario: Scenario {
+                duration: fpaxos_sim::Dur::ms(ms),
+                ..Scenario::default()
+            },
+        }
+    }
+
+    /// Takes answers until `batch` has `n` of them (inline: each call runs a slice).
+    fn answers(batch: &Batch, n: usize) -> Vec<Ticket> {
+        let clock = ticking();
+        let mut got = Vec::new();
+        for _ in 0..100_000 {
+            got.extend(batch.take(5.0, &clock).into_iter().map(|(t, _)| t));
+            if got.len() >= n {
+                break;
+            }
+        }
+        got
+    }
+
+    #[test]
+    fn cancelled_and_dropped_jobs_never_answer() {
+        let a = Batch::new();
+        let gone = a.submit(job(1000), false);
+        let keep = a.submit(job(1000), false);
+        let b = Batch::new();
+        let other = b.submit(job(800), false);
+        // Start `gone` inline, then cancel it mid-run: only `keep` answers.
+        assert!(a.take(1.0, &ticking()).is_empty());
+        assert!(with(|p| p.inline_run.as_ref().is_some_and(|r| r.1 == gone)));
+        a.cancel(gone);
+        assert_eq!(answers(&a, 1), vec![keep]);
+        assert!(answers(&a, 1).is_empty(), "nothing more for a");
+        // A batch dropped mid-run frees the inline runner for the others.
+        let c = Batch::new();
+        c.submit(job(2000), false);
+        c.take(1.0, &ticking());
+        drop(c);
+        assert_eq!(answers(&b, 1), vec![other]);
+        with(|p| {
+            assert!(p.queue.is_empty() && p.inline_run.is_none());
+            assert_eq!(p.done.len(), 2, "a and b are live");
+        });
+    }
+}
