@@ -47,6 +47,11 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   const id = s.sessionId;
   const metrics = () => call('POST', `/session/${id}/execute/sync`, { script: 'return window.__fpaxos_metrics || null', args: [] });
   try {
+    // Long tasks (main-thread tasks over 50 ms), recorded from before navigation.
+    await call('POST', `/session/${id}/goog/cdp/execute`, { cmd: 'Page.addScriptToEvaluateOnNewDocument', params: { source:
+      "window.__longtasks = []; new PerformanceObserver(l => { for (const e of l.getEntries()) window.__longtasks.push(e.duration); }).observe({ type: 'longtask', buffered: true });" } });
+    const longTasks = async () => { await sleep(200); const l = await call('POST', `/session/${id}/execute/sync`, { script: 'return window.__longtasks || [];', args: [] });
+      return `${l.filter((d) => d > 50).length} over 50 ms, longest ${Math.max(0, ...l).toFixed(0)} ms`; };
     // Time to first render and run to end of the default scenario.
     await call('POST', `/session/${id}/url`, { url: url + '?measure=run' });
     let m = null;
@@ -56,6 +61,11 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
     console.log(`first render:             ${m.first_render_ms.toFixed(0)} ms after navigation start (DOMContentLoaded ${nav.toFixed(0)} ms)`);
     console.log(`run to end, default 10 s: ${m.run_to_end_ms ? m.run_to_end_ms.toFixed(0) + ' ms' : 'did not finish'} wall, in frame-sized slices`);
     if (m.sim_wall_ms) console.log(`  of which simulating:     ${m.sim_wall_ms.toFixed(0)} ms for ${m.sim_events} events (${(m.sim_events / m.sim_wall_ms * 1000 / 1e6).toFixed(2)} M events/s)`);
+    console.log(`long tasks, load + run to end: ${await longTasks()}`);
+    // A sweep of the default scenario (its points run in the page's workers).
+    await call('POST', `/session/${id}/url`, { url: url + '?sweep=q2%3D1..5' });
+    for (let i = 0; i < 600; i++) { const st = await call('POST', `/session/${id}/execute/sync`, { script: "const e = document.querySelector(\"[data-testid='sweep-status']\"); return e ? e.textContent : '';", args: [] }); if (st === 'done') break; await sleep(100); }
+    console.log(`long tasks, load + sweep q2=1..5: ${await longTasks()}`);
     // Frame rate while playing with 9 nodes (1/100 real time, messages animated).
     await call('POST', `/session/${id}/url`, { url: url + '?measure=fps' });
     await sleep(6000);

@@ -36,6 +36,13 @@ mod svg;
 /// A query parameter of the page URL (`?preset=split-brain`).
 pub(crate) use browser::query_param;
 
+/// Serves simulation jobs: the whole of the `fpaxos-worker` bin, which the page starts as Web
+/// Workers (`run::pool`). Does nothing outside a browser worker.
+pub fn serve_worker() {
+    #[cfg(target_arch = "wasm32")]
+    run::worker::serve();
+}
+
 /// Mounts the app into `#app` (or the body), owning the address bar and local storage.
 pub fn start() {
     share::enable();

@@ -253,6 +253,86 @@ pub async fn js(c: &Client, script: &str) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
 }
 
+/// Asserts that the page's simulation workers answered (the jobs did not fall back to running
+/// on the main thread): `window.__fpaxos_workers` (web/src/run/pool.rs).
+pub async fn assert_workers_answered(c: &Client) {
+    let w = js(c, "return window.__fpaxos_workers || null;").await;
+    assert_eq!(w["inline"], false, "workers failed, jobs ran inline: {w}");
+    assert!(
+        w["answered"].as_u64().unwrap_or(0) > 0,
+        "no worker answered: {w}"
+    );
+}
+
+/// A Chrome DevTools Protocol command, sent through chromedriver's `goog/cdp/execute`.
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = serde_json::json!({ "cmd": self.cmd, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+/// Records every long task (a main-thread task over 50 ms) of every page this session opens
+/// from now on, into `window.__longtasks` as `{start, dur}` in ms: a `PerformanceObserver` for
+/// `longtask` registered before the page's own scripts run (CDP
+/// `Page.addScriptToEvaluateOnNewDocument`). Call before navigating.
+pub async fn watch_long_tasks(c: &Client) {
+    let source = "window.__longtasks = [];\
+        try { new PerformanceObserver(l => { for (const e of l.getEntries()) \
+          window.__longtasks.push({ start: e.startTime, dur: e.duration }); })\
+          .observe({ type: 'longtask', buffered: true }); } catch (e) { window.__longtasks = null; }";
+    c.issue_cmd(Cdp {
+        cmd: "Page.addScriptToEvaluateOnNewDocument",
+        params: serde_json::json!({ "source": source }),
+    })
+    .await
+    .expect("CDP Page.addScriptToEvaluateOnNewDocument");
+}
+
+/// The page's clock (`performance.now()`, ms since navigation).
+pub async fn page_now(c: &Client) -> f64 {
+    js(c, "return performance.now();")
+        .await
+        .as_f64()
+        .unwrap_or(0.0)
+}
+
+/// Durations (ms) of the long tasks that started at or after `since` (a [`page_now`] reading).
+/// Panics when the page has no long-task recording ([`watch_long_tasks`] first).
+pub async fn long_tasks_since(c: &Client, since: f64) -> Vec<f64> {
+    // Let the observer deliver the entries of the last task.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let v = js(
+        c,
+        "return window.__longtasks === undefined ? 'none' : window.__longtasks;",
+    )
+    .await;
+    let list = v
+        .as_array()
+        .unwrap_or_else(|| panic!("no long-task recording in the page: {v}"));
+    list.iter()
+        .filter(|e| e["start"].as_f64().unwrap_or(0.0) >= since)
+        .filter_map(|e| e["dur"].as_f64())
+        .collect()
+}
+
 /// Parses a summary number as shown on the page ("1,234", "12.5 ms", ...).
 pub fn number(text: &str) -> f64 {
     let t: String = text

@@ -293,7 +293,7 @@ fn key_name(key: &str) -> &'static str {
 
 /// A small cluster ring at the shared cursor: roles, crashes, messages in flight.
 fn mini_cluster(i: usize, v: &VariantRun) -> Html {
-    let Some(sim) = v.sim.as_ref() else {
+    let Some(sim) = v.at.as_ref() else {
         return html! {};
     };
     let size = 150.0;

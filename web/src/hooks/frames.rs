@@ -37,18 +37,23 @@ pub(crate) fn use_animation_frames(active: bool, app: AppCtx) {
 pub(crate) type RunnerCell<R> = Rc<RefCell<Option<R>>>;
 
 /// Ticks the runner in `cell` every frame while `busy`, with the background budget and the
-/// browser's clock, and redraws the component after each tick.
+/// browser's clock, and redraws the component after a tick that changed what it shows (see
+/// [`Tick::version`]) and after the last one.
 #[hook]
 pub(crate) fn use_runner<R: Tick + 'static>(cell: RunnerCell<R>, busy: bool) {
     let redraw = use_force_update();
+    let seen = use_mut_ref(|| None::<u64>);
     use_frames(
         busy,
         Rc::new(move |_| {
-            let more = cell
-                .borrow_mut()
-                .as_mut()
-                .is_some_and(|r| r.tick(BACKGROUND_BUDGET_MS, &now_ms));
-            redraw.force_update();
+            let (more, version) = cell.borrow_mut().as_mut().map_or((false, None), |r| {
+                (r.tick(BACKGROUND_BUDGET_MS, &now_ms), r.version())
+            });
+            let changed = version.is_none() || *seen.borrow() != version;
+            *seen.borrow_mut() = version;
+            if changed || !more {
+                redraw.force_update();
+            }
             more
         }),
     );

@@ -1,22 +1,34 @@
 //! Availability experiments in the page: the engine's [`availability`] experiment (the one
-//! `fpaxos sweep --crash K` runs) for the editor's quorum system and for majority, one seed at a
-//! time and each seed in slices, so the page never freezes.
+//! `fpaxos sweep --crash K` runs) for the editor's quorum system and for majority, its seeds
+//! split into [`Job::Seeds`] for the page's workers, run in parallel.
 //!
 //! **Invariant**: a row here equals the CLI's row for the same scenario and flags: every seed is
-//! an [`availability::SeedRun`] stepped to its end (slicing never changes a run), and the row is
-//! built by [`availability::summarize`], exactly as the CLI does.
+//! an [`availability::SeedRun`] run to its end in a worker, and the row is built by
+//! [`availability::summarize`] over the outcomes in seed order, exactly as the CLI does.
 
+use super::job::{Answer, Job};
+use super::pool::{Batch, Ticket};
 use super::Tick;
 use fpaxos::quorum::QuorumSpec;
-use fpaxos_sim::sweep::availability::{self, Experiment, FaultPlan, SeedOutcome, SeedRun};
+use fpaxos_sim::sweep::availability::{self, Experiment, FaultPlan, SeedOutcome};
 use fpaxos_sim::sweep::{self, Knob, KnobValue, Point, SweepSpec};
 use fpaxos_sim::Scenario;
 
-/// Events a seed handles between reads of the wall clock.
-const EVENT_CHUNK: u64 = 512;
-
 /// Most seeds the page runs per point (the CLI runs up to [`availability::MAX_SEEDS`]).
 pub(crate) const MAX_PAGE_SEEDS: u32 = 200;
+
+/// Jobs a point's seeds are split into (enough to keep every worker busy).
+const JOBS_PER_POINT: u32 = 8;
+
+/// A job's seed outcomes in seed order, or the first failing seed's error.
+type Outcomes = Result<Vec<SeedOutcome>, String>;
+
+/// One point's seeds in flight: its checked scenario and each job's ticket, seed count and
+/// answer.
+struct PointRun {
+    scenario: Scenario,
+    jobs: Vec<(Ticket, u32, Option<Outcomes>)>,
+}
 
 /// An experiment in progress (or finished, or cancelled).
 pub(crate) struct AvailabilityRun {
@@ -26,13 +38,14 @@ pub(crate) struct AvailabilityRun {
     pub(crate) points: Vec<Point>,
     /// Rows of the points done so far.
     pub(crate) rows: Vec<availability::Row>,
-    /// The point running now, as checked, with its seeds' outcomes so far.
-    cur_point: Option<Scenario>,
-    outcomes: Vec<SeedOutcome>,
-    /// The seed running now.
-    cur: Option<SeedRun>,
+    /// Per point: its seeds in flight, or its row when it needs none (on the first tick).
+    runs: Vec<Result<PointRun, Option<Box<availability::Row>>>>,
+    /// The jobs (dropped on cancel or with the run).
+    batch: Option<Batch>,
     /// Stopped by the user before the end.
     pub(crate) cancelled: bool,
+    /// Bumped whenever outcomes come back.
+    version: u64,
 }
 
 impl AvailabilityRun {
@@ -61,10 +74,10 @@ impl AvailabilityRun {
             exp,
             points: sweep::points_checked(base, &spec),
             rows: Vec::new(),
-            cur_point: None,
-            outcomes: Vec::new(),
-            cur: None,
+            runs: Vec::new(),
+            batch: Some(Batch::new()),
             cancelled: false,
+            version: 0,
         }
     }
 
@@ -78,19 +91,30 @@ impl AvailabilityRun {
         !self.finished() && !self.cancelled
     }
 
-    /// Stops after the points done so far.
+    /// Stops after the points done so far; the workers drop the rest.
     pub(crate) fn cancel(&mut self) {
         self.cancelled = true;
-        self.cur = None;
+        self.batch = None;
+        self.version += 1;
     }
 
-    /// Fraction done, counting the seeds done and the running seed's simulated time.
+    /// Fraction done, counting the seeds whose outcomes came back.
     pub(crate) fn progress(&self) -> f64 {
         let per_point = f64::from(self.exp.seeds);
         let total = self.points.len().max(1) as f64 * per_point;
-        let seeds = self.rows.len() as f64 * per_point
-            + self.outcomes.len() as f64
-            + self.cur.as_ref().map_or(0.0, |r| r.progress());
+        let seeds: f64 = self
+            .runs
+            .iter()
+            .map(|r| match r {
+                Err(_) => per_point,
+                Ok(p) => p
+                    .jobs
+                    .iter()
+                    .filter(|j| j.2.is_some())
+                    .map(|j| f64::from(j.1))
+                    .sum(),
+            })
+            .sum();
         (seeds / total).min(1.0)
     }
 
@@ -110,59 +134,105 @@ impl AvailabilityRun {
         )
     }
 
-    /// One unit of work: check the next point, start its next seed, or run the current seed
-    /// for one chunk of events.
-    fn work(&mut self) {
-        let i = self.rows.len();
-        let (label, point) = &self.points[i];
-        let Some(s) = &self.cur_point else {
-            match availability::check_point(Knob::Quorum, label, point, &self.exp) {
-                Err(row) => self.rows.push(*row),
-                Ok(s) => {
-                    self.cur_point = Some(s);
-                    self.outcomes.clear();
-                }
-            }
-            return;
+    /// Checks every point and submits the seeds of those that pass.
+    fn start(&mut self, batch: &Batch) {
+        let per_job = self.exp.seeds.div_ceil(JOBS_PER_POINT).max(1);
+        for (label, point) in &self.points {
+            let run = availability::check_point(Knob::Quorum, label, point, &self.exp).map(|s| {
+                let jobs = (0..self.exp.seeds)
+                    .step_by(per_job as usize)
+                    .map(|from| {
+                        let to = (from + per_job).min(self.exp.seeds);
+                        let job = Job::Seeds {
+                            point: s.clone(),
+                            exp: self.exp,
+                            from,
+                            to,
+                        };
+                        (batch.submit(job, false), to - from, None)
+                    })
+                    .collect();
+                PointRun { scenario: s, jobs }
+            });
+            self.runs.push(run.map_err(Some));
+        }
+    }
+
+    /// The row of point `i` once all its seeds are back: [`availability::summarize`] over the
+    /// outcomes in seed order, or the first failing seed's error, as the CLI reports them.
+    fn row_of(&mut self, i: usize) -> Option<availability::Row> {
+        let label = &self.points[i].0;
+        let p = match &mut self.runs[i] {
+            Err(row) => return row.take().map(|r| *r),
+            Ok(p) => p,
         };
-        match self.cur.as_mut() {
-            None if self.outcomes.len() as u32 >= self.exp.seeds => {
-                let row =
-                    availability::summarize(Knob::Quorum, label, s, &self.exp, &self.outcomes);
-                self.rows.push(row);
-                self.cur_point = None;
-            }
-            None => match SeedRun::new(s, &self.exp, self.outcomes.len() as u32) {
-                Ok(run) => self.cur = Some(run),
-                Err(e) => {
+        if p.jobs.iter().any(|j| j.2.is_none()) {
+            return None;
+        }
+        let mut outcomes = Vec::new();
+        for (_, _, answer) in &p.jobs {
+            match answer {
+                Some(Ok(o)) => outcomes.extend_from_slice(o),
+                Some(Err(e)) => {
+                    let s = &p.scenario;
                     let mut row = availability::summarize(Knob::Quorum, label, s, &self.exp, &[]);
                     row.status = sweep::PointStatus::Invalid;
-                    row.error = Some(e);
-                    self.rows.push(row);
-                    self.cur_point = None;
+                    row.error = Some(e.clone());
+                    return Some(row);
                 }
-            },
-            Some(run) => {
-                if run.step(EVENT_CHUNK) {
-                    self.outcomes.extend(run.outcome().cloned());
-                    self.cur = None;
-                }
+                None => return None,
             }
         }
+        Some(availability::summarize(
+            Knob::Quorum,
+            label,
+            &p.scenario,
+            &self.exp,
+            &outcomes,
+        ))
     }
 }
 
 impl Tick for AvailabilityRun {
-    /// Works through points and seeds for about `budget_ms`.
+    /// Submits every point's seeds on the first tick, then files the outcomes the workers
+    /// sent and builds each point's row in order.
+    /// Without workers the jobs run inline for about `budget_ms`.
     fn tick(&mut self, budget_ms: f64, clock: &dyn Fn() -> f64) -> bool {
-        let start = clock();
-        while self.running() {
-            self.work();
-            if clock() - start > budget_ms {
-                break;
+        let Some(batch) = self.batch.take().filter(|_| self.running()) else {
+            return false;
+        };
+        if self.runs.is_empty() {
+            self.start(&batch);
+        }
+        for (ticket, answer) in batch.take(budget_ms, clock) {
+            let answer = match answer {
+                Answer::Seeds(r) => r,
+                Answer::Failed(e) => Err(e),
+                _ => Err("the worker answered something else".into()),
+            };
+            let job = self
+                .runs
+                .iter_mut()
+                .filter_map(|r| r.as_mut().ok())
+                .flat_map(|p| p.jobs.iter_mut())
+                .find(|j| j.0 == ticket);
+            if let Some(j) = job {
+                j.2 = Some(answer);
+                self.version += 1;
             }
         }
+        while self.rows.len() < self.points.len() {
+            match self.row_of(self.rows.len()) {
+                Some(row) => self.rows.push(row),
+                None => break,
+            }
+        }
+        self.batch = Some(batch);
         self.running()
+    }
+
+    fn version(&self) -> Option<u64> {
+        Some(self.version)
     }
 }
 

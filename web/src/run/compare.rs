@@ -1,10 +1,13 @@
-//! Compare mode's runner: every variant's [`Sim`] on one shared time cursor, run in frame-sized
-//! slices. A variant first runs to its end (for its final report), then follows the cursor.
+//! Compare mode's runner: every variant runs to its end in a worker (for its final report and
+//! the cluster at its end), then the workers draw each variant's cluster at the shared time
+//! cursor ([`Job::ClusterAt`]). The runner only submits jobs and files answers.
 
-use super::{run_slice, Tick};
+use super::job::{Answer, Job, SimAt};
+use super::pool::{Batch, Ticket};
+use super::Tick;
 use fpaxos::Time;
 use fpaxos_share::Variant;
-use fpaxos_sim::{Report, Scenario, Sim};
+use fpaxos_sim::{Report, Scenario};
 use std::rc::Rc;
 
 /// One variant being run.
@@ -13,26 +16,64 @@ pub(crate) struct VariantRun {
     pub(crate) label: String,
     /// Scenario.
     pub(crate) scenario: Scenario,
-    /// The simulation at the cursor (or heading to the end on the first pass).
-    pub(crate) sim: Option<Sim>,
+    /// The variant's cluster at the cursor, as a worker last drew it (at its end before the
+    /// cursor moves).
+    pub(crate) at: Option<SimAt>,
     /// Validation messages (the variant does not run).
     pub(crate) errors: Vec<String>,
     /// The report at the end of the run, once reached.
     pub(crate) report: Option<Rc<Report>>,
+    /// The run's end (`None`: it does not run).
+    end: Option<Time>,
+    /// The cursor time `at` shows.
+    shown: Option<Time>,
+    /// The job in flight and the time it will show.
+    asked: Option<(Ticket, Time)>,
 }
 
 impl VariantRun {
-    fn new(v: &Variant) -> VariantRun {
-        let (sim, errors) = match v.scenario.check().map(Sim::new) {
-            Ok(s) => (Some(s), Vec::new()),
+    fn new(v: &Variant, batch: &Batch) -> VariantRun {
+        let (end, errors) = match v.scenario.check() {
+            Ok(c) => (Some(c.duration.0), Vec::new()),
             Err(e) => (None, e.0),
         };
+        let asked = end.map(|end| {
+            let job = Job::Variant {
+                scenario: v.scenario.clone(),
+            };
+            (batch.submit(job, false), end)
+        });
         VariantRun {
             label: v.label.clone(),
             scenario: v.scenario.clone(),
-            sim,
+            at: None,
             errors,
             report: None,
+            end,
+            shown: None,
+            asked,
+        }
+    }
+
+    /// Files a worker's answer.
+    fn answered(&mut self, answer: Answer) {
+        let Some((_, goal)) = self.asked.take() else {
+            return;
+        };
+        match answer {
+            Answer::Variant(Ok(done)) => {
+                let (report, at) = *done;
+                self.report = Some(Rc::new(report.0));
+                self.at = Some(at);
+                self.shown = Some(goal);
+            }
+            Answer::ClusterAt(Some(at)) => {
+                self.at = Some(at);
+                self.shown = Some(goal);
+            }
+            Answer::Variant(Err(errors)) => self.errors = errors,
+            Answer::Failed(e) => self.errors = vec![e],
+            Answer::ClusterAt(None) | Answer::SweepRow(_) | Answer::Seeds(_) => {}
         }
     }
 }
@@ -47,27 +88,30 @@ pub(crate) struct CompareRun {
     pub(crate) end: Time,
     /// Bumped on every change (redraws).
     pub(crate) version: u64,
+    /// The jobs of this compare (dropped with it: a new compare supersedes them).
+    batch: Batch,
 }
 
 impl CompareRun {
-    /// Builds the runs (nothing is simulated yet).
+    /// Builds the runs and hands every runnable variant to the workers.
     pub(crate) fn new(variants: &[Variant]) -> CompareRun {
-        let variants: Vec<VariantRun> = variants.iter().map(VariantRun::new).collect();
+        let batch = Batch::new();
+        let variants: Vec<VariantRun> = variants
+            .iter()
+            .map(|v| VariantRun::new(v, &batch))
+            .collect();
         let end = Self::end_of(&variants);
         CompareRun {
             variants,
             cursor: end,
             end,
             version: 0,
+            batch,
         }
     }
 
     fn end_of(variants: &[VariantRun]) -> Time {
-        variants
-            .iter()
-            .filter_map(|v| v.sim.as_ref().map(|s| s.end_time()))
-            .max()
-            .unwrap_or(0)
+        variants.iter().filter_map(|v| v.end).max().unwrap_or(0)
     }
 
     /// Follows edits of the variant list: only variants whose scenario changed run again
@@ -78,7 +122,10 @@ impl CompareRun {
         }
         for (run, v) in self.variants.iter_mut().zip(variants) {
             if run.scenario != v.scenario {
-                *run = VariantRun::new(v);
+                if let Some((t, _)) = run.asked {
+                    self.batch.cancel(t);
+                }
+                *run = VariantRun::new(v, &self.batch);
                 self.version += 1;
             } else if run.label != v.label {
                 run.label = v.label.clone();
@@ -97,20 +144,19 @@ impl CompareRun {
     pub(crate) fn finished(&self) -> bool {
         self.variants
             .iter()
-            .all(|v| v.sim.is_none() || v.report.is_some())
+            .all(|v| v.end.is_none() || v.report.is_some() || !v.errors.is_empty())
     }
 
-    /// Fraction of the first pass done (0..=1).
+    /// Fraction of the first pass done (0..=1): the variants with their report, weighted by
+    /// their simulated length.
     pub(crate) fn progress(&self) -> f64 {
         let (mut done, mut total) = (0.0, 0.0);
         for v in &self.variants {
-            if let Some(s) = &v.sim {
-                total += s.end_time() as f64;
-                done += if v.report.is_some() {
-                    s.end_time() as f64
-                } else {
-                    s.now() as f64
-                };
+            if let Some(end) = v.end {
+                total += end as f64;
+                if v.report.is_some() {
+                    done += end as f64;
+                }
             }
         }
         if total == 0.0 {
@@ -120,56 +166,65 @@ impl CompareRun {
         }
     }
 
-    /// Whether a frame has work to do.
+    /// Whether a frame has work to do (answers to wait for).
     pub(crate) fn busy(&self) -> bool {
-        !self.finished() || self.variants.iter().any(|v| self.goal_of(v).is_some())
+        !self.finished()
+            || self
+                .variants
+                .iter()
+                .any(|v| v.asked.is_some() || self.goal_of(v).is_some())
     }
 
+    /// The cursor time a variant with its report should show, when it does not show it yet.
     fn goal_of(&self, v: &VariantRun) -> Option<Time> {
-        let sim = v.sim.as_ref()?;
-        let goal = if v.report.is_none() {
-            sim.end_time()
-        } else {
-            self.cursor.min(sim.end_time())
-        };
-        (sim.now() < goal && !sim.is_done()).then_some(goal)
+        let end = v.end?;
+        v.report.as_ref()?;
+        let goal = self.cursor.min(end);
+        (v.shown != Some(goal)).then_some(goal)
     }
 
-    /// Moves the shared cursor; variants past it are rebuilt and replayed up to it by `tick`.
+    /// Moves the shared cursor; the workers draw every variant there on the next ticks.
     pub(crate) fn seek(&mut self, t: Time) {
         self.cursor = t.min(self.end);
-        for v in &mut self.variants {
-            let behind = v
-                .sim
-                .as_ref()
-                .is_some_and(|s| s.now() > self.cursor.min(s.end_time()));
-            if behind && v.report.is_some() {
-                v.sim = v.scenario.check().ok().map(Sim::new);
-            }
-        }
         self.version += 1;
     }
 }
 
 impl Tick for CompareRun {
-    /// Gives every variant with work an equal share of `budget_ms`, so all of them progress
-    /// each frame.
+    /// Files the workers' answers and asks for the cluster at the cursor where a variant does
+    /// not show it yet (one job per variant at a time: a dragged cursor asks again for where
+    /// it stands when the previous answer comes).
+    /// Without workers the jobs run inline for about `budget_ms`.
     fn tick(&mut self, budget_ms: f64, clock: &dyn Fn() -> f64) -> bool {
-        let goals: Vec<(usize, Time)> = (0..self.variants.len())
-            .filter_map(|i| Some((i, self.goal_of(&self.variants[i])?)))
-            .collect();
-        let share = budget_ms / goals.len().max(1) as f64;
-        for (i, goal) in goals {
-            let v = &mut self.variants[i];
-            if let Some(sim) = v.sim.as_mut() {
-                run_slice(sim, goal, share, clock);
-                if v.report.is_none() && sim.is_done() {
-                    v.report = Some(Rc::new(sim.report()));
-                }
+        for (ticket, answer) in self.batch.take(budget_ms, clock) {
+            if let Some(v) = self
+                .variants
+                .iter_mut()
+                .find(|v| v.asked.is_some_and(|(t, _)| t == ticket))
+            {
+                v.answered(answer);
+                self.version += 1;
             }
         }
-        self.version += 1;
+        for i in 0..self.variants.len() {
+            let v = &self.variants[i];
+            if v.asked.is_some() {
+                continue;
+            }
+            if let Some(goal) = self.goal_of(v) {
+                let job = Job::ClusterAt {
+                    scenario: v.scenario.clone(),
+                    at: goal,
+                };
+                let ticket = self.batch.submit(job, true);
+                self.variants[i].asked = Some((ticket, goal));
+            }
+        }
         self.busy()
+    }
+
+    fn version(&self) -> Option<u64> {
+        Some(self.version)
     }
 }
 
@@ -206,8 +261,10 @@ mod tests {
         // Moving the cursor back replays to it; the final reports stay.
         run.seek(1_000_000_000);
         while run.tick(20.0, &c) {}
-        for r in &run.variants {
-            assert_eq!(r.sim.as_ref().expect("sim").now(), 1_000_000_000);
+        for (v, r) in vs.iter().zip(&run.variants) {
+            let mut sim = fpaxos_sim::Sim::new(v.scenario.check().expect("valid"));
+            while !sim.run_until_budget(1_000_000_000, 1 << 20).reached {}
+            assert_eq!(r.at.as_ref().expect("drawn"), &SimAt::of(&sim));
         }
     }
 

@@ -1,15 +1,23 @@
-//! Runners: drive simulations in wall-clock slices so the page never freezes. Each owns its
-//! [`fpaxos_sim::Sim`]s and is advanced by [`Tick::tick`] once per animation frame; the clock is
-//! an argument, so every runner runs natively in tests with a fake one.
+//! Runners: drive simulations without freezing the page, each advanced by [`Tick::tick`] once
+//! per animation frame. The main run ([`MainRun`]) simulates in wall-clock slices on the page
+//! (the clock is an argument, so it runs natively in tests with a fake one); compare variants,
+//! sweep points and availability seeds are [`job::Job`]s that the [`pool`] of Web Workers runs
+//! in parallel, and their runners only hand out jobs and collect answers.
 //!
-//! **Invariant**: slicing never changes a run. A runner only chooses *when* events are
-//! processed, never which: its reports equal `fpaxos_sim::run` for the same scenario.
+//! **Invariant**: slicing and workers never change a run. A runner only chooses *when* and
+//! *where* events are processed, never which: its reports equal `fpaxos_sim::run` for the same
+//! scenario.
 
 pub(crate) mod availability;
 pub(crate) mod compare;
+pub(crate) mod job;
 pub(crate) mod main;
+pub(crate) mod pool;
+mod report_de;
 pub(crate) mod slice;
 pub(crate) mod sweep;
+#[cfg(target_arch = "wasm32")]
+pub(crate) mod worker;
 
 pub(crate) use availability::AvailabilityRun;
 pub(crate) use compare::{CompareRun, VariantRun};
@@ -31,6 +39,12 @@ pub(crate) trait Tick {
     /// Works for about `budget_ms` of wall time (read from `clock`). Returns whether more work
     /// remains (the frame loop stops when it does not).
     fn tick(&mut self, budget_ms: f64, clock: &dyn Fn() -> f64) -> bool;
+
+    /// A number that changes whenever what the runner shows changed, so a frame that only
+    /// waited for workers redraws nothing (`None`: redraw after every tick).
+    fn version(&self) -> Option<u64> {
+        None
+    }
 }
 
 #[cfg(test)]

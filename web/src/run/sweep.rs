@@ -1,13 +1,15 @@
 //! Sweeps in the page: the same [`fpaxos_sim::sweep`] functions as `fpaxos sweep` (parse, points,
-//! check_point, row), with the points run one slice at a time so the page never freezes.
+//! run_point), with every point a [`Job`] for the page's workers, run in parallel.
 //!
-//! **Invariant**: a row here equals the CLI's row for the same scenario and `--vary` text:
-//! a point's report comes from stepping a [`Sim`] to its end, which gives the same run as
-//! `fpaxos_sim::run`, and the row is built by [`sweep::row_for`] exactly as `run_point` does.
+//! **Invariant**: a row here equals the CLI's row for the same scenario and `--vary` text: a
+//! worker builds it with [`sweep::run_point`], exactly as the CLI does, and rows are listed in
+//! input order whatever order the workers finish in.
 
-use super::{run_slice, Tick};
-use fpaxos_sim::sweep::{self, Knob, KnobValue, Point, SweepRow, SweepSpec};
-use fpaxos_sim::{Scenario, Sim};
+use super::job::{Answer, Job};
+use super::pool::{Batch, Ticket};
+use super::Tick;
+use fpaxos_sim::sweep::{self, Knob, KnobValue, Point, PointStatus, SweepRow, SweepSpec};
+use fpaxos_sim::Scenario;
 
 /// A sweep in progress (or finished, or cancelled).
 pub(crate) struct SweepRun {
@@ -17,10 +19,14 @@ pub(crate) struct SweepRun {
     pub(crate) text: String,
     /// The points, in input order.
     pub(crate) points: Vec<Point>,
-    /// Rows of the points done so far.
+    /// Rows of the points done so far: the leading points that all have their row.
     pub(crate) rows: Vec<SweepRow>,
-    /// The point running now.
-    cur: Option<Sim>,
+    /// Rows that came before an earlier point's, by point index.
+    early: Vec<Option<SweepRow>>,
+    /// Each point's job, once submitted (on the first tick).
+    tickets: Vec<Ticket>,
+    /// The jobs (dropped on cancel or with the run: a new sweep supersedes this one).
+    batch: Option<Batch>,
     /// Stopped by the user before the end.
     pub(crate) cancelled: bool,
     /// Bumped on every change.
@@ -41,9 +47,11 @@ impl SweepRun {
         Ok(SweepRun {
             spec,
             text: text.trim().to_string(),
+            early: vec![None; points.len()],
             points,
             rows: Vec::new(),
-            cur: None,
+            tickets: Vec::new(),
+            batch: Some(Batch::new()),
             cancelled: false,
             version: 0,
         })
@@ -64,63 +72,84 @@ impl SweepRun {
         !self.finished() && !self.cancelled
     }
 
-    /// Stops after the points done so far.
+    /// Stops after the points done so far; the workers drop the rest.
     pub(crate) fn cancel(&mut self) {
         self.cancelled = true;
-        self.cur = None;
+        self.batch = None;
         self.version += 1;
     }
 
-    /// Fraction done, counting the running point's simulated time.
+    /// Fraction done: points with their row, in order or not.
     pub(crate) fn progress(&self) -> f64 {
         let n = self.points.len().max(1) as f64;
-        let part = self
-            .cur
-            .as_ref()
-            .map(|s| s.now() as f64 / s.end_time().max(1) as f64)
-            .unwrap_or(0.0);
-        ((self.rows.len() as f64 + part) / n).min(1.0)
+        let early = self.early.iter().filter(|r| r.is_some()).count();
+        ((self.rows.len() + early) as f64 / n).min(1.0)
     }
 
     /// The CSV of the rows so far (the format of `fpaxos sweep`).
     pub(crate) fn csv(&self) -> String {
         sweep::to_csv(&self.rows)
     }
+
+    /// Files a row and moves every leading finished row into `rows`.
+    fn answered(&mut self, i: usize, row: SweepRow) {
+        self.early[i] = Some(row);
+        while let Some(r) = self.early.get_mut(self.rows.len()).and_then(Option::take) {
+            self.rows.push(r);
+        }
+    }
 }
 
 impl Tick for SweepRun {
-    /// Runs points one after the other for about `budget_ms`.
+    /// Submits every point on the first tick, then files the rows the workers sent.
+    /// Without workers the jobs run inline for about `budget_ms`.
     fn tick(&mut self, budget_ms: f64, clock: &dyn Fn() -> f64) -> bool {
-        let start = clock();
-        while self.running() {
-            let i = self.rows.len();
+        let Some(batch) = self.batch.as_ref().filter(|_| self.running()) else {
+            return false;
+        };
+        if self.tickets.is_empty() {
             let knob = self.spec.knob;
-            let (label, point) = &self.points[i];
-            match self.cur.as_mut() {
-                None => match sweep::check_point(knob, label, point) {
-                    Err(row) => self.rows.push(*row),
-                    Ok(checked) => self.cur = Some(Sim::new(checked)),
-                },
-                Some(sim) => {
-                    let left = budget_ms - (clock() - start);
-                    run_slice(sim, sim.end_time(), left.max(0.0), clock);
-                    if sim.is_done() {
-                        if let Ok(s) = point {
-                            let report = sim.report();
-                            self.rows
-                                .push(sweep::row_for(knob.name(), label, s, &report));
-                        }
-                        self.cur = None;
-                    }
-                }
-            }
-            if clock() - start > budget_ms {
-                break;
-            }
+            self.tickets = self
+                .points
+                .iter()
+                .map(|(label, point)| {
+                    let job = Job::SweepPoint {
+                        knob,
+                        label: label.clone(),
+                        point: point.clone(),
+                    };
+                    batch.submit(job, false)
+                })
+                .collect();
         }
-        self.version += 1;
+        for (ticket, answer) in batch.take(budget_ms, clock) {
+            let Some(i) = self.tickets.iter().position(|t| *t == ticket) else {
+                continue;
+            };
+            let row = match answer {
+                Answer::SweepRow(row) => *row,
+                other => failed_row(self.spec.knob, &self.points[i].0, &other),
+            };
+            self.answered(i, row);
+            self.version += 1;
+        }
         self.running()
     }
+
+    fn version(&self) -> Option<u64> {
+        Some(self.version)
+    }
+}
+
+/// The row of a point whose worker failed (a bug, shown rather than hanging the sweep).
+fn failed_row(knob: Knob, label: &str, answer: &Answer) -> SweepRow {
+    let mut row = sweep::run_point(knob, label, &Err(String::new()));
+    row.status = PointStatus::Invalid;
+    row.error = Some(match answer {
+        Answer::Failed(e) => e.clone(),
+        _ => "the worker answered something else".into(),
+    });
+    row
 }
 
 /// The x value of a point on a chart, and whether the axis is numeric. Durations are in
@@ -215,6 +244,7 @@ mod tests {
         let mut run = SweepRun::new(&base, "q1=1..2").expect("parses");
         run.spec.pin_other = Some(2);
         run.points = sweep::points_checked(&base, &run.spec);
+        run.early = vec![None; run.points.len()];
         while run.tick(1e9, &|| 0.0) {}
         assert_eq!(run.rows[0].status, sweep::PointStatus::SkippedUnsafe);
     }

@@ -4,6 +4,7 @@
 //!   own controls: overlaid charts carry two series, each variant's summary and trace hash equal
 //!   `fpaxos_sim::run` of its scenario, and the delta table shows the deltas of those two runs.
 //! - The Figure-4 sweep at N = 5 (`q2=1..3`) gives the rows `fpaxos sweep` gives.
+//! - Both ran in the page's Web Workers: a worker's run has the trace hash of the native run.
 
 use fantoccini::{Client, Locator};
 use fpaxos::QuorumSpec;
@@ -67,6 +68,8 @@ async fn two_variants_match_the_engine_and_their_deltas() {
     let b = run(&fpaxos).expect("fpaxos runs");
     check_summary(&c, 0, &a).await;
     check_summary(&c, 1, &b).await;
+    // Those reports, trace hashes included, came from the workers.
+    assert_workers_answered(&c).await;
 
     let thr = text_of(&c, "compare-delta-1-throughput").await;
     assert!(
@@ -131,6 +134,7 @@ async fn figure4_sweep_matches_fpaxos_sweep() {
             w.trace_hash.clone().unwrap_or_default()
         );
     }
+    assert_workers_answered(&c).await;
     assert!(text_of(&c, "sweep-cli").await.contains("--vary q2=1..3"));
     text_of(&c, "sweep-chart").await;
     c.close().await.ok();

@@ -6,5 +6,7 @@
 //! a filter, e.g. `cargo test --release -p fpaxos-e2e -- share::`.
 
 mod compare;
+mod longtasks;
 mod playground;
 mod share;
+mod workers;

@@ -196,7 +196,7 @@ async fn bad_links_show_an_error_and_keep_a_working_page() {
 }
 
 /// Serves a host page with the embed in a sandboxed 600 x 400 frame, from another origin.
-fn host_page(src: &str) -> String {
+pub(crate) fn host_page(src: &str) -> String {
     static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let dir: PathBuf = std::env::temp_dir().join(format!(
         "fpaxos-embed-host-{}-{}",

@@ -1,0 +1,463 @@
+//! What a simulation worker runs: a [`Job`] in, an [`Answer`] out. Pure Rust over the engine's
+//! own functions, so the same [`execute`] runs in a Web Worker, inline on the page when workers
+//! are unavailable, and natively in tests.
+//!
+//! **Invariant**: a job's answer equals the engine's for the same input: a variant's report is
+//! `fpaxos_sim::run`'s, a sweep row is `fpaxos sweep`'s ([`sweep::run_point`]), a seed's outcome
+//! is [`SeedRun::run`]'s.
+
+use super::report_de::WireReport;
+use fpaxos::{MsgKind, NodeId, Role, Slot, Time};
+use fpaxos_sim::sweep::availability::{Experiment, SeedOutcome, SeedRun};
+use fpaxos_sim::sweep::{self, Knob, SweepRow};
+use fpaxos_sim::{Endpoint, FlightView, NodeView, Scenario, Sim};
+use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+
+/// Most messages in flight a cluster snapshot keeps (the compare panel's rings draw this many).
+pub(crate) const MAX_FLIGHTS: usize = 150;
+
+/// One unit of work for a worker.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) enum Job {
+    /// Run a scenario to its end: its report and the cluster at the end.
+    Variant {
+        /// The scenario.
+        scenario: Scenario,
+    },
+    /// The cluster of `scenario` at simulated time `at` (at most its end).
+    ClusterAt {
+        /// The scenario.
+        scenario: Scenario,
+        /// Simulated ns.
+        at: Time,
+    },
+    /// One sweep point, exactly as `fpaxos sweep` runs it.
+    SweepPoint {
+        /// The knob swept.
+        knob: Knob,
+        /// The point's label.
+        label: String,
+        /// The point's scenario, or why it could not be built.
+        point: Result<Scenario, String>,
+    },
+    /// Seeds `from..to` of an availability experiment over a point that passed its checks.
+    Seeds {
+        /// The point's scenario.
+        point: Scenario,
+        /// The experiment.
+        exp: Experiment,
+        /// First seed index.
+        from: u32,
+        /// One past the last seed index.
+        to: u32,
+    },
+}
+
+/// What a worker answers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) enum Answer {
+    /// A variant's run: the report, or the scenario's validation messages.
+    Variant(Result<Box<(WireReport, SimAt)>, Vec<String>>),
+    /// The cluster at a time (`None`: the scenario does not validate).
+    ClusterAt(Option<SimAt>),
+    /// A sweep row.
+    SweepRow(Box<SweepRow>),
+    /// The seeds' outcomes in seed order, or the first seed's error.
+    Seeds(Result<Vec<SeedOutcome>, String>),
+    /// The worker could not read the job (a bug: the page and worker disagree on the format).
+    Failed(String),
+}
+
+/// A node at a moment, as [`NodeView`] with the role as data.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+struct NodeAt {
+    id: NodeId,
+    role: u8,
+    crashed: bool,
+    ballot: u64,
+    executed: Slot,
+    log_end: Slot,
+    inbox: u64,
+    slow: f64,
+}
+
+/// A message in flight, as [`FlightView`] with the endpoints as data.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+struct FlightAt {
+    id: u64,
+    from: (bool, u32),
+    to: (bool, u32),
+    kind: MsgKind,
+    sent_at: Time,
+    deliver_at: Time,
+}
+
+/// A snapshot of a simulation for drawing: the same reads as [`Sim::now`], [`Sim::node_views`]
+/// and [`Sim::in_flight`] (the first [`MAX_FLIGHTS`] messages).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct SimAt {
+    now: Time,
+    nodes: Vec<NodeAt>,
+    flights: Vec<FlightAt>,
+}
+
+fn endpoint_to(e: Endpoint) -> (bool, u32) {
+    match e {
+        Endpoint::Node(n) => (true, u32::from(n)),
+        Endpoint::Client(c) => (false, c),
+    }
+}
+
+fn endpoint_of((node, i): (bool, u32)) -> Endpoint {
+    if node {
+        Endpoint::Node(NodeId::try_from(i).unwrap_or(NodeId::MAX))
+    } else {
+        Endpoint::Client(i)
+    }
+}
+
+impl SimAt {
+    /// Takes the snapshot.
+    pub(crate) fn of(sim: &Sim) -> SimAt {
+        let nodes = sim
+            .node_views()
+            .into_iter()
+            .map(|v| NodeAt {
+                id: v.id,
+                role: match v.role {
+                    Role::Follower => 0,
+                    Role::Candidate => 1,
+                    Role::Leader => 2,
+                },
+                crashed: v.crashed,
+                ballot: v.ballot,
+                executed: v.executed,
+                log_end: v.log_end,
+                inbox: v.inbox as u64,
+                slow: v.slow,
+            })
+            .collect();
+        let flights = sim
+            .in_flight()
+            .take(MAX_FLIGHTS)
+            .map(|f| FlightAt {
+                id: f.id,
+                from: endpoint_to(f.from),
+                to: endpoint_to(f.to),
+                kind: f.kind,
+                sent_at: f.sent_at,
+                deliver_at: f.deliver_at,
+            })
+            .collect();
+        SimAt {
+            now: sim.now(),
+            nodes,
+            flights,
+        }
+    }
+
+    /// Simulated time of the snapshot.
+    pub(crate) fn now(&self) -> Time {
+        self.now
+    }
+
+    /// The nodes, as [`Sim::node_views`] gave them.
+    pub(crate) fn node_views(&self) -> Vec<NodeView> {
+        self.nodes
+            .iter()
+            .map(|n| NodeView {
+                id: n.id,
+                role: match n.role {
+                    2 => Role::Leader,
+                    1 => Role::Candidate,
+                    _ => Role::Follower,
+                },
+                crashed: n.crashed,
+                ballot: n.ballot,
+                executed: n.executed,
+                log_end: n.log_end,
+                inbox: n.inbox as usize,
+                slow: n.slow,
+            })
+            .collect()
+    }
+
+    /// The messages in flight, as [`Sim::in_flight`] gave them.
+    pub(crate) fn in_flight(&self) -> impl Iterator<Item = FlightView> + '_ {
+        self.flights.iter().map(|f| FlightView {
+            id: f.id,
+            from: endpoint_of(f.from),
+            to: endpoint_of(f.to),
+            kind: f.kind,
+            sent_at: f.sent_at,
+            deliver_at: f.deliver_at,
+        })
+    }
+}
+
+/// Runs `sim` until simulated time `at` (or its end).
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // The worker's path.
+fn run_to(sim: &mut Sim, at: Time) {
+    while !sim.is_done() {
+        let p = sim.run_until_budget(at, 1 << 20);
+        if p.reached || p.ended {
+            break;
+        }
+    }
+}
+
+thread_local! {
+    /// The last simulation a `ClusterAt` job left, so moving a cursor forward continues it
+    /// instead of starting over (slicing never changes a run).
+    static LAST: RefCell<Option<Sim>> = const { RefCell::new(None) };
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // The worker's path.
+fn cluster_at(scenario: &Scenario, at: Time) -> Option<SimAt> {
+    let checked = scenario.check().ok()?;
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        let reuse = last
+            .as_ref()
+            .is_some_and(|s| s.scenario() == &*checked && s.now() <= at);
+        if !reuse {
+            *last = Some(Sim::new(checked));
+        }
+        let sim = last.as_mut()?;
+        run_to(sim, at);
+        Some(SimAt::of(sim))
+    })
+}
+
+/// Runs a job to its answer (in a worker).
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // The worker's path.
+pub(crate) fn execute(job: Job) -> Answer {
+    match job {
+        Job::ClusterAt { scenario, at } => Answer::ClusterAt(cluster_at(&scenario, at)),
+        Job::SweepPoint { knob, label, point } => {
+            Answer::SweepRow(Box::new(sweep::run_point(knob, &label, &point)))
+        }
+        job => {
+            let mut run = JobRun::new(job);
+            loop {
+                if let Some(a) = run.step(u64::MAX) {
+                    return a;
+                }
+            }
+        }
+    }
+}
+
+/// What a simulation job answers once its run is over.
+enum Then {
+    Variant,
+    ClusterAt,
+    Row(Knob, String, Box<Scenario>),
+}
+
+enum State {
+    Sim(Box<Sim>, Time, Then),
+    Seeds {
+        point: Box<Scenario>,
+        exp: Experiment,
+        next: u32,
+        to: u32,
+        cur: Option<Box<SeedRun>>,
+        outcomes: Vec<SeedOutcome>,
+    },
+    Done(Option<Answer>),
+}
+
+/// A job advanced in event chunks: the inline fallback runs it in frame-sized slices so the page
+/// stays responsive without workers. Slicing never changes a run, so its answer is
+/// [`execute`]'s.
+pub(crate) struct JobRun(State);
+
+impl JobRun {
+    /// Starts a job (checks its scenario; nothing is simulated yet).
+    pub(crate) fn new(job: Job) -> JobRun {
+        let sim = |s: &Scenario, then: fn(Time) -> (Time, Then)| {
+            s.check().map(|c| {
+                let (goal, then) = then(c.duration.0);
+                State::Sim(Box::new(Sim::new(c)), goal, then)
+            })
+        };
+        JobRun(match job {
+            Job::Variant { scenario } => sim(&scenario, |end| (end, Then::Variant))
+                .unwrap_or_else(|e| State::Done(Some(Answer::Variant(Err(e.0))))),
+            Job::ClusterAt { scenario, at } => {
+                let goal = at;
+                match scenario.check() {
+                    Ok(c) => State::Sim(Box::new(Sim::new(c)), goal, Then::ClusterAt),
+                    Err(_) => State::Done(Some(Answer::ClusterAt(None))),
+                }
+            }
+            Job::SweepPoint { knob, label, point } => {
+                match sweep::check_point(knob, &label, &point) {
+                    Err(row) => State::Done(Some(Answer::SweepRow(row))),
+                    Ok(c) => {
+                        let s = point.clone().unwrap_or_else(|_| c.scenario().clone());
+                        let end = c.duration.0;
+                        State::Sim(
+                            Box::new(Sim::new(c)),
+                            end,
+                            Then::Row(knob, label, Box::new(s)),
+                        )
+                    }
+                }
+            }
+            Job::Seeds {
+                point,
+                exp,
+                from,
+                to,
+            } => State::Seeds {
+                point: Box::new(point),
+                exp,
+                next: from,
+                to,
+                cur: None,
+                outcomes: Vec::new(),
+            },
+        })
+    }
+
+    /// Handles about `events` events (at least one chunk); the answer once the job is done.
+    pub(crate) fn step(&mut self, events: u64) -> Option<Answer> {
+        match &mut self.0 {
+            State::Done(a) => a.take(),
+            State::Sim(sim, goal, then) => {
+                let p = sim.run_until_budget(*goal, events.max(1));
+                let over = match then {
+                    Then::ClusterAt => p.reached || p.ended,
+                    _ => sim.is_done(),
+                };
+                if !over {
+                    return None;
+                }
+                Some(match then {
+                    Then::ClusterAt => Answer::ClusterAt(Some(SimAt::of(sim))),
+                    Then::Variant => {
+                        Answer::Variant(Ok(Box::new((WireReport(sim.report()), SimAt::of(sim)))))
+                    }
+                    Then::Row(knob, label, s) => {
+                        let row = sweep::row_for(knob.name(), label, s, &sim.report());
+                        Answer::SweepRow(Box::new(row))
+                    }
+                })
+            }
+            State::Seeds {
+                point,
+                exp,
+                next,
+                to,
+                cur,
+                outcomes,
+            } => match cur {
+                Some(run) => {
+                    if run.step(events.max(1)) {
+                        outcomes.extend(run.outcome().cloned());
+                        *cur = None;
+                    }
+                    None
+                }
+                None if *next >= *to => Some(Answer::Seeds(Ok(std::mem::take(outcomes)))),
+                None => match SeedRun::new(point, exp, *next) {
+                    Ok(run) => {
+                        *next += 1;
+                        *cur = Some(Box::new(run));
+                        None
+                    }
+                    Err(e) => Some(Answer::Seeds(Err(e))),
+                },
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_snapshot_reads_like_the_sim() {
+        let s = crate::presets::by_id("basics").expect("preset").scenario;
+        let mut sim = Sim::new(s.check().expect("valid"));
+        run_to(&mut sim, 1_234_567_890);
+        let at = SimAt::of(&sim);
+        assert_eq!(at.now(), sim.now());
+        assert_eq!(at.node_views(), sim.node_views());
+        let want: Vec<FlightView> = sim.in_flight().take(MAX_FLIGHTS).collect();
+        assert!(!want.is_empty());
+        assert_eq!(at.in_flight().collect::<Vec<_>>(), want);
+        // Forward from a cached simulation equals a fresh one; backwards starts over.
+        let a = cluster_at(&s, 2_000_000_000).expect("valid");
+        let b = cluster_at(&s, 1_234_567_890).expect("valid");
+        assert_eq!(b, at);
+        let c = cluster_at(&s, 2_000_000_000).expect("valid");
+        assert_eq!(a, c);
+    }
+
+    #[test]
+    fn sliced_jobs_answer_as_whole_ones() {
+        let s = Scenario {
+            duration: fpaxos_sim::Dur::ms(1500),
+            ..Scenario::default()
+        };
+        let exp = Experiment::new(fpaxos_sim::sweep::availability::FaultPlan::Crash { k: 1 });
+        let spec = sweep::SweepSpec::parse("q2=1..2").expect("parses");
+        let (label, point) = sweep::points_checked(&s, &spec).remove(1);
+        let jobs = [
+            Job::Variant {
+                scenario: s.clone(),
+            },
+            Job::ClusterAt {
+                scenario: s.clone(),
+                at: 700_000_000,
+            },
+            Job::SweepPoint {
+                knob: spec.knob,
+                label,
+                point,
+            },
+            Job::Seeds {
+                point: s.clone(),
+                exp,
+                from: 2,
+                to: 4,
+            },
+        ];
+        for job in jobs {
+            let mut run = JobRun::new(job.clone());
+            let mut slices = 1;
+            let sliced = loop {
+                if let Some(a) = run.step(300) {
+                    break a;
+                }
+                slices += 1;
+            };
+            assert!(slices > 3, "{job:?}");
+            assert_eq!(sliced, execute(job));
+        }
+    }
+
+    #[test]
+    fn answers_equal_the_engine() {
+        let s = Scenario::default();
+        let Answer::Variant(Ok(done)) = execute(Job::Variant {
+            scenario: s.clone(),
+        }) else {
+            panic!("runs")
+        };
+        let (r, end) = *done;
+        assert_eq!(r.0, fpaxos_sim::run(&s).expect("runs"));
+        assert_eq!(end.now(), s.duration.0);
+        let mut bad = s.clone();
+        bad.cluster.nodes = 0;
+        assert!(matches!(
+            execute(Job::Variant { scenario: bad }),
+            Answer::Variant(Err(_))
+        ));
+    }
+}
