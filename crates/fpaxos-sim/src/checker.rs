@@ -12,17 +12,17 @@
 
 use fpaxos::node::digest_step;
 use fpaxos::{NodeId, Slot, Time, Value};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 
 /// Most violations recorded (the first one matters most).
 const MAX_VIOLATIONS: usize = 100;
 
 /// A safety violation.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Violation {
-    /// `agreement`, `validity`, `prefix` or `gap`.
-    pub kind: &'static str,
+    /// Which property broke.
+    pub kind: ViolationKind,
     /// The slot.
     pub slot: Slot,
     /// The value chosen first (or expected).
@@ -37,6 +37,40 @@ pub struct Violation {
     pub time_ns: Time,
     /// Readable one-line summary.
     pub message: String,
+}
+
+/// The safety property a [`Violation`] breaks; written as `agreement`, `validity`, `prefix` or
+/// `gap` in reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ViolationKind {
+    /// Two different values chosen or executed in one slot.
+    Agreement,
+    /// A value chosen that no client proposed.
+    Validity,
+    /// A node executed slots out of order (its log is not a prefix of the agreed one).
+    Prefix,
+    /// Something the checker cannot place: an execution, snapshot or choice outside the log it
+    /// knows. A correct engine never produces one.
+    Gap,
+}
+
+impl ViolationKind {
+    /// Its name in reports and on screen.
+    pub fn name(self) -> &'static str {
+        match self {
+            ViolationKind::Agreement => "agreement",
+            ViolationKind::Validity => "validity",
+            ViolationKind::Prefix => "prefix",
+            ViolationKind::Gap => "gap",
+        }
+    }
+}
+
+impl std::fmt::Display for ViolationKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 /// Safety checker state.
@@ -96,7 +130,7 @@ impl Checker {
         let expected = self.next[node as usize];
         if slot != expected {
             self.report(Violation {
-                kind: "prefix",
+                kind: ViolationKind::Prefix,
                 slot,
                 first: format!("slot {expected}"),
                 second: format!("slot {slot}"),
@@ -118,7 +152,7 @@ impl Checker {
             if first != value {
                 let (first, first_node) = (first.describe(), *first_node);
                 self.report(Violation {
-                    kind: "agreement",
+                    kind: ViolationKind::Agreement,
                     slot,
                     message: format!(
                         "slot {slot}: node {first_node} executed {first} but node {node} executed {}",
@@ -144,7 +178,7 @@ impl Checker {
                     .is_some_and(|s| c.seq >= 1 && c.seq <= *s);
                 if !ok {
                     self.report(Violation {
-                        kind: "validity",
+                        kind: ViolationKind::Validity,
                         slot,
                         first: "a command some client issued".into(),
                         second: value.describe(),
@@ -190,7 +224,7 @@ impl Checker {
         };
         if fp != value.fingerprint() {
             self.report(Violation {
-                kind: "agreement",
+                kind: ViolationKind::Agreement,
                 slot,
                 message: format!(
                     "slot {slot}: node {leader} chose value {fp:016x} but node {node} executed {}",
@@ -241,7 +275,7 @@ impl Checker {
         };
         if let Some((text, first_node, verb)) = first {
             self.report(Violation {
-                kind: "agreement",
+                kind: ViolationKind::Agreement,
                 slot,
                 message: format!(
                     "slot {slot}: node {first_node} {verb} {text} but node {node} chose value {fingerprint:016x}"
@@ -258,7 +292,7 @@ impl Checker {
     /// Reports something the checker cannot place in the log it knows.
     fn gap(&mut self, now: Time, node: NodeId, slot: Slot, message: String) {
         self.report(Violation {
-            kind: "gap",
+            kind: ViolationKind::Gap,
             slot,
             first: format!("slots {}..{}", self.base, self.chosen_len()),
             second: format!("slot {slot}"),
@@ -282,7 +316,7 @@ impl Checker {
             };
             if want != digest {
                 self.report(Violation {
-                    kind: "prefix",
+                    kind: ViolationKind::Prefix,
                     slot: upto - 1,
                     first: format!("digest {want:016x}"),
                     second: format!("digest {digest:016x}"),
@@ -366,19 +400,25 @@ mod tests {
         assert!(c.violations().is_empty());
         c.decide(3, 0, 1, &Value::Noop);
         c.decide(4, 1, 1, &Value::Cmd(Command { client: 0, seq: 1 }));
-        assert_eq!(c.violations()[0].kind, "agreement");
+        assert_eq!(c.violations()[0].kind, ViolationKind::Agreement);
         assert_eq!(c.violations()[0].slot, 1);
         c.decide(5, 0, 2, &Value::Cmd(Command { client: 0, seq: 9 }));
-        assert!(c.violations().iter().any(|v| v.kind == "validity"));
-        c.decide(6, 0, 7, &Value::Noop);
-        assert!(c.violations().iter().any(|v| v.kind == "prefix"));
         assert!(c
             .violations()
             .iter()
-            .any(|v| v.kind == "gap" && v.slot == 7));
+            .any(|v| v.kind == ViolationKind::Validity));
+        c.decide(6, 0, 7, &Value::Noop);
+        assert!(c
+            .violations()
+            .iter()
+            .any(|v| v.kind == ViolationKind::Prefix));
+        assert!(c
+            .violations()
+            .iter()
+            .any(|v| v.kind == ViolationKind::Gap && v.slot == 7));
     }
 
-    fn kinds(c: &Checker) -> Vec<(&'static str, Slot)> {
+    fn kinds(c: &Checker) -> Vec<(ViolationKind, Slot)> {
         c.violations().iter().map(|v| (v.kind, v.slot)).collect()
     }
 
@@ -419,7 +459,7 @@ mod tests {
         assert!(c.violations().is_empty());
         // A second leader chooses another value for the same slot: nobody executed either yet.
         c.chosen(3, 1, 3, b.fingerprint());
-        assert_eq!(kinds(&c), vec![("agreement", 3)]);
+        assert_eq!(kinds(&c), vec![(ViolationKind::Agreement, 3)]);
         // Executing a value other than the chosen one is caught too, and so is choosing a value
         // other than the executed one.
         c.chosen(4, 0, 0, a.fingerprint());
@@ -428,7 +468,11 @@ mod tests {
         c.chosen(7, 1, 0, a.fingerprint());
         assert_eq!(
             kinds(&c),
-            vec![("agreement", 3), ("agreement", 0), ("agreement", 0)]
+            vec![
+                (ViolationKind::Agreement, 3),
+                (ViolationKind::Agreement, 0),
+                (ViolationKind::Agreement, 0)
+            ]
         );
     }
 
@@ -440,6 +484,24 @@ mod tests {
         c.snapshot(2, 1, 1, d);
         assert!(c.violations().is_empty());
         c.snapshot(3, 1, 5, d);
-        assert_eq!(kinds(&c), vec![("gap", 4)]);
+        assert_eq!(kinds(&c), vec![(ViolationKind::Gap, 4)]);
+    }
+
+    #[test]
+    fn violation_kinds_are_written_and_read_by_their_names() {
+        for k in [
+            ViolationKind::Agreement,
+            ViolationKind::Validity,
+            ViolationKind::Prefix,
+            ViolationKind::Gap,
+        ] {
+            let text = serde_json::to_string(&k).expect("writes");
+            assert_eq!(text, format!("\"{}\"", k.name()));
+            assert_eq!(
+                serde_json::from_str::<ViolationKind>(&text).expect("reads"),
+                k
+            );
+        }
+        assert!(serde_json::from_str::<ViolationKind>("\"liveness\"").is_err());
     }
 }

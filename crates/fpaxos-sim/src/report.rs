@@ -6,11 +6,11 @@ use crate::scenario::Scenario;
 use crate::trace::Trace;
 use fpaxos::{MsgKind, NodeId, Slot, Time};
 use hdrhistogram::Histogram;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Latency summary in milliseconds.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LatencyMs {
     /// Mean.
     pub mean: f64,
@@ -27,7 +27,7 @@ pub struct LatencyMs {
 }
 
 /// Per-node message counts and CPU use.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct NodeLoad {
     /// Messages sent (to nodes and clients).
     pub sent: u64,
@@ -38,7 +38,7 @@ pub struct NodeLoad {
 }
 
 /// Message counts.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Messages {
     /// All messages sent, client messages included.
     pub total: u64,
@@ -51,7 +51,7 @@ pub struct Messages {
 }
 
 /// Safety result.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Safety {
     /// No violation found.
     pub ok: bool,
@@ -61,7 +61,7 @@ pub struct Safety {
 
 /// How much simulating the run took, in simulated terms (the engine reads no clock: callers
 /// that want speed time themselves).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SimStats {
     /// Discrete events processed.
     pub events: u64,
@@ -72,7 +72,7 @@ pub struct SimStats {
 }
 
 /// Time series for charts, one value per bucket.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Timeline {
     /// Bucket width in ms.
     pub bucket_ms: f64,
@@ -119,7 +119,7 @@ impl Timeline {
 }
 
 /// The outcome of a run.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     /// The normalized scenario that ran.
     pub scenario: Scenario,

@@ -26,14 +26,14 @@ mod monitor;
 pub use bound::Bound;
 pub(crate) use monitor::{Monitor, Topology};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Most stalls, unavailable intervals and fault recoveries a report lists (the totals still
 /// count every one).
 pub const MAX_LISTED: usize = 1000;
 
 /// A stall: the rule required a completed request and none came within the bound.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Stall {
     /// Start of the obligation without progress (ms).
     pub from_ms: f64,
@@ -55,7 +55,7 @@ pub struct Stall {
 }
 
 /// Time from losing a leader to electing the next one.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Election {
     /// When the last live leader was lost (ms).
     pub lost_ms: f64,
@@ -64,7 +64,7 @@ pub struct Election {
 }
 
 /// Time from a fault to the next completed request.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FaultRecovery {
     /// When the fault happened (ms).
     pub at_ms: f64,
@@ -75,7 +75,7 @@ pub struct FaultRecovery {
 }
 
 /// The report's liveness section.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Liveness {
     /// No stall.
     pub ok: bool,

@@ -158,7 +158,10 @@ fn split_brain(n: u32, q: u32, left: Vec<u32>, right: Vec<u32>) -> fpaxos_sim::R
 fn unsafe_quorums_with_a_partition_violate_agreement() {
     let r = split_brain(5, 2, vec![0, 1], vec![2, 3, 4]);
     assert!(!r.safety.ok, "N=5 Q1=Q2=2 should split-brain");
-    assert_eq!(r.safety.violations[0].kind, "agreement");
+    assert_eq!(
+        r.safety.violations[0].kind,
+        fpaxos_sim::checker::ViolationKind::Agreement
+    );
     let r = split_brain(6, 3, vec![0, 1, 2], vec![3, 4, 5]);
     assert!(!r.safety.ok, "N=6 Q1=Q2=3 should split-brain");
 }
