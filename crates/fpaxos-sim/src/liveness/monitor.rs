@@ -118,7 +118,7 @@ impl Monitor {
         }
         if self.reaches(home) {
             self.reachable += 1;
-            if self.reachable == 1 || self.reachable == self.bound.max_pending + 1 {
+            if self.reachable == 1 || self.reachable == self.bound.max_pending.wrapping_add(1) {
                 self.update_active(now);
             }
         }
