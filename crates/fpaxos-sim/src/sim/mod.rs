@@ -85,8 +85,10 @@ impl PartialOrd for Scheduled {
 }
 impl Ord for Scheduled {
     fn cmp(&self, o: &Self) -> Ordering {
-        // Reversed: BinaryHeap is a max-heap and we want the earliest event first.
-        o.time.cmp(&self.time).then(o.key.cmp(&self.key))
+        // Reversed: BinaryHeap is a max-heap and we want the earliest event first. One 128-bit
+        // comparison instead of two branches on 64-bit ones.
+        let rank = |s: &Scheduled| (s.time as u128) << 64 | s.key as u128;
+        rank(o).cmp(&rank(self))
     }
 }
 
