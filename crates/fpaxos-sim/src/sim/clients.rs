@@ -5,6 +5,7 @@ use super::network::Payload;
 use super::{Ev, Sim};
 use crate::trace::Endpoint;
 use fpaxos::{ClientReply, Command, MsgKind, NodeId, Time};
+use std::collections::VecDeque;
 
 /// Most requests one open-loop client keeps pending before it sheds new arrivals.
 const OPEN_LOOP_PENDING_CAP: usize = 10_000;
@@ -21,12 +22,22 @@ struct Pending {
     target: NodeId,
 }
 
+/// Marks a sequence number in `Client::index` that is not pending.
+const NOT_PENDING: u32 = u32::MAX;
+
 /// One client: where it sends, and what it waits for.
 #[derive(Clone, Debug)]
 pub(super) struct Client {
     target: NodeId,
     next_seq: u32,
+    /// In the order timeouts resend them (issue order, changed by `swap_remove`).
     pending: Vec<Pending>,
+    /// Where each sequence number from `index_base` to `next_seq` sits in `pending`
+    /// (`NOT_PENDING` once answered), so that a reply finds its request without a scan: an
+    /// open-loop client may have thousands pending. Trimmed from the front as the oldest
+    /// requests are answered.
+    index: VecDeque<u32>,
+    index_base: u32,
     timeout_armed: bool,
 }
 
@@ -37,8 +48,43 @@ impl Client {
             target,
             next_seq: 1,
             pending: Vec::new(),
+            index: VecDeque::new(),
+            index_base: 1,
             timeout_armed: false,
         }
+    }
+
+    /// Adds request `p` (the one with sequence number `next_seq - 1`) to `pending`.
+    fn add_pending(&mut self, p: Pending) {
+        if self.index.is_empty() {
+            self.index_base = p.seq;
+        }
+        debug_assert_eq!(self.index_base as usize + self.index.len(), p.seq as usize);
+        self.index.push_back(self.pending.len() as u32);
+        self.pending.push(p);
+    }
+
+    /// Where request `seq` sits in `pending`, if it is pending.
+    fn find(&self, seq: u32) -> Option<usize> {
+        let i = seq.checked_sub(self.index_base)?;
+        match self.index.get(i as usize) {
+            Some(&at) if at != NOT_PENDING => Some(at as usize),
+            _ => None,
+        }
+    }
+
+    /// Removes `pending[at]` as `swap_remove` does (the last request takes its place).
+    fn remove_pending(&mut self, at: usize) -> Pending {
+        let p = self.pending.swap_remove(at);
+        if let Some(moved) = self.pending.get(at) {
+            self.index[(moved.seq - self.index_base) as usize] = at as u32;
+        }
+        self.index[(p.seq - self.index_base) as usize] = NOT_PENDING;
+        while self.index.front() == Some(&NOT_PENDING) {
+            self.index.pop_front();
+            self.index_base += 1;
+        }
+        p
     }
 }
 
@@ -93,7 +139,7 @@ impl Sim {
         let seq = cl.next_seq;
         cl.next_seq += 1;
         let target = cl.target;
-        cl.pending.push(Pending {
+        cl.add_pending(Pending {
             seq,
             first_sent: now,
             last_sent: now,
@@ -117,10 +163,10 @@ impl Sim {
         match reply {
             ClientReply::Done(cmd) => {
                 let cl = &mut self.clients[client as usize];
-                let Some(pos) = cl.pending.iter().position(|p| p.seq == cmd.seq) else {
+                let Some(pos) = cl.find(cmd.seq) else {
                     return; // duplicate reply
                 };
-                let p = cl.pending.swap_remove(pos);
+                let p = cl.remove_pending(pos);
                 self.completed_total += 1;
                 self.metrics.completion(now, now - p.first_sent);
                 self.live.completed(now, client);
@@ -167,9 +213,10 @@ impl Sim {
             cl.target = t;
         }
         let target = cl.target;
-        let Some(p) = cl.pending.iter_mut().find(|p| p.seq == seq) else {
+        let Some(at) = cl.find(seq) else {
             return;
         };
+        let p = &mut cl.pending[at];
         p.last_sent = now;
         p.target = target;
         self.send_request(client, seq, target);
@@ -201,6 +248,47 @@ impl Sim {
         }
         if let Some(at) = next {
             self.schedule(at, Ev::ClientTimeout { client });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::Rng;
+
+    /// The index finds exactly what a scan of `pending` finds, through random issues and
+    /// answers (in and out of order, duplicates, unknown sequence numbers).
+    #[test]
+    fn index_agrees_with_a_scan() {
+        let mut rng = Rng::new(5);
+        let mut cl = Client::new(0);
+        for _ in 0..20_000 {
+            if rng.below(3) > 0 || cl.pending.is_empty() {
+                let seq = cl.next_seq;
+                cl.next_seq += 1;
+                cl.add_pending(Pending {
+                    seq,
+                    first_sent: 0,
+                    last_sent: 0,
+                    target: 0,
+                });
+            }
+            let probe = rng.below(cl.next_seq as u64 + 2) as u32;
+            let scan = cl.pending.iter().position(|p| p.seq == probe);
+            assert_eq!(cl.find(probe), scan, "seq {probe}");
+            if let Some(at) = scan {
+                if rng.below(2) == 0 {
+                    let before: Vec<u32> = {
+                        let mut v: Vec<u32> = cl.pending.iter().map(|p| p.seq).collect();
+                        v.swap_remove(at);
+                        v
+                    };
+                    assert_eq!(cl.remove_pending(at).seq, probe);
+                    let after: Vec<u32> = cl.pending.iter().map(|p| p.seq).collect();
+                    assert_eq!(before, after);
+                }
+            }
         }
     }
 }
