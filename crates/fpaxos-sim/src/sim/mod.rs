@@ -211,11 +211,13 @@ impl Sim {
             next_msg_id: 0,
             clients: (0..clients)
                 .map(|i| {
-                    Client::new(if c.initial_leader.is_some() {
+                    let target = if c.initial_leader.is_some() {
                         first_target
                     } else {
                         (i % n) as NodeId
-                    })
+                    };
+                    let w = &s.workload;
+                    Client::new(target, w.timeout.0, w.rate.is_some() || w.outstanding > 4)
                 })
                 .collect(),
             issued_total: 0,
