@@ -106,7 +106,16 @@ fn to_ns(x: f64) -> u64 {
     if x.is_nan() || x <= 0.0 {
         0
     } else {
-        x.min(3.6e12).round() as u64
+        // `x.min(3.6e12).round()` without the call into the C library: below 2^53 the
+        // truncation and the fraction `x - t` are exact, so this rounds half away from zero
+        // exactly as `round` does.
+        let x = x.min(3.6e12);
+        let t = x as u64;
+        if x - t as f64 >= 0.5 {
+            t + 1
+        } else {
+            t
+        }
     }
 }
 
@@ -114,6 +123,25 @@ fn to_ns(x: f64) -> u64 {
 mod tests {
     use super::*;
     use crate::dur::Dur;
+
+    #[test]
+    fn to_ns_rounds_like_round() {
+        let mut r = Rng::new(9);
+        let special = [
+            0.5,
+            1.5,
+            2.5,
+            0.49999999999999994,
+            1e12 + 0.5,
+            3.6e12,
+            4e12,
+            7.0,
+        ];
+        let random = (0..100_000).map(|_| r.unit() * 1e7);
+        for x in special.into_iter().chain(random) {
+            assert_eq!(to_ns(x), x.min(3.6e12).round() as u64, "{x}");
+        }
+    }
 
     #[test]
     fn golden_sequence() {

@@ -5,16 +5,12 @@ use super::network::Payload;
 use super::view::QuorumMark;
 use super::{Ev, Sim};
 use crate::trace::Endpoint;
-use fpaxos::{Command, Event, Input, Msg, MsgKind, Node, NodeId, Output, Time, Timer};
+use fpaxos::{Event, Input, MsgKind, Node, NodeId, Output, Time, Timer};
 use std::collections::VecDeque;
 
-/// Something a node's CPU has to handle.
-#[derive(Clone, Debug)]
-pub(super) enum Work {
-    Msg { from: NodeId, msg: Msg },
-    Request { client: u32, cmd: Command },
-    Timer(Timer),
-}
+/// Something a node's CPU has to handle: the node's own input type, so that a message goes
+/// from the network to the node without being rebuilt on the way.
+pub(super) type Work = Input;
 
 /// A protocol node with its simulated CPU and liveness.
 #[derive(Clone, Debug)]
@@ -75,7 +71,7 @@ impl Sim {
             return;
         }
         self.trace.timer(self.now, node, timer);
-        self.enqueue(node as usize, Work::Timer(timer));
+        self.enqueue(node as usize, Input::Timer(timer));
     }
 
     /// A message arrives at a node: handle it now if the CPU is idle, else queue it.
@@ -106,19 +102,14 @@ impl Sim {
         let now = self.now;
         let slow = self.nodes[node].slow;
         let recv_cost = match w {
-            Work::Timer(_) => 0,
+            Input::Timer(_) => 0,
             _ => {
                 self.metrics.received[node] += 1;
                 scale(self.scenario.cpu.per_recv.0, slow)
             }
         };
-        let input = match w {
-            Work::Msg { from, msg } => Input::Message { from, msg },
-            Work::Request { client, cmd } => Input::Request { client, cmd },
-            Work::Timer(t) => Input::Timer(t),
-        };
         let mut out = std::mem::take(&mut self.out);
-        self.nodes[node].node.handle(now, input, &mut out);
+        self.nodes[node].node.handle(now, w, &mut out);
         let busy_end = self.apply_outputs(node, now, recv_cost, &mut out);
         self.out = out;
         let sn = &mut self.nodes[node];

@@ -55,7 +55,9 @@ enum Ev {
         client: u32,
     },
     ClientRetry {
-        client: u32,
+        /// A `u16` keeps `Ev` at 8 bytes and a queued event at 24; validation caps clients
+        /// below that (checked at compile time below).
+        client: u16,
         seq: u32,
     },
     Arrival,
@@ -63,6 +65,8 @@ enum Ev {
         idx: u32,
     },
 }
+
+const _: () = assert!(crate::scenario::limits::CLIENTS.max <= u16::MAX as u32);
 
 /// An event in the queue, ordered by `(time, key)`; `key` holds the class bit and sequence number.
 #[derive(Clone, Copy, Debug)]
@@ -85,8 +89,10 @@ impl PartialOrd for Scheduled {
 }
 impl Ord for Scheduled {
     fn cmp(&self, o: &Self) -> Ordering {
-        // Reversed: BinaryHeap is a max-heap and we want the earliest event first.
-        o.time.cmp(&self.time).then(o.key.cmp(&self.key))
+        // Reversed: BinaryHeap is a max-heap and we want the earliest event first. One 128-bit
+        // comparison instead of two branches on 64-bit ones.
+        let rank = |s: &Scheduled| (s.time as u128) << 64 | s.key as u128;
+        rank(o).cmp(&rank(self))
     }
 }
 
@@ -209,11 +215,13 @@ impl Sim {
             next_msg_id: 0,
             clients: (0..clients)
                 .map(|i| {
-                    Client::new(if c.initial_leader.is_some() {
+                    let target = if c.initial_leader.is_some() {
                         first_target
                     } else {
                         (i % n) as NodeId
-                    })
+                    };
+                    let w = &s.workload;
+                    Client::new(target, w.timeout.0, w.rate.is_some() || w.outstanding > 4)
                 })
                 .collect(),
             issued_total: 0,
@@ -422,7 +430,7 @@ impl Sim {
             Ev::Timer { node, timer, gen } => self.timer_fired(node, timer, gen),
             Ev::ClientIssue { client } => self.issue(client),
             Ev::ClientTimeout { client } => self.client_timeout(client),
-            Ev::ClientRetry { client, seq } => self.client_resend(client, seq, None),
+            Ev::ClientRetry { client, seq } => self.client_resend(client as u32, seq, None),
             Ev::Arrival => self.arrival(),
             Ev::Fault { idx } => self.apply_fault(idx as usize),
         }

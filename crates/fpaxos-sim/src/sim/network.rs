@@ -5,12 +5,11 @@
 //! it is delivered or dropped; its index there (the *flight*) rides in `Ev::Deliver`. Freed
 //! entries are reused, so the table stays as large as the most messages ever in flight at once.
 
-use super::cpu::Work;
 use super::view::FlightView;
 use super::{Ev, Sim};
 use crate::scenario::FaultAction;
 use crate::trace::{DropReason, Endpoint};
-use fpaxos::{ClientReply, Command, Msg, MsgKind, NodeId, Slot, Time};
+use fpaxos::{ClientReply, Command, Input, Msg, MsgKind, NodeId, Slot, Time};
 
 /// What a message carries.
 #[derive(Clone, Debug)]
@@ -173,9 +172,9 @@ impl Sim {
                         let Endpoint::Node(from) = f.msg.from else {
                             return;
                         };
-                        Work::Msg { from, msg }
+                        Input::Message { from, msg }
                     }
-                    Payload::Request(cmd) => Work::Request {
+                    Payload::Request(cmd) => Input::Request {
                         client: cmd.client,
                         cmd,
                     },

@@ -92,7 +92,7 @@ impl Node {
             commit: self.executed,
             entries,
         });
-        send(to, &msg, out);
+        send(to, msg, out);
     }
 
     /// Stores the chosen values, and takes the commit index only from a ballot not below our
@@ -162,7 +162,7 @@ impl Node {
             ballot: self.ballot,
             commit: self.executed,
         });
-        send(self.others(), &hb, out);
+        send(self.others(), hb, out);
     }
 
     /// Follower: learns the commit index and answers with how far it has executed.

@@ -243,14 +243,18 @@ pub fn digest_step(digest: u64, slot: Slot, value: &Value) -> u64 {
             .wrapping_add(slot.wrapping_mul(0x9e37_79b9_7f4a_7c15)))
 }
 
-/// Sends a copy of `msg` to every node in `to`.
-fn send(to: NodeSet, msg: &Msg, out: &mut Vec<Output>) {
-    for t in to.iter() {
+/// Sends `msg` to every node in `to`: copies to all but the last, which gets `msg` itself.
+fn send(to: NodeSet, msg: Msg, out: &mut Vec<Output>) {
+    let mut rest = to.iter();
+    let Some(mut t) = rest.next() else { return };
+    for next in rest {
         out.push(Output::Send {
             to: t,
             msg: msg.clone(),
         });
+        t = next;
     }
+    out.push(Output::Send { to: t, msg });
 }
 
 /// A Flexible Paxos node.
@@ -435,6 +439,7 @@ impl Node {
         self.log.get((slot - self.base) as usize)
     }
 
+    #[inline]
     fn entry_mut(&mut self, slot: Slot) -> &mut Entry {
         debug_assert!(slot >= self.base);
         let idx = (slot - self.base) as usize;

@@ -44,7 +44,7 @@ impl Node {
             self.prepare_targets()
         };
         self.p1_asked = targets;
-        send(targets, &self.prepare(), out);
+        send(targets, self.prepare(), out);
         self.arm(Timer::Retransmit, self.cfg.retransmit, out);
         self.arm_election(out);
     }
@@ -88,7 +88,7 @@ impl Node {
     pub(super) fn resend_prepares(&mut self, out: &mut Vec<Output>) {
         let missing = self.others().and(self.promises.complement(self.n));
         self.p1_asked = self.p1_asked.or(missing);
-        send(missing, &self.prepare(), out);
+        send(missing, self.prepare(), out);
     }
 
     /// Acceptor side of phase 1: unless a live leader's lease holds (check-quorum), promises the

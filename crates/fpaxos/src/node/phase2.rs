@@ -3,7 +3,6 @@
 use super::{send, Event, Node, Output, Role};
 use crate::msg::{Accept, Accepted, Msg, Slot, Snapshot, Time, Value};
 use crate::nodeset::{NodeId, NodeSet};
-use std::sync::Arc;
 
 impl Node {
     /// Leader: accepts `value` in `slot` itself and asks the rest of its (thrifty) Q2.
@@ -19,7 +18,7 @@ impl Node {
         e.acks = NodeSet::single(id);
         e.sent_to = to;
         e.proposed_at = now;
-        send(to, &e.accept_msg(slot, commit), out);
+        send(to, e.accept_msg(slot, commit), out);
         self.check_chosen(slot, out);
     }
 
@@ -56,7 +55,7 @@ impl Node {
     /// Marks `slot` chosen once a Q2 has accepted it in the leader's ballot.
     pub(super) fn check_chosen(&mut self, slot: Slot, out: &mut Vec<Output>) {
         let ballot = self.ballot;
-        let q = Arc::clone(&self.cfg.quorums);
+        let q = &self.cfg.quorums;
         let Some(idx) = slot.checked_sub(self.base) else {
             return;
         };

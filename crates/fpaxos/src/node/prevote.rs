@@ -17,7 +17,7 @@ impl Node {
             self.start_election(now, false, out);
             return;
         }
-        send(self.others(), &Msg::PreVote(PreVote { ballot }), out);
+        send(self.others(), Msg::PreVote(PreVote { ballot }), out);
         self.arm_election(out);
     }
 

@@ -48,7 +48,7 @@ impl Node {
             let to = others.and(e.acks.complement(self.n));
             e.sent_to = e.sent_to.or(to);
             e.proposed_at = now;
-            send(to, &e.accept_msg(slot, commit), out);
+            send(to, e.accept_msg(slot, commit), out);
         }
         if !newly_suspected.is_subset(self.suspected) {
             self.suspected = self.suspected.or(newly_suspected);
