@@ -362,8 +362,11 @@ pub fn decode_fragment(input: &str) -> Result<Shared, ShareError> {
             miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ShareError::TooLarge,
             _ => ShareError::BadCompressed,
         })?;
-    let doc: Value =
-        serde_json::from_slice(&json).map_err(|e| ShareError::BadJson(e.to_string()))?;
+    // Through `&str` like every other parse in the page, so the wasm carries one JSON parser
+    // (`from_slice` would add a second copy for byte input).
+    let json = std::str::from_utf8(&json)
+        .map_err(|_| ShareError::BadJson("the data is not UTF-8 text".into()))?;
+    let doc: Value = serde_json::from_str(json).map_err(|e| ShareError::BadJson(e.to_string()))?;
     decode_doc(doc)
 }
 
@@ -468,6 +471,16 @@ mod tests {
             let d = diff(&v, &base).unwrap();
             assert_eq!(merge(&base, &d), v, "diff {d}");
         }
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_bad_json() {
+        let packed = miniz_oxide::deflate::compress_to_vec(b"{\"s\":\"\xff\"}", 6);
+        let link = format!("s=1.{}", URL_SAFE_NO_PAD.encode(packed));
+        assert!(matches!(
+            decode_fragment(&link),
+            Err(ShareError::BadJson(_))
+        ));
     }
 
     #[test]
