@@ -21,7 +21,10 @@ fn a_violation_prints_the_shortest_trace_and_exits_1() {
     let (code, out, _) = explore("--nodes 2 --quorum 1,1 --thrifty");
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("    1. node 0: election timer fires"), "{out}");
-    assert!(out.contains("agreement violation after 4 steps (shortest)"), "{out}");
+    assert!(
+        out.contains("agreement violation after 4 steps (shortest)"),
+        "{out}"
+    );
     let (code, json, _) = explore("--nodes 2 --quorum 1,1 --thrifty --json");
     assert_eq!(code, 1);
     assert!(json.contains("\"verdict\": \"violation\""), "{json}");
