@@ -37,6 +37,8 @@ pub(crate) enum Stimulus {
 }
 
 impl Stimulus {
+    /// Below 2^32, so that `node << 32 | code` keys the memo (envelope ids stay far below
+    /// 2^29: each takes memory).
     fn code(self) -> u64 {
         match self {
             Stimulus::Start => 0,
@@ -178,7 +180,7 @@ impl World {
 
     /// The step of node state `node` on `stim`: memoised, computed by the real node on a miss.
     pub(crate) fn step(&mut self, node: u32, stim: Stimulus) -> u32 {
-        let key = (node as u64) << 32 ^ stim.code();
+        let key = (node as u64) << 32 | stim.code();
         if let Some(&s) = self.memo.get(&key) {
             return s;
         }
