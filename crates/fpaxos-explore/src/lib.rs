@@ -3,8 +3,11 @@
 //! The explorer drives the very [`fpaxos::Node`] the simulator drives, through the same
 //! `Node::handle(now, Input, &mut Vec<Output>)`, and searches breadth first over every order of
 //! the model's nondeterministic actions:
-//! - deliver any message in flight (the network is a multiset, so any order);
-//! - drop or duplicate one (bounded: `drops`, `dups`);
+//! - deliver any message in flight, in any order. By default the network is the set of every
+//!   message sent (as in Lamport's TLA+ Paxos): a message can be delivered any number of times
+//!   or never, which is unbounded loss, duplication and reordering. With [`Network::Multiset`]
+//!   a delivery consumes one copy, and dropping or duplicating one are bounded actions
+//!   (`drops`, `dups`);
 //! - fire any armed timer that acts in the node's role (elections bounded by `ballots`,
 //!   heartbeat and retransmit firings by `timers`);
 //! - crash a node and recover it later (bounded: `crashes`), as the simulator does: volatile
