@@ -27,6 +27,13 @@ LAYERS = {
         ["sim"],
         ["sweep", "swarm"],
     ],
+    "crates/fpaxos-explore/src": [
+        ["fp", "config"],
+        ["world"],
+        ["state"],
+        ["trace"],
+        ["search"],
+    ],
     "web/src": [
         ["browser", "format", "svg", "presets", "export", "run"],
         ["state"],

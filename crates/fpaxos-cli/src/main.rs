@@ -8,6 +8,7 @@ mod cmd;
 
 use clap::{Parser, Subcommand};
 use cmd::check::{cmd_check, CheckArgs};
+use cmd::explore::{cmd_explore, ExploreArgs};
 use cmd::merge::{cmd_merge, MergeArgs};
 use cmd::run::{cmd_bench, cmd_run, BenchArgs, RunArgs};
 use cmd::sweep::{cmd_sweep, SweepArgs};
@@ -39,6 +40,9 @@ enum Command {
     Sweep(SweepArgs),
     /// Swarm-test: derive a random scenario from each seed, run it, report safety violations.
     Check(CheckArgs),
+    /// Model-check the real node: breadth-first over every order of deliveries, drops,
+    /// duplicates, crashes and timer firings within bounds; prints the shortest counterexample.
+    Explore(ExploreArgs),
     /// Join the --json outputs of `check --shard I/N` or `sweep --shard I/N` into the unsharded
     /// result (exit status as the check's: 1 safety violation, 3 liveness failure).
     Merge(MergeArgs),
@@ -83,6 +87,7 @@ fn main() -> ExitCode {
         Command::Run(a) => cmd_run(a),
         Command::Sweep(a) => cmd_sweep(a),
         Command::Check(a) => cmd_check(a),
+        Command::Explore(a) => cmd_explore(a),
         Command::Merge(a) => cmd_merge(a),
         Command::Bench(a) => cmd_bench(a),
         Command::Url(a) => cmd_url(a),

@@ -106,7 +106,7 @@ pub fn mix(mut z: u64) -> u64 {
 }
 
 /// One accepted log entry reported in a promise.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct PromiseEntry {
     /// The slot.
     pub slot: Slot,
@@ -122,7 +122,7 @@ pub struct PromiseEntry {
 
 /// Messages between nodes. Each variant wraps a payload struct of the same name, so a handler
 /// takes the whole payload and the fields keep their docs.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Msg {
     /// Phase 1a.
     Prepare(Prepare),
@@ -149,7 +149,7 @@ pub enum Msg {
 }
 
 /// Phase 1a: "promise me `ballot` and tell me what you accepted from slot `first_slot` on".
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Prepare {
     /// The candidate's ballot.
     pub ballot: Ballot,
@@ -158,7 +158,7 @@ pub struct Prepare {
 }
 
 /// Phase 1b: a promise, with the acceptor's accepted entries from the prepare's `first_slot` on.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Promise {
     /// The ballot promised.
     pub ballot: Ballot,
@@ -173,14 +173,14 @@ pub struct Promise {
 }
 
 /// A rejection: the sender has promised a higher ballot.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Nack {
     /// The sender's promised ballot.
     pub promised: Ballot,
 }
 
 /// Phase 2a: accept `value` in `slot`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Accept {
     /// The leader's ballot.
     pub ballot: Ballot,
@@ -193,7 +193,7 @@ pub struct Accept {
 }
 
 /// Phase 2b: accepted.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Accepted {
     /// The ballot accepted.
     pub ballot: Ballot,
@@ -202,7 +202,7 @@ pub struct Accepted {
 }
 
 /// Chosen values for nodes that did not see (or missed) the accepts.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Commit {
     /// The leader's ballot.
     pub ballot: Ballot,
@@ -213,7 +213,7 @@ pub struct Commit {
 }
 
 /// Leader liveness and commit index.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Heartbeat {
     /// The leader's ballot.
     pub ballot: Ballot,
@@ -222,7 +222,7 @@ pub struct Heartbeat {
 }
 
 /// A follower's answer to a heartbeat: how far it has executed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct HeartbeatAck {
     /// The heartbeat's ballot.
     pub ballot: Ballot,
@@ -231,7 +231,7 @@ pub struct HeartbeatAck {
 }
 
 /// State transfer for a follower behind the leader's log base.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Snapshot {
     /// The leader's ballot.
     pub ballot: Ballot,
@@ -243,14 +243,14 @@ pub struct Snapshot {
 
 /// Pre-vote: would the receiver vote for the sender if it campaigned? Changes no state at the
 /// receiver (no promise), so a node that cannot win never disturbs the others.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct PreVote {
     /// The ballot the sender would campaign with.
     pub ballot: Ballot,
 }
 
 /// The answer to a pre-vote.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct PreVoteReply {
     /// The pre-vote's ballot.
     pub ballot: Ballot,

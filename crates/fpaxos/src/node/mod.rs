@@ -15,6 +15,7 @@
 //! the snapshot, or re-proposed by the next leader) can execute twice. Exactly-once needs client
 //! sessions (deduplication by client and sequence number in the replicated state machine).
 
+mod fingerprint;
 mod learn;
 mod phase1;
 mod phase2;
@@ -209,7 +210,7 @@ pub enum Role {
     Leader,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 struct Entry {
     /// Ballot the value was accepted in (`ZERO`: nothing accepted).
     ballot: Ballot,

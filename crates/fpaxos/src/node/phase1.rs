@@ -145,7 +145,7 @@ impl Node {
         for e in m.entries {
             let ballot = rank(e.ballot, e.chosen);
             match self.p1_values.get(&e.slot) {
-                Some((b, _)) if *b >= ballot => {}
+                Some((b, _)) if self.keeps_p1_value(*b, ballot) => {}
                 _ => {
                     self.p1_values.insert(e.slot, (ballot, e.value));
                 }

@@ -75,7 +75,7 @@ impl Node {
     /// Acceptor side of phase 2: accepts unless the ballot is stale or the value cannot be
     /// stored (see `store_accepted`), and learns the piggybacked commit index.
     pub(super) fn on_accept(&mut self, now: Time, from: NodeId, m: Accept, out: &mut Vec<Output>) {
-        if !self.admit(now, from, m.ballot, out) {
+        if !self.admit(now, from, m.ballot, out) && !self.accepts_below_promise() {
             return;
         }
         self.heard_leader(now, m.ballot);

@@ -3,6 +3,7 @@
 //! real run.
 
 use super::Node;
+use crate::msg::Ballot;
 
 /// A known bug that can be planted in every node to prove a checker catches it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -11,16 +12,30 @@ pub enum PlantedBug {
     /// Prepare on its retransmit timer. A first attempt that fails leaves it a candidate forever
     /// (a liveness bug: safety is untouched).
     NoElectionRetry,
+    /// Phase 1 keeps, per slot, the value reported with the *lowest* ballot instead of the
+    /// highest (`on_promise`), so a new leader can re-propose a stale value over one already
+    /// chosen (a safety bug, `fpaxos explore --plant lowest-ballot-value`).
+    LowestBallotValue,
+    /// An acceptor also accepts Accepts from ballots below its promise: `on_accept` still sends
+    /// the `Nack` but then stores the value anyway, so a deposed leader can get a value chosen
+    /// behind a newer leader's back (a safety bug, `fpaxos explore --plant accept-below-promise`).
+    AcceptBelowPromise,
 }
 
 impl PlantedBug {
     /// Every planted bug, for command-line parsing and listings.
-    pub const ALL: [PlantedBug; 1] = [PlantedBug::NoElectionRetry];
+    pub const ALL: [PlantedBug; 3] = [
+        PlantedBug::NoElectionRetry,
+        PlantedBug::LowestBallotValue,
+        PlantedBug::AcceptBelowPromise,
+    ];
 
     /// Its name on the command line.
     pub fn name(self) -> &'static str {
         match self {
             PlantedBug::NoElectionRetry => "no-election-retry",
+            PlantedBug::LowestBallotValue => "lowest-ballot-value",
+            PlantedBug::AcceptBelowPromise => "accept-below-promise",
         }
     }
 
@@ -35,5 +50,22 @@ impl Node {
     /// always, unless [`PlantedBug::NoElectionRetry`] is planted.
     pub(super) fn retries_elections(&self) -> bool {
         self.cfg.planted != Some(PlantedBug::NoElectionRetry)
+    }
+
+    /// Whether phase 1 keeps the value it already holds for a slot (ranked `kept`) over a newly
+    /// reported one (ranked `reported`): the higher rank wins, unless
+    /// [`PlantedBug::LowestBallotValue`] is planted, which keeps the lower.
+    pub(super) fn keeps_p1_value(&self, kept: Ballot, reported: Ballot) -> bool {
+        if self.cfg.planted == Some(PlantedBug::LowestBallotValue) {
+            kept <= reported
+        } else {
+            kept >= reported
+        }
+    }
+
+    /// Whether an acceptor stores an Accept whose ballot is below its promise: never, unless
+    /// [`PlantedBug::AcceptBelowPromise`] is planted.
+    pub(super) fn accepts_below_promise(&self) -> bool {
+        self.cfg.planted == Some(PlantedBug::AcceptBelowPromise)
     }
 }

@@ -1,0 +1,167 @@
+//! `fpaxos explore`: a bounded, exhaustive, breadth-first model check of the real node
+//! (`fpaxos-explore`), timed here (the explorer has no clock).
+
+use super::{out, to_pretty, usage, CmdResult};
+use clap::Args;
+use fpaxos::{PlantedBug, QuorumSpec};
+use fpaxos_cli::fmt::thousands;
+use fpaxos_explore::{ExploreConfig, Explorer, Network, Outcome, Stats};
+use serde::Serialize;
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(Args, Debug)]
+pub(crate) struct ExploreArgs {
+    /// Cluster size (at most 5).
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub(crate) nodes: usize,
+    /// Quorum system: `majority`, `Q1,Q2` (e.g. 2,2) or `grid:RxC`; non-intersecting ones are
+    /// allowed (the explorer should find them unsafe).
+    #[arg(long, value_name = "SPEC", default_value = "majority", value_parser = QuorumSpec::parse_cli)]
+    pub(crate) quorum: QuorumSpec,
+    /// Most elections started (ballots) in a run.
+    #[arg(long, value_name = "B", default_value_t = 2)]
+    pub(crate) ballots: u32,
+    /// Client commands, each submitted once to a node of the search's choice.
+    #[arg(long, value_name = "C", default_value_t = 2)]
+    pub(crate) commands: u32,
+    /// Most crashes (a crashed node may recover later).
+    #[arg(long, value_name = "K", default_value_t = 0)]
+    pub(crate) crashes: u32,
+    /// Network as a multiset (delivery consumes a copy; drops and dups are bounded actions)
+    /// instead of the default set of every message sent (loss, duplication and reordering
+    /// without bounds).
+    #[arg(long)]
+    pub(crate) multiset: bool,
+    /// Multiset network: most dropped messages (safety needs none: undelivered messages are
+    /// explored anyway).
+    #[arg(long, value_name = "D", default_value_t = 0)]
+    pub(crate) drops: u32,
+    /// Multiset network: most duplicated messages.
+    #[arg(long, value_name = "U", default_value_t = 0)]
+    pub(crate) dups: u32,
+    /// Most heartbeat/retransmit timer firings.
+    #[arg(long, value_name = "T", default_value_t = 0)]
+    pub(crate) timers: u32,
+    /// Stop after this many unique states.
+    #[arg(long, value_name = "M", default_value_t = 50_000_000)]
+    pub(crate) max_states: u64,
+    /// Thrifty sends.
+    #[arg(long)]
+    pub(crate) thrifty: bool,
+    /// Turn check-quorum off (on by default, as in scenarios).
+    #[arg(long)]
+    pub(crate) no_check_quorum: bool,
+    /// Pre-vote.
+    #[arg(long)]
+    pub(crate) pre_vote: bool,
+    /// Plant a known bug in every node: lowest-ballot-value (phase 1 keeps the lowest-ballot
+    /// value), accept-below-promise (acceptors accept Accepts below their promise),
+    /// no-election-retry (a liveness bug: explore checks safety only).
+    #[arg(long, value_name = "BUG", value_parser = super::parse_plant)]
+    pub(crate) plant: Option<PlantedBug>,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Serialize)]
+struct ExploreJson<'a> {
+    config: &'a ExploreConfig,
+    summary: String,
+    stats: Stats,
+    seconds: f64,
+    states_per_second: f64,
+    generated_per_second: f64,
+    #[serde(flatten)]
+    outcome: &'a Outcome,
+}
+
+pub(crate) fn cmd_explore(a: ExploreArgs) -> CmdResult {
+    let cfg = ExploreConfig {
+        nodes: a.nodes,
+        quorum: a.quorum,
+        ballots: a.ballots,
+        commands: a.commands,
+        crashes: a.crashes,
+        network: if a.multiset {
+            Network::Multiset
+        } else {
+            Network::Set
+        },
+        drops: a.drops,
+        dups: a.dups,
+        timers: a.timers,
+        max_states: a.max_states,
+        planted: a.plant,
+        thrifty: a.thrifty,
+        check_quorum: !a.no_check_quorum,
+        pre_vote: a.pre_vote,
+    };
+    let mut ex = match Explorer::new(cfg.clone()) {
+        Ok(ex) => ex,
+        Err(errs) => return usage(errs),
+    };
+    let start = Instant::now();
+    while !ex.run(1 << 16).done {}
+    let secs = start.elapsed().as_secs_f64().max(1e-9);
+    let stats = ex.stats();
+    let outcome = ex.result();
+    let summary = ex.summary();
+    let rate = stats.unique as f64 / secs;
+    let gen_rate = stats.generated as f64 / secs;
+    let code = match outcome {
+        Outcome::Violation { .. } => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
+    };
+    if a.json {
+        let j = ExploreJson {
+            config: &cfg,
+            summary,
+            stats,
+            seconds: secs,
+            states_per_second: rate,
+            generated_per_second: gen_rate,
+            outcome: &outcome,
+        };
+        out(&(to_pretty(&j) + "\n"));
+        return Ok(code);
+    }
+    let mut text = format!(
+        "explore: {} nodes, {}, {:?} network, ballots {}, commands {}, crashes {}, drops {}, dups {}, timers {}{}\n",
+        cfg.nodes,
+        cfg.quorum.label(cfg.nodes),
+        cfg.network,
+        cfg.ballots,
+        cfg.commands,
+        cfg.crashes,
+        cfg.drops,
+        cfg.dups,
+        cfg.timers,
+        cfg.planted
+            .map(|b| format!(", planted bug {}", b.name()))
+            .unwrap_or_default()
+    );
+    text += &format!(
+        "{} unique states ({} transitions, {} node states), depth {} ({} complete), {:.2} s, \
+         {} states/s ({} transitions/s)\n",
+        thousands(stats.unique),
+        thousands(stats.generated),
+        thousands(stats.node_states),
+        stats.max_depth,
+        stats.complete_depth,
+        secs,
+        thousands(rate as u64),
+        thousands(gen_rate as u64)
+    );
+    if let Outcome::Violation { trace, .. } = &outcome {
+        text += "shortest counterexample:\n";
+        for s in trace {
+            text += &format!("  {:>3}. {}\n", s.n, s.text);
+        }
+    }
+    text += &summary;
+    text += "\n";
+    out(&text);
+    Ok(code)
+}

@@ -1,0 +1,265 @@
+//! Breadth-first search over the model, in steps the caller sizes (`run(max)`), so that a
+//! browser worker can report progress and be cancelled between steps; no threads, no clock.
+
+use crate::config::ExploreConfig;
+use crate::fp::FpMap;
+use crate::state::{Act, Bound, State, Violation};
+use crate::trace::{self, TraceStep};
+use crate::world::World;
+use serde::Serialize;
+use std::collections::VecDeque;
+
+/// Counters of a search so far.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    /// States taken off the queue and expanded.
+    pub explored: u64,
+    /// Transitions computed (successor states generated, duplicates included).
+    pub generated: u64,
+    /// Distinct states seen (by fingerprint).
+    pub unique: u64,
+    /// Deepest state seen (steps from the initial state).
+    pub max_depth: u32,
+    /// Every state reachable in this many steps or fewer has been generated and checked.
+    pub complete_depth: u32,
+    /// Distinct node states the real node code produced.
+    pub node_states: u64,
+}
+
+/// Where a search stands after a call to [`Explorer::run`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    /// The counters.
+    pub stats: Stats,
+    /// The search has ended (no state left, a violation found, or `max_states` reached).
+    pub done: bool,
+}
+
+/// How a search ended.
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "verdict", rename_all = "snake_case")]
+pub enum Outcome {
+    /// Still running.
+    Running,
+    /// No violation in the states explored.
+    NoViolation {
+        /// Every reachable state within the bounds was explored (`max_states` not reached).
+        complete: bool,
+        /// The bounds that cut a transition off somewhere (empty: the whole state space,
+        /// unbounded, was explored).
+        bounds_hit: Vec<&'static str>,
+    },
+    /// A violation, with the shortest trace that reaches it.
+    Violation {
+        /// What broke.
+        violation: Violation,
+        /// The steps from the initial state, numbered from 1.
+        trace: Vec<TraceStep>,
+    },
+}
+
+/// A steppable breadth-first explorer.
+pub struct Explorer {
+    world: World,
+    /// Fingerprint -> index into `tree`.
+    seen: FpMap<u128, u32>,
+    /// Per state: its parent's index and the action from it (the root's parent is itself).
+    tree: Vec<(u32, Act)>,
+    frontier: VecDeque<(u32, u32, State)>,
+    stats: Stats,
+    hit: [bool; 5],
+    cut_by_max_states: bool,
+    found: Option<(u32, Violation)>,
+    done: bool,
+    acts: Vec<Act>,
+}
+
+impl Explorer {
+    /// Sets a search up (the initial state only); `Err` lists every problem in the config.
+    pub fn new(cfg: ExploreConfig) -> Result<Explorer, Vec<String>> {
+        let quorums = cfg.quorums()?;
+        let mut world = World::new(cfg, quorums);
+        let init = State::initial(&mut world);
+        let mut seen = FpMap::default();
+        seen.insert(init.fingerprint(), 0);
+        let mut frontier = VecDeque::new();
+        frontier.push_back((0, 0, init));
+        Ok(Explorer {
+            world,
+            seen,
+            tree: vec![(0, Act::Crash(0))],
+            frontier,
+            stats: Stats {
+                unique: 1,
+                ..Stats::default()
+            },
+            hit: [false; 5],
+            cut_by_max_states: false,
+            found: None,
+            done: false,
+            acts: Vec::new(),
+        })
+    }
+
+    /// The configuration explored.
+    pub fn config(&self) -> &ExploreConfig {
+        &self.world.cfg
+    }
+
+    /// Expands at most `max_states` more states; call again until `done`.
+    pub fn run(&mut self, max_states: u64) -> Progress {
+        let mut budget = max_states;
+        while !self.done && budget > 0 {
+            let Some((idx, depth, state)) = self.frontier.pop_front() else {
+                self.done = true;
+                break;
+            };
+            budget -= 1;
+            self.expand(idx, depth, &state);
+        }
+        self.stats.node_states = self.world.node_count() as u64;
+        if self.frontier.is_empty() && self.found.is_none() {
+            self.done = true;
+            self.stats.complete_depth = self.stats.max_depth;
+        }
+        Progress {
+            stats: self.stats,
+            done: self.done,
+        }
+    }
+
+    fn expand(&mut self, idx: u32, depth: u32, state: &State) {
+        // Breadth first: every state of depth `depth` or less was generated (and checked)
+        // before the first one of them is expanded.
+        self.stats.complete_depth = self.stats.complete_depth.max(depth);
+        self.stats.explored += 1;
+        let cuts = state.budget_cuts(&self.world);
+        for (k, b) in [Bound::Crashes, Bound::Drops, Bound::Dups]
+            .into_iter()
+            .enumerate()
+        {
+            if cuts[k] {
+                self.mark(b);
+            }
+        }
+        let mut acts = std::mem::take(&mut self.acts);
+        state.actions(&self.world, &mut acts);
+        for &act in &acts {
+            self.stats.generated += 1;
+            let (next, violation) = match state.next(&mut self.world, act) {
+                Ok(x) => x,
+                Err(b) => {
+                    self.mark(b);
+                    continue;
+                }
+            };
+            let fp = next.fingerprint();
+            if self.seen.contains_key(&fp) {
+                continue;
+            }
+            let child = self.tree.len() as u32;
+            self.tree.push((idx, act));
+            self.seen.insert(fp, child);
+            self.stats.unique += 1;
+            self.stats.max_depth = self.stats.max_depth.max(depth + 1);
+            if let Some(v) = violation {
+                self.found = Some((child, v));
+                self.done = true;
+                break;
+            }
+            if self.stats.unique >= self.world.cfg.max_states {
+                self.cut_by_max_states = true;
+                self.done = true;
+                break;
+            }
+            self.frontier.push_back((child, depth + 1, next));
+        }
+        self.acts = acts;
+    }
+
+    fn mark(&mut self, b: Bound) {
+        if let Some(k) = Bound::ALL.iter().position(|&x| x == b) {
+            self.hit[k] = true;
+        }
+    }
+
+    /// The counters so far.
+    pub fn stats(&self) -> Stats {
+        self.stats
+    }
+
+    /// The outcome so far: `Running` until [`Explorer::run`] reports `done`.
+    pub fn result(&mut self) -> Outcome {
+        if let Some((idx, v)) = self.found.clone() {
+            let mut acts = Vec::new();
+            let mut at = idx;
+            while at != 0 {
+                let (parent, act) = self.tree[at as usize];
+                acts.push(act);
+                at = parent;
+            }
+            acts.reverse();
+            let (trace, replayed) = trace::render(&mut self.world, &acts);
+            return Outcome::Violation {
+                violation: replayed.unwrap_or(v),
+                trace,
+            };
+        }
+        if !self.done {
+            return Outcome::Running;
+        }
+        Outcome::NoViolation {
+            complete: !self.cut_by_max_states,
+            bounds_hit: Bound::ALL
+                .iter()
+                .zip(self.hit)
+                .filter(|(_, h)| *h)
+                .map(|(b, _)| b.name())
+                .collect(),
+        }
+    }
+
+    /// One honest sentence about the result (never "proven": the search is bounded).
+    pub fn summary(&mut self) -> String {
+        let s = self.stats;
+        let cfg = self.world.cfg.clone();
+        match self.result() {
+            Outcome::Running => format!(
+                "running: {} states, complete to depth {}",
+                s.unique, s.complete_depth
+            ),
+            Outcome::Violation { violation, trace } => format!(
+                "{} violation after {} steps (shortest): {}",
+                violation.property,
+                trace.len(),
+                violation.message
+            ),
+            Outcome::NoViolation {
+                complete,
+                bounds_hit,
+            } => {
+                let within = format!(
+                    "within bounds ballots {}, commands {}, crashes {}, drops {}, dups {}, timers {}",
+                    cfg.ballots, cfg.commands, cfg.crashes, cfg.drops, cfg.dups, cfg.timers
+                );
+                let cut = if bounds_hit.is_empty() {
+                    "no bound was reached: the whole state space".to_string()
+                } else {
+                    format!("bounds reached: {}", bounds_hit.join(", "))
+                };
+                if complete {
+                    format!(
+                        "no violation in {} states (complete to depth {} {within}; {cut})",
+                        s.unique, s.max_depth
+                    )
+                } else {
+                    format!(
+                        "no violation in {} states (stopped at --max-states {}; complete to \
+                         depth {} {within})",
+                        s.unique, cfg.max_states, s.complete_depth
+                    )
+                }
+            }
+        }
+    }
+}

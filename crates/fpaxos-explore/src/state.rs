@@ -1,0 +1,466 @@
+//! One global state of the model (every node, the network, the budgets spent and the ghost
+//! history the properties need), its enabled actions, and the successor function that checks
+//! agreement and validity on every transition.
+
+use crate::config::Network;
+use crate::fp::Fp;
+use crate::world::{Stimulus, World};
+use fpaxos::{Ballot, NodeId, NodeSet, Role, Slot, Timer};
+use serde::Serialize;
+use std::hash::{Hash, Hasher};
+
+/// A safety violation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Violation {
+    /// `agreement` or `validity`.
+    pub property: &'static str,
+    /// The slot.
+    pub slot: Slot,
+    /// One readable sentence.
+    pub message: String,
+}
+
+/// A bound that cut a transition off (the search is then bounded, not complete).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Bound {
+    Ballots,
+    Timers,
+    Crashes,
+    Drops,
+    Dups,
+}
+
+impl Bound {
+    pub(crate) const ALL: [Bound; 5] = [
+        Bound::Ballots,
+        Bound::Timers,
+        Bound::Crashes,
+        Bound::Drops,
+        Bound::Dups,
+    ];
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Bound::Ballots => "ballots",
+            Bound::Timers => "timers",
+            Bound::Crashes => "crashes",
+            Bound::Drops => "drops",
+            Bound::Dups => "dups",
+        }
+    }
+}
+
+/// One transition, in interned ids (the search tree stores these).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Act {
+    Deliver(u32),
+    Drop(u32),
+    Dup(u32),
+    Fire(NodeId, Timer),
+    Crash(NodeId),
+    Recover(NodeId),
+    Request(NodeId, u32),
+}
+
+/// Budgets spent so far (part of the state: two states that differ only in what is left to
+/// spend have different futures).
+#[derive(Clone, Copy, Debug, Default, Hash)]
+pub(crate) struct Used {
+    pub elections: u32,
+    pub timers: u32,
+    pub crashes: u32,
+    pub drops: u32,
+    pub dups: u32,
+    /// Bit per command submitted.
+    pub submitted: u32,
+}
+
+/// A value chosen in a slot: by a Q2 of votes in one ballot, or announced by a leader.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Chosen {
+    slot: Slot,
+    value: u32,
+    ballot: Ballot,
+    quorum: NodeSet,
+}
+
+/// A global state.
+#[derive(Clone, Debug)]
+pub(crate) struct State {
+    /// Interned node state per node id.
+    pub nodes: Vec<u32>,
+    /// Armed timers per node (bit per `Timer::index`), only those that act in the node's role.
+    pub armed: Vec<u8>,
+    pub crashed: NodeSet,
+    /// Messages in flight: a sorted multiset of interned envelopes.
+    pub net: Vec<u32>,
+    pub used: Used,
+    /// Ghost: every vote cast, `(slot, ballot, value) -> voters`, sorted.
+    votes: Vec<(Slot, Ballot, u32, NodeSet)>,
+    /// Ghost: the first value chosen per slot, sorted by slot.
+    chosen: Vec<Chosen>,
+    /// Ghost: the first value executed per slot, sorted by slot.
+    executed: Vec<(Slot, u32)>,
+}
+
+/// The timers that do something in `role` (the others fire as no-ops, which the search
+/// skips: a no-op firing changes no node and no message).
+fn acting(role: Role) -> u8 {
+    let bit = |t: Timer| 1u8 << t.index();
+    match role {
+        Role::Follower => bit(Timer::Election),
+        Role::Candidate => bit(Timer::Election) | bit(Timer::Retransmit),
+        Role::Leader => bit(Timer::Heartbeat) | bit(Timer::Retransmit),
+    }
+}
+
+const TIMERS: [Timer; 3] = [Timer::Election, Timer::Heartbeat, Timer::Retransmit];
+
+fn insert_sorted(v: &mut Vec<u32>, e: u32) {
+    let at = v.partition_point(|&x| x <= e);
+    v.insert(at, e);
+}
+
+fn remove_one(v: &mut Vec<u32>, e: u32) -> bool {
+    match v.binary_search(&e) {
+        Ok(i) => {
+            v.remove(i);
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+impl State {
+    /// Every node fresh and started (election timers armed, nothing in flight).
+    pub(crate) fn initial(world: &mut World) -> State {
+        let n = world.cfg.nodes;
+        let mut s = State {
+            nodes: Vec::with_capacity(n),
+            armed: vec![0; n],
+            crashed: NodeSet::EMPTY,
+            net: Vec::new(),
+            used: Used::default(),
+            votes: Vec::new(),
+            chosen: Vec::new(),
+            executed: Vec::new(),
+        };
+        for i in 0..n {
+            let fresh = world.fresh_node(i as NodeId);
+            s.nodes.push(fresh);
+            let st = world.step(fresh, Stimulus::Start);
+            // A start only arms timers (no bootstrap leader): no property to check yet.
+            let _ = s.absorb(world, i, st);
+        }
+        s
+    }
+
+    /// The state's fingerprint. Witnesses of chosen values (ballot, quorum) are left out: they
+    /// only word a violation message, and the trace is replayed to word it.
+    pub(crate) fn fingerprint(&self) -> u128 {
+        let mut h = Fp::new();
+        self.nodes.hash(&mut h);
+        self.armed.hash(&mut h);
+        self.crashed.hash(&mut h);
+        self.net.hash(&mut h);
+        self.used.hash(&mut h);
+        self.votes.hash(&mut h);
+        h.write_usize(self.chosen.len());
+        for c in &self.chosen {
+            (c.slot, c.value).hash(&mut h);
+        }
+        self.executed.hash(&mut h);
+        h.finish128()
+    }
+
+    /// The enabled actions, in a fixed order (so a run repeats exactly).
+    pub(crate) fn actions(&self, world: &World, acts: &mut Vec<Act>) {
+        let cfg = &world.cfg;
+        acts.clear();
+        let distinct = |i: usize| i == 0 || self.net[i - 1] != self.net[i];
+        for (i, &e) in self.net.iter().enumerate() {
+            if distinct(i) && !self.crashed.contains(world.env(e).to) {
+                acts.push(Act::Deliver(e));
+            }
+        }
+        for (i, &node) in self.nodes.iter().enumerate() {
+            let id = i as NodeId;
+            if self.crashed.contains(id) {
+                continue;
+            }
+            for t in TIMERS {
+                if self.armed[i] & 1 << t.index() != 0 {
+                    acts.push(Act::Fire(id, t));
+                }
+            }
+            if world.role(node) != Role::Follower {
+                // A follower only redirects a request: no state changes, so it is skipped.
+                for k in 0..cfg.commands {
+                    if self.used.submitted & 1 << k == 0 {
+                        acts.push(Act::Request(id, k));
+                    }
+                }
+            }
+        }
+        for i in 0..self.nodes.len() {
+            let id = i as NodeId;
+            if self.crashed.contains(id) {
+                acts.push(Act::Recover(id));
+            } else if self.used.crashes < cfg.crashes {
+                acts.push(Act::Crash(id));
+            }
+        }
+        if cfg.network == Network::Set {
+            return;
+        }
+        for (i, &e) in self.net.iter().enumerate() {
+            if !distinct(i) {
+                continue;
+            }
+            if self.used.drops < cfg.drops {
+                acts.push(Act::Drop(e));
+            }
+            if self.used.dups < cfg.dups {
+                acts.push(Act::Dup(e));
+            }
+        }
+    }
+
+    /// Which budgets have an action they would have allowed with one more unit: the bounds
+    /// that cut the search here.
+    pub(crate) fn budget_cuts(&self, world: &World) -> [bool; 3] {
+        let cfg = &world.cfg;
+        let alive = self.crashed.len() < self.nodes.len();
+        let msgs = !self.net.is_empty() && cfg.network == Network::Multiset;
+        [
+            alive && self.used.crashes >= cfg.crashes,
+            msgs && self.used.drops >= cfg.drops,
+            msgs && self.used.dups >= cfg.dups,
+        ]
+    }
+
+    /// The successor by `act`, with the violation it exposes, or the bound that forbids it.
+    pub(crate) fn next(
+        &self,
+        world: &mut World,
+        act: Act,
+    ) -> Result<(State, Option<Violation>), Bound> {
+        let mut s = self.clone();
+        let mut violation = None;
+        match act {
+            Act::Deliver(e) => {
+                if world.cfg.network == Network::Multiset {
+                    remove_one(&mut s.net, e);
+                }
+                let to = world.env(e).to as usize;
+                let st = world.step(s.nodes[to], Stimulus::Deliver(e));
+                violation = s.absorb(world, to, st);
+            }
+            Act::Drop(e) => {
+                remove_one(&mut s.net, e);
+                s.used.drops += 1;
+            }
+            Act::Dup(e) => {
+                insert_sorted(&mut s.net, e);
+                s.used.dups += 1;
+            }
+            Act::Fire(id, t) => {
+                let i = id as usize;
+                s.armed[i] &= !(1 << t.index());
+                let st = world.step(s.nodes[i], Stimulus::Fire(t));
+                if world.step_result(st).elections == 0 {
+                    s.used.timers += 1;
+                }
+                violation = s.absorb(world, i, st);
+            }
+            Act::Crash(id) => {
+                s.crashed.insert(id);
+                s.armed[id as usize] = 0;
+                s.used.crashes += 1;
+            }
+            Act::Recover(id) => {
+                s.crashed = s.crashed.without(id);
+                let st = world.step(s.nodes[id as usize], Stimulus::Recover);
+                violation = s.absorb(world, id as usize, st);
+            }
+            Act::Request(id, k) => {
+                s.used.submitted |= 1 << k;
+                let st = world.step(s.nodes[id as usize], Stimulus::Request(k));
+                violation = s.absorb(world, id as usize, st);
+            }
+        }
+        let cfg = &world.cfg;
+        if s.used.elections > cfg.ballots {
+            return Err(Bound::Ballots);
+        }
+        if s.used.timers > cfg.timers {
+            return Err(Bound::Timers);
+        }
+        Ok((s, violation))
+    }
+
+    /// Applies node `i`'s step `st`: new node state, timers, sends, and the ghost history,
+    /// checking the properties on the way. Returns the first violation.
+    fn absorb(&mut self, world: &World, i: usize, st: u32) -> Option<Violation> {
+        let step = world.step_result(st);
+        self.nodes[i] = step.node;
+        self.armed[i] = (self.armed[i] | step.armed) & acting(world.role(step.node));
+        let multiset = world.cfg.network == Network::Multiset;
+        for &e in &step.sends {
+            if multiset {
+                insert_sorted(&mut self.net, e);
+            } else if let Err(at) = self.net.binary_search(&e) {
+                self.net.insert(at, e);
+            }
+        }
+        self.used.elections += step.elections;
+        let mut first = None;
+        let mut note = |v: Option<Violation>| {
+            if first.is_none() {
+                first = v;
+            }
+        };
+        let me = i as NodeId;
+        for v in &step.votes {
+            let voters = self.vote(v.slot, v.ballot, v.value, me);
+            if world.quorums.is_q2(voters) {
+                note(self.choose(world, v.slot, v.value, v.ballot, voters));
+            }
+        }
+        for &(slot, ballot, quorum, value) in &step.claims {
+            match value {
+                Some(v) => note(self.choose(world, slot, v, ballot, quorum)),
+                None => note(Some(Violation {
+                    property: "validity",
+                    slot,
+                    message: format!(
+                        "node {me} announced a value chosen in slot {slot} (ballot {ballot}) \
+                         that no client proposed"
+                    ),
+                })),
+            }
+        }
+        for &(slot, value) in &step.decided {
+            note(self.execute(world, me, slot, value));
+        }
+        first
+    }
+
+    /// Records `voter`'s vote; returns every voter of `(slot, ballot, value)` so far.
+    fn vote(&mut self, slot: Slot, ballot: Ballot, value: u32, voter: NodeId) -> NodeSet {
+        let key = (slot, ballot, value);
+        match self.votes.binary_search_by(|v| (v.0, v.1, v.2).cmp(&key)) {
+            Ok(i) => {
+                self.votes[i].3.insert(voter);
+                self.votes[i].3
+            }
+            Err(i) => {
+                let set = NodeSet::single(voter);
+                self.votes.insert(i, (slot, ballot, value, set));
+                set
+            }
+        }
+    }
+
+    /// `value` is chosen in `slot`: a violation if another value was, or if no client
+    /// proposed it.
+    fn choose(
+        &mut self,
+        world: &World,
+        slot: Slot,
+        value: u32,
+        ballot: Ballot,
+        quorum: NodeSet,
+    ) -> Option<Violation> {
+        let desc = |v: u32| world.value(v).describe();
+        match self.chosen.binary_search_by_key(&slot, |c| c.slot) {
+            Ok(i) => {
+                let c = self.chosen[i];
+                (c.value != value).then(|| Violation {
+                    property: "agreement",
+                    slot,
+                    message: format!(
+                        "two values chosen in slot {slot}: {} in ballot {} by Q2 {:?}, then {} \
+                         in ballot {ballot} by Q2 {:?}",
+                        desc(c.value),
+                        c.ballot,
+                        c.quorum,
+                        desc(value),
+                        quorum
+                    ),
+                })
+            }
+            Err(i) => {
+                self.chosen.insert(
+                    i,
+                    Chosen {
+                        slot,
+                        value,
+                        ballot,
+                        quorum,
+                    },
+                );
+                self.invalid(world, slot, value, "chosen")
+            }
+        }
+    }
+
+    /// Node `me` executed `value` in `slot`: it must agree with every other execution and with
+    /// the value chosen there.
+    fn execute(&mut self, world: &World, me: NodeId, slot: Slot, value: u32) -> Option<Violation> {
+        let desc = |v: u32| world.value(v).describe();
+        if let Ok(i) = self.chosen.binary_search_by_key(&slot, |c| c.slot) {
+            let c = self.chosen[i];
+            if c.value != value {
+                return Some(Violation {
+                    property: "agreement",
+                    slot,
+                    message: format!(
+                        "node {me} executed {} in slot {slot}, but {} was chosen there (ballot {}, \
+                         Q2 {:?})",
+                        desc(value),
+                        desc(c.value),
+                        c.ballot,
+                        c.quorum
+                    ),
+                });
+            }
+        }
+        match self.executed.binary_search_by_key(&slot, |e| e.0) {
+            Ok(i) => {
+                let first = self.executed[i].1;
+                (first != value).then(|| Violation {
+                    property: "agreement",
+                    slot,
+                    message: format!(
+                        "node {me} executed {} in slot {slot}, another node executed {} there",
+                        desc(value),
+                        desc(first)
+                    ),
+                })
+            }
+            Err(i) => {
+                self.executed.insert(i, (slot, value));
+                self.invalid(world, slot, value, "executed")
+            }
+        }
+    }
+
+    /// Validity: a value holding a command no client submitted.
+    fn invalid(&self, world: &World, slot: Slot, value: u32, how: &str) -> Option<Violation> {
+        let v = world.value(value);
+        let bad = v
+            .commands()
+            .iter()
+            .find(|c| c.client >= world.cfg.commands || self.used.submitted & 1 << c.client == 0)?;
+        Some(Violation {
+            property: "validity",
+            slot,
+            message: format!(
+                "{} {how} in slot {slot}, but command c{}#{} was never submitted",
+                v.describe(),
+                bad.client,
+                bad.seq
+            ),
+        })
+    }
+}

@@ -1,0 +1,291 @@
+//! The tables every state shares: node states, envelopes and values are interned (a state is a
+//! few vectors of small ids, cheap to clone and hash), and each node step is computed once.
+//!
+//! A step is `Node::handle` (or `start`, `recover`) of the real node on an interned node state
+//! and one stimulus. It is a pure function (the explorer passes `now = 0` and the node draws no
+//! randomness), so its result is memoised: the same node state meets the same message in many
+//! global states, and the node code runs once for all of them.
+
+use crate::config::ExploreConfig;
+use crate::fp::{Fp, FpMap};
+use fpaxos::node::{Event, Output};
+use fpaxos::{
+    Ballot, Command, Input, Msg, Node, NodeId, NodeSet, QuorumSystem, Role, Slot, Timer, Value,
+};
+use std::hash::Hash;
+use std::sync::Arc;
+
+/// A message in flight.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Envelope {
+    /// Sender.
+    pub from: NodeId,
+    /// Destination.
+    pub to: NodeId,
+    /// The message.
+    pub msg: Msg,
+}
+
+/// What a node reacts to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Stimulus {
+    Start,
+    Deliver(u32),
+    Fire(Timer),
+    Request(u32),
+    Recover,
+}
+
+impl Stimulus {
+    /// Below 2^32, so that `node << 32 | code` keys the memo (envelope ids stay far below
+    /// 2^29: each takes memory).
+    fn code(self) -> u64 {
+        match self {
+            Stimulus::Start => 0,
+            Stimulus::Deliver(e) => (e as u64) << 3 | 1,
+            Stimulus::Fire(t) => (t.index() as u64) << 3 | 2,
+            Stimulus::Request(c) => (c as u64) << 3 | 3,
+            Stimulus::Recover => 4,
+        }
+    }
+}
+
+/// A vote the stepped node cast: it accepted `value` in `slot` at `ballot`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Vote {
+    pub slot: Slot,
+    pub ballot: Ballot,
+    pub value: u32,
+}
+
+/// What one node step did, in ids.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Step {
+    /// The node state after the step.
+    pub node: u32,
+    /// Envelopes sent, in order.
+    pub sends: Vec<u32>,
+    /// Timers armed (bit per `Timer::index`).
+    pub armed: u8,
+    /// Elections started (new ballots).
+    pub elections: u32,
+    pub votes: Vec<Vote>,
+    /// `(slot, ballot, Q2, value)` a leader announced chosen (`Event::Chosen`), value by id.
+    pub claims: Vec<(Slot, Ballot, NodeSet, Option<u32>)>,
+    /// `(slot, value)` executed.
+    pub decided: Vec<(Slot, u32)>,
+}
+
+/// Interned nodes, envelopes and values, and the memoised steps.
+pub(crate) struct World {
+    pub cfg: ExploreConfig,
+    pub quorums: Arc<QuorumSystem>,
+    nodes: Vec<Node>,
+    roles: Vec<Role>,
+    node_ids: FpMap<u128, u32>,
+    envs: Vec<Envelope>,
+    env_ids: FpMap<u128, u32>,
+    values: Vec<Value>,
+    value_ids: FpMap<u128, u32>,
+    steps: Vec<Step>,
+    memo: FpMap<u64, u32>,
+    out: Vec<Output>,
+}
+
+fn intern<T>(ids: &mut FpMap<u128, u32>, table: &mut Vec<T>, fp: u128, v: T) -> u32 {
+    *ids.entry(fp).or_insert_with(|| {
+        table.push(v);
+        (table.len() - 1) as u32
+    })
+}
+
+impl World {
+    pub(crate) fn new(cfg: ExploreConfig, quorums: Arc<QuorumSystem>) -> World {
+        let commands = cfg.commands;
+        let mut w = World {
+            cfg,
+            quorums,
+            nodes: Vec::new(),
+            roles: Vec::new(),
+            node_ids: FpMap::default(),
+            envs: Vec::new(),
+            env_ids: FpMap::default(),
+            values: Vec::new(),
+            value_ids: FpMap::default(),
+            steps: Vec::new(),
+            memo: FpMap::default(),
+            out: Vec::new(),
+        };
+        // Every value a node can hold, known up front, so that a leader's `Chosen` event (which
+        // carries only a fingerprint) maps back to a value.
+        w.intern_value(Value::Noop);
+        for k in 0..commands {
+            w.intern_value(Value::Cmd(World::command(k)));
+        }
+        w
+    }
+
+    /// A fresh node `id`, interned.
+    pub(crate) fn fresh_node(&mut self, id: NodeId) -> u32 {
+        let node = Node::new(self.cfg.node_config(id, &self.quorums));
+        self.intern_node(node)
+    }
+
+    fn intern_node(&mut self, node: Node) -> u32 {
+        let mut h = Fp::new();
+        // The id is in the configuration, which `hash_state` leaves out.
+        node.id().hash(&mut h);
+        node.hash_state(&mut h);
+        let fp = h.finish128();
+        let role = node.role();
+        let before = self.nodes.len();
+        let id = intern(&mut self.node_ids, &mut self.nodes, fp, node);
+        if self.nodes.len() > before {
+            self.roles.push(role);
+        }
+        id
+    }
+
+    pub(crate) fn intern_env(&mut self, e: Envelope) -> u32 {
+        let fp = Fp::of(&e);
+        intern(&mut self.env_ids, &mut self.envs, fp, e)
+    }
+
+    pub(crate) fn intern_value(&mut self, v: Value) -> u32 {
+        let fp = Fp::of(&v);
+        intern(&mut self.value_ids, &mut self.values, fp, v)
+    }
+
+    pub(crate) fn role(&self, id: u32) -> Role {
+        self.roles[id as usize]
+    }
+    pub(crate) fn env(&self, id: u32) -> &Envelope {
+        &self.envs[id as usize]
+    }
+    pub(crate) fn value(&self, id: u32) -> &Value {
+        &self.values[id as usize]
+    }
+    pub(crate) fn step_result(&self, id: u32) -> &Step {
+        &self.steps[id as usize]
+    }
+    /// Interned node states so far.
+    pub(crate) fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// The command a client submits as command number `k`.
+    pub(crate) fn command(k: u32) -> Command {
+        Command { client: k, seq: 1 }
+    }
+
+    /// The step of node state `node` on `stim`: memoised, computed by the real node on a miss.
+    pub(crate) fn step(&mut self, node: u32, stim: Stimulus) -> u32 {
+        let key = (node as u64) << 32 | stim.code();
+        if let Some(&s) = self.memo.get(&key) {
+            return s;
+        }
+        let s = self.compute(node, stim);
+        self.steps.push(s);
+        let idx = (self.steps.len() - 1) as u32;
+        self.memo.insert(key, idx);
+        idx
+    }
+
+    fn compute(&mut self, node: u32, stim: Stimulus) -> Step {
+        let mut n = self.nodes[node as usize].clone();
+        let me = n.id();
+        let mut out = std::mem::take(&mut self.out);
+        out.clear();
+        let mut delivered_accept = None;
+        match stim {
+            Stimulus::Start => n.start(0, &mut out),
+            Stimulus::Recover => n.recover(0, &mut out),
+            Stimulus::Fire(t) => n.handle(0, Input::Timer(t), &mut out),
+            Stimulus::Request(k) => {
+                let cmd = World::command(k);
+                n.handle(
+                    0,
+                    Input::Request {
+                        client: cmd.client,
+                        cmd,
+                    },
+                    &mut out,
+                )
+            }
+            Stimulus::Deliver(e) => {
+                let env = self.envs[e as usize].clone();
+                if let Msg::Accept(a) = &env.msg {
+                    delivered_accept = Some(a.value.clone());
+                }
+                n.handle(
+                    0,
+                    Input::Message {
+                        from: env.from,
+                        msg: env.msg,
+                    },
+                    &mut out,
+                )
+            }
+        }
+        let mut step = Step::default();
+        for o in out.drain(..) {
+            match o {
+                Output::Send { to, msg } => {
+                    match &msg {
+                        // A leader sends an Accept only for the value it holds at that ballot:
+                        // its own vote.
+                        Msg::Accept(a) => {
+                            let value = self.intern_value(a.value.clone());
+                            step.votes.push(Vote {
+                                slot: a.slot,
+                                ballot: a.ballot,
+                                value,
+                            });
+                        }
+                        // An acceptor answers Accepted only once it stored the Accept's value.
+                        Msg::Accepted(a) => {
+                            if let Some(v) = &delivered_accept {
+                                let value = self.intern_value(v.clone());
+                                step.votes.push(Vote {
+                                    slot: a.slot,
+                                    ballot: a.ballot,
+                                    value,
+                                });
+                            }
+                        }
+                        _ => {}
+                    }
+                    let e = self.intern_env(Envelope { from: me, to, msg });
+                    step.sends.push(e);
+                }
+                Output::SetTimer { timer, .. } => step.armed |= 1 << timer.index(),
+                Output::Decided { slot, value } => {
+                    let v = self.intern_value(value);
+                    step.decided.push((slot, v));
+                }
+                Output::Event(Event::ElectionStarted { .. }) => step.elections += 1,
+                Output::Event(Event::Chosen {
+                    slot,
+                    ballot,
+                    fingerprint,
+                    quorum,
+                }) => {
+                    let v = self
+                        .values
+                        .iter()
+                        .position(|v| v.fingerprint() == fingerprint)
+                        .map(|i| i as u32);
+                    step.claims.push((slot, ballot, quorum, v));
+                }
+                Output::Reply { .. }
+                | Output::SnapshotInstalled { .. }
+                | Output::Event(Event::Elected { .. } | Event::SteppedDown { .. }) => {}
+            }
+        }
+        self.out = out;
+        step.votes
+            .dedup_by(|a, b| a.slot == b.slot && a.ballot == b.ballot && a.value == b.value);
+        step.node = self.intern_node(n);
+        step
+    }
+}
