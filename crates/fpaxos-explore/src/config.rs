@@ -73,7 +73,7 @@ impl Default for ExploreConfig {
             drops: 0,
             dups: 0,
             timers: 0,
-            max_states: 50_000_000,
+            max_states: 5_000_000,
             planted: None,
             thrifty: false,
             check_quorum: true,

@@ -44,7 +44,7 @@ pub(crate) struct ExploreArgs {
     #[arg(long, value_name = "T", default_value_t = 0)]
     pub(crate) timers: u32,
     /// Stop after this many unique states.
-    #[arg(long, value_name = "M", default_value_t = 50_000_000)]
+    #[arg(long, value_name = "M", default_value_t = 5_000_000)]
     pub(crate) max_states: u64,
     /// Thrifty sends.
     #[arg(long)]
