@@ -341,11 +341,8 @@ async fn availability_panel_shows_majority_recovering_where_4_2_cannot_elect() {
     use fpaxos_sim::sweep::{points_checked, Knob, KnobValue, SweepSpec};
     let root = mount().await;
     set_select(&root, "quorum-kind", "counting");
-    sleep(30).await;
-    set_range(&root, "q1-input", "4");
-    sleep(30).await;
-    set_range(&root, "q2-input", "2");
-    sleep(30).await;
+    dom::wait_prefix(&root, "quorum-sum", "|Q1| + |Q2| = ", 10).await;
+    dom::set_counting(&root, 4, 2).await;
     dom::change_input(&root, "duration-input", "1.5");
     sleep(30).await;
     dom::change_input(&root, "avail-k", "2");

@@ -92,6 +92,38 @@ pub fn set_range(root: &Element, testid: &str, value: &str) {
     input.dispatch_event(&ev).expect("dispatch");
 }
 
+/// Sets counting quorum sizes and waits until the page shows them (`|Q1| + |Q2| = q1 + q2`), so
+/// a loaded machine's late render cannot mix an edit with the next one.
+pub async fn set_counting(root: &Element, q1: u32, q2: u32) {
+    for (id, v) in [("q1-input", q1), ("q2-input", q2)] {
+        set_range(root, id, &v.to_string());
+        sleep(30).await;
+    }
+    wait_prefix(
+        root,
+        "quorum-sum",
+        &format!("|Q1| + |Q2| = {} ", q1 + q2),
+        10,
+    )
+    .await;
+    for (id, v) in [("q1-input", q1), ("q2-input", q2)] {
+        let input: HtmlInputElement = find(root, id).dyn_into().expect("input");
+        assert_eq!(input.value(), v.to_string(), "{id}");
+    }
+}
+
+/// Waits until the element's text starts with `want`.
+pub async fn wait_prefix(root: &Element, testid: &str, want: &str, secs: u32) {
+    for _ in 0..secs * 20 {
+        let text = try_find(root, testid).and_then(|e| e.text_content());
+        if text.as_deref().is_some_and(|t| t.starts_with(want)) {
+            return;
+        }
+        sleep(50).await;
+    }
+    panic!("{testid} did not start with {want:?} within {secs} s");
+}
+
 /// Sets an `<input>` and fires `change`, as leaving an edited text field does.
 pub fn change_input(root: &Element, testid: &str, value: &str) {
     let input: HtmlInputElement = find(root, testid).dyn_into().expect("input");

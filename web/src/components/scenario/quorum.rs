@@ -160,7 +160,7 @@ pub fn CountingFields(p: &CountingProps) -> Html {
                 testid="q1-input" aria_label="Phase-1 quorum size" on_commit={on_q1} />
             <NumberField<u32> label="Q2 (replication) size" name="Q2" slider=true min={1} max={n} value={q2}
                 testid="q2-input" aria_label="Phase-2 quorum size" on_commit={on_q2} />
-            <p class="muted">{format!("|Q1| + |Q2| = {sum} {} N = {n}", if sum > n { ">" } else { "≤" })}</p>
+            <p class="muted" data-testid="quorum-sum">{format!("|Q1| + |Q2| = {sum} {} N = {n}", if sum > n { ">" } else { "≤" })}</p>
         </>
     }
 }
