@@ -1,38 +1,10 @@
 //! End-to-end tests of the `fpaxos` binary.
 
 use serde_json::Value;
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
 
-/// A command line as its words, so a long one stays on one line.
-fn words(line: &str) -> Vec<&str> {
-    line.split_whitespace().collect()
-}
-
-fn fpaxos(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fpaxos"))
-        .args(args)
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .expect("run fpaxos")
-}
-
-fn fpaxos_stdin(args: &[&str], input: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_fpaxos"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn fpaxos");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input.as_bytes())
-        .expect("write stdin");
-    child.wait_with_output().expect("wait fpaxos")
-}
+use common::{fpaxos, fpaxos_stdin, words};
+use std::process::Output;
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
@@ -244,7 +216,10 @@ fn bad_input_exits_2_with_readable_errors() {
         &fpaxos_stdin(&["run", "-"], "{\"cluster\": "),
         "not valid JSON",
     );
-    assert_usage_error(&fpaxos_stdin(&["run", "-"], "[1, 2]"), "JSON object");
+    assert_usage_error(
+        &fpaxos_stdin(&["run", "-"], "[1, 2]".as_bytes()),
+        "JSON object",
+    );
     assert_usage_error(
         &fpaxos_stdin(&["run", "-"], "{\"clusterr\": {}}"),
         "clusterr",
@@ -502,7 +477,7 @@ fn url_round_trips_and_reproduces_the_run() {
     assert!(link.len() < 200, "{} chars: {link}", link.len());
     let decoded = fpaxos(&["url", "--decode", &link]);
     assert!(decoded.status.success(), "{}", stderr(&decoded));
-    let from_link = fpaxos_stdin(&["run", "-", "--json"], &stdout(&decoded));
+    let from_link = fpaxos_stdin(&["run", "-", "--json"], stdout(&decoded));
     let direct = fpaxos(&["run", "--quorum", "4,2", "--thrifty", "--json"]);
     assert_eq!(json(&from_link)["trace_hash"], json(&direct)["trace_hash"]);
     let bad = fpaxos(&["url", "--decode", "https://example.org/#s=1.AAAA"]);

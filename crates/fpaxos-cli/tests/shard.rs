@@ -1,38 +1,11 @@
 //! `--shard I/N` and `fpaxos merge`: the shards of a check or a sweep, merged, print what the
 //! unsharded run prints, and merge refuses what does not belong together.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn words(line: &str) -> Vec<&str> {
-    line.split_whitespace().collect()
-}
-
-fn fpaxos(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fpaxos"))
-        .args(args)
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .expect("run fpaxos")
-}
-
-fn fpaxos_stdin(args: &[&str], input: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_fpaxos"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn fpaxos");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input)
-        .expect("write stdin");
-    child.wait_with_output().expect("wait fpaxos")
-}
+use common::{fpaxos, fpaxos_stdin, words};
+use std::process::Output;
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
