@@ -11,14 +11,18 @@ DPORT=${DPORT:-9516}
 [ -f "$DIST/index.html" ] || { echo "no $DIST/index.html: run trunk build --release --offline" >&2; exit 1; }
 
 gz() { gzip -9c "$1" | wc -c; }
-total=0
+page=0
+worker=0
 echo "== bundle (gzip -9) =="
 for f in "$DIST"/*.wasm "$DIST"/*.js "$DIST"/*.css; do
   [ -f "$f" ] || continue
-  raw=$(stat -c %s "$f"); z=$(gz "$f"); total=$((total + z))
+  raw=$(stat -c %s "$f"); z=$(gz "$f")
+  # The simulation worker's files load only when a worker is first needed.
+  case "$(basename "$f")" in *worker*) worker=$((worker + z)) ;; *) page=$((page + z)) ;; esac
   printf '%-48s %8d bytes raw %8d bytes gzip\n' "$(basename "$f")" "$raw" "$z"
 done
-printf 'total wasm+js+css gzipped: %d bytes (%.1f KB)\n' "$total" "$(echo "$total/1024" | bc -l)"
+printf 'page wasm+js+css gzipped: %d bytes (%.1f KB)\n' "$page" "$(echo "$page/1024" | bc -l)"
+printf 'worker wasm+js gzipped (loaded on first use): %d bytes (%.1f KB)\n' "$worker" "$(echo "$worker/1024" | bc -l)"
 
 python3 -m http.server "$PORT" --bind 127.0.0.1 --directory "$DIST" >/dev/null 2>&1 &
 SERVER=$!
