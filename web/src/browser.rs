@@ -58,6 +58,21 @@ pub(crate) fn location_hash() -> String {
         .unwrap_or_default()
 }
 
+/// The fragment (with its `#`) a `hashchange` event navigated to, read from the event rather than
+/// the address bar: the page's debounced address-bar update may have rewritten the bar between the
+/// change and its event, and a pasted link must not be lost to that.
+pub(crate) fn hash_of_change(e: &web_sys::Event) -> String {
+    match e.dyn_ref::<web_sys::HashChangeEvent>() {
+        Some(h) => {
+            let url = h.new_url();
+            url.find('#')
+                .map(|i| url[i..].to_string())
+                .unwrap_or_default()
+        }
+        None => location_hash(),
+    }
+}
+
 /// The page's address without query and fragment.
 pub(crate) fn page_address() -> String {
     let Some(loc) = window().map(|w| w.location()) else {

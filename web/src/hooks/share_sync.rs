@@ -33,11 +33,11 @@ pub(crate) fn use_share_sync(app: AppCtx) -> UseStateHandle<Option<String>> {
         let app = app.clone();
         let error = error.clone();
         use_effect_with((), move |_| {
-            let listener = Listener::new(On::Window, "hashchange", move |_: Event| {
+            let listener = Listener::new(On::Window, "hashchange", move |e: Event| {
                 if !share::enabled() {
                     return;
                 }
-                match share::decode_link(&browser::location_hash()) {
+                match share::decode_link(&browser::hash_of_change(&e)) {
                     None => {}
                     Some(Ok(shared)) => {
                         error.set(None);
