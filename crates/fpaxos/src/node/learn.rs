@@ -188,6 +188,19 @@ impl Node {
         });
     }
 
+    /// Sends `to` this node's executed state: what a node behind the trimmed part of the log
+    /// needs, since the entries it is missing are gone.
+    pub(super) fn send_snapshot(&self, to: NodeId, ballot: Ballot, out: &mut Vec<Output>) {
+        out.push(Output::Send {
+            to,
+            msg: Msg::Snapshot(Snapshot {
+                ballot,
+                upto: self.executed,
+                digest: self.digest,
+            }),
+        });
+    }
+
     /// Leader: catches up a follower that is behind its last heartbeat, with the chosen entries
     /// it lacks or, if those are trimmed, a snapshot.
     pub(super) fn on_heartbeat_ack(
@@ -206,14 +219,7 @@ impl Node {
             return;
         }
         if executed < self.base {
-            out.push(Output::Send {
-                to: from,
-                msg: Msg::Snapshot(Snapshot {
-                    ballot,
-                    upto: self.executed,
-                    digest: self.digest,
-                }),
-            });
+            self.send_snapshot(from, ballot, out);
             return;
         }
         let end = self.executed.min(executed + CATCH_UP_MAX);

@@ -1,7 +1,7 @@
 //! Phase 2: proposing values, accept and accepted, and noticing that a slot is chosen.
 
 use super::{send, Event, Node, Output, Role};
-use crate::msg::{Accept, Accepted, Msg, Slot, Snapshot, Time, Value};
+use crate::msg::{Accept, Accepted, Msg, Slot, Time, Value};
 use crate::nodeset::{NodeId, NodeSet};
 
 impl Node {
@@ -84,14 +84,7 @@ impl Node {
             // node (e.g. elected by a Q1 of itself alone). Nothing is stored, so no Accepted; it
             // gets the executed state instead, or it would retransmit forever (a stall the
             // liveness checker found: swarm seed 7197).
-            out.push(Output::Send {
-                to: from,
-                msg: Msg::Snapshot(Snapshot {
-                    ballot: m.ballot,
-                    upto: self.executed,
-                    digest: self.digest,
-                }),
-            });
+            self.send_snapshot(from, m.ballot, out);
         }
         if self.store_accepted(&m) {
             out.push(Output::Send {
