@@ -19,6 +19,7 @@ pub mod presets;
 pub mod report;
 pub mod rng;
 pub mod scenario;
+pub mod shrink;
 pub mod sim;
 pub mod swarm;
 pub mod sweep;

@@ -1,6 +1,7 @@
 //! `fpaxos check`: swarm testing, one generated scenario per seed, on all cores.
 
 use super::shard::{without_defaults, Shard, ShardHeader};
+use super::shrink::{self, ShrunkReport};
 use super::{out, pool, progress, to_pretty, usage, CmdResult};
 use clap::Args;
 use fpaxos::PlantedBug;
@@ -45,6 +46,13 @@ pub(crate) struct CheckArgs {
     /// `fpaxos merge` joins the shards' --json outputs into the unsharded result.
     #[arg(long, value_name = "I/N", value_parser = super::shard::parse)]
     pub(crate) shard: Option<Shard>,
+    /// Shrink the first failing seed to a small scenario that fails the same way (fewer faults,
+    /// nodes, clients, a shorter run, less noise) and print it with what was removed.
+    #[arg(long)]
+    pub(crate) shrink: bool,
+    /// Simulator runs the shrinker may spend.
+    #[arg(long, value_name = "N", default_value_t = 2000)]
+    pub(crate) shrink_runs: u32,
     /// Overrides pin a setting while the rest is drawn from the seed.
     #[command(flatten)]
     pub(crate) overrides: Overrides,
@@ -136,6 +144,9 @@ pub(crate) struct CheckSummary<F = SeedFailure> {
     pub(crate) committed: u64,
     pub(crate) wall_ms: f64,
     pub(crate) events_per_sec: f64,
+    /// With `--shrink`: the first failing seed, shrunk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) shrunk: Option<ShrunkReport>,
 }
 
 fn check_seed(
@@ -258,6 +269,13 @@ pub(crate) fn cmd_check(a: CheckArgs) -> CmdResult {
             (a.start_seed + r.start, a.start_seed + r.end, Some(h))
         }
     };
+    if a.shrink && a.shard.is_some() {
+        return usage(vec![
+            "--shrink shrinks the first failing seed of the whole check; run it without --shard \
+             (or on the failing seed alone: --start-seed S --seeds 1 --shrink)"
+                .into(),
+        ]);
+    }
     let pool = pool(a.jobs)?;
     quiet_panics();
     let pb = progress(end - first, "check");
@@ -285,14 +303,25 @@ pub(crate) fn cmd_check(a: CheckArgs) -> CmdResult {
     let events: u64 = outcomes.iter().map(|o| o.events).sum();
     let committed: u64 = outcomes.iter().map(|o| o.committed).sum();
     let failing: Vec<SeedFailure> = outcomes.into_iter().filter_map(|o| o.failure).collect();
+    let shrunk = failing
+        .iter()
+        .filter(|_| a.shrink)
+        .find_map(|f| shrink::shrink_failure(f, a.plant, a.shrink_runs, &pool));
     let mut write_errs = Vec::new();
     if let Some(dir) = &a.out_dir {
         if let Err(e) = std::fs::create_dir_all(dir) {
             write_errs.push(format!("cannot create {dir}: {e}"));
         } else {
-            for f in &failing {
-                let path = std::path::Path::new(dir).join(format!("seed-{}.json", f.seed));
-                if let Err(e) = std::fs::write(&path, f.scenario.to_json_pretty() + "\n") {
+            let shrunk = shrunk
+                .iter()
+                .map(|r| (format!("seed-{}.shrunk.json", r.seed), &r.scenario));
+            let all = failing
+                .iter()
+                .map(|f| (format!("seed-{}.json", f.seed), &f.scenario))
+                .chain(shrunk);
+            for (name, scenario) in all {
+                let path = std::path::Path::new(dir).join(name);
+                if let Err(e) = std::fs::write(&path, scenario.to_json_pretty() + "\n") {
                     write_errs.push(format!("cannot write {}: {e}", path.display()));
                 }
             }
@@ -309,6 +338,7 @@ pub(crate) fn cmd_check(a: CheckArgs) -> CmdResult {
         committed,
         wall_ms: wall * 1e3,
         events_per_sec: events as f64 / wall,
+        shrunk,
     };
     if a.json {
         out(&(to_pretty(&summary) + "\n"));
@@ -380,6 +410,13 @@ fn text_summary(summary: &CheckSummary, a: &CheckArgs, threads: usize) -> String
         }
         text.push_str(&f.scenario.to_json_pretty());
         text.push('\n');
+    }
+    if let Some(r) = &summary.shrunk {
+        text.push_str(&shrink::text(r, a.plant));
+    } else if a.shrink && !summary.failing.is_empty() {
+        text.push_str(
+            "\n(--shrink: no failing seed could be shrunk; a simulator panic is not shrunk)\n",
+        );
     }
     if summary.failing.len() > a.show {
         text.push_str(&format!(

@@ -319,6 +319,7 @@ fn merge_check(docs: Vec<Doc>) -> CmdResult {
         committed: parts.iter().map(|p| p.committed).sum(),
         wall_ms,
         events_per_sec: events as f64 / (wall_ms / 1e3).max(1e-9),
+        shrunk: None,
     };
     out(&(to_pretty(&summary) + "\n"));
     Ok(verdict(

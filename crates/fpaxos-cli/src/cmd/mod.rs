@@ -6,6 +6,7 @@ pub(crate) mod explore;
 pub(crate) mod merge;
 pub(crate) mod run;
 pub(crate) mod shard;
+pub(crate) mod shrink;
 pub(crate) mod sweep;
 pub(crate) mod url;
 
