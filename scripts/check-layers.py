@@ -22,7 +22,7 @@ LAYERS = {
     "crates/fpaxos-sim/src": [
         ["dur", "json"],
         ["scenario", "trace"],
-        ["rng", "checker", "presets", "liveness"],
+        ["rng", "checker", "presets", "liveness", "coverage"],
         ["report"],
         ["sim"],
         ["sweep", "swarm", "shrink"],

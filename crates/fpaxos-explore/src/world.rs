@@ -279,7 +279,13 @@ impl World {
                 }
                 Output::Reply { .. }
                 | Output::SnapshotInstalled { .. }
-                | Output::Event(Event::Elected { .. } | Event::SteppedDown { .. }) => {}
+                | Output::Event(
+                    Event::Elected { .. }
+                    | Event::SteppedDown { .. }
+                    | Event::LaggingPromise { .. }
+                    | Event::ValueRecovered { .. }
+                    | Event::ThriftyFallback { .. },
+                ) => {}
             }
         }
         self.out = out;

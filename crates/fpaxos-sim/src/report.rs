@@ -1,6 +1,7 @@
 //! Metrics collected during a run and the report a run produces (the `fpaxos run --json` schema).
 
 use crate::checker::{Checker, Violation};
+use crate::coverage::Coverage;
 use crate::liveness::{Election, Liveness};
 use crate::scenario::Scenario;
 use crate::trace::Trace;
@@ -150,6 +151,10 @@ pub struct Report {
     /// whose first copy was already chosen). The guarantee is at-least-once: exactly-once
     /// needs client sessions, which this engine does not model.
     pub executed_twice: u64,
+    /// How often the run reached the situations where consensus bugs hide (see
+    /// [`crate::coverage`]).
+    #[serde(default)]
+    pub coverage: Coverage,
     /// Hash of the whole event trace (16 hex digits).
     pub trace_hash: String,
     /// How much simulating the run took, in simulated terms (the engine reads no clock: callers
@@ -176,6 +181,8 @@ pub(crate) struct RunEnd<'a> {
     pub slots: Slot,
     /// The liveness monitor's section (elections are filled in from the metrics).
     pub liveness: Liveness,
+    /// The coverage counts.
+    pub coverage: Coverage,
 }
 
 impl Report {
@@ -370,6 +377,7 @@ impl Metrics {
             },
             liveness,
             executed_twice: run.checker.executed_twice(),
+            coverage: run.coverage,
             trace_hash: run.trace.hash_hex(),
             sim: SimStats {
                 events: run.events,

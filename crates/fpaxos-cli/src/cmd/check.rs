@@ -1,5 +1,6 @@
 //! `fpaxos check`: swarm testing, one generated scenario per seed, on all cores.
 
+use super::coverage::{self, CoverageSummary};
 use super::shard::{without_defaults, Shard, ShardHeader};
 use super::shrink::{self, ShrunkReport};
 use super::{out, pool, progress, to_pretty, usage, CmdResult};
@@ -123,6 +124,7 @@ pub(crate) struct SeedOutcome {
     pub(crate) failure: Option<SeedFailure>,
     pub(crate) events: u64,
     pub(crate) committed: u64,
+    pub(crate) coverage: fpaxos_sim::coverage::Coverage,
 }
 
 /// The result of a check (`--json`). `F` is a failing seed: [`SeedFailure`] when printed,
@@ -144,6 +146,8 @@ pub(crate) struct CheckSummary<F = SeedFailure> {
     pub(crate) committed: u64,
     pub(crate) wall_ms: f64,
     pub(crate) events_per_sec: f64,
+    /// How many seeds reached each situation where bugs hide.
+    pub(crate) coverage: CoverageSummary,
     /// With `--shrink`: the first failing seed, shrunk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) shrunk: Option<ShrunkReport>,
@@ -191,6 +195,7 @@ fn check_seed(
             invalid: None,
             events: r.sim.events,
             committed: r.committed,
+            coverage: r.coverage,
             failure: (!r.safety.ok || !r.liveness.ok).then(|| SeedFailure {
                 seed,
                 panic: None,
@@ -302,6 +307,8 @@ pub(crate) fn cmd_check(a: CheckArgs) -> CmdResult {
     }
     let events: u64 = outcomes.iter().map(|o| o.events).sum();
     let committed: u64 = outcomes.iter().map(|o| o.committed).sum();
+    let mut cover = CoverageSummary::default();
+    outcomes.iter().for_each(|o| cover.add_run(&o.coverage));
     let failing: Vec<SeedFailure> = outcomes.into_iter().filter_map(|o| o.failure).collect();
     let shrunk = failing
         .iter()
@@ -338,6 +345,7 @@ pub(crate) fn cmd_check(a: CheckArgs) -> CmdResult {
         committed,
         wall_ms: wall * 1e3,
         events_per_sec: events as f64 / wall,
+        coverage: cover,
         shrunk,
     };
     if a.json {
@@ -424,6 +432,8 @@ fn text_summary(summary: &CheckSummary, a: &CheckArgs, threads: usize) -> String
             summary.failing.len() - a.show
         ));
     }
+    text.push('\n');
+    text.push_str(&coverage::text(&summary.coverage, summary.seeds));
     text.push_str(&format!(
         "\nchecked {} seeds ({}..={}{of}): {} failed safety (violation or simulator panic), \
          {} failed liveness (a stall){}\n\

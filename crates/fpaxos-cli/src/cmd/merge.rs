@@ -12,6 +12,7 @@
 //! that time (the throughput of one such machine, comparable with an unsharded check on it).
 
 use super::check::CheckSummary;
+use super::coverage::CoverageSummary;
 use super::shard::{ShardHeader, VERSION};
 use super::sweep::{availability_rows, plan_availability, replan, RowsShard, RunsShard, UnitRun};
 use super::{out, to_pretty, usage, verdict, CmdResult, Failure};
@@ -319,6 +320,9 @@ fn merge_check(docs: Vec<Doc>) -> CmdResult {
         committed: parts.iter().map(|p| p.committed).sum(),
         wall_ms,
         events_per_sec: events as f64 / (wall_ms / 1e3).max(1e-9),
+        coverage: parts
+            .iter()
+            .fold(CoverageSummary::default(), |a, p| a.plus(&p.coverage)),
         shrunk: None,
     };
     out(&(to_pretty(&summary) + "\n"));

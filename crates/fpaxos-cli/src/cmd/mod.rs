@@ -2,6 +2,7 @@
 //! worker pools.
 
 pub(crate) mod check;
+pub(crate) mod coverage;
 pub(crate) mod explore;
 pub(crate) mod merge;
 pub(crate) mod run;

@@ -135,6 +135,9 @@ impl Sim {
                     t += send_cost;
                     self.metrics.sent(node);
                     let kind = msg.kind();
+                    if let fpaxos::Msg::Accept(a) = &msg {
+                        self.coverage.proposed(a.slot);
+                    }
                     self.transmit(
                         Endpoint::Node(id),
                         Endpoint::Node(to),
@@ -187,6 +190,7 @@ impl Sim {
                         format!("node {id} installed a snapshot up to slot {upto}"),
                     );
                     self.checker.snapshot(now, id, upto, digest);
+                    self.coverage.state_transfer();
                 }
                 Output::Event(e) => self.on_event(id, now, e),
             }
@@ -196,6 +200,7 @@ impl Sim {
 
     /// Records a protocol event (trace, elections, quorum highlight, leaderless time).
     fn on_event(&mut self, id: NodeId, now: Time, e: Event) {
+        self.coverage.event(id, &e);
         match e {
             Event::ElectionStarted { ballot } => self.trace.campaign(now, id, ballot),
             Event::Elected { ballot, quorum } => {
@@ -213,6 +218,9 @@ impl Sim {
                 self.trace.step_down(now, id);
                 self.recount_leaders();
             }
+            Event::LaggingPromise { .. }
+            | Event::ValueRecovered { .. }
+            | Event::ThriftyFallback { .. } => {}
             Event::Chosen {
                 slot,
                 quorum,

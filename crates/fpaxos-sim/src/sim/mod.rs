@@ -14,6 +14,7 @@ mod view;
 pub use view::{FlightView, NodeView, QuorumMark};
 
 use crate::checker::Checker;
+use crate::coverage::CoverageMonitor;
 use crate::liveness::{Bound, Monitor, Topology};
 use crate::report::{Metrics, Report, RunEnd};
 use crate::rng::Rng;
@@ -144,6 +145,8 @@ pub struct Sim {
     metrics: Metrics,
     /// The liveness monitor (observes only).
     live: Monitor,
+    /// Coverage counts (observe only).
+    coverage: CoverageMonitor,
     events: u64,
     last_quorum: Option<QuorumMark>,
     done: bool,
@@ -194,6 +197,7 @@ impl Sim {
             .collect();
         let links = s.network.link_latencies(n);
         let live = Monitor::new(n, Bound::new(&s), Arc::clone(&quorums));
+        let coverage = CoverageMonitor::new(n, quorums.smallest(fpaxos::Phase::Two));
         let clients = s.workload.clients as usize;
         let first_target = c.initial_leader.unwrap_or(0) as NodeId;
         let mut sim = Sim {
@@ -232,6 +236,7 @@ impl Sim {
             trace: Trace::new(s.metrics.trace_capacity as usize),
             metrics: Metrics::new(n, s.warmup.0, s.metrics.bucket.0, s.duration.0),
             live,
+            coverage,
             events: 0,
             last_quorum: None,
             done: false,
@@ -387,6 +392,7 @@ impl Sim {
             completed_total: self.completed_total,
             slots: self.max_executed,
             liveness: self.live.finish(self.now.min(self.end)),
+            coverage: self.coverage.counts,
         })
     }
 

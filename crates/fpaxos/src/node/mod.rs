@@ -153,6 +153,25 @@ pub enum Event {
         /// chosen, not only what is executed.
         fingerprint: u64,
     },
+    /// A promise for this candidate's ballot came from an acceptor whose executed prefix is
+    /// behind the candidate's: if the Q1 forms, it forms through a lagging acceptor. Counted by
+    /// the swarm's coverage report; changes nothing.
+    LaggingPromise {
+        /// The lagging acceptor.
+        from: NodeId,
+    },
+    /// Phase 1 recovered, for `slot`, a value other than what this new leader held there
+    /// (nothing, or another value): value recovery changed the slot. Coverage only.
+    ValueRecovered {
+        /// The slot.
+        slot: Slot,
+    },
+    /// The retransmit timer resent overdue accepts to nodes outside the thrifty Q2: the
+    /// thrifty leader fell back to everyone who had not acknowledged. Coverage only.
+    ThriftyFallback {
+        /// The nodes beyond the thrifty Q2 that were sent to.
+        to: NodeSet,
+    },
 }
 
 /// An output of a node.

@@ -139,6 +139,9 @@ impl Node {
         }
         self.promises.insert(from);
         self.unsuspect(from);
+        if m.executed < self.executed {
+            out.push(Output::Event(Event::LaggingPromise { from }));
+        }
         if m.base > self.executed && self.p1_snapshot.is_none_or(|(u, _)| m.executed > u) {
             self.p1_snapshot = Some((m.executed, m.digest));
         }
@@ -185,7 +188,12 @@ impl Node {
         self.next_slot = start;
         for slot in start..end {
             let value = match values.get(&slot) {
-                Some((_, v)) => v.clone(),
+                Some((_, v)) => {
+                    if self.entry(slot).is_none_or(|e| e.value != *v) {
+                        out.push(Output::Event(Event::ValueRecovered { slot }));
+                    }
+                    v.clone()
+                }
                 None => match self.entry(slot) {
                     Some(e) if e.chosen => e.value.clone(),
                     _ => Value::Noop,

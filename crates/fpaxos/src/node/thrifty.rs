@@ -1,7 +1,7 @@
 //! Thrifty sends: which quorum a leader sends to, whom it suspects, and the retransmit fallback
 //! that widens the sends when a chosen acceptor stays silent.
 
-use super::{send, Node, Output};
+use super::{send, Event, Node, Output};
 use crate::msg::Time;
 use crate::nodeset::{NodeId, NodeSet};
 use crate::quorum::Phase;
@@ -31,6 +31,7 @@ impl Node {
     /// Q2 moves away from them.
     pub(super) fn retransmit_accepts(&mut self, now: Time, out: &mut Vec<Output>) {
         let mut newly_suspected = NodeSet::EMPTY;
+        let mut widened = NodeSet::EMPTY;
         let others = self.others();
         let (ballot, commit, retransmit) = (self.ballot, self.executed, self.cfg.retransmit);
         let start = self.executed.max(self.base);
@@ -46,9 +47,13 @@ impl Node {
             }
             newly_suspected = newly_suspected.or(e.sent_to.and(e.acks.complement(self.n)));
             let to = others.and(e.acks.complement(self.n));
+            widened = widened.or(to.and(self.thrifty_q2.complement(self.n)));
             e.sent_to = e.sent_to.or(to);
             e.proposed_at = now;
             send(to, e.accept_msg(slot, commit), out);
+        }
+        if self.cfg.thrifty && !widened.is_empty() {
+            out.push(Output::Event(Event::ThriftyFallback { to: widened }));
         }
         if !newly_suspected.is_subset(self.suspected) {
             self.suspected = self.suspected.or(newly_suspected);
