@@ -238,3 +238,59 @@ async fn favicon_loads_and_the_title_names_the_scenario() {
     assert_eq!(icon, json!([200, "<svg "]), "{icon}");
     c.close().await.ok();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_example_host_page_fits_desktop_and_phone() {
+    for (name, w, h) in [("host-desktop", 1280, 800), ("host-phone", 390, 844)] {
+        let (_driver, c) = open_host(w, h).await;
+        wait_js(
+            &c,
+            "return fpaxosHost.events.some(e => e.event === 'tick' && e.time_ms > 0);",
+            120,
+            "a tick",
+        )
+        .await;
+        let v = js(
+            &c,
+            "const f = document.getElementById('embed').getBoundingClientRect();\
+             const card = document.querySelector('.step.active .card');\
+             const k = card ? card.getBoundingClientRect() : null;\
+             return { sw: document.documentElement.scrollWidth, w: innerWidth, h: innerHeight,\
+               frame: [f.left, f.top, f.right, f.bottom],\
+               card: k ? [k.top, k.bottom] : null,\
+               status: document.getElementById('status').textContent };",
+        )
+        .await;
+        let n = |x: &Value| x.as_f64().unwrap_or(f64::NAN);
+        assert!(
+            n(&v["sw"]) <= n(&v["w"]),
+            "{name}: no horizontal scroll: {v}"
+        );
+        let f: Vec<f64> = v["frame"]
+            .as_array()
+            .map(|a| a.iter().map(n).collect())
+            .unwrap_or_default();
+        assert!(
+            f[0] >= 0.0 && f[1] >= 0.0 && f[2] <= n(&v["w"]) && f[3] <= n(&v["h"]),
+            "{name}: the embed is on screen: {v}"
+        );
+        assert!(
+            f[3] - f[1] >= 250.0,
+            "{name}: the embed is big enough to see: {v}"
+        );
+        assert!(v["card"].is_array(), "{name}: a step is active: {v}");
+        assert!(
+            v["status"]
+                .as_str()
+                .is_some_and(|s| s.contains("committed")),
+            "{v}"
+        );
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        // `FPAXOS_SHOTS=DIR` keeps a screenshot.
+        if let Some(dir) = std::env::var_os("FPAXOS_SHOTS") {
+            let png = c.screenshot().await.expect("screenshot");
+            std::fs::write(Path::new(&dir).join(format!("{name}.png")), png).expect("write shot");
+        }
+        c.close().await.ok();
+    }
+}
