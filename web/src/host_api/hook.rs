@@ -81,8 +81,8 @@ pub(crate) fn use_host_api(app: AppCtx) -> Option<String> {
         let origin = origin.clone();
         use_effect_with((), move |_| {
             let listener = match (&*origin, on) {
-                (Ok(to), true) => {
-                    let (to, accept) = (to.clone(), to.clone());
+                (Ok(target), true) => {
+                    let (to, accept) = (target.clone(), target.clone());
                     let heard = Rc::clone(&latest);
                     let listener = browser::listen_to_parent(
                         move |o| accept.accepts(o),
@@ -92,9 +92,7 @@ pub(crate) fn use_host_api(app: AppCtx) -> Option<String> {
                         },
                     );
                     let app = latest.borrow().clone();
-                    if let Ok(to) = &*origin {
-                        post(&ready(&app.scenario, app.run.end), to);
-                    }
+                    post(&ready(&app.scenario, app.run.end), target);
                     listener
                 }
                 _ => None,
