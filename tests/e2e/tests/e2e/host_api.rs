@@ -294,3 +294,52 @@ async fn the_example_host_page_fits_desktop_and_phone() {
         c.close().await.ok();
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pinned_host_origin_gets_events_and_another_gets_none() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/host");
+    let host = serve_dir(dir);
+    // Pinned to the host page's own origin: the API works.
+    let url = format!("{host}?playground={}&pin=self", base_url());
+    let (_driver, c) = open(1000, 800, &url).await;
+    wait_js(
+        &c,
+        "return fpaxosHost.ready;",
+        120,
+        "ready from a pinned embed",
+    )
+    .await;
+    let src = js(&c, "return document.getElementById('embed').src;").await;
+    assert!(
+        src.as_str()
+            .is_some_and(|s| s.contains("host=http%3A%2F%2F127.0.0.1")),
+        "{src}"
+    );
+    let scenario = json!({"name": "pinned", "duration": "800ms", "cluster": {"nodes": 3}});
+    let want = native(&scenario);
+    let from = event_count(&c).await;
+    post(
+        &c,
+        json!({"fpaxos": 1, "cmd": "load", "scenario": scenario}),
+    )
+    .await;
+    post(&c, json!({"fpaxos": 1, "cmd": "run_to_end"})).await;
+    assert_eq!(wait_ended(&c, from, 120).await.0, want.trace_hash);
+    // Pinned to another origin: the embed runs but tells this page nothing, and ignores it.
+    let url = format!("{host}?playground={}&pin=http://192.0.2.1:8", base_url());
+    c.goto(&url).await.expect("open");
+    let frame = c
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(fantoccini::Locator::Id("embed"))
+        .await
+        .expect("frame");
+    frame.enter_frame().await.expect("enter frame");
+    text_of(&c, "embed-root").await;
+    c.enter_parent_frame().await.expect("leave frame");
+    post(&c, json!({"fpaxos": 1, "cmd": "warp"})).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let n = js(&c, "return fpaxosHost.events.length;").await;
+    assert_eq!(n, 0, "no ready, no error for another origin");
+    c.close().await.ok();
+}
