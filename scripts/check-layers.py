@@ -40,6 +40,7 @@ LAYERS = {
         ["share"],
         ["hooks"],
         ["components"],
+        ["host_api"],
         ["app", "embed"],
     ],
 }

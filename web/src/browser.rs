@@ -300,6 +300,75 @@ impl Drop for Listener {
     }
 }
 
+/// The parent window, when the page runs in a frame (`None` at the top level).
+fn parent_window() -> Option<web_sys::Window> {
+    let w = window()?;
+    let p = w.parent().ok().flatten()?;
+    (JsValue::from(&p) != JsValue::from(&w)).then_some(p)
+}
+
+/// Whether the page runs inside a frame.
+pub(crate) fn framed() -> bool {
+    parent_window().is_some()
+}
+
+/// Listens for `message` events from the parent window only (`event.source === window.parent`;
+/// frames of its own, other tabs and the page itself are not heard) whose `event.origin`
+/// `accept` takes. The data is converted by serde-wasm-bindgen into JSON values; data that
+/// does not convert reaches `f` as `Err(why)` only when it has an `fpaxos` property (anything
+/// else is not a protocol message). `None` at the top level.
+pub(crate) fn listen_to_parent(
+    accept: impl Fn(&str) -> bool + 'static,
+    mut f: impl FnMut(Result<serde_json::Value, String>) + 'static,
+) -> Option<Listener> {
+    let parent = JsValue::from(parent_window()?);
+    Some(Listener::new(
+        On::Window,
+        "message",
+        move |e: web_sys::MessageEvent| {
+            let from_parent = e.source().is_some_and(|s| JsValue::from(s) == parent);
+            if !from_parent || !accept(&e.origin()) {
+                return;
+            }
+            let data = e.data();
+            match serde_wasm_bindgen::from_value::<serde_json::Value>(data.clone()) {
+                Ok(v) => f(Ok(v)),
+                Err(why) => {
+                    let tagged = data.is_object()
+                        && js_sys::Reflect::has(&data, &JsValue::from_str("fpaxos"))
+                            .unwrap_or(false);
+                    if tagged {
+                        f(Err(why.to_string()));
+                    }
+                }
+            }
+        },
+    ))
+}
+
+/// Posts the JSON text `json` to the parent window as an object (`JSON.parse` of it), to
+/// `target_origin` (`"*"` or one origin). Nothing at the top level or when the text does not
+/// parse; a refused target origin is ignored.
+pub(crate) fn post_to_parent(json: &str, target_origin: &str) {
+    let Some(p) = parent_window() else { return };
+    if let Ok(v) = js_sys::JSON::parse(json) {
+        let _ = p.post_message(&v, target_origin);
+    }
+}
+
+/// Sets `document.title` and the `og:title` / `twitter:title` meta tags, when there are some.
+pub(crate) fn set_title(title: &str) {
+    let Some(doc) = document() else { return };
+    if doc.title() != title {
+        doc.set_title(title);
+    }
+    for sel in ["meta[property='og:title']", "meta[name='twitter:title']"] {
+        if let Ok(Some(m)) = doc.query_selector(sel) {
+            let _ = m.set_attribute("content", title);
+        }
+    }
+}
+
 /// Reads a picked or dropped file as text: `ok(text)` or `fail()`.
 pub(crate) fn read_text(
     file: &File,

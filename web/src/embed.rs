@@ -2,6 +2,8 @@
 //! The options travel in the link's view state ([`fpaxos_share::EmbedOptions`]): panels,
 //! autoplay, loop, start time, speed, read-only or editable, light or dark theme.
 //!
+//! A host page can script the embed with `postMessage` (`crate::host_api`, `docs/embed-api.md`).
+//!
 //! The embed never touches storage or the clipboard and never rewrites its own address (sandboxed
 //! frames may refuse all three); a small "Open in playground" link in the corner leads to the full
 //! page with the same scenario.
@@ -20,6 +22,7 @@ use yew::prelude::*;
 pub(crate) fn EmbedPage() -> Html {
     let app = use_app();
     use_animation_frames(app.animating(), app.clone());
+    let host_problem = crate::host_api::use_host_api(app.clone());
     let view = use_memo((), |_| share::initial_view());
     let opts = view.embed.clone().unwrap_or_default();
     let panels = panels_of(&opts);
@@ -110,8 +113,10 @@ pub(crate) fn EmbedPage() -> Html {
                 <span hidden=true data-testid="run-status">{status}</span>
                 <a class="embed-open" href={open_link} target="_blank" rel="noopener" data-testid="open-in-playground">{"Open in playground ↗"}</a>
             </div>
-            if !app.errors.is_empty() {
-                <ul class="embed-errors" role="alert">{ for app.errors.iter().map(|e| html! { <li>{e.clone()}</li> }) }</ul>
+            if !app.errors.is_empty() || host_problem.is_some() {
+                <ul class="embed-errors" role="alert">
+                    { for app.errors.iter().chain(host_problem.iter()).map(|e| html! { <li>{e.clone()}</li> }) }
+                </ul>
             }
             <div class="embed-panels">
                 { for panels.iter().map(|p| panel(p)) }

@@ -27,6 +27,7 @@ mod embed;
 mod export;
 mod format;
 mod hooks;
+mod host_api;
 pub mod presets;
 mod run;
 pub mod share;

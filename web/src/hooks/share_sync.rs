@@ -6,6 +6,7 @@ use crate::browser::{self, Listener, On};
 use crate::share::{self, STORAGE_KEY};
 use crate::state::{Action, AppCtx};
 use fpaxos_share::{encode_fragment, ViewState};
+use fpaxos_sim::Scenario;
 use yew::prelude::*;
 
 /// Wall milliseconds the address bar waits after the last edit before it follows.
@@ -53,6 +54,8 @@ pub(crate) fn use_share_sync(app: AppCtx) -> UseStateHandle<Option<String>> {
             move || drop(listener)
         });
     }
+    // The tab's title (and the social preview title) names the scenario.
+    use_effect_with(app.scenario.clone(), |s| browser::set_title(&page_title(s)));
     // Debounced: address bar and storage follow the scenario and the (paused) time cursor.
     let timer = use_mut_ref(|| None::<gloo_timers::callback::Timeout>);
     let view = share::view_of(&app);
@@ -71,4 +74,34 @@ pub(crate) fn use_share_sync(app: AppCtx) -> UseStateHandle<Option<String>> {
         ));
     });
     error
+}
+
+/// The page title for `s`: its name, or its cluster when it has none, then the site name.
+pub(crate) fn page_title(s: &Scenario) -> String {
+    let name = s.name.trim();
+    let what = if name.is_empty() {
+        format!("{} nodes, {}", s.cluster.nodes, s.cluster.label())
+    } else {
+        name.chars().take(80).collect()
+    };
+    format!("{what} — FPaxos Playground")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_title_names_the_scenario() {
+        let mut s = Scenario::default();
+        assert_eq!(
+            page_title(&s),
+            "5 nodes, majority (3/3) — FPaxos Playground"
+        );
+        s.name = "  Split brain  ".into();
+        assert_eq!(page_title(&s), "Split brain — FPaxos Playground");
+        s.name = "x".repeat(500);
+        let tail = " — FPaxos Playground".chars().count();
+        assert_eq!(page_title(&s).chars().count(), 80 + tail);
+    }
 }
