@@ -38,9 +38,6 @@ export interface Scenario {
   metrics?: any;
 }
 
-/** What `run` accepts: a scenario object, its JSON text, or nothing for every default. */
-export type ScenarioInput = Scenario | string | undefined | null;
-
 /** The report exactly as `fpaxos run --json` prints it, parsed. */
 export interface Report {
   /** The normalised scenario that ran (every default filled in). */
@@ -92,8 +89,8 @@ export interface Analysis {
 
 #[wasm_bindgen]
 extern "C" {
-    /// A scenario object, JSON text, or undefined/null.
-    #[wasm_bindgen(typescript_type = "ScenarioInput")]
+    /// A scenario object or its JSON text.
+    #[wasm_bindgen(typescript_type = "Scenario | string")]
     pub type ScenarioInput;
     /// A parsed report.
     #[wasm_bindgen(typescript_type = "Report")]
@@ -102,61 +99,65 @@ extern "C" {
     #[wasm_bindgen(typescript_type = "Analysis")]
     pub type AnalysisObject;
     /// Options of `analyze`.
-    #[wasm_bindgen(typescript_type = "AnalyzeOptions | undefined")]
+    #[wasm_bindgen(typescript_type = "AnalyzeOptions")]
     pub type AnalyzeOptionsInput;
 }
 
 /// Runs a scenario to its end; returns the report as `fpaxos run --json` prints it, parsed.
 /// Throws an `Error` listing every problem of an invalid scenario.
 #[wasm_bindgen]
-pub fn run(scenario: &ScenarioInput) -> Result<ReportObject, JsValue> {
-    parsed(engine::run_json(&scenario_text(scenario)?))
+pub fn run(scenario: Option<ScenarioInput>) -> Result<ReportObject, JsValue> {
+    parsed(engine::run_json(&scenario_text(scenario.as_deref())?))
 }
 
 /// Like `run`, but the JSON text itself: byte for byte what `fpaxos run --json` writes to
 /// stdout, final newline included.
 #[wasm_bindgen(js_name = runJson)]
-pub fn run_json(scenario: &ScenarioInput) -> Result<String, JsValue> {
-    engine::run_json(&scenario_text(scenario)?).map_err(problems)
+pub fn run_json(scenario: Option<ScenarioInput>) -> Result<String, JsValue> {
+    engine::run_json(&scenario_text(scenario.as_deref())?).map_err(problems)
 }
 
 /// The analytic metrics of the scenario's quorum system, as `fpaxos analyze --json` prints
 /// them, parsed. `options` are the CLI's `--phase1-fraction` and `--failure-prob`.
 #[wasm_bindgen]
 pub fn analyze(
-    scenario: &ScenarioInput,
-    options: &AnalyzeOptionsInput,
+    scenario: Option<ScenarioInput>,
+    options: Option<AnalyzeOptionsInput>,
 ) -> Result<AnalysisObject, JsValue> {
     parsed(engine::analyze_json(
-        &scenario_text(scenario)?,
-        analyze_options(options)?,
+        &scenario_text(scenario.as_deref())?,
+        analyze_options(options.as_deref())?,
     ))
 }
 
 /// Like `analyze`, but the JSON text: the bytes `fpaxos analyze --json` writes.
 #[wasm_bindgen(js_name = analyzeJson)]
 pub fn analyze_json(
-    scenario: &ScenarioInput,
-    options: &AnalyzeOptionsInput,
+    scenario: Option<ScenarioInput>,
+    options: Option<AnalyzeOptionsInput>,
 ) -> Result<String, JsValue> {
-    engine::analyze_json(&scenario_text(scenario)?, analyze_options(options)?).map_err(problems)
+    engine::analyze_json(
+        &scenario_text(scenario.as_deref())?,
+        analyze_options(options.as_deref())?,
+    )
+    .map_err(problems)
 }
 
 /// The scenario's share link, as `fpaxos url` prints it (without the final newline). `base`
 /// is where the playground is served (default, like the CLI's: `http://127.0.0.1:8080/`).
 #[wasm_bindgen]
-pub fn url(scenario: &ScenarioInput, base: Option<String>) -> Result<String, JsValue> {
+pub fn url(scenario: Option<ScenarioInput>, base: Option<String>) -> Result<String, JsValue> {
     let base = base.unwrap_or_else(|| engine::DEFAULT_BASE.to_string());
-    engine::url(&scenario_text(scenario)?, &base).map_err(problems)
+    engine::url(&scenario_text(scenario.as_deref())?, &base).map_err(problems)
 }
 
 /// JSON text of a scenario argument: a string as it is, undefined or null as every default,
 /// anything else through `JSON.stringify` (which writes every number so it parses back to the
 /// same bits, as the CLI reads a file).
-fn scenario_text(v: &JsValue) -> Result<String, JsValue> {
-    if v.is_undefined() || v.is_null() {
+fn scenario_text(v: Option<&JsValue>) -> Result<String, JsValue> {
+    let Some(v) = v.filter(|v| !v.is_undefined() && !v.is_null()) else {
         return Ok(String::new());
-    }
+    };
     if let Some(s) = v.as_string() {
         return Ok(s);
     }
@@ -170,11 +171,11 @@ fn scenario_text(v: &JsValue) -> Result<String, JsValue> {
         .ok_or_else(|| problems(vec!["the scenario must be an object or JSON text".into()]))
 }
 
-fn analyze_options(v: &JsValue) -> Result<AnalyzeOptions, JsValue> {
+fn analyze_options(v: Option<&JsValue>) -> Result<AnalyzeOptions, JsValue> {
     let mut o = AnalyzeOptions::default();
-    if v.is_undefined() || v.is_null() {
+    let Some(v) = v.filter(|v| !v.is_undefined() && !v.is_null()) else {
         return Ok(o);
-    }
+    };
     if !v.is_object() {
         return Err(problems(vec![
             "analyze options must be an object such as {phase1Fraction: 0.1, failureProb: 0.01}"
