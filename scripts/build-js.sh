@@ -20,6 +20,8 @@ for t in nodejs web; do
     echo "build-js: wasm-opt not on PATH; the wasm is not optimised further" >&2
   fi
 done
+# An ES module in a .js file: tell Node (bundlers and pages do not care).
+printf '{ "type": "module" }\n' >pkg/web/package.json
 for f in pkg/node/fpaxos_js_bg.wasm pkg/node/fpaxos_js.js pkg/web/fpaxos_js.js; do
   printf '%-28s %8d bytes, %7d gzipped\n' "$f" "$(wc -c <"$f")" "$(gzip -9c "$f" | wc -c)"
 done

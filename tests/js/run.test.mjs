@@ -11,7 +11,7 @@ import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const require = createRequire(import.meta.url);
@@ -92,4 +92,15 @@ test("an invalid scenario throws the engine's validation sentences", () => {
   assert.throws(() => fp.analyze({}, { failureProb: "x" }), /failureProb must be a number/);
   // A failed call leaves the module usable.
   assert.equal(fp.run({ duration: "200ms", warmup: "0ms" }).scenario.duration, "200ms");
+});
+
+test("the web build (ES module, pkg/web) answers what the Node build answers", async () => {
+  const dir = join(root, "pkg", "web");
+  const web = await import(pathToFileURL(join(dir, "fpaxos_js.js")).href);
+  await web.default({ module_or_path: readFileSync(join(dir, "fpaxos_js_bg.wasm")) });
+  const s = { duration: "300ms", warmup: "100ms", cluster: { nodes: 3 } };
+  assert.equal(web.runJson(s), fp.runJson(s));
+  assert.deepEqual(web.analyze(s), fp.analyze(s));
+  assert.equal(web.url(s), fp.url(s));
+  assert.throws(() => web.run({ cluster: { nodes: 0 } }), /cluster.nodes must be between 1 and 64/);
 });
