@@ -14,8 +14,8 @@ What changes against dist/index.html:
 - the simulation worker (Trunk's fpaxos-worker.js and its wasm), when present, becomes a string in
   `window.__fpaxos_worker_src` that web/src/run/pool.rs starts from a blob: URL instead of
   importing the shim from the server; without it the pool runs jobs inline;
-- the Content-Security-Policy pins script-src to the sha256 of that one inline script and forbids
-  every connection (connect-src 'none').
+- the Content-Security-Policy pins script-src to the sha256 of that inline script (and of any other
+  inline script the page has) and forbids every connection (connect-src 'none').
 Fails loudly when the page does not have the shape it expects, rather than writing a file that
 would not start.
 """
@@ -155,8 +155,14 @@ def main() -> int:
 
     html = re.sub(r"<link\b[^>]*>", link, html)
 
-    # CSP: the one inline script by hash, no connections at all.
-    digest = base64.b64encode(hashlib.sha256(loader.encode("utf-8")).digest()).decode()
+    # CSP: every inline executable script by hash (the loader, and any the page itself carries),
+    # no connections at all.
+    hashes = []
+    for sm in re.finditer(r"<script\b([^>]*)>(.*?)</script>", html, re.S):
+        kind = (attr(sm.group(1), "type") or "text/javascript").lower()
+        if attr(sm.group(1), "src") is None and kind in ("module", "text/javascript") and sm.group(2).strip():
+            digest = base64.b64encode(hashlib.sha256(sm.group(2).encode("utf-8")).digest()).decode()
+            hashes.append(f"'sha256-{digest}'")
     csp_re = re.compile(r"(<meta\b[^>]*?content=)(\"[^\"]*\"|'[^']*'|[^\s>]+)([^>]*http-equiv=\"?Content-Security-Policy)|"
                         r"(<meta\b[^>]*?http-equiv=\"?Content-Security-Policy\"?[^>]*?content=)(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.I)
     m = csp_re.search(html)
@@ -167,7 +173,7 @@ def main() -> int:
         value = value[1:-1]
     dirs = [d.strip() for d in value.split(";") if d.strip()]
     dirs = [d for d in dirs if not d.startswith(("script-src", "connect-src"))]
-    dirs.insert(1, f"script-src 'wasm-unsafe-eval' 'sha256-{digest}'")
+    dirs.insert(1, "script-src 'wasm-unsafe-eval' " + " ".join(hashes))
     dirs.append("connect-src 'none'")
     new_value = '"' + "; ".join(dirs) + '"'
     if m.group(2):
