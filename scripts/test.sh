@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: formatting and lints, engine and CLI tests, the wasm32 determinism test
-# (Node), the browser component tests (headless Chromium), a release build of the page,
-# end-to-end tests against it, and a bounded swarm check. Installs what is missing first.
+# (Node), the JS module against the CLI (Node), the browser component tests (headless Chromium),
+# a release build of the page and its single-file version, end-to-end tests against both, and a
+# bounded swarm check. Installs what is missing first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -27,11 +28,17 @@ cargo test -p fpaxos-web --lib
 step "determinism: the wasm32 build reproduces native trace hashes (Node)"
 cargo test --release --target wasm32-unknown-unknown -p fpaxos-sim --test determinism
 
+step "the engine as a JS module: release build, then the same reports as the CLI in Node"
+scripts/build-js.sh --test
+
 step "browser component tests (headless Chromium)"
 cargo test --target wasm32-unknown-unknown -p fpaxos-web
 
 step "release build of the page"
 trunk build --release --offline
+
+step "the page as one HTML file (dist-single/), opened from file:// by an end-to-end test"
+python3 scripts/build-single.py dist
 
 if [[ -d tests/e2e ]]; then
   step "end-to-end tests (chromedriver + built dist/)"

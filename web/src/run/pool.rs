@@ -218,11 +218,7 @@ mod web {
     /// `importScripts` the shim and start its wasm, from a `blob:` URL: this works in a sandboxed
     /// embed too, whose opaque origin may not start a worker from a URL of the server.
     fn spawn(id: u64) -> Result<Worker, JsValue> {
-        let href = web_sys::window().ok_or("no window")?.location().href()?;
-        let shim = Url::new_with_base(SHIM, &href)?.href();
-        let wasm = shim.replace(".js", "_bg.wasm");
-        let src =
-            js_sys::Array::of1(&format!("importScripts({shim:?});wasm_bindgen({wasm:?});").into());
+        let src = js_sys::Array::of1(&source()?.into());
         let opts = BlobPropertyBag::new();
         opts.set_type("text/javascript");
         let blob = Blob::new_with_str_sequence_and_options(&src, &opts)?;
@@ -237,6 +233,19 @@ mod web {
         let on_err = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| with(on_error));
         worker.set_onerror(Some(on_err.into_js_value().unchecked_ref()));
         Ok(worker)
+    }
+
+    /// The worker's script: the shim and wasm next to the page, or the whole worker that the
+    /// single-file build (`scripts/build-single.py`) carries in `window.__fpaxos_worker_src`.
+    fn source() -> Result<String, JsValue> {
+        let inline = js_sys::Reflect::get(&js_sys::global(), &"__fpaxos_worker_src".into());
+        if let Some(src) = inline.ok().and_then(|v| v.as_string()) {
+            return Ok(src);
+        }
+        let href = web_sys::window().ok_or("no window")?.location().href()?;
+        let shim = Url::new_with_base(SHIM, &href)?.href();
+        let wasm = shim.replace(".js", "_bg.wasm");
+        Ok(format!("importScripts({shim:?});wasm_bindgen({wasm:?});"))
     }
 
     fn on_message(p: &mut Pool, id: u64, data: JsValue) {

@@ -10,4 +10,5 @@ mod host_api;
 mod longtasks;
 mod playground;
 mod share;
+mod single_file;
 mod workers;
