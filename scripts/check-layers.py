@@ -25,7 +25,7 @@ LAYERS = {
         ["rng", "checker", "presets", "liveness"],
         ["report"],
         ["sim"],
-        ["sweep", "swarm"],
+        ["sweep", "swarm", "cue"],
     ],
     "crates/fpaxos-explore/src": [
         ["fp", "config"],

@@ -12,6 +12,7 @@
 #![deny(missing_docs)]
 
 pub mod checker;
+pub mod cue;
 pub mod dur;
 pub mod json;
 pub mod liveness;
