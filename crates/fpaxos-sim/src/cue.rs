@@ -481,8 +481,10 @@ mod tests {
 
     #[test]
     fn a_missing_cue_is_a_message_not_a_panic() {
-        let mut s = Scenario::default();
-        s.duration = Dur(1_000_000_000);
+        let s = Scenario {
+            duration: Dur(1_000_000_000),
+            ..Scenario::default()
+        };
         let miss = find(&s, &[Cue::Elected { node: None }, Cue::Violation]).expect_err("safe");
         assert_eq!(miss.index, 1);
         assert!(miss.message.contains("never happens"), "{}", miss.message);
