@@ -53,6 +53,9 @@ pub enum Cue {
     },
     /// A plain instant, for steps about a moment rather than an event.
     At(Time),
+    /// The inner cue's event, but not before this time (written `CUE after=DURATION`): for
+    /// skipping an event that is still in flight from before a fault.
+    After(Time, Box<Cue>),
 }
 
 /// Where a cue was found.
@@ -81,9 +84,16 @@ pub struct CueMiss {
 impl Cue {
     /// Reads a cue: `elected [node=N]`, `campaign [node=N]`, `step_down [node=N]`,
     /// `chosen [slot=S]`, `fault`, `violation`, `send KIND [from=N]` (KIND as
-    /// [`MsgKind::name`] writes it), or `at DURATION` (`1.5s`, `800ms`).
+    /// [`MsgKind::name`] writes it), or `at DURATION` (`1.5s`, `800ms`); any of them may end
+    /// in `after=DURATION`.
     pub fn parse(text: &str) -> Result<Cue, String> {
-        let mut words = text.split_whitespace();
+        let mut all: Vec<&str> = text.split_whitespace().collect();
+        if let Some(d) = all.last().and_then(|w| w.strip_prefix("after=")) {
+            let t = Dur::parse(d).map_err(|e| format!("cue `{text}`: {e}"))?.0;
+            all.pop();
+            return Ok(Cue::After(t, Box::new(Cue::parse(&all.join(" "))?)));
+        }
+        let mut words = all.into_iter();
         let Some(head) = words.next() else {
             return Err("empty cue: write an event such as `elected` or `send accept`".into());
         };
@@ -178,6 +188,13 @@ impl Cue {
 
     /// Whether `e` is this cue's event; the hit (without messages gathered yet) if so.
     fn matches(&self, e: &TraceEvent, scenario: &Scenario) -> Option<Hit> {
+        if let Cue::After(t, cue) = self {
+            return if e.time() >= *t {
+                cue.matches(e, scenario)
+            } else {
+                None
+            };
+        }
         let hit = |t: Time, nodes: Vec<NodeId>, what: String| Hit {
             t,
             nodes,
@@ -232,12 +249,15 @@ impl Cue {
                 Some(hit(*t, quorum.to_vec(), what))
             }
             (Cue::Fault, TraceEvent::Fault { t, what }) => {
-                let nodes = scenario
-                    .faults
-                    .iter()
-                    .find(|f| f.at.0 == *t && f.action.describe() == *what)
-                    .map(|f| fault_nodes(&f.action))
-                    .unwrap_or_default();
+                // Every fault scheduled for this instant: they take effect together.
+                let mut nodes: Vec<NodeId> = Vec::new();
+                for f in scenario.faults.iter().filter(|f| f.at.0 == *t) {
+                    for n in fault_nodes(&f.action) {
+                        if !nodes.contains(&n) {
+                            nodes.push(n);
+                        }
+                    }
+                }
                 Some(hit(*t, nodes, what.clone()))
             }
             (
@@ -252,6 +272,16 @@ impl Cue {
                 Some(hit(*t, Vec::new(), format!("{} sent", kind.name())))
             }
             _ => None,
+        }
+    }
+}
+
+impl Cue {
+    /// The cue without its `after=` bound.
+    fn base(&self) -> &Cue {
+        match self {
+            Cue::After(_, c) => c.base(),
+            c => c,
         }
     }
 }
@@ -381,17 +411,27 @@ pub fn find(scenario: &Scenario, cues: &[Cue]) -> Result<Vec<Hit>, CueMiss> {
         // Several cues may be met by one step's events, in order.
         let mut from = 0;
         while let Some(cue) = cues.get(hits.len()) {
-            let found = match cue {
-                Cue::At(t) => (sim.now() >= *t || sim.is_done()).then(|| Hit {
-                    t: *t,
-                    nodes: Vec::new(),
-                    messages: Vec::new(),
-                    what: format!("{} ms", *t as f64 / 1e6),
-                }),
-                Cue::Violation => new_violation.as_ref().map(violation_hit),
+            let (bound, base) = match cue {
+                Cue::After(t, c) => (*t, c.base()),
+                c => (0, c),
+            };
+            let found = match base {
+                Cue::At(t) => {
+                    let at = (*t).max(bound);
+                    (sim.now() >= at || sim.is_done()).then(|| Hit {
+                        t: at,
+                        nodes: Vec::new(),
+                        messages: Vec::new(),
+                        what: format!("{} ms", at as f64 / 1e6),
+                    })
+                }
+                Cue::Violation => new_violation
+                    .as_ref()
+                    .filter(|v| v.time_ns >= bound)
+                    .map(violation_hit),
                 _ => batch[from..].iter().enumerate().find_map(|(i, e)| {
                     let mut h = cue.matches(e, scenario)?;
-                    if matches!(cue, Cue::Send { .. }) {
+                    if matches!(base, Cue::Send { .. }) {
                         gather_sends(&mut h, &batch[from + i..]);
                     }
                     from += i + 1;
@@ -430,6 +470,13 @@ mod tests {
             })
         );
         assert_eq!(Cue::parse("at 1.5s"), Ok(Cue::At(1_500_000_000)));
+        assert_eq!(
+            Cue::parse("chosen after=2s"),
+            Ok(Cue::After(
+                2_000_000_000,
+                Box::new(Cue::Chosen { slot: None })
+            ))
+        );
         for bad in [
             "",
             "elect",
@@ -442,6 +489,8 @@ mod tests {
             "elected node=x",
             "elected slot=2",
             "campaign node=99999999999",
+            "chosen after=soon",
+            "after=1s",
         ] {
             assert!(Cue::parse(bad).is_err(), "{bad:?} parsed");
         }
