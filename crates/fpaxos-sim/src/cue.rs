@@ -251,14 +251,21 @@ impl Cue {
             (Cue::Fault, TraceEvent::Fault { t, what }) => {
                 // Every fault scheduled for this instant: they take effect together.
                 let mut nodes: Vec<NodeId> = Vec::new();
+                let mut said: Vec<String> = Vec::new();
                 for f in scenario.faults.iter().filter(|f| f.at.0 == *t) {
+                    said.push(f.action.describe());
                     for n in fault_nodes(&f.action) {
                         if !nodes.contains(&n) {
                             nodes.push(n);
                         }
                     }
                 }
-                Some(hit(*t, nodes, what.clone()))
+                let what = if said.is_empty() {
+                    what.clone()
+                } else {
+                    said.join(", ")
+                };
+                Some(hit(*t, nodes, what))
             }
             (
                 Cue::Send { kind, from },
