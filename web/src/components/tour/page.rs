@@ -121,6 +121,60 @@ pub(crate) struct TourProps {
     pub(crate) single: bool,
 }
 
+/// Loads the chapter's scenario when the chapter changes, then seeks the run to the step's
+/// event (`target`); going back replays from time 0, so each step always shows one instant.
+#[hook]
+fn use_seek_to_step(
+    app: &crate::state::AppCtx,
+    place: &UseReducerHandle<Place>,
+    resolved: &Rc<Resolved>,
+    target: Option<fpaxos::Time>,
+) {
+    let app = app.clone();
+    let resolved = resolved.clone();
+    let loaded = use_mut_ref(|| None::<usize>);
+    use_effect_with((place.chapter, place.step), move |(ch, _)| {
+        if let Ok((c, _)) = &*resolved {
+            if *loaded.borrow() != Some(*ch) {
+                *loaded.borrow_mut() = Some(*ch);
+                app.dispatch(Action::SetScenario(Box::new(c.scenario.clone())));
+            }
+            if let Some(t) = target {
+                app.dispatch(Action::Seek(t));
+            }
+        }
+    });
+}
+
+/// ←/→ step through the tour (not while typing in a field or on the diagram's canvas). The
+/// playground's own shortcuts (`hooks::use_keyboard`) are not installed on the tour page, so
+/// the two never both answer one key.
+#[hook]
+fn use_arrow_keys(place: UseReducerDispatcher<Place>) {
+    use_effect_with((), move |_| {
+        let l = Listener::new(On::Window, "keydown", move |e: KeyboardEvent| {
+            if matches!(
+                target_tag(&e).as_str(),
+                "input" | "select" | "textarea" | "canvas"
+            ) || e.ctrl_key()
+                || e.meta_key()
+                || e.alt_key()
+                || e.shift_key()
+            {
+                return;
+            }
+            let m = match e.key().as_str() {
+                "ArrowRight" => Move::Next,
+                "ArrowLeft" => Move::Prev,
+                _ => return,
+            };
+            e.prevent_default();
+            place.dispatch(m);
+        });
+        move || drop(l)
+    });
+}
+
 /// The guided tour.
 #[component]
 pub(crate) fn TourPage(props: &TourProps) -> Html {
@@ -138,50 +192,8 @@ pub(crate) fn TourPage(props: &TourProps) -> Html {
         Ok((_, h)) => h.get(place.step).cloned(),
         Err(_) => None,
     };
-    // Load the chapter's scenario when the chapter changes, then seek to the step's event.
-    {
-        let app = app.clone();
-        let resolved = resolved.clone();
-        let loaded = use_mut_ref(|| None::<usize>);
-        let target = hit.as_ref().map(|h| h.t);
-        use_effect_with((place.chapter, place.step), move |(ch, _)| {
-            if let Ok((c, _)) = &*resolved {
-                if *loaded.borrow() != Some(*ch) {
-                    *loaded.borrow_mut() = Some(*ch);
-                    app.dispatch(Action::SetScenario(Box::new(c.scenario.clone())));
-                }
-                if let Some(t) = target {
-                    app.dispatch(Action::Seek(t));
-                }
-            }
-        });
-    }
-    // ←/→ step through the tour (not while typing in a field or on the diagram's canvas).
-    {
-        let place = place.dispatcher();
-        use_effect_with((), move |_| {
-            let l = Listener::new(On::Window, "keydown", move |e: KeyboardEvent| {
-                if matches!(
-                    target_tag(&e).as_str(),
-                    "input" | "select" | "textarea" | "canvas"
-                ) || e.ctrl_key()
-                    || e.meta_key()
-                    || e.alt_key()
-                    || e.shift_key()
-                {
-                    return;
-                }
-                let m = match e.key().as_str() {
-                    "ArrowRight" => Move::Next,
-                    "ArrowLeft" => Move::Prev,
-                    _ => return,
-                };
-                e.prevent_default();
-                place.dispatch(m);
-            });
-            move || drop(l)
-        });
-    }
+    use_seek_to_step(&app, &place, &resolved, hit.as_ref().map(|h| h.t));
+    use_arrow_keys(place.dispatcher());
     let total = CHAPTERS.len();
     let (title, paragraphs, steps, error) = match &*resolved {
         Ok((c, _)) => (
