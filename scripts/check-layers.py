@@ -25,7 +25,7 @@ LAYERS = {
         ["rng", "checker", "presets", "liveness", "coverage"],
         ["report"],
         ["sim"],
-        ["sweep", "swarm", "shrink"],
+        ["sweep", "swarm", "shrink", "cue"],
     ],
     "crates/fpaxos-explore/src": [
         ["fp", "config"],

@@ -18,7 +18,9 @@ pub fn App() -> Html {
     let app = use_reducer(crate::share::initial_state);
     html! {
         <ContextProvider<AppCtx> context={app.clone()}>
-            if crate::share::is_embed() {
+            if let Some(n) = crate::share::tour_param() {
+                <crate::components::tour::TourPage chapter={n} single={crate::share::is_embed()} />
+            } else if crate::share::is_embed() {
                 <crate::embed::EmbedPage />
             } else {
                 <Page />

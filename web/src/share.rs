@@ -108,6 +108,20 @@ pub(crate) fn is_embed() -> bool {
     browser::has_query_param("embed")
 }
 
+/// The tour chapter the URL opens, 1-based: `?tour` is chapter 1, `?tour=N` chapter N (a value
+/// that is not a number opens chapter 1); `None` without `tour`.
+pub(crate) fn tour_param() -> Option<usize> {
+    browser::has_query_param("tour").then(|| tour_chapter(browser::query_param("tour").as_deref()))
+}
+
+/// `?tour=`'s value as a chapter number (1 when missing or not a number).
+pub(crate) fn tour_chapter(value: Option<&str>) -> usize {
+    value
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|n| *n >= 1)
+        .unwrap_or(1)
+}
+
 /// A link's scenario and view, if `hash` holds one (`Err`: why it does not decode).
 pub(crate) fn decode_link(hash: &str) -> Option<Result<Shared, String>> {
     fpaxos_share::fragment_param(hash, "s")?;
@@ -258,6 +272,15 @@ mod tests {
         let back = fpaxos_share::decode_fragment(&url).expect("decodes");
         let opened = back.view.embed.expect("embed options");
         assert_eq!(panels_of(&opened), vec!["cluster"]);
+    }
+
+    #[test]
+    fn tour_values_are_chapter_numbers() {
+        assert_eq!(tour_chapter(None), 1);
+        assert_eq!(tour_chapter(Some("")), 1);
+        assert_eq!(tour_chapter(Some("4")), 4);
+        assert_eq!(tour_chapter(Some("0")), 1);
+        assert_eq!(tour_chapter(Some("x")), 1);
     }
 
     #[test]

@@ -13,6 +13,7 @@
 
 pub mod checker;
 pub mod coverage;
+pub mod cue;
 pub mod dur;
 pub mod json;
 pub mod liveness;

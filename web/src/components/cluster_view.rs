@@ -205,7 +205,7 @@ fn in_flight(sim: &Sim, ring: &Ring, reduced_motion: bool, app: &AppCtx) -> (Vec
             Endpoint::Client(c) => format!("client {c}"),
         };
         msgs.push(html! {
-            <g class="msg" transform={format!("translate({x:.1},{y:.1})")} {onclick}>
+            <g class="msg" data-msg={id.to_string()} transform={format!("translate({x:.1},{y:.1})")} {onclick}>
                 <circle r="9" class="hit" />
                 <path d={kind_shape(f.kind, 5.0)} fill={color} />
                 <title>{format!("#{id} {label} {} → {}, arrives {} (click to drop)", ep(f.from), ep(f.to), crate::format::time(f.deliver_at))}</title>

@@ -19,3 +19,4 @@ pub(crate) mod spacetime;
 pub(crate) mod summary;
 pub(crate) mod sweep_panel;
 pub(crate) mod time_controls;
+pub(crate) mod tour;

@@ -82,6 +82,12 @@ impl Sim {
         self.flights.iter().flatten().map(|f| f.msg)
     }
 
+    /// The safety violations the checker has recorded so far, first first (for finding the
+    /// moment a run breaks: [`crate::cue`]).
+    pub fn violations(&self) -> &[crate::checker::Violation] {
+        self.checker.violations()
+    }
+
     /// The latest quorum that completed a phase.
     pub fn last_quorum(&self) -> Option<QuorumMark> {
         self.last_quorum

@@ -11,4 +11,5 @@ mod longtasks;
 mod playground;
 mod share;
 mod single_file;
+mod tour;
 mod workers;
