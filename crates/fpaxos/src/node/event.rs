@@ -34,7 +34,7 @@ pub enum Event {
         ballot: Ballot,
         /// The Q2 that accepted (leader included).
         quorum: NodeSet,
-        /// [`Value::fingerprint`] of the chosen value, so that a checker can compare what is
+        /// [`Value::fingerprint`](crate::msg::Value::fingerprint) of the chosen value, so that a checker can compare what is
         /// chosen, not only what is executed.
         fingerprint: u64,
     },
