@@ -53,7 +53,7 @@ pub struct MsgRecord {
 
 fn lane_code(e: Endpoint) -> u16 {
     match e {
-        Endpoint::Node(n) => n.min(CLIENT as NodeId - 1) as u16,
+        Endpoint::Node(n) => n as u16,
         Endpoint::Client(_) => CLIENT,
     }
 }
@@ -156,7 +156,7 @@ impl DiagramLog {
         }
         self.marks.push_back(Mark {
             t,
-            node: node.min(CLIENT as NodeId - 1) as u16,
+            node: node as u16,
             kind,
         });
     }

@@ -4,7 +4,7 @@
 
 pub mod diagram;
 
-pub use diagram::{DiagramLog, Fate, Mark, MarkKind, MsgRecord};
+pub use diagram::{DiagramLog, Fate, Mark, MarkKind, MsgRecord, CLIENT};
 use fpaxos::msg::mix;
 use fpaxos::{Ballot, MsgKind, NodeId, NodeSet, Slot, Time, Timer};
 use serde::Serialize;
