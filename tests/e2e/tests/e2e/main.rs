@@ -9,4 +9,5 @@ mod compare;
 mod longtasks;
 mod playground;
 mod share;
+mod spacetime;
 mod workers;

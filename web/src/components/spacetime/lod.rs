@@ -13,7 +13,7 @@ use std::cell::RefCell;
 pub(crate) const ARROW_LIMIT: usize = 4000;
 /// Arrows drawn over the density when the window holds more than [`ARROW_LIMIT`]: about this
 /// many, every k-th message by id (the same ones at every pan).
-pub(crate) const SAMPLE_ARROWS: usize = 1200;
+pub(crate) const SAMPLE_ARROWS: usize = 300;
 /// Up to this many messages in the window, density is counted exactly from the log.
 pub(crate) const SCAN_LIMIT: usize = 150_000;
 /// Kinds counted per cell.

@@ -77,10 +77,13 @@ impl Mode {
     /// The legend's sentence for this mode.
     pub(crate) fn legend(&self) -> String {
         match *self {
-            Mode::Every { visible } => format!("Every message drawn ({visible} in the window)."),
+            Mode::Every { visible } => {
+                format!("Every message drawn: {} in the window.", visible)
+            }
             Mode::Density { visible, k, exact } => format!(
-                "{visible} messages in the window: shaded density per lane (messages sent per column, colour = most frequent kind{}) and every {k}th message as an arrow. Zoom in below {} for every arrow.",
-                if exact { "" } else { ", from per-bucket counts" },
+                "Density view: {} messages in the window, shaded per lane and {COL_PX} px column by the sender (colour: the most frequent kind{}), and 1 in {k} as a thin arrow. Zoom in to under {} messages to see every arrow.",
+                visible,
+                if exact { "" } else { "; counted per time bucket" },
                 lod::ARROW_LIMIT
             ),
         }
@@ -345,7 +348,9 @@ fn paint_arrow<P: Painter>(p: &mut P, a: &Arrow, now: Time, hover: Option<u64>, 
     let broken = a.rec.fate != Fate::Delivered;
     let width = if hover == Some(a.id) {
         3.0
-    } else if sampled || matches!(a.rec.kind, MsgKind::Heartbeat | MsgKind::HeartbeatAck) {
+    } else if sampled {
+        0.5
+    } else if matches!(a.rec.kind, MsgKind::Heartbeat | MsgKind::HeartbeatAck) {
         0.7
     } else {
         1.2
