@@ -49,7 +49,7 @@ fn the_whole_default_run_is_kept_and_drawn_as_density_when_zoomed_out() {
     let v = whole(&sim, 1000.0);
     let mode = mode_of(log, &v);
     assert!(matches!(mode, Mode::Density { k, .. } if k > 1), "{mode:?}");
-    assert!(mode.legend().contains("density"));
+    assert!(mode.legend().starts_with("Density view"));
     let d = window_density(log, &v, 5);
     let filled = (0..d.cols)
         .filter(|c| (0..d.lanes).any(|l| d.total(*c, l) > 0.0))
