@@ -10,7 +10,7 @@ mod overview;
 mod paint;
 mod painter;
 
-use crate::browser::{offset_in_target, HtmlCanvasElement};
+use crate::browser::{now_ms, offset_in_target, HtmlCanvasElement};
 use crate::format;
 use crate::state::{use_app, Action, AppCtx, AppState, SpaceTimeWindow};
 use fpaxos::Time;
@@ -214,10 +214,15 @@ pub(crate) fn SpaceTime() -> Html {
                             css_w: cw,
                             ..app.view.spacetime
                         }));
-                    } else if let Some(d) = app
-                        .with_sim(|s| draw(&c, s, view, now, n, *hover_id, &bands_of(&app)))
-                        .flatten()
-                    {
+                    } else if let Some(d) = {
+                        let t0 = now_ms();
+                        let d = app
+                            .with_sim(|s| draw(&c, s, view, now, n, *hover_id, &bands_of(&app)))
+                            .flatten();
+                        // The last redraw's wall time (read by scripts/measure-spacetime.sh).
+                        let _ = c.set_attribute("data-draw-ms", &format!("{:.2}", now_ms() - t0));
+                        d
+                    } {
                         // How many liveness bands the window shows (read by tests).
                         let _ = c.set_attribute("data-bands", &d.bands.to_string());
                         if d.mode != *mode {

@@ -6,7 +6,7 @@
 use super::lod;
 use super::paint::{paint_density, View, COL_PX, LEFT};
 use super::painter::{CanvasPainter, Painter, Stroke};
-use crate::browser::{canvas_2d, offset_in_target, HtmlCanvasElement};
+use crate::browser::{canvas_2d, now_ms, offset_in_target, HtmlCanvasElement};
 use crate::state::{use_app, Action, AppState, SpaceTimeWindow};
 use fpaxos::Time;
 use fpaxos_sim::trace::MarkKind;
@@ -124,7 +124,9 @@ pub(super) fn Overview(props: &OverviewProps) -> Html {
         let key = (app.run.version, v, span, app.run.report.is_some());
         use_effect_with(key, move |_| {
             if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
+                let t0 = now_ms();
                 paint_overview(&c, &app, &v, span);
+                let _ = c.set_attribute("data-draw-ms", &format!("{:.2}", now_ms() - t0));
             }
             || ()
         });
