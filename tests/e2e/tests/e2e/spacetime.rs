@@ -118,6 +118,24 @@ async fn zoomed_out_the_diagram_shows_the_whole_run_with_its_first_election() {
         star.first().is_some_and(|x| *x < 0.1),
         "the first election (t < 1 s) is drawn: star columns at {star:?}"
     );
+    // Hovering a density cell names its counts.
+    let tip = js(
+        &c,
+        r#"const st = document.querySelector("[data-testid='spacetime']");
+           const r = st.getBoundingClientRect();
+           const draw0 = st.dataset.drawMs;
+           st.dispatchEvent(new PointerEvent('pointermove', { clientX: r.left + 300, clientY: r.top + 40, bubbles: true }));
+           return [draw0, st.dataset.drawMs];"#,
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let text = js(&c, "return document.querySelector('.st-tip').textContent;").await;
+    let text = text.as_str().unwrap_or_default().to_string();
+    println!("hover: {tip} {text}");
+    assert!(
+        text.contains("messages sent") || text.starts_with('#'),
+        "hover names a cell's counts or an arrow: {text}"
+    );
     shot(&c, "spacetime-desktop").await;
     // "Follow cursor" goes back to the default window at the cursor: every arrow drawn.
     click(&c, "spacetime-follow").await;

@@ -10,7 +10,7 @@ mod overview;
 mod paint;
 mod painter;
 
-use crate::browser::{now_ms, offset_in_target, HtmlCanvasElement};
+use crate::browser::{now_ms, offset_in, HtmlCanvasElement};
 use crate::format;
 use crate::state::{use_app, Action, AppCtx, AppState, SpaceTimeWindow};
 use fpaxos::Time;
@@ -250,10 +250,11 @@ pub(crate) fn SpaceTime() -> Html {
     };
     let onpointermove = {
         let drag = drag.clone();
+        let canvas = canvas.clone();
         let hover = hover.clone();
         let app = app.clone();
         Callback::from(move |e: PointerEvent| {
-            let Some((mx, my)) = offset_in_target(&e) else {
+            let Some((mx, my)) = offset_in(&canvas, &e) else {
                 return;
             };
             if let Some((x0, r0)) = *drag.borrow() {

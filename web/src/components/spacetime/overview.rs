@@ -6,7 +6,7 @@
 use super::lod;
 use super::paint::{paint_density, View, COL_PX, LEFT};
 use super::painter::{CanvasPainter, Painter, Stroke};
-use crate::browser::{canvas_2d, now_ms, offset_in_target, HtmlCanvasElement};
+use crate::browser::{canvas_2d, now_ms, offset_in, HtmlCanvasElement};
 use crate::state::{use_app, Action, AppState, SpaceTimeWindow};
 use fpaxos::Time;
 use fpaxos_sim::trace::MarkKind;
@@ -146,9 +146,10 @@ pub(super) fn Overview(props: &OverviewProps) -> Html {
     };
     let onpointerdown = {
         let drag = drag.clone();
+        let canvas = canvas.clone();
         let set = set.clone();
         Callback::from(move |e: PointerEvent| {
-            let Some((mx, _)) = offset_in_target(&e) else {
+            let Some((mx, _)) = offset_in(&canvas, &e) else {
                 return;
             };
             let (x0, x1) = (s.x(v.left_t()), s.x(v.right));
@@ -174,8 +175,9 @@ pub(super) fn Overview(props: &OverviewProps) -> Html {
     };
     let onpointermove = {
         let drag = drag.clone();
+        let canvas = canvas.clone();
         Callback::from(move |e: PointerEvent| {
-            let Some((mx, _)) = offset_in_target(&e) else {
+            let Some((mx, _)) = offset_in(&canvas, &e) else {
                 return;
             };
             let Some((grab, x0, l, r)) = *drag.borrow() else {
