@@ -172,10 +172,10 @@ pub(crate) fn target_tag(e: &web_sys::Event) -> String {
         .unwrap_or_default()
 }
 
-/// An event's pointer position relative to the element the listener sits on.
-pub(crate) fn offset_in_target(e: &web_sys::MouseEvent) -> Option<(f64, f64)> {
-    let el = e.current_target()?.dyn_into::<Element>().ok()?;
-    let rect = el.get_bounding_client_rect();
+/// An event's pointer position relative to the element behind `node` (for listeners whose
+/// `current_target` may be the delegation root rather than the element).
+pub(crate) fn offset_in(node: &yew::NodeRef, e: &web_sys::MouseEvent) -> Option<(f64, f64)> {
+    let rect = node.cast::<Element>()?.get_bounding_client_rect();
     Some((
         e.client_x() as f64 - rect.left(),
         e.client_y() as f64 - rect.top(),

@@ -11,5 +11,6 @@ mod longtasks;
 mod playground;
 mod share;
 mod single_file;
+mod spacetime;
 mod tour;
 mod workers;

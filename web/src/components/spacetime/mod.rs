@@ -5,32 +5,50 @@
 //! lives in the state ([`crate::state::SpaceTimeWindow`]), so the SVG export
 //! ([`window_svg`]) draws exactly what the canvas shows.
 
+mod lod;
+mod overview;
 mod paint;
+mod painter;
 
-use crate::browser::{offset_in_target, HtmlCanvasElement};
+use crate::browser::{now_ms, offset_in, HtmlCanvasElement};
 use crate::format;
 use crate::state::{use_app, Action, AppCtx, AppState, SpaceTimeWindow};
 use fpaxos::Time;
-use paint::{draw, hover_at, TimeBand, View, AXIS, LEFT};
+use overview::Overview;
+use paint::{draw, hover_at, Mode, TimeBand, View, AXIS, LEFT};
 use yew::prelude::*;
 
+/// Narrowest window (10 µs).
+const MIN_WIDTH: Time = 10_000;
+
+/// The stretch of time the diagram can show, `[0, span]`: the run so far (its data ends at the
+/// cursor), but at least the default window before the run has got that far.
+fn span_of(app: &AppState) -> Time {
+    let first = default_width(&app.scenario).min(app.run.end.max(MIN_WIDTH));
+    app.run.now.max(first).max(MIN_WIDTH)
+}
+
 /// The window the diagram shows for this state: zoom and pan from
-/// [`crate::state::SpaceTimeWindow`], the right edge following the time cursor unless pinned.
+/// [`crate::state::SpaceTimeWindow`], the right edge following the time cursor unless pinned,
+/// both clamped to the run (`[0, span_of]`).
 fn view_of(app: &AppState) -> View {
     let n = app.scenario.cluster.nodes as usize;
     let lanes = n + 1;
     let lane_h = if n > 15 { 15.0 } else { 24.0 };
     let w = &app.view.spacetime;
+    let span = span_of(app);
     let win = w
         .width
         .unwrap_or_else(|| default_width(&app.scenario))
-        .max(1000);
+        .clamp(MIN_WIDTH.min(span), span);
     View {
-        right: w.pinned.unwrap_or(app.run.now.max(win)),
+        right: w.pinned.unwrap_or(app.run.now).clamp(win, span),
         width: win,
         w: w.css_w,
         h: lanes as f64 * lane_h + AXIS,
         lanes,
+        run: std::rc::Rc::as_ptr(&app.scenario) as usize,
+        end: app.run.end.max(span),
     }
 }
 
@@ -74,25 +92,37 @@ pub(crate) fn window_svg(app: &AppState) -> Option<(String, f64, f64)> {
     app.with_sim(|sim| (paint::svg(sim, &v, app.run.now, n, &bands), v.w, v.h))
 }
 
-/// The note shown when the trace no longer holds the window's oldest events (the trace keeps
-/// the most recent events only, `metrics.trace_capacity`).
-fn truncated_note(app: &AppState, view: &View) -> Option<String> {
-    let oldest_kept = app
-        .with_sim(|s| {
-            let tr = s.trace();
-            if tr.truncated() {
-                tr.events().front().map(|e| e.time())
-            } else {
-                None
-            }
-        })
-        .flatten();
-    oldest_kept.filter(|t| *t > view.left_t()).map(|t| {
-        format!(
-            "Events before {} were discarded (trace capacity); older arrows are not shown.",
-            format::time(t)
+/// The note shown when the diagram log discarded anything (past its memory cap), or when the
+/// scenario keeps no trace at all (`metrics.trace_capacity` 0).
+fn truncated_note(app: &AppState) -> Option<String> {
+    app.with_sim(|s| {
+        let tr = s.trace();
+        if tr.total() > 0 && tr.diagram().msgs().is_empty() && tr.events().is_empty() {
+            return Some(
+                "This scenario keeps no trace (metrics.trace_capacity is 0): nothing to draw."
+                    .to_string(),
+            );
+        }
+        tr.diagram().discarded_note()
+    })
+    .flatten()
+}
+
+/// The diagram log's size, as a short sentence (read by the measurement script).
+fn memory_note(app: &AppState) -> (usize, String) {
+    app.with_sim(|s| {
+        let log = s.trace().diagram();
+        let bytes = log.bytes() + lod::index_bytes();
+        (
+            bytes,
+            format!(
+                "{} messages kept for the whole run in {:.1} MB.",
+                log.msgs().len(),
+                bytes as f64 / 1e6
+            ),
         )
     })
+    .unwrap_or((0, String::new()))
 }
 
 /// Zoom (wheel, buttons), follow and drag-to-pan: each sets the window in the state.
@@ -100,14 +130,15 @@ struct WindowControls {
     zoom_in: Callback<MouseEvent>,
     zoom_out: Callback<MouseEvent>,
     follow: Callback<MouseEvent>,
+    whole: Callback<MouseEvent>,
     wheel: Callback<WheelEvent>,
 }
 
-fn window_controls(app: &AppCtx, win: Time) -> WindowControls {
+fn window_controls(app: &AppCtx, win: Time, span: Time) -> WindowControls {
     let set_width = |f: f64| {
         let app = app.clone();
         move || {
-            let width = Some(((win as f64 * f) as Time).clamp(10_000, 3_600_000_000_000));
+            let width = Some(((win as f64 * f) as Time).clamp(MIN_WIDTH.min(span), span));
             app.dispatch(Action::SetSpaceTime(SpaceTimeWindow {
                 width,
                 ..app.view.spacetime
@@ -126,7 +157,18 @@ fn window_controls(app: &AppCtx, win: Time) -> WindowControls {
             }))
         })
     };
+    let whole = {
+        let app = app.clone();
+        Callback::from(move |_: MouseEvent| {
+            app.dispatch(Action::SetSpaceTime(SpaceTimeWindow {
+                pinned: None,
+                width: Some(span),
+                ..app.view.spacetime
+            }))
+        })
+    };
     WindowControls {
+        whole,
         zoom_in: Callback::from(move |_: MouseEvent| zin()),
         zoom_out: Callback::from(move |_: MouseEvent| zout()),
         follow,
@@ -141,25 +183,27 @@ fn window_controls(app: &AppCtx, win: Time) -> WindowControls {
     }
 }
 
-/// The space-time diagram panel.
+/// The space-time diagram panel: the overview strip of the whole run over the detail canvas.
 #[component]
 pub(crate) fn SpaceTime() -> Html {
     let app = use_app();
     let canvas = use_node_ref();
     let hover = use_state(|| None::<(u64, String)>);
     let drag = use_mut_ref(|| None::<(f64, Time)>);
-    let capped = use_state(|| false);
+    let mode = use_state(|| Mode::Every { visible: 0 });
     let n = app.scenario.cluster.nodes as usize;
     let view = view_of(&app);
+    let span = span_of(&app);
     let (win, right, h) = (view.width, view.right, view.h);
     let now = app.run.now;
     let hover_id = hover.as_ref().map(|h| h.0);
-    let truncated_note = truncated_note(&app, &view);
+    let truncated_note = truncated_note(&app);
+    let (log_bytes, memory) = memory_note(&app);
 
     {
         let canvas = canvas.clone();
         let app = app.clone();
-        let capped = capped.clone();
+        let mode = mode.clone();
         use_effect_with(
             (app.run.version, view, hover_id),
             move |(_, view, hover_id)| {
@@ -170,14 +214,19 @@ pub(crate) fn SpaceTime() -> Html {
                             css_w: cw,
                             ..app.view.spacetime
                         }));
-                    } else if let Some(d) = app
-                        .with_sim(|s| draw(&c, s, view, now, n, *hover_id, &bands_of(&app)))
-                        .flatten()
-                    {
+                    } else if let Some(d) = {
+                        let t0 = now_ms();
+                        let d = app
+                            .with_sim(|s| draw(&c, s, view, now, n, *hover_id, &bands_of(&app)))
+                            .flatten();
+                        // The last redraw's wall time (read by scripts/measure-spacetime.sh).
+                        let _ = c.set_attribute("data-draw-ms", &format!("{:.2}", now_ms() - t0));
+                        d
+                    } {
                         // How many liveness bands the window shows (read by tests).
                         let _ = c.set_attribute("data-bands", &d.bands.to_string());
-                        if d.capped != *capped {
-                            capped.set(d.capped);
+                        if d.mode != *mode {
+                            mode.set(d.mode);
                         }
                     }
                 }
@@ -186,7 +235,7 @@ pub(crate) fn SpaceTime() -> Html {
         );
     }
 
-    let controls = window_controls(&app, win);
+    let controls = window_controls(&app, win, span);
     let onpointerdown = {
         let drag = drag.clone();
         Callback::from(move |e: PointerEvent| {
@@ -201,17 +250,18 @@ pub(crate) fn SpaceTime() -> Html {
     };
     let onpointermove = {
         let drag = drag.clone();
+        let canvas = canvas.clone();
         let hover = hover.clone();
         let app = app.clone();
         Callback::from(move |e: PointerEvent| {
-            let Some((mx, my)) = offset_in_target(&e) else {
+            let Some((mx, my)) = offset_in(&canvas, &e) else {
                 return;
             };
             if let Some((x0, r0)) = *drag.borrow() {
                 if e.buttons() & 1 == 1 {
                     let dt =
                         (e.client_x() as f64 - x0) / (view.w - LEFT).max(1.0) * view.width as f64;
-                    let r = (r0 as f64 - dt).max(view.width as f64) as Time;
+                    let r = (r0 as f64 - dt).clamp(view.width as f64, span as f64) as Time;
                     app.dispatch(Action::SetSpaceTime(SpaceTimeWindow {
                         pinned: Some(r),
                         ..app.view.spacetime
@@ -236,21 +286,42 @@ pub(crate) fn SpaceTime() -> Html {
         })
     };
     let pinned = app.view.spacetime.pinned.is_some();
+    let mode_name = match *mode {
+        Mode::Every { .. } => "every",
+        Mode::Density { .. } => "density",
+    };
+    let tip = hover
+        .as_ref()
+        .map(|h| h.1.clone())
+        .unwrap_or_else(|| match *mode {
+            Mode::Every { .. } => "Hover an arrow for details.".into(),
+            Mode::Density { .. } => {
+                "Hover a shaded cell for its counts, or an arrow for details.".into()
+            }
+        });
     html! {
         <section class="panel" aria-label="Space-time diagram">
             <h2>{"Space-time diagram"}</h2>
             <div class="st-tools">
                 <button type="button" onclick={controls.zoom_in} aria-label="Zoom in">{"+ Zoom in"}</button>
                 <button type="button" onclick={controls.zoom_out} aria-label="Zoom out">{"− Zoom out"}</button>
-                <button type="button" onclick={controls.follow} aria-pressed={(!pinned).to_string()}>{"Follow cursor"}</button>
-                <span>{format!("Window {} ending at {}", format::time(win), format::time(right))}</span>
+                <button type="button" onclick={controls.whole} data-testid="spacetime-whole">{"Whole run"}</button>
+                <button type="button" onclick={controls.follow} data-testid="spacetime-follow" aria-pressed={(!pinned).to_string()}>{"Follow cursor"}</button>
+                <span data-testid="spacetime-window">{format!("Window {} ending at {}", format::time(win), format::time(right))}</span>
                 <span class="muted">{"Wheel: zoom · drag: pan · ★ elected · | chosen · ✕ lost/dropped (dashed) · red line: fault · orange band: unavailable · red band: stall"}</span>
             </div>
+            <Overview view={view} span={span} />
             <canvas ref={canvas} class="spacetime-canvas" data-testid="spacetime" style={format!("height:{h}px")}
+                data-left={view.left_t().to_string()} data-right={right.to_string()} data-span={span.to_string()}
+                data-mode={mode_name} data-log-bytes={log_bytes.to_string()}
                 role="img" aria-label="Space-time diagram: one lane per node and one for clients, an arrow per message"
                 onwheel={controls.wheel} {onpointerdown} {onpointerup} {onpointermove} onpointerleave={onleave}></canvas>
-            if let Some(note) = truncated_note { <p class="muted">{note}</p> }
-            <p class="st-tip" aria-live="polite">{hover.as_ref().map(|h| h.1.clone()).unwrap_or_else(|| if *capped { "Too many messages: showing the first 6000 in the window; zoom in.".into() } else { "Hover an arrow for details.".into() })}</p>
+            <p class="st-legend" data-testid="spacetime-legend">{mode.legend()}{" "}<span class="muted">{memory}</span></p>
+            if let Some(note) = truncated_note { <p class="muted" data-testid="spacetime-discarded">{note}</p> }
+            <p class="st-tip" aria-live="polite">{tip}</p>
         </section>
     }
 }
+
+#[cfg(test)]
+mod tests;

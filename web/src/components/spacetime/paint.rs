@@ -3,16 +3,16 @@
 //! the vector SVG export are the same drawing.
 
 use super::super::cluster_view::kind_style;
-use crate::browser::{canvas_2d, CanvasRenderingContext2d, HtmlCanvasElement};
+use super::lod::{self, Density};
+use super::painter::{CanvasPainter, Painter, Stroke, SvgPainter};
+use crate::browser::{canvas_2d, HtmlCanvasElement};
 use crate::format;
 use fpaxos::{MsgKind, Time};
-use fpaxos_sim::{DropReason, Endpoint, Sim, TraceEvent};
-use std::collections::HashMap;
+use fpaxos_sim::trace::{DiagramLog, Fate, MarkKind, MsgRecord, CLIENT};
+use fpaxos_sim::Sim;
 
 pub(super) const LEFT: f64 = 40.0;
 pub(super) const AXIS: f64 = 22.0;
-/// Most arrows drawn per frame.
-const MAX_ARROWS: usize = 6000;
 
 #[derive(Clone, Copy, PartialEq)]
 pub(super) struct View {
@@ -24,6 +24,10 @@ pub(super) struct View {
     pub(super) w: f64,
     pub(super) h: f64,
     pub(super) lanes: usize,
+    /// Which run (an address naming its scenario), for the density index.
+    pub(super) run: usize,
+    /// The run's end (ns), which fixes the density index's buckets.
+    pub(super) end: Time,
 }
 
 impl View {
@@ -43,232 +47,128 @@ impl View {
 
 struct Arrow {
     id: u64,
-    kind: MsgKind,
-    from: Endpoint,
-    to: Endpoint,
-    t: Time,
-    deliver_at: Time,
-    slot: Option<u64>,
-    lost: Option<DropReason>,
-    dropped: Option<(Time, DropReason)>,
+    rec: MsgRecord,
     x1: f64,
     y1: f64,
     x2: f64,
     y2: f64,
 }
 
-fn lane_of(e: Endpoint, n: usize) -> usize {
-    match e {
-        Endpoint::Node(i) => (i as usize).min(n),
-        Endpoint::Client(_) => n,
+/// How the window is drawn: every arrow, or density plus every `k`-th arrow.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Mode {
+    /// Every message in the window as an arrow.
+    Every {
+        /// Messages sent in the window.
+        visible: usize,
+    },
+    /// Density per lane and column, and the arrows of every `k`-th message.
+    Density {
+        /// Messages sent in the window.
+        visible: usize,
+        /// Sampling step (by message id).
+        k: u64,
+        /// Counted message by message (not spread from index buckets).
+        exact: bool,
+    },
+}
+
+impl Mode {
+    /// The legend's sentence for this mode.
+    pub(crate) fn legend(&self) -> String {
+        match *self {
+            Mode::Every { visible } => {
+                format!("Every message drawn: {} in the window.", visible)
+            }
+            Mode::Density { visible, k, exact } => format!(
+                "Density view: {} messages in the window, shaded per lane and {COL_PX} px column by the sender (colour: the most frequent kind{}), and 1 in {k} as a thin arrow. Zoom in to under {} messages to see every arrow.",
+                visible,
+                if exact { "" } else { "; counted per time bucket" },
+                lod::ARROW_LIMIT
+            ),
+        }
     }
 }
 
-/// The messages visible in `v` at simulated time `now`.
-fn arrows(sim: &Sim, v: &View, now: Time, n: usize) -> (Vec<Arrow>, bool) {
-    let ev = sim.trace().events();
-    let lo = v.left_t().saturating_sub(v.width);
-    let start = ev.partition_point(|e| e.time() < lo);
-    let end = ev.partition_point(|e| e.time() <= v.right);
-    let mut drops: HashMap<u64, (Time, DropReason)> = HashMap::new();
-    for e in ev.range(start..end) {
-        if let TraceEvent::Drop { t, id, reason } = e {
-            drops.insert(*id, (*t, *reason));
+/// The mode for `v`: every arrow up to [`lod::ARROW_LIMIT`] messages sent in the window.
+pub(crate) fn mode_of(log: &DiagramLog, v: &View) -> Mode {
+    let (a, b) = lod::sent_range(log, v.left_t(), v.right);
+    let visible = b - a;
+    if visible <= lod::ARROW_LIMIT {
+        Mode::Every { visible }
+    } else {
+        Mode::Density {
+            visible,
+            k: visible.div_ceil(lod::SAMPLE_ARROWS) as u64,
+            exact: visible <= lod::SCAN_LIMIT,
         }
     }
+}
+
+/// The messages visible in `v` at simulated time `now` (every `k`-th by id).
+fn arrows(log: &DiagramLog, v: &View, now: Time, n: usize, k: u64) -> Vec<Arrow> {
+    let (start, end) = lod::sent_range(log, v.left_t().saturating_sub(v.width), v.right);
     let mut out = Vec::new();
-    let mut capped = false;
-    for e in ev.range(start..end) {
-        let TraceEvent::Send {
-            t,
-            id,
-            from,
-            to,
-            kind,
-            slot,
-            deliver_at,
-            lost,
-        } = e
-        else {
+    for (i, r) in log.msgs().range(start..end).enumerate() {
+        let id = log.id_of(start + i);
+        if k > 1 && !id.is_multiple_of(k) {
             continue;
+        }
+        let stop = r.end.min(now.max(r.sent));
+        if stop < v.left_t() {
+            continue;
+        }
+        let (la, lb) = (lod::lane_of(r.from, n), lod::lane_of(r.to, n));
+        let planned = match r.fate {
+            Fate::Dropped(_) => r.end.max(r.sent + 1),
+            _ => r.end,
         };
-        let dropped = drops.get(id).copied();
-        let stop = dropped.map_or(*deliver_at, |d| d.0).min(now.max(*t));
-        if stop < v.left_t() && *deliver_at < v.left_t() {
-            continue;
-        }
-        if out.len() >= MAX_ARROWS {
-            capped = true;
-            break;
-        }
-        let (la, lb) = (lane_of(*from, n), lane_of(*to, n));
-        let span = deliver_at.saturating_sub(*t).max(1) as f64;
-        let frac = (stop.saturating_sub(*t) as f64 / span).clamp(0.0, 1.0);
-        let frac = if lost.is_some() { frac.min(0.5) } else { frac };
+        let span = planned.saturating_sub(r.sent).max(1) as f64;
+        let frac = (stop.saturating_sub(r.sent) as f64 / span).clamp(0.0, 1.0);
+        let frac = if matches!(r.fate, Fate::Lost(_)) {
+            frac.min(0.5)
+        } else {
+            frac
+        };
         let (y1, y2full) = (v.lane_y(la), v.lane_y(lb));
-        let x1 = v.x(*t);
-        let x2 = v.x(*t + (span * frac) as Time);
         out.push(Arrow {
-            id: *id,
-            kind: *kind,
-            from: *from,
-            to: *to,
-            t: *t,
-            deliver_at: *deliver_at,
-            slot: *slot,
-            lost: *lost,
-            dropped,
-            x1,
+            id,
+            rec: *r,
+            x1: v.x(r.sent),
             y1,
-            x2,
+            x2: v.x(r.sent + (span * frac) as Time),
             y2: y1 + (y2full - y1) * frac,
         });
     }
-    (out, capped)
+    out
 }
 
-fn ep(e: Endpoint) -> String {
-    match e {
-        Endpoint::Node(i) => format!("n{i}"),
-        Endpoint::Client(c) => format!("client {c}"),
+fn ep(code: u16) -> String {
+    if code == CLIENT {
+        "a client".to_string()
+    } else {
+        format!("n{code}")
     }
 }
 
 fn describe(a: &Arrow) -> String {
-    let (_, name) = kind_style(a.kind);
+    let (_, name) = kind_style(a.rec.kind);
+    let r = &a.rec;
     let mut s = format!(
-        "#{} {name} {} → {}, sent {}, arrives {}",
+        "#{} {name} {} → {}, sent {}",
         a.id,
-        ep(a.from),
-        ep(a.to),
-        format::time(a.t),
-        format::time(a.deliver_at)
+        ep(r.from),
+        ep(r.to),
+        format::time(r.sent),
     );
-    if let Some(slot) = a.slot {
-        s.push_str(&format!(", slot {slot}"));
-    }
-    if let Some(r) = a.lost {
-        s.push_str(&format!(", LOST ({r:?})"));
-    }
-    if let Some((t, r)) = a.dropped {
-        s.push_str(&format!(", DROPPED at {} ({r:?})", format::time(t)));
+    match r.fate {
+        Fate::Delivered => s.push_str(&format!(", arrives {}", format::time(r.end))),
+        Fate::Lost(why) => s.push_str(&format!(", LOST ({why:?})")),
+        Fate::Dropped(why) => {
+            s.push_str(&format!(", DROPPED at {} ({why:?})", format::time(r.end)))
+        }
     }
     s
-}
-
-/// How a line is drawn: colour, width and an optional dash pattern `(on, off)`.
-#[derive(Clone, Copy)]
-struct Stroke<'a> {
-    color: &'a str,
-    width: f64,
-    dash: Option<(f64, f64)>,
-}
-
-impl<'a> Stroke<'a> {
-    /// A solid line.
-    fn solid(color: &'a str, width: f64) -> Stroke<'a> {
-        Stroke {
-            color,
-            width,
-            dash: None,
-        }
-    }
-}
-
-/// The few drawing operations the diagram needs, so one routine paints both the live canvas
-/// and the vector SVG export.
-trait Painter {
-    fn line(&mut self, a: (f64, f64), b: (f64, f64), stroke: Stroke<'_>);
-    fn text(&mut self, x: f64, y: f64, text: &str, color: &str, size: f64, bold: bool);
-    fn triangle(&mut self, p: [(f64, f64); 3], color: &str);
-    /// A filled rectangle at `(x, y)` of size `(w, h)`, with fill opacity `alpha`.
-    fn rect(&mut self, at: (f64, f64), size: (f64, f64), color: &str, alpha: f64);
-}
-
-struct CanvasPainter<'a>(&'a CanvasRenderingContext2d);
-
-impl Painter for CanvasPainter<'_> {
-    fn line(&mut self, a: (f64, f64), b: (f64, f64), stroke: Stroke<'_>) {
-        let Stroke { color, width, dash } = stroke;
-        let ctx = self.0;
-        ctx.set_stroke_style_str(color);
-        ctx.set_line_width(width);
-        let pattern = js_sys::Array::new();
-        if let Some((on, off)) = dash {
-            pattern.push(&on.into());
-            pattern.push(&off.into());
-        }
-        let _ = ctx.set_line_dash(&pattern);
-        ctx.begin_path();
-        ctx.move_to(a.0, a.1);
-        ctx.line_to(b.0, b.1);
-        ctx.stroke();
-        if dash.is_some() {
-            let _ = ctx.set_line_dash(&js_sys::Array::new());
-        }
-    }
-    fn text(&mut self, x: f64, y: f64, text: &str, color: &str, size: f64, bold: bool) {
-        let ctx = self.0;
-        ctx.set_fill_style_str(color);
-        ctx.set_font(&format!(
-            "{}{size}px system-ui, sans-serif",
-            if bold { "bold " } else { "" }
-        ));
-        let _ = ctx.fill_text(text, x, y);
-    }
-    fn triangle(&mut self, p: [(f64, f64); 3], color: &str) {
-        let ctx = self.0;
-        ctx.set_fill_style_str(color);
-        ctx.begin_path();
-        ctx.move_to(p[0].0, p[0].1);
-        ctx.line_to(p[1].0, p[1].1);
-        ctx.line_to(p[2].0, p[2].1);
-        ctx.close_path();
-        ctx.fill();
-    }
-    fn rect(&mut self, at: (f64, f64), size: (f64, f64), color: &str, alpha: f64) {
-        let ctx = self.0;
-        ctx.set_global_alpha(alpha);
-        ctx.set_fill_style_str(color);
-        ctx.fill_rect(at.0, at.1, size.0, size.1);
-        ctx.set_global_alpha(1.0);
-    }
-}
-
-/// Collects SVG elements.
-#[derive(Default)]
-struct SvgPainter(String);
-
-impl Painter for SvgPainter {
-    fn line(&mut self, a: (f64, f64), b: (f64, f64), stroke: Stroke<'_>) {
-        let Stroke { color, width, dash } = stroke;
-        let dash = dash.map_or(String::new(), |(on, off)| {
-            format!(" stroke-dasharray=\"{on} {off}\"")
-        });
-        self.0.push_str(&format!(
-            "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"{color}\" stroke-width=\"{width}\"{dash}/>",
-            a.0, a.1, b.0, b.1
-        ));
-    }
-    fn text(&mut self, x: f64, y: f64, text: &str, color: &str, size: f64, bold: bool) {
-        self.0.push_str(&format!(
-            "<text x=\"{x:.1}\" y=\"{y:.1}\" fill=\"{color}\" font-size=\"{size}\"{} font-family=\"system-ui, sans-serif\">{}</text>",
-            if bold { " font-weight=\"bold\"" } else { "" },
-            crate::svg::xml_escape(text)
-        ));
-    }
-    fn triangle(&mut self, p: [(f64, f64); 3], color: &str) {
-        self.0.push_str(&format!(
-            "<polygon points=\"{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}\" fill=\"{color}\"/>",
-            p[0].0, p[0].1, p[1].0, p[1].1, p[2].0, p[2].1
-        ));
-    }
-    fn rect(&mut self, at: (f64, f64), size: (f64, f64), color: &str, alpha: f64) {
-        self.0.push_str(&format!(
-            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{color}\" fill-opacity=\"{alpha}\"/>",
-            at.0, at.1, size.0, size.1
-        ));
-    }
 }
 
 /// A stretch of simulated time to shade behind the diagram: unavailable time (requests pending,
@@ -306,14 +206,14 @@ pub(super) fn svg(sim: &Sim, v: &View, now: Time, n: usize, bands: &[TimeBand]) 
         v.w, v.h
     ));
     paint_bands(&mut p, v, bands);
-    paint(&mut p, sim, v, now, n, None);
+    paint(&mut p, sim.trace().diagram(), v, now, n, None);
     p.0
 }
 
 /// What one drawing of the canvas showed.
 pub(super) struct Drawn {
-    /// The arrow count was capped.
-    pub(super) capped: bool,
+    /// How the messages were drawn.
+    pub(super) mode: Mode,
     /// Bands shaded in the window.
     pub(super) bands: usize,
 }
@@ -333,20 +233,67 @@ pub(super) fn draw(
     ctx.fill_rect(0.0, 0.0, v.w, v.h);
     let mut p = CanvasPainter(&ctx);
     let bands = paint_bands(&mut p, v, bands);
-    let capped = paint(&mut p, sim, v, now, n, hover);
-    Some(Drawn { capped, bands })
+    let mode = paint(&mut p, sim.trace().diagram(), v, now, n, hover);
+    Some(Drawn { mode, bands })
 }
 
-/// Paints lanes, axis, messages, protocol events and the time cursor; returns whether the
-/// arrow count was capped.
+/// Width of one density column in CSS pixels.
+pub(super) const COL_PX: f64 = 2.0;
+
+/// The density of the window, one column per [`COL_PX`] pixels.
+pub(super) fn window_density(log: &DiagramLog, v: &View, n: usize) -> Density {
+    let cols = ((v.w - LEFT - 6.0) / COL_PX).max(1.0) as usize;
+    lod::density(log, v.run, v.end, (v.left_t(), v.right), cols, n)
+}
+
+/// Shades each lane of a density: colour of the cell's most frequent kind, opacity by count
+/// (log scale, 8 steps); equal neighbours merge into one rectangle. `top`/`lane_h` place lane
+/// rows, `x0`/`cw` columns.
+pub(super) fn paint_density<P: Painter>(
+    p: &mut P,
+    d: &Density,
+    (x0, cw): (f64, f64),
+    (top, lane_h): (f64, f64),
+) {
+    let max = d.max().max(1.0);
+    let level = |c: f32| -> u8 {
+        if c <= 0.0 {
+            0
+        } else {
+            ((8.0 * (1.0 + c).ln() / (1.0 + max).ln()).ceil() as u8).clamp(1, 8)
+        }
+    };
+    for lane in 0..d.lanes {
+        let y = top + lane as f64 * lane_h + lane_h * 0.1;
+        let mut run: Option<(usize, Option<MsgKind>, u8)> = None;
+        for col in 0..=d.cols {
+            let cur = (col < d.cols).then(|| (d.dominant(col, lane), level(d.total(col, lane))));
+            if let Some((c0, kind, lv)) = run {
+                if cur != Some((kind, lv)) {
+                    if let (Some(k), true) = (kind, lv > 0) {
+                        let (color, _) = kind_style(k);
+                        let x = x0 + c0 as f64 * cw;
+                        let alpha = 0.1 + 0.1 * lv as f64;
+                        p.rect((x, y), ((col - c0) as f64 * cw, lane_h * 0.8), color, alpha);
+                    }
+                    run = cur.map(|(k, l)| (col, k, l));
+                }
+            } else {
+                run = cur.map(|(k, l)| (col, k, l));
+            }
+        }
+    }
+}
+
+/// Paints lanes, axis, messages (per the [`Mode`]), protocol events and the time cursor.
 fn paint<P: Painter>(
     p: &mut P,
-    sim: &Sim,
+    log: &DiagramLog,
     v: &View,
     now: Time,
     n: usize,
     hover: Option<u64>,
-) -> bool {
+) -> Mode {
     // Lanes.
     for lane in 0..v.lanes {
         let y = v.lane_y(lane);
@@ -375,95 +322,105 @@ fn paint<P: Painter>(
         );
     }
     // Messages.
-    let (list, capped) = arrows(sim, v, now, n);
-    for a in &list {
-        let (color, _) = kind_style(a.kind);
-        let broken = a.lost.is_some() || a.dropped.is_some();
-        let width = if hover == Some(a.id) {
-            3.0
-        } else if matches!(a.kind, MsgKind::Heartbeat | MsgKind::HeartbeatAck) {
-            0.7
-        } else {
-            1.2
-        };
-        let dash = broken.then_some((4.0, 3.0));
-        p.line((a.x1, a.y1), (a.x2, a.y2), Stroke { color, width, dash });
-        if broken && (a.dropped.is_some_and(|d| d.0 <= now) || a.lost.is_some()) {
-            p.text(a.x2 - 4.0, a.y2 + 4.0, "✕", "#b91c1c", 11.0, false);
-        } else if a.deliver_at <= now && (a.x2 - a.x1).abs() > 3.0 {
-            // Arrow head.
-            let ang = (a.y2 - a.y1).atan2(a.x2 - a.x1);
-            p.triangle(
-                [
-                    (a.x2, a.y2),
-                    (
-                        a.x2 - 6.0 * (ang - 0.4).cos(),
-                        a.y2 - 6.0 * (ang - 0.4).sin(),
-                    ),
-                    (
-                        a.x2 - 6.0 * (ang + 0.4).cos(),
-                        a.y2 - 6.0 * (ang + 0.4).sin(),
-                    ),
-                ],
-                color,
-            );
+    let mode = mode_of(log, v);
+    let k = match mode {
+        Mode::Every { .. } => 1,
+        Mode::Density { k, .. } => {
+            let d = window_density(log, v, n);
+            paint_density(p, &d, (LEFT, COL_PX), (0.0, v.lane_h()));
+            k
         }
+    };
+    for a in &arrows(log, v, now, n, k) {
+        paint_arrow(p, a, now, hover, k > 1);
     }
-    // Protocol events.
-    let ev = sim.trace().events();
-    let start = ev.partition_point(|e| e.time() < v.left_t());
-    let end = ev.partition_point(|e| e.time() <= v.right);
-    let mut chosen_drawn = 0;
-    for e in ev.range(start..end) {
-        match e {
-            TraceEvent::Chosen { t, node, .. } if chosen_drawn < 3000 => {
-                chosen_drawn += 1;
-                let (x, y) = (v.x(*t), v.lane_y(*node as usize));
-                p.line((x, y - 7.0), (x, y + 7.0), Stroke::solid("#15803d", 2.0));
-            }
-            TraceEvent::Elected { t, node, .. } => {
-                p.text(
-                    v.x(*t) - 6.0,
-                    v.lane_y(*node as usize) + 5.0,
-                    "★",
-                    "#7c3aed",
-                    15.0,
-                    true,
-                );
-            }
-            TraceEvent::Campaign { t, node, .. } => {
-                p.text(
-                    v.x(*t) - 3.0,
-                    v.lane_y(*node as usize) - 6.0,
-                    "?",
-                    "#7c3aed",
-                    11.0,
-                    false,
-                );
-            }
-            TraceEvent::Fault { t, what } => {
-                let x = v.x(*t);
-                let dash = Some((6.0, 3.0));
-                let stroke = Stroke {
-                    color: "#b91c1c",
-                    width: 1.5,
-                    dash,
-                };
-                p.line((x, 0.0), (x, axis_y - 4.0), stroke);
-                p.text(x + 3.0, 10.0, what, "#b91c1c", 11.0, false);
-            }
-            _ => {}
-        }
-    }
+    paint_marks(p, log, v, k == 1);
     // Time cursor.
     if now >= v.left_t() && now <= v.right {
         let x = v.x(now);
         p.line((x, 0.0), (x, axis_y - 4.0), Stroke::solid("#111827", 1.5));
     }
-    capped
+    mode
 }
 
-/// The nearest arrow within 6 px of (`mx`, `my`), described.
+fn paint_arrow<P: Painter>(p: &mut P, a: &Arrow, now: Time, hover: Option<u64>, sampled: bool) {
+    let (color, _) = kind_style(a.rec.kind);
+    let broken = a.rec.fate != Fate::Delivered;
+    let width = if hover == Some(a.id) {
+        3.0
+    } else if sampled {
+        0.5
+    } else if matches!(a.rec.kind, MsgKind::Heartbeat | MsgKind::HeartbeatAck) {
+        0.7
+    } else {
+        1.2
+    };
+    let dash = broken.then_some((4.0, 3.0));
+    p.line((a.x1, a.y1), (a.x2, a.y2), Stroke { color, width, dash });
+    if sampled {
+        return;
+    }
+    let ended = match a.rec.fate {
+        Fate::Lost(_) => true,
+        Fate::Dropped(_) => a.rec.end <= now,
+        Fate::Delivered => false,
+    };
+    if ended {
+        p.text(a.x2 - 4.0, a.y2 + 4.0, "✕", "#b91c1c", 11.0, false);
+    } else if !broken && a.rec.end <= now && (a.x2 - a.x1).abs() > 3.0 {
+        // Arrow head.
+        let ang = (a.y2 - a.y1).atan2(a.x2 - a.x1);
+        let at = |d: f64| (a.x2 - 6.0 * (ang + d).cos(), a.y2 - 6.0 * (ang + d).sin());
+        p.triangle([(a.x2, a.y2), at(-0.4), at(0.4)], color);
+    }
+}
+
+/// Elections (★), campaigns (?), chosen slots (| , only when every arrow is drawn) and faults;
+/// at most one mark of a kind per lane and 2 pixels, so a zoomed-out run stays readable.
+fn paint_marks<P: Painter>(p: &mut P, log: &DiagramLog, v: &View, chosen: bool) {
+    let m = log.marks();
+    let start = m.partition_point(|e| e.t < v.left_t());
+    let end = m.partition_point(|e| e.t <= v.right);
+    let mut last: Vec<[f64; 3]> = vec![[f64::NEG_INFINITY; 3]; v.lanes];
+    for e in m.range(start..end) {
+        let (x, lane) = (v.x(e.t), (e.node as usize).min(v.lanes - 1));
+        let y = v.lane_y(lane);
+        let slot = match e.kind {
+            MarkKind::Elected => 0,
+            MarkKind::Campaign => 1,
+            MarkKind::Chosen if chosen => 2,
+            _ => continue,
+        };
+        if x - last[lane][slot] < 2.0 {
+            continue;
+        }
+        last[lane][slot] = x;
+        match e.kind {
+            MarkKind::Chosen => p.line((x, y - 7.0), (x, y + 7.0), Stroke::solid("#15803d", 2.0)),
+            MarkKind::Elected => p.text(x - 6.0, y + 5.0, "★", "#7c3aed", 15.0, true),
+            _ => p.text(x - 3.0, y - 6.0, "?", "#7c3aed", 11.0, false),
+        }
+    }
+    let axis_y = v.h - AXIS;
+    for (t, what) in log
+        .faults()
+        .iter()
+        .filter(|f| f.0 >= v.left_t() && f.0 <= v.right)
+    {
+        let x = v.x(*t);
+        let dash = Some((6.0, 3.0));
+        let stroke = Stroke {
+            color: "#b91c1c",
+            width: 1.5,
+            dash,
+        };
+        p.line((x, 0.0), (x, axis_y), stroke);
+        p.text(x + 3.0, 10.0, what, "#b91c1c", 11.0, false);
+    }
+}
+
+/// What is under (`mx`, `my`): the nearest drawn arrow within 6 px, else (when density is
+/// drawn) the counts of the cell; `None` over empty space.
 pub(super) fn hover_at(
     sim: &Sim,
     view: &View,
@@ -472,7 +429,13 @@ pub(super) fn hover_at(
     mx: f64,
     my: f64,
 ) -> Option<(u64, String)> {
-    let (list, _) = arrows(sim, view, now, n);
+    let log = sim.trace().diagram();
+    let mode = mode_of(log, view);
+    let k = match mode {
+        Mode::Every { .. } => 1,
+        Mode::Density { k, .. } => k,
+    };
+    let list = arrows(log, view, now, n, k);
     let mut best: Option<(f64, &Arrow)> = None;
     for a in &list {
         let (dx, dy) = (a.x2 - a.x1, a.y2 - a.y1);
@@ -488,5 +451,52 @@ pub(super) fn hover_at(
             best = Some((d, a));
         }
     }
-    best.map(|(_, a)| (a.id, describe(a)))
+    if let Some((_, a)) = best {
+        return Some((a.id, describe(a)));
+    }
+    if k == 1 || mx < LEFT || my >= view.h - AXIS {
+        return None;
+    }
+    let d = window_density(log, view, n);
+    let col = ((mx - LEFT) / COL_PX) as usize;
+    let lane = (my / view.lane_h()) as usize;
+    Some((
+        u64::MAX - (col * d.lanes + lane) as u64,
+        describe_cell(&d, col, lane, n),
+    ))
+}
+
+/// A density cell's counts, as the hover text.
+pub(super) fn describe_cell(d: &Density, col: usize, lane: usize, n: usize) -> String {
+    let (a, b) = d.col_span(col);
+    let who = if lane >= n {
+        "clients".to_string()
+    } else {
+        format!("n{lane}")
+    };
+    let approx = if d.exact { "" } else { "≈" };
+    let mut by: Vec<(f32, &str)> = d
+        .cell(col, lane)
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| **c > 0.0)
+        .map(|(i, c)| (*c, kind_style(lod::kind_at(i)).1))
+        .collect();
+    by.sort_by(|x, y| y.0.total_cmp(&x.0));
+    let parts: Vec<String> = by
+        .iter()
+        .map(|(c, name)| format!("{name} {approx}{}", c.round()))
+        .collect();
+    format!(
+        "{who}, {} – {}: {approx}{} messages sent{}{}",
+        format::time(a),
+        format::time(b),
+        d.total(col, lane).round(),
+        if parts.is_empty() { "" } else { " (" },
+        if parts.is_empty() {
+            String::new()
+        } else {
+            parts.join(", ") + ")"
+        },
+    )
 }

@@ -1,6 +1,10 @@
 //! The event stream a run produces: what the browser draws, bounded in memory, and a stable hash
-//! over every event (the run's fingerprint: equal hashes mean equal runs).
+//! over every event (the run's fingerprint: equal hashes mean equal runs), and the compact
+//! [`DiagramLog`] of the whole run for the space-time diagram.
 
+pub mod diagram;
+
+pub use diagram::{DiagramLog, Fate, Mark, MarkKind, MsgRecord, CLIENT};
 use fpaxos::msg::mix;
 use fpaxos::{Ballot, MsgKind, NodeId, NodeSet, Slot, Time, Timer};
 use serde::Serialize;
@@ -160,16 +164,21 @@ pub struct Trace {
     capacity: usize,
     hash: u64,
     total: u64,
+    /// The whole run for the diagram; kept only when `capacity > 0` (swarm and check runs set
+    /// it to 0 and pay nothing).
+    diagram: DiagramLog,
 }
 
 impl Trace {
-    /// A trace keeping at most `capacity` recent events.
+    /// A trace keeping at most `capacity` recent events, and (when `capacity > 0`) the diagram
+    /// log of the whole run, up to [`diagram::MSG_CAP`] messages.
     pub fn new(capacity: usize) -> Trace {
         Trace {
             events: VecDeque::with_capacity(capacity.min(1 << 16)),
             capacity,
             hash: 0x1f2e_3d4c_5b6a_7988,
             total: 0,
+            diagram: DiagramLog::with_cap(diagram::MSG_CAP),
         }
     }
 
@@ -219,6 +228,7 @@ impl Trace {
             | lost.map_or(0, |r| r as u64 + 1);
         self.absorb(&[t, id, ends, slot.map_or(u64::MAX, |s| s), deliver_at]);
         if self.capacity > 0 {
+            self.diagram.send(t, id, (from, to), kind, deliver_at, lost);
             self.keep(TraceEvent::Send {
                 t,
                 id,
@@ -235,6 +245,9 @@ impl Trace {
     /// Records a drop of an in-flight message.
     pub fn drop_msg(&mut self, t: Time, id: u64, reason: DropReason) {
         self.absorb(&[2, t, id, reason as u64]);
+        if self.capacity > 0 {
+            self.diagram.drop_msg(t, id, reason);
+        }
         self.keep(TraceEvent::Drop { t, id, reason });
     }
 
@@ -265,6 +278,7 @@ impl Trace {
     /// Records a protocol event.
     pub fn campaign(&mut self, t: Time, node: NodeId, ballot: Ballot) {
         self.absorb(&[5, t, node as u64, ballot.0]);
+        self.mark(t, node, MarkKind::Campaign);
         self.keep(TraceEvent::Campaign {
             t,
             node,
@@ -275,6 +289,7 @@ impl Trace {
     /// Records an election win.
     pub fn elected(&mut self, t: Time, node: NodeId, ballot: Ballot, quorum: NodeSet) {
         self.absorb(&[6, t, node as u64, ballot.0, quorum.0]);
+        self.mark(t, node, MarkKind::Elected);
         self.keep(TraceEvent::Elected {
             t,
             node,
@@ -286,6 +301,7 @@ impl Trace {
     /// Records a step-down.
     pub fn step_down(&mut self, t: Time, node: NodeId) {
         self.absorb(&[7, t, node as u64]);
+        self.mark(t, node, MarkKind::StepDown);
         self.keep(TraceEvent::StepDown { t, node });
     }
 
@@ -294,6 +310,7 @@ impl Trace {
     pub fn chosen(&mut self, t: Time, node: NodeId, slot: Slot, quorum: NodeSet) {
         self.absorb(&[8, t, node as u64, slot, quorum.0]);
         if self.capacity > 0 {
+            self.diagram.mark(t, node, MarkKind::Chosen);
             self.keep(TraceEvent::Chosen {
                 t,
                 node,
@@ -303,12 +320,22 @@ impl Trace {
         }
     }
 
+    #[inline]
+    fn mark(&mut self, t: Time, node: NodeId, kind: MarkKind) {
+        if self.capacity > 0 {
+            self.diagram.mark(t, node, kind);
+        }
+    }
+
     /// Records a fault.
     pub fn fault(&mut self, t: Time, what: String) {
         let h = what
             .bytes()
             .fold(0u64, |h, b| mix(h ^ b as u64).rotate_left(5));
         self.absorb(&[9, t, h]);
+        if self.capacity > 0 {
+            self.diagram.fault(t, &what);
+        }
         self.keep(TraceEvent::Fault { t, what });
     }
 
@@ -330,6 +357,12 @@ impl Trace {
     /// The kept events, oldest first.
     pub fn events(&self) -> &VecDeque<TraceEvent> {
         &self.events
+    }
+
+    /// The compact log of the whole run the space-time diagram draws (empty when the trace
+    /// keeps nothing, `capacity == 0`).
+    pub fn diagram(&self) -> &DiagramLog {
+        &self.diagram
     }
 
     /// Whether older events were discarded.
