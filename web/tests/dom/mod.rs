@@ -23,15 +23,28 @@ pub fn window() -> web_sys::Window {
     web_sys::window().expect("window")
 }
 
-/// Renders the app into a new `div` appended to the body and waits for its first render.
+thread_local! {
+    /// The app the latest [`mount`] rendered, and its root.
+    static MOUNTED: std::cell::RefCell<Option<(yew::AppHandle<App>, Element)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Renders the app into a new `div` appended to the body and waits for its first render. The
+/// previous test's app is destroyed first, so each test has the page to itself as a reader's
+/// tab would (an earlier test's finished 200,000-event run otherwise stays alive beside it).
 pub async fn mount() -> Element {
+    if let Some((app, root)) = MOUNTED.with(|m| m.borrow_mut().take()) {
+        app.destroy();
+        root.remove();
+    }
     let doc = window().document().expect("document");
     let root = doc.create_element("div").expect("div");
     doc.body()
         .expect("body")
         .append_child(&root)
         .expect("append");
-    yew::Renderer::<App>::with_root(root.clone()).render();
+    let app = yew::Renderer::<App>::with_root(root.clone()).render();
+    MOUNTED.with(|m| *m.borrow_mut() = Some((app, root.clone())));
     sleep(50).await;
     root
 }
