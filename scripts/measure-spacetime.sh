@@ -16,15 +16,8 @@ DPORT=${DPORT:-9517}
 LINK=${LINK:-'#s=1.q1YqVrKqVkopLUosyczPU7JSMjMoVqqtBQA'}
 [ -f "$DIST/index.html" ] || { echo "no $DIST/index.html: run trunk build --release --offline" >&2; exit 1; }
 
-python3 -m http.server "$PORT" --bind 127.0.0.1 --directory "$DIST" >/dev/null 2>&1 &
-SERVER=$!
-chromedriver --port="$DPORT" >/dev/null 2>&1 &
-DRIVER=$!
-trap 'kill $SERVER $DRIVER 2>/dev/null || true' EXIT
-for _ in $(seq 50); do
-  curl -sf "http://127.0.0.1:$PORT/" >/dev/null && curl -sf "http://127.0.0.1:$DPORT/status" >/dev/null && break
-  sleep 0.2
-done
+source scripts/serve-and-drive.sh
+serve_and_drive "$DIST" "$PORT" "$DPORT"
 
 URL="http://127.0.0.1:$PORT/$LINK" WD="http://127.0.0.1:$DPORT" CHROME_BIN="$(command -v chromium || true)" node - <<'JS'
 const wd = process.env.WD, url = process.env.URL;

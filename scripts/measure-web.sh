@@ -24,15 +24,8 @@ done
 printf 'page wasm+js+css gzipped: %d bytes (%.1f KB)\n' "$page" "$(echo "$page/1024" | bc -l)"
 printf 'worker wasm+js gzipped (loaded on first use): %d bytes (%.1f KB)\n' "$worker" "$(echo "$worker/1024" | bc -l)"
 
-python3 -m http.server "$PORT" --bind 127.0.0.1 --directory "$DIST" >/dev/null 2>&1 &
-SERVER=$!
-chromedriver --port="$DPORT" >/dev/null 2>&1 &
-DRIVER=$!
-trap 'kill $SERVER $DRIVER 2>/dev/null || true' EXIT
-for _ in $(seq 50); do
-  curl -sf "http://127.0.0.1:$PORT/" >/dev/null && curl -sf "http://127.0.0.1:$DPORT/status" >/dev/null && break
-  sleep 0.2
-done
+source scripts/serve-and-drive.sh
+serve_and_drive "$DIST" "$PORT" "$DPORT"
 
 URL="http://127.0.0.1:$PORT/" WD="http://127.0.0.1:$DPORT" CHROME_BIN="$(command -v chromium || true)" node - <<'JS'
 const wd = process.env.WD, url = process.env.URL;
