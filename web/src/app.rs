@@ -3,10 +3,10 @@
 
 use crate::components::{
     analysis_panel::AnalysisPanel, chart::ChartsPanel, cluster_view::ClusterPanel,
-    compare_panel::ComparePanel, header::Header, link_error::LinkErrorBanner,
-    liveness::LivenessBanner, safety::SafetyBanner, scenario::ScenarioPanel,
-    share_dialog::ShareBar, spacetime::SpaceTime, summary::Summary, sweep_panel::SweepPanel,
-    time_controls::TimeControls,
+    compare_panel::ComparePanel, explore_panel::ExplorePanel, header::Header,
+    link_error::LinkErrorBanner, liveness::LivenessBanner, safety::SafetyBanner,
+    scenario::ScenarioPanel, share_dialog::ShareBar, spacetime::SpaceTime, summary::Summary,
+    sweep_panel::SweepPanel, time_controls::TimeControls,
 };
 use crate::hooks::{use_animation_frames, use_keyboard, use_metrics, use_share_sync};
 use crate::state::{use_app, Action, AppCtx, OPTIONAL_PANELS};
@@ -68,6 +68,7 @@ fn Page() -> Html {
                 if view.is_open("analysis") {
                     <AnalysisPanel scenario={app.scenario.clone()} report={app.run.report.clone()} />
                 }
+                <ExplorePanel />
             </section>
             <footer class="foot">
                 {"Deterministic: one scenario (seed included) gives one run, here and in "}

@@ -6,11 +6,11 @@ use crate::fp::FpMap;
 use crate::state::{Act, Bound, State, Violation};
 use crate::trace::{self, TraceStep};
 use crate::world::World;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 
 /// Counters of a search so far.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stats {
     /// States taken off the queue and expanded.
     pub explored: u64,

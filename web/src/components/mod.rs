@@ -7,6 +7,7 @@ pub(crate) mod chart;
 pub(crate) mod cluster_view;
 pub(crate) mod compare_panel;
 pub(crate) mod embed_dialog;
+pub(crate) mod explore_panel;
 pub(crate) mod export_menu;
 pub(crate) mod header;
 pub(crate) mod link_error;

@@ -10,6 +10,7 @@
 
 pub(crate) mod availability;
 pub(crate) mod compare;
+pub(crate) mod explore;
 pub(crate) mod job;
 pub(crate) mod main;
 pub(crate) mod pool;

@@ -215,9 +215,22 @@ mod web {
         (hc as usize).saturating_sub(1).clamp(1, MAX_WORKERS)
     }
 
-    /// `importScripts` the shim and start its wasm, from a `blob:` URL: this works in a sandboxed
-    /// embed too, whose opaque origin may not start a worker from a URL of the server.
+    /// A pool worker: answers go to the pool, a failure switches the pool to inline.
     fn spawn(id: u64) -> Result<Worker, JsValue> {
+        start_worker(
+            move |data| with(|p| on_message(p, id, data)),
+            || with(on_error),
+        )
+    }
+
+    /// Starts a simulation worker, calling `on_msg` with each message it posts ([`READY`]
+    /// first) and `on_err` if it fails to load or crashes. It `importScripts` the shim and
+    /// starts its wasm from a `blob:` URL: this works in a sandboxed embed too, whose opaque
+    /// origin may not start a worker from a URL of the server.
+    pub(crate) fn start_worker(
+        mut on_msg: impl FnMut(JsValue) + 'static,
+        mut on_err: impl FnMut() + 'static,
+    ) -> Result<Worker, JsValue> {
         let src = js_sys::Array::of1(&source()?.into());
         let opts = BlobPropertyBag::new();
         opts.set_type("text/javascript");
@@ -226,11 +239,10 @@ mod web {
         let worker = Worker::new(&url);
         Url::revoke_object_url(&url).ok();
         let worker = worker?;
-        let on_msg = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-            with(|p| on_message(p, id, e.data()));
-        });
+        let on_msg =
+            Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| on_msg(e.data()));
         worker.set_onmessage(Some(on_msg.into_js_value().unchecked_ref()));
-        let on_err = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| with(on_error));
+        let on_err = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| on_err());
         worker.set_onerror(Some(on_err.into_js_value().unchecked_ref()));
         Ok(worker)
     }
@@ -358,7 +370,7 @@ mod web {
 }
 
 #[cfg(target_arch = "wasm32")]
-pub(crate) use web::READY;
+pub(crate) use web::{start_worker, READY};
 
 #[cfg(test)]
 mod tests {

@@ -159,7 +159,7 @@ async fn a_sweep_can_be_cancelled() {
 }
 
 /// Scrolls the element with `data-testid=id` into view and saves a screenshot as `file`.
-async fn shoot(c: &Client, id: &str, file: &Path) {
+pub(crate) async fn shoot(c: &Client, id: &str, file: &Path) {
     c.execute(
         "document.querySelector(arguments[0]).scrollIntoView();",
         vec![serde_json::json!(tid(id))],

@@ -6,6 +6,7 @@
 //! a filter, e.g. `cargo test --release -p fpaxos-e2e -- share::`.
 
 mod compare;
+mod explore;
 mod host_api;
 mod longtasks;
 mod playground;

@@ -1,0 +1,146 @@
+//! The explore panel: the explorer runs in a worker on the scenario's cluster, finds the
+//! split brain of non-intersecting quorums with its shortest trace (the CLI's answer, word for
+//! word), says how far a clean search was complete, can be cancelled, and refuses clusters it
+//! cannot explore with a reason.
+
+use fpaxos::quorum::QuorumSpec;
+use fpaxos_e2e::*;
+use fpaxos_explore::{ExploreConfig, Explorer};
+use std::time::{Duration, Instant};
+
+/// Waits until the explore status's `data-status` is one of `want`; returns it.
+async fn wait_status(c: &fantoccini::Client, want: &[&str], secs: u64) -> String {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        if exists(c, "explore-status").await {
+            let s = attr(c, "explore-status", "data-status").await;
+            if want.contains(&s.as_str()) {
+                return s;
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "explore status never became {want:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn open_panel(c: &fantoccini::Client) {
+    js(
+        c,
+        "document.querySelector(\"[data-testid='explore-panel']\").open = true; return 1;",
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn explore_finds_the_split_brain_and_says_how_far_a_clean_search_went() {
+    let (_driver, c) = open(1280, 800, &format!("{}?preset=split-brain", base_url())).await;
+    text_of(&c, "run-status").await;
+    click(&c, "thrifty-input").await;
+    open_panel(&c).await;
+    let cli = text_of(&c, "explore-cli").await;
+    assert!(
+        cli.contains("--nodes 5 --quorum 2,2") && cli.contains("--thrifty"),
+        "{cli}"
+    );
+    click(&c, "explore-start").await;
+    assert_eq!(
+        wait_status(&c, &["violation", "complete", "bounded", "refused"], 120).await,
+        "violation"
+    );
+    let summary = text_of(&c, "explore-summary").await;
+    // The CLI's explorer, same configuration, same sentence.
+    let mut cli = Explorer::new(ExploreConfig {
+        nodes: 5,
+        quorum: QuorumSpec::Counting { q1: 2, q2: 2 },
+        thrifty: true,
+        max_states: 1_000_000,
+        ..ExploreConfig::default()
+    })
+    .expect("config");
+    while !cli.run(1 << 16).done {}
+    assert_eq!(summary, cli.summary());
+    assert!(
+        summary.starts_with("agreement violation after 10 steps"),
+        "{summary}"
+    );
+    let steps = js(
+        &c,
+        "return document.querySelectorAll(\"[data-testid='explore-steps'] li\").length;",
+    )
+    .await;
+    assert_eq!(steps, 10, "the shortest trace's steps are listed");
+
+    // A small safe cluster: complete within its bounds, and worded as such.
+    set_value(&c, "nodes-input", "3").await;
+    set_value(&c, "q1-input", "2").await;
+    set_value(&c, "explore-ballots", "1").await;
+    set_value(&c, "explore-commands", "1").await;
+    click(&c, "explore-start").await;
+    assert_eq!(
+        wait_status(&c, &["violation", "complete", "bounded", "refused"], 60).await,
+        "complete"
+    );
+    let summary = text_of(&c, "explore-summary").await;
+    assert!(
+        summary.starts_with("no violation in") && summary.contains("complete to depth"),
+        "{summary}"
+    );
+    assert!(!summary.to_lowercase().contains("proven"), "{summary}");
+    c.close().await.ok();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn explore_can_be_cancelled_and_refuses_big_clusters() {
+    let (_driver, c) = open(1000, 800, base_url()).await;
+    text_of(&c, "run-status").await;
+    open_panel(&c).await;
+    // The default cluster (5 nodes, majority) is far larger than a few seconds of search.
+    click(&c, "explore-start").await;
+    wait_status(&c, &["running"], 30).await;
+    let first = text_of(&c, "explore-status").await;
+    assert!(first.starts_with("Exploring:"), "{first}");
+    // Progress keeps coming while the page stays responsive.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while text_of(&c, "explore-status").await == first {
+        assert!(Instant::now() < deadline, "no progress after {first}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    click(&c, "explore-cancel").await;
+    assert_eq!(wait_status(&c, &["cancelled"], 10).await, "cancelled");
+    let t = text_of(&c, "explore-status").await;
+    assert!(t.contains("nothing is claimed"), "{t}");
+
+    set_value(&c, "nodes-input", "7").await;
+    let why = text_of(&c, "explore-refused").await;
+    assert!(why.contains("at most 5 nodes"), "{why}");
+    let disabled = attr(&c, "explore-start", "disabled").await;
+    assert!(!disabled.is_empty(), "Explore is disabled for 7 nodes");
+    c.close().await.ok();
+}
+
+/// Screenshots of the panel with a counterexample, at desktop and phone sizes:
+/// `FPAXOS_SHOTS=/tmp/shots cargo test -p fpaxos-e2e -- --ignored explore::screenshots`.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "writes screenshots; run on demand"]
+async fn screenshots() {
+    let out = std::path::PathBuf::from(std::env::var("FPAXOS_SHOTS").expect("FPAXOS_SHOTS"));
+    std::fs::create_dir_all(&out).expect("screenshot folder");
+    for (suffix, w, h) in [("", 1280, 800), ("-phone", 390, 844)] {
+        let (_driver, c) = open(w, h, &format!("{}?preset=split-brain", base_url())).await;
+        text_of(&c, "run-status").await;
+        click(&c, "thrifty-input").await;
+        open_panel(&c).await;
+        click(&c, "explore-start").await;
+        wait_status(&c, &["violation", "complete", "bounded", "refused"], 120).await;
+        crate::compare::shoot(
+            &c,
+            "explore-panel",
+            &out.join(format!("explore{suffix}.png")),
+        )
+        .await;
+        c.close().await.ok();
+    }
+}

@@ -1,0 +1,242 @@
+//! The explore panel: `fpaxos explore` on the scenario's cluster (N ≤ 5) in a Web Worker of its
+//! own, with progress (states, depth, rate), Cancel, and the explorer's own wording of the
+//! result ("no violation in X states (complete to depth D within bounds …)", never "proven").
+//! On a violation it lists the shortest counterexample's steps. The search and its sentence are
+//! the engine's ([`crate::run::explore`]); this component only draws them.
+
+use super::scenario::field::NumberField;
+use crate::run::explore::{Ask, Bounds, News, Verdict, MAX_PAGE_STATES};
+use crate::state::use_app;
+use fpaxos_explore::{Stats, MAX_BUDGET};
+use yew::prelude::*;
+
+/// Where the panel's search stands.
+#[derive(Clone, Debug, PartialEq)]
+enum Status {
+    Idle,
+    Running { stats: Stats, ms: f64 },
+    Done(News),
+    Cancelled { stats: Stats, ms: f64 },
+    Refused(Vec<String>),
+}
+
+fn grouped(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// One line of counters: states, depth, rate.
+fn progress_line(s: &Stats, ms: f64) -> String {
+    let rate = if ms > 0.0 {
+        grouped((s.unique as f64 * 1000.0 / ms) as u64)
+    } else {
+        "—".into()
+    };
+    format!(
+        "{} states ({} transitions), depth {} (complete to {}), {:.1} s, {rate} states/s",
+        grouped(s.unique),
+        grouped(s.generated),
+        s.max_depth,
+        s.complete_depth,
+        ms / 1000.0
+    )
+}
+
+#[cfg(target_arch = "wasm32")]
+type SessionCell = std::rc::Rc<std::cell::RefCell<Option<crate::run::explore::Session>>>;
+#[cfg(not(target_arch = "wasm32"))]
+type SessionCell = std::rc::Rc<std::cell::RefCell<Option<()>>>;
+
+/// Starts `ask` in a worker; reports go to `status`.
+fn start(ask: Ask, status: UseStateHandle<Status>, session: SessionCell) {
+    let on_news = {
+        let status = status.clone();
+        move |n: News| {
+            status.set(match n {
+                News::Progress { stats, ms } => Status::Running { stats, ms },
+                News::Refused(e) => Status::Refused(e),
+                done => Status::Done(done),
+            })
+        }
+    };
+    #[cfg(target_arch = "wasm32")]
+    {
+        match crate::run::explore::Session::start(ask, on_news) {
+            Ok(s) => {
+                *session.borrow_mut() = Some(s);
+                status.set(Status::Running {
+                    stats: Stats::default(),
+                    ms: 0.0,
+                });
+            }
+            Err(e) => status.set(Status::Refused(vec![e])),
+        }
+    }
+    // Natively (tests) the search runs inline to its end.
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = session;
+        crate::run::explore::search(&ask, &|| 0.0, &mut |n| on_news(n));
+    }
+}
+
+/// The explore panel.
+#[component]
+pub(crate) fn ExplorePanel() -> Html {
+    let app = use_app();
+    let bounds = use_state(Bounds::default);
+    let status = use_state(|| Status::Idle);
+    let session: SessionCell = use_mut_ref(|| None);
+    let ask = Ask::of(&app.scenario, *bounds);
+    // A finished or refused search lets its worker go.
+    if !matches!(*status, Status::Running { .. }) {
+        session.borrow_mut().take();
+    }
+    let on_start = {
+        let (ask, status, session) = (ask.clone(), status.clone(), session.clone());
+        Callback::from(move |_| match ask.clone() {
+            Ok(a) => start(a, status.clone(), session.clone()),
+            Err(e) => status.set(Status::Refused(e)),
+        })
+    };
+    let on_cancel = {
+        let (status, session) = (status.clone(), session.clone());
+        Callback::from(move |_| {
+            session.borrow_mut().take();
+            if let Status::Running { stats, ms } = &*status {
+                status.set(Status::Cancelled {
+                    stats: *stats,
+                    ms: *ms,
+                });
+            }
+        })
+    };
+    let field = |label: &'static str, id: &'static str, v: u32, set: fn(&mut Bounds, u32)| {
+        let bounds = bounds.clone();
+        let on_commit = Callback::from(move |r: Result<u32, String>| {
+            if let Ok(x) = r {
+                let mut b = *bounds;
+                set(&mut b, x);
+                bounds.set(b);
+            }
+        });
+        html! { <NumberField<u32> label={label} min={0} max={MAX_BUDGET} value={v} {on_commit}
+        testid={format!("explore-{id}")} /> }
+    };
+    let on_states = {
+        let bounds = bounds.clone();
+        Callback::from(move |r: Result<u64, String>| {
+            if let Ok(x) = r {
+                bounds.set(Bounds {
+                    max_states: x,
+                    ..*bounds
+                });
+            }
+        })
+    };
+    let running = matches!(*status, Status::Running { .. });
+    let s = &app.scenario.cluster;
+    html! {
+        <details class="panel explore" data-testid="explore-panel">
+            <summary><h2>{"Explore every interleaving"}</h2>
+                <span class="muted small">{" bounded model check of the real node code"}</span></summary>
+            <p class="muted small">{format!(
+                "Breadth first over every order of deliveries, losses, crashes and timer firings of this scenario's cluster \
+                 ({} nodes, {}{}), with the same node code the simulator runs, up to the bounds below. \
+                 A violation comes with the shortest trace; a clean search says how far it was complete, never more.",
+                s.nodes, s.quorum.label(s.nodes as usize), if s.thrifty { ", thrifty" } else { "" })}</p>
+            <div class="explore-bounds">
+                { field("Ballots", "ballots", bounds.ballots, |b, x| b.ballots = x) }
+                { field("Commands", "commands", bounds.commands, |b, x| b.commands = x) }
+                { field("Crashes", "crashes", bounds.crashes, |b, x| b.crashes = x) }
+                { field("Timer firings", "timers", bounds.timers, |b, x| b.timers = x) }
+                <NumberField<u64> label="Max states" min={1} max={MAX_PAGE_STATES} value={bounds.max_states}
+                    on_commit={on_states} testid="explore-max-states" />
+            </div>
+            <div class="explore-actions">
+                <button class="btn primary" onclick={on_start} disabled={running || ask.is_err()}
+                    data-testid="explore-start">{"Explore"}</button>
+                <button class="btn" onclick={on_cancel} disabled={!running} data-testid="explore-cancel">{"Cancel"}</button>
+                if let Ok(a) = &ask { <code class="cli small" data-testid="explore-cli">{a.cli_command()}</code> }
+            </div>
+            if let Err(errs) = &ask {
+                <ul class="field-error" role="alert" data-testid="explore-refused">
+                    { for errs.iter().map(|e| html! { <li>{e.clone()}</li> }) }</ul>
+            }
+            { status_view(&status) }
+        </details>
+    }
+}
+
+fn status_view(status: &Status) -> Html {
+    match status {
+        Status::Idle => html! {},
+        Status::Running { stats, ms } => html! {
+            <p class="small" data-testid="explore-status" data-status="running" aria-live="polite">
+                {"Exploring: "}{progress_line(stats, *ms)}</p>
+        },
+        Status::Cancelled { stats, ms } => html! {
+            <p class="small" data-testid="explore-status" data-status="cancelled">
+                {"Cancelled after "}{progress_line(stats, *ms)}{": nothing is claimed."}</p>
+        },
+        Status::Refused(errs) => html! {
+            <ul class="field-error" role="alert" data-testid="explore-status" data-status="refused">
+                { for errs.iter().map(|e| html! { <li>{e.clone()}</li> }) }</ul>
+        },
+        Status::Done(News::Done {
+            stats,
+            ms,
+            verdict,
+            summary,
+            steps,
+        }) => {
+            let (cls, word) = match verdict {
+                Verdict::Violation => ("bad", "violation"),
+                Verdict::Complete => ("good", "complete"),
+                Verdict::Bounded => ("warn", "bounded"),
+            };
+            html! {
+                <div class={classes!("explore-result", cls)} data-testid="explore-status" data-status={word}>
+                    <p data-testid="explore-summary"><strong>{summary.clone()}</strong></p>
+                    <p class="muted small">{progress_line(stats, *ms)}</p>
+                    if !steps.is_empty() {
+                        <ol class="explore-steps" data-testid="explore-steps">
+                            { for steps.iter().map(|t| html! { <li>{t.clone()}</li> }) }</ol>
+                    }
+                </div>
+            }
+        }
+        Status::Done(_) => html! {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counters_read_as_grouped_numbers_and_a_rate() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1_000), "1,000");
+        assert_eq!(grouped(858_868), "858,868");
+        let s = Stats {
+            unique: 20_000,
+            generated: 90_000,
+            max_depth: 9,
+            complete_depth: 8,
+            ..Stats::default()
+        };
+        assert_eq!(
+            progress_line(&s, 2_000.0),
+            "20,000 states (90,000 transitions), depth 9 (complete to 8), 2.0 s, 10,000 states/s"
+        );
+    }
+}
