@@ -17,8 +17,10 @@
 use crate::checker::ViolationKind;
 use crate::dur::Dur;
 use crate::scenario::{FaultAction, Latency, Scenario};
+use crate::sim::Sim;
 use crate::Report;
 use fpaxos::quorum::QuorumSpec;
+use fpaxos::PlantedBug;
 
 /// How a run failed; a shrunk scenario must fail the same way.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,6 +56,18 @@ impl Failure {
             Failure::Liveness => "a liveness stall".into(),
         }
     }
+}
+
+/// Whether `s` fails the way `target` says, run to its end with `plant`; a panic is another
+/// failure, not this one.
+pub fn fails(s: &Scenario, target: Failure, plant: Option<PlantedBug>) -> bool {
+    let Ok(checked) = s.check() else {
+        return false;
+    };
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        target.matches(&Sim::with_planted(checked, plant).run_to_end())
+    }))
+    .unwrap_or(false)
 }
 
 /// The result of [`shrink`].

@@ -17,8 +17,12 @@ use crate::dur::Dur;
 use crate::liveness::Bound;
 use crate::rng::Rng;
 use crate::scenario::{Fault, FaultAction, Latency, Scenario};
+use crate::sim::Sim;
+use crate::Report;
 use fpaxos::quorum::{GridAxis, QuorumSpec, QuorumSystem};
 use fpaxos::NodeSet;
+use fpaxos::Time;
+use serde::{Deserialize, Serialize};
 
 /// Largest cluster the generator draws.
 pub const MAX_SWARM_NODES: u32 = 9;
@@ -36,7 +40,7 @@ const MAX_CALM: Dur = Dur::secs(4);
 /// Settings fixed by the caller; everything else is drawn from the seed. Pins are honoured while
 /// generating (a pinned cluster size shapes the quorum and the faults), and [`Pins::apply`] sets
 /// them again afterwards.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Pins {
     /// Cluster size.
     pub nodes: Option<u32>,
@@ -70,6 +74,42 @@ impl Pins {
 /// The scenario for `seed`, with nothing pinned.
 pub fn scenario_for_seed(seed: u64) -> Scenario {
     generate(seed, &Pins::default())
+}
+
+/// Simulated time between checks of whether a seed may stop early.
+const EARLY_STOP_STEP: Time = 50_000_000;
+
+/// Runs a swarm seed to its end (as `fpaxos check` and the page's hunt do), or stops it once its calm phase (from the last scheduled fault
+/// on) has shown a recovered cluster: a request completed at least one election cycle
+/// (step-down, detection and one round of the liveness bound) after the calm began, so a
+/// recovered node that was going to disrupt the leader has had its chance. What would follow
+/// is steady service, which tells neither checker anything new; a cluster that does not
+/// recover runs to the end and its stall is reported. A failure found in the shortened run is
+/// in the full run too (same prefix), so `fpaxos run` of the printed scenario reproduces it.
+pub fn run_seed(mut sim: Sim) -> Report {
+    let calm = sim
+        .scenario()
+        .faults
+        .iter()
+        .map(|f| f.at.0)
+        .max()
+        .unwrap_or(0);
+    let b = *sim.liveness_bound();
+    let settled_at = calm
+        .saturating_add(b.stepdown)
+        .saturating_add(b.detect)
+        .saturating_add(b.round);
+    let mut goal = 0;
+    loop {
+        goal += EARLY_STOP_STEP;
+        if sim.run_until_budget(goal, u64::MAX).ended {
+            break;
+        }
+        if sim.last_completion().is_some_and(|t| t >= settled_at) {
+            break;
+        }
+    }
+    sim.report()
 }
 
 /// Uniform in `lo..=hi`.

@@ -145,8 +145,9 @@ pub(crate) fn ExplorePanel() -> Html {
     let s = &app.scenario.cluster;
     html! {
         <details class="panel explore" data-testid="explore-panel">
-            <summary><h2>{"Explore every interleaving"}</h2>
-                <span class="muted small">{" bounded model check of the real node code"}</span></summary>
+            <summary><h2>{"Break it"}</h2>
+                <span class="muted small">{" explore every interleaving (N ≤ 5), or hunt for a violation with random seeds"}</span></summary>
+            <h3>{"Explore every interleaving"}</h3>
             <p class="muted small">{format!(
                 "Breadth first over every order of deliveries, losses, crashes and timer firings of this scenario's cluster \
                  ({} nodes, {}{}), with the same node code the simulator runs, up to the bounds below. \
@@ -171,6 +172,7 @@ pub(crate) fn ExplorePanel() -> Html {
                     { for errs.iter().map(|e| html! { <li>{e.clone()}</li> }) }</ul>
             }
             { status_view(&status) }
+            <super::hunt_panel::HuntPanel />
         </details>
     }
 }

@@ -10,6 +10,7 @@ pub(crate) mod embed_dialog;
 pub(crate) mod explore_panel;
 pub(crate) mod export_menu;
 pub(crate) mod header;
+pub(crate) mod hunt_panel;
 pub(crate) mod link_error;
 pub(crate) mod liveness;
 pub(crate) mod quorum_badge;

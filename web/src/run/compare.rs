@@ -73,7 +73,11 @@ impl VariantRun {
             }
             Answer::Variant(Err(errors)) => self.errors = errors,
             Answer::Failed(e) => self.errors = vec![e],
-            Answer::ClusterAt(None) | Answer::SweepRow(_) | Answer::Seeds(_) => {}
+            Answer::ClusterAt(None)
+            | Answer::SweepRow(_)
+            | Answer::Seeds(_)
+            | Answer::Hunt(..)
+            | Answer::Shrunk(_) => {}
         }
     }
 }

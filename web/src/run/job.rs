@@ -8,6 +8,8 @@
 
 use super::report_de::WireReport;
 use fpaxos::{MsgKind, NodeId, Role, Slot, Time};
+use fpaxos_sim::shrink::{self, Failure};
+use fpaxos_sim::swarm::{self, Pins};
 use fpaxos_sim::sweep::availability::{Experiment, SeedOutcome, SeedRun};
 use fpaxos_sim::sweep::{self, Knob, SweepRow};
 use fpaxos_sim::{Endpoint, FlightView, NodeView, Scenario, Sim};
@@ -52,6 +54,21 @@ pub(crate) enum Job {
         /// One past the last seed index.
         to: u32,
     },
+    /// One swarm seed on the editor's cluster, run as `fpaxos check` runs it (worker only).
+    Hunt {
+        /// What the seed may not change: cluster size, quorums, thrifty, unsafe allowed.
+        pins: Pins,
+        /// The seed.
+        seed: u64,
+    },
+    /// Shrink a failing scenario as `fpaxos check --shrink` does, within `budget` runs (worker
+    /// only).
+    Shrink {
+        /// The failing scenario.
+        scenario: Scenario,
+        /// Most simulator runs.
+        budget: u32,
+    },
 }
 
 /// What a worker answers.
@@ -65,8 +82,60 @@ pub(crate) enum Answer {
     SweepRow(Box<SweepRow>),
     /// The seeds' outcomes in seed order, or the first seed's error.
     Seeds(Result<Vec<SeedOutcome>, String>),
+    /// A hunted seed: how its run failed ([`Failure::describe`]), with its scenario, or `None`.
+    Hunt(u64, Option<(String, Box<Scenario>)>),
+    /// A shrunk failure, or why it could not be shrunk.
+    Shrunk(Result<Box<ShrunkAt>, String>),
     /// The worker could not read the job (a bug: the page and worker disagree on the format).
     Failed(String),
+}
+
+/// A shrunk failure: [`fpaxos_sim::shrink::Shrunk`] with its failure in words.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct ShrunkAt {
+    /// The smallest failing scenario found.
+    pub(crate) scenario: Scenario,
+    /// How it fails, e.g. "a safety violation (agreement)".
+    pub(crate) failure: String,
+    /// What was removed or simplified, one line per setting.
+    pub(crate) removed: Vec<String>,
+    /// Simulator runs spent.
+    pub(crate) runs: u32,
+    /// The budget ran out before the scenario stopped shrinking.
+    pub(crate) budget_exhausted: bool,
+}
+
+/// Runs swarm seed `seed` with `pins` as `fpaxos check` does.
+fn hunt(pins: &Pins, seed: u64) -> Answer {
+    let s = swarm::generate(seed, pins);
+    let failure = s.check().ok().and_then(|c| {
+        let report = swarm::run_seed(Sim::new(c));
+        Failure::of(&report).map(|f| (f.describe(), Box::new(s)))
+    });
+    Answer::Hunt(seed, failure)
+}
+
+/// Shrinks `s` as `fpaxos check --shrink` does (one candidate at a time).
+fn shrink_one(s: &Scenario, budget: u32) -> Answer {
+    let Some(report) = s.check().ok().map(|c| Sim::new(c).run_to_end()) else {
+        return Answer::Shrunk(Err("the scenario does not validate".into()));
+    };
+    let Some(target) = Failure::of(&report) else {
+        return Answer::Shrunk(Err("the scenario does not fail when run to its end".into()));
+    };
+    let out = shrink::shrink(s, budget, &mut |cands: &[Scenario]| {
+        cands
+            .iter()
+            .map(|c| shrink::fails(c, target, None))
+            .collect()
+    });
+    Answer::Shrunk(Ok(Box::new(ShrunkAt {
+        scenario: out.scenario,
+        failure: target.describe(),
+        removed: out.removed,
+        runs: out.runs,
+        budget_exhausted: out.budget_exhausted,
+    })))
 }
 
 /// A node at a moment, as [`NodeView`] with the role as data.
@@ -238,6 +307,8 @@ pub(crate) fn execute(job: Job) -> Answer {
         Job::SweepPoint { knob, label, point } => {
             Answer::SweepRow(Box::new(sweep::run_point(knob, &label, &point)))
         }
+        Job::Hunt { pins, seed } => hunt(&pins, seed),
+        Job::Shrink { scenario, budget } => shrink_one(&scenario, budget),
         job => {
             let mut run = JobRun::new(job);
             loop {
@@ -320,6 +391,10 @@ impl JobRun {
                 cur: None,
                 outcomes: Vec::new(),
             },
+            // A hunted seed or a shrink runs whole in one go: only a worker may take that long.
+            Job::Hunt { .. } | Job::Shrink { .. } => State::Done(Some(Answer::Failed(
+                "Finding a violation needs Web Workers, which this page could not start.".into(),
+            ))),
         })
     }
 

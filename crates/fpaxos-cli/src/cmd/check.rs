@@ -6,13 +6,12 @@ use super::shrink::{self, ShrunkReport};
 use super::{out, pool, progress, to_pretty, usage, CmdResult};
 use clap::Args;
 use fpaxos::PlantedBug;
-use fpaxos::Time;
 use fpaxos_cli::fmt::{si, thousands};
 use fpaxos_cli::load_seed;
 use fpaxos_cli::overrides::Overrides;
 use fpaxos_sim::checker::Violation;
 use fpaxos_sim::liveness::Stall;
-use fpaxos_sim::{swarm, Report, Scenario, Sim};
+use fpaxos_sim::{swarm, Scenario, Sim};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -171,7 +170,7 @@ fn check_seed(
     };
     let s = checked.scenario().clone();
     let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        run_seed(Sim::with_planted(checked, plant))
+        swarm::run_seed(Sim::with_planted(checked, plant))
     }));
     match run {
         Err(_) => {
@@ -205,42 +204,6 @@ fn check_seed(
             }),
         },
     }
-}
-
-/// Simulated time between checks of whether a seed may stop early.
-const EARLY_STOP_STEP: Time = 50_000_000;
-
-/// Runs a swarm seed to its end, or stops it once its calm phase (from the last scheduled fault
-/// on) has shown a recovered cluster: a request completed at least one election cycle
-/// (step-down, detection and one round of the liveness bound) after the calm began, so a
-/// recovered node that was going to disrupt the leader has had its chance. What would follow
-/// is steady service, which tells neither checker anything new; a cluster that does not
-/// recover runs to the end and its stall is reported. A failure found in the shortened run is
-/// in the full run too (same prefix), so `fpaxos run` of the printed scenario reproduces it.
-fn run_seed(mut sim: Sim) -> Report {
-    let calm = sim
-        .scenario()
-        .faults
-        .iter()
-        .map(|f| f.at.0)
-        .max()
-        .unwrap_or(0);
-    let b = *sim.liveness_bound();
-    let settled_at = calm
-        .saturating_add(b.stepdown)
-        .saturating_add(b.detect)
-        .saturating_add(b.round);
-    let mut goal = 0;
-    loop {
-        goal += EARLY_STOP_STEP;
-        if sim.run_until_budget(goal, u64::MAX).ended {
-            break;
-        }
-        if sim.last_completion().is_some_and(|t| t >= settled_at) {
-            break;
-        }
-    }
-    sim.report()
 }
 
 pub(crate) fn cmd_check(a: CheckArgs) -> CmdResult {

@@ -3,7 +3,7 @@
 
 use super::check::SeedFailure;
 use fpaxos::PlantedBug;
-use fpaxos_sim::shrink::{shrink, Failure};
+use fpaxos_sim::shrink::{fails, shrink, Failure};
 use fpaxos_sim::{Scenario, Sim};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -24,18 +24,6 @@ pub(crate) struct ShrunkReport {
     pub(crate) budget_exhausted: bool,
     /// The shrunk scenario: `fpaxos run` of it fails the same way.
     pub(crate) scenario: Scenario,
-}
-
-/// Whether `s` fails the way `target` says, run to its end with `plant`; a panic is another
-/// failure, not this one.
-fn fails(s: &Scenario, target: Failure, plant: Option<PlantedBug>) -> bool {
-    let Ok(checked) = s.check() else {
-        return false;
-    };
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        target.matches(&Sim::with_planted(checked, plant).run_to_end())
-    }))
-    .unwrap_or(false)
 }
 
 /// Shrinks `f` (a safety or liveness failure; a panic is not shrunk) with at most `budget` runs,

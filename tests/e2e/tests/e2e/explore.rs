@@ -141,6 +141,62 @@ async fn screenshots() {
             &out.join(format!("explore{suffix}.png")),
         )
         .await;
+        set_value(&c, "hunt-seeds", "12").await;
+        click(&c, "hunt-start").await;
+        wait_hunt(&c, &["found", "clean", "failed"], 400).await;
+        crate::compare::shoot(&c, "hunt-panel", &out.join(format!("hunt{suffix}.png"))).await;
         c.close().await.ok();
     }
+}
+
+/// Waits until the hunt status's `data-status` is one of `want`; returns it.
+async fn wait_hunt(c: &fantoccini::Client, want: &[&str], secs: u64) -> String {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        if exists(c, "hunt-status").await {
+            let s = attr(c, "hunt-status", "data-status").await;
+            if want.contains(&s.as_str()) {
+                return s;
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "hunt status never became {want:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn find_a_violation_shrinks_the_lowest_failing_seed_and_loads_it() {
+    let (_driver, c) = open(1280, 800, &format!("{}?preset=split-brain", base_url())).await;
+    text_of(&c, "run-status").await;
+    open_panel(&c).await;
+    set_value(&c, "hunt-seeds", "12").await;
+    click(&c, "hunt-start").await;
+    let cli = text_of(&c, "hunt-cli").await;
+    assert!(
+        cli.starts_with("fpaxos check --seeds 12 --nodes 5 --quorum 2,2"),
+        "{cli}"
+    );
+    assert_eq!(
+        wait_hunt(&c, &["found", "clean", "failed"], 400).await,
+        "found"
+    );
+    assert_workers_answered(&c).await;
+    let t = text_of(&c, "hunt-status").await;
+    assert!(t.contains("fails with a safety violation"), "{t}");
+    let shrunk = text_of(&c, "hunt-shrunk").await;
+    assert!(shrunk.starts_with("Shrunk in"), "{shrunk}");
+    click(&c, "hunt-load").await;
+    click(&c, "run-to-end").await;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while attr(&c, "safety-banner", "data-ok").await != "false" {
+        assert!(
+            Instant::now() < deadline,
+            "the loaded scenario shows no violation"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    c.close().await.ok();
 }

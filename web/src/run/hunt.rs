@@ -1,0 +1,300 @@
+//! "Find a violation": swarm seeds on the editor's cluster (its size, quorum system and thrifty
+//! switch pinned; faults, timings and workload drawn from each seed, as `fpaxos check` draws
+//! them), run by the worker pool; the lowest failing seed is then shrunk in a worker as
+//! `fpaxos check --shrink` shrinks it, and the page can load the result.
+//!
+//! **Invariant**: the failing seed is the lowest one, whatever order workers answer in (a seed
+//! counts only once every lower seed has answered), so the same cluster and seed count always
+//! find the same failure.
+
+use super::job::{Answer, Job, ShrunkAt};
+use super::pool::Batch;
+use super::Tick;
+use fpaxos_sim::swarm::Pins;
+use fpaxos_sim::Scenario;
+use std::collections::BTreeMap;
+
+/// Most seeds one hunt may run.
+pub(crate) const MAX_HUNT_SEEDS: u64 = 2_000;
+/// Simulator runs a shrink may spend (`fpaxos check --shrink-runs`'s default).
+pub(crate) const SHRINK_RUNS: u32 = 500;
+
+/// Where a hunt stands.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Phase {
+    /// Seeds are running.
+    Hunting,
+    /// Seed `seed` failed (`failure`); shrinking it.
+    Shrinking {
+        /// The failing seed.
+        seed: u64,
+        /// How it fails.
+        failure: String,
+    },
+    /// The lowest failing seed, and its shrunk form (or why it could not be shrunk).
+    Found {
+        /// The failing seed.
+        seed: u64,
+        /// How it fails.
+        failure: String,
+        /// The seed's whole scenario.
+        original: Box<Scenario>,
+        /// The shrunk scenario.
+        shrunk: Result<Box<ShrunkAt>, String>,
+    },
+    /// No seed failed.
+    Clean,
+    /// A worker could not run the hunt.
+    Failed(String),
+}
+
+/// A hunt over seeds `1..=seeds`.
+pub(crate) struct HuntRun {
+    pins: Pins,
+    /// How many seeds.
+    pub(crate) seeds: u64,
+    batch: Option<Batch>,
+    submitted: bool,
+    /// Answered seeds: how they failed, with their scenario.
+    answers: BTreeMap<u64, Option<(String, Box<Scenario>)>>,
+    /// The failing seed's scenario, while it is shrunk.
+    failing_scenario: Option<Box<Scenario>>,
+    /// What the hunt found so far.
+    pub(crate) phase: Phase,
+    version: u64,
+}
+
+impl HuntRun {
+    /// A hunt on `s`'s cluster over `seeds` seeds (clamped to 1..=[`MAX_HUNT_SEEDS`]).
+    pub(crate) fn new(s: &Scenario, seeds: u64) -> HuntRun {
+        HuntRun {
+            pins: pins_of(s),
+            seeds: seeds.clamp(1, MAX_HUNT_SEEDS),
+            batch: Some(Batch::new()),
+            submitted: false,
+            answers: BTreeMap::new(),
+            failing_scenario: None,
+            phase: Phase::Hunting,
+            version: 0,
+        }
+    }
+
+    /// Seeds answered so far.
+    pub(crate) fn answered(&self) -> u64 {
+        self.answers.len() as u64
+    }
+
+    /// Failing seeds among those answered.
+    pub(crate) fn failing(&self) -> usize {
+        self.answers.values().filter(|a| a.is_some()).count()
+    }
+
+    /// The same search on the command line.
+    pub(crate) fn cli_command(&self) -> String {
+        let p = &self.pins;
+        let mut cmd = format!("fpaxos check --seeds {}", self.seeds);
+        if let Some(n) = p.nodes {
+            cmd += &format!(" --nodes {n}");
+        }
+        match p.quorum.as_ref().map(|q| q.to_cli()) {
+            Some(Some(q)) => cmd += &format!(" --quorum {q}"),
+            Some(None) => cmd += " --set cluster.quorum=…",
+            None => {}
+        }
+        if let Some(t) = p.thrifty {
+            cmd += &format!(" --thrifty={t}");
+        }
+        if p.allow_unsafe {
+            cmd += " --allow-unsafe";
+        }
+        cmd + &format!(" --shrink --shrink-runs {SHRINK_RUNS}")
+    }
+
+    /// Whether the hunt is still working.
+    pub(crate) fn running(&self) -> bool {
+        matches!(self.phase, Phase::Hunting | Phase::Shrinking { .. })
+    }
+
+    /// The lowest failing seed once every lower seed has answered; `Clean` when all answered.
+    fn settle(&mut self) {
+        for seed in 1..=self.seeds {
+            match self.answers.get(&seed) {
+                None => return,
+                Some(None) => {}
+                Some(Some((failure, s))) => {
+                    let (failure, s) = (failure.clone(), s.clone());
+                    // A new batch drops the old one: queued seeds are forgotten, busy workers
+                    // stopped.
+                    let batch = Batch::new();
+                    batch.submit(
+                        Job::Shrink {
+                            scenario: (*s).clone(),
+                            budget: SHRINK_RUNS,
+                        },
+                        false,
+                    );
+                    self.batch = Some(batch);
+                    self.failing_scenario = Some(s);
+                    self.phase = Phase::Shrinking { seed, failure };
+                    return;
+                }
+            }
+        }
+        self.phase = Phase::Clean;
+        self.batch = None;
+    }
+
+    fn file(&mut self, answer: Answer) {
+        match (answer, &self.phase) {
+            (Answer::Hunt(seed, failed), Phase::Hunting) => {
+                self.answers.insert(seed, failed);
+            }
+            (Answer::Shrunk(shrunk), Phase::Shrinking { seed, failure }) => {
+                let original = self.failing_scenario.take().unwrap_or_default();
+                self.phase = Phase::Found {
+                    seed: *seed,
+                    failure: failure.clone(),
+                    original,
+                    shrunk,
+                };
+                self.batch = None;
+            }
+            (Answer::Failed(e), _) => {
+                self.phase = Phase::Failed(e);
+                self.batch = None;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// What a hunt keeps of the editor's scenario: cluster size, quorum system, thrifty, and
+/// whether unsafe quorums are allowed.
+fn pins_of(s: &Scenario) -> Pins {
+    Pins {
+        nodes: Some(s.cluster.nodes),
+        quorum: Some(s.cluster.quorum.clone()),
+        thrifty: Some(s.cluster.thrifty),
+        allow_unsafe: s.cluster.allow_unsafe,
+    }
+}
+
+impl Tick for HuntRun {
+    fn tick(&mut self, budget_ms: f64, clock: &dyn Fn() -> f64) -> bool {
+        let Some(batch) = self.batch.take() else {
+            return false;
+        };
+        if !self.submitted {
+            self.submitted = true;
+            for seed in 1..=self.seeds {
+                batch.submit(
+                    Job::Hunt {
+                        pins: self.pins.clone(),
+                        seed,
+                    },
+                    false,
+                );
+            }
+        }
+        let answers = batch.take(budget_ms, clock);
+        self.batch = Some(batch);
+        for (_, a) in answers {
+            self.version += 1;
+            self.file(a);
+        }
+        if matches!(self.phase, Phase::Hunting) {
+            self.settle();
+        }
+        self.running()
+    }
+
+    fn version(&self) -> Option<u64> {
+        Some(self.version)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::job::execute;
+    use fpaxos::quorum::QuorumSpec;
+
+    fn unsafe_five() -> Scenario {
+        let mut s = Scenario::default();
+        s.cluster.nodes = 5;
+        s.cluster.quorum = QuorumSpec::Counting { q1: 2, q2: 2 };
+        s.cluster.allow_unsafe = true;
+        s
+    }
+
+    /// Feeds the hunt the worker's answers (`execute`, natively) in reverse seed order.
+    fn drive(run: &mut HuntRun) {
+        let mut seeds: Vec<u64> = (1..=run.seeds).collect();
+        seeds.reverse();
+        for seed in seeds {
+            run.file(execute(Job::Hunt {
+                pins: run.pins.clone(),
+                seed,
+            }));
+        }
+        run.settle();
+        if let Phase::Shrinking { .. } = run.phase {
+            let Some(s) = run.failing_scenario.clone() else {
+                panic!("the failing scenario is kept")
+            };
+            run.file(execute(Job::Shrink {
+                scenario: *s,
+                budget: 60,
+            }));
+        }
+    }
+
+    #[test]
+    fn an_unsafe_cluster_yields_its_lowest_failing_seed_shrunk() {
+        let mut run = HuntRun::new(&unsafe_five(), 12);
+        run.batch = None;
+        drive(&mut run);
+        let Phase::Found {
+            seed,
+            failure,
+            original,
+            shrunk,
+        } = &run.phase
+        else {
+            panic!("no failure in 12 unsafe seeds: {:?}", run.phase)
+        };
+        // The lowest failing seed, whatever order the answers came in.
+        let lowest = (1..=12)
+            .find(|&k| {
+                matches!(
+                    execute(Job::Hunt {
+                        pins: run.pins.clone(),
+                        seed: k
+                    }),
+                    Answer::Hunt(_, Some(_))
+                )
+            })
+            .expect("a failing seed");
+        assert_eq!(*seed, lowest);
+        assert!(failure.starts_with("a safety violation"), "{failure}");
+        let shrunk = shrunk.as_ref().expect("shrunk");
+        assert!(shrunk.scenario.faults.len() <= original.faults.len());
+        assert!(shrunk.runs > 0 && shrunk.runs <= 60);
+        // The shrunk scenario still fails the same way when run.
+        let r = fpaxos_sim::run(&shrunk.scenario).expect("valid");
+        assert!(!r.safety.ok, "the shrunk scenario still fails");
+        assert!(run.cli_command().starts_with(
+            "fpaxos check --seeds 12 --nodes 5 --quorum 2,2 --thrifty=false --allow-unsafe"
+        ));
+    }
+
+    #[test]
+    fn a_safe_cluster_over_a_few_seeds_is_clean() {
+        let mut run = HuntRun::new(&Scenario::default(), 3);
+        run.batch = None;
+        drive(&mut run);
+        assert_eq!(run.phase, Phase::Clean);
+        assert_eq!(run.answered(), 3);
+        assert_eq!(run.failing(), 0);
+    }
+}
