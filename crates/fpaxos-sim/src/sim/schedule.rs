@@ -360,7 +360,9 @@ impl Sim {
         match &msg {
             Msg::Accept(a) => {
                 self.coverage.proposed(a.slot);
-                self.vote(from, a.slot, a.ballot, a.value.fingerprint());
+                let fp = a.value.fingerprint();
+                self.checker.name_value(fp, a.value.describe());
+                self.vote(from, a.slot, a.ballot, fp);
             }
             Msg::Accepted(a) => {
                 if let Some((slot, ballot, fp)) = self.replay_mut().delivering {
