@@ -74,7 +74,7 @@ pub fn to_scenario(cfg: &ExploreConfig, actions: &[Action]) -> Result<Scenario, 
                     return Err(format!(
                         "step {}: {} is not in flight there",
                         k + 1,
-                        crate::describe_msg(e)
+                        crate::trace::describe_msg(e)
                     ));
                 };
                 let m = MsgRef {
