@@ -38,7 +38,6 @@ struct Held {
     msg: Msg,
     /// Trace id.
     id: u64,
-    sent_at: Time,
 }
 
 /// The state of a replay.
@@ -136,17 +135,18 @@ impl Sim {
                 } else {
                     r.held.remove(at)
                 };
-                let id = if keep {
-                    // The delivered copy is a message of its own, drawn from the original send.
-                    let id = self.next_id();
-                    let kind = h.msg.kind();
+                let id = h.id;
+                if keep {
+                    // The message stays deliverable: a copy of it sets out again now (a new
+                    // message in the trace, so the diagram's messages stay in send order).
+                    let copy = self.next_id();
+                    let deliver_at = self.arrival_of(copy);
                     let ends = (Endpoint::Node(h.from), Endpoint::Node(h.to));
+                    let (kind, slot) = (h.msg.kind(), h.msg.slot());
                     self.trace
-                        .send(h.sent_at, id, ends.0, ends.1, kind, h.msg.slot(), now, None);
-                    id
-                } else {
-                    h.id
-                };
+                        .send(now, copy, ends.0, ends.1, kind, slot, deliver_at, None);
+                    self.replay_mut().held[at].id = copy;
+                }
                 self.arrived(id);
                 self.metrics.message_events += 1;
                 self.metrics.received[h.to as usize] += 1;
@@ -172,7 +172,6 @@ impl Sim {
                 let at = self.find_held(step)?;
                 let mut h = self.replay_mut().held[at].clone();
                 h.id = self.next_id();
-                h.sent_at = now;
                 let deliver_at = self.arrival_of(h.id);
                 let (from, to) = (Endpoint::Node(h.from), Endpoint::Node(h.to));
                 let (kind, slot) = (h.msg.kind(), h.msg.slot());
@@ -395,7 +394,6 @@ impl Sim {
             nth,
             msg,
             id,
-            sent_at: now,
         });
     }
 

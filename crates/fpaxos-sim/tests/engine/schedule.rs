@@ -190,10 +190,23 @@ fn drops_duplicates_and_crashes_replay() {
             keep: true,
         },
     ];
-    let r = run(&s);
+    let mut sim = Sim::new(s.check().expect("valid"));
+    let r = sim.run_to_end();
     assert_eq!(r.schedule_error, None);
     assert!(r.safety.ok);
     assert_eq!(r.leader, Some(0));
+    // The diagram's messages stay in send order (its level of detail searches them by time),
+    // and the kept promise set out again at its delivery (8 ms) and is still in flight.
+    let msgs = sim.trace().diagram().msgs();
+    assert!(msgs
+        .iter()
+        .zip(msgs.iter().skip(1))
+        .all(|(a, b)| a.sent <= b.sent));
+    let kept = msgs
+        .iter()
+        .rfind(|m| (m.from, m.to) == (1, 0))
+        .expect("a promise");
+    assert_eq!((kept.sent, kept.end), (Dur::ms(8).0, Dur::ms(11).0));
 }
 
 #[test]
