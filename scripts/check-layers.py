@@ -32,7 +32,7 @@ LAYERS = {
         ["world"],
         ["state"],
         ["trace"],
-        ["search"],
+        ["search", "scenario"],
     ],
     "web/src": [
         ["browser", "format", "svg", "presets", "export", "run"],

@@ -110,6 +110,15 @@ pub fn summary(r: &Report, wall_ms: f64) -> String {
             format!("VIOLATED ({} violations)", r.safety.violations.len())
         },
     );
+    if let Some(sch) = &s.schedule {
+        line(
+            "schedule",
+            match &r.schedule_error {
+                None => format!("{} steps replayed", sch.steps.len()),
+                Some(e) => format!("STOPPED: {e}"),
+            },
+        );
+    }
     line(
         "executions",
         format!(

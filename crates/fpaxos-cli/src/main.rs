@@ -41,7 +41,8 @@ enum Command {
     /// Swarm-test: derive a random scenario from each seed, run it, report safety violations.
     Check(CheckArgs),
     /// Model-check the real node: breadth-first over every order of deliveries, drops,
-    /// duplicates, crashes and timer firings within bounds; prints the shortest counterexample.
+    /// duplicates, crashes and timer firings within bounds; prints the shortest counterexample
+    /// (--scenario-out writes it as a scenario that `fpaxos run` replays step by step).
     Explore(ExploreArgs),
     /// Join the --json outputs of `check --shard I/N` or `sweep --shard I/N` into the unsharded
     /// result (exit status as the check's: 1 safety violation, 3 liveness failure).

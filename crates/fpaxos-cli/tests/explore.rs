@@ -50,3 +50,104 @@ fn bad_bounds_exit_2_with_one_line_each() {
     assert_eq!(code, 2);
     assert!(err.contains("accept-below-promise"), "{err}");
 }
+
+fn fpaxos(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_fpaxos"))
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// `explore --scenario-out FILE`, then `run FILE` (with `extra` arguments): the run replays
+/// every step and reports the explorer's violation, on the same slot. Returns the run's output.
+fn explore_then_run(explore_args: &str, extra: &[&str], what: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("fpaxos-schedule-{}-{what}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("counterexample.json");
+    let path = file.to_str().unwrap();
+    let (code, out, err) = explore(&format!("{explore_args} --scenario-out {path}"));
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains(&format!("counterexample scenario written to {path}")),
+        "{out}"
+    );
+    let line = out
+        .lines()
+        .find(|l| l.contains("violation after"))
+        .expect("a violation line");
+    let steps: usize = line
+        .split("after ")
+        .nth(1)
+        .and_then(|t| t.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("a step count");
+    let slot = line
+        .split("slot ")
+        .nth(1)
+        .and_then(|t| t.split(':').next())
+        .expect("a slot");
+    let mut args = vec!["run", path];
+    args.extend_from_slice(extra);
+    let (code, run, err) = fpaxos(&args);
+    assert_eq!(code, 1, "{run}{err}");
+    assert!(
+        run.contains(&format!("schedule      {steps} steps replayed")),
+        "{run}"
+    );
+    assert!(run.contains(&format!("violation: slot {slot}: ")), "{run}");
+    let (_, json, _) = fpaxos(&[&args[..], &["--json"]].concat());
+    assert!(json.contains("\"kind\": \"agreement\""), "{json}");
+    std::fs::remove_dir_all(&dir).ok();
+    run
+}
+
+#[test]
+fn a_counterexample_is_a_scenario_that_run_replays_to_the_same_violation() {
+    // The split brain of four nodes with Q1 = Q2 = 2: two leaders, two values in slot 0.
+    let run = explore_then_run("--nodes 4 --quorum 2,2 --thrifty", &[], "split");
+    assert!(
+        run.contains("chose c0#1") && run.contains("chose c1#1"),
+        "{run}"
+    );
+    // A planted bug replays with the same --plant, and not without it.
+    let plant = "--nodes 3 --commands 1 --thrifty --plant accept-below-promise";
+    explore_then_run(plant, &["--plant", "accept-below-promise"], "plant");
+}
+
+#[test]
+fn a_counterexample_replayed_without_its_planted_bug_stops_with_a_sentence() {
+    let file =
+        std::env::temp_dir().join(format!("fpaxos-schedule-{}-clean.json", std::process::id()));
+    let path = file.to_str().unwrap();
+    let plant = "--nodes 3 --commands 1 --thrifty --plant accept-below-promise";
+    let (code, out, _) = explore(&format!("{plant} --scenario-out {path}"));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("replay it with `fpaxos run"), "{out}");
+    assert!(out.contains("--plant accept-below-promise`"), "{out}");
+    let (code, run, _) = fpaxos(&["run", path]);
+    assert_eq!(code, 0, "{run}");
+    assert!(
+        run.contains("schedule      STOPPED: schedule step "),
+        "{run}"
+    );
+    assert!(run.contains("the replay stopped there"), "{run}");
+    std::fs::remove_file(&file).ok();
+}
+
+#[test]
+fn no_counterexample_writes_no_scenario() {
+    let file =
+        std::env::temp_dir().join(format!("fpaxos-schedule-{}-none.json", std::process::id()));
+    let path = file.to_str().unwrap();
+    let (code, out, _) = explore(&format!(
+        "--nodes 2 --commands 0 --thrifty --scenario-out {path}"
+    ));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("no counterexample: nothing written"), "{out}");
+    assert!(!file.exists());
+}

@@ -39,6 +39,10 @@
 //! (any `QuorumSpec`, including grids and explicit lists) and to ballots, so permuting nodes is
 //! unsound in general.
 //!
+//! **A counterexample is a scenario.** [`to_scenario`] turns a trace into a
+//! [`fpaxos_sim::Scenario`] with an explicit schedule, which the simulator replays step by step
+//! on the same nodes (`fpaxos explore --scenario-out`, then `fpaxos run`).
+//!
 //! **Why not Stateright.** Stateright's breadth-first checker spawns worker threads
 //! (`std::thread`, unavailable on `wasm32-unknown-unknown`), runs to completion rather than in
 //! caller-sized steps, and with several threads does not expand strictly level by level. The
@@ -48,12 +52,14 @@
 
 mod config;
 mod fp;
+mod scenario;
 mod search;
 mod state;
 mod trace;
 mod world;
 
 pub use config::{ExploreConfig, Network, MAX_BUDGET, MAX_NODES};
+pub use scenario::to_scenario;
 pub use search::{Explorer, Outcome, Progress, Stats};
 pub use state::Violation;
 pub use trace::{describe_msg, replay, Action, TraceStep};

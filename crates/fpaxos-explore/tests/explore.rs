@@ -4,7 +4,8 @@
 //! (the same bounds with safe quorums or without the bug), so neither kind passes vacuously.
 
 use fpaxos::{PlantedBug, QuorumSpec};
-use fpaxos_explore::{replay, Action, ExploreConfig, Explorer, Network, Outcome};
+use fpaxos_explore::{replay, to_scenario, Action, ExploreConfig, Explorer, Network, Outcome};
+use fpaxos_sim::Sim;
 
 fn explore(cfg: ExploreConfig) -> (Explorer, Outcome) {
     let mut ex = Explorer::new(cfg).expect("valid config");
@@ -25,7 +26,8 @@ fn cfg(nodes: usize, quorum: QuorumSpec, ballots: u32, commands: u32) -> Explore
 }
 
 /// A violation is found, and its trace, replayed on fresh nodes, reaches the same violation at
-/// its last step (and at no earlier step). Returns the trace length.
+/// its last step (and at no earlier step); as a scenario, the simulator replays it to the same
+/// violation. Returns the trace length.
 fn found_and_replays(cfg: ExploreConfig) -> usize {
     let (mut ex, out) = explore(cfg.clone());
     let Outcome::Violation { violation, trace } = out else {
@@ -33,8 +35,37 @@ fn found_and_replays(cfg: ExploreConfig) -> usize {
     };
     let actions: Vec<Action> = trace.iter().map(|s| s.action.clone()).collect();
     let replayed = replay(&cfg, &actions).expect("the trace replays");
-    assert_eq!(replayed, Some((trace.len(), violation)));
+    assert_eq!(replayed, Some((trace.len(), violation.clone())));
+    simulator_replays(&cfg, &actions, &violation);
     trace.len()
+}
+
+/// The trace as a scenario: the simulator replays every step and its checker reports the
+/// explorer's violation (same property, same slot), first; without the planted bug the replay
+/// does not show it.
+fn simulator_replays(cfg: &ExploreConfig, actions: &[Action], v: &fpaxos_explore::Violation) {
+    let scenario = to_scenario(cfg, actions).expect("the trace converts");
+    let steps = scenario.schedule.as_ref().map_or(0, |s| s.steps.len());
+    assert_eq!(steps, actions.len());
+    // Through JSON, as `fpaxos explore --scenario-out` writes it and `fpaxos run` reads it.
+    let scenario = fpaxos_sim::Scenario::from_json(&scenario.to_json_pretty()).expect("reads");
+    let checked = scenario.check().expect("the scenario is valid");
+    let report = Sim::with_planted(checked.clone(), cfg.planted).run_to_end();
+    assert_eq!(report.schedule_error, None);
+    let first = report.safety.violations.first().expect("a violation");
+    assert_eq!(
+        (first.kind.name(), first.slot),
+        (v.property, v.slot),
+        "{first:?}"
+    );
+    assert_eq!(report.sim.simulated_ms, (steps + 1) as f64);
+    if cfg.planted.is_some() {
+        let clean = Sim::new(checked).run_to_end();
+        assert!(
+            clean.safety.ok && clean.schedule_error.is_some(),
+            "{clean:?}"
+        );
+    }
 }
 
 /// No violation, and the search ran to completion within its bounds.

@@ -20,6 +20,12 @@
 //! means what it meant the day it was made. If the defaults must change, a new link version gets
 //! new frozen defaults and the version-1 decoder stays as it is.
 //!
+//! **Versions.** Version 2 (`s=2.`) is version 1 plus the scenario's explicit schedule
+//! (`Scenario::schedule`, a counterexample replayed step by step), diffed against the same
+//! frozen defaults. A link is written in the oldest version that can carry it: without a
+//! schedule it is still `s=1.`, byte for byte as before, so it also opens in builds that predate
+//! version 2. Both decode here; a version-1 link that carries a schedule is refused.
+//!
 //! **Decoding is hostile-input safe.** [`decode_fragment`] never panics, caps the inflated size
 //! at [`MAX_DECODED_BYTES`], validates the scenario, and says what went wrong in one sentence
 //! ([`ShareError`]).
@@ -31,8 +37,9 @@ use fpaxos_sim::Scenario;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-/// The link format version this build writes (`s=1.`).
-pub const LINK_VERSION: u32 = 1;
+/// The newest link format version, which this build writes for a scenario with a schedule
+/// (`s=2.`); links without one are written as version 1 (see the crate docs).
+pub const LINK_VERSION: u32 = 2;
 
 /// Largest inflated link document the decoder accepts (256 KiB).
 pub const MAX_DECODED_BYTES: usize = 256 * 1024;
@@ -288,7 +295,18 @@ fn view_json(view: &ViewState, base: &Value) -> Option<Value> {
     Some(Value::Object(m))
 }
 
-/// Encodes a scenario and view as a URL fragment: `s=1.<payload>` (no leading `#`).
+/// The oldest link version that carries `scenario` and `view`: 2 with a schedule, else 1.
+fn version_for(scenario: &Scenario, view: &ViewState) -> u32 {
+    let variants = view.compare.iter().take(MAX_VARIANTS);
+    if scenario.schedule.is_some() || variants.into_iter().any(|v| v.scenario.schedule.is_some()) {
+        LINK_VERSION
+    } else {
+        1
+    }
+}
+
+/// Encodes a scenario and view as a URL fragment: `s=1.<payload>` (no leading `#`), or `s=2.`
+/// when a scenario has a schedule.
 ///
 /// Only the first [`MAX_VARIANTS`] compare variants are written.
 pub fn encode_fragment(scenario: &Scenario, view: &ViewState) -> String {
@@ -300,7 +318,8 @@ pub fn encode_fragment(scenario: &Scenario, view: &ViewState) -> String {
     }
     let json = serde_json::to_vec(&Value::Object(doc)).unwrap_or_default();
     let packed = miniz_oxide::deflate::compress_to_vec(&json, 10);
-    format!("s={LINK_VERSION}.{}", URL_SAFE_NO_PAD.encode(packed))
+    let version = version_for(scenario, view);
+    format!("s={version}.{}", URL_SAFE_NO_PAD.encode(packed))
 }
 
 /// `base` without its fragment, then `#` and the fragment from [`encode_fragment`].
@@ -329,8 +348,9 @@ pub fn fragment_param<'a>(input: &'a str, key: &str) -> Option<&'a str> {
 pub fn decode_fragment(input: &str) -> Result<Shared, ShareError> {
     let param = fragment_param(input, "s").ok_or(ShareError::NotALink)?;
     let (version, payload) = param.split_once('.').unwrap_or((param, ""));
-    match version.parse::<u64>() {
-        Ok(1) => {}
+    let v1 = match version.parse::<u64>() {
+        Ok(1) => true,
+        Ok(2) => false,
         Ok(v) if v > LINK_VERSION as u64 => {
             return Err(ShareError::UnsupportedVersion {
                 found: version.into(),
@@ -343,7 +363,7 @@ pub fn decode_fragment(input: &str) -> Result<Shared, ShareError> {
                 newer: false,
             })
         }
-    }
+    };
     // Base64 grows data by 4/3 and DEFLATE never shrinks below ~1/1032: anything longer than
     // this cannot inflate to an acceptable size without being rejected anyway; refuse early.
     if payload.len() > MAX_DECODED_BYTES * 2 {
@@ -367,7 +387,17 @@ pub fn decode_fragment(input: &str) -> Result<Shared, ShareError> {
     let json = std::str::from_utf8(&json)
         .map_err(|_| ShareError::BadJson("the data is not UTF-8 text".into()))?;
     let doc: Value = serde_json::from_str(json).map_err(|e| ShareError::BadJson(e.to_string()))?;
-    decode_doc(doc)
+    let shared = decode_doc(doc)?;
+    let variants = shared.view.compare.iter();
+    if v1
+        && (shared.scenario.schedule.is_some()
+            || variants.into_iter().any(|v| v.scenario.schedule.is_some()))
+    {
+        return Err(ShareError::BadJson(
+            "a version-1 link cannot carry a schedule (schedules came with version 2)".into(),
+        ));
+    }
+    Ok(shared)
 }
 
 fn decode_doc(doc: Value) -> Result<Shared, ShareError> {

@@ -283,7 +283,7 @@ fn distinct_errors() {
         ("http://x/y/".into(), |e| *e == ShareError::NotALink),
         ("#t=5".into(), |e| *e == ShareError::NotALink),
         ("".into(), |e| *e == ShareError::NotALink),
-        (format!("s=2.{payload}"), |e| {
+        (format!("s=3.{payload}"), |e| {
             matches!(e, ShareError::UnsupportedVersion { newer: true, .. })
                 && e.to_string().contains("newer version of FPaxos Playground")
         }),
@@ -406,4 +406,61 @@ fn print_golden() {
         println!("{}", serde_json::to_string(&s).unwrap());
         println!("{}", serde_json::to_string(&v).unwrap());
     }
+}
+
+/// A counterexample scenario: the 4-node split brain of `fpaxos explore` as a schedule.
+pub fn scheduled() -> Scenario {
+    let json = r#"{"name": "split brain", "duration": "11ms", "warmup": "0",
+      "cluster": {"nodes": 4, "quorum": {"kind": "counting", "q1": 2, "q2": 2},
+                  "allow_unsafe": true, "initial_leader": null},
+      "workload": {"clients": 2},
+      "schedule": {"every": "1ms", "steps": [
+        {"action": "timer", "node": 0, "timer": "election"},
+        {"action": "deliver", "from": 0, "to": 1, "nth": 1, "kind": "prepare"},
+        {"action": "deliver", "from": 1, "to": 0, "nth": 1, "kind": "promise"},
+        {"action": "request", "node": 0, "client": 0},
+        {"action": "deliver", "from": 0, "to": 1, "nth": 3, "kind": "accept"},
+        {"action": "timer", "node": 2, "timer": "election"},
+        {"action": "deliver", "from": 2, "to": 3, "nth": 1, "kind": "prepare"},
+        {"action": "deliver", "from": 3, "to": 2, "nth": 1, "kind": "promise", "keep": true},
+        {"action": "request", "node": 2, "client": 1},
+        {"action": "deliver", "from": 2, "to": 0, "nth": 3, "kind": "accept"}]}}"#;
+    Scenario::from_json(json).unwrap()
+}
+
+#[test]
+fn a_scheduled_scenario_travels_in_a_version_2_link() {
+    let s = scheduled();
+    let link = encode_fragment(&s, &ViewState::default());
+    assert!(link.starts_with("s=2."), "{link}");
+    assert!(link.len() < 600, "{} characters: {link}", link.len());
+    let back = decode_fragment(&link).unwrap();
+    assert_eq!(back.scenario, s);
+    // The same run: same report, same trace hash.
+    let a = fpaxos_sim::run(&s).unwrap();
+    let b = fpaxos_sim::run(&back.scenario).unwrap();
+    assert_eq!(a.trace_hash, b.trace_hash);
+    assert!(!a.safety.ok && a.schedule_error.is_none());
+    // In a compare variant too.
+    let view = ViewState {
+        compare: vec![Variant {
+            label: "counterexample".into(),
+            scenario: s.clone(),
+        }],
+        ..ViewState::default()
+    };
+    let link = encode_fragment(&few_changes(), &view);
+    assert!(link.starts_with("s=2."), "{link}");
+    assert_eq!(decode_fragment(&link).unwrap().view, view);
+    // Without a schedule a link stays version 1, byte for byte.
+    assert!(encode_fragment(&few_changes(), &ViewState::default()).starts_with("s=1."));
+}
+
+#[test]
+fn a_version_1_link_cannot_carry_a_schedule() {
+    let link = encode_fragment(&scheduled(), &ViewState::default());
+    let v1 = link.replacen("s=2.", "s=1.", 1);
+    let e = decode_fragment(&v1).unwrap_err();
+    assert!(matches!(e, ShareError::BadJson(_)), "{e:?}");
+    assert!(e.to_string().contains("version 2"), "{e}");
 }

@@ -91,6 +91,9 @@ pub struct Checker {
     executed_twice: u64,
     violations: Vec<Violation>,
     decisions: u64,
+    /// Readable names of values known by fingerprint only (schedule mode names the values it
+    /// sees voted for); without one a value is written as its fingerprint.
+    names: Vec<(u64, String)>,
 }
 
 impl Checker {
@@ -107,6 +110,7 @@ impl Checker {
             executed_twice: 0,
             violations: Vec::new(),
             decisions: 0,
+            names: Vec::new(),
         }
     }
 
@@ -115,6 +119,20 @@ impl Checker {
     pub fn issued(&mut self, client: u32, seq: u32) {
         if let Some(s) = self.issued.get_mut(client as usize) {
             *s = (*s).max(seq);
+        }
+    }
+
+    /// Gives the value of fingerprint `fp` a readable name in violation messages.
+    pub fn name_value(&mut self, fp: u64, name: String) {
+        if !self.names.iter().any(|(f, _)| *f == fp) {
+            self.names.push((fp, name));
+        }
+    }
+
+    fn value_text(&self, fp: u64) -> String {
+        match self.names.iter().find(|(f, _)| *f == fp) {
+            Some((_, n)) => n.clone(),
+            None => format!("value {fp:016x}"),
         }
     }
 
@@ -260,9 +278,7 @@ impl Checker {
             }
             Some(_) => None,
             None => match self.chosen.get(idx).copied().flatten() {
-                Some((fp, n)) if fp != fingerprint => {
-                    Some((format!("value {fp:016x}"), n, "chose"))
-                }
+                Some((fp, n)) if fp != fingerprint => Some((self.value_text(fp), n, "chose")),
                 Some(_) => None,
                 None => {
                     if self.chosen.len() <= idx {
@@ -278,10 +294,11 @@ impl Checker {
                 kind: ViolationKind::Agreement,
                 slot,
                 message: format!(
-                    "slot {slot}: node {first_node} {verb} {text} but node {node} chose value {fingerprint:016x}"
+                    "slot {slot}: node {first_node} {verb} {text} but node {node} chose {}",
+                    self.value_text(fingerprint)
                 ),
                 first: text,
-                second: format!("value {fingerprint:016x}"),
+                second: self.value_text(fingerprint),
                 first_node: Some(first_node),
                 node,
                 time_ns: now,

@@ -155,6 +155,10 @@ pub struct Report {
     /// [`crate::coverage`]).
     #[serde(default)]
     pub coverage: Coverage,
+    /// Schedule mode: why the replay of the scenario's schedule stopped early (a step named a
+    /// message that was not in flight, a timer that was not armed, ...). Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule_error: Option<String>,
     /// Hash of the whole event trace (16 hex digits).
     pub trace_hash: String,
     /// How much simulating the run took, in simulated terms (the engine reads no clock: callers
@@ -183,6 +187,8 @@ pub(crate) struct RunEnd<'a> {
     pub liveness: Liveness,
     /// The coverage counts.
     pub coverage: Coverage,
+    /// Why a schedule replay stopped early.
+    pub schedule_error: Option<String>,
 }
 
 impl Report {
@@ -378,6 +384,7 @@ impl Metrics {
             liveness,
             executed_twice: run.checker.executed_twice(),
             coverage: run.coverage,
+            schedule_error: run.schedule_error,
             trace_hash: run.trace.hash_hex(),
             sim: SimStats {
                 events: run.events,

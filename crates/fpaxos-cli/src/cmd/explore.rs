@@ -63,6 +63,11 @@ pub(crate) struct ExploreArgs {
     /// Print the result as JSON.
     #[arg(long)]
     pub(crate) json: bool,
+    /// On a violation, write the counterexample to FILE as a scenario whose explicit schedule
+    /// replays it step by step: `fpaxos run FILE` (with the same `--plant`) shows the same
+    /// violation, and `fpaxos url FILE` makes a link to it.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) scenario_out: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -114,6 +119,14 @@ pub(crate) fn cmd_explore(a: ExploreArgs) -> CmdResult {
         Outcome::Violation { .. } => ExitCode::from(1),
         _ => ExitCode::SUCCESS,
     };
+    let written = match (&a.scenario_out, &outcome) {
+        (Some(path), Outcome::Violation { trace, .. }) => match write_scenario(&cfg, trace, path) {
+            Ok(line) => Some(line),
+            Err(e) => return usage(vec![e]),
+        },
+        (Some(path), _) => Some(format!("no counterexample: nothing written to {path}")),
+        _ => None,
+    };
     if a.json {
         let j = ExploreJson {
             config: &cfg,
@@ -125,6 +138,9 @@ pub(crate) fn cmd_explore(a: ExploreArgs) -> CmdResult {
             outcome: &outcome,
         };
         out(&(to_pretty(&j) + "\n"));
+        if let Some(w) = written {
+            eprintln!("{w}");
+        }
         return Ok(code);
     }
     let mut text = format!(
@@ -162,6 +178,30 @@ pub(crate) fn cmd_explore(a: ExploreArgs) -> CmdResult {
     }
     text += &summary;
     text += "\n";
+    if let Some(w) = written {
+        text += &w;
+        text += "\n";
+    }
     out(&text);
     Ok(code)
+}
+
+/// Writes the counterexample as a scenario with a schedule; returns the line saying so.
+fn write_scenario(
+    cfg: &ExploreConfig,
+    trace: &[fpaxos_explore::TraceStep],
+    path: &str,
+) -> Result<String, String> {
+    let actions: Vec<_> = trace.iter().map(|s| s.action.clone()).collect();
+    let s = fpaxos_explore::to_scenario(cfg, &actions)?;
+    std::fs::write(path, s.to_json_pretty() + "\n")
+        .map_err(|e| format!("cannot write {path}: {e}"))?;
+    let plant = cfg
+        .planted
+        .map(|b| format!(" --plant {}", b.name()))
+        .unwrap_or_default();
+    Ok(format!(
+        "counterexample scenario written to {path} ({} steps); replay it with `fpaxos run {path}{plant}`",
+        actions.len()
+    ))
 }

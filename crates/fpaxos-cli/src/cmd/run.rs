@@ -12,7 +12,8 @@ use std::time::Instant;
 
 #[derive(Args, Debug)]
 pub(crate) struct RunArgs {
-    /// Scenario JSON file (`-` for stdin; omitted: all defaults).
+    /// Scenario JSON file (`-` for stdin; omitted: all defaults). A scenario with a `schedule`
+    /// (e.g. from `fpaxos explore --scenario-out`) replays exactly those steps.
     #[arg(value_name = "SCENARIO.json")]
     pub(crate) scenario: Option<String>,
     /// Print the report as JSON.
@@ -21,7 +22,9 @@ pub(crate) struct RunArgs {
     /// Print the final scenario JSON (after overrides) and exit without running.
     #[arg(long)]
     pub(crate) print_scenario: bool,
-    /// Plant a known bug in every node, to see the checkers catch it: no-election-retry.
+    /// Plant a known bug in every node, to see the checkers catch it: no-election-retry, or
+    /// the bug an explored counterexample was found with (lowest-ballot-value,
+    /// accept-below-promise).
     #[arg(long, value_name = "BUG", value_parser = super::parse_plant)]
     pub(crate) plant: Option<PlantedBug>,
     #[command(flatten)]

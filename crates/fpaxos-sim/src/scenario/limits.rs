@@ -85,3 +85,7 @@ pub const MIN_BUCKET: Dur = Dur::ms(1);
 pub const MAX_BUCKETS: u64 = 100_000;
 /// Trace events kept in memory.
 pub const TRACE_CAPACITY: Bounds<u32> = b(0, 1_000_000);
+/// Steps of an explicit schedule (a counterexample has tens).
+pub const MAX_SCHEDULE_STEPS: usize = 10_000;
+/// Simulated time between the steps of a schedule.
+pub const SCHEDULE_EVERY: Bounds<Dur> = b(Dur::us(1), Dur::secs(60));

@@ -16,10 +16,12 @@ use serde::{Deserialize, Serialize};
 pub mod edit;
 mod latency;
 pub mod limits;
+mod schedule;
 mod validate;
 
 pub use edit::{NetworkPreset, QuorumKind};
 pub use latency::Latency;
+pub use schedule::{MsgRef, Schedule, Step, TimerName};
 pub use validate::Checked;
 
 /// The scenario format version this build writes. Older versions are upgraded on load.
@@ -56,6 +58,11 @@ pub struct Scenario {
     pub faults: Vec<Fault>,
     /// Metrics and trace settings.
     pub metrics: MetricsCfg,
+    /// An explicit schedule the simulator replays instead of drawing latencies, losses and
+    /// timer deadlines (a counterexample of `fpaxos explore`, for example). Absent from JSON
+    /// when there is none, so scenarios without one read and hash as before.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<Schedule>,
 }
 
 impl Default for Scenario {
@@ -73,6 +80,7 @@ impl Default for Scenario {
             workload: Workload::default(),
             faults: Vec::new(),
             metrics: MetricsCfg::default(),
+            schedule: None,
         }
     }
 }

@@ -61,6 +61,10 @@ impl Scenario {
         self.workload.check(&mut errs);
         check_faults(&self.faults, n, &mut errs);
         self.metrics.check(self.duration, &mut errs);
+        if let Some(s) = &self.schedule {
+            let faults = self.faults.len();
+            s.check(n, self.workload.clients, self.duration, faults, &mut errs);
+        }
         match quorums {
             Some(q) if errs.is_empty() => Ok(Checked {
                 scenario: self.clone(),

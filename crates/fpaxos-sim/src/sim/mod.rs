@@ -9,6 +9,7 @@ mod clients;
 mod cpu;
 mod faults;
 mod network;
+mod schedule;
 mod view;
 
 pub use view::{FlightView, NodeView, QuorumMark};
@@ -63,6 +64,10 @@ enum Ev {
     },
     Arrival,
     Fault {
+        idx: u32,
+    },
+    /// Step `idx` of the scenario's schedule (schedule mode only).
+    Step {
         idx: u32,
     },
 }
@@ -153,6 +158,8 @@ pub struct Sim {
     /// Events up to this time may be handled without a round trip through the heap.
     horizon: Time,
     max_executed: Slot,
+    /// Schedule mode: the replay of the scenario's explicit schedule (`None` otherwise).
+    replay: Option<Box<schedule::Replay>>,
 }
 
 impl Sim {
@@ -165,9 +172,23 @@ impl Sim {
     /// Like [`Sim::new`], with a known bug planted in every node: for proving that the safety
     /// and liveness checkers catch it (`fpaxos check --plant`).
     pub fn with_planted(checked: Checked, planted: Option<PlantedBug>) -> Sim {
+        if checked.schedule.is_some() {
+            return Sim::scheduled(checked, planted);
+        }
+        Sim::build(checked, planted, None)
+    }
+
+    /// Sets up a run; with `replay`, one in schedule mode (see `schedule.rs`): every timeout
+    /// is zero and no node bootstraps, since the schedule says when each timer fires.
+    fn build(
+        checked: Checked,
+        planted: Option<PlantedBug>,
+        replay: Option<Box<schedule::Replay>>,
+    ) -> Sim {
         let (s, quorums) = checked.into_parts();
         let n = s.cluster.nodes as usize;
         let c = &s.cluster;
+        let timeout = |d: crate::dur::Dur| if replay.is_some() { 0 } else { d.0 };
         let nodes = (0..n)
             .map(|i| SimNode {
                 node: Node::new(Config {
@@ -176,12 +197,12 @@ impl Sim {
                     thrifty: c.thrifty,
                     window: c.window,
                     batch: c.batch,
-                    heartbeat: c.heartbeat.0,
-                    election_timeout: c.election_timeout.0,
-                    retransmit: c.retransmit.0,
+                    heartbeat: timeout(c.heartbeat),
+                    election_timeout: timeout(c.election_timeout),
+                    retransmit: timeout(c.retransmit),
                     commit_batch: c.commit_batch,
                     log_retain: c.log_retain as u64,
-                    bootstrap: c.initial_leader == Some(i as u32),
+                    bootstrap: replay.is_none() && c.initial_leader == Some(i as u32),
                     check_quorum: c.check_quorum,
                     pre_vote: c.pre_vote,
                     planted,
@@ -242,6 +263,7 @@ impl Sim {
             done: false,
             horizon: 0,
             max_executed: 0,
+            replay,
             scenario: s,
         };
         for (i, f) in sim.scenario.faults.iter().enumerate() {
@@ -260,6 +282,10 @@ impl Sim {
             sim.loss,
         );
         sim.live.observe(0, &topo);
+        if sim.replay.is_some() {
+            sim.start_replay();
+            return sim;
+        }
         for i in 0..n {
             let mut out = std::mem::take(&mut sim.out);
             sim.nodes[i].node.start(0, &mut out);
@@ -393,6 +419,7 @@ impl Sim {
             slots: self.max_executed,
             liveness: self.live.finish(self.now.min(self.end)),
             coverage: self.coverage.counts,
+            schedule_error: self.replay.as_ref().and_then(|r| r.error.clone()),
         })
     }
 
@@ -439,6 +466,7 @@ impl Sim {
             Ev::ClientRetry { client, seq } => self.client_resend(client as u32, seq, None),
             Ev::Arrival => self.arrival(),
             Ev::Fault { idx } => self.apply_fault(idx as usize),
+            Ev::Step { idx } => self.replay_step(idx as usize),
         }
     }
 

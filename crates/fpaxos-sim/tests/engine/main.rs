@@ -7,6 +7,7 @@
 
 mod liveness;
 mod presets;
+mod schedule;
 mod swarm;
 
 use fpaxos::QuorumSpec;

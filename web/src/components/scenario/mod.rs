@@ -118,6 +118,13 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
         <div class="panel scenario-panel">
             <h2>{"Scenario"}</h2>
             <IntersectionBadge scenario={(*s).clone()} />
+            if let Some(sch) = &s.schedule {
+                <p class="note" data-testid="schedule-note">{format!(
+                    "This scenario replays an explicit schedule of {} steps (a counterexample, one step every {}): the simulator draws no latency, loss or timer of its own, so the network, timing and workload settings below are not used.",
+                    sch.steps.len(),
+                    sch.every
+                )}</p>
+            }
             if let Some(e) = &*field_err {
                 <p class="field-error" role="alert" data-testid="field-error">{e.clone()}</p>
             }
