@@ -6,8 +6,9 @@
 
 use super::scenario::field::NumberField;
 use crate::run::explore::{Ask, Bounds, News, Verdict, MAX_PAGE_STATES};
-use crate::state::use_app;
+use crate::state::{use_app, Action};
 use fpaxos_explore::{Stats, MAX_BUDGET};
+use fpaxos_sim::Scenario;
 use yew::prelude::*;
 
 /// Where the panel's search stands.
@@ -141,6 +142,10 @@ pub(crate) fn ExplorePanel() -> Html {
             }
         })
     };
+    let load = |s: &Scenario| {
+        let (app, s) = (app.clone(), s.clone());
+        Callback::from(move |_| app.dispatch(Action::SetScenario(Box::new(s.clone()))))
+    };
     let running = matches!(*status, Status::Running { .. });
     let s = &app.scenario.cluster;
     html! {
@@ -171,13 +176,13 @@ pub(crate) fn ExplorePanel() -> Html {
                 <ul class="field-error" role="alert" data-testid="explore-refused">
                     { for errs.iter().map(|e| html! { <li>{e.clone()}</li> }) }</ul>
             }
-            { status_view(&status) }
+            { status_view(&status, &load) }
             <super::hunt_panel::HuntPanel />
         </details>
     }
 }
 
-fn status_view(status: &Status) -> Html {
+fn status_view(status: &Status, load: &dyn Fn(&Scenario) -> Callback<MouseEvent>) -> Html {
     match status {
         Status::Idle => html! {},
         Status::Running { stats, ms } => html! {
@@ -198,6 +203,7 @@ fn status_view(status: &Status) -> Html {
             verdict,
             summary,
             steps,
+            scenario,
         }) => {
             let (cls, word) = match verdict {
                 Verdict::Violation => ("bad", "violation"),
@@ -212,6 +218,15 @@ fn status_view(status: &Status) -> Html {
                         <ol class="explore-steps" data-testid="explore-steps">
                             { for steps.iter().map(|t| html! { <li>{t.clone()}</li> }) }</ol>
                     }
+                    { match scenario {
+                        Some(Ok(s)) => html! {
+                            <p><button class="btn primary" onclick={load(s)} data-testid="explore-load">
+                                {"Load the counterexample"}</button>
+                            <span class="muted small">{" a scenario whose schedule replays these steps, one per millisecond, in the simulator: watch it in the space-time diagram"}</span></p>
+                        },
+                        Some(Err(e)) => html! { <p class="small">{format!("This trace could not be written as a scenario: {e}")}</p> },
+                        None => html! {},
+                    } }
                 </div>
             }
         }

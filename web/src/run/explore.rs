@@ -169,6 +169,9 @@ pub(crate) enum News {
         summary: String,
         /// The shortest counterexample's steps, one line each (empty without a violation).
         steps: Vec<String>,
+        /// The counterexample as a scenario whose schedule replays it in the simulator, or why
+        /// it could not be written as one.
+        scenario: Option<Result<Box<Scenario>, String>>,
     },
     /// The ask could not be explored (or the worker could not read it).
     Refused(Vec<String>),
@@ -201,13 +204,15 @@ pub(crate) fn search(ask: &Ask, clock: &dyn Fn() -> f64, post: &mut dyn FnMut(Ne
 
 fn done(ex: &mut Explorer, ms: f64) -> News {
     let summary = ex.summary();
-    let (verdict, steps) = match ex.result() {
-        Outcome::Violation { trace, .. } => (
-            Verdict::Violation,
-            trace.into_iter().map(|s| s.text).collect(),
-        ),
-        Outcome::NoViolation { complete: true, .. } => (Verdict::Complete, Vec::new()),
-        Outcome::NoViolation { .. } | Outcome::Running => (Verdict::Bounded, Vec::new()),
+    let (verdict, steps, scenario) = match ex.result() {
+        Outcome::Violation { trace, .. } => {
+            let actions: Vec<_> = trace.iter().map(|s| s.action.clone()).collect();
+            let scenario = fpaxos_explore::to_scenario(ex.config(), &actions).map(Box::new);
+            let steps = trace.into_iter().map(|s| s.text).collect();
+            (Verdict::Violation, steps, Some(scenario))
+        }
+        Outcome::NoViolation { complete: true, .. } => (Verdict::Complete, Vec::new(), None),
+        Outcome::NoViolation { .. } | Outcome::Running => (Verdict::Bounded, Vec::new(), None),
     };
     News::Done {
         stats: ex.stats(),
@@ -215,6 +220,7 @@ fn done(ex: &mut Explorer, ms: f64) -> News {
         verdict,
         summary,
         steps,
+        scenario,
     }
 }
 
@@ -350,6 +356,17 @@ mod tests {
             "{summary}"
         );
         assert_eq!(steps.len(), 10, "the known shortest split brain: {steps:?}");
+        // The counterexample, as a scenario, replays in the simulator to the same violation.
+        let Some(News::Done {
+            scenario: Some(Ok(s)),
+            ..
+        }) = news.last()
+        else {
+            panic!("no counterexample scenario")
+        };
+        let r = fpaxos_sim::run(s).expect("the counterexample scenario validates");
+        assert!(!r.safety.ok, "the replay shows the violation");
+        assert_eq!(r.schedule_error, None);
         // The CLI's explorer with the same configuration says the same.
         let mut cli = Explorer::new(ask.config().unwrap()).unwrap();
         while !cli.run(1 << 16).done {}

@@ -72,6 +72,22 @@ async fn explore_finds_the_split_brain_and_says_how_far_a_clean_search_went() {
     )
     .await;
     assert_eq!(steps, 10, "the shortest trace's steps are listed");
+    // The counterexample loads as a scenario that replays it, violation included.
+    click(&c, "explore-load").await;
+    click(&c, "run-to-end").await;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while attr(&c, "safety-banner", "data-ok").await != "false" {
+        assert!(
+            Instant::now() < deadline,
+            "the counterexample shows no violation"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    c.goto(&format!("{}?preset=split-brain", base_url()))
+        .await
+        .expect("reopen");
+    text_of(&c, "run-status").await;
+    open_panel(&c).await;
 
     // A small safe cluster: complete within its bounds, and worded as such.
     set_value(&c, "nodes-input", "3").await;
