@@ -2,11 +2,11 @@
 //! out the panels.
 
 use crate::components::{
-    analysis_panel::AnalysisPanel, chart::ChartsPanel, cluster_view::ClusterPanel,
-    compare_panel::ComparePanel, header::Header, link_error::LinkErrorBanner,
-    liveness::LivenessBanner, safety::SafetyBanner, scenario::ScenarioPanel,
-    share_dialog::ShareBar, spacetime::SpaceTime, summary::Summary, sweep_panel::SweepPanel,
-    time_controls::TimeControls,
+    analysis_panel::AnalysisPanel, ballot_board::BallotBoard, chart::ChartsPanel,
+    cluster_view::ClusterPanel, compare_panel::ComparePanel, header::Header,
+    link_error::LinkErrorBanner, liveness::LivenessBanner, safety::SafetyBanner,
+    scenario::ScenarioPanel, share_dialog::ShareBar, spacetime::SpaceTime, summary::Summary,
+    sweep_panel::SweepPanel, time_controls::TimeControls,
 };
 use crate::hooks::{use_animation_frames, use_keyboard, use_metrics, use_share_sync};
 use crate::state::{use_app, Action, AppCtx, OPTIONAL_PANELS};
@@ -59,6 +59,7 @@ fn Page() -> Html {
                     </div>
                     <PanelToggles closed={view.closed_panels.clone()} />
                     if view.is_open("spacetime") { <SpaceTime /> }
+                    if view.is_open("ballots") { <BallotBoard /> }
                     if view.is_open("charts") { <ChartsPanel report={report} /> }
                 </section>
             </main>
