@@ -49,7 +49,10 @@ async fn split_brain_shows_two_chosen_values_and_an_empty_intersection() {
     assert_eq!(attr(&c, "ballot-board", "data-conflicts").await, "2");
     assert_eq!(attr(&c, "ballot-board", "data-intersection").await, "empty");
     let verdict = text_of(&c, "ballot-board-verdict").await;
-    assert!(verdict.contains("CONFLICT: 2 different values"), "{verdict}");
+    assert!(
+        verdict.contains("CONFLICT: 2 different values"),
+        "{verdict}"
+    );
     assert!(verdict.contains("EMPTY"), "{verdict}");
     let marked = js(
         &c,
@@ -76,7 +79,10 @@ async fn split_brain_shows_two_chosen_values_and_an_empty_intersection() {
     assert!(name.ends_with("ballots.svg"), "{name}");
     assert!(svg.starts_with("<svg"), "{}", &svg[..svg.len().min(80)]);
     assert!(svg.contains("data-figure=\"ballot-board\""));
-    assert!(svg.contains(&format!("Ballot board, slot {slot}")), "{slot}");
+    assert!(
+        svg.contains(&format!("Ballot board, slot {slot}")),
+        "{slot}"
+    );
     assert!(svg.contains("EMPTY") && svg.contains("CONFLICT"));
     let ok = c
         .execute(
@@ -122,6 +128,23 @@ async fn a_safe_run_highlights_a_non_empty_intersection() {
     );
     let verdict = text_of(&c, "ballot-board-verdict").await;
     assert!(verdict.contains("Intersection: {"), "{verdict}");
+    // Colour is never the only cue: each highlighted cell carries its mark as text, visible.
+    let marks = js(
+        &c,
+        "return [...document.querySelectorAll(\"[data-testid='ballot-board'] td.bb-q2, [data-testid='ballot-board'] td.bb-q1\")]           .map(td => { const m = td.querySelector('.bb-mark'); const r = m && m.getBoundingClientRect(); const t = td.getBoundingClientRect();             return [td.className, m ? m.textContent : '', !!r && r.right <= t.right + 0.5 && r.width > 0]; });",
+    )
+    .await;
+    for m in marks.as_array().into_iter().flatten() {
+        let class = m[0].as_str().unwrap_or_default();
+        let text = m[1].as_str().unwrap_or_default();
+        let want = if class.contains("bb-q2") { "Q2" } else { "Q1" };
+        assert!(text.contains(want), "{m}");
+        assert_eq!(
+            m[2],
+            serde_json::json!(true),
+            "mark visible inside its cell: {m}"
+        );
+    }
     shot(&c, "ballot-board-safe").await;
     c.close().await.ok();
 }

@@ -276,7 +276,17 @@ fn legend() -> Html {
 pub(crate) fn BallotBoard() -> Html {
     let app = use_app();
     let error = use_state(|| None::<String>);
-    let shown = shown(&app);
+    // One pass over the log per change of the run, the cursor or the slot, not per redraw.
+    let key = (
+        app.run.version,
+        app.run.now,
+        app.view.ballot_slot,
+        std::rc::Rc::as_ptr(&app.scenario) as usize,
+    );
+    let shown = {
+        let app = app.clone();
+        use_memo(key, move |_| shown(&app))
+    };
     let slot = app.view.ballot_slot.or(shown.auto);
     let body = match &shown.board {
         _ if shown.no_trace => html! {

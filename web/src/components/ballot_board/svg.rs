@@ -129,3 +129,30 @@ pub(crate) fn board_figure(app: &AppState, cap: &str) -> Option<String> {
     );
     Some(figure_svg(&inner, w.max(520.0), h, &title, &legend, cap))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_brain_board_draws_both_values_and_the_empty_intersection() {
+        let s = fpaxos_sim::presets::preset("split-brain")
+            .expect("preset")
+            .scenario();
+        let mut sim = fpaxos_sim::Sim::new(s.check().expect("valid"));
+        sim.run_to_end();
+        let log = sim.trace().ballots();
+        let slot = log.interesting_slot(sim.now()).expect("a slot");
+        let b = log.board(slot, sim.now(), 5);
+        let (svg, w, h) = board_svg(&b);
+        assert!(w > 500.0 && h > 60.0);
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert!(svg.contains("EMPTY") && svg.contains("CONFLICT"));
+        assert_eq!(svg.matches("class=\"bb-cell\"").count(), 5 * b.rows.len());
+        for &i in &b.conflicting {
+            assert!(svg.contains(&xml_escape(&b.values[i].label)));
+        }
+        let fig = figure_svg(&svg, w, h, "t", "l", "c");
+        assert_eq!(fig.matches("<svg").count(), 2);
+    }
+}
