@@ -166,3 +166,10 @@ fn the_log_is_bounded_and_counts_what_it_dropped() {
     let b = small.board(0, sim.now(), 3);
     assert!(b.incomplete_before.is_some());
 }
+
+#[test]
+fn an_entry_stays_small() {
+    // BALLOT_CAP entries of this size are the log's memory bound (documented as at most 14 MiB).
+    let size = std::mem::size_of::<fpaxos_sim::trace::BallotEntry>();
+    assert!(size <= 56, "{size} bytes");
+}

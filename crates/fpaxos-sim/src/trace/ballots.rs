@@ -12,7 +12,7 @@
 use fpaxos::{Ballot, Msg, NodeId, NodeSet, Slot, Time, Value};
 use std::collections::VecDeque;
 
-/// Most entries the log keeps (about 40 bytes each: 10 MiB).
+/// Most entries the log keeps (56 bytes each: 14 MiB).
 pub const BALLOT_CAP: usize = 1 << 18;
 
 /// One recorded protocol fact.
