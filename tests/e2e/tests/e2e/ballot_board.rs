@@ -2,7 +2,7 @@
 //! slot and the empty intersection of the chosen Q2 and the next Q1, and its SVG export carries
 //! the same board; on a safe preset it highlights a non-empty intersection; on a phone the board
 //! scrolls inside its panel instead of widening the page. With `FPAXOS_SHOTS=DIR` it saves
-//! desktop and phone screenshots of the board there.
+//! desktop and phone screenshots of the board and its exported SVG there.
 
 use fantoccini::Client;
 use fpaxos_e2e::*;
@@ -93,6 +93,9 @@ async fn split_brain_shows_two_chosen_values_and_an_empty_intersection() {
         .await
         .expect("parse");
     assert_eq!(ok, serde_json::json!(true), "well-formed SVG");
+    if let Ok(dir) = std::env::var("FPAXOS_SHOTS") {
+        std::fs::write(format!("{dir}/ballot-board.svg"), &svg).expect("write SVG");
+    }
 
     // The picker: bad input is refused with a message; another slot shows that slot.
     set_value(&c, "ballot-board-slot", "x").await;

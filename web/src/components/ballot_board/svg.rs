@@ -9,14 +9,16 @@ use fpaxos_sim::trace::Board;
 use std::fmt::Write as _;
 
 const HEAD_W: f64 = 90.0;
-const CELL_W: f64 = 104.0;
+const CELL_W: f64 = 112.0;
 const ROW_H: f64 = 30.0;
 const LINE_H: f64 = 16.0;
 
 /// The board's drawing (SVG elements), with its width and height.
 pub(crate) fn board_svg(b: &Board) -> (String, f64, f64) {
     let lines = verdict(b);
-    let w = HEAD_W + CELL_W * b.nodes as f64 + 8.0;
+    // Wide enough for the grid and for the longest sentence (about 6.2 px a character at 11 px).
+    let longest = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    let w = (HEAD_W + CELL_W * b.nodes as f64 + 8.0).max(longest as f64 * 6.2 + 8.0);
     let grid_h = ROW_H * (b.rows.len() as f64 + 1.0);
     let h = grid_h + 10.0 + LINE_H * lines.len() as f64;
     let inter = b.intersection.unwrap_or(NodeSet::EMPTY);
@@ -127,7 +129,16 @@ pub(crate) fn board_figure(app: &AppState, cap: &str) -> Option<String> {
         b.chosen_q2.map_or("—".into(), |(_, q)| set_text(q)),
         b.next_q1.map_or("—".into(), |(_, q)| set_text(q)),
     );
-    Some(figure_svg(&inner, w.max(520.0), h, &title, &legend, cap))
+    // The legend (11 px) and the caption (10 px) are single lines: the figure fits them too.
+    let text_w = (legend.chars().count() as f64 * 6.2).max(cap.chars().count() as f64 * 5.6);
+    Some(figure_svg(
+        &inner,
+        w.max(text_w + 8.0),
+        h,
+        &title,
+        &legend,
+        cap,
+    ))
 }
 
 #[cfg(test)]
