@@ -2,9 +2,9 @@
 //! out the panels.
 
 use crate::components::{
-    analysis_panel::AnalysisPanel, chart::ChartsPanel, cluster_view::ClusterPanel,
-    compare_panel::ComparePanel, explore_panel::ExplorePanel, header::Header,
-    link_error::LinkErrorBanner, liveness::LivenessBanner, safety::SafetyBanner,
+    analysis_panel::AnalysisPanel, ballot_board::BallotBoard, chart::ChartsPanel,
+    cluster_view::ClusterPanel, compare_panel::ComparePanel, explore_panel::ExplorePanel,
+    header::Header, link_error::LinkErrorBanner, liveness::LivenessBanner, safety::SafetyBanner,
     scenario::ScenarioPanel, share_dialog::ShareBar, spacetime::SpaceTime, summary::Summary,
     sweep_panel::SweepPanel, time_controls::TimeControls,
 };
@@ -59,6 +59,7 @@ fn Page() -> Html {
                     </div>
                     <PanelToggles closed={view.closed_panels.clone()} />
                     if view.is_open("spacetime") { <SpaceTime /> }
+                    if view.is_open("ballots") { <BallotBoard /> }
                     if view.is_open("charts") { <ChartsPanel report={report} /> }
                 </section>
             </main>

@@ -200,6 +200,7 @@ fn export_items(app: &AppCtx, show_cmd: &UseStateHandle<bool>) -> Html {
             }
             { for charts }
             { spacetime }
+            { figure_row("ballots", "Ballot board (shown slot)", &stem, { let (app, cap) = (app.clone(), cap.clone()); move || super::ballot_board::board_figure(&app, &cap) }) }
         </ul>
     }
 }

@@ -3,6 +3,7 @@
 
 pub(crate) mod analysis_panel;
 pub(crate) mod availability_panel;
+pub(crate) mod ballot_board;
 pub(crate) mod chart;
 pub(crate) mod cluster_view;
 pub(crate) mod compare_panel;

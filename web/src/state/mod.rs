@@ -140,6 +140,8 @@ pub(crate) enum Action {
     TogglePanel(&'static str),
     /// Zoom or pan the space-time diagram.
     SetSpaceTime(SpaceTimeWindow),
+    /// Show this slot on the ballot board (`None`: the most interesting one).
+    SetBallotSlot(Option<fpaxos::Slot>),
 }
 
 impl AppState {
@@ -410,6 +412,7 @@ impl Reducible for AppState {
         match action {
             Action::TogglePanel(id) => s.view.toggle(id),
             Action::SetSpaceTime(w) => s.view.spacetime = w,
+            Action::SetBallotSlot(slot) => s.view.ballot_slot = slot,
             Action::SetScenario(sc) => {
                 let playing = s.run.playing;
                 s.preset = None;

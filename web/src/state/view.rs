@@ -5,8 +5,9 @@
 use fpaxos::Time;
 
 /// Panels of the main page that can be closed (and reopened), in page order.
-pub(crate) const OPTIONAL_PANELS: [(&str, &str); 4] = [
+pub(crate) const OPTIONAL_PANELS: [(&str, &str); 5] = [
     ("spacetime", "Space-time diagram"),
+    ("ballots", "Ballot board"),
     ("charts", "Charts"),
     ("sweep", "Sweep"),
     ("analysis", "Analysis"),
@@ -40,6 +41,9 @@ pub(crate) struct ViewPrefs {
     pub(crate) closed_panels: Vec<&'static str>,
     /// The space-time diagram's window.
     pub(crate) spacetime: SpaceTimeWindow,
+    /// The slot the ballot board shows (`None`: the engine's most interesting slot), kept here
+    /// so the SVG export draws the board the panel shows.
+    pub(crate) ballot_slot: Option<fpaxos::Slot>,
 }
 
 impl ViewPrefs {

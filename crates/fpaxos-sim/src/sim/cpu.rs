@@ -138,6 +138,9 @@ impl Sim {
                     if let fpaxos::Msg::Accept(a) = &msg {
                         self.coverage.proposed(a.slot);
                     }
+                    if let Some(b) = self.trace.ballots_mut() {
+                        b.sent(t, id, &msg);
+                    }
                     self.transmit(
                         Endpoint::Node(id),
                         Endpoint::Node(to),
@@ -205,6 +208,9 @@ impl Sim {
             Event::ElectionStarted { ballot } => self.trace.campaign(now, id, ballot),
             Event::Elected { ballot, quorum } => {
                 self.trace.elected(now, id, ballot, quorum);
+                if let Some(b) = self.trace.ballots_mut() {
+                    b.elected(now, id, ballot, quorum);
+                }
                 self.metrics.elected(id);
                 self.last_quorum = Some(QuorumMark {
                     phase: fpaxos::Phase::One,
@@ -225,8 +231,11 @@ impl Sim {
                 slot,
                 quorum,
                 fingerprint,
-                ..
+                ballot,
             } => {
+                if let Some(b) = self.trace.ballots_mut() {
+                    b.chosen(now, id, (slot, ballot), quorum, fingerprint);
+                }
                 self.checker.chosen(now, id, slot, fingerprint);
                 self.trace.chosen(now, id, slot, quorum);
                 self.last_quorum = Some(QuorumMark {

@@ -2,8 +2,12 @@
 //! over every event (the run's fingerprint: equal hashes mean equal runs), and the compact
 //! [`DiagramLog`] of the whole run for the space-time diagram.
 
+pub mod ballots;
+pub mod board;
 pub mod diagram;
 
+pub use ballots::{BallotEntry, BallotLog, BALLOT_CAP};
+pub use board::{Board, BoardValue, Cell, ChosenMark, Row};
 pub use diagram::{DiagramLog, Fate, Mark, MarkKind, MsgRecord, CLIENT};
 use fpaxos::msg::mix;
 use fpaxos::{Ballot, MsgKind, NodeId, NodeSet, Slot, Time, Timer};
@@ -167,6 +171,9 @@ pub struct Trace {
     /// The whole run for the diagram; kept only when `capacity > 0` (swarm and check runs set
     /// it to 0 and pay nothing).
     diagram: DiagramLog,
+    /// Promises, acceptances, elections and chosen slots for the ballot board; kept, like the
+    /// diagram, only when `capacity > 0`.
+    ballots: BallotLog,
 }
 
 impl Trace {
@@ -179,6 +186,7 @@ impl Trace {
             hash: 0x1f2e_3d4c_5b6a_7988,
             total: 0,
             diagram: DiagramLog::with_cap(diagram::MSG_CAP),
+            ballots: BallotLog::with_cap(BALLOT_CAP),
         }
     }
 
@@ -363,6 +371,18 @@ impl Trace {
     /// keeps nothing, `capacity == 0`).
     pub fn diagram(&self) -> &DiagramLog {
         &self.diagram
+    }
+
+    /// The ballot log the ballot board reads (empty when the trace keeps nothing).
+    pub fn ballots(&self) -> &BallotLog {
+        &self.ballots
+    }
+
+    /// The ballot log to record into, or `None` when the trace keeps nothing (`capacity == 0`:
+    /// swarm, bench and check runs pay nothing). Recording feeds no hash.
+    #[inline]
+    pub fn ballots_mut(&mut self) -> Option<&mut BallotLog> {
+        (self.capacity > 0).then_some(&mut self.ballots)
     }
 
     /// Whether older events were discarded.
