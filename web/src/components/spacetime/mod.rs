@@ -155,8 +155,13 @@ fn paint_window(
     if let Some(o) = overlay {
         paint_hover(&o, view, None);
     }
-    // The last redraw's wall time (read by scripts/measure-spacetime.sh).
+    // The last redraw's wall time (read by scripts/measure-spacetime.sh), and how many redraws
+    // so far (a test checks that hovering adds none).
     let _ = canvas.set_attribute("data-draw-ms", &format!("{:.2}", now_ms() - t0));
+    let paints = canvas
+        .get_attribute("data-paints")
+        .and_then(|p| p.parse::<u64>().ok());
+    let _ = canvas.set_attribute("data-paints", &(paints.unwrap_or(0) + 1).to_string());
     // How many liveness bands the window shows (read by tests).
     let _ = canvas.set_attribute("data-bands", &d.bands.to_string());
     Some(d.mode)
