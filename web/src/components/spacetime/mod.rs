@@ -291,7 +291,7 @@ pub(crate) fn SpaceTime() -> Html {
                 <button type="button" onclick={controls.zoom_out} aria-label="Zoom out">{"− Zoom out"}</button>
                 <button type="button" onclick={controls.whole} data-testid="spacetime-whole">{"Whole run"}</button>
                 <button type="button" onclick={controls.follow} data-testid="spacetime-follow" aria-pressed={(!pinned).to_string()}>{"Follow cursor"}</button>
-                <span data-testid="spacetime-window">{format!("Window {} ending at {}", format::time(win), format::time(right))}</span>
+                <span class="st-window" data-testid="spacetime-window">{format!("Window {} ending at {}", format::time(win), format::time(right))}</span>
                 <span class="muted">{"Wheel: zoom · drag: pan · ★ elected · | chosen · ✕ lost/dropped (dashed) · red line: fault · orange band: unavailable · red band: stall"}</span>
             </div>
             <Overview view={view} span={span} {on_window} />
