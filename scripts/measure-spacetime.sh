@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
 # Measures the space-time diagram at full zoom-out on a run of over a million messages: the
 # default scenario run for 60 s (about 1.17 M message events), run to end in headless Chromium,
-# then "Whole run". Prints the diagram log's memory and the wall time of each redraw (the
-# canvas's own paint, `data-draw-ms`, and event-to-next-frame) for zoom (zoom in / whole run),
-# pan (drag at half the run) and pointer moves (hover over density cells). Target: every redraw
-# <= 16 ms, retained trace <= ~64 MB. A measurement, not a test: it never fails on a number.
+# then "Whole run". Prints the diagram log's memory and, for zoom (zoom in / whole run), pan
+# (drag on the diagram at half the run), cursor move (hover over density cells at full zoom-out)
+# and overview drag (drag the window on the strip at half the run), the canvas's own paint
+# (`data-draw-ms`) and event to next frame: the time the page works from dispatching the event
+# to the first task after the next frame (event handling and the re-render it schedules, then,
+# from the frame's start, its requestAnimationFrame callbacks, where the diagram paints, and the
+# browser's rendering), without the idle wait for the frame's 60 Hz tick. That wait is up to
+# 16.7 ms whatever the page does (headless Chromium keeps its frame clock), so the wall time
+# including it is printed too, with "no event" as its baseline. Each line says whether its
+# median and its maximum meet the target: every redraw <= 16 ms; retained trace <= ~64 MB.
+# A measurement, not a test: it never fails on a number.
 # Usage: scripts/measure-spacetime.sh [dist-dir]   (build first: trunk build --release --offline)
 # Needs: python3, node >= 18 (for fetch), chromium and chromedriver.
 set -euo pipefail
@@ -35,28 +42,52 @@ const done = arguments[arguments.length - 1];
   const q = (s) => document.querySelector(s);
   const st = q("[data-testid='spacetime']"), ov = q("[data-testid='spacetime-overview']");
   const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-  const res = { zoom: [], pan: [], hover: [], zoomE2E: [], panE2E: [], hoverE2E: [], overview: [] };
+  const keys = ['idle', 'zoom', 'pan', 'hover', 'drag'];
+  const res = { overview: [] };
+  for (const k of keys) { res[k] = []; res[k + 'E2E'] = []; res[k + 'Wall'] = []; res[k + 'Parts'] = []; }
+  const tick = () => new Promise((r) => queueMicrotask(r));
   const measure = async (act, key) => {
-    const t0 = performance.now(); act(); await frame(); await frame();
-    res[key + 'E2E'].push(performance.now() - t0);
+    await frame();
+    const t0 = performance.now(); act();
+    // The event's handling and the re-render it scheduled (Yew renders in a microtask).
+    for (let i = 0; i < 4; i++) await tick();
+    const t1 = performance.now();
+    // The next frame: its rAF callbacks (the diagram's paint was asked for before this one),
+    // then the browser's rendering, over when the task after the frame runs.
+    const [ts, ta] = await new Promise((r) => requestAnimationFrame((ts) => r([ts, performance.now()])));
+    await new Promise((r) => setTimeout(r, 0));
+    const t2 = performance.now();
+    res[key + 'Parts'].push([t1 - t0, ta - Math.max(ts, t1), t2 - ta]);
+    res[key + 'Wall'].push(t2 - t0);
+    res[key + 'E2E'].push((t1 - t0) + (t2 - Math.max(ts, t1)));
     res[key].push(parseFloat(st.dataset.drawMs));
     res.overview.push(parseFloat(ov.dataset.drawMs));
   };
+  for (let i = 0; i < 20; i++) await measure(() => {}, 'idle');
   const zin = q("button[aria-label='Zoom in']"), whole = q("[data-testid='spacetime-whole']");
-  for (let i = 0; i < 10; i++) { await measure(() => zin.click(), 'zoom'); await measure(() => whole.click(), 'zoom'); }
+  for (let i = 0; i < 15; i++) { await measure(() => zin.click(), 'zoom'); await measure(() => whole.click(), 'zoom'); }
   await frame();
   const r = st.getBoundingClientRect();
-  const ev = (type, x, buttons) => new PointerEvent(type, { clientX: x, clientY: r.top + 30, bubbles: true, buttons });
-  for (let i = 0; i < 20; i++) await measure(() => st.dispatchEvent(ev('pointermove', r.left + 60 + i * (r.width - 80) / 20, 0)), 'hover');
-  st.dispatchEvent(ev('pointerleave', 0, 0));
+  const ev = (el, type, x, y, buttons) => el.dispatchEvent(new PointerEvent(type, { clientX: x, clientY: y, bubbles: true, buttons }));
+  for (let i = 0; i < 40; i++)
+    await measure(() => ev(st, 'pointermove', r.left + 60 + i * (r.width - 80) / 40, r.top + 20 + (i % 5) * 24, 0), 'hover');
+  ev(st, 'pointerleave', 0, 0, 0);
   zin.click(); await frame(); await frame();
-  st.dispatchEvent(ev('pointerdown', r.left + 600, 1));
-  for (let i = 1; i <= 20; i++) await measure(() => st.dispatchEvent(ev('pointermove', r.left + 600 + i * 15, 1)), 'pan');
-  st.dispatchEvent(ev('pointerup', 0, 0));
+  ev(st, 'pointerdown', r.left + 600, r.top + 30, 1);
+  for (let i = 1; i <= 30; i++) await measure(() => ev(st, 'pointermove', r.left + 600 + i * 10, r.top + 30, 1), 'pan');
+  ev(st, 'pointerup', 0, 0, 0);
+  await frame();
+  const o = ov.getBoundingClientRect();
+  ev(ov, 'pointerdown', o.left + o.width * 0.4, o.top + 10, 1);
+  for (let i = 1; i <= 30; i++) await measure(() => ev(ov, 'pointermove', o.left + o.width * 0.4 + (i % 15) * 8, o.top + 10, 1), 'drag');
+  ev(ov, 'pointerup', 0, 0, 0);
   done(res);
 })();`;
-const stats = (a) => { const s = [...a].filter((x) => !isNaN(x)).sort((x, y) => x - y);
-  return `median ${s[s.length >> 1].toFixed(1)} ms, max ${s[s.length - 1].toFixed(1)} ms (${s.length})`; };
+const sorted = (a) => [...a].filter((x) => !isNaN(x)).sort((x, y) => x - y);
+const stats = (a) => { const s = sorted(a);
+  return s.length ? `median ${s[s.length >> 1].toFixed(1)} ms, max ${s[s.length - 1].toFixed(1)} ms (${s.length})` : 'no samples'; };
+const meets = (a) => { const s = sorted(a);
+  return s.length ? `median ${s[s.length >> 1] <= 16 ? 'meets' : 'MISSES'} 16 ms, max ${s[s.length - 1] <= 16 ? 'meets' : 'MISSES'} 16 ms` : ''; };
 (async () => {
   const opts = { args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--window-size=1280,800'] };
   if (process.env.CHROME_BIN) opts.binary = process.env.CHROME_BIN;
@@ -86,9 +117,15 @@ const stats = (a) => { const s = [...a].filter((x) => !isNaN(x)).sort((x, y) => 
     console.log(`legend: ${a.legend}`);
     console.log(`retained diagram memory (log + density index): ${(a.bytes / 1048576).toFixed(1)} MiB`);
     const res = await call('POST', `/session/${id}/execute/async`, { script: MEASURE, args: [] });
-    console.log(`zoom  (zoom in / whole run) paint: ${stats(res.zoom)}; event to next frame: ${stats(res.zoomE2E)}`);
-    console.log(`pan   (drag, half the run)  paint: ${stats(res.pan)}; event to next frame: ${stats(res.panE2E)}`);
-    console.log(`hover (pointer over cells)  paint: ${stats(res.hover)}; event to next frame: ${stats(res.hoverE2E)}`);
+    const lines = [['idle', 'no event (the frame alone)  '], ['zoom', 'zoom  (zoom in / whole run)'], ['pan', 'pan   (drag, half the run)  '],
+      ['hover', 'cursor move (hover cells)  '], ['drag', 'overview drag (half the run)']];
+    for (const [k, name] of lines) {
+      console.log(`${name} event to next frame: ${stats(res[k + 'E2E'])} -> ${meets(res[k + 'E2E'])}`);
+      console.log(`${' '.repeat(name.length)} diagram paint:       ${stats(res[k])}`);
+      console.log(`${' '.repeat(name.length)} wall incl. the wait for the frame: ${stats(res[k + 'Wall'])}`);
+      const part = (i) => sorted(res[k + 'Parts'].map((p) => p[i]))[res[k + 'Parts'].length >> 1].toFixed(1);
+      console.log(`${' '.repeat(name.length)} median parts: event + re-render ${part(0)} ms, frame callbacks (paint) ${part(1)} ms, browser rendering ${part(2)} ms`);
+    }
     console.log(`overview strip paint (same events): ${stats(res.overview)}`);
   } finally {
     await call('DELETE', `/session/${id}`);

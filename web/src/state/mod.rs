@@ -18,6 +18,7 @@ mod view;
 pub(crate) use compare::{CompareAction, CompareState};
 pub(crate) use run::{ReportRef, RunState, RunStatus, SPEED_MAX, SPEED_MIN};
 pub(crate) use view::{closed_from_view, open_for_view};
+pub(crate) use view::{set_spacetime_window, spacetime_window};
 pub(crate) use view::{SpaceTimeWindow, ViewPrefs, OPTIONAL_PANELS};
 
 #[cfg(not(test))]
@@ -138,8 +139,6 @@ pub(crate) enum Action {
     SetSweep(Option<String>),
     /// Open or close one of [`OPTIONAL_PANELS`].
     TogglePanel(&'static str),
-    /// Zoom or pan the space-time diagram.
-    SetSpaceTime(SpaceTimeWindow),
     /// Show this slot on the ballot board (`None`: the most interesting one).
     SetBallotSlot(Option<fpaxos::Slot>),
 }
@@ -411,7 +410,6 @@ impl Reducible for AppState {
         let mut s = (*self).clone();
         match action {
             Action::TogglePanel(id) => s.view.toggle(id),
-            Action::SetSpaceTime(w) => s.view.spacetime = w,
             Action::SetBallotSlot(slot) => s.view.ballot_slot = slot,
             Action::SetScenario(sc) => {
                 let playing = s.run.playing;

@@ -1,8 +1,11 @@
 //! View preferences: which optional panels are open (a link carries them in
 //! [`fpaxos_share::ViewState::panels`]) and the space-time diagram's window, kept here so the
-//! SVG export draws exactly what the canvas shows.
+//! SVG export draws exactly what the canvas shows. The window is a small store of its own
+//! ([`spacetime_window`], [`set_spacetime_window`]), not part of [`crate::state::AppState`]:
+//! a zoom or pan re-renders only the diagram, not every panel of the page.
 
 use fpaxos::Time;
+use std::cell::Cell;
 
 /// Panels of the main page that can be closed (and reopened), in page order.
 pub(crate) const OPTIONAL_PANELS: [(&str, &str); 5] = [
@@ -34,13 +37,25 @@ impl Default for SpaceTimeWindow {
     }
 }
 
+thread_local! {
+    static SPACETIME: Cell<SpaceTimeWindow> = Cell::new(SpaceTimeWindow::default());
+}
+
+/// The space-time diagram's window now (read by the diagram, its overview and the export).
+pub(crate) fn spacetime_window() -> SpaceTimeWindow {
+    SPACETIME.with(Cell::get)
+}
+
+/// Sets the space-time diagram's window; the caller re-renders the diagram (only it shows it).
+pub(crate) fn set_spacetime_window(w: SpaceTimeWindow) {
+    SPACETIME.with(|c| c.set(w));
+}
+
 /// How the page is laid out and looked at (never part of the run).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct ViewPrefs {
     /// Optional panels the user closed (ids from [`OPTIONAL_PANELS`]).
     pub(crate) closed_panels: Vec<&'static str>,
-    /// The space-time diagram's window.
-    pub(crate) spacetime: SpaceTimeWindow,
     /// The slot the ballot board shows (`None`: the engine's most interesting slot), kept here
     /// so the SVG export draws the board the panel shows.
     pub(crate) ballot_slot: Option<fpaxos::Slot>,
@@ -60,10 +75,10 @@ impl ViewPrefs {
         } else if OPTIONAL_PANELS.iter().any(|(p, _)| *p == id) {
             self.closed_panels.push(id);
             if id == "spacetime" {
-                self.spacetime = SpaceTimeWindow {
-                    css_w: self.spacetime.css_w,
+                set_spacetime_window(SpaceTimeWindow {
+                    css_w: spacetime_window().css_w,
                     ..SpaceTimeWindow::default()
-                };
+                });
             }
         }
     }

@@ -146,8 +146,77 @@ async fn zoomed_out_the_diagram_shows_the_whole_run_with_its_first_election() {
         10e9,
         "following the cursor at the end"
     );
+    hovering_an_arrow_names_its_message(&c).await;
     shot(&c, "spacetime-detail").await;
     c.close().await.ok();
+}
+
+/// Points (client coordinates) on the canvas halfway between the first two lanes where a
+/// coloured pixel is drawn: an arrow crossing there (marks stay within 7 px of their lane).
+const ARROW_POINTS: &str = r#"
+    const c = document.querySelector("[data-testid='spacetime']");
+    const d = window.devicePixelRatio || 1, r = c.getBoundingClientRect();
+    const lane = (c.height / d - 22) / 6, y = Math.round(lane);
+    const row = c.getContext('2d').getImageData(0, Math.round(y * d), c.width, 1).data;
+    const out = [];
+    for (let x = Math.round(45 * d); x < c.width - 10 * d && out.length < 12; x += 1) {
+        const [R, G, B] = [row[x * 4], row[x * 4 + 1], row[x * 4 + 2]];
+        if (Math.max(R, G, B) - Math.min(R, G, B) > 25) { out.push([r.left + x / d, r.top + y]); x += 20 * d; }
+    }
+    return out;
+"#;
+
+/// Zoomed in (every arrow drawn): hovering an arrow shows that one message in the tooltip and
+/// highlights it on the overlay, without repainting the diagram.
+async fn hovering_an_arrow_names_its_message(c: &fantoccini::Client) {
+    let points = js(c, ARROW_POINTS).await;
+    let points: Vec<(f64, f64)> = points
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|p| Some((p[0].as_f64()?, p[1].as_f64()?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(!points.is_empty(), "arrows are drawn between n0 and n1");
+    let paints = attr(c, "spacetime", "data-paints").await;
+    let mut tip = String::new();
+    for (x, y) in points {
+        js(
+            c,
+            &format!(
+                "document.querySelector(\"[data-testid='spacetime']\").dispatchEvent(\
+                 new PointerEvent('pointermove', {{ clientX: {x}, clientY: {y}, bubbles: true }}));"
+            ),
+        )
+        .await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        tip = text_of(c, "spacetime-tip").await;
+        if tip.starts_with('#') {
+            break;
+        }
+    }
+    println!("arrow hover: {tip}");
+    assert!(
+        tip.starts_with('#') && tip.contains(" → ") && tip.contains("sent"),
+        "hovering an arrow names its message: {tip:?}"
+    );
+    let highlighted = js(
+        c,
+        r#"const o = document.querySelector("[data-testid='spacetime-hover']");
+           const img = o.getContext('2d').getImageData(0, 0, o.width, o.height).data;
+           let n = 0; for (let i = 3; i < img.length; i += 4) if (img[i] > 0) n++; return n;"#,
+    )
+    .await;
+    assert!(
+        highlighted.as_f64().unwrap_or(0.0) > 10.0,
+        "the hovered arrow is highlighted on the overlay: {highlighted}"
+    );
+    assert_eq!(
+        attr(c, "spacetime", "data-paints").await,
+        paints,
+        "hovering does not repaint the diagram"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

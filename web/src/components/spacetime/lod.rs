@@ -8,6 +8,7 @@
 use fpaxos::{MsgKind, Time};
 use fpaxos_sim::trace::{DiagramLog, CLIENT};
 use std::cell::RefCell;
+use std::rc::Rc;
 
 /// Up to this many messages in the window, every one is drawn as an arrow.
 pub(crate) const ARROW_LIMIT: usize = 4000;
@@ -200,10 +201,53 @@ thread_local! {
     static INDEX: RefCell<Option<BucketIndex>> = const { RefCell::new(None) };
 }
 
+/// What a computed density depends on: the run (its scenario's address and first message id),
+/// how much of it is logged, the span, the columns and the lanes.
+type DensityKey = (usize, u64, usize, Time, Time, usize, usize);
+
+/// Densities kept for reuse: the detail view's and the overview's (most recent first).
+const DENSITY_CACHE: usize = 3;
+
+thread_local! {
+    static DENSITIES: RefCell<Vec<(DensityKey, Rc<Density>)>> = const { RefCell::new(Vec::new()) };
+}
+
 /// The density of `[lo, hi)` in `cols` columns: exact when the window holds at most
 /// [`SCAN_LIMIT`] messages, else from the bucket index of this run (`run`: an address naming the
-/// run's scenario; `end`: the run's end, which fixes the bucket width).
+/// run's scenario; `end`: the run's end, which fixes the bucket width). The last few results are
+/// kept, so a hover, a repaint of the same window or the overview's next paint reads them back
+/// instead of counting again.
 pub(crate) fn density(
+    log: &DiagramLog,
+    run: usize,
+    end: Time,
+    (lo, hi): (Time, Time),
+    cols: usize,
+    n: usize,
+) -> Rc<Density> {
+    let key = (run, log.id_of(0), log.msgs().len(), lo, hi, cols, n);
+    let hit = DENSITIES.with(|c| {
+        let mut c = c.borrow_mut();
+        let i = c.iter().position(|(k, _)| *k == key)?;
+        let e = c.remove(i);
+        let d = Rc::clone(&e.1);
+        c.insert(0, e);
+        Some(d)
+    });
+    if let Some(d) = hit {
+        return d;
+    }
+    let d = Rc::new(count(log, run, end, (lo, hi), cols, n));
+    DENSITIES.with(|c| {
+        let mut c = c.borrow_mut();
+        c.insert(0, (key, Rc::clone(&d)));
+        c.truncate(DENSITY_CACHE);
+    });
+    d
+}
+
+/// Counts a density (see [`density`]), exactly or from the bucket index.
+fn count(
     log: &DiagramLog,
     run: usize,
     end: Time,

@@ -1,10 +1,18 @@
 //! The space-time (Lamport) diagram on a `<canvas>`: one lane per node plus one for clients, an
 //! arrow per message from send to delivery, drops (✕), elections (★), chosen slots (|) and faults
-//! marked, and the report's unavailable time and stalls shaded behind. It follows the time cursor, zooms (wheel, buttons) and pans (drag); hovering shows a
-//! message's details. Only the visible time window is read from the trace and drawn. The window
-//! lives in the state ([`crate::state::SpaceTimeWindow`]), so the SVG export
-//! ([`window_svg`]) draws exactly what the canvas shows.
+//! marked, and the report's unavailable time and stalls shaded behind. It follows the time
+//! cursor, zooms (wheel, buttons) and pans (drag); hovering shows a message's details or a
+//! density cell's counts. Only the visible time window is read from the trace and drawn.
+//!
+//! The window is kept in its own small store ([`crate::state::spacetime_window`]), read by the
+//! diagram, its overview and the SVG export ([`window_svg`], so the export draws exactly what
+//! the canvas shows): a zoom or pan re-renders this panel only, and the canvas is painted once
+//! per animation frame however many events arrived. Hover highlights go on a transparent canvas
+//! laid over the diagram, so moving the pointer never repaints it.
 
+mod controls;
+mod frame;
+mod hover;
 mod lod;
 mod overview;
 mod paint;
@@ -12,10 +20,12 @@ mod painter;
 
 use crate::browser::{now_ms, offset_in, HtmlCanvasElement};
 use crate::format;
-use crate::state::{use_app, Action, AppCtx, AppState, SpaceTimeWindow};
+use crate::state::{spacetime_window, use_app, AppState, SpaceTimeWindow};
+use controls::{window_controls, Windows};
 use fpaxos::Time;
+use hover::{hover_at, paint_hover, Hover};
 use overview::Overview;
-use paint::{draw, hover_at, Mode, TimeBand, View, AXIS, LEFT};
+use paint::{draw, Mode, TimeBand, View, AXIS};
 use yew::prelude::*;
 
 /// Narrowest window (10 µs).
@@ -28,14 +38,13 @@ fn span_of(app: &AppState) -> Time {
     app.run.now.max(first).max(MIN_WIDTH)
 }
 
-/// The window the diagram shows for this state: zoom and pan from
-/// [`crate::state::SpaceTimeWindow`], the right edge following the time cursor unless pinned,
-/// both clamped to the run (`[0, span_of]`).
-fn view_of(app: &AppState) -> View {
+/// The window the diagram shows for this state: zoom and pan from the window `w`
+/// ([`crate::state::spacetime_window`]), the right edge following the time cursor unless
+/// pinned, both clamped to the run (`[0, span_of]`).
+fn view_of(app: &AppState, w: &SpaceTimeWindow) -> View {
     let n = app.scenario.cluster.nodes as usize;
     let lanes = n + 1;
     let lane_h = if n > 15 { 15.0 } else { 24.0 };
-    let w = &app.view.spacetime;
     let span = span_of(app);
     let win = w
         .width
@@ -86,7 +95,7 @@ fn bands_of(app: &AppState) -> Vec<TimeBand> {
 /// The window the diagram shows for this state, as SVG elements (vector, not pixels), with its
 /// size: the same painting as the canvas.
 pub(crate) fn window_svg(app: &AppState) -> Option<(String, f64, f64)> {
-    let v = view_of(app);
+    let v = view_of(app, &spacetime_window());
     let n = app.scenario.cluster.nodes as usize;
     let bands = bands_of(app);
     app.with_sim(|sim| (paint::svg(sim, &v, app.run.now, n, &bands), v.w, v.h))
@@ -125,117 +134,85 @@ fn memory_note(app: &AppState) -> (usize, String) {
     .unwrap_or((0, String::new()))
 }
 
-/// Zoom (wheel, buttons), follow and drag-to-pan: each sets the window in the state.
-struct WindowControls {
-    zoom_in: Callback<MouseEvent>,
-    zoom_out: Callback<MouseEvent>,
-    follow: Callback<MouseEvent>,
-    whole: Callback<MouseEvent>,
-    wheel: Callback<WheelEvent>,
-}
-
-fn window_controls(app: &AppCtx, win: Time, span: Time) -> WindowControls {
-    let set_width = |f: f64| {
-        let app = app.clone();
-        move || {
-            let width = Some(((win as f64 * f) as Time).clamp(MIN_WIDTH.min(span), span));
-            app.dispatch(Action::SetSpaceTime(SpaceTimeWindow {
-                width,
-                ..app.view.spacetime
-            }));
-        }
-    };
-    let (zin, zout) = (set_width(0.5), set_width(2.0));
-    let (wheel_in, wheel_out) = (set_width(0.8), set_width(1.25));
-    let follow = {
-        let app = app.clone();
-        Callback::from(move |_: MouseEvent| {
-            app.dispatch(Action::SetSpaceTime(SpaceTimeWindow {
-                pinned: None,
-                width: None,
-                ..app.view.spacetime
-            }))
-        })
-    };
-    let whole = {
-        let app = app.clone();
-        Callback::from(move |_: MouseEvent| {
-            app.dispatch(Action::SetSpaceTime(SpaceTimeWindow {
-                pinned: None,
-                width: Some(span),
-                ..app.view.spacetime
-            }))
-        })
-    };
-    WindowControls {
-        whole,
-        zoom_in: Callback::from(move |_: MouseEvent| zin()),
-        zoom_out: Callback::from(move |_: MouseEvent| zout()),
-        follow,
-        wheel: Callback::from(move |e: WheelEvent| {
-            e.prevent_default();
-            if e.delta_y() > 0.0 {
-                wheel_out()
-            } else {
-                wheel_in()
-            }
-        }),
+/// Paints the window on the canvas (and clears the hover overlay), unless the canvas's width
+/// changed: then the window takes the new width (and this panel re-renders and paints again).
+fn paint_window(
+    app: &AppState,
+    (canvas, overlay): (&HtmlCanvasElement, Option<HtmlCanvasElement>),
+    view: &View,
+    windows: &Windows,
+) -> Option<Mode> {
+    let cw = canvas.client_width() as f64;
+    if cw > 0.0 && (cw - view.w).abs() > 1.0 {
+        windows.update(|w| SpaceTimeWindow { css_w: cw, ..w });
+        return None;
     }
+    let t0 = now_ms();
+    let n = app.scenario.cluster.nodes as usize;
+    let d = app
+        .with_sim(|s| draw(canvas, s, view, app.run.now, n, &bands_of(app)))
+        .flatten()?;
+    if let Some(o) = overlay {
+        paint_hover(&o, view, None);
+    }
+    // The last redraw's wall time (read by scripts/measure-spacetime.sh), and how many redraws
+    // so far (a test checks that hovering adds none).
+    let _ = canvas.set_attribute("data-draw-ms", &format!("{:.2}", now_ms() - t0));
+    let paints = canvas
+        .get_attribute("data-paints")
+        .and_then(|p| p.parse::<u64>().ok());
+    let _ = canvas.set_attribute("data-paints", &(paints.unwrap_or(0) + 1).to_string());
+    // How many liveness bands the window shows (read by tests).
+    let _ = canvas.set_attribute("data-bands", &d.bands.to_string());
+    Some(d.mode)
 }
 
 /// The space-time diagram panel: the overview strip of the whole run over the detail canvas.
 #[component]
 pub(crate) fn SpaceTime() -> Html {
     let app = use_app();
+    let windows = Windows {
+        redraw: use_force_update(),
+    };
     let canvas = use_node_ref();
-    let hover = use_state(|| None::<(u64, String)>);
+    let overlay = use_node_ref();
+    let hover = use_state(|| None::<Hover>);
     let drag = use_mut_ref(|| None::<(f64, Time)>);
     let mode = use_state(|| Mode::Every { visible: 0 });
+    let next_frame = use_mut_ref(frame::NextFrame::default);
     let n = app.scenario.cluster.nodes as usize;
-    let view = view_of(&app);
+    let view = view_of(&app, &spacetime_window());
     let span = span_of(&app);
     let (win, right, h) = (view.width, view.right, view.h);
     let now = app.run.now;
-    let hover_id = hover.as_ref().map(|h| h.0);
     let truncated_note = truncated_note(&app);
     let (log_bytes, memory) = memory_note(&app);
 
     {
-        let canvas = canvas.clone();
-        let app = app.clone();
-        let mode = mode.clone();
-        use_effect_with(
-            (app.run.version, view, hover_id),
-            move |(_, view, hover_id)| {
-                if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
-                    let cw = c.client_width() as f64;
-                    if cw > 0.0 && (cw - view.w).abs() > 1.0 {
-                        app.dispatch(Action::SetSpaceTime(SpaceTimeWindow {
-                            css_w: cw,
-                            ..app.view.spacetime
-                        }));
-                    } else if let Some(d) = {
-                        let t0 = now_ms();
-                        let d = app
-                            .with_sim(|s| draw(&c, s, view, now, n, *hover_id, &bands_of(&app)))
-                            .flatten();
-                        // The last redraw's wall time (read by scripts/measure-spacetime.sh).
-                        let _ = c.set_attribute("data-draw-ms", &format!("{:.2}", now_ms() - t0));
-                        d
-                    } {
-                        // How many liveness bands the window shows (read by tests).
-                        let _ = c.set_attribute("data-bands", &d.bands.to_string());
-                        if d.mode != *mode {
-                            mode.set(d.mode);
-                        }
+        let (canvas, overlay) = (canvas.clone(), overlay.clone());
+        let (app, mode, hover, windows) =
+            (app.clone(), mode.clone(), hover.clone(), windows.clone());
+        use_effect_with((app.run.version, view), move |(_, view)| {
+            let view = *view;
+            if hover.is_some() {
+                hover.set(None);
+            }
+            next_frame.borrow_mut().run(move || {
+                let Some(c) = canvas.cast::<HtmlCanvasElement>() else {
+                    return;
+                };
+                let o = overlay.cast::<HtmlCanvasElement>();
+                if let Some(m) = paint_window(&app, (&c, o), &view, &windows) {
+                    if m != *mode {
+                        mode.set(m);
                     }
                 }
-                || ()
-            },
-        );
+            });
+            || ()
+        });
     }
 
-    let controls = window_controls(&app, win, span);
+    let controls = window_controls(&app, &windows);
     let onpointerdown = {
         let drag = drag.clone();
         Callback::from(move |e: PointerEvent| {
@@ -249,50 +226,57 @@ pub(crate) fn SpaceTime() -> Html {
         })
     };
     let onpointermove = {
-        let drag = drag.clone();
-        let canvas = canvas.clone();
-        let hover = hover.clone();
-        let app = app.clone();
+        let (drag, canvas, overlay) = (drag.clone(), canvas.clone(), overlay.clone());
+        let (hover, app, windows) = (hover.clone(), app.clone(), windows.clone());
         Callback::from(move |e: PointerEvent| {
-            let Some((mx, my)) = offset_in(&canvas, &e) else {
+            let Some(at) = offset_in(&canvas, &e) else {
                 return;
             };
             if let Some((x0, r0)) = *drag.borrow() {
                 if e.buttons() & 1 == 1 {
-                    let dt =
-                        (e.client_x() as f64 - x0) / (view.w - LEFT).max(1.0) * view.width as f64;
+                    let dt = (e.client_x() as f64 - x0) / (view.w - paint::LEFT).max(1.0)
+                        * view.width as f64;
                     let r = (r0 as f64 - dt).clamp(view.width as f64, span as f64) as Time;
-                    app.dispatch(Action::SetSpaceTime(SpaceTimeWindow {
+                    windows.update(|w| SpaceTimeWindow {
                         pinned: Some(r),
-                        ..app.view.spacetime
-                    }));
+                        ..w
+                    });
                     return;
                 }
             }
-            let new = app
-                .with_sim(|s| hover_at(s, &view, now, n, mx, my))
-                .flatten();
-            if new.as_ref().map(|x| x.0) != hover.as_ref().map(|x| x.0) {
+            let new = app.with_sim(|s| hover_at(s, &view, now, n, at)).flatten();
+            if new.as_ref().map(|x| x.key) != hover.as_ref().map(|x| x.key) {
+                if let Some(o) = overlay.cast::<HtmlCanvasElement>() {
+                    paint_hover(&o, &view, new.as_ref());
+                }
                 hover.set(new);
             }
         })
     };
     let onleave = {
-        let hover = hover.clone();
-        let drag = drag.clone();
+        let (hover, drag, overlay) = (hover.clone(), drag.clone(), overlay.clone());
         Callback::from(move |_: PointerEvent| {
             *drag.borrow_mut() = None;
-            hover.set(None);
+            if let Some(o) = overlay.cast::<HtmlCanvasElement>() {
+                paint_hover(&o, &view, None);
+            }
+            if hover.is_some() {
+                hover.set(None);
+            }
         })
     };
-    let pinned = app.view.spacetime.pinned.is_some();
+    let on_window = {
+        let windows = windows.clone();
+        Callback::from(move |w: SpaceTimeWindow| windows.update(|_| w))
+    };
+    let pinned = spacetime_window().pinned.is_some();
     let mode_name = match *mode {
         Mode::Every { .. } => "every",
         Mode::Density { .. } => "density",
     };
     let tip = hover
         .as_ref()
-        .map(|h| h.1.clone())
+        .map(|h| h.text.clone())
         .unwrap_or_else(|| match *mode {
             Mode::Every { .. } => "Hover an arrow for details.".into(),
             Mode::Density { .. } => {
@@ -307,18 +291,22 @@ pub(crate) fn SpaceTime() -> Html {
                 <button type="button" onclick={controls.zoom_out} aria-label="Zoom out">{"− Zoom out"}</button>
                 <button type="button" onclick={controls.whole} data-testid="spacetime-whole">{"Whole run"}</button>
                 <button type="button" onclick={controls.follow} data-testid="spacetime-follow" aria-pressed={(!pinned).to_string()}>{"Follow cursor"}</button>
-                <span data-testid="spacetime-window">{format!("Window {} ending at {}", format::time(win), format::time(right))}</span>
+                <span class="st-window" data-testid="spacetime-window">{format!("Window {} ending at {}", format::time(win), format::time(right))}</span>
                 <span class="muted">{"Wheel: zoom · drag: pan · ★ elected · | chosen · ✕ lost/dropped (dashed) · red line: fault · orange band: unavailable · red band: stall"}</span>
             </div>
-            <Overview view={view} span={span} />
-            <canvas ref={canvas} class="spacetime-canvas" data-testid="spacetime" style={format!("height:{h}px")}
-                data-left={view.left_t().to_string()} data-right={right.to_string()} data-span={span.to_string()}
-                data-mode={mode_name} data-log-bytes={log_bytes.to_string()}
-                role="img" aria-label="Space-time diagram: one lane per node and one for clients, an arrow per message"
-                onwheel={controls.wheel} {onpointerdown} {onpointerup} {onpointermove} onpointerleave={onleave}></canvas>
+            <Overview view={view} span={span} {on_window} />
+            <div class="spacetime-wrap">
+                <canvas ref={canvas} class="spacetime-canvas" data-testid="spacetime" style={format!("height:{h}px")}
+                    data-left={view.left_t().to_string()} data-right={right.to_string()} data-span={span.to_string()}
+                    data-mode={mode_name} data-log-bytes={log_bytes.to_string()}
+                    data-hover={hover.as_ref().map(|h| h.key.to_string())}
+                    role="img" aria-label="Space-time diagram: one lane per node and one for clients, an arrow per message"
+                    onwheel={controls.wheel} {onpointerdown} {onpointerup} {onpointermove} onpointerleave={onleave}></canvas>
+                <canvas ref={overlay} class="st-overlay" data-testid="spacetime-hover" style={format!("height:{h}px")} aria-hidden="true"></canvas>
+            </div>
+            <p class="st-tip" aria-live="polite" data-testid="spacetime-tip">{tip}</p>
             <p class="st-legend" data-testid="spacetime-legend">{mode.legend()}{" "}<span class="muted">{memory}</span></p>
             if let Some(note) = truncated_note { <p class="muted" data-testid="spacetime-discarded">{note}</p> }
-            <p class="st-tip" aria-live="polite">{tip}</p>
         </section>
     }
 }

@@ -7,7 +7,7 @@ use super::lod;
 use super::paint::{paint_density, View, COL_PX, LEFT};
 use super::painter::{CanvasPainter, Painter, Stroke};
 use crate::browser::{canvas_2d, now_ms, offset_in, HtmlCanvasElement};
-use crate::state::{use_app, Action, AppState, SpaceTimeWindow};
+use crate::state::{spacetime_window, use_app, AppState, SpaceTimeWindow};
 use fpaxos::Time;
 use fpaxos_sim::trace::MarkKind;
 use yew::prelude::*;
@@ -24,6 +24,8 @@ pub(super) struct OverviewProps {
     pub(super) view: View,
     /// The run's extent, `[0, span]`.
     pub(super) span: Time,
+    /// Sets the detail view's window (a drag on the strip).
+    pub(super) on_window: Callback<SpaceTimeWindow>,
 }
 
 /// Time ↔ x on the strip: the whole `[0, span]` across the same plot width as the detail view.
@@ -117,31 +119,35 @@ pub(super) fn Overview(props: &OverviewProps) -> Html {
     let app = use_app();
     let canvas = use_node_ref();
     let drag = use_mut_ref(|| None::<(Grab, f64, Time, Time)>);
+    let next_frame = use_mut_ref(super::frame::NextFrame::default);
     let (v, span) = (props.view, props.span);
     {
         let canvas = canvas.clone();
         let app = app.clone();
         let key = (app.run.version, v, span, app.run.report.is_some());
         use_effect_with(key, move |_| {
-            if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
-                let t0 = now_ms();
-                paint_overview(&c, &app, &v, span);
-                let _ = c.set_attribute("data-draw-ms", &format!("{:.2}", now_ms() - t0));
-            }
+            // Painted in the next frame, once however many drag events arrive before it.
+            next_frame.borrow_mut().run(move || {
+                if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
+                    let t0 = now_ms();
+                    paint_overview(&c, &app, &v, span);
+                    let _ = c.set_attribute("data-draw-ms", &format!("{:.2}", now_ms() - t0));
+                }
+            });
             || ()
         });
     }
     let s = Scale { span, w: v.w };
     let set = {
-        let app = app.clone();
+        let on_window = props.on_window.clone();
         move |left: f64, right: f64| {
             let width = (right - left).clamp(super::MIN_WIDTH.min(span) as f64, span as f64);
             let right = right.clamp(width, span as f64);
-            app.dispatch(Action::SetSpaceTime(SpaceTimeWindow {
+            on_window.emit(SpaceTimeWindow {
                 pinned: Some(right as Time),
                 width: Some(width as Time),
-                ..app.view.spacetime
-            }));
+                ..spacetime_window()
+            });
         }
     };
     let onpointerdown = {

@@ -4,12 +4,13 @@
 
 use super::super::cluster_view::kind_style;
 use super::lod::{self, Density};
-use super::painter::{CanvasPainter, Painter, Stroke, SvgPainter};
+use super::painter::{CanvasPainter, Painter, Seg, Stroke, SvgPainter};
 use crate::browser::{canvas_2d, HtmlCanvasElement};
 use crate::format;
 use fpaxos::{MsgKind, Time};
-use fpaxos_sim::trace::{DiagramLog, Fate, MarkKind, MsgRecord, CLIENT};
+use fpaxos_sim::trace::{DiagramLog, Fate, MarkKind, MsgRecord};
 use fpaxos_sim::Sim;
+use std::rc::Rc;
 
 pub(super) const LEFT: f64 = 40.0;
 pub(super) const AXIS: f64 = 22.0;
@@ -31,7 +32,7 @@ pub(super) struct View {
 }
 
 impl View {
-    fn lane_h(&self) -> f64 {
+    pub(super) fn lane_h(&self) -> f64 {
         (self.h - AXIS) / self.lanes as f64
     }
     pub(super) fn left_t(&self) -> Time {
@@ -45,13 +46,13 @@ impl View {
     }
 }
 
-struct Arrow {
-    id: u64,
-    rec: MsgRecord,
-    x1: f64,
-    y1: f64,
-    x2: f64,
-    y2: f64,
+pub(super) struct Arrow {
+    pub(super) id: u64,
+    pub(super) rec: MsgRecord,
+    pub(super) x1: f64,
+    pub(super) y1: f64,
+    pub(super) x2: f64,
+    pub(super) y2: f64,
 }
 
 /// How the window is drawn: every arrow, or density plus every `k`-th arrow.
@@ -106,14 +107,17 @@ pub(crate) fn mode_of(log: &DiagramLog, v: &View) -> Mode {
 }
 
 /// The messages visible in `v` at simulated time `now` (every `k`-th by id).
-fn arrows(log: &DiagramLog, v: &View, now: Time, n: usize, k: u64) -> Vec<Arrow> {
+pub(super) fn arrows(log: &DiagramLog, v: &View, now: Time, n: usize, k: u64) -> Vec<Arrow> {
     let (start, end) = lod::sent_range(log, v.left_t().saturating_sub(v.width), v.right);
     let mut out = Vec::new();
-    for (i, r) in log.msgs().range(start..end).enumerate() {
-        let id = log.id_of(start + i);
-        if k > 1 && !id.is_multiple_of(k) {
-            continue;
-        }
+    // Only every k-th message by id: jump from one to the next instead of reading the rest
+    // (a zoomed-out window spans a million messages; about SAMPLE_ARROWS of them are drawn).
+    let k = k.max(1);
+    let first = log.id_of(start);
+    let skip = (first.div_ceil(k) * k - first) as usize;
+    let msgs = log.msgs();
+    for i in (start + skip..end).step_by(k as usize) {
+        let (id, r) = (log.id_of(i), &msgs[i]);
         let stop = r.end.min(now.max(r.sent));
         if stop < v.left_t() {
             continue;
@@ -141,34 +145,6 @@ fn arrows(log: &DiagramLog, v: &View, now: Time, n: usize, k: u64) -> Vec<Arrow>
         });
     }
     out
-}
-
-fn ep(code: u16) -> String {
-    if code == CLIENT {
-        "a client".to_string()
-    } else {
-        format!("n{code}")
-    }
-}
-
-fn describe(a: &Arrow) -> String {
-    let (_, name) = kind_style(a.rec.kind);
-    let r = &a.rec;
-    let mut s = format!(
-        "#{} {name} {} → {}, sent {}",
-        a.id,
-        ep(r.from),
-        ep(r.to),
-        format::time(r.sent),
-    );
-    match r.fate {
-        Fate::Delivered => s.push_str(&format!(", arrives {}", format::time(r.end))),
-        Fate::Lost(why) => s.push_str(&format!(", LOST ({why:?})")),
-        Fate::Dropped(why) => {
-            s.push_str(&format!(", DROPPED at {} ({why:?})", format::time(r.end)))
-        }
-    }
-    s
 }
 
 /// A stretch of simulated time to shade behind the diagram: unavailable time (requests pending,
@@ -206,7 +182,7 @@ pub(super) fn svg(sim: &Sim, v: &View, now: Time, n: usize, bands: &[TimeBand]) 
         v.w, v.h
     ));
     paint_bands(&mut p, v, bands);
-    paint(&mut p, sim.trace().diagram(), v, now, n, None);
+    paint(&mut p, sim.trace().diagram(), v, now, n);
     p.0
 }
 
@@ -225,7 +201,6 @@ pub(super) fn draw(
     v: &View,
     now: Time,
     n: usize,
-    hover: Option<u64>,
     bands: &[TimeBand],
 ) -> Option<Drawn> {
     let ctx = canvas_2d(canvas, v.w, v.h)?;
@@ -233,7 +208,7 @@ pub(super) fn draw(
     ctx.fill_rect(0.0, 0.0, v.w, v.h);
     let mut p = CanvasPainter(&ctx);
     let bands = paint_bands(&mut p, v, bands);
-    let mode = paint(&mut p, sim.trace().diagram(), v, now, n, hover);
+    let mode = paint(&mut p, sim.trace().diagram(), v, now, n);
     Some(Drawn { mode, bands })
 }
 
@@ -241,13 +216,14 @@ pub(super) fn draw(
 pub(super) const COL_PX: f64 = 2.0;
 
 /// The density of the window, one column per [`COL_PX`] pixels.
-pub(super) fn window_density(log: &DiagramLog, v: &View, n: usize) -> Density {
+pub(super) fn window_density(log: &DiagramLog, v: &View, n: usize) -> Rc<Density> {
     let cols = ((v.w - LEFT - 6.0) / COL_PX).max(1.0) as usize;
     lod::density(log, v.run, v.end, (v.left_t(), v.right), cols, n)
 }
 
 /// Shades each lane of a density: colour of the cell's most frequent kind, opacity by count
-/// (log scale, 8 steps); equal neighbours merge into one rectangle. `top`/`lane_h` place lane
+/// (log scale, 8 steps); equal neighbours merge into one rectangle, and rectangles of one
+/// colour and step are painted together (one path each on a canvas). `top`/`lane_h` place lane
 /// rows, `x0`/`cw` columns.
 pub(super) fn paint_density<P: Painter>(
     p: &mut P,
@@ -263,6 +239,8 @@ pub(super) fn paint_density<P: Painter>(
             ((8.0 * (1.0 + c).ln() / (1.0 + max).ln()).ceil() as u8).clamp(1, 8)
         }
     };
+    // Rectangles by (kind, step).
+    let mut groups: Vec<Vec<Seg>> = vec![Vec::new(); lod::KINDS * 9];
     for lane in 0..d.lanes {
         let y = top + lane as f64 * lane_h + lane_h * 0.1;
         let mut run: Option<(usize, Option<MsgKind>, u8)> = None;
@@ -271,10 +249,9 @@ pub(super) fn paint_density<P: Painter>(
             if let Some((c0, kind, lv)) = run {
                 if cur != Some((kind, lv)) {
                     if let (Some(k), true) = (kind, lv > 0) {
-                        let (color, _) = kind_style(k);
                         let x = x0 + c0 as f64 * cw;
-                        let alpha = 0.1 + 0.1 * lv as f64;
-                        p.rect((x, y), ((col - c0) as f64 * cw, lane_h * 0.8), color, alpha);
+                        let size = ((col - c0) as f64 * cw, lane_h * 0.8);
+                        groups[k as usize * 9 + lv as usize].push(((x, y), size));
                     }
                     run = cur.map(|(k, l)| (col, k, l));
                 }
@@ -283,17 +260,14 @@ pub(super) fn paint_density<P: Painter>(
             }
         }
     }
+    for (i, rs) in groups.iter().enumerate().filter(|(_, rs)| !rs.is_empty()) {
+        let (color, _) = kind_style(lod::kind_at(i / 9));
+        p.rects(rs, color, 0.1 + 0.1 * (i % 9) as f64);
+    }
 }
 
 /// Paints lanes, axis, messages (per the [`Mode`]), protocol events and the time cursor.
-fn paint<P: Painter>(
-    p: &mut P,
-    log: &DiagramLog,
-    v: &View,
-    now: Time,
-    n: usize,
-    hover: Option<u64>,
-) -> Mode {
+fn paint<P: Painter>(p: &mut P, log: &DiagramLog, v: &View, now: Time, n: usize) -> Mode {
     // Lanes.
     for lane in 0..v.lanes {
         let y = v.lane_y(lane);
@@ -331,8 +305,13 @@ fn paint<P: Painter>(
             k
         }
     };
-    for a in &arrows(log, v, now, n, k) {
-        paint_arrow(p, a, now, hover, k > 1);
+    let list = arrows(log, v, now, n, k);
+    if k > 1 {
+        paint_sampled(p, &list);
+    } else {
+        for a in &list {
+            paint_arrow(p, a, now);
+        }
     }
     paint_marks(p, log, v, k == 1);
     // Time cursor.
@@ -343,23 +322,37 @@ fn paint<P: Painter>(
     mode
 }
 
-fn paint_arrow<P: Painter>(p: &mut P, a: &Arrow, now: Time, hover: Option<u64>, sampled: bool) {
+/// The sampled arrows over a density: thin lines without heads, one path per kind and dash.
+fn paint_sampled<P: Painter>(p: &mut P, list: &[Arrow]) {
+    let mut groups: Vec<Vec<Seg>> = vec![Vec::new(); lod::KINDS * 2];
+    for a in list {
+        let broken = a.rec.fate != Fate::Delivered;
+        groups[a.rec.kind as usize * 2 + broken as usize].push(((a.x1, a.y1), (a.x2, a.y2)));
+    }
+    for (i, segs) in groups.iter().enumerate().filter(|(_, s)| !s.is_empty()) {
+        let (color, _) = kind_style(lod::kind_at(i / 2));
+        let dash = (i % 2 == 1).then_some((4.0, 3.0));
+        p.lines(
+            segs,
+            Stroke {
+                color,
+                width: 0.5,
+                dash,
+            },
+        );
+    }
+}
+
+fn paint_arrow<P: Painter>(p: &mut P, a: &Arrow, now: Time) {
     let (color, _) = kind_style(a.rec.kind);
     let broken = a.rec.fate != Fate::Delivered;
-    let width = if hover == Some(a.id) {
-        3.0
-    } else if sampled {
-        0.5
-    } else if matches!(a.rec.kind, MsgKind::Heartbeat | MsgKind::HeartbeatAck) {
+    let width = if matches!(a.rec.kind, MsgKind::Heartbeat | MsgKind::HeartbeatAck) {
         0.7
     } else {
         1.2
     };
     let dash = broken.then_some((4.0, 3.0));
     p.line((a.x1, a.y1), (a.x2, a.y2), Stroke { color, width, dash });
-    if sampled {
-        return;
-    }
     let ended = match a.rec.fate {
         Fate::Lost(_) => true,
         Fate::Dropped(_) => a.rec.end <= now,
@@ -417,86 +410,4 @@ fn paint_marks<P: Painter>(p: &mut P, log: &DiagramLog, v: &View, chosen: bool) 
         p.line((x, 0.0), (x, axis_y), stroke);
         p.text(x + 3.0, 10.0, what, "#b91c1c", 11.0, false);
     }
-}
-
-/// What is under (`mx`, `my`): the nearest drawn arrow within 6 px, else (when density is
-/// drawn) the counts of the cell; `None` over empty space.
-pub(super) fn hover_at(
-    sim: &Sim,
-    view: &View,
-    now: Time,
-    n: usize,
-    mx: f64,
-    my: f64,
-) -> Option<(u64, String)> {
-    let log = sim.trace().diagram();
-    let mode = mode_of(log, view);
-    let k = match mode {
-        Mode::Every { .. } => 1,
-        Mode::Density { k, .. } => k,
-    };
-    let list = arrows(log, view, now, n, k);
-    let mut best: Option<(f64, &Arrow)> = None;
-    for a in &list {
-        let (dx, dy) = (a.x2 - a.x1, a.y2 - a.y1);
-        let len2 = dx * dx + dy * dy;
-        let u = if len2 > 0.0 {
-            (((mx - a.x1) * dx + (my - a.y1) * dy) / len2).clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
-        let (px, py) = (a.x1 + u * dx, a.y1 + u * dy);
-        let d = ((mx - px).powi(2) + (my - py).powi(2)).sqrt();
-        if d < 6.0 && best.is_none_or(|b| d < b.0) {
-            best = Some((d, a));
-        }
-    }
-    if let Some((_, a)) = best {
-        return Some((a.id, describe(a)));
-    }
-    if k == 1 || mx < LEFT || my >= view.h - AXIS {
-        return None;
-    }
-    let d = window_density(log, view, n);
-    let col = ((mx - LEFT) / COL_PX) as usize;
-    let lane = (my / view.lane_h()) as usize;
-    Some((
-        u64::MAX - (col * d.lanes + lane) as u64,
-        describe_cell(&d, col, lane, n),
-    ))
-}
-
-/// A density cell's counts, as the hover text.
-pub(super) fn describe_cell(d: &Density, col: usize, lane: usize, n: usize) -> String {
-    let (a, b) = d.col_span(col);
-    let who = if lane >= n {
-        "clients".to_string()
-    } else {
-        format!("n{lane}")
-    };
-    let approx = if d.exact { "" } else { "≈" };
-    let mut by: Vec<(f32, &str)> = d
-        .cell(col, lane)
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| **c > 0.0)
-        .map(|(i, c)| (*c, kind_style(lod::kind_at(i)).1))
-        .collect();
-    by.sort_by(|x, y| y.0.total_cmp(&x.0));
-    let parts: Vec<String> = by
-        .iter()
-        .map(|(c, name)| format!("{name} {approx}{}", c.round()))
-        .collect();
-    format!(
-        "{who}, {} – {}: {approx}{} messages sent{}{}",
-        format::time(a),
-        format::time(b),
-        d.total(col, lane).round(),
-        if parts.is_empty() { "" } else { " (" },
-        if parts.is_empty() {
-            String::new()
-        } else {
-            parts.join(", ") + ")"
-        },
-    )
 }

@@ -30,29 +30,67 @@ pub(super) trait Painter {
     fn triangle(&mut self, p: [(f64, f64); 3], color: &str);
     /// A filled rectangle at `(x, y)` of size `(w, h)`, with fill opacity `alpha`.
     fn rect(&mut self, at: (f64, f64), size: (f64, f64), color: &str, alpha: f64);
+    /// Many filled rectangles `(at, size)` of one colour and opacity (they must not overlap):
+    /// on a canvas one path and one fill, not a style change per rectangle.
+    fn rects(&mut self, rs: &[Seg], color: &str, alpha: f64) {
+        for r in rs {
+            self.rect(r.0, r.1, color, alpha);
+        }
+    }
+    /// Many line segments `(from, to)` of one stroke: on a canvas one path and one stroke.
+    fn lines(&mut self, segs: &[Seg], stroke: Stroke<'_>) {
+        for s in segs {
+            self.line(s.0, s.1, stroke);
+        }
+    }
+}
+
+/// Two points: a segment's ends, or a rectangle's corner and size.
+pub(super) type Seg = ((f64, f64), (f64, f64));
+
+impl CanvasPainter<'_> {
+    fn set_stroke(&self, stroke: Stroke<'_>) {
+        let ctx = self.0;
+        ctx.set_stroke_style_str(stroke.color);
+        ctx.set_line_width(stroke.width);
+        let pattern = js_sys::Array::new();
+        if let Some((on, off)) = stroke.dash {
+            pattern.push(&on.into());
+            pattern.push(&off.into());
+        }
+        let _ = ctx.set_line_dash(&pattern);
+    }
 }
 
 pub(super) struct CanvasPainter<'a>(pub(super) &'a CanvasRenderingContext2d);
 
 impl Painter for CanvasPainter<'_> {
     fn line(&mut self, a: (f64, f64), b: (f64, f64), stroke: Stroke<'_>) {
-        let Stroke { color, width, dash } = stroke;
+        self.lines(&[(a, b)], stroke);
+    }
+    fn lines(&mut self, segs: &[Seg], stroke: Stroke<'_>) {
         let ctx = self.0;
-        ctx.set_stroke_style_str(color);
-        ctx.set_line_width(width);
-        let pattern = js_sys::Array::new();
-        if let Some((on, off)) = dash {
-            pattern.push(&on.into());
-            pattern.push(&off.into());
-        }
-        let _ = ctx.set_line_dash(&pattern);
+        self.set_stroke(stroke);
         ctx.begin_path();
-        ctx.move_to(a.0, a.1);
-        ctx.line_to(b.0, b.1);
+        for (a, b) in segs {
+            ctx.move_to(a.0, a.1);
+            ctx.line_to(b.0, b.1);
+        }
         ctx.stroke();
-        if dash.is_some() {
+        if stroke.dash.is_some() {
             let _ = ctx.set_line_dash(&js_sys::Array::new());
         }
+    }
+    fn rects(&mut self, rs: &[Seg], color: &str, alpha: f64) {
+        let ctx = self.0;
+        ctx.set_global_alpha(alpha);
+        ctx.set_fill_style_str(color);
+        ctx.begin_path();
+        for (at, size) in rs {
+            ctx.rect(at.0, at.1, size.0, size.1);
+        }
+        ctx.fill();
+        ctx.set_global_alpha(1.0);
     }
     fn text(&mut self, x: f64, y: f64, text: &str, color: &str, size: f64, bold: bool) {
         let ctx = self.0;
