@@ -593,3 +593,7 @@ pub(crate) fn recorded_metric(name: &str) -> f64 {
         .and_then(|v| v.as_f64())
         .unwrap_or(0.0)
 }
+
+// Animation export: frames painted on an offscreen canvas, recorded as WebM.
+mod recorder;
+pub(crate) use recorder::{load_svg, webm_type, Frame, Recorder};

@@ -92,6 +92,61 @@ pub(crate) fn window_svg(app: &AppState) -> Option<(String, f64, f64)> {
     app.with_sim(|sim| (paint::svg(sim, &v, app.run.now, n, &bands), v.w, v.h))
 }
 
+/// The diagram as the animation export draws it: the page's window width and lanes, the right
+/// edge at each frame's time, painted from the recording's own run (`sim`) so the page's run is
+/// never moved.
+pub(crate) struct FrameView {
+    view: View,
+    n: usize,
+    bands: Vec<TimeBand>,
+}
+
+impl FrameView {
+    /// The window settings of `app` for a recording of the run `run` (an address naming the
+    /// recording's scenario, for the density index) that ends at `end`.
+    pub(crate) fn of(app: &AppState, run: usize, end: Time) -> FrameView {
+        let mut view = view_of(app);
+        view.width = app
+            .view
+            .spacetime
+            .width
+            .unwrap_or_else(|| default_width(&app.scenario))
+            .clamp(MIN_WIDTH.min(end.max(1)), end.max(MIN_WIDTH));
+        view.w = view.w.clamp(480.0, 1600.0);
+        view.run = run;
+        view.end = end;
+        FrameView {
+            view,
+            n: app.scenario.cluster.nodes as usize,
+            bands: bands_of(app),
+        }
+    }
+
+    /// Width and height of a frame.
+    pub(crate) fn size(&self) -> (f64, f64) {
+        (self.view.w, self.view.h)
+    }
+
+    /// The diagram of `sim` (run to `t`) as it stood at `t`, as SVG elements. The report's
+    /// liveness bands are cut at `t`.
+    pub(crate) fn svg(&self, sim: &fpaxos_sim::Sim, t: Time) -> String {
+        let v = View {
+            right: t.max(self.view.width),
+            ..self.view
+        };
+        let bands: Vec<TimeBand> = self
+            .bands
+            .iter()
+            .filter(|b| b.from < t)
+            .map(|b| TimeBand {
+                to: b.to.min(t),
+                ..*b
+            })
+            .collect();
+        paint::svg(sim, &v, t, self.n, &bands)
+    }
+}
+
 /// The note shown when the diagram log discarded anything (past its memory cap), or when the
 /// scenario keeps no trace at all (`metrics.trace_capacity` 0).
 fn truncated_note(app: &AppState) -> Option<String> {
