@@ -244,7 +244,7 @@ fn field(label: &str, testid: &'static str, value: &UseStateHandle<String>, hint
 
 /// What the section says under the fields: progress, the result, or the plan's check.
 fn status_line(status: &Status, checked: &Result<Plan, String>) -> Html {
-    match (status, checked) {
+    let line = match (status, checked) {
         (Status::Recording(i, n), _) => html! {
             <p class="anim-progress" role="status" data-testid="anim-progress">
                 <progress max={n.to_string()} value={i.to_string()} />
@@ -263,11 +263,13 @@ fn status_line(status: &Status, checked: &Result<Plan, String>) -> Html {
         (Status::Failed(why), _) => {
             html! { <p class="anim-error" role="alert" data-testid="anim-status">{why.clone()}</p> }
         }
-        (Status::Idle, Ok(p)) => {
-            html! { <p class="muted" data-testid="anim-summary">{p.summary()}</p> }
-        }
-        (Status::Idle, Err(_)) => html! {},
-    }
+        (Status::Idle, _) => html! {},
+    };
+    let summary = match (status, checked) {
+        (Status::Recording(..) | Status::Saving, _) | (_, Err(_)) => html! {},
+        (_, Ok(p)) => html! { <p class="muted" data-testid="anim-summary">{p.summary()}</p> },
+    };
+    html! { <>{summary}{line}</> }
 }
 
 /// The Animation section of the Export menu.
