@@ -200,3 +200,55 @@ async fn an_embed_shows_one_chapter_and_a_phone_fits() {
     );
     c.close().await.ok();
 }
+
+async fn search(c: &Client) -> String {
+    js(c, "return location.search;")
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_address_bar_follows_chapters_and_back_steps_back() {
+    let files = chapter_files();
+    let (_driver, c) = open(1280, 800, &format!("{}?tour=2", base_url())).await;
+    wait_step(&c, &files[1].steps[0], "chapter 2").await;
+    assert_eq!(search(&c).await, "?tour=2", "opening adds no entry");
+    set_value(&c, "tour-chapter", "2").await;
+    wait_step(&c, &files[2].steps[0], "menu to chapter 3").await;
+    assert_eq!(search(&c).await, "?tour=3");
+    // Next through chapter 3 into chapter 4.
+    for s in 1..files[2].steps.len() {
+        click(&c, "tour-next").await;
+        wait_step(&c, &files[2].steps[s], "chapter 3 forward").await;
+    }
+    assert_eq!(
+        search(&c).await,
+        "?tour=3",
+        "steps inside a chapter keep it"
+    );
+    click(&c, "tour-next").await;
+    wait_step(&c, &files[3].steps[0], "into chapter 4").await;
+    assert_eq!(search(&c).await, "?tour=4");
+    // The browser's back button steps back a chapter, forward steps on again.
+    c.back().await.expect("back");
+    wait_step(&c, &files[2].steps[0], "back to chapter 3").await;
+    assert_eq!(search(&c).await, "?tour=3");
+    assert_eq!(attr(&c, "tour", "data-chapter").await, "3");
+    c.back().await.expect("back");
+    wait_step(&c, &files[1].steps[0], "back to chapter 2").await;
+    assert_eq!(search(&c).await, "?tour=2");
+    c.forward().await.expect("forward");
+    wait_step(&c, &files[2].steps[0], "forward to chapter 3").await;
+    assert_eq!(search(&c).await, "?tour=3");
+    // An embed keeps its address.
+    c.goto(&format!("{}?embed&tour=8", base_url()))
+        .await
+        .expect("open embed");
+    wait_step(&c, &files[7].steps[0], "embed").await;
+    click(&c, "tour-next").await;
+    wait_step(&c, &files[7].steps[1], "embed next").await;
+    assert_eq!(search(&c).await, "?embed&tour=8");
+    c.close().await.ok();
+}

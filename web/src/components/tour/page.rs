@@ -6,7 +6,9 @@
 //! and messages the engine named, with a CSS rule on the cluster view's own elements.
 
 use super::chapter::{chapter, title_of, Chapter, CHAPTERS};
-use crate::browser::{target_tag, HtmlSelectElement, Listener, On};
+use crate::browser::{
+    location_search, push_search, query_param, target_tag, HtmlSelectElement, Listener, On,
+};
 use crate::components::{cluster_view::ClusterPanel, spacetime::SpaceTime};
 use crate::hooks::use_animation_frames;
 use crate::state::{use_app, Action};
@@ -146,6 +148,31 @@ fn use_seek_to_step(
     });
 }
 
+/// Keeps the address bar on `?tour=N` for the chapter shown: a new chapter pushes a history
+/// entry, and the browser's back and forward buttons (`popstate`) move the tour to the chapter
+/// their address names. The first chapter shown replaces nothing (its address opened it).
+#[hook]
+fn use_chapter_in_address(place: &UseReducerHandle<Place>) {
+    let chapter = place.chapter;
+    let first = use_mut_ref(|| true);
+    use_effect_with(chapter, move |ch| {
+        let want = ch + 1;
+        let shown = query_param("tour").map(|v| crate::share::tour_chapter(Some(&v)));
+        if !std::mem::replace(&mut *first.borrow_mut(), false) && shown != Some(want) {
+            push_search(&crate::share::with_tour(&location_search(), want));
+        }
+    });
+    let d = place.dispatcher();
+    use_effect_with((), move |_| {
+        let l = Listener::new(On::Window, "popstate", move |_: Event| {
+            if let Some(v) = query_param("tour") {
+                d.dispatch(Move::Chapter(crate::share::tour_chapter(Some(&v)) - 1));
+            }
+        });
+        move || drop(l)
+    });
+}
+
 /// ←/→ step through the tour (not while typing in a field or on the diagram's canvas). The
 /// playground's own shortcuts (`hooks::use_keyboard`) are not installed on the tour page, so
 /// the two never both answer one key.
@@ -194,6 +221,7 @@ pub(crate) fn TourPage(props: &TourProps) -> Html {
     };
     use_seek_to_step(&app, &place, &resolved, hit.as_ref().map(|h| h.t));
     use_arrow_keys(place.dispatcher());
+    use_chapter_in_address(&place);
     let total = CHAPTERS.len();
     let (title, paragraphs, steps, error) = match &*resolved {
         Ok((c, _)) => (
