@@ -147,6 +147,17 @@ async fn a_bad_range_says_so_and_records_nothing() {
     text_of(&c, "run-status").await;
     open_menu(&c).await;
     shot(&c, "animation-phone").await;
+    let r = js(
+        &c,
+        "const r = document.querySelector('.export-pop').getBoundingClientRect(); \
+         return [r.left, r.right, window.innerWidth, document.documentElement.scrollWidth];",
+    )
+    .await;
+    println!("phone: export pop left, right, viewport, page width: {r}");
+    assert!(
+        r[1].as_f64().unwrap_or(1e9) <= r[2].as_f64().unwrap_or(0.0),
+        "the menu fits the phone's width: {r}"
+    );
     set_value(&c, "anim-from", "600").await;
     set_value(&c, "anim-to", "200").await;
     let msg = text_of(&c, "anim-error").await;

@@ -224,22 +224,31 @@ fn start(
     Ok(())
 }
 
-/// One labelled number field bound to a text state.
-fn field(label: &str, testid: &'static str, value: &UseStateHandle<String>, hint: &str) -> Html {
-    let oninput = {
-        let value = value.clone();
-        Callback::from(move |e: InputEvent| {
-            let i: crate::browser::HtmlInputElement = e.target_unchecked_into();
-            value.set(i.value());
-        })
-    };
+/// One labelled number field showing `value`; edits go to `set`.
+fn field(
+    label: &str,
+    testid: &'static str,
+    value: String,
+    set: Callback<String>,
+    hint: &str,
+) -> Html {
+    let oninput = Callback::from(move |e: InputEvent| {
+        let i: crate::browser::HtmlInputElement = e.target_unchecked_into();
+        set.emit(i.value());
+    });
     html! {
         <label class="anim-field">
             <span>{label}</span>
-            <input type="text" inputmode="decimal" value={(**value).clone()} {oninput}
+            <input type="text" inputmode="decimal" {value} {oninput}
                 data-testid={testid} title={hint.to_string()} />
         </label>
     }
+}
+
+/// A field's value and setter from a text state.
+fn bound(s: &UseStateHandle<String>) -> (String, Callback<String>) {
+    let h = s.clone();
+    ((**s).clone(), Callback::from(move |v| h.set(v)))
 }
 
 /// What the section says under the fields: progress, the result, or the plan's check.
@@ -286,7 +295,11 @@ pub(crate) fn AnimationExport() -> Html {
         end_ms.min(1000.0)
     };
     let from = use_state(|| "0".to_string());
-    let to = use_state(|| format!("{default_to}"));
+    // Until edited, To follows the run: the time cursor (or the first second before a run).
+    let to_edit = use_state(|| None::<String>);
+    let to = (*to_edit)
+        .clone()
+        .unwrap_or_else(|| format!("{default_to}"));
     let fps = use_state(|| "10".to_string());
     let speed = use_state(|| "250".to_string());
     let status = use_state(|| Status::Idle);
@@ -317,11 +330,10 @@ pub(crate) fn AnimationExport() -> Html {
         })
     };
     let whole = {
-        let (from, to) = (from.clone(), to.clone());
-        let last = if app.run.now > 0 { now_ms } else { end_ms };
+        let (from, to) = (from.clone(), to_edit.clone());
         Callback::from(move |_| {
             from.set("0".into());
-            to.set(format!("{last}"));
+            to.set(None);
         })
     };
     let on_record = {
@@ -348,11 +360,12 @@ pub(crate) fn AnimationExport() -> Html {
                         <option value="cluster" selected={*view == AnimView::Cluster}>{"Cluster view"}</option>
                         <option value="spacetime" selected={*view == AnimView::SpaceTime}>{"Space-time diagram"}</option>
                     </select></label>
-                {field("From (ms)", "anim-from", &from, "First frame, in simulated ms")}
-                {field("To (ms)", "anim-to", &to, &format!("Last frame, in simulated ms (the run ends at {end_ms} ms)"))}
-                {field("Frames/s", "anim-fps", &fps, &format!("Frames per video second, 1 to {MAX_FPS}"))}
-                {field("Sim ms per video s", "anim-speed", &speed,
-                    &format!("Simulated ms shown in one second of video, {MIN_SPEED_MS} to {MAX_SPEED_MS}"))}
+                {{ let (v, s) = bound(&from); field("From (ms)", "anim-from", v, s, "First frame, in simulated ms") }}
+                {{ let h = to_edit.clone(); field("To (ms)", "anim-to", to.clone(), Callback::from(move |v| h.set(Some(v))),
+                    &format!("Last frame, in simulated ms (the run ends at {end_ms} ms)")) }}
+                {{ let (v, s) = bound(&fps); field("Frames/s", "anim-fps", v, s, &format!("Frames per video second, 1 to {MAX_FPS}")) }}
+                {{ let (v, s) = bound(&speed); field("Sim ms per video s", "anim-speed", v, s,
+                    &format!("Simulated ms shown in one second of video, {MIN_SPEED_MS} to {MAX_SPEED_MS}")) }}
             </div>
             if let (Err(why), false) = (&checked, busy) {
                 <p class="anim-error" role="alert" data-testid="anim-error">{why.clone()}</p>
