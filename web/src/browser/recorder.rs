@@ -14,6 +14,10 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlImageElement};
 /// Where the last finished recording is kept (`{name, size, blob}`), for tests and the console.
 const LAST_KEY: &str = "__fpaxos_last_animation";
 
+/// Video bitrate asked of the encoder (the frames are flat colours and thin lines; the default
+/// blurs the diagram's small text).
+const VIDEO_BITS_PER_S: u32 = 6_000_000;
+
 /// The WebM type this browser's `MediaRecorder` encodes, or a sentence saying it cannot.
 pub(crate) fn webm_type() -> Result<&'static str, &'static str> {
     let has = window()
@@ -108,6 +112,8 @@ impl Recorder {
         let track = stream.get_video_tracks().get(0).dyn_into().ok()?;
         let opts = web_sys::MediaRecorderOptions::new();
         opts.set_mime_type(mime);
+        // Sharp text on a projector: well above the browser's default bitrate.
+        opts.set_video_bits_per_second(VIDEO_BITS_PER_S);
         let rec = web_sys::MediaRecorder::new_with_media_stream_and_media_recorder_options(
             &stream, &opts,
         )

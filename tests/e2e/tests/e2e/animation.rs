@@ -31,7 +31,13 @@ const PLAY: &str = r#"
     const v = document.createElement('video');
     v.muted = true;
     const t = setTimeout(() => done({ error: 'no metadata in 10 s' }), 10000);
-    v.onloadedmetadata = () => { clearTimeout(t); done({ w: v.videoWidth, h: v.videoHeight }); };
+    // Shown and played for a second, for a screenshot of a real frame.
+    v.onloadedmetadata = () => {
+        clearTimeout(t);
+        const m = { w: v.videoWidth, h: v.videoHeight };
+        v.play().then(() => setTimeout(() => { v.pause(); done(m); }, 1200), () => done(m));
+    };
+    document.body.replaceChildren(v);
     v.onerror = () => { clearTimeout(t); done({ error: 'video error ' + (v.error && v.error.code) }); };
     v.src = URL.createObjectURL(new Blob([bytes], { type: 'video/webm' }));
 "#;
@@ -136,6 +142,7 @@ async fn both_views_record_a_webm_that_a_video_element_loads() {
             .await
             .unwrap_or_else(|e| panic!("play: {e}"));
         println!("{view}: video {m}");
+        shot(&c, &format!("animation-video-{view}")).await;
         assert!(m.get("error").is_none(), "{view}: {m}");
         assert!(m["w"].as_f64().unwrap_or(0.0) > 400.0, "{view}: {m}");
     }

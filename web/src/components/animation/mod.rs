@@ -198,8 +198,8 @@ fn start(
         Painter::Cluster(_) => (super::cluster_view::SIZE, super::cluster_view::SIZE + 46.0),
         Painter::SpaceTime(v) => (v.size().0, v.size().1 + 46.0),
     };
-    // Small figures are recorded at twice their size, for sharpness on a projector.
-    let scale = if size.0 < 700.0 { 2.0 } else { 1.0 };
+    // Recorded at twice the figure's size where that stays within 2000 pixels, for sharpness.
+    let scale = if size.0 * 2.0 <= 2000.0 { 2.0 } else { 1.0 };
     let rec = Recorder::start((size.0 * scale) as u32, (size.1 * scale) as u32)
         .ok_or("The browser refused to start recording.")?;
     let job = Job {
@@ -290,7 +290,7 @@ pub(crate) fn AnimationExport() -> Html {
     let now_ms = app.run.now as f64 / 1e6;
     let end_ms = app.run.end as f64 / 1e6;
     let default_to = if app.run.now > 0 {
-        now_ms
+        (now_ms * 10.0).round() / 10.0
     } else {
         end_ms.min(1000.0)
     };
