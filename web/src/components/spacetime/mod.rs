@@ -15,6 +15,7 @@ use crate::format;
 use crate::state::{use_app, Action, AppCtx, AppState, SpaceTimeWindow};
 use fpaxos::Time;
 use overview::Overview;
+pub(crate) use paint::Highlight;
 use paint::{draw, hover_at, Mode, TimeBand, View, AXIS, LEFT};
 use yew::prelude::*;
 
@@ -238,9 +239,17 @@ fn window_controls(app: &AppCtx, win: Time, span: Time) -> WindowControls {
     }
 }
 
+/// Props of [`SpaceTime`].
+#[derive(Properties, PartialEq, Default)]
+pub(crate) struct SpaceTimeProps {
+    /// The guided tour's nodes and messages to highlight (none elsewhere).
+    #[prop_or_default]
+    pub(crate) tour: std::rc::Rc<Highlight>,
+}
+
 /// The space-time diagram panel: the overview strip of the whole run over the detail canvas.
 #[component]
-pub(crate) fn SpaceTime() -> Html {
+pub(crate) fn SpaceTime(props: &SpaceTimeProps) -> Html {
     let app = use_app();
     let canvas = use_node_ref();
     let hover = use_state(|| None::<(u64, String)>);
@@ -251,7 +260,10 @@ pub(crate) fn SpaceTime() -> Html {
     let span = span_of(&app);
     let (win, right, h) = (view.width, view.right, view.h);
     let now = app.run.now;
-    let hover_id = hover.as_ref().map(|h| h.0);
+    let hl = Highlight {
+        hover: hover.as_ref().map(|h| h.0),
+        ..(*props.tour).clone()
+    };
     let truncated_note = truncated_note(&app);
     let (log_bytes, memory) = memory_note(&app);
 
@@ -259,35 +271,35 @@ pub(crate) fn SpaceTime() -> Html {
         let canvas = canvas.clone();
         let app = app.clone();
         let mode = mode.clone();
-        use_effect_with(
-            (app.run.version, view, hover_id),
-            move |(_, view, hover_id)| {
-                if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
-                    let cw = c.client_width() as f64;
-                    if cw > 0.0 && (cw - view.w).abs() > 1.0 {
-                        app.dispatch(Action::SetSpaceTime(SpaceTimeWindow {
-                            css_w: cw,
-                            ..app.view.spacetime
-                        }));
-                    } else if let Some(d) = {
-                        let t0 = now_ms();
-                        let d = app
-                            .with_sim(|s| draw(&c, s, view, now, n, *hover_id, &bands_of(&app)))
-                            .flatten();
-                        // The last redraw's wall time (read by scripts/measure-spacetime.sh).
-                        let _ = c.set_attribute("data-draw-ms", &format!("{:.2}", now_ms() - t0));
-                        d
-                    } {
-                        // How many liveness bands the window shows (read by tests).
-                        let _ = c.set_attribute("data-bands", &d.bands.to_string());
-                        if d.mode != *mode {
-                            mode.set(d.mode);
-                        }
+        use_effect_with((app.run.version, view, hl), move |(_, view, hl)| {
+            if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
+                let cw = c.client_width() as f64;
+                if cw > 0.0 && (cw - view.w).abs() > 1.0 {
+                    app.dispatch(Action::SetSpaceTime(SpaceTimeWindow {
+                        css_w: cw,
+                        ..app.view.spacetime
+                    }));
+                } else if let Some(d) = {
+                    let t0 = now_ms();
+                    let d = app
+                        .with_sim(|s| draw(&c, s, view, now, n, hl, &bands_of(&app)))
+                        .flatten();
+                    // The last redraw's wall time (read by scripts/measure-spacetime.sh).
+                    let _ = c.set_attribute("data-draw-ms", &format!("{:.2}", now_ms() - t0));
+                    d
+                } {
+                    // How many liveness bands the window shows (read by tests).
+                    let _ = c.set_attribute("data-bands", &d.bands.to_string());
+                    // How many nodes and messages the tour highlights (read by tests).
+                    let marked = hl.nodes.len() + hl.messages.len();
+                    let _ = c.set_attribute("data-highlight", &marked.to_string());
+                    if d.mode != *mode {
+                        mode.set(d.mode);
                     }
                 }
-                || ()
-            },
-        );
+            }
+            || ()
+        });
     }
 
     let controls = window_controls(&app, win, span);

@@ -206,7 +206,14 @@ pub(super) fn svg(sim: &Sim, v: &View, now: Time, n: usize, bands: &[TimeBand]) 
         v.w, v.h
     ));
     paint_bands(&mut p, v, bands);
-    paint(&mut p, sim.trace().diagram(), v, now, n, None);
+    paint(
+        &mut p,
+        sim.trace().diagram(),
+        v,
+        now,
+        n,
+        &Highlight::default(),
+    );
     p.0
 }
 
@@ -225,7 +232,7 @@ pub(super) fn draw(
     v: &View,
     now: Time,
     n: usize,
-    hover: Option<u64>,
+    hl: &Highlight,
     bands: &[TimeBand],
 ) -> Option<Drawn> {
     let ctx = canvas_2d(canvas, v.w, v.h)?;
@@ -233,7 +240,7 @@ pub(super) fn draw(
     ctx.fill_rect(0.0, 0.0, v.w, v.h);
     let mut p = CanvasPainter(&ctx);
     let bands = paint_bands(&mut p, v, bands);
-    let mode = paint(&mut p, sim.trace().diagram(), v, now, n, hover);
+    let mode = paint(&mut p, sim.trace().diagram(), v, now, n, hl);
     Some(Drawn { mode, bands })
 }
 
@@ -285,6 +292,27 @@ pub(super) fn paint_density<P: Painter>(
     }
 }
 
+/// What the diagram draws stronger: the hovered message, and the guided tour's nodes (their
+/// lanes tinted) and messages (thick arrows), the same ones it highlights in the cluster view.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Highlight {
+    /// The message under the pointer.
+    pub(crate) hover: Option<u64>,
+    /// Nodes whose lanes are tinted.
+    pub(crate) nodes: Vec<fpaxos::NodeId>,
+    /// Messages drawn thick.
+    pub(crate) messages: Vec<u64>,
+}
+
+impl Highlight {
+    fn strong(&self, id: u64) -> bool {
+        self.hover == Some(id) || self.messages.contains(&id)
+    }
+}
+
+/// The tour's highlight colour (`--tour-hl` in web/style.css).
+const TOUR_HL: &str = "#ea580c";
+
 /// Paints lanes, axis, messages (per the [`Mode`]), protocol events and the time cursor.
 fn paint<P: Painter>(
     p: &mut P,
@@ -292,11 +320,15 @@ fn paint<P: Painter>(
     v: &View,
     now: Time,
     n: usize,
-    hover: Option<u64>,
+    hl: &Highlight,
 ) -> Mode {
     // Lanes.
     for lane in 0..v.lanes {
         let y = v.lane_y(lane);
+        if lane < n && hl.nodes.iter().any(|&x| x as usize == lane) {
+            let lh = v.lane_h();
+            p.rect((LEFT, y - lh / 2.0), (v.w - 6.0 - LEFT, lh), TOUR_HL, 0.14);
+        }
         let color = if lane == n { "#cbd5e1" } else { "#e5e7eb" };
         p.line((LEFT, y), (v.w - 6.0, y), Stroke::solid(color, 1.0));
         let label = if lane == n {
@@ -332,7 +364,7 @@ fn paint<P: Painter>(
         }
     };
     for a in &arrows(log, v, now, n, k) {
-        paint_arrow(p, a, now, hover, k > 1);
+        paint_arrow(p, a, now, hl.strong(a.id), k > 1);
     }
     paint_marks(p, log, v, k == 1);
     // Time cursor.
@@ -343,10 +375,10 @@ fn paint<P: Painter>(
     mode
 }
 
-fn paint_arrow<P: Painter>(p: &mut P, a: &Arrow, now: Time, hover: Option<u64>, sampled: bool) {
+fn paint_arrow<P: Painter>(p: &mut P, a: &Arrow, now: Time, strong: bool, sampled: bool) {
     let (color, _) = kind_style(a.rec.kind);
     let broken = a.rec.fate != Fate::Delivered;
-    let width = if hover == Some(a.id) {
+    let width = if strong {
         3.0
     } else if sampled {
         0.5

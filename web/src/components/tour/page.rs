@@ -3,13 +3,15 @@
 //!
 //! Where each step pauses comes from the engine ([`fpaxos_sim::cue::find`]); the page only seeks
 //! the main run there (deterministic: going back rebuilds and replays) and highlights the nodes
-//! and messages the engine named, with a CSS rule on the cluster view's own elements.
+//! and messages the engine named: with a CSS rule on the cluster view's own elements, and in the
+//! space-time diagram as tinted lanes and thick arrows ([`Highlight`]).
 
 use super::chapter::{chapter, title_of, Chapter, CHAPTERS};
 use crate::browser::{
     location_search, push_search, query_param, target_tag, HtmlSelectElement, Listener, On,
 };
-use crate::components::{cluster_view::ClusterPanel, spacetime::SpaceTime};
+use crate::components::cluster_view::ClusterPanel;
+use crate::components::spacetime::{Highlight, SpaceTime};
 use crate::hooks::use_animation_frames;
 use crate::state::{use_app, Action};
 use fpaxos_share::ViewState;
@@ -269,6 +271,11 @@ pub(crate) fn TourPage(props: &TourProps) -> Html {
             ..ViewState::default()
         },
     );
+    let tour_marks = Rc::new(hit.as_ref().map_or_else(Highlight::default, |h| Highlight {
+        hover: None,
+        nodes: h.nodes.clone(),
+        messages: h.messages.clone(),
+    }));
     let progress = format!(
         "Chapter {} of {total} · step {} of {steps}",
         place.chapter + 1,
@@ -327,7 +334,7 @@ pub(crate) fn TourPage(props: &TourProps) -> Html {
                 </section>
                 <section class="tour-stage" aria-label="The run">
                     <ClusterPanel />
-                    if !single { <SpaceTime /> }
+                    if !single { <SpaceTime tour={tour_marks} /> }
                 </section>
             </main>
         </div>
