@@ -35,7 +35,7 @@ const PLAY: &str = r#"
     v.onloadedmetadata = () => {
         clearTimeout(t);
         const m = { w: v.videoWidth, h: v.videoHeight };
-        v.play().then(() => setTimeout(() => { v.pause(); done(m); }, 1200), () => done(m));
+        v.play().then(() => setTimeout(() => { v.pause(); m.played = v.currentTime; done(m); }, 1200), () => done(m));
     };
     document.body.replaceChildren(v);
     v.onerror = () => { clearTimeout(t); done({ error: 'video error ' + (v.error && v.error.code) }); };
