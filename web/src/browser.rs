@@ -594,23 +594,8 @@ pub(crate) fn recorded_metric(name: &str) -> f64 {
         .unwrap_or(0.0)
 }
 
-// Animation export: frames painted on an offscreen canvas, recorded as WebM.
+// The tour's chapter in the address bar, and the animation export's recorder.
+mod address;
 mod recorder;
+pub(crate) use address::{location_search, push_search};
 pub(crate) use recorder::{load_svg, webm_type, Frame, Recorder};
-
-/// The query string (with its `?`), or empty.
-pub(crate) fn location_search() -> String {
-    window()
-        .and_then(|w| w.location().search().ok())
-        .unwrap_or_default()
-}
-
-/// Points the address bar at `search` (with its `?`; the fragment is kept) as a new history
-/// entry, so the back button returns to the current one. Failures are ignored.
-pub(crate) fn push_search(search: &str) {
-    let Some(w) = window() else { return };
-    let hash = w.location().hash().unwrap_or_default();
-    if let Ok(h) = w.history() {
-        let _ = h.push_state_with_url(&JsValue::NULL, "", Some(&format!("{search}{hash}")));
-    }
-}
