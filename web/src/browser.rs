@@ -593,3 +593,9 @@ pub(crate) fn recorded_metric(name: &str) -> f64 {
         .and_then(|v| v.as_f64())
         .unwrap_or(0.0)
 }
+
+// The tour's chapter in the address bar, and the animation export's recorder.
+mod address;
+mod recorder;
+pub(crate) use address::{location_search, push_search};
+pub(crate) use recorder::{load_svg, webm_type, Frame, Recorder};

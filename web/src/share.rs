@@ -122,6 +122,19 @@ pub(crate) fn tour_chapter(value: Option<&str>) -> usize {
         .unwrap_or(1)
 }
 
+/// `search` (a query string with its `?`) with `tour` set to chapter `n`, every other parameter
+/// kept as written (`?embed&tour=2` stays in that form).
+pub(crate) fn with_tour(search: &str, n: usize) -> String {
+    let mut parts: Vec<String> = search
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty() && *p != "tour" && !p.starts_with("tour="))
+        .map(str::to_string)
+        .collect();
+    parts.push(format!("tour={n}"));
+    format!("?{}", parts.join("&"))
+}
+
 /// A link's scenario and view, if `hash` holds one (`Err`: why it does not decode).
 pub(crate) fn decode_link(hash: &str) -> Option<Result<Shared, String>> {
     fpaxos_share::fragment_param(hash, "s")?;
@@ -207,6 +220,15 @@ mod tests {
             seed: 7,
             ..Scenario::default()
         }
+    }
+
+    #[test]
+    fn with_tour_sets_the_chapter_and_keeps_the_rest() {
+        assert_eq!(with_tour("?tour", 2), "?tour=2");
+        assert_eq!(with_tour("?tour=1", 3), "?tour=3");
+        assert_eq!(with_tour("", 1), "?tour=1");
+        assert_eq!(with_tour("?embed&tour=4", 5), "?embed&tour=5");
+        assert_eq!(with_tour("?tour=2&theme=dark", 1), "?theme=dark&tour=1");
     }
 
     #[test]

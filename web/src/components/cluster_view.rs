@@ -12,7 +12,7 @@ use yew::prelude::*;
 
 /// Most messages drawn at once.
 const MAX_DRAWN: usize = 400;
-const SIZE: f64 = 440.0;
+pub(super) const SIZE: f64 = 440.0;
 
 /// Colour, shape and label of each message kind (shared with the space-time diagram).
 pub(crate) fn kind_style(k: MsgKind) -> (&'static str, &'static str) {
@@ -34,7 +34,7 @@ pub(crate) fn kind_style(k: MsgKind) -> (&'static str, &'static str) {
 }
 
 /// SVG path of a message marker centred at the origin (shape carries the phase, not only colour).
-fn kind_shape(k: MsgKind, r: f64) -> String {
+pub(super) fn kind_shape(k: MsgKind, r: f64) -> String {
     match k {
         // Phase 1: squares.
         MsgKind::Prepare
@@ -84,7 +84,7 @@ fn node_pos(i: usize, n: usize, radius: f64) -> (f64, f64) {
     (c + radius * a.cos(), c + radius * a.sin())
 }
 
-fn role_info(role: Role, crashed: bool) -> (&'static str, &'static str, &'static str) {
+pub(super) fn role_info(role: Role, crashed: bool) -> (&'static str, &'static str, &'static str) {
     if crashed {
         return ("crashed", "✕", "crashed");
     }
@@ -97,14 +97,14 @@ fn role_info(role: Role, crashed: bool) -> (&'static str, &'static str, &'static
 
 /// Where the ring's nodes sit.
 #[derive(Clone, Copy)]
-struct Ring {
+pub(super) struct Ring {
     n: usize,
-    radius: f64,
-    node_r: f64,
+    pub(super) radius: f64,
+    pub(super) node_r: f64,
 }
 
 impl Ring {
-    fn of(n: usize) -> Ring {
+    pub(super) fn of(n: usize) -> Ring {
         Ring {
             n,
             radius: if n > 12 { 180.0 } else { 165.0 },
@@ -112,11 +112,11 @@ impl Ring {
         }
     }
 
-    fn node(&self, i: usize) -> (f64, f64) {
+    pub(super) fn node(&self, i: usize) -> (f64, f64) {
         node_pos(i, self.n, self.radius)
     }
 
-    fn endpoint(&self, e: Endpoint) -> (f64, f64) {
+    pub(super) fn endpoint(&self, e: Endpoint) -> (f64, f64) {
         match e {
             Endpoint::Node(i) => self.node(i as usize),
             Endpoint::Client(c) => {
@@ -323,7 +323,7 @@ fn mode_bar(app: &AppCtx) -> Html {
 }
 
 /// Node weights, for weighted quorum systems.
-fn weights_of(q: &fpaxos::QuorumSpec) -> Option<&Vec<u32>> {
+pub(super) fn weights_of(q: &fpaxos::QuorumSpec) -> Option<&Vec<u32>> {
     match q {
         fpaxos::QuorumSpec::Weighted { weights, .. } => Some(weights),
         _ => None,

@@ -1,6 +1,7 @@
 //! The Export menu (figures, results, scenario, command line) and scenario import (file picker
 //! and drag-and-drop onto the page).
 
+use super::animation::AnimationExport;
 use super::spacetime::window_svg;
 use crate::browser::{
     download_svg_as_png, download_text, read_text, record_export, File, HtmlInputElement, Listener,
@@ -236,6 +237,7 @@ pub(crate) fn ExportMenu() -> Html {
                     { if app.run.done { "Results of the whole run." } else { "Results so far (run to end for the final numbers)." } }
                 </p>
                 { export_items(&app, &show_cmd) }
+                <AnimationExport />
             </div>
         </details>
         <label class="import-button" title="Open a scenario JSON file (or drop one onto the page)">

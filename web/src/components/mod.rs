@@ -2,9 +2,11 @@
 //! heavy ones take the versioned report as a prop so they redraw only when it changes.
 
 pub(crate) mod analysis_panel;
+pub(crate) mod animation;
 pub(crate) mod availability_panel;
 pub(crate) mod ballot_board;
 pub(crate) mod chart;
+pub(crate) mod cluster_frame;
 pub(crate) mod cluster_view;
 pub(crate) mod compare_panel;
 pub(crate) mod embed_dialog;

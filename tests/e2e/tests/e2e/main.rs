@@ -5,6 +5,7 @@
 //! Run: `trunk build --release --offline && cargo test --release -p fpaxos-e2e`; one area with
 //! a filter, e.g. `cargo test --release -p fpaxos-e2e -- share::`.
 
+mod animation;
 mod ballot_board;
 mod compare;
 mod explore;

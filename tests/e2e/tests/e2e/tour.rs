@@ -200,3 +200,89 @@ async fn an_embed_shows_one_chapter_and_a_phone_fits() {
     );
     c.close().await.ok();
 }
+
+async fn search(c: &Client) -> String {
+    js(c, "return location.search;")
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_address_bar_follows_chapters_and_back_steps_back() {
+    let files = chapter_files();
+    let (_driver, c) = open(1280, 800, &format!("{}?tour=2", base_url())).await;
+    wait_step(&c, &files[1].steps[0], "chapter 2").await;
+    assert_eq!(search(&c).await, "?tour=2", "opening adds no entry");
+    set_value(&c, "tour-chapter", "2").await;
+    wait_step(&c, &files[2].steps[0], "menu to chapter 3").await;
+    assert_eq!(search(&c).await, "?tour=3");
+    // Next through chapter 3 into chapter 4.
+    for s in 1..files[2].steps.len() {
+        click(&c, "tour-next").await;
+        wait_step(&c, &files[2].steps[s], "chapter 3 forward").await;
+    }
+    assert_eq!(
+        search(&c).await,
+        "?tour=3",
+        "steps inside a chapter keep it"
+    );
+    click(&c, "tour-next").await;
+    wait_step(&c, &files[3].steps[0], "into chapter 4").await;
+    assert_eq!(search(&c).await, "?tour=4");
+    // The browser's back button steps back a chapter, forward steps on again.
+    c.back().await.expect("back");
+    wait_step(&c, &files[2].steps[0], "back to chapter 3").await;
+    assert_eq!(search(&c).await, "?tour=3");
+    assert_eq!(attr(&c, "tour", "data-chapter").await, "3");
+    c.back().await.expect("back");
+    wait_step(&c, &files[1].steps[0], "back to chapter 2").await;
+    assert_eq!(search(&c).await, "?tour=2");
+    c.forward().await.expect("forward");
+    wait_step(&c, &files[2].steps[0], "forward to chapter 3").await;
+    assert_eq!(search(&c).await, "?tour=3");
+    // An embed keeps its address.
+    c.goto(&format!("{}?embed&tour=8", base_url()))
+        .await
+        .expect("open embed");
+    wait_step(&c, &files[7].steps[0], "embed").await;
+    click(&c, "tour-next").await;
+    wait_step(&c, &files[7].steps[1], "embed next").await;
+    assert_eq!(search(&c).await, "?embed&tour=8");
+    c.close().await.ok();
+}
+
+/// Pixels of the space-time canvas in the tour's lane tint (`#ea580c` at 14 % over white).
+const TINTED: &str = r#"
+    const c = document.querySelector("[data-testid='spacetime']");
+    const img = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < img.length; i += 4) {
+        if (Math.abs(img[i] - 252) < 4 && Math.abs(img[i + 1] - 232) < 5 && Math.abs(img[i + 2] - 221) < 5) n++;
+    }
+    return [n, c.dataset.highlight];
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_space_time_diagram_highlights_the_steps_nodes_and_messages() {
+    let files = chapter_files();
+    let (_driver, c) = open(1280, 800, &format!("{}?tour=2", base_url())).await;
+    // Chapter 2 steps 1–2: a prepare broadcast (its sender and messages), then an election.
+    for s in 0..2 {
+        if s > 0 {
+            click(&c, "tour-next").await;
+        }
+        wait_step(&c, &files[1].steps[s], "chapter 2").await;
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let r = js(&c, TINTED).await;
+        println!("step {}: tinted pixels, marks: {r}", s + 1);
+        let marks: usize = r[1].as_str().unwrap_or("0").parse().unwrap_or(0);
+        assert!(marks > 0, "step {}: the diagram has marks: {r}", s + 1);
+        assert!(
+            r[0].as_u64().unwrap_or(0) > 500,
+            "step {}: the highlighted nodes' lanes are tinted: {r}",
+            s + 1
+        );
+    }
+}

@@ -25,6 +25,7 @@ use controls::{window_controls, Windows};
 use fpaxos::Time;
 use hover::{hover_at, paint_hover, Hover};
 use overview::Overview;
+pub(crate) use paint::Highlight;
 use paint::{draw, Mode, TimeBand, View, AXIS};
 use yew::prelude::*;
 
@@ -101,6 +102,60 @@ pub(crate) fn window_svg(app: &AppState) -> Option<(String, f64, f64)> {
     app.with_sim(|sim| (paint::svg(sim, &v, app.run.now, n, &bands), v.w, v.h))
 }
 
+/// The diagram as the animation export draws it: the page's window width and lanes, the right
+/// edge at each frame's time, painted from the recording's own run (`sim`) so the page's run is
+/// never moved.
+pub(crate) struct FrameView {
+    view: View,
+    n: usize,
+    bands: Vec<TimeBand>,
+}
+
+impl FrameView {
+    /// The window settings of `app` for a recording of the run `run` (an address naming the
+    /// recording's scenario, for the density index) that ends at `end`.
+    pub(crate) fn of(app: &AppState, run: usize, end: Time) -> FrameView {
+        let w = spacetime_window();
+        let mut view = view_of(app, &w);
+        view.width = w
+            .width
+            .unwrap_or_else(|| default_width(&app.scenario))
+            .clamp(MIN_WIDTH.min(end.max(1)), end.max(MIN_WIDTH));
+        view.w = view.w.clamp(480.0, 1600.0);
+        view.run = run;
+        view.end = end;
+        FrameView {
+            view,
+            n: app.scenario.cluster.nodes as usize,
+            bands: bands_of(app),
+        }
+    }
+
+    /// Width and height of a frame.
+    pub(crate) fn size(&self) -> (f64, f64) {
+        (self.view.w, self.view.h)
+    }
+
+    /// The diagram of `sim` (run to `t`) as it stood at `t`, as SVG elements. The report's
+    /// liveness bands are cut at `t`.
+    pub(crate) fn svg(&self, sim: &fpaxos_sim::Sim, t: Time) -> String {
+        let v = View {
+            right: t.max(self.view.width),
+            ..self.view
+        };
+        let bands: Vec<TimeBand> = self
+            .bands
+            .iter()
+            .filter(|b| b.from < t)
+            .map(|b| TimeBand {
+                to: b.to.min(t),
+                ..*b
+            })
+            .collect();
+        paint::svg(sim, &v, t, self.n, &bands)
+    }
+}
+
 /// The note shown when the diagram log discarded anything (past its memory cap), or when the
 /// scenario keeps no trace at all (`metrics.trace_capacity` 0).
 fn truncated_note(app: &AppState) -> Option<String> {
@@ -140,6 +195,7 @@ fn paint_window(
     app: &AppState,
     (canvas, overlay): (&HtmlCanvasElement, Option<HtmlCanvasElement>),
     view: &View,
+    tour: &Highlight,
     windows: &Windows,
 ) -> Option<Mode> {
     let cw = canvas.client_width() as f64;
@@ -150,7 +206,7 @@ fn paint_window(
     let t0 = now_ms();
     let n = app.scenario.cluster.nodes as usize;
     let d = app
-        .with_sim(|s| draw(canvas, s, view, app.run.now, n, &bands_of(app)))
+        .with_sim(|s| draw(canvas, s, view, app.run.now, n, tour, &bands_of(app)))
         .flatten()?;
     if let Some(o) = overlay {
         paint_hover(&o, view, None);
@@ -164,12 +220,23 @@ fn paint_window(
     let _ = canvas.set_attribute("data-paints", &(paints.unwrap_or(0) + 1).to_string());
     // How many liveness bands the window shows (read by tests).
     let _ = canvas.set_attribute("data-bands", &d.bands.to_string());
+    // How many nodes and messages the tour highlights (read by tests).
+    let marked = tour.nodes.len() + tour.messages.len();
+    let _ = canvas.set_attribute("data-highlight", &marked.to_string());
     Some(d.mode)
+}
+
+/// Props of [`SpaceTime`].
+#[derive(Properties, PartialEq, Default)]
+pub(crate) struct SpaceTimeProps {
+    /// The guided tour's nodes and messages to highlight (none elsewhere).
+    #[prop_or_default]
+    pub(crate) tour: std::rc::Rc<Highlight>,
 }
 
 /// The space-time diagram panel: the overview strip of the whole run over the detail canvas.
 #[component]
-pub(crate) fn SpaceTime() -> Html {
+pub(crate) fn SpaceTime(props: &SpaceTimeProps) -> Html {
     let app = use_app();
     let windows = Windows {
         redraw: use_force_update(),
@@ -185,6 +252,7 @@ pub(crate) fn SpaceTime() -> Html {
     let span = span_of(&app);
     let (win, right, h) = (view.width, view.right, view.h);
     let now = app.run.now;
+    let tour = props.tour.clone();
     let truncated_note = truncated_note(&app);
     let (log_bytes, memory) = memory_note(&app);
 
@@ -192,8 +260,8 @@ pub(crate) fn SpaceTime() -> Html {
         let (canvas, overlay) = (canvas.clone(), overlay.clone());
         let (app, mode, hover, windows) =
             (app.clone(), mode.clone(), hover.clone(), windows.clone());
-        use_effect_with((app.run.version, view), move |(_, view)| {
-            let view = *view;
+        use_effect_with((app.run.version, view, tour), move |(_, view, tour)| {
+            let (view, tour) = (*view, tour.clone());
             if hover.is_some() {
                 hover.set(None);
             }
@@ -202,7 +270,7 @@ pub(crate) fn SpaceTime() -> Html {
                     return;
                 };
                 let o = overlay.cast::<HtmlCanvasElement>();
-                if let Some(m) = paint_window(&app, (&c, o), &view, &windows) {
+                if let Some(m) = paint_window(&app, (&c, o), &view, &tour, &windows) {
                     if m != *mode {
                         mode.set(m);
                     }

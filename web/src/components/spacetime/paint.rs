@@ -182,7 +182,14 @@ pub(super) fn svg(sim: &Sim, v: &View, now: Time, n: usize, bands: &[TimeBand]) 
         v.w, v.h
     ));
     paint_bands(&mut p, v, bands);
-    paint(&mut p, sim.trace().diagram(), v, now, n);
+    paint(
+        &mut p,
+        sim.trace().diagram(),
+        v,
+        now,
+        n,
+        &Highlight::default(),
+    );
     p.0
 }
 
@@ -201,6 +208,7 @@ pub(super) fn draw(
     v: &View,
     now: Time,
     n: usize,
+    hl: &Highlight,
     bands: &[TimeBand],
 ) -> Option<Drawn> {
     let ctx = canvas_2d(canvas, v.w, v.h)?;
@@ -208,7 +216,7 @@ pub(super) fn draw(
     ctx.fill_rect(0.0, 0.0, v.w, v.h);
     let mut p = CanvasPainter(&ctx);
     let bands = paint_bands(&mut p, v, bands);
-    let mode = paint(&mut p, sim.trace().diagram(), v, now, n);
+    let mode = paint(&mut p, sim.trace().diagram(), v, now, n, hl);
     Some(Drawn { mode, bands })
 }
 
@@ -266,11 +274,42 @@ pub(super) fn paint_density<P: Painter>(
     }
 }
 
+/// What the diagram draws stronger: the guided tour's nodes (their lanes tinted) and messages
+/// (thick arrows), the same ones it highlights in the cluster view. (The hovered message is
+/// drawn on the overlay canvas, `hover.rs`, so a hover never repaints the diagram.)
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Highlight {
+    /// Nodes whose lanes are tinted.
+    pub(crate) nodes: Vec<fpaxos::NodeId>,
+    /// Messages drawn thick.
+    pub(crate) messages: Vec<u64>,
+}
+
+impl Highlight {
+    fn strong(&self, id: u64) -> bool {
+        self.messages.contains(&id)
+    }
+}
+
+/// The tour's highlight colour (`--tour-hl` in web/style.css).
+const TOUR_HL: &str = "#ea580c";
+
 /// Paints lanes, axis, messages (per the [`Mode`]), protocol events and the time cursor.
-fn paint<P: Painter>(p: &mut P, log: &DiagramLog, v: &View, now: Time, n: usize) -> Mode {
+fn paint<P: Painter>(
+    p: &mut P,
+    log: &DiagramLog,
+    v: &View,
+    now: Time,
+    n: usize,
+    hl: &Highlight,
+) -> Mode {
     // Lanes.
     for lane in 0..v.lanes {
         let y = v.lane_y(lane);
+        if lane < n && hl.nodes.iter().any(|&x| x as usize == lane) {
+            let lh = v.lane_h();
+            p.rect((LEFT, y - lh / 2.0), (v.w - 6.0 - LEFT, lh), TOUR_HL, 0.14);
+        }
         let color = if lane == n { "#cbd5e1" } else { "#e5e7eb" };
         p.line((LEFT, y), (v.w - 6.0, y), Stroke::solid(color, 1.0));
         let label = if lane == n {
@@ -310,7 +349,7 @@ fn paint<P: Painter>(p: &mut P, log: &DiagramLog, v: &View, now: Time, n: usize)
         paint_sampled(p, &list);
     } else {
         for a in &list {
-            paint_arrow(p, a, now);
+            paint_arrow(p, a, now, hl.strong(a.id));
         }
     }
     paint_marks(p, log, v, k == 1);
@@ -343,10 +382,12 @@ fn paint_sampled<P: Painter>(p: &mut P, list: &[Arrow]) {
     }
 }
 
-fn paint_arrow<P: Painter>(p: &mut P, a: &Arrow, now: Time) {
+fn paint_arrow<P: Painter>(p: &mut P, a: &Arrow, now: Time, strong: bool) {
     let (color, _) = kind_style(a.rec.kind);
     let broken = a.rec.fate != Fate::Delivered;
-    let width = if matches!(a.rec.kind, MsgKind::Heartbeat | MsgKind::HeartbeatAck) {
+    let width = if strong {
+        3.0
+    } else if matches!(a.rec.kind, MsgKind::Heartbeat | MsgKind::HeartbeatAck) {
         0.7
     } else {
         1.2

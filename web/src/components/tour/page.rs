@@ -3,11 +3,15 @@
 //!
 //! Where each step pauses comes from the engine ([`fpaxos_sim::cue::find`]); the page only seeks
 //! the main run there (deterministic: going back rebuilds and replays) and highlights the nodes
-//! and messages the engine named, with a CSS rule on the cluster view's own elements.
+//! and messages the engine named: with a CSS rule on the cluster view's own elements, and in the
+//! space-time diagram as tinted lanes and thick arrows ([`Highlight`]).
 
 use super::chapter::{chapter, title_of, Chapter, CHAPTERS};
-use crate::browser::{target_tag, HtmlSelectElement, Listener, On};
-use crate::components::{cluster_view::ClusterPanel, spacetime::SpaceTime};
+use crate::browser::{
+    location_search, push_search, query_param, target_tag, HtmlSelectElement, Listener, On,
+};
+use crate::components::cluster_view::ClusterPanel;
+use crate::components::spacetime::{Highlight, SpaceTime};
 use crate::hooks::use_animation_frames;
 use crate::state::{use_app, Action};
 use fpaxos_share::ViewState;
@@ -146,6 +150,31 @@ fn use_seek_to_step(
     });
 }
 
+/// Keeps the address bar on `?tour=N` for the chapter shown: a new chapter pushes a history
+/// entry, and the browser's back and forward buttons (`popstate`) move the tour to the chapter
+/// their address names. The first chapter shown replaces nothing (its address opened it).
+#[hook]
+fn use_chapter_in_address(place: &UseReducerHandle<Place>) {
+    let chapter = place.chapter;
+    let first = use_mut_ref(|| true);
+    use_effect_with(chapter, move |ch| {
+        let want = ch + 1;
+        let shown = query_param("tour").map(|v| crate::share::tour_chapter(Some(&v)));
+        if !std::mem::replace(&mut *first.borrow_mut(), false) && shown != Some(want) {
+            push_search(&crate::share::with_tour(&location_search(), want));
+        }
+    });
+    let d = place.dispatcher();
+    use_effect_with((), move |_| {
+        let l = Listener::new(On::Window, "popstate", move |_: Event| {
+            if let Some(v) = query_param("tour") {
+                d.dispatch(Move::Chapter(crate::share::tour_chapter(Some(&v)) - 1));
+            }
+        });
+        move || drop(l)
+    });
+}
+
 /// ←/→ step through the tour (not while typing in a field or on the diagram's canvas). The
 /// playground's own shortcuts (`hooks::use_keyboard`) are not installed on the tour page, so
 /// the two never both answer one key.
@@ -194,6 +223,7 @@ pub(crate) fn TourPage(props: &TourProps) -> Html {
     };
     use_seek_to_step(&app, &place, &resolved, hit.as_ref().map(|h| h.t));
     use_arrow_keys(place.dispatcher());
+    use_chapter_in_address(&place);
     let total = CHAPTERS.len();
     let (title, paragraphs, steps, error) = match &*resolved {
         Ok((c, _)) => (
@@ -241,6 +271,10 @@ pub(crate) fn TourPage(props: &TourProps) -> Html {
             ..ViewState::default()
         },
     );
+    let tour_marks = Rc::new(hit.as_ref().map_or_else(Highlight::default, |h| Highlight {
+        nodes: h.nodes.clone(),
+        messages: h.messages.clone(),
+    }));
     let progress = format!(
         "Chapter {} of {total} · step {} of {steps}",
         place.chapter + 1,
@@ -299,7 +333,7 @@ pub(crate) fn TourPage(props: &TourProps) -> Html {
                 </section>
                 <section class="tour-stage" aria-label="The run">
                     <ClusterPanel />
-                    if !single { <SpaceTime /> }
+                    if !single { <SpaceTime tour={tour_marks} /> }
                 </section>
             </main>
         </div>
