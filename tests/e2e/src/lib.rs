@@ -343,3 +343,18 @@ pub fn number(text: &str) -> f64 {
     t.parse()
         .unwrap_or_else(|_| panic!("not a number: {text:?}"))
 }
+
+/// The page's last export (`data-testid="last-export"`, web/src/browser.rs): its file name and
+/// text (empty strings before the first export).
+pub async fn last_export(c: &Client) -> (String, String) {
+    let v = js(
+        c,
+        "const t = document.querySelector(\"[data-testid='last-export']\");\
+         return t ? [t.getAttribute('data-name'), t.value] : ['', ''];",
+    )
+    .await;
+    (
+        v[0].as_str().unwrap_or_default().to_string(),
+        v[1].as_str().unwrap_or_default().to_string(),
+    )
+}

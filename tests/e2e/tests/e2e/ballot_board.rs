@@ -30,19 +30,6 @@ async fn shot(c: &Client, name: &str) {
     }
 }
 
-async fn last_export(c: &Client) -> (String, String) {
-    let v = js(
-        c,
-        "const t = document.querySelector(\"[data-testid='last-export']\");\
-         return t ? [t.getAttribute('data-name'), t.value] : ['', ''];",
-    )
-    .await;
-    (
-        v[0].as_str().unwrap_or_default().to_string(),
-        v[1].as_str().unwrap_or_default().to_string(),
-    )
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn split_brain_shows_two_chosen_values_and_an_empty_intersection() {
     let (_driver, c) = run_preset(1280, 800, "split-brain").await;

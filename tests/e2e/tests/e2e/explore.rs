@@ -8,22 +8,27 @@ use fpaxos_e2e::*;
 use fpaxos_explore::{ExploreConfig, Explorer};
 use std::time::{Duration, Instant};
 
-/// Waits until the explore status's `data-status` is one of `want`; returns it.
-async fn wait_status(c: &fantoccini::Client, want: &[&str], secs: u64) -> String {
+/// Waits until `data-status` of the element `id` is one of `want`; returns it.
+async fn wait_status_of(c: &fantoccini::Client, id: &str, want: &[&str], secs: u64) -> String {
     let deadline = Instant::now() + Duration::from_secs(secs);
     loop {
-        if exists(c, "explore-status").await {
-            let s = attr(c, "explore-status", "data-status").await;
+        if exists(c, id).await {
+            let s = attr(c, id, "data-status").await;
             if want.contains(&s.as_str()) {
                 return s;
             }
         }
-        assert!(
-            Instant::now() < deadline,
-            "explore status never became {want:?}"
-        );
+        assert!(Instant::now() < deadline, "{id} never became {want:?}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+async fn wait_status(c: &fantoccini::Client, want: &[&str], secs: u64) -> String {
+    wait_status_of(c, "explore-status", want, secs).await
+}
+
+async fn wait_hunt(c: &fantoccini::Client, want: &[&str], secs: u64) -> String {
+    wait_status_of(c, "hunt-status", want, secs).await
 }
 
 async fn open_panel(c: &fantoccini::Client) {
@@ -162,24 +167,6 @@ async fn screenshots() {
         wait_hunt(&c, &["found", "clean", "failed"], 400).await;
         crate::compare::shoot(&c, "hunt-panel", &out.join(format!("hunt{suffix}.png"))).await;
         c.close().await.ok();
-    }
-}
-
-/// Waits until the hunt status's `data-status` is one of `want`; returns it.
-async fn wait_hunt(c: &fantoccini::Client, want: &[&str], secs: u64) -> String {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
-        if exists(c, "hunt-status").await {
-            let s = attr(c, "hunt-status", "data-status").await;
-            if want.contains(&s.as_str()) {
-                return s;
-            }
-        }
-        assert!(
-            Instant::now() < deadline,
-            "hunt status never became {want:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
 

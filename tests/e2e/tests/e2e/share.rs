@@ -27,19 +27,6 @@ fn faulty_scenario() -> Scenario {
     s
 }
 
-async fn last_export(c: &Client) -> (String, String) {
-    let v = js(
-        c,
-        "const t = document.querySelector(\"[data-testid='last-export']\");\
-         return t ? [t.getAttribute('data-name'), t.value] : ['', ''];",
-    )
-    .await;
-    (
-        v[0].as_str().unwrap_or_default().to_string(),
-        v[1].as_str().unwrap_or_default().to_string(),
-    )
-}
-
 async fn run_to_end(c: &Client) {
     click(c, "run-to-end").await;
     wait_text(c, "run-status", "done", 180).await;
