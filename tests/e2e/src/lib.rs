@@ -358,3 +358,26 @@ pub async fn last_export(c: &Client) -> (String, String) {
         v[1].as_str().unwrap_or_default().to_string(),
     )
 }
+
+/// Whether `svg` parses as an SVG document in the browser (no `parsererror`, root `<svg>`).
+pub async fn svg_is_well_formed(c: &Client, svg: &str) -> bool {
+    let ok = c
+        .execute(
+            "const d = new DOMParser().parseFromString(arguments[0], 'image/svg+xml');\
+             return !d.querySelector('parsererror') && d.documentElement.nodeName === 'svg';",
+            vec![serde_json::json!(svg)],
+        )
+        .await
+        .expect("parse");
+    ok == serde_json::json!(true)
+}
+
+/// Waits up to `secs` until the safety banner reports a violation; `what` names the run in the
+/// failure message.
+pub async fn wait_violation(c: &Client, secs: u64, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while attr(c, "safety-banner", "data-ok").await != "false" {
+        assert!(Instant::now() < deadline, "{what} shows no violation");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}

@@ -41,7 +41,7 @@ pub(crate) fn webm_type() -> Result<&'static str, &'static str> {
 }
 
 /// One rasterised frame, ready to be shown.
-pub(crate) struct Frame(HtmlImageElement);
+pub(crate) struct Frame(pub(super) HtmlImageElement);
 
 /// A frame's callback, called once by whichever of `load` and `error` fires.
 type Ready = Rc<RefCell<Option<Box<dyn FnOnce(Option<Frame>)>>>>;

@@ -80,14 +80,7 @@ async fn explore_finds_the_split_brain_and_says_how_far_a_clean_search_went() {
     // The counterexample loads as a scenario that replays it, violation included.
     click(&c, "explore-load").await;
     click(&c, "run-to-end").await;
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while attr(&c, "safety-banner", "data-ok").await != "false" {
-        assert!(
-            Instant::now() < deadline,
-            "the counterexample shows no violation"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    wait_violation(&c, 60, "the counterexample").await;
     c.goto(&format!("{}?preset=split-brain", base_url()))
         .await
         .expect("reopen");
@@ -193,13 +186,6 @@ async fn find_a_violation_shrinks_the_lowest_failing_seed_and_loads_it() {
     assert!(shrunk.starts_with("Shrunk in"), "{shrunk}");
     click(&c, "hunt-load").await;
     click(&c, "run-to-end").await;
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while attr(&c, "safety-banner", "data-ok").await != "false" {
-        assert!(
-            Instant::now() < deadline,
-            "the loaded scenario shows no violation"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    wait_violation(&c, 120, "the loaded scenario").await;
     c.close().await.ok();
 }

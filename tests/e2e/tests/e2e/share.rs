@@ -375,15 +375,10 @@ async fn exports_carry_the_runs_numbers() {
             "{chart}: {}",
             &svg[..svg.len().min(80)]
         );
-        let ok = c
-            .execute(
-                "const d = new DOMParser().parseFromString(arguments[0], 'image/svg+xml');\
-                 return !d.querySelector('parsererror') && d.documentElement.nodeName === 'svg';",
-                vec![serde_json::json!(svg)],
-            )
-            .await
-            .expect("parse");
-        assert_eq!(ok, serde_json::json!(true), "{chart}: well-formed SVG");
+        assert!(
+            svg_is_well_formed(&c, &svg).await,
+            "{chart}: well-formed SVG"
+        );
         assert!(svg.contains(&want.trace_hash), "caption names the run");
         assert!(
             svg.contains("&lt;b&gt;bold?&lt;/b&gt;"),
