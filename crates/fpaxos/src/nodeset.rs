@@ -171,5 +171,26 @@ mod tests {
         assert!(NodeSet::from_ids([0, 5]).is_subset(s));
         assert_eq!(NodeSet::all(64).len(), 64);
         assert_eq!(format!("{s}"), "{0,3,5}");
+        assert_eq!(format!("{s:?}"), "{0, 3, 5}");
+    }
+
+    #[test]
+    fn union_keeps_shared_members() {
+        let a = NodeSet::from_ids([0, 1]);
+        let b = NodeSet::from_ids([1, 2]);
+        assert_eq!(a.or(b).to_vec(), vec![0, 1, 2]);
+        assert_eq!(a.and(b).to_vec(), vec![1]);
+    }
+
+    #[test]
+    fn reads_a_list_of_ids_and_refuses_one_out_of_range() {
+        let s: NodeSet = serde_json::from_str("[3, 0]").expect("a list of ids");
+        assert_eq!(s.to_vec(), vec![0, 3]);
+        assert_eq!(serde_json::to_string(&s).expect("writes"), "[0,3]");
+        let err = serde_json::from_str::<NodeSet>("[64]").expect_err("out of range");
+        assert!(
+            err.to_string().contains("node id 64 is out of range"),
+            "{err}"
+        );
     }
 }

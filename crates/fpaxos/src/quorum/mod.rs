@@ -296,7 +296,7 @@ impl QuorumSystem {
             Ok(QuorumSystem {
                 n,
                 kind,
-                shape: QuorumShape::of(spec, n),
+                shape: QuorumShape::of(spec),
             })
         } else {
             Err(QuorumError(errs))

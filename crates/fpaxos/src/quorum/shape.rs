@@ -33,21 +33,19 @@ pub enum QuorumShape {
 }
 
 impl QuorumShape {
-    pub(super) fn of(spec: &QuorumSpec, n: usize) -> QuorumShape {
+    pub(super) fn of(spec: &QuorumSpec) -> QuorumShape {
         match spec {
             QuorumSpec::Majority => QuorumShape::Majority,
             QuorumSpec::Counting { q1, q2 } => QuorumShape::Counting {
                 q1: *q1 as usize,
                 q2: *q2 as usize,
             },
-            QuorumSpec::Grid { rows, cols, q1 } if (*rows as usize) * (*cols as usize) == n => {
-                QuorumShape::Grid {
-                    rows: *rows,
-                    cols: *cols,
-                    q1: *q1,
-                }
-            }
-            QuorumSpec::Grid { .. } => QuorumShape::Explicit,
+            // `QuorumSystem::new` has refused a grid whose size is not `n`.
+            QuorumSpec::Grid { rows, cols, q1 } => QuorumShape::Grid {
+                rows: *rows,
+                cols: *cols,
+                q1: *q1,
+            },
             QuorumSpec::Weighted { .. } => QuorumShape::Weighted,
             QuorumSpec::Explicit { .. } => QuorumShape::Explicit,
         }

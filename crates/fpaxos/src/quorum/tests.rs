@@ -33,6 +33,36 @@ fn majority_and_counting() {
 }
 
 #[test]
+fn labels_name_the_quorum_sizes() {
+    let labels: Vec<String> = [
+        QuorumSpec::Majority,
+        QuorumSpec::Counting { q1: 4, q2: 2 },
+        QuorumSpec::Grid {
+            rows: 2,
+            cols: 3,
+            q1: GridAxis::Row,
+        },
+        QuorumSpec::Grid {
+            rows: 2,
+            cols: 3,
+            q1: GridAxis::Column,
+        },
+    ]
+    .iter()
+    .map(|q| q.label(5))
+    .collect();
+    assert_eq!(
+        labels,
+        [
+            "majority (3/3)",
+            "Q1=4 Q2=2",
+            "grid 2x3 (Q1 row, Q2 column)",
+            "grid 2x3 (Q1 column, Q2 row)"
+        ]
+    );
+}
+
+#[test]
 fn grid() {
     let g = qs(
         QuorumSpec::Grid {
@@ -113,6 +143,109 @@ fn explicit() {
         4,
     );
     assert!(bad.check_intersection().is_err());
+}
+
+#[test]
+fn blocking_sets_per_shape_and_phase() {
+    // Weighted 3,1,1,1,1 with Q1 >= 5 and Q2 >= 3 (of 7): losing the heavy node blocks
+    // phase 1; phase 2 survives it and one more.
+    let w = qs(
+        QuorumSpec::Weighted {
+            weights: vec![3, 1, 1, 1, 1],
+            q1: 5,
+            q2: 3,
+        },
+        5,
+    );
+    assert_eq!(
+        (w.min_blocking(Phase::One), w.min_blocking(Phase::Two)),
+        (1, 3)
+    );
+    // Explicit quorums that all share node 0: node 0 alone blocks phase 1, whatever the list's
+    // length (the grid's one-node-per-row shortcut does not apply).
+    let star = qs(
+        QuorumSpec::Explicit {
+            q1: vec![
+                NodeSet::from_ids([0, 1]),
+                NodeSet::from_ids([0, 2]),
+                NodeSet::from_ids([0, 3]),
+            ],
+            q2: vec![NodeSet::from_ids([0, 1, 2, 3])],
+        },
+        4,
+    );
+    assert_eq!(star.min_blocking(Phase::One), 1);
+    // A 64-node grid answers from its shape: one node per row (8) or per column (8). A search
+    // over subsets would take hours here.
+    let g = qs(
+        QuorumSpec::Grid {
+            rows: 8,
+            cols: 8,
+            q1: GridAxis::Row,
+        },
+        64,
+    );
+    assert_eq!(
+        g.fault_tolerance(),
+        FaultTolerance {
+            elect: 7,
+            replicate: 7
+        }
+    );
+}
+
+#[test]
+fn shrink_keeps_the_given_node_and_minimal_quorums_are_minimal() {
+    let c = qs(QuorumSpec::Counting { q1: 2, q2: 2 }, 5);
+    let all = NodeSet::all(5);
+    assert_eq!(c.shrink(Phase::Two, all, Some(4)).to_vec(), vec![0, 4]);
+    assert_eq!(c.shrink(Phase::Two, all, None).to_vec(), vec![0, 1]);
+    let m = qs(QuorumSpec::Counting { q1: 2, q2: 3 }, 3);
+    let sets = |p| -> Vec<Vec<NodeId>> {
+        let q = m.minimal_quorums(p).expect("small");
+        q.into_iter().map(|s| s.to_vec()).collect()
+    };
+    assert_eq!(sets(Phase::One), vec![vec![0, 1], vec![0, 2], vec![1, 2]]);
+    assert_eq!(sets(Phase::Two), vec![vec![0, 1, 2]]);
+    assert_eq!(
+        qs(QuorumSpec::Majority, 21).minimal_quorums(Phase::One),
+        None
+    );
+    // Twenty nodes is the limit (2^20 subsets); all twenty form the one minimal quorum here.
+    let twenty = qs(QuorumSpec::Counting { q1: 20, q2: 20 }, 20);
+    assert_eq!(
+        twenty.minimal_quorums(Phase::Two),
+        Some(vec![NodeSet::all(20)])
+    );
+}
+
+#[test]
+fn subsets_of_size_lists_each_subset_once_in_mask_order() {
+    for n in 0..7usize {
+        for k in 0..=n + 1 {
+            let got: Vec<u64> = subsets_of_size(n, k).map(|s| s.0).collect();
+            let want: Vec<u64> = (0u64..1 << n)
+                .filter(|m| m.count_ones() as usize == k)
+                .collect();
+            assert_eq!(got, want, "n={n} k={k}");
+        }
+    }
+}
+
+#[test]
+fn smallest_quorums_per_phase_and_minimal_counterexamples() {
+    let e = qs(
+        QuorumSpec::Explicit {
+            q1: vec![NodeSet::from_ids([0, 1, 2]), NodeSet::from_ids([1, 2, 3])],
+            q2: vec![NodeSet::from_ids([1, 3])],
+        },
+        4,
+    );
+    assert_eq!((e.smallest(Phase::One), e.smallest(Phase::Two)), (3, 2));
+    // The counting counterexample is two minimal quorums: the first q1 ids and the last q2.
+    let bad = qs(QuorumSpec::Counting { q1: 2, q2: 2 }, 5);
+    let ce = bad.check_intersection().unwrap_err();
+    assert_eq!((ce.q1.to_vec(), ce.q2.to_vec()), (vec![0, 1], vec![3, 4]));
 }
 
 #[test]

@@ -9,7 +9,7 @@
 
 use fpaxos::{
     ClientReply, Command, Config, Event, Input, Msg, MsgKind, Node, NodeId, NodeSet, Output,
-    QuorumSpec, QuorumSystem, Role, Slot, Time, Timer, Value,
+    PlantedBug, QuorumSpec, QuorumSystem, Role, Slot, Time, Timer, Value,
 };
 use std::sync::Arc;
 
@@ -43,6 +43,12 @@ pub struct Setup {
     pub log_retain: u64,
     pub check_quorum: bool,
     pub pre_vote: bool,
+    /// Commands per proposed value.
+    pub batch: u32,
+    /// Chosen values a thrifty leader collects before it sends them in one Commit.
+    pub commit_batch: u32,
+    /// A planted bug in every node.
+    pub planted: Option<PlantedBug>,
 }
 
 impl Default for Setup {
@@ -54,6 +60,9 @@ impl Default for Setup {
             log_retain: 1000,
             check_quorum: true,
             pre_vote: false,
+            batch: 1,
+            commit_batch: 1,
+            planted: None,
         }
     }
 }
@@ -69,16 +78,16 @@ impl Cluster {
                     quorums: Arc::clone(&quorums),
                     thrifty: s.thrifty,
                     window: 8,
-                    batch: 1,
+                    batch: s.batch,
                     heartbeat: HEARTBEAT,
                     election_timeout: ELECTION,
                     retransmit: RETRANSMIT,
-                    commit_batch: 1,
+                    commit_batch: s.commit_batch,
                     log_retain: s.log_retain,
                     bootstrap: false,
                     check_quorum: s.check_quorum,
                     pre_vote: s.pre_vote,
-                    planted: None,
+                    planted: s.planted,
                 })
             })
             .collect();
@@ -293,4 +302,24 @@ pub fn assert_sent(c: &Cluster, msg: &Msg, to: &[NodeId]) {
 
 pub fn set(ids: &[NodeId]) -> NodeSet {
     NodeSet::from_ids(ids.iter().copied())
+}
+
+/// A client command.
+pub fn cmd(client: u32, seq: u32) -> Command {
+    Command { client, seq }
+}
+
+/// The values in the Accepts in flight, by slot (each once).
+pub fn proposals(c: &Cluster) -> Vec<(Slot, Value)> {
+    let mut v: Vec<(Slot, Value)> = c
+        .in_flight(MsgKind::Accept)
+        .into_iter()
+        .filter_map(|f| match f.msg {
+            Msg::Accept(a) => Some((a.slot, a.value)),
+            _ => None,
+        })
+        .collect();
+    v.sort_by_key(|(s, _)| *s);
+    v.dedup();
+    v
 }
