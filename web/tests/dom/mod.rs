@@ -106,35 +106,46 @@ pub fn set_range(root: &Element, testid: &str, value: &str) {
 }
 
 /// Sets counting quorum sizes and waits until the page shows them (`|Q1| + |Q2| = q1 + q2`), so
-/// a loaded machine's late render cannot mix an edit with the next one.
+/// a loaded machine's late render cannot mix an edit with the next one. A render that lands
+/// between the two edits can reset the second slider, so the edits are made again until the
+/// page shows them (at most 10 s).
 pub async fn set_counting(root: &Element, q1: u32, q2: u32) {
-    for (id, v) in [("q1-input", q1), ("q2-input", q2)] {
-        set_range(root, id, &v.to_string());
-        sleep(30).await;
+    let want = format!("|Q1| + |Q2| = {} ", q1 + q2);
+    let mut shown = false;
+    for _ in 0..10 {
+        for (id, v) in [("q1-input", q1), ("q2-input", q2)] {
+            set_range(root, id, &v.to_string());
+            sleep(30).await;
+        }
+        if shows_prefix(root, "quorum-sum", &want, 1000).await {
+            shown = true;
+            break;
+        }
     }
-    wait_prefix(
-        root,
-        "quorum-sum",
-        &format!("|Q1| + |Q2| = {} ", q1 + q2),
-        10,
-    )
-    .await;
+    assert!(shown, "quorum-sum did not start with {want:?} within 10 s");
     for (id, v) in [("q1-input", q1), ("q2-input", q2)] {
         let input: HtmlInputElement = find(root, id).dyn_into().expect("input");
         assert_eq!(input.value(), v.to_string(), "{id}");
     }
 }
 
-/// Waits until the element's text starts with `want`.
-pub async fn wait_prefix(root: &Element, testid: &str, want: &str, secs: u32) {
-    for _ in 0..secs * 20 {
+/// Whether the element's text starts with `want` within `ms` milliseconds.
+pub async fn shows_prefix(root: &Element, testid: &str, want: &str, ms: u32) -> bool {
+    for _ in 0..ms.div_ceil(50) {
         let text = try_find(root, testid).and_then(|e| e.text_content());
         if text.as_deref().is_some_and(|t| t.starts_with(want)) {
-            return;
+            return true;
         }
         sleep(50).await;
     }
-    panic!("{testid} did not start with {want:?} within {secs} s");
+    false
+}
+
+/// Waits until the element's text starts with `want`.
+pub async fn wait_prefix(root: &Element, testid: &str, want: &str, secs: u32) {
+    if !shows_prefix(root, testid, want, secs * 1000).await {
+        panic!("{testid} did not start with {want:?} within {secs} s");
+    }
 }
 
 /// Sets an `<input>` and fires `change`, as leaving an edited text field does.
