@@ -112,13 +112,7 @@ async fn every_preset_loads() {
         };
         // A loaded machine may render the preset late: wait for it (10 s at most).
         dom::wait_prefix(&root, "preset-explain", p.explain, 10).await;
-        for _ in 0..200 {
-            let sel: HtmlSelectElement = find(&root, "quorum-kind").dyn_into().expect("select");
-            if sel.value() == kind {
-                break;
-            }
-            sleep(50).await;
-        }
+        dom::wait_select(&root, "quorum-kind", kind, 10).await;
         let sel: HtmlSelectElement = find(&root, "quorum-kind").dyn_into().expect("select");
         assert_eq!(sel.value(), kind, "{}", p.id);
         let explain = text(&root, "preset-explain");

@@ -130,7 +130,7 @@ pub async fn set_counting(root: &Element, q1: u32, q2: u32) {
 }
 
 /// Whether the element's text starts with `want` within `ms` milliseconds.
-pub async fn shows_prefix(root: &Element, testid: &str, want: &str, ms: u32) -> bool {
+async fn shows_prefix(root: &Element, testid: &str, want: &str, ms: u32) -> bool {
     for _ in 0..ms.div_ceil(50) {
         let text = try_find(root, testid).and_then(|e| e.text_content());
         if text.as_deref().is_some_and(|t| t.starts_with(want)) {
@@ -139,6 +139,17 @@ pub async fn shows_prefix(root: &Element, testid: &str, want: &str, ms: u32) -> 
         sleep(50).await;
     }
     false
+}
+
+/// Waits up to `secs` for a `<select>` to show `want` (a late render); the caller asserts.
+pub async fn wait_select(root: &Element, testid: &str, want: &str, secs: u32) {
+    for _ in 0..secs * 20 {
+        let sel: HtmlSelectElement = find(root, testid).dyn_into().expect("select");
+        if sel.value() == want {
+            return;
+        }
+        sleep(50).await;
+    }
 }
 
 /// Waits until the element's text starts with `want`.
