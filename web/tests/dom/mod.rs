@@ -105,18 +105,26 @@ pub fn set_range(root: &Element, testid: &str, value: &str) {
     input.dispatch_event(&ev).expect("dispatch");
 }
 
-/// Sets counting quorum sizes and waits until the page shows them (`|Q1| + |Q2| = q1 + q2`), so
-/// a loaded machine's late render cannot mix an edit with the next one. A render that lands
-/// between the two edits can reset the second slider, so the edits are made again until the
-/// page shows them (at most 10 s).
+/// Sets counting quorum sizes and waits until the page shows them (`|Q1| + |Q2| = q1 + q2`).
+/// Each edit applies to the scenario as last rendered, so the second edit waits until the page
+/// shows the first (on a loaded machine a render can take longer than any fixed pause, and an
+/// edit made before it would undo the first). Tried again until the page shows both (at most
+/// 10 s).
 pub async fn set_counting(root: &Element, q1: u32, q2: u32) {
     let want = format!("|Q1| + |Q2| = {} ", q1 + q2);
+    let sum = || try_find(root, "quorum-sum").and_then(|e| e.text_content());
     let mut shown = false;
     for _ in 0..10 {
-        for (id, v) in [("q1-input", q1), ("q2-input", q2)] {
-            set_range(root, id, &v.to_string());
-            sleep(30).await;
+        // Wait (up to 1 s) for the first edit's render; it changes nothing when Q1 is set already.
+        let before = sum();
+        set_range(root, "q1-input", &q1.to_string());
+        for _ in 0..20 {
+            if sum() != before {
+                break;
+            }
+            sleep(50).await;
         }
+        set_range(root, "q2-input", &q2.to_string());
         if shows_prefix(root, "quorum-sum", &want, 1000).await {
             shown = true;
             break;
