@@ -254,6 +254,36 @@ impl Drop for FrameLoop {
     }
 }
 
+/// Watches an element's size (a `ResizeObserver`) until dropped: `f` gets the element's CSS
+/// width once when watching starts and again whenever it changes. The observer's callback runs
+/// after layout, so reading the width there never forces a layout of its own (reading it in a
+/// frame callback after the DOM changed would).
+pub(crate) struct Resized {
+    observer: Option<web_sys::ResizeObserver>,
+    _cb: Closure<dyn FnMut(JsValue)>,
+}
+
+impl Resized {
+    /// Starts watching `el`.
+    pub(crate) fn watch(el: &Element, mut f: impl FnMut(f64) + 'static) -> Resized {
+        let target = el.clone();
+        let cb = Closure::<dyn FnMut(JsValue)>::new(move |_| f(target.client_width() as f64));
+        let observer = web_sys::ResizeObserver::new(cb.as_ref().unchecked_ref()).ok();
+        if let Some(o) = &observer {
+            o.observe(el);
+        }
+        Resized { observer, _cb: cb }
+    }
+}
+
+impl Drop for Resized {
+    fn drop(&mut self) {
+        if let Some(o) = &self.observer {
+            o.disconnect();
+        }
+    }
+}
+
 /// Where a [`Listener`] listens.
 #[derive(Clone, Copy)]
 pub(crate) enum On {

@@ -1,10 +1,13 @@
 //! The diagram log: what the space-time diagram needs of the whole run, kept compactly next to
 //! the bounded rich trace. Every message is one 24-byte [`MsgRecord`] (send time, end time, lanes,
-//! kind, fate) and the rare protocol events (elections, step-downs, chosen slots, faults) are
-//! [`Mark`]s, so a page can draw the first election after a run of millions of messages. The log
-//! observes only: it feeds no hash and steers nothing.
+//! kind, fate) and the protocol events (elections, step-downs, chosen slots, faults) are
+//! [`Mark`]s, so a page can draw the first election after a run of millions of messages. Chosen
+//! slots (one per slot, as many as the commands) are kept apart from the rare marks (campaigns,
+//! elections, step-downs), so a zoomed-out drawing reads the few rare ones without walking a
+//! million chosen ones. The log observes only: it feeds no hash and steers nothing.
 //!
-//! Memory is bounded: at most [`MSG_CAP`] messages (48 MiB) and [`MARK_CAP`] marks (16 MiB).
+//! Memory is bounded: at most [`MSG_CAP`] messages (48 MiB), [`MARK_CAP`] chosen marks (16 MiB)
+//! and [`RARE_CAP`] rare marks (1 MiB).
 //! Past a cap the oldest entries are discarded, and the log counts them ([`DiagramLog::evicted`])
 //! so the page can say exactly what is missing.
 
@@ -14,8 +17,10 @@ use std::collections::VecDeque;
 
 /// Most messages the log keeps: 2,097,152 × 24 bytes = 48 MiB.
 pub const MSG_CAP: usize = 1 << 21;
-/// Most marks the log keeps: 1,048,576 × 16 bytes = 16 MiB.
+/// Most chosen-slot marks the log keeps: 1,048,576 × 16 bytes = 16 MiB.
 pub const MARK_CAP: usize = 1 << 20;
+/// Most rare marks (campaigns, elections, step-downs) the log keeps: 65,536 × 16 bytes = 1 MiB.
+pub const RARE_CAP: usize = 1 << 16;
 /// Most faults kept (each with its description).
 pub const FAULT_CAP: usize = 4096;
 
@@ -90,8 +95,12 @@ pub struct DiagramLog {
     /// minus this.
     first_id: u64,
     evicted: u64,
+    /// Campaigns, elections and step-downs.
     marks: VecDeque<Mark>,
     marks_evicted: u64,
+    /// Chosen slots.
+    chosen: VecDeque<Mark>,
+    chosen_evicted: u64,
     faults: Vec<(Time, String)>,
     faults_evicted: u64,
     cap: usize,
@@ -150,11 +159,16 @@ impl DiagramLog {
     /// Records a protocol event.
     #[inline]
     pub fn mark(&mut self, t: Time, node: NodeId, kind: MarkKind) {
-        if self.marks.len() == MARK_CAP {
-            self.marks.pop_front();
-            self.marks_evicted += 1;
+        let (list, cap, evicted) = if kind == MarkKind::Chosen {
+            (&mut self.chosen, MARK_CAP, &mut self.chosen_evicted)
+        } else {
+            (&mut self.marks, RARE_CAP, &mut self.marks_evicted)
+        };
+        if list.len() == cap {
+            list.pop_front();
+            *evicted += 1;
         }
-        self.marks.push_back(Mark {
+        list.push_back(Mark {
             t,
             node: node as u16,
             kind,
@@ -180,9 +194,14 @@ impl DiagramLog {
         self.first_id + index as u64
     }
 
-    /// The kept marks, oldest first (sorted by time).
+    /// The kept rare marks (campaigns, elections, step-downs), oldest first (sorted by time).
     pub fn marks(&self) -> &VecDeque<Mark> {
         &self.marks
+    }
+
+    /// The kept chosen-slot marks ([`MarkKind::Chosen`]), oldest first (sorted by time).
+    pub fn chosen_marks(&self) -> &VecDeque<Mark> {
+        &self.chosen
     }
 
     /// The kept faults, oldest first.
@@ -197,13 +216,13 @@ impl DiagramLog {
 
     /// Marks and faults discarded because their lists were full (the oldest ones).
     pub fn marks_evicted(&self) -> u64 {
-        self.marks_evicted + self.faults_evicted
+        self.marks_evicted + self.chosen_evicted + self.faults_evicted
     }
 
     /// Heap bytes the log holds (allocated capacity, not only what is used).
     pub fn bytes(&self) -> usize {
         self.msgs.capacity() * std::mem::size_of::<MsgRecord>()
-            + self.marks.capacity() * std::mem::size_of::<Mark>()
+            + (self.marks.capacity() + self.chosen.capacity()) * std::mem::size_of::<Mark>()
             + self
                 .faults
                 .iter()
@@ -227,11 +246,27 @@ impl DiagramLog {
                 self.cap
             ));
         }
-        if self.marks_evicted() > 0 {
-            let from = self.marks.front().map_or(0, |m| m.t);
+        let lists = [
+            (self.marks_evicted, self.marks.front(), "election marks"),
+            (
+                self.chosen_evicted,
+                self.chosen.front(),
+                "chosen-slot marks",
+            ),
+        ];
+        for (evicted, front, what) in lists {
+            if evicted > 0 {
+                parts.push(format!(
+                    "the first {evicted} {what} (before {:.3} s)",
+                    front.map_or(0, |m| m.t) as f64 / 1e9
+                ));
+            }
+        }
+        if self.faults_evicted > 0 {
+            let from = self.faults.first().map_or(0, |f| f.0);
             parts.push(format!(
-                "the first {} protocol marks (before {:.3} s)",
-                self.marks_evicted(),
+                "the first {} faults (before {:.3} s)",
+                self.faults_evicted,
                 from as f64 / 1e9
             ));
         }
@@ -276,6 +311,39 @@ mod tests {
         assert_eq!(log.msgs()[3].fate, Fate::Dropped(DropReason::Crashed));
         assert_eq!(log.msgs()[3].end, 42);
         assert_eq!(log.id_of(99), 99);
+    }
+
+    #[test]
+    fn chosen_marks_are_kept_apart_from_the_rare_ones() {
+        let mut log = DiagramLog::with_cap(10);
+        log.mark(5, 1, MarkKind::Campaign);
+        for slot in 0..1000 {
+            log.mark(10 + slot, 1, MarkKind::Chosen);
+        }
+        log.mark(2000, 1, MarkKind::Elected);
+        log.mark(3000, 1, MarkKind::StepDown);
+        let kinds: Vec<MarkKind> = log.marks().iter().map(|m| m.kind).collect();
+        assert_eq!(
+            kinds,
+            [MarkKind::Campaign, MarkKind::Elected, MarkKind::StepDown]
+        );
+        assert_eq!(log.chosen_marks().len(), 1000);
+        assert!(log
+            .chosen_marks()
+            .iter()
+            .all(|m| m.kind == MarkKind::Chosen));
+        assert_eq!(log.discarded_note(), None);
+        // Past the rare marks' cap the oldest go, and the note names them apart.
+        for i in 0..RARE_CAP as u64 {
+            log.mark(4000 + i, 2, MarkKind::Campaign);
+        }
+        assert_eq!(log.marks().len(), RARE_CAP);
+        assert_eq!(log.marks_evicted(), 3);
+        assert_eq!(log.chosen_marks().len(), 1000);
+        assert_eq!(
+            log.discarded_note().as_deref(),
+            Some("Discarded the first 3 election marks (before 0.000 s) (diagram memory cap).")
+        );
     }
 
     #[test]

@@ -128,7 +128,10 @@ pub(crate) fn count_exact(log: &DiagramLog, lo: Time, hi: Time, cols: usize, n: 
     d
 }
 
-/// Per-bucket counts (bucket × lane × kind) over the whole run, folded in as the log grows.
+/// Cumulative per-bucket counts (bucket × lane × kind) over the whole run, folded in as the log
+/// grows: `cum[b]` counts the messages in buckets `0..=b`, so the messages of any stretch of
+/// time are one difference of two interpolated rows, and a window's density costs its columns,
+/// not the buckets it spans.
 pub(crate) struct BucketIndex {
     /// Which run the index belongs to: the scenario's address and the log's first message id.
     key: (usize, u64),
@@ -136,7 +139,10 @@ pub(crate) struct BucketIndex {
     buckets: usize,
     lanes: usize,
     folded: usize,
-    counts: Vec<[u32; KINDS]>,
+    /// The highest bucket written: rows above it equal its row and are filled in only when a
+    /// message lands there (messages come in send order).
+    top: usize,
+    cum: Vec<[u32; KINDS]>,
 }
 
 impl BucketIndex {
@@ -148,44 +154,62 @@ impl BucketIndex {
             buckets,
             lanes,
             folded: 0,
-            counts: vec![[0; KINDS]; buckets * lanes],
+            top: 0,
+            cum: vec![[0; KINDS]; buckets * lanes],
         }
     }
 
     fn fold(&mut self, log: &DiagramLog) {
-        let n = self.lanes - 1;
+        let (n, lanes) = (self.lanes - 1, self.lanes);
         for r in log.msgs().range(self.folded..) {
             let b = ((r.sent / self.width) as usize).min(self.buckets - 1);
-            self.counts[b * self.lanes + lane_of(r.from, n)][r.kind as usize] += 1;
+            // The log is in send order: b >= top. Carry the totals up to the new bucket.
+            while self.top < b {
+                let (lo, hi) = self.cum.split_at_mut((self.top + 1) * lanes);
+                hi[..lanes].copy_from_slice(&lo[self.top * lanes..]);
+                self.top += 1;
+            }
+            self.cum[b * lanes + lane_of(r.from, n)][r.kind as usize] += 1;
         }
         self.folded = log.msgs().len();
     }
 
-    /// Spreads the buckets meeting `[lo, hi)` over `cols` columns, in proportion to overlap.
+    /// Messages of `lane` sent before `t`, by kind: the buckets before `t`'s, and the share of
+    /// its own bucket that `t` has passed (messages spread evenly over a bucket).
+    fn before(&self, t: Time, lane: usize) -> [f64; KINDS] {
+        let row = |b: usize| &self.cum[b.min(self.top) * self.lanes + lane];
+        let b = (t / self.width) as usize;
+        let mut out = [0.0; KINDS];
+        if b >= self.buckets {
+            for (o, c) in out.iter_mut().zip(row(self.buckets - 1)) {
+                *o = *c as f64;
+            }
+            return out;
+        }
+        let frac = (t - b as u64 * self.width) as f64 / self.width as f64;
+        let zero = [0; KINDS];
+        let below = if b == 0 { &zero } else { row(b - 1) };
+        for ((o, lo), hi) in out.iter_mut().zip(below).zip(row(b)) {
+            *o = *lo as f64 + frac * (*hi - *lo) as f64;
+        }
+        out
+    }
+
+    /// The density of `[lo, hi)` in `cols` columns: each column's share of the buckets it
+    /// overlaps, in proportion to the overlap.
     fn density(&self, lo: Time, hi: Time, cols: usize) -> Density {
         let mut d = Density::new(lo, hi, cols, self.lanes, false);
         let cw = (d.hi - d.lo) as f64 / d.cols as f64;
-        let first = (lo / self.width) as usize;
-        let last = ((hi / self.width) as usize).min(self.buckets - 1);
-        for b in first..=last {
-            let (bs, be) = (b as u64 * self.width, (b as u64 + 1) * self.width);
-            let (s, e) = (bs.max(lo), be.min(d.hi));
-            if e <= s {
-                continue;
-            }
-            let share = (e - s) as f32 / self.width as f32;
-            let (c0, c1) = ((s - lo) as f64 / cw, (e - lo) as f64 / cw);
-            let (i0, i1) = (c0 as usize, (c1.ceil() as usize).min(d.cols));
-            for c in i0..i1.max(i0 + 1).min(d.cols) {
-                let part = ((c + 1) as f64).min(c1) - (c as f64).max(c0);
-                let f = share * (part / (c1 - c0).max(1e-9)) as f32;
-                for lane in 0..self.lanes {
-                    let src = &self.counts[b * self.lanes + lane];
-                    let dst = &mut d.counts[c * self.lanes + lane];
-                    for k in 0..KINDS {
-                        dst[k] += src[k] as f32 * f;
-                    }
+        let edge = |c: usize| d.lo + (c as f64 * cw) as Time;
+        for lane in 0..self.lanes {
+            let mut left = self.before(edge(0), lane);
+            for c in 0..d.cols {
+                let right = self.before(edge(c + 1).min(d.hi), lane);
+                let dst = &mut d.counts[c * self.lanes + lane];
+                for k in 0..KINDS {
+                    dst[k] = (right[k] - left[k]).max(0.0) as f32;
                 }
+                left = right;
             }
         }
         d
@@ -193,7 +217,7 @@ impl BucketIndex {
 
     /// Heap bytes of the index.
     pub(crate) fn bytes(&self) -> usize {
-        self.counts.len() * std::mem::size_of::<[u32; KINDS]>()
+        self.cum.len() * std::mem::size_of::<[u32; KINDS]>()
     }
 }
 
@@ -353,6 +377,66 @@ mod tests {
         let e = count_exact(&log, w.0, w.1, 100, 3);
         assert!((sum_n(&d, 100) - sum_n(&e, 100)).abs() < 2.0);
         assert!(index_bytes() > 0);
+    }
+
+    #[test]
+    fn folding_as_the_log_grows_equals_folding_it_whole() {
+        // Messages every 25 ns with gaps of empty buckets, folded in three steps as a live run
+        // grows them, against one index folded once at the end.
+        let run_end = 10_000_000;
+        let mut grown = BucketIndex::new((7, 0), run_end, 4);
+        let mut log = DiagramLog::with_cap(1 << 20);
+        let mut id = 0;
+        for (from, to) in [
+            (0, 2_000_000),
+            (3_000_000, 3_500_000),
+            (6_000_000, 9_999_000),
+        ] {
+            for t in (from..to).step_by(25) {
+                let kind = if id % 3 == 0 {
+                    MsgKind::Heartbeat
+                } else {
+                    MsgKind::Accept
+                };
+                let ends = (Endpoint::Node((id % 3) as u8), Endpoint::Node(0));
+                log.send(t, id, ends, kind, t + 5, None);
+                id += 1;
+            }
+            grown.fold(&log);
+        }
+        let mut whole = BucketIndex::new((7, 0), run_end, 4);
+        whole.fold(&log);
+        assert_eq!(grown.top, whole.top);
+        assert!(grown.cum == whole.cum, "the grown index differs");
+        for (lo, hi, cols) in [
+            (0, run_end, 50),
+            (2_500_000, 6_500_000, 40),
+            (3_100_000, 3_300_000, 7),
+        ] {
+            let (g, e) = (
+                grown.density(lo, hi, cols),
+                count_exact(&log, lo, hi, cols, 3),
+            );
+            assert!(
+                (sum_n(&g, cols) - sum_n(&e, cols)).abs() < 2.0,
+                "{lo}..{hi}"
+            );
+            for c in 0..cols {
+                for lane in 0..4 {
+                    let (a, b) = (g.total(c, lane), e.total(c, lane));
+                    assert!(
+                        (a - b).abs() <= b * 0.05 + 2.0,
+                        "{lo}..{hi} col {c} lane {lane}: {a} vs {b}"
+                    );
+                }
+            }
+        }
+        // Empty stretches are empty; the end of the run holds everything.
+        assert_eq!(sum_n(&whole.density(2_100_000, 2_900_000, 8), 8), 0.0);
+        assert_eq!(
+            whole.before(run_end * 2, 1).iter().sum::<f64>() as u64,
+            id / 3
+        );
     }
 
     fn sum_n(d: &Density, cols: usize) -> f32 {

@@ -18,7 +18,7 @@ mod overview;
 mod paint;
 mod painter;
 
-use crate::browser::{now_ms, offset_in, HtmlCanvasElement};
+use crate::browser::{now_ms, offset_in, Element, HtmlCanvasElement, Resized};
 use crate::format;
 use crate::state::{spacetime_window, use_app, AppState, SpaceTimeWindow};
 use controls::{window_controls, Windows};
@@ -189,20 +189,14 @@ fn memory_note(app: &AppState) -> (usize, String) {
     .unwrap_or((0, String::new()))
 }
 
-/// Paints the window on the canvas (and clears the hover overlay), unless the canvas's width
-/// changed: then the window takes the new width (and this panel re-renders and paints again).
+/// Paints the window on the canvas (and clears the hover overlay). The canvas's width comes
+/// from the window's `css_w`, which a resize observer keeps equal to the canvas's own.
 fn paint_window(
     app: &AppState,
     (canvas, overlay): (&HtmlCanvasElement, Option<HtmlCanvasElement>),
     view: &View,
     tour: &Highlight,
-    windows: &Windows,
 ) -> Option<Mode> {
-    let cw = canvas.client_width() as f64;
-    if cw > 0.0 && (cw - view.w).abs() > 1.0 {
-        windows.update(|w| SpaceTimeWindow { css_w: cw, ..w });
-        return None;
-    }
     let t0 = now_ms();
     let n = app.scenario.cluster.nodes as usize;
     let d = app
@@ -258,8 +252,7 @@ pub(crate) fn SpaceTime(props: &SpaceTimeProps) -> Html {
 
     {
         let (canvas, overlay) = (canvas.clone(), overlay.clone());
-        let (app, mode, hover, windows) =
-            (app.clone(), mode.clone(), hover.clone(), windows.clone());
+        let (app, mode, hover) = (app.clone(), mode.clone(), hover.clone());
         use_effect_with((app.run.version, view, tour), move |(_, view, tour)| {
             let (view, tour) = (*view, tour.clone());
             if hover.is_some() {
@@ -270,7 +263,7 @@ pub(crate) fn SpaceTime(props: &SpaceTimeProps) -> Html {
                     return;
                 };
                 let o = overlay.cast::<HtmlCanvasElement>();
-                if let Some(m) = paint_window(&app, (&c, o), &view, &tour, &windows) {
+                if let Some(m) = paint_window(&app, (&c, o), &view, &tour) {
                     if m != *mode {
                         mode.set(m);
                     }
@@ -280,6 +273,26 @@ pub(crate) fn SpaceTime(props: &SpaceTimeProps) -> Html {
         });
     }
 
+    {
+        // The window's width follows the canvas's (a change re-renders and paints again).
+        let (canvas, windows) = (canvas.clone(), windows.clone());
+        use_effect_with((), move |_| {
+            let watch = canvas.cast::<Element>().map(|c| {
+                Resized::watch(&c, move |cw| {
+                    if cw > 0.0 {
+                        windows.update(|w| {
+                            if (cw - w.css_w).abs() > 1.0 {
+                                SpaceTimeWindow { css_w: cw, ..w }
+                            } else {
+                                w
+                            }
+                        });
+                    }
+                })
+            });
+            move || drop(watch)
+        });
+    }
     let controls = window_controls(&app, &windows);
     let onpointerdown = {
         let drag = drag.clone();

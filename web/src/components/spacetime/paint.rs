@@ -8,8 +8,9 @@ use super::painter::{CanvasPainter, Painter, Seg, Stroke, SvgPainter};
 use crate::browser::{canvas_2d, HtmlCanvasElement};
 use crate::format;
 use fpaxos::{MsgKind, Time};
-use fpaxos_sim::trace::{DiagramLog, Fate, MarkKind, MsgRecord};
+use fpaxos_sim::trace::{DiagramLog, Fate, Mark, MarkKind, MsgRecord};
 use fpaxos_sim::Sim;
+use std::collections::{vec_deque, VecDeque};
 use std::rc::Rc;
 
 pub(super) const LEFT: f64 = 40.0;
@@ -410,20 +411,24 @@ fn paint_arrow<P: Painter>(p: &mut P, a: &Arrow, now: Time, strong: bool) {
 }
 
 /// Elections (★), campaigns (?), chosen slots (| , only when every arrow is drawn) and faults;
-/// at most one mark of a kind per lane and 2 pixels, so a zoomed-out run stays readable.
+/// at most one mark of a kind per lane and 2 pixels, so a zoomed-out run stays readable. Chosen
+/// slots are a list of their own in the log, so a zoomed-out window never walks them.
 fn paint_marks<P: Painter>(p: &mut P, log: &DiagramLog, v: &View, chosen: bool) {
-    let m = log.marks();
-    let start = m.partition_point(|e| e.t < v.left_t());
-    let end = m.partition_point(|e| e.t <= v.right);
+    fn in_window<'a>(m: &'a VecDeque<Mark>, v: &View) -> vec_deque::Iter<'a, Mark> {
+        let start = m.partition_point(|e| e.t < v.left_t());
+        let end = m.partition_point(|e| e.t <= v.right);
+        m.range(start..end)
+    }
     let mut last: Vec<[f64; 3]> = vec![[f64::NEG_INFINITY; 3]; v.lanes];
-    for e in m.range(start..end) {
+    let chosen_marks = chosen.then(|| in_window(log.chosen_marks(), v));
+    for e in in_window(log.marks(), v).chain(chosen_marks.into_iter().flatten()) {
         let (x, lane) = (v.x(e.t), (e.node as usize).min(v.lanes - 1));
         let y = v.lane_y(lane);
         let slot = match e.kind {
             MarkKind::Elected => 0,
             MarkKind::Campaign => 1,
-            MarkKind::Chosen if chosen => 2,
-            _ => continue,
+            MarkKind::Chosen => 2,
+            MarkKind::StepDown => continue,
         };
         if x - last[lane][slot] < 2.0 {
             continue;
