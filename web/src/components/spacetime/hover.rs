@@ -126,7 +126,7 @@ pub(super) fn paint_hover(c: &HtmlCanvasElement, v: &View, hover: Option<&Hover>
         return;
     };
     ctx.clear_rect(0.0, 0.0, v.w, v.h);
-    let p = &mut CanvasPainter(&ctx);
+    let p = &mut CanvasPainter::new(&ctx);
     match hover.map(|h| h.shape) {
         Some(Shape::Arrow(a, b, color)) => p.line(a, b, Stroke::solid(color, 3.0)),
         Some(Shape::Cell((x, y), (w, h))) => {

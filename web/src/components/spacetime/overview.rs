@@ -48,13 +48,13 @@ fn strip_height(lanes: usize) -> f64 {
     TOP + lanes as f64 * LANE_H + 4.0
 }
 
-/// Paints the strip; the window outline last.
+/// Paints the strip (without the window, which sits on a canvas of its own: [`paint_window`]).
 fn paint_overview(c: &HtmlCanvasElement, app: &AppState, v: &View, span: Time) -> Option<()> {
     let h = strip_height(v.lanes);
     let ctx = canvas_2d(c, v.w, h)?;
     ctx.set_fill_style_str("#f8fafc");
     ctx.fill_rect(0.0, 0.0, v.w, h);
-    let p = &mut CanvasPainter(&ctx);
+    let p = &mut CanvasPainter::new(&ctx);
     let s = Scale { span, w: v.w };
     let n = v.lanes - 1;
     for b in super::bands_of(app) {
@@ -95,6 +95,17 @@ fn paint_overview(c: &HtmlCanvasElement, app: &AppState, v: &View, span: Time) -
             p.triangle([(x - 5.0, 0.0), (x + 5.0, 0.0), (x, TOP)], "#dc2626");
         }
     }
+    Some(())
+}
+
+/// Paints the detail view's window on the strip's transparent overlay, so a pan or a drag
+/// repaints this small drawing, not the strip.
+fn paint_window(c: &HtmlCanvasElement, v: &View, span: Time) -> Option<()> {
+    let h = strip_height(v.lanes);
+    let ctx = canvas_2d(c, v.w, h)?;
+    ctx.clear_rect(0.0, 0.0, v.w, h);
+    let p = &mut CanvasPainter::new(&ctx);
+    let s = Scale { span, w: v.w };
     let (x0, x1) = (s.x(v.left_t()), s.x(v.right));
     p.rect((x0, 0.0), ((x1 - x0).max(2.0), h), "#1d4ed8", 0.12);
     let edge = Stroke::solid("#1d4ed8", 2.0);
@@ -118,13 +129,22 @@ enum Grab {
 pub(super) fn Overview(props: &OverviewProps) -> Html {
     let app = use_app();
     let canvas = use_node_ref();
+    let window = use_node_ref();
     let drag = use_mut_ref(|| None::<(Grab, f64, Time, Time)>);
     let next_frame = use_mut_ref(super::frame::NextFrame::default);
+    let next_window = use_mut_ref(super::frame::NextFrame::default);
     let (v, span) = (props.view, props.span);
     {
+        // The strip: repainted when the run, its span or the canvas's size change, not when
+        // only the window moves.
         let canvas = canvas.clone();
         let app = app.clone();
-        let key = (app.run.version, v, span, app.run.report.is_some());
+        let sized = View {
+            right: 0,
+            width: 0,
+            ..v
+        };
+        let key = (app.run.version, sized, span, app.run.report.is_some());
         use_effect_with(key, move |_| {
             // Painted in the next frame, once however many drag events arrive before it.
             next_frame.borrow_mut().run(move || {
@@ -132,6 +152,17 @@ pub(super) fn Overview(props: &OverviewProps) -> Html {
                     let t0 = now_ms();
                     paint_overview(&c, &app, &v, span);
                     let _ = c.set_attribute("data-draw-ms", &format!("{:.2}", now_ms() - t0));
+                }
+            });
+            || ()
+        });
+    }
+    {
+        let window = window.clone();
+        use_effect_with((v, span), move |&(v, span)| {
+            next_window.borrow_mut().run(move || {
+                if let Some(c) = window.cast::<HtmlCanvasElement>() {
+                    paint_window(&c, &v, span);
                 }
             });
             || ()
@@ -208,10 +239,14 @@ pub(super) fn Overview(props: &OverviewProps) -> Html {
         let drag = drag.clone();
         Callback::from(move |_: PointerEvent| *drag.borrow_mut() = None)
     };
+    let height = format!("height:{}px", strip_height(v.lanes));
     html! {
-        <canvas ref={canvas} class="spacetime-overview" data-testid="spacetime-overview"
-            style={format!("height:{}px", strip_height(v.lanes))}
-            role="img" aria-label="Overview of the whole run: message density per lane, faults and elections; drag the window to pan, its edges to resize"
-            {onpointerdown} {onpointermove} onpointerup={end_drag.clone()} onpointerleave={end_drag}></canvas>
+        <div class="spacetime-wrap">
+            <canvas ref={canvas} class="spacetime-overview" data-testid="spacetime-overview"
+                style={height.clone()}
+                role="img" aria-label="Overview of the whole run: message density per lane, faults and elections; drag the window to pan, its edges to resize"
+                {onpointerdown} {onpointermove} onpointerup={end_drag.clone()} onpointerleave={end_drag}></canvas>
+            <canvas ref={window} class="st-overlay" data-testid="spacetime-overview-window" style={height} aria-hidden="true"></canvas>
+        </div>
     }
 }

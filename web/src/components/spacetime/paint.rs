@@ -215,7 +215,7 @@ pub(super) fn draw(
     let ctx = canvas_2d(canvas, v.w, v.h)?;
     ctx.set_fill_style_str("#ffffff");
     ctx.fill_rect(0.0, 0.0, v.w, v.h);
-    let mut p = CanvasPainter(&ctx);
+    let mut p = CanvasPainter::new(&ctx);
     let bands = paint_bands(&mut p, v, bands);
     let mode = paint(&mut p, sim.trace().diagram(), v, now, n, hl);
     Some(Drawn { mode, bands })

@@ -62,7 +62,16 @@ impl CanvasPainter<'_> {
     }
 }
 
-pub(super) struct CanvasPainter<'a>(pub(super) &'a CanvasRenderingContext2d);
+/// Paints on a canvas. Remembers the font it last set: a canvas parses every font string it
+/// is given, and a diagram draws a few dozen labels in two or three fonts.
+pub(super) struct CanvasPainter<'a>(pub(super) &'a CanvasRenderingContext2d, String);
+
+impl<'a> CanvasPainter<'a> {
+    /// A painter on `ctx`.
+    pub(super) fn new(ctx: &'a CanvasRenderingContext2d) -> CanvasPainter<'a> {
+        CanvasPainter(ctx, String::new())
+    }
+}
 
 impl Painter for CanvasPainter<'_> {
     fn line(&mut self, a: (f64, f64), b: (f64, f64), stroke: Stroke<'_>) {
@@ -95,10 +104,14 @@ impl Painter for CanvasPainter<'_> {
     fn text(&mut self, x: f64, y: f64, text: &str, color: &str, size: f64, bold: bool) {
         let ctx = self.0;
         ctx.set_fill_style_str(color);
-        ctx.set_font(&format!(
+        let font = format!(
             "{}{size}px system-ui, sans-serif",
             if bold { "bold " } else { "" }
-        ));
+        );
+        if font != self.1 {
+            ctx.set_font(&font);
+            self.1 = font;
+        }
         let _ = ctx.fill_text(text, x, y);
     }
     fn triangle(&mut self, p: [(f64, f64); 3], color: &str) {
