@@ -126,7 +126,7 @@ const meets = (a) => { const s = sorted(a);
       const part = (i) => sorted(res[k + 'Parts'].map((p) => p[i]))[res[k + 'Parts'].length >> 1].toFixed(1);
       console.log(`${' '.repeat(name.length)} median parts: event + re-render ${part(0)} ms, frame callbacks (paint) ${part(1)} ms, browser rendering ${part(2)} ms`);
     }
-    console.log(`overview strip paint (same events): ${stats(res.overview)}`);
+    console.log(`overview strip paint (its last paint at each event: a pan or drag repaints only the window on its overlay): ${stats(res.overview)}`);
   } finally {
     await call('DELETE', `/session/${id}`);
   }
