@@ -178,15 +178,12 @@ impl BucketIndex {
     /// its own bucket that `t` has passed (messages spread evenly over a bucket).
     fn before(&self, t: Time, lane: usize) -> [f64; KINDS] {
         let row = |b: usize| &self.cum[b.min(self.top) * self.lanes + lane];
-        let b = (t / self.width) as usize;
+        // Past the last bucket (messages after the run's end are counted in it): all of it.
+        let (b, frac) = match (t / self.width) as usize {
+            b if b >= self.buckets => (self.buckets - 1, 1.0),
+            b => (b, (t - b as u64 * self.width) as f64 / self.width as f64),
+        };
         let mut out = [0.0; KINDS];
-        if b >= self.buckets {
-            for (o, c) in out.iter_mut().zip(row(self.buckets - 1)) {
-                *o = *c as f64;
-            }
-            return out;
-        }
-        let frac = (t - b as u64 * self.width) as f64 / self.width as f64;
         let zero = [0; KINDS];
         let below = if b == 0 { &zero } else { row(b - 1) };
         for ((o, lo), hi) in out.iter_mut().zip(below).zip(row(b)) {

@@ -64,12 +64,12 @@ impl CanvasPainter<'_> {
 
 /// Paints on a canvas. Remembers the font it last set: a canvas parses every font string it
 /// is given, and a diagram draws a few dozen labels in two or three fonts.
-pub(super) struct CanvasPainter<'a>(pub(super) &'a CanvasRenderingContext2d, String);
+pub(super) struct CanvasPainter<'a>(pub(super) &'a CanvasRenderingContext2d, Option<(f64, bool)>);
 
 impl<'a> CanvasPainter<'a> {
     /// A painter on `ctx`.
     pub(super) fn new(ctx: &'a CanvasRenderingContext2d) -> CanvasPainter<'a> {
-        CanvasPainter(ctx, String::new())
+        CanvasPainter(ctx, None)
     }
 }
 
@@ -104,13 +104,12 @@ impl Painter for CanvasPainter<'_> {
     fn text(&mut self, x: f64, y: f64, text: &str, color: &str, size: f64, bold: bool) {
         let ctx = self.0;
         ctx.set_fill_style_str(color);
-        let font = format!(
-            "{}{size}px system-ui, sans-serif",
-            if bold { "bold " } else { "" }
-        );
-        if font != self.1 {
-            ctx.set_font(&font);
-            self.1 = font;
+        if self.1 != Some((size, bold)) {
+            ctx.set_font(&format!(
+                "{}{size}px system-ui, sans-serif",
+                if bold { "bold " } else { "" }
+            ));
+            self.1 = Some((size, bold));
         }
         let _ = ctx.fill_text(text, x, y);
     }
