@@ -1,8 +1,9 @@
 //! 128-bit fingerprints: the explorer keeps a fingerprint per state instead of the state, as
 //! TLC and Stateright do. Two different states share a fingerprint with probability about
-//! `k^2 / 2^129` for `k` states (below `10^-20` for a billion), a risk the docs state.
+//! `k^2 / 2^129` for `k` states (below `10^-20` for a billion), a risk the docs state. States
+//! are fingerprinted by XXH3-128 ([`FpBuf`]); interned ids by the two-lane [`Fp`].
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 /// A streaming hasher with two independent 64-bit lanes, deterministic on every platform (no
@@ -82,6 +83,49 @@ impl Hasher for Fp {
     }
 }
 
+/// A state's fingerprint: what its `Hash` writes, collected as bytes (integers little-endian,
+/// `usize` as 64 bits, so native and wasm32 agree), then one XXH3-128 of the whole. About 4
+/// times cheaper than feeding [`Fp`] word by word, where each word waits on two multiplies.
+/// The buffer is kept between states.
+#[derive(Default)]
+pub(crate) struct FpBuf(Vec<u8>);
+
+impl FpBuf {
+    /// Empties the buffer for the next value.
+    pub(crate) fn clear(&mut self) {
+        self.0.clear();
+    }
+
+    /// The fingerprint of what was written since [`FpBuf::clear`].
+    pub(crate) fn finish128(&self) -> u128 {
+        xxhash_rust::xxh3::xxh3_128(&self.0)
+    }
+}
+
+impl Hasher for FpBuf {
+    fn finish(&self) -> u64 {
+        xxhash_rust::xxh3::xxh3_64(&self.0)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.0.push(i);
+    }
+    fn write_u16(&mut self, i: u16) {
+        self.0.extend_from_slice(&i.to_le_bytes());
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.0.extend_from_slice(&i.to_le_bytes());
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0.extend_from_slice(&i.to_le_bytes());
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64);
+    }
+}
+
 /// Hashes keys that are already fingerprints (or small ids) by taking their low bits: no
 /// second hashing on the hot path.
 #[derive(Default, Clone, Copy)]
@@ -106,3 +150,6 @@ impl Hasher for Passthrough {
 
 /// A map keyed by fingerprints or packed ids.
 pub(crate) type FpMap<K, V> = HashMap<K, V, BuildHasherDefault<Passthrough>>;
+
+/// A set of fingerprints (16 bytes an entry).
+pub(crate) type FpSet = HashSet<u128, BuildHasherDefault<Passthrough>>;

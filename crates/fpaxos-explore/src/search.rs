@@ -2,7 +2,7 @@
 //! browser worker can report progress and be cancelled between steps; no threads, no clock.
 
 use crate::config::ExploreConfig;
-use crate::fp::FpMap;
+use crate::fp::{FpBuf, FpSet};
 use crate::state::{Act, Bound, State, Violation};
 use crate::trace::{self, TraceStep};
 use crate::world::World;
@@ -58,11 +58,18 @@ pub enum Outcome {
     },
 }
 
+/// Notes that bound `b` cut a transition off.
+fn mark(hit: &mut [bool; 5], b: Bound) {
+    if let Some(k) = Bound::ALL.iter().position(|&x| x == b) {
+        hit[k] = true;
+    }
+}
+
 /// A steppable breadth-first explorer.
 pub struct Explorer {
     world: World,
-    /// Fingerprint -> index into `tree`.
-    seen: FpMap<u128, u32>,
+    /// The fingerprint of every state seen.
+    seen: FpSet,
     /// Per state: its parent's index and the action from it (the root's parent is itself).
     tree: Vec<(u32, Act)>,
     frontier: VecDeque<(u32, u32, State)>,
@@ -72,6 +79,10 @@ pub struct Explorer {
     found: Option<(u32, Violation)>,
     done: bool,
     acts: Vec<Act>,
+    /// Where each successor is computed (only new ones are cloned out of it).
+    scratch: State,
+    /// The fingerprint's buffer.
+    fp: FpBuf,
 }
 
 impl Explorer {
@@ -80,8 +91,10 @@ impl Explorer {
         let quorums = cfg.quorums()?;
         let mut world = World::new(cfg, quorums);
         let init = State::initial(&mut world);
-        let mut seen = FpMap::default();
-        seen.insert(init.fingerprint(), 0);
+        let init_copy = init.clone();
+        let mut seen = FpSet::default();
+        let mut fp = FpBuf::default();
+        seen.insert(init.fingerprint(&mut fp));
         let mut frontier = VecDeque::new();
         frontier.push_back((0, 0, init));
         Ok(Explorer {
@@ -98,6 +111,8 @@ impl Explorer {
             found: None,
             done: false,
             acts: Vec::new(),
+            scratch: init_copy,
+            fp,
         })
     }
 
@@ -144,22 +159,22 @@ impl Explorer {
         }
         let mut acts = std::mem::take(&mut self.acts);
         state.actions(&self.world, &mut acts);
+        let next = &mut self.scratch;
         for &act in &acts {
             self.stats.generated += 1;
-            let (next, violation) = match state.next(&mut self.world, act) {
-                Ok(x) => x,
+            let violation = match state.next_into(&mut self.world, act, next) {
+                Ok(v) => v,
                 Err(b) => {
-                    self.mark(b);
+                    mark(&mut self.hit, b);
                     continue;
                 }
             };
-            let fp = next.fingerprint();
-            if self.seen.contains_key(&fp) {
+            let fp = next.fingerprint(&mut self.fp);
+            if !self.seen.insert(fp) {
                 continue;
             }
             let child = self.tree.len() as u32;
             self.tree.push((idx, act));
-            self.seen.insert(fp, child);
             self.stats.unique += 1;
             self.stats.max_depth = self.stats.max_depth.max(depth + 1);
             if let Some(v) = violation {
@@ -172,15 +187,13 @@ impl Explorer {
                 self.done = true;
                 break;
             }
-            self.frontier.push_back((child, depth + 1, next));
+            self.frontier.push_back((child, depth + 1, next.clone()));
         }
         self.acts = acts;
     }
 
     fn mark(&mut self, b: Bound) {
-        if let Some(k) = Bound::ALL.iter().position(|&x| x == b) {
-            self.hit[k] = true;
-        }
+        mark(&mut self.hit, b);
     }
 
     /// The counters so far.

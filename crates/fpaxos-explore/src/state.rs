@@ -3,7 +3,7 @@
 //! agreement and validity on every transition.
 
 use crate::config::Network;
-use crate::fp::Fp;
+use crate::fp::FpBuf;
 use crate::world::{Stimulus, World};
 use fpaxos::{Ballot, NodeId, NodeSet, Role, Slot, Timer};
 use serde::Serialize;
@@ -156,19 +156,19 @@ impl State {
 
     /// The state's fingerprint. Witnesses of chosen values (ballot, quorum) are left out: they
     /// only word a violation message, and the trace is replayed to word it.
-    pub(crate) fn fingerprint(&self) -> u128 {
-        let mut h = Fp::new();
-        self.nodes.hash(&mut h);
-        self.armed.hash(&mut h);
-        self.crashed.hash(&mut h);
-        self.net.hash(&mut h);
-        self.used.hash(&mut h);
-        self.votes.hash(&mut h);
+    pub(crate) fn fingerprint(&self, h: &mut FpBuf) -> u128 {
+        h.clear();
+        self.nodes.hash(h);
+        self.armed.hash(h);
+        self.crashed.hash(h);
+        self.net.hash(h);
+        self.used.hash(h);
+        self.votes.hash(h);
         h.write_usize(self.chosen.len());
         for c in &self.chosen {
-            (c.slot, c.value).hash(&mut h);
+            (c.slot, c.value).hash(h);
         }
-        self.executed.hash(&mut h);
+        self.executed.hash(h);
         h.finish128()
     }
 
@@ -238,13 +238,40 @@ impl State {
         ]
     }
 
-    /// The successor by `act`, with the violation it exposes, or the bound that forbids it.
+    /// Makes `self` a copy of `o`, keeping `self`'s allocations (the search computes every
+    /// successor in one scratch state and clones only the new ones).
+    fn copy_from(&mut self, o: &State) {
+        self.nodes.clone_from(&o.nodes);
+        self.armed.clone_from(&o.armed);
+        self.crashed = o.crashed;
+        self.net.clone_from(&o.net);
+        self.used = o.used;
+        self.votes.clone_from(&o.votes);
+        self.chosen.clone_from(&o.chosen);
+        self.executed.clone_from(&o.executed);
+    }
+
+    /// The successor by `act`, with the violation it exposes, or the bound that forbids it
+    /// (an owned state: the search uses [`State::next_into`]).
     pub(crate) fn next(
         &self,
         world: &mut World,
         act: Act,
     ) -> Result<(State, Option<Violation>), Bound> {
         let mut s = self.clone();
+        let v = self.next_into(world, act, &mut s)?;
+        Ok((s, v))
+    }
+
+    /// Writes the successor by `act` into `s` (whatever it held), returning the violation it
+    /// exposes, or the bound that forbids it (`s` is then garbage).
+    pub(crate) fn next_into(
+        &self,
+        world: &mut World,
+        act: Act,
+        s: &mut State,
+    ) -> Result<Option<Violation>, Bound> {
+        s.copy_from(self);
         let mut violation = None;
         match act {
             Act::Deliver(e) => {
@@ -295,7 +322,7 @@ impl State {
         if s.used.timers > cfg.timers {
             return Err(Bound::Timers);
         }
-        Ok((s, violation))
+        Ok(violation)
     }
 
     /// Applies node `i`'s step `st`: new node state, timers, sends, and the ghost history,
