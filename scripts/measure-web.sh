@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Measures the web build: bundle size (wasm + JS + CSS, gzipped), time to first render,
-# run-to-end time of the default scenario, and frame rate while playing with 9 nodes.
+# run-to-end time of the default scenario, frame rate while playing with 9 nodes, and the
+# explorer's states/s in its worker.
 # Usage: scripts/measure-web.sh [dist-dir]   (build first: trunk build --release --offline)
 # Needs: python3, gzip, node >= 18 (for fetch), chromium and chromedriver.
 set -euo pipefail
@@ -68,6 +69,21 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
     await sleep(6000);
     m = await metrics();
     console.log(`fps while playing, 9 nodes: ${m && m.fps ? m.fps.toFixed(1) : 'n/a'} (${m && m.fps_frames ? m.fps_frames : 0} frames)`);
+    // The explorer in its worker: the split-brain preset made thrifty (N = 5, Q1 = Q2 = 2), the
+    // same search as `fpaxos explore --nodes 5 --quorum 2,2 --thrifty` (compare its states/s).
+    await call('POST', `/session/${id}/url`, { url: url + '?preset=split-brain' });
+    const exec = (script) => call('POST', `/session/${id}/execute/sync`, { script, args: [] });
+    for (let i = 0; i < 300 && !(await exec("return !!document.querySelector(\"[data-testid='thrifty-input']\");")); i++) await sleep(100);
+    await exec("document.querySelector(\"[data-testid='thrifty-input']\").click(); document.querySelector(\"[data-testid='explore-panel']\").open = true; return 1;");
+    await sleep(500);
+    await exec("document.querySelector(\"[data-testid='explore-start']\").click(); return 1;");
+    let ex = '';
+    for (let i = 0; i < 1200; i++) {
+      ex = await exec("const e = document.querySelector(\"[data-testid='explore-status']\"); return e && e.dataset.status !== 'running' ? e.dataset.status + ': ' + (e.querySelector('p.muted') || e).textContent : '';");
+      if (ex) break;
+      await sleep(100);
+    }
+    console.log(`explorer in the page (split-brain, thrifty): ${ex || 'did not finish in 120 s'}`);
   } finally {
     await call('DELETE', `/session/${id}`);
   }
