@@ -154,7 +154,7 @@ impl Explorer {
             .enumerate()
         {
             if cuts[k] {
-                self.mark(b);
+                mark(&mut self.hit, b);
             }
         }
         let mut acts = std::mem::take(&mut self.acts);
@@ -190,10 +190,6 @@ impl Explorer {
             self.frontier.push_back((child, depth + 1, next.clone()));
         }
         self.acts = acts;
-    }
-
-    fn mark(&mut self, b: Bound) {
-        mark(&mut self.hit, b);
     }
 
     /// The counters so far.

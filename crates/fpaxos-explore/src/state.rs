@@ -270,7 +270,7 @@ impl State {
         act: Act,
     ) -> Result<(State, Option<Violation>), Bound> {
         let mut s = self.clone();
-        let v = self.next_into(world, act, &mut s)?;
+        let v = State::apply(&mut s, world, act)?;
         Ok((s, v))
     }
 
@@ -283,6 +283,11 @@ impl State {
         s: &mut State,
     ) -> Result<Option<Violation>, Bound> {
         s.copy_from(self);
+        State::apply(s, world, act)
+    }
+
+    /// Takes `act` in `s` itself (a copy of the state it leaves).
+    fn apply(s: &mut State, world: &mut World, act: Act) -> Result<Option<Violation>, Bound> {
         let mut violation = None;
         match act {
             Act::Deliver(e) => {
