@@ -162,6 +162,11 @@ impl Explorer {
         let next = &mut self.scratch;
         for &act in &acts {
             self.stats.generated += 1;
+            // Its own parent, told cheaply (a message delivered again that changes nothing):
+            // seen, and checked, already.
+            if state.unchanged_by(&mut self.world, act) {
+                continue;
+            }
             let violation = match state.next_into(&mut self.world, act, next) {
                 Ok(v) => v,
                 Err(b) => {
@@ -169,6 +174,10 @@ impl Explorer {
                     continue;
                 }
             };
+            // Its own parent: seen (and checked) already.
+            if next.same_as(state) {
+                continue;
+            }
             let fp = next.fingerprint(&mut self.fp);
             if !self.seen.insert(fp) {
                 continue;

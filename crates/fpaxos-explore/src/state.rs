@@ -63,7 +63,7 @@ pub(crate) enum Act {
 
 /// Budgets spent so far (part of the state: two states that differ only in what is left to
 /// spend have different futures).
-#[derive(Clone, Copy, Debug, Default, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub(crate) struct Used {
     pub elections: u32,
     pub timers: u32,
@@ -170,6 +170,73 @@ impl State {
         }
         self.executed.hash(h);
         h.finish128()
+    }
+
+    /// Whether `o` is this state as far as [`State::fingerprint`] tells (the same fields, and
+    /// chosen values by slot and value only). The search skips a successor that is its own
+    /// parent this way, without hashing it or probing the seen set: in the default network
+    /// about half of all transitions deliver a message again and change nothing.
+    pub(crate) fn same_as(&self, o: &State) -> bool {
+        // Destructured, so that a field added to `State` cannot be forgotten here.
+        let State {
+            nodes,
+            armed,
+            crashed,
+            net,
+            used,
+            votes,
+            chosen,
+            executed,
+        } = self;
+        *nodes == o.nodes
+            && *net == o.net
+            && *armed == o.armed
+            && *crashed == o.crashed
+            && *used == o.used
+            && *votes == o.votes
+            && *executed == o.executed
+            && chosen.len() == o.chosen.len()
+            && chosen
+                .iter()
+                .zip(&o.chosen)
+                .all(|(a, b)| (a.slot, a.value) == (b.slot, b.value))
+    }
+
+    /// Whether `act` leaves this state as it is, told without computing the successor: in the
+    /// default network (a delivered message stays in flight) it delivers a message whose
+    /// memoised step keeps its node's state, starts no election, arms no timer that is not
+    /// armed, sends only messages in flight, repeats only votes counted (and chosen, where they
+    /// make a Q2) and neither claims nor executes anything. `false` means "compute it".
+    pub(crate) fn unchanged_by(&self, world: &mut World, act: Act) -> bool {
+        let Act::Deliver(e) = act else {
+            return false;
+        };
+        if world.cfg.network != Network::Set {
+            return false;
+        }
+        let to = world.env(e).to as usize;
+        let node = self.nodes[to];
+        let st = world.step(node, Stimulus::Deliver(e));
+        let step = world.step_result(st);
+        step.node == node
+            && step.elections == 0
+            && (self.armed[to] | step.armed) & acting(world.role(node)) == self.armed[to]
+            && step.claims.is_empty()
+            && step.decided.is_empty()
+            && step.sends.iter().all(|e| self.net.binary_search(e).is_ok())
+            && step.votes.iter().all(|v| {
+                let key = (v.slot, v.ballot, v.value);
+                let Ok(i) = self.votes.binary_search_by(|x| (x.0, x.1, x.2).cmp(&key)) else {
+                    return false;
+                };
+                let voters = self.votes[i].3;
+                voters.contains(to as NodeId)
+                    && (!world.quorums.is_q2(voters)
+                        || self
+                            .chosen
+                            .binary_search_by_key(&v.slot, |c| c.slot)
+                            .is_ok_and(|c| self.chosen[c].value == v.value))
+            })
     }
 
     /// The enabled actions, in a fixed order (so a run repeats exactly).
@@ -526,7 +593,7 @@ mod tests {
         let mut fp = FpBuf::default();
         let mut level = vec![State::initial(&mut world)];
         let mut scratch = level[0].clone();
-        let (mut compared, mut acts) = (0, Vec::new());
+        let (mut compared, mut loops, mut quiet, mut acts) = (0, 0, 0, Vec::new());
         for _ in 0..6 {
             let mut next_level = Vec::new();
             for s in &level {
@@ -541,6 +608,14 @@ mod tests {
                     assert_eq!(fresh.fingerprint(&mut fp), scratch.fingerprint(&mut fp));
                     assert_eq!(format!("{fresh:?}"), format!("{scratch:?}"));
                     assert_eq!(v, w);
+                    assert!(fresh.same_as(&scratch));
+                    if s.unchanged_by(&mut world, a) {
+                        assert!(s.same_as(&fresh), "{a:?} changed the state");
+                        quiet += 1;
+                    }
+                    let same = s.fingerprint(&mut fp) == fresh.fingerprint(&mut fp);
+                    assert_eq!(s.same_as(&fresh), same, "{a:?}");
+                    loops += usize::from(same);
                     compared += 1;
                     next_level.push(fresh);
                 }
@@ -548,5 +623,59 @@ mod tests {
             level = next_level;
         }
         assert!(compared > 1000, "{compared} successors compared");
+        assert!(loops > 100, "{loops} successors equal to their parent");
+        assert!(quiet > 100, "{quiet} told unchanged without computing them");
+    }
+
+    /// `same_as` tells two states apart exactly when their fingerprints differ: every field
+    /// counts, and a chosen value's ballot and quorum do not (the fingerprint leaves them out).
+    #[test]
+    fn same_as_agrees_with_the_fingerprint_on_every_field() {
+        let cfg = ExploreConfig::default();
+        let quorums = cfg.quorums().expect("config");
+        let mut world = World::new(cfg, quorums);
+        let mut fp = FpBuf::default();
+        let mut base = State::initial(&mut world);
+        let mut acts = Vec::new();
+        for _ in 0..3 {
+            base.actions(&world, &mut acts);
+            base = base.next(&mut world, acts[0]).expect("step").0;
+        }
+        let chosen = Chosen {
+            slot: 0,
+            value: 1,
+            ballot: Ballot(1),
+            quorum: NodeSet::single(0),
+        };
+        base.chosen.push(chosen);
+        // (field, still the same state, the edit)
+        type Edit = (&'static str, bool, fn(&mut State));
+        let edits: Vec<Edit> = vec![
+            ("nodes", false, |s| s.nodes[0] ^= 1),
+            ("armed", false, |s| s.armed[0] ^= 1),
+            ("crashed", false, |s| s.crashed.insert(1)),
+            ("net", false, |s| s.net.push(u32::MAX)),
+            ("used", false, |s| s.used.timers += 1),
+            ("votes", false, |s| {
+                s.votes.push((0, Ballot(9), 1, NodeSet::single(2)))
+            }),
+            ("chosen value", false, |s| s.chosen[0].value = 2),
+            ("chosen slot", false, |s| s.chosen[0].slot = 1),
+            ("another chosen", false, |s| s.chosen.push(s.chosen[0])),
+            ("executed", false, |s| s.executed.push((0, 1))),
+            ("chosen ballot", true, |s| s.chosen[0].ballot = Ballot(7)),
+            ("chosen quorum", true, |s| {
+                s.chosen[0].quorum = NodeSet::single(2)
+            }),
+        ];
+        assert!(base.same_as(&base.clone()));
+        for (field, same, edit) in edits {
+            let mut o = base.clone();
+            edit(&mut o);
+            assert_eq!(base.same_as(&o), same, "{field}");
+            assert_eq!(o.same_as(&base), same, "{field}");
+            let fps = base.fingerprint(&mut fp) == o.fingerprint(&mut fp);
+            assert_eq!(fps, same, "{field}");
+        }
     }
 }
