@@ -36,6 +36,9 @@ export interface Scenario {
   workload?: any;
   faults?: any[];
   metrics?: any;
+  /** An explicit schedule to replay instead of drawn latencies, losses and timers (for
+   * example a counterexample from `fpaxos explore`); the steps are in docs/explore.md. */
+  schedule?: any;
 }
 
 /** The report exactly as `fpaxos run --json` prints it, parsed. */
