@@ -3,7 +3,7 @@
 
 use crate::config::ExploreConfig;
 use crate::fp::{FpBuf, FpSet};
-use crate::state::{Act, Bound, State, Violation};
+use crate::state::{Act, Bound, Packed, State, Violation};
 use crate::trace::{self, TraceStep};
 use crate::world::World;
 use serde::{Deserialize, Serialize};
@@ -72,14 +72,19 @@ pub struct Explorer {
     seen: FpSet,
     /// Per state: its parent's index and the action from it (the root's parent is itself).
     tree: Vec<(u32, Act)>,
-    frontier: VecDeque<(u32, u32, State)>,
+    /// States to expand: tree index, depth, and the state packed in one allocation.
+    frontier: VecDeque<(u32, u32, Packed)>,
+    /// The state being expanded, unpacked (its vectors are reused).
+    current: Option<State>,
+    /// The packing buffer.
+    words: Vec<u32>,
     stats: Stats,
     hit: [bool; 5],
     cut_by_max_states: bool,
     found: Option<(u32, Violation)>,
     done: bool,
     acts: Vec<Act>,
-    /// Where each successor is computed (only new ones are cloned out of it).
+    /// Where each successor is computed (only new ones are packed out of it).
     scratch: State,
     /// The fingerprint's buffer.
     fp: FpBuf,
@@ -91,12 +96,12 @@ impl Explorer {
         let quorums = cfg.quorums()?;
         let mut world = World::new(cfg, quorums);
         let init = State::initial(&mut world);
-        let init_copy = init.clone();
         let mut seen = FpSet::default();
         let mut fp = FpBuf::default();
         seen.insert(init.fingerprint(&mut fp));
+        let mut words = Vec::new();
         let mut frontier = VecDeque::new();
-        frontier.push_back((0, 0, init));
+        frontier.push_back((0, 0, init.pack(&mut words)));
         Ok(Explorer {
             world,
             seen,
@@ -111,7 +116,9 @@ impl Explorer {
             found: None,
             done: false,
             acts: Vec::new(),
-            scratch: init_copy,
+            scratch: init.clone(),
+            current: Some(init),
+            words,
             fp,
         })
     }
@@ -125,12 +132,15 @@ impl Explorer {
     pub fn run(&mut self, max_states: u64) -> Progress {
         let mut budget = max_states;
         while !self.done && budget > 0 {
-            let Some((idx, depth, state)) = self.frontier.pop_front() else {
+            let Some((idx, depth, packed)) = self.frontier.pop_front() else {
                 self.done = true;
                 break;
             };
             budget -= 1;
+            let mut state = self.current.take().expect("put back after every expansion");
+            state.unpack_into(&packed);
             self.expand(idx, depth, &state);
+            self.current = Some(state);
         }
         self.stats.node_states = self.world.node_count() as u64;
         if self.frontier.is_empty() && self.found.is_none() {
@@ -196,7 +206,8 @@ impl Explorer {
                 self.done = true;
                 break;
             }
-            self.frontier.push_back((child, depth + 1, next.clone()));
+            self.frontier
+                .push_back((child, depth + 1, next.pack(&mut self.words)));
         }
         self.acts = acts;
     }

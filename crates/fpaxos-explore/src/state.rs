@@ -83,6 +83,10 @@ pub(crate) struct Chosen {
     quorum: NodeSet,
 }
 
+/// A [`State`] packed in one allocation ([`State::pack`]).
+#[derive(Debug)]
+pub(crate) struct Packed(Box<[u32]>);
+
 /// A global state.
 #[derive(Clone, Debug)]
 pub(crate) struct State {
@@ -327,6 +331,126 @@ impl State {
         votes.clone_from(&o.votes);
         chosen.clone_from(&o.chosen);
         executed.clone_from(&o.executed);
+    }
+
+    /// The state in one allocation, for the search's frontier: a state of six vectors costs six
+    /// allocations and about 240 bytes of headers, and the frontier holds most of a search's
+    /// states. [`State::unpack_into`] reads it back.
+    pub(crate) fn pack(&self, w: &mut Vec<u32>) -> Packed {
+        // Destructured, so that a field added to `State` cannot be forgotten here.
+        let State {
+            nodes,
+            armed,
+            crashed,
+            net,
+            used,
+            votes,
+            chosen,
+            executed,
+        } = self;
+        fn wide(w: &mut Vec<u32>, x: u64) {
+            w.extend([x as u32, (x >> 32) as u32]);
+        }
+        w.clear();
+        w.push(nodes.len() as u32);
+        w.extend_from_slice(nodes);
+        w.extend(armed.iter().map(|&a| u32::from(a)));
+        wide(w, crashed.0);
+        w.push(net.len() as u32);
+        w.extend_from_slice(net);
+        let Used {
+            elections,
+            timers,
+            crashes,
+            drops,
+            dups,
+            submitted,
+        } = *used;
+        w.extend([elections, timers, crashes, drops, dups, submitted]);
+        w.push(votes.len() as u32);
+        for &(slot, ballot, value, voters) in votes {
+            wide(w, slot);
+            wide(w, ballot.0);
+            w.push(value);
+            wide(w, voters.0);
+        }
+        w.push(chosen.len() as u32);
+        for c in chosen {
+            wide(w, c.slot);
+            w.push(c.value);
+            wide(w, c.ballot.0);
+            wide(w, c.quorum.0);
+        }
+        w.push(executed.len() as u32);
+        for &(slot, value) in executed {
+            wide(w, slot);
+            w.push(value);
+        }
+        Packed(w.as_slice().into())
+    }
+
+    /// Makes this state the one `p` holds (its vectors are reused).
+    pub(crate) fn unpack_into(&mut self, p: &Packed) {
+        let State {
+            nodes,
+            armed,
+            crashed,
+            net,
+            used,
+            votes,
+            chosen,
+            executed,
+        } = self;
+        fn wide(next: &mut impl FnMut() -> u32) -> u64 {
+            next() as u64 | (next() as u64) << 32
+        }
+        let mut r = p.0.iter().copied();
+        let mut next = || r.next().expect("a packed state is complete");
+        let n = next() as usize;
+        nodes.clear();
+        nodes.extend((0..n).map(|_| next()));
+        armed.clear();
+        armed.extend((0..n).map(|_| next() as u8));
+        *crashed = NodeSet(wide(&mut next));
+        let k = next() as usize;
+        net.clear();
+        net.extend((0..k).map(|_| next()));
+        *used = Used {
+            elections: next(),
+            timers: next(),
+            crashes: next(),
+            drops: next(),
+            dups: next(),
+            submitted: next(),
+        };
+        let k = next();
+        votes.clear();
+        for _ in 0..k {
+            let slot = wide(&mut next);
+            let ballot = Ballot(wide(&mut next));
+            let value = next();
+            votes.push((slot, ballot, value, NodeSet(wide(&mut next))));
+        }
+        let k = next();
+        chosen.clear();
+        for _ in 0..k {
+            let slot = wide(&mut next);
+            let value = next();
+            let ballot = Ballot(wide(&mut next));
+            let quorum = NodeSet(wide(&mut next));
+            chosen.push(Chosen {
+                slot,
+                value,
+                ballot,
+                quorum,
+            });
+        }
+        let k = next();
+        executed.clear();
+        for _ in 0..k {
+            let slot = wide(&mut next);
+            executed.push((slot, next()));
+        }
     }
 
     /// The successor by `act`, with the violation it exposes, or the bound that forbids it
@@ -594,6 +718,8 @@ mod tests {
         let mut level = vec![State::initial(&mut world)];
         let mut scratch = level[0].clone();
         let (mut compared, mut loops, mut quiet, mut acts) = (0, 0, 0, Vec::new());
+        // Packed and read back into a state that held another one.
+        let (mut words, mut unpacked) = (Vec::new(), level[0].clone());
         for _ in 0..6 {
             let mut next_level = Vec::new();
             for s in &level {
@@ -609,6 +735,9 @@ mod tests {
                     assert_eq!(format!("{fresh:?}"), format!("{scratch:?}"));
                     assert_eq!(v, w);
                     assert!(fresh.same_as(&scratch));
+                    let packed = fresh.pack(&mut words);
+                    unpacked.unpack_into(&packed);
+                    assert_eq!(format!("{fresh:?}"), format!("{unpacked:?}"));
                     if s.unchanged_by(&mut world, a) {
                         assert!(s.same_as(&fresh), "{a:?} changed the state");
                         quiet += 1;
@@ -669,9 +798,16 @@ mod tests {
             }),
         ];
         assert!(base.same_as(&base.clone()));
+        let (mut words, mut unpacked) = (Vec::new(), State::initial(&mut world));
         for (field, same, edit) in edits {
             let mut o = base.clone();
             edit(&mut o);
+            o.votes.push((3, Ballot(5), 2, NodeSet::single(1)));
+            o.executed.push((4, 2));
+            unpacked.unpack_into(&o.pack(&mut words));
+            assert_eq!(format!("{o:?}"), format!("{unpacked:?}"), "{field} packed");
+            o.votes.pop();
+            o.executed.pop();
             assert_eq!(base.same_as(&o), same, "{field}");
             assert_eq!(o.same_as(&base), same, "{field}");
             let fps = base.fingerprint(&mut fp) == o.fingerprint(&mut fp);
