@@ -52,6 +52,7 @@
 
 mod config;
 mod fp;
+mod frontier;
 mod scenario;
 mod search;
 mod state;

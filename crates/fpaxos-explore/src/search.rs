@@ -3,11 +3,11 @@
 
 use crate::config::ExploreConfig;
 use crate::fp::{FpBuf, FpSet};
-use crate::state::{Act, Bound, Packed, State, Violation};
+use crate::frontier::Frontier;
+use crate::state::{Act, Bound, State, Violation};
 use crate::trace::{self, TraceStep};
 use crate::world::World;
 use serde::{Deserialize, Serialize};
-use std::collections::VecDeque;
 
 /// Counters of a search so far.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,12 +72,10 @@ pub struct Explorer {
     seen: FpSet,
     /// Per state: its parent's index and the action from it (the root's parent is itself).
     tree: Vec<(u32, Act)>,
-    /// States to expand: tree index, depth, and the state packed in one allocation.
-    frontier: VecDeque<(u32, u32, Packed)>,
+    /// States to expand, packed.
+    frontier: Frontier,
     /// The state being expanded, unpacked (its vectors are reused).
     current: Option<State>,
-    /// The packing buffer.
-    words: Vec<u32>,
     stats: Stats,
     hit: [bool; 5],
     cut_by_max_states: bool,
@@ -99,9 +97,8 @@ impl Explorer {
         let mut seen = FpSet::default();
         let mut fp = FpBuf::default();
         seen.insert(init.fingerprint(&mut fp));
-        let mut words = Vec::new();
-        let mut frontier = VecDeque::new();
-        frontier.push_back((0, 0, init.pack(&mut words)));
+        let mut frontier = Frontier::default();
+        frontier.push(0, 0, |w| init.pack(w));
         Ok(Explorer {
             world,
             seen,
@@ -118,7 +115,6 @@ impl Explorer {
             acts: Vec::new(),
             scratch: init.clone(),
             current: Some(init),
-            words,
             fp,
         })
     }
@@ -132,13 +128,16 @@ impl Explorer {
     pub fn run(&mut self, max_states: u64) -> Progress {
         let mut budget = max_states;
         while !self.done && budget > 0 {
-            let Some((idx, depth, packed)) = self.frontier.pop_front() else {
+            let mut state = self.current.take().expect("put back after every expansion");
+            let Some((idx, depth)) = self.frontier.pop(|idx, depth, words| {
+                state.unpack_into(words);
+                (idx, depth)
+            }) else {
+                self.current = Some(state);
                 self.done = true;
                 break;
             };
             budget -= 1;
-            let mut state = self.current.take().expect("put back after every expansion");
-            state.unpack_into(&packed);
             self.expand(idx, depth, &state);
             self.current = Some(state);
         }
@@ -206,8 +205,7 @@ impl Explorer {
                 self.done = true;
                 break;
             }
-            self.frontier
-                .push_back((child, depth + 1, next.pack(&mut self.words)));
+            self.frontier.push(child, depth + 1, |w| next.pack(w));
         }
         self.acts = acts;
     }

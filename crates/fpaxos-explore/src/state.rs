@@ -83,10 +83,6 @@ pub(crate) struct Chosen {
     quorum: NodeSet,
 }
 
-/// A [`State`] packed in one allocation ([`State::pack`]).
-#[derive(Debug)]
-pub(crate) struct Packed(Box<[u32]>);
-
 /// A global state.
 #[derive(Clone, Debug)]
 pub(crate) struct State {
@@ -333,10 +329,10 @@ impl State {
         executed.clone_from(&o.executed);
     }
 
-    /// The state in one allocation, for the search's frontier: a state of six vectors costs six
-    /// allocations and about 240 bytes of headers, and the frontier holds most of a search's
-    /// states. [`State::unpack_into`] reads it back.
-    pub(crate) fn pack(&self, w: &mut Vec<u32>) -> Packed {
+    /// Appends the state to `w` as plain words, for the search's frontier: a state of six
+    /// vectors costs six allocations and about 240 bytes of headers, and the frontier holds
+    /// most of a search's states. [`State::unpack_into`] reads it back.
+    pub(crate) fn pack(&self, w: &mut Vec<u32>) {
         // Destructured, so that a field added to `State` cannot be forgotten here.
         let State {
             nodes,
@@ -351,7 +347,6 @@ impl State {
         fn wide(w: &mut Vec<u32>, x: u64) {
             w.extend([x as u32, (x >> 32) as u32]);
         }
-        w.clear();
         w.push(nodes.len() as u32);
         w.extend_from_slice(nodes);
         w.extend(armed.iter().map(|&a| u32::from(a)));
@@ -386,11 +381,10 @@ impl State {
             wide(w, slot);
             w.push(value);
         }
-        Packed(w.as_slice().into())
     }
 
-    /// Makes this state the one `p` holds (its vectors are reused).
-    pub(crate) fn unpack_into(&mut self, p: &Packed) {
+    /// Makes this state the one [`State::pack`] wrote in `words` (its vectors are reused).
+    pub(crate) fn unpack_into(&mut self, words: &[u32]) {
         let State {
             nodes,
             armed,
@@ -404,7 +398,7 @@ impl State {
         fn wide(next: &mut impl FnMut() -> u32) -> u64 {
             next() as u64 | (next() as u64) << 32
         }
-        let mut r = p.0.iter().copied();
+        let mut r = words.iter().copied();
         let mut next = || r.next().expect("a packed state is complete");
         let n = next() as usize;
         nodes.clear();
@@ -735,8 +729,9 @@ mod tests {
                     assert_eq!(format!("{fresh:?}"), format!("{scratch:?}"));
                     assert_eq!(v, w);
                     assert!(fresh.same_as(&scratch));
-                    let packed = fresh.pack(&mut words);
-                    unpacked.unpack_into(&packed);
+                    words.clear();
+                    fresh.pack(&mut words);
+                    unpacked.unpack_into(&words);
                     assert_eq!(format!("{fresh:?}"), format!("{unpacked:?}"));
                     if s.unchanged_by(&mut world, a) {
                         assert!(s.same_as(&fresh), "{a:?} changed the state");
@@ -804,7 +799,9 @@ mod tests {
             edit(&mut o);
             o.votes.push((3, Ballot(5), 2, NodeSet::single(1)));
             o.executed.push((4, 2));
-            unpacked.unpack_into(&o.pack(&mut words));
+            words.clear();
+            o.pack(&mut words);
+            unpacked.unpack_into(&words);
             assert_eq!(format!("{o:?}"), format!("{unpacked:?}"), "{field} packed");
             o.votes.pop();
             o.executed.pop();

@@ -12,7 +12,7 @@ use fpaxos_explore::{ExploreConfig, Explorer, Outcome, Stats, MAX_NODES};
 use fpaxos_sim::Scenario;
 use serde::{Deserialize, Serialize};
 
-/// Most unique states a search in the page may keep: each costs about 130–230 bytes (max RSS of
+/// Most unique states a search in the page may keep: each costs about 120–210 bytes (max RSS of
 /// native searches; the frontier holds states packed), so 2 M is under 0.5 GB.
 pub(crate) const MAX_PAGE_STATES: u64 = 2_000_000;
 /// Unique states expanded between two looks at the clock.
