@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures the web build: bundle size (wasm + JS + CSS, gzipped), time to first render,
 # run-to-end time of the default scenario, frame rate while playing with 9 nodes, and the
-# explorer's states/s in its worker.
+# explorer's states/s in its worker (a short search and a longer one).
 # Usage: scripts/measure-web.sh [dist-dir]   (build first: trunk build --release --offline)
 # Needs: python3, gzip, node >= 18 (for fetch), chromium and chromedriver.
 set -euo pipefail
@@ -84,6 +84,21 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
       await sleep(100);
     }
     console.log(`explorer in the page (split-brain, thrifty): ${ex || 'did not finish in 120 s'}`);
+    // A longer search: N = 3 majority with the panel's default bounds (2 ballots, 2 commands),
+    // cut at its default 1,000,000 states; natively `fpaxos explore --max-states 1000000`.
+    await call('POST', `/session/${id}/url`, { url: url + '?n3#s=1.q1YqVrKqVkrOKS0uSS0CMfPyU1KBYsa1tbUA' });
+    for (let i = 0; i < 300 && !(await exec("return !!document.querySelector(\"[data-testid='explore-panel']\");")); i++) await sleep(100);
+    await exec("document.querySelector(\"[data-testid='explore-panel']\").open = true; return 1;");
+    await sleep(500);
+    const cli = await exec("const e = document.querySelector(\"[data-testid='explore-cli']\"); return e ? e.textContent : '';");
+    await exec("document.querySelector(\"[data-testid='explore-start']\").click(); return 1;");
+    ex = '';
+    for (let i = 0; i < 1200; i++) {
+      ex = await exec("const e = document.querySelector(\"[data-testid='explore-status']\"); return e && e.dataset.status !== 'running' ? e.dataset.status + ': ' + (e.querySelector('p.muted') || e).textContent : '';");
+      if (ex) break;
+      await sleep(100);
+    }
+    console.log(`explorer in the page (${cli}): ${ex || 'did not finish in 120 s'}`);
   } finally {
     await call('DELETE', `/session/${id}`);
   }
