@@ -9,6 +9,8 @@ use fpaxos::{Ballot, NodeId, NodeSet, Role, Slot, Timer};
 use serde::Serialize;
 use std::hash::{Hash, Hasher};
 
+mod pack;
+
 /// A safety violation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Violation {
@@ -225,16 +227,14 @@ impl State {
             && step.decided.is_empty()
             && step.sends.iter().all(|e| self.net.binary_search(e).is_ok())
             && step.votes.iter().all(|v| {
-                let key = (v.slot, v.ballot, v.value);
-                let Ok(i) = self.votes.binary_search_by(|x| (x.0, x.1, x.2).cmp(&key)) else {
+                let Ok(i) = self.vote_at(v.slot, v.ballot, v.value) else {
                     return false;
                 };
                 let voters = self.votes[i].3;
                 voters.contains(to as NodeId)
                     && (!world.quorums.is_q2(voters)
                         || self
-                            .chosen
-                            .binary_search_by_key(&v.slot, |c| c.slot)
+                            .chosen_at(v.slot)
                             .is_ok_and(|c| self.chosen[c].value == v.value))
             })
     }
@@ -327,124 +327,6 @@ impl State {
         votes.clone_from(&o.votes);
         chosen.clone_from(&o.chosen);
         executed.clone_from(&o.executed);
-    }
-
-    /// Appends the state to `w` as plain words, for the search's frontier: a state of six
-    /// vectors costs six allocations and about 240 bytes of headers, and the frontier holds
-    /// most of a search's states. [`State::unpack_into`] reads it back.
-    pub(crate) fn pack(&self, w: &mut Vec<u32>) {
-        // Destructured, so that a field added to `State` cannot be forgotten here.
-        let State {
-            nodes,
-            armed,
-            crashed,
-            net,
-            used,
-            votes,
-            chosen,
-            executed,
-        } = self;
-        fn wide(w: &mut Vec<u32>, x: u64) {
-            w.extend([x as u32, (x >> 32) as u32]);
-        }
-        w.push(nodes.len() as u32);
-        w.extend_from_slice(nodes);
-        w.extend(armed.iter().map(|&a| u32::from(a)));
-        wide(w, crashed.0);
-        w.push(net.len() as u32);
-        w.extend_from_slice(net);
-        let Used {
-            elections,
-            timers,
-            crashes,
-            drops,
-            dups,
-            submitted,
-        } = *used;
-        w.extend([elections, timers, crashes, drops, dups, submitted]);
-        w.push(votes.len() as u32);
-        for &(slot, ballot, value, voters) in votes {
-            wide(w, slot);
-            wide(w, ballot.0);
-            w.push(value);
-            wide(w, voters.0);
-        }
-        w.push(chosen.len() as u32);
-        for c in chosen {
-            wide(w, c.slot);
-            w.push(c.value);
-            wide(w, c.ballot.0);
-            wide(w, c.quorum.0);
-        }
-        w.push(executed.len() as u32);
-        for &(slot, value) in executed {
-            wide(w, slot);
-            w.push(value);
-        }
-    }
-
-    /// Makes this state the one [`State::pack`] wrote in `words` (its vectors are reused).
-    pub(crate) fn unpack_into(&mut self, words: &[u32]) {
-        let State {
-            nodes,
-            armed,
-            crashed,
-            net,
-            used,
-            votes,
-            chosen,
-            executed,
-        } = self;
-        fn wide(next: &mut impl FnMut() -> u32) -> u64 {
-            next() as u64 | (next() as u64) << 32
-        }
-        let mut r = words.iter().copied();
-        let mut next = || r.next().expect("a packed state is complete");
-        let n = next() as usize;
-        nodes.clear();
-        nodes.extend((0..n).map(|_| next()));
-        armed.clear();
-        armed.extend((0..n).map(|_| next() as u8));
-        *crashed = NodeSet(wide(&mut next));
-        let k = next() as usize;
-        net.clear();
-        net.extend((0..k).map(|_| next()));
-        *used = Used {
-            elections: next(),
-            timers: next(),
-            crashes: next(),
-            drops: next(),
-            dups: next(),
-            submitted: next(),
-        };
-        let k = next();
-        votes.clear();
-        for _ in 0..k {
-            let slot = wide(&mut next);
-            let ballot = Ballot(wide(&mut next));
-            let value = next();
-            votes.push((slot, ballot, value, NodeSet(wide(&mut next))));
-        }
-        let k = next();
-        chosen.clear();
-        for _ in 0..k {
-            let slot = wide(&mut next);
-            let value = next();
-            let ballot = Ballot(wide(&mut next));
-            let quorum = NodeSet(wide(&mut next));
-            chosen.push(Chosen {
-                slot,
-                value,
-                ballot,
-                quorum,
-            });
-        }
-        let k = next();
-        executed.clear();
-        for _ in 0..k {
-            let slot = wide(&mut next);
-            executed.push((slot, next()));
-        }
     }
 
     /// The successor by `act`, with the violation it exposes, or the bound that forbids it
@@ -573,10 +455,20 @@ impl State {
         first
     }
 
+    /// Where the votes for `(slot, ballot, value)` are in `votes` (or would go).
+    fn vote_at(&self, slot: Slot, ballot: Ballot, value: u32) -> Result<usize, usize> {
+        let key = (slot, ballot, value);
+        self.votes.binary_search_by(|v| (v.0, v.1, v.2).cmp(&key))
+    }
+
+    /// Where the value chosen in `slot` is in `chosen` (or would go).
+    fn chosen_at(&self, slot: Slot) -> Result<usize, usize> {
+        self.chosen.binary_search_by_key(&slot, |c| c.slot)
+    }
+
     /// Records `voter`'s vote; returns every voter of `(slot, ballot, value)` so far.
     fn vote(&mut self, slot: Slot, ballot: Ballot, value: u32, voter: NodeId) -> NodeSet {
-        let key = (slot, ballot, value);
-        match self.votes.binary_search_by(|v| (v.0, v.1, v.2).cmp(&key)) {
+        match self.vote_at(slot, ballot, value) {
             Ok(i) => {
                 self.votes[i].3.insert(voter);
                 self.votes[i].3
@@ -600,7 +492,7 @@ impl State {
         quorum: NodeSet,
     ) -> Option<Violation> {
         let desc = |v: u32| world.value(v).describe();
-        match self.chosen.binary_search_by_key(&slot, |c| c.slot) {
+        match self.chosen_at(slot) {
             Ok(i) => {
                 let c = self.chosen[i];
                 (c.value != value).then(|| Violation {
@@ -636,7 +528,7 @@ impl State {
     /// the value chosen there.
     fn execute(&mut self, world: &World, me: NodeId, slot: Slot, value: u32) -> Option<Violation> {
         let desc = |v: u32| world.value(v).describe();
-        if let Ok(i) = self.chosen.binary_search_by_key(&slot, |c| c.slot) {
+        if let Ok(i) = self.chosen_at(slot) {
             let c = self.chosen[i];
             if c.value != value {
                 return Some(Violation {
@@ -694,121 +586,4 @@ impl State {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::config::ExploreConfig;
-
-    /// A successor computed in a scratch state that held another (deeper) state is the same
-    /// state as one computed from a fresh copy: nothing of the scratch's past leaks through.
-    #[test]
-    fn a_successor_in_a_used_scratch_equals_a_fresh_one() {
-        let cfg = ExploreConfig {
-            commands: 2,
-            ..ExploreConfig::default()
-        };
-        let quorums = cfg.quorums().expect("config");
-        let mut world = World::new(cfg, quorums);
-        let mut fp = FpBuf::default();
-        let mut level = vec![State::initial(&mut world)];
-        let mut scratch = level[0].clone();
-        let (mut compared, mut loops, mut quiet, mut acts) = (0, 0, 0, Vec::new());
-        // Packed and read back into a state that held another one.
-        let (mut words, mut unpacked) = (Vec::new(), level[0].clone());
-        for _ in 0..6 {
-            let mut next_level = Vec::new();
-            for s in &level {
-                s.actions(&world, &mut acts);
-                for &a in &acts {
-                    let Ok((fresh, v)) = s.next(&mut world, a) else {
-                        continue;
-                    };
-                    let w = s
-                        .next_into(&mut world, a, &mut scratch)
-                        .expect("same bound");
-                    assert_eq!(fresh.fingerprint(&mut fp), scratch.fingerprint(&mut fp));
-                    assert_eq!(format!("{fresh:?}"), format!("{scratch:?}"));
-                    assert_eq!(v, w);
-                    assert!(fresh.same_as(&scratch));
-                    words.clear();
-                    fresh.pack(&mut words);
-                    unpacked.unpack_into(&words);
-                    assert_eq!(format!("{fresh:?}"), format!("{unpacked:?}"));
-                    if s.unchanged_by(&mut world, a) {
-                        assert!(s.same_as(&fresh), "{a:?} changed the state");
-                        quiet += 1;
-                    }
-                    let same = s.fingerprint(&mut fp) == fresh.fingerprint(&mut fp);
-                    assert_eq!(s.same_as(&fresh), same, "{a:?}");
-                    loops += usize::from(same);
-                    compared += 1;
-                    next_level.push(fresh);
-                }
-            }
-            level = next_level;
-        }
-        assert!(compared > 1000, "{compared} successors compared");
-        assert!(loops > 100, "{loops} successors equal to their parent");
-        assert!(quiet > 100, "{quiet} told unchanged without computing them");
-    }
-
-    /// `same_as` tells two states apart exactly when their fingerprints differ: every field
-    /// counts, and a chosen value's ballot and quorum do not (the fingerprint leaves them out).
-    #[test]
-    fn same_as_agrees_with_the_fingerprint_on_every_field() {
-        let cfg = ExploreConfig::default();
-        let quorums = cfg.quorums().expect("config");
-        let mut world = World::new(cfg, quorums);
-        let mut fp = FpBuf::default();
-        let mut base = State::initial(&mut world);
-        let mut acts = Vec::new();
-        for _ in 0..3 {
-            base.actions(&world, &mut acts);
-            base = base.next(&mut world, acts[0]).expect("step").0;
-        }
-        let chosen = Chosen {
-            slot: 0,
-            value: 1,
-            ballot: Ballot(1),
-            quorum: NodeSet::single(0),
-        };
-        base.chosen.push(chosen);
-        // (field, still the same state, the edit)
-        type Edit = (&'static str, bool, fn(&mut State));
-        let edits: Vec<Edit> = vec![
-            ("nodes", false, |s| s.nodes[0] ^= 1),
-            ("armed", false, |s| s.armed[0] ^= 1),
-            ("crashed", false, |s| s.crashed.insert(1)),
-            ("net", false, |s| s.net.push(u32::MAX)),
-            ("used", false, |s| s.used.timers += 1),
-            ("votes", false, |s| {
-                s.votes.push((0, Ballot(9), 1, NodeSet::single(2)))
-            }),
-            ("chosen value", false, |s| s.chosen[0].value = 2),
-            ("chosen slot", false, |s| s.chosen[0].slot = 1),
-            ("another chosen", false, |s| s.chosen.push(s.chosen[0])),
-            ("executed", false, |s| s.executed.push((0, 1))),
-            ("chosen ballot", true, |s| s.chosen[0].ballot = Ballot(7)),
-            ("chosen quorum", true, |s| {
-                s.chosen[0].quorum = NodeSet::single(2)
-            }),
-        ];
-        assert!(base.same_as(&base.clone()));
-        let (mut words, mut unpacked) = (Vec::new(), State::initial(&mut world));
-        for (field, same, edit) in edits {
-            let mut o = base.clone();
-            edit(&mut o);
-            o.votes.push((3, Ballot(5), 2, NodeSet::single(1)));
-            o.executed.push((4, 2));
-            words.clear();
-            o.pack(&mut words);
-            unpacked.unpack_into(&words);
-            assert_eq!(format!("{o:?}"), format!("{unpacked:?}"), "{field} packed");
-            o.votes.pop();
-            o.executed.pop();
-            assert_eq!(base.same_as(&o), same, "{field}");
-            assert_eq!(o.same_as(&base), same, "{field}");
-            let fps = base.fingerprint(&mut fp) == o.fingerprint(&mut fp);
-            assert_eq!(fps, same, "{field}");
-        }
-    }
-}
+mod tests;
