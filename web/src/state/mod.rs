@@ -256,6 +256,7 @@ impl AppState {
             self.run.playing = playing;
         }
         self.run.sim.with_main(|m| m.seek(t, &now_ms));
+        self.run.seek_drawn(now_ms());
         self.run.sync();
         self.refresh_report();
     }
@@ -291,6 +292,16 @@ impl AppState {
             .unwrap_or(false)
     }
 
+    /// A frame while heading to a target (seek, run to end): simulates one slice on the shared
+    /// run, before the state is copied. Returns true when the page needs no redraw (the target
+    /// is not reached yet), so the slice's task does nothing else. Twice a second a frame
+    /// simulates nothing and redraws the progress instead: a task either simulates or draws,
+    /// never both.
+    fn seek_quietly(&self, wall: f64) -> bool {
+        !self.run.seek_redraw_due(wall)
+            && self.run.sim.with_main(|m| m.tick(SEEK_BUDGET_MS, &now_ms))
+    }
+
     fn frame(&mut self, wall: f64) {
         if !self.animating() {
             self.run.last_frame = None;
@@ -301,9 +312,10 @@ impl AppState {
         let dt = r.last_frame.map_or(0.0, |l| (wall - l).clamp(0.0, 100.0));
         r.last_frame = Some(wall);
         if r.target.is_some() {
-            let more = r.sim.with_main(|m| m.tick(SEEK_BUDGET_MS, &now_ms));
+            // The slices ran in `seek_quietly`; this frame shows where they got to.
+            r.seek_drawn(wall);
             r.sync();
-            if !more {
+            if r.target.is_none() && !r.done {
                 self.refresh_report();
             }
         } else {
@@ -407,6 +419,11 @@ impl Reducible for AppState {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        if let Action::Frame(wall) = action {
+            if self.animating() && self.run.target.is_some() && self.seek_quietly(wall) {
+                return self;
+            }
+        }
         let mut s = (*self).clone();
         match action {
             Action::TogglePanel(id) => s.view.toggle(id),
@@ -457,6 +474,7 @@ impl Reducible for AppState {
                 if !s.run.done && s.errors.is_empty() {
                     let end = s.run.end;
                     s.run.sim.with_main(|m| m.target = Some(end));
+                    s.run.seek_drawn(now_ms());
                     s.run.sync();
                     s.run.playing = false;
                 }

@@ -13,6 +13,10 @@ pub(crate) const SPEED_MIN: f64 = -4.0;
 pub(crate) const SPEED_MAX: f64 = 1.0;
 /// How often the report (charts, summary) is refreshed while running, in wall ms.
 const REPORT_EVERY_MS: f64 = 250.0;
+/// How often the page redraws its progress while heading to a target (seek, run to end), in
+/// wall ms. A redraw of the whole page costs tens of ms of rendering and layout; a default run
+/// to the end takes about 200 ms of simulation and is drawn once, at the end.
+const SEEK_REDRAW_EVERY_MS: f64 = 500.0;
 
 /// A report with a version, compared by version only (cheap props).
 #[derive(Clone, Debug)]
@@ -106,6 +110,8 @@ pub(crate) struct RunState {
     pub(crate) report: Option<ReportRef>,
     /// When (wall ms) the report was taken.
     report_wall: f64,
+    /// When (wall ms) the page last drew while heading to a target.
+    seek_drawn: f64,
     /// Wall ms spent simulating since the last rebuild.
     pub(crate) wall_sim_ms: f64,
     /// Frames rendered while playing (for the fps measurement).
@@ -127,6 +133,7 @@ impl RunState {
             last_frame: None,
             report: None,
             report_wall: 0.0,
+            seek_drawn: 0.0,
             wall_sim_ms: 0.0,
             frames: 0,
         };
@@ -165,6 +172,17 @@ impl RunState {
             version,
             report: Rc::new(s.report()),
         });
+    }
+
+    /// Notes that the page draws now (wall time `wall`) while heading to a target.
+    pub(crate) fn seek_drawn(&mut self, wall: f64) {
+        self.seek_drawn = wall;
+    }
+
+    /// Whether a frame at wall time `wall` should redraw the progress towards the target
+    /// rather than simulate.
+    pub(crate) fn seek_redraw_due(&self, wall: f64) -> bool {
+        wall - self.seek_drawn > SEEK_REDRAW_EVERY_MS
     }
 
     /// Whether the report is older than the refresh interval at wall time `wall`.

@@ -125,3 +125,18 @@ fn a_preset_opens_with_its_variants_and_sweep() {
     assert_eq!(s.preset, Some("paper-n8"));
     assert!(s.note.is_some());
 }
+
+#[test]
+fn a_seek_frame_either_simulates_or_redraws() {
+    let s = act(state(), Action::RunToEnd);
+    // The last drawing was at 0 and this frame is 1 s later: it redraws the progress and
+    // simulates nothing.
+    let s = act(s, Action::Frame(1_000.0));
+    assert_eq!(s.status(), RunStatus::Running);
+    assert_eq!(s.run.now, 0);
+    // Not due: the frame simulates (natively the clock stands still, so all the way).
+    let s = act(s, Action::Frame(100.0));
+    assert_eq!(s.status(), RunStatus::Done);
+    let want = fpaxos_sim::run(&Scenario::default()).expect("runs");
+    assert_eq!(hash(&s), want.trace_hash);
+}
