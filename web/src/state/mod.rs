@@ -293,13 +293,17 @@ impl AppState {
     }
 
     /// A frame while heading to a target (seek, run to end): simulates one slice on the shared
-    /// run, before the state is copied. Returns true when the page needs no redraw (the target
-    /// is not reached yet), so the slice's task does nothing else. Twice a second a frame
-    /// simulates nothing and redraws the progress instead: a task either simulates or draws,
-    /// never both.
+    /// run, before the state is copied. Returns true when the page needs no redraw now, so the
+    /// slice's task does nothing else: the target is not reached yet, or a long slice reached
+    /// it and the next frame draws it. Twice a second a frame simulates nothing and redraws the
+    /// progress instead. A task simulates or draws, both only after a short slice.
     fn seek_quietly(&self, wall: f64) -> bool {
-        !self.run.seek_redraw_due(wall)
-            && self.run.sim.with_main(|m| m.tick(SEEK_BUDGET_MS, &now_ms))
+        if self.run.seek_redraw_due(wall) {
+            return false;
+        }
+        let start = now_ms();
+        let more = self.run.sim.with_main(|m| m.tick(SEEK_BUDGET_MS, &now_ms));
+        more || now_ms() - start > SEEK_BUDGET_MS / 2.0
     }
 
     fn frame(&mut self, wall: f64) {
