@@ -46,6 +46,9 @@ pub fn serve_worker() {
 
 /// Mounts the app into `#app` (or the body), owning the address bar and local storage.
 pub fn start() {
+    // When the page's wasm starts running (fetched, compiled and instantiated): the part of
+    // the first render that is loading, for `scripts/measure-web.sh`.
+    browser::record_metric("wasm_start_ms", browser::now_ms());
     share::enable();
     match browser::app_root() {
         Some(el) => {
