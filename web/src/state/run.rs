@@ -1,5 +1,10 @@
 //! The main run's slice of the state: a shared handle to the [`MainRun`] and a snapshot of the
 //! numbers the page shows (time, end, status, playback settings, the latest report).
+//!
+//! While the run heads to a target (seek, run to end) it advances in frames that do not redraw
+//! (`AppState::seek_quietly`), so the snapshot can lag the shared run by up to half a second:
+//! it is what the page shows. Code that needs the run's own time reads it from the [`MainRun`]
+//! (which is why `MainRun::seek` decides for itself whether to replay from the start).
 
 use crate::run::MainRun;
 use fpaxos::Time;
