@@ -301,8 +301,15 @@ impl AppState {
         if self.run.seek_redraw_due(wall) {
             return false;
         }
+        // The first frames after a drawing also lay it out and paint it (the browser does that
+        // in the frame's task, after this callback): they simulate less.
+        let budget = if self.run.just_drawn(wall) {
+            SEEK_BUDGET_MS / 4.0
+        } else {
+            SEEK_BUDGET_MS
+        };
         let start = now_ms();
-        let more = self.run.sim.with_main(|m| m.tick(SEEK_BUDGET_MS, &now_ms));
+        let more = self.run.sim.with_main(|m| m.tick(budget, &now_ms));
         more || now_ms() - start > SEEK_BUDGET_MS / 2.0
     }
 

@@ -184,6 +184,12 @@ impl RunState {
         self.seek_drawn = wall;
     }
 
+    /// Whether a frame at wall time `wall` comes within two frames of the last drawing while
+    /// heading to a target (its layout and paint may still be due).
+    pub(crate) fn just_drawn(&self, wall: f64) -> bool {
+        wall - self.seek_drawn < 34.0
+    }
+
     /// Whether a frame at wall time `wall` should redraw the progress towards the target
     /// rather than simulate.
     pub(crate) fn seek_redraw_due(&self, wall: f64) -> bool {

@@ -140,3 +140,15 @@ fn a_seek_frame_either_simulates_or_redraws() {
     let want = fpaxos_sim::run(&Scenario::default()).expect("runs");
     assert_eq!(hash(&s), want.trace_hash);
 }
+
+#[test]
+fn seek_frames_draw_twice_a_second_and_go_easy_after_a_drawing() {
+    let mut s = (*state()).clone();
+    s.run.seek_drawn(1_000.0);
+    // The two frames after a drawing (its layout and paint are still due) simulate less.
+    assert!(s.run.just_drawn(1_016.0) && s.run.just_drawn(1_033.0));
+    assert!(!s.run.just_drawn(1_050.0));
+    // Progress is redrawn half a second after the last drawing, not before.
+    assert!(!s.run.seek_redraw_due(1_499.0));
+    assert!(s.run.seek_redraw_due(1_501.0));
+}
