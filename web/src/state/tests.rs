@@ -37,7 +37,12 @@ fn run_to_end_heads_there_in_frames() {
     let s = act(state(), Action::RunToEnd);
     assert_eq!(s.status(), RunStatus::Running);
     assert!(s.animating());
-    let s = act(s, Action::Frame(16.0));
+    // The clock stands still, so the first frame's slice reaches the end; it comes right after
+    // the click's drawing (being laid out in its task), so it leaves the drawing to a later
+    // frame: the same state comes back.
+    let after = act(Rc::clone(&s), Action::Frame(16.0));
+    assert!(Rc::ptr_eq(&s, &after));
+    let s = act(after, Action::Frame(100.0));
     assert_eq!(s.status(), RunStatus::Done);
     assert!(!s.animating());
     let want = fpaxos_sim::run(&Scenario::default()).expect("runs");
@@ -52,7 +57,7 @@ fn a_clicked_crash_is_recorded_once_and_replays() {
     assert_eq!(s.preset, None);
     assert!(s.note.as_deref().unwrap_or("").contains("crash node 2"));
     let s = act(s, Action::RunToEnd);
-    let s = act(s, Action::Frame(16.0));
+    let s = act(s, Action::Frame(100.0));
     let replay = fpaxos_sim::run(&s.scenario).expect("runs");
     assert_eq!(hash(&s), replay.trace_hash);
     assert_eq!(
@@ -134,8 +139,9 @@ fn a_seek_frame_either_simulates_or_redraws() {
     let s = act(s, Action::Frame(1_000.0));
     assert_eq!(s.status(), RunStatus::Running);
     assert_eq!(s.run.now, 0);
-    // Not due: the frame simulates (natively the clock stands still, so all the way).
-    let s = act(s, Action::Frame(100.0));
+    // 100 ms later: no redraw due and not just after one, so the frame simulates (natively the
+    // clock stands still, so all the way) and draws the end.
+    let s = act(s, Action::Frame(1_100.0));
     assert_eq!(s.status(), RunStatus::Done);
     let want = fpaxos_sim::run(&Scenario::default()).expect("runs");
     assert_eq!(hash(&s), want.trace_hash);
