@@ -511,7 +511,8 @@ async fn page_runs_under_its_csp_and_links_load_nothing_remote() {
 #[tokio::test(flavor = "multi_thread")]
 async fn closed_panels_travel_in_the_link() {
     let (_driver, c) = open(1280, 900, base_url()).await;
-    assert!(exists(&c, "spacetime").await);
+    // The page draws after its wasm loads, which can be after `goto` returns: wait for it.
+    text_of(&c, "spacetime").await;
     click(&c, "panel-toggle-spacetime").await;
     let view = wait_link(&c, "panels never reached the link", |l| {
         !l.view.panels.is_empty()

@@ -127,6 +127,8 @@ async fn every_chapter_loads_narrates_and_steps_back_and_forth() {
 async fn keys_menu_and_chapter_boundaries() {
     let files = chapter_files();
     let (_driver, c) = open(1280, 800, &format!("{}?tour", base_url())).await;
+    // The page draws after its wasm loads, which can be after `goto` returns: wait for it.
+    text_of(&c, "tour-text").await;
     let live = attr(&c, "tour-text", "data-testid").await;
     assert_eq!(live, "tour-text");
     let aria = js(
