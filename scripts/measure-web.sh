@@ -43,18 +43,28 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   if (process.env.CHROME_BIN) opts.binary = process.env.CHROME_BIN;
   const s = await call('POST', '/session', { capabilities: { alwaysMatch: { 'goog:chromeOptions': opts } } });
   const id = s.sessionId;
-  const metrics = () => call('POST', `/session/${id}/execute/sync`, { script: 'return window.__fpaxos_metrics || null', args: [] });
+  const exec = (script) => call('POST', `/session/${id}/execute/sync`, { script, args: [] });
+  const metrics = () => exec('return window.__fpaxos_metrics || null');
+  // The explorer panel's verdict once its search has stopped (polled for up to 120 s).
+  const exploreResult = async () => {
+    for (let i = 0; i < 1200; i++) {
+      const ex = await exec("const e = document.querySelector(\"[data-testid='explore-status']\"); return e && e.dataset.status !== 'running' ? e.dataset.status + ': ' + (e.querySelector('p.muted') || e).textContent : '';");
+      if (ex) return ex;
+      await sleep(100);
+    }
+    return 'did not finish in 120 s';
+  };
   try {
     // Long tasks (main-thread tasks over 50 ms), recorded from before navigation.
     await call('POST', `/session/${id}/goog/cdp/execute`, { cmd: 'Page.addScriptToEvaluateOnNewDocument', params: { source:
       "window.__longtasks = []; new PerformanceObserver(l => { for (const e of l.getEntries()) window.__longtasks.push(e.duration); }).observe({ type: 'longtask', buffered: true });" } });
-    const longTasks = async () => { await sleep(200); const l = await call('POST', `/session/${id}/execute/sync`, { script: 'return window.__longtasks || [];', args: [] });
+    const longTasks = async () => { await sleep(200); const l = await exec('return window.__longtasks || [];');
       return `${l.filter((d) => d > 50).length} over 50 ms, longest ${Math.max(0, ...l).toFixed(0)} ms`; };
     // Time to first render and run to end of the default scenario.
     await call('POST', `/session/${id}/url`, { url: url + '?measure=run' });
     let m = null;
     for (let i = 0; i < 600; i++) { m = await metrics(); if (m && m.run_to_end_ms > 0) break; await sleep(100); }
-    const nav = await call('POST', `/session/${id}/execute/sync`, { script: 'const n = performance.getEntriesByType("navigation")[0]; return n ? n.domContentLoadedEventEnd : 0;', args: [] });
+    const nav = await exec('const n = performance.getEntriesByType("navigation")[0]; return n ? n.domContentLoadedEventEnd : 0;');
     console.log('== page (headless Chromium, this machine) ==');
     console.log(`first render:             ${m.first_render_ms.toFixed(0)} ms after navigation start (DOMContentLoaded ${nav.toFixed(0)} ms; the page's wasm started at ${m.wasm_start_ms ? m.wasm_start_ms.toFixed(0) + ' ms' : 'n/a'})`);
     console.log(`run to end, default 10 s: ${m.run_to_end_ms ? m.run_to_end_ms.toFixed(0) + ' ms' : 'did not finish'} wall, in frame-sized slices`);
@@ -66,7 +76,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
     // done (the final drawing included), and the long tasks in between.
     await sleep(500);
     for (let k = 0; k < 3; k++) {
-      await call('POST', `/session/${id}/execute/sync`, { script: "document.querySelector(\"[data-testid='restart']\").click(); return 1;", args: [] });
+      await exec("document.querySelector(\"[data-testid='restart']\").click(); return 1;");
       await sleep(500);
       const [ms, lt] = await call('POST', `/session/${id}/execute/async`, { script: `const done = arguments[0]; const lt = [];
         const o = new PerformanceObserver((l) => { for (const e of l.getEntries()) lt.push(e.duration); }); o.observe({ type: 'longtask' });
@@ -79,7 +89,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
     }
     // A sweep of the default scenario (its points run in the page's workers).
     await call('POST', `/session/${id}/url`, { url: url + '?sweep=q2%3D1..5' });
-    for (let i = 0; i < 600; i++) { const st = await call('POST', `/session/${id}/execute/sync`, { script: "const e = document.querySelector(\"[data-testid='sweep-status']\"); return e ? e.textContent : '';", args: [] }); if (st === 'done') break; await sleep(100); }
+    for (let i = 0; i < 600; i++) { const st = await exec("const e = document.querySelector(\"[data-testid='sweep-status']\"); return e ? e.textContent : '';"); if (st === 'done') break; await sleep(100); }
     console.log(`long tasks, load + sweep q2=1..5: ${await longTasks()}`);
     // Frame rate while playing with 9 nodes (1/100 real time, messages animated).
     await call('POST', `/session/${id}/url`, { url: url + '?measure=fps' });
@@ -89,18 +99,11 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
     // The explorer in its worker: the split-brain preset made thrifty (N = 5, Q1 = Q2 = 2), the
     // same search as `fpaxos explore --nodes 5 --quorum 2,2 --thrifty` (compare its states/s).
     await call('POST', `/session/${id}/url`, { url: url + '?preset=split-brain' });
-    const exec = (script) => call('POST', `/session/${id}/execute/sync`, { script, args: [] });
     for (let i = 0; i < 300 && !(await exec("return !!document.querySelector(\"[data-testid='thrifty-input']\");")); i++) await sleep(100);
     await exec("document.querySelector(\"[data-testid='thrifty-input']\").click(); document.querySelector(\"[data-testid='explore-panel']\").open = true; return 1;");
     await sleep(500);
     await exec("document.querySelector(\"[data-testid='explore-start']\").click(); return 1;");
-    let ex = '';
-    for (let i = 0; i < 1200; i++) {
-      ex = await exec("const e = document.querySelector(\"[data-testid='explore-status']\"); return e && e.dataset.status !== 'running' ? e.dataset.status + ': ' + (e.querySelector('p.muted') || e).textContent : '';");
-      if (ex) break;
-      await sleep(100);
-    }
-    console.log(`explorer in the page (split-brain, thrifty): ${ex || 'did not finish in 120 s'}`);
+    console.log(`explorer in the page (split-brain, thrifty): ${await exploreResult()}`);
     // A longer search: N = 3 majority with the panel's default bounds (2 ballots, 2 commands),
     // cut at its default 1,000,000 states; natively `fpaxos explore --max-states 1000000`.
     await call('POST', `/session/${id}/url`, { url: url + '?n3#s=1.q1YqVrKqVkrOKS0uSS0CMfPyU1KBYsa1tbUA' });
@@ -109,13 +112,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
     await sleep(500);
     const cli = await exec("const e = document.querySelector(\"[data-testid='explore-cli']\"); return e ? e.textContent : '';");
     await exec("document.querySelector(\"[data-testid='explore-start']\").click(); return 1;");
-    ex = '';
-    for (let i = 0; i < 1200; i++) {
-      ex = await exec("const e = document.querySelector(\"[data-testid='explore-status']\"); return e && e.dataset.status !== 'running' ? e.dataset.status + ': ' + (e.querySelector('p.muted') || e).textContent : '';");
-      if (ex) break;
-      await sleep(100);
-    }
-    console.log(`explorer in the page (${cli}): ${ex || 'did not finish in 120 s'}`);
+    console.log(`explorer in the page (${cli}): ${await exploreResult()}`);
   } finally {
     await call('DELETE', `/session/${id}`);
   }
