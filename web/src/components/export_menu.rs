@@ -149,16 +149,21 @@ fn export_items(app: &AppCtx, show_cmd: &UseStateHandle<bool>) -> Html {
     let stem = export::file_stem(&scenario);
     let no_report = report.is_none();
     let cap = export::caption(&scenario, report.as_deref());
-    let cmd = export::command_line(&fpaxos_share::share_url(
-        &share::base_url(),
-        &scenario,
-        &fpaxos_share::ViewState::default(),
-    ));
+    // The command line holds a link (a deflate of the whole scenario): made only when shown or
+    // asked for, since this menu redraws with every frame of a playing run.
+    let command = |s: &fpaxos_sim::Scenario| {
+        export::command_line(&fpaxos_share::share_url(
+            &share::base_url(),
+            s,
+            &fpaxos_share::ViewState::default(),
+        ))
+    };
+    let cmd = (**show_cmd).then(|| command(&scenario));
     let on_cmd = {
         let show = show_cmd.clone();
-        let cmd = cmd.clone();
+        let scenario = scenario.clone();
         Callback::from(move |_| {
-            record_export("command.txt", &cmd);
+            record_export("command.txt", &command(&scenario));
             show.set(!*show);
         })
     };
@@ -195,7 +200,7 @@ fn export_items(app: &AppCtx, show_cmd: &UseStateHandle<bool>) -> Html {
             <li>{download_button(("Scenario JSON", "export-scenario", None), (format!("{stem}.json"), "application/json"),
                     false, { let s = scenario.clone(); move || Some(s.to_json_pretty() + "\n") })}
                 <button type="button" onclick={on_cmd} data-testid="export-command">{"Command line"}</button></li>
-            if **show_cmd {
+            if let Some(cmd) = cmd {
                 <li><input type="text" readonly=true class="export-cmd" value={cmd} onfocus={select_all}
                     data-testid="command-line" aria-label="Command line that reproduces this run" /></li>
             }

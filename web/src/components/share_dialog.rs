@@ -8,11 +8,12 @@ use crate::state::use_app;
 use yew::prelude::*;
 
 /// What happened to the last "Copy link".
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, PartialEq)]
 enum Copied {
     Idle,
     Done,
-    Fallback,
+    /// The clipboard refused: the link is shown in a field to copy by hand.
+    Fallback(String),
 }
 
 /// Copy link, Embed and Export.
@@ -22,25 +23,31 @@ pub(crate) fn ShareBar() -> Html {
     let copied = use_state(|| Copied::Idle);
     let embed_open = use_state(|| false);
     let field = use_node_ref();
-    let link = share::link_for(&app.scenario, &share::view_of(&app));
+    // The link is made when it is asked for, not on every drawing: the bar redraws with every
+    // frame of a playing run, and a link is a deflate of the whole scenario.
     let on_copy = {
         let copied = copied.clone();
-        let link = link.clone();
+        let app = app.clone();
         Callback::from(move |_| {
-            let copied = copied.clone();
-            copy_text(
-                &link,
+            let link = share::link_for(&app.scenario, &share::view_of(&app));
+            let done = {
+                let (copied, link) = (copied.clone(), link.clone());
                 Callback::from(move |ok: bool| {
-                    copied.set(if ok { Copied::Done } else { Copied::Fallback })
-                }),
-            );
+                    copied.set(if ok {
+                        Copied::Done
+                    } else {
+                        Copied::Fallback(link.clone())
+                    })
+                })
+            };
+            copy_text(&link, done);
         })
     };
     // The fallback field selects its text as soon as it shows.
     {
         let field = field.clone();
-        use_effect_with(*copied, move |c| {
-            if *c == Copied::Fallback {
+        use_effect_with((*copied).clone(), move |c| {
+            if matches!(c, Copied::Fallback(_)) {
                 if let Some(i) = field.cast::<HtmlInputElement>() {
                     let _ = i.focus();
                     i.select();
@@ -69,10 +76,10 @@ pub(crate) fn ShareBar() -> Html {
             if *copied == Copied::Done {
                 <span class="share-note" role="status" data-testid="copy-status">{"Link copied."}</span>
             }
-            if *copied == Copied::Fallback {
+            if let Copied::Fallback(link) = (*copied).clone() {
                 <label class="share-fallback">
                     <span>{"Copy this link (the clipboard is not available here):"}</span>
-                    <input ref={field} type="text" readonly=true value={link.clone()} onfocus={select_all}
+                    <input ref={field} type="text" readonly=true value={link} onfocus={select_all}
                         data-testid="share-link" aria-label="Link to this scenario" />
                 </label>
             }

@@ -63,13 +63,17 @@ pub(crate) fn use_share_sync(app: AppCtx) -> UseStateHandle<Option<String>> {
         if !share::enabled() {
             return;
         }
-        let fragment = encode_fragment(scenario, view);
-        let stored = encode_fragment(scenario, &ViewState::default());
+        // Encoded when the timer fires, so a burst of edits (or the first drawing) deflates
+        // the scenario once, in a task of its own.
+        let (scenario, view) = (scenario.clone(), view.clone());
         *timer.borrow_mut() = Some(gloo_timers::callback::Timeout::new(
             SYNC_DEBOUNCE_MS,
             move || {
-                browser::replace_fragment(&fragment);
-                browser::store(STORAGE_KEY, &stored);
+                browser::replace_fragment(&encode_fragment(&scenario, &view));
+                browser::store(
+                    STORAGE_KEY,
+                    &encode_fragment(&scenario, &ViewState::default()),
+                );
             },
         ));
     });
