@@ -94,45 +94,88 @@ fn extras(id: &str, s: &Scenario) -> (Vec<(String, Scenario)>, Option<&'static s
     }
 }
 
-fn build() -> Vec<MenuPreset> {
-    let mut out = vec![MenuPreset {
-        id: "default",
-        title: "Default scenario",
-        explain: "The engine's default: 5 nodes, majority quorums (3/3), 2 ms one-way latency, 8 closed-loop clients, 10 s. Identical to `fpaxos run` with no options.",
-        scenario: Scenario::default(),
-        compare: Vec::new(),
-        sweep: None,
-    }];
-    let files = PRESETS.iter().map(|p| (p.id, p.scenario())).chain(
-        PAGE_ONLY
-            .iter()
-            .map(|(id, json)| (*id, Scenario::from_json(json).unwrap_or_default())),
-    );
-    for (id, scenario) in files {
-        // The strings live in a `static` (see `all`), so they can be handed out as `&'static`.
-        let title: &'static str = Box::leak(scenario.name.clone().into_boxed_str());
-        let explain: &'static str = Box::leak(scenario.notes.clone().into_boxed_str());
-        let (compare, sweep) = extras(id, &scenario);
-        out.push(MenuPreset {
-            id,
-            title,
-            explain,
-            scenario,
-            compare,
-            sweep,
-        });
-    }
-    out
+const DEFAULT_TITLE: &str = "Default scenario";
+const DEFAULT_EXPLAIN: &str = "The engine's default: 5 nodes, majority quorums (3/3), 2 ms one-way latency, 8 closed-loop clients, 10 s. Identical to `fpaxos run` with no options.";
+
+/// The scenario files of the menu after the default, in menu order: `(id, JSON)`.
+fn files() -> impl Iterator<Item = (&'static str, &'static str)> {
+    PRESETS
+        .iter()
+        .map(|p| (p.id, p.json))
+        .chain(PAGE_ONLY.iter().copied())
+}
+
+/// A Scenarios menu line. The menu is drawn with the page's first frame, so it reads each
+/// file's `name` and `notes` alone; a whole scenario is parsed when it is picked ([`by_id`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct MenuItem {
+    /// As [`MenuPreset::id`].
+    pub id: &'static str,
+    /// As [`MenuPreset::title`].
+    pub title: &'static str,
+    /// As [`MenuPreset::explain`].
+    pub explain: &'static str,
+}
+
+fn leak(s: String) -> &'static str {
+    // Built once per page (see `menu`), so the strings can be handed out as `&'static`.
+    Box::leak(s.into_boxed_str())
 }
 
 thread_local! {
-    static ALL: OnceLock<Vec<MenuPreset>> = const { OnceLock::new() };
+    static MENU: OnceLock<Vec<MenuItem>> = const { OnceLock::new() };
 }
 
-/// Every preset, in menu order: the engine default, then `fpaxos_sim::presets::PRESETS`, then
+/// The Scenarios menu, in order: the engine default, then `fpaxos_sim::presets::PRESETS`, then
 /// the page-only scenario files.
+pub fn menu() -> Vec<MenuItem> {
+    MENU.with(|m| {
+        m.get_or_init(|| {
+            let default = MenuItem {
+                id: "default",
+                title: DEFAULT_TITLE,
+                explain: DEFAULT_EXPLAIN,
+            };
+            std::iter::once(default)
+                .chain(files().map(|(id, json)| {
+                    // The JSON value alone: no scenario is built, checked or defaulted.
+                    let value = serde_json::from_str::<serde_json::Value>(json).ok();
+                    let text = |key: &str| {
+                        let v = value.as_ref().and_then(|v| v.get(key)?.as_str());
+                        leak(v.unwrap_or_default().to_string())
+                    };
+                    MenuItem {
+                        id,
+                        title: text("name"),
+                        explain: text("notes"),
+                    }
+                }))
+                .collect()
+        })
+        .clone()
+    })
+}
+
+fn preset(item: MenuItem) -> MenuPreset {
+    let scenario = files()
+        .find(|(id, _)| *id == item.id)
+        .map_or_else(Scenario::default, |(_, json)| {
+            Scenario::from_json(json).unwrap_or_default()
+        });
+    let (compare, sweep) = extras(item.id, &scenario);
+    MenuPreset {
+        id: item.id,
+        title: item.title,
+        explain: item.explain,
+        scenario,
+        compare,
+        sweep,
+    }
+}
+
+/// Every preset, in menu order, each scenario parsed.
 pub fn all() -> Vec<MenuPreset> {
-    ALL.with(|a| a.get_or_init(build).clone())
+    menu().into_iter().map(preset).collect()
 }
 
 /// The preset with this id (old page ids are accepted too).
@@ -141,7 +184,7 @@ pub fn by_id(id: &str) -> Option<MenuPreset> {
         .iter()
         .find(|(old, _)| *old == id)
         .map_or(id, |(_, new)| new);
-    all().into_iter().find(|p| p.id == id)
+    menu().into_iter().find(|p| p.id == id).map(preset)
 }
 
 #[cfg(test)]
@@ -180,6 +223,25 @@ mod tests {
         assert_eq!(all()[0].scenario, Scenario::default());
         for (i, a) in ids.iter().enumerate() {
             assert!(!ids[i + 1..].contains(a), "duplicate {a}");
+        }
+    }
+
+    #[test]
+    fn the_menu_shows_each_scenarios_name_and_notes() {
+        let menu = menu();
+        assert_eq!(menu.len(), PRESETS.len() + PAGE_ONLY.len() + 1);
+        for (item, p) in menu.iter().zip(all()).skip(1) {
+            assert_eq!(
+                (item.id, item.title, item.explain),
+                (p.id, p.title, p.explain)
+            );
+            assert_eq!(item.title, p.scenario.name);
+            assert_eq!(item.explain, p.scenario.notes);
+            assert!(
+                !item.title.is_empty() && !item.explain.is_empty(),
+                "{}",
+                item.id
+            );
         }
     }
 

@@ -9,7 +9,7 @@ use yew::prelude::*;
 #[component]
 pub(crate) fn Header() -> Html {
     let app = use_app();
-    let all = presets::all();
+    let all = presets::menu();
     let current = app.preset.unwrap_or("");
     let select_ref = crate::hooks::use_select_value(current.to_string());
     let onchange = {
