@@ -50,6 +50,10 @@ pub struct ExploreConfig {
     pub timers: u32,
     /// Stop after this many unique states (the result then says the search was cut).
     pub max_states: u64,
+    /// Stop, with a bounded result, before the search's own tables (seen set, search tree,
+    /// queue) would grow past this many bytes; 0: no limit. A search that outgrows the
+    /// machine's memory would otherwise end in an allocation failure, without a verdict.
+    pub max_memory: u64,
     /// A planted bug in every node (`None` in real runs).
     #[serde(serialize_with = "plant_name")]
     pub planted: Option<PlantedBug>,
@@ -74,6 +78,7 @@ impl Default for ExploreConfig {
             dups: 0,
             timers: 0,
             max_states: 5_000_000,
+            max_memory: 0,
             planted: None,
             thrifty: false,
             check_quorum: true,

@@ -51,6 +51,14 @@ impl Frontier {
         Some(read(idx, depth, words))
     }
 
+    /// Bytes the queue holds (whole chunks).
+    pub(crate) fn bytes(&self) -> u64 {
+        (self.chunks.len() * CHUNK * std::mem::size_of::<u32>()) as u64
+    }
+
+    /// Bytes one more chunk takes.
+    pub(crate) const CHUNK_BYTES: u64 = (CHUNK * std::mem::size_of::<u32>()) as u64;
+
     /// Whether no state is queued.
     pub(crate) fn is_empty(&self) -> bool {
         self.len == 0

@@ -31,7 +31,8 @@ pub struct Stats {
 pub struct Progress {
     /// The counters.
     pub stats: Stats,
-    /// The search has ended (no state left, a violation found, or `max_states` reached).
+    /// The search has ended (no state left, a violation found, or `max_states` or
+    /// `max_memory` reached).
     pub done: bool,
 }
 
@@ -43,7 +44,8 @@ pub enum Outcome {
     Running,
     /// No violation in the states explored.
     NoViolation {
-        /// Every reachable state within the bounds was explored (`max_states` not reached).
+        /// Every reachable state within the bounds was explored (neither `max_states` nor
+        /// `max_memory` reached).
         complete: bool,
         /// The bounds that cut a transition off somewhere (empty: the whole state space,
         /// unbounded, was explored).
@@ -65,6 +67,54 @@ fn mark(hit: &mut [bool; 5], b: Bound) {
     }
 }
 
+/// The memory of a search's own tables: the seen set (a 16-byte fingerprint and a control byte
+/// per bucket, at most 7 of 8 buckets full), the search tree and the queue.
+struct Tables<'a> {
+    seen: &'a FpSet,
+    tree: &'a Vec<(u32, Act)>,
+    frontier: &'a Frontier,
+}
+
+impl<'a> Tables<'a> {
+    fn of(ex: &'a Explorer) -> Tables<'a> {
+        Tables {
+            seen: &ex.seen,
+            tree: &ex.tree,
+            frontier: &ex.frontier,
+        }
+    }
+
+    fn seen_bytes(&self) -> u64 {
+        let buckets = (self.seen.capacity() as u64 * 8 / 7).next_power_of_two();
+        buckets * (std::mem::size_of::<u128>() as u64 + 1)
+    }
+
+    fn tree_bytes(&self) -> u64 {
+        (self.tree.capacity() * std::mem::size_of::<(u32, Act)>()) as u64
+    }
+
+    fn bytes(&self) -> u64 {
+        self.seen_bytes() + self.tree_bytes() + self.frontier.bytes()
+    }
+
+    /// Whether admitting one more state could take the tables past `budget` (0: no limit): a
+    /// full seen set or tree doubles (the old one is freed only after the copy), and the queue
+    /// may take a new chunk.
+    fn would_outgrow(&self, budget: u64) -> bool {
+        if budget == 0 {
+            return false;
+        }
+        let mut peak = self.bytes() + Frontier::CHUNK_BYTES;
+        if self.seen.len() >= self.seen.capacity() {
+            peak += 2 * self.seen_bytes();
+        }
+        if self.tree.len() >= self.tree.capacity() {
+            peak += 2 * self.tree_bytes();
+        }
+        peak > budget
+    }
+}
+
 /// A steppable breadth-first explorer.
 pub struct Explorer {
     world: World,
@@ -79,6 +129,7 @@ pub struct Explorer {
     stats: Stats,
     hit: [bool; 5],
     cut_by_max_states: bool,
+    cut_by_memory: bool,
     found: Option<(u32, Violation)>,
     done: bool,
     acts: Vec<Act>,
@@ -110,6 +161,7 @@ impl Explorer {
             },
             hit: [false; 5],
             cut_by_max_states: false,
+            cut_by_memory: false,
             found: None,
             done: false,
             acts: Vec::new(),
@@ -188,6 +240,17 @@ impl Explorer {
                 continue;
             }
             let fp = next.fingerprint(&mut self.fp);
+            let tables = Tables {
+                seen: &self.seen,
+                tree: &self.tree,
+                frontier: &self.frontier,
+            };
+            if tables.would_outgrow(self.world.cfg.max_memory) && !self.seen.contains(&fp) {
+                // A new state would grow a table past the budget: stop with what was seen.
+                self.cut_by_memory = true;
+                self.done = true;
+                break;
+            }
             if !self.seen.insert(fp) {
                 continue;
             }
@@ -208,6 +271,11 @@ impl Explorer {
             self.frontier.push(child, depth + 1, |w| next.pack(w));
         }
         self.acts = acts;
+    }
+
+    /// Bytes the search's own tables hold now (see [`Tables`]).
+    pub fn memory_bytes(&self) -> u64 {
+        Tables::of(self).bytes()
     }
 
     /// The counters so far.
@@ -236,7 +304,7 @@ impl Explorer {
             return Outcome::Running;
         }
         Outcome::NoViolation {
-            complete: !self.cut_by_max_states,
+            complete: !self.cut_by_max_states && !self.cut_by_memory,
             bounds_hit: Bound::ALL
                 .iter()
                 .zip(self.hit)
@@ -278,6 +346,18 @@ impl Explorer {
                     format!(
                         "no violation in {} states (complete to depth {} {within}; {cut})",
                         s.unique, s.max_depth
+                    )
+                } else if self.cut_by_memory {
+                    let budget = cfg.max_memory as f64;
+                    let budget = if budget >= 1e9 {
+                        format!("{:.1} GB", budget / 1e9)
+                    } else {
+                        format!("{:.0} MB", budget / 1e6)
+                    };
+                    format!(
+                        "no violation in {} states (stopped at the memory budget of {budget}, \
+                         --max-memory; complete to depth {} {within})",
+                        s.unique, s.complete_depth
                     )
                 } else {
                     format!(

@@ -94,6 +94,45 @@ fn safe_majority_completes_without_violation() {
     complete_without_violation(plain);
 }
 
+/// A search that would outgrow its memory budget stops with a bounded result that says so,
+/// within the budget; a budget it never reaches changes nothing.
+#[test]
+fn a_memory_budget_stops_the_search_with_a_bounded_result() {
+    let full = complete_without_violation(cfg(3, QuorumSpec::Majority, 2, 1));
+    let roomy = complete_without_violation(ExploreConfig {
+        max_memory: 1 << 30,
+        ..cfg(3, QuorumSpec::Majority, 2, 1)
+    });
+    assert_eq!(roomy, full);
+    let budget = 3 << 20;
+    let (mut ex, out) = explore(ExploreConfig {
+        max_memory: budget,
+        ..cfg(3, QuorumSpec::Majority, 2, 1)
+    });
+    let summary = ex.summary();
+    assert!(
+        matches!(
+            out,
+            Outcome::NoViolation {
+                complete: false,
+                ..
+            }
+        ),
+        "{summary}"
+    );
+    let seen = ex.stats().unique;
+    assert!(
+        seen > 1_000 && seen < full,
+        "{seen} of {full} states: {summary}"
+    );
+    assert!(ex.memory_bytes() <= budget, "{} bytes", ex.memory_bytes());
+    assert!(
+        summary.contains("stopped at the memory budget of 3 MB")
+            && summary.contains(&format!("no violation in {seen} states")),
+        "{summary}"
+    );
+}
+
 #[test]
 fn non_intersecting_quorums_of_four_are_found_unsafe_and_the_trace_replays() {
     let steps = found_and_replays(cfg(4, QuorumSpec::Counting { q1: 2, q2: 2 }, 2, 2));

@@ -46,6 +46,11 @@ pub(crate) struct ExploreArgs {
     /// Stop after this many unique states.
     #[arg(long, value_name = "M", default_value_t = 5_000_000)]
     pub(crate) max_states: u64,
+    /// Stop (with a bounded result) before the search's tables grow past SIZE: `auto` (three
+    /// quarters of the memory available when the search starts; no limit where that cannot be
+    /// read), `none`, or a size such as 8G, 512M (binary units: K, M, G, T, with or without B).
+    #[arg(long, value_name = "SIZE", default_value = "auto", value_parser = parse_memory)]
+    pub(crate) max_memory: MemoryBudget,
     /// Thrifty sends.
     #[arg(long)]
     pub(crate) thrifty: bool,
@@ -68,6 +73,47 @@ pub(crate) struct ExploreArgs {
     /// violation, and `fpaxos url FILE` makes a link to it.
     #[arg(long, value_name = "FILE")]
     pub(crate) scenario_out: Option<String>,
+}
+
+/// `--max-memory`: a size in bytes (0: no limit), or three quarters of what is available.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum MemoryBudget {
+    Auto,
+    Bytes(u64),
+}
+
+/// Parses `auto`, `none` or a size with an optional binary unit (`8G`, `512MB`, `1.5GiB`).
+pub(crate) fn parse_memory(v: &str) -> Result<MemoryBudget, String> {
+    let t = v.trim().to_ascii_lowercase();
+    match t.as_str() {
+        "auto" => return Ok(MemoryBudget::Auto),
+        "none" | "0" => return Ok(MemoryBudget::Bytes(0)),
+        _ => {}
+    }
+    let t = t.trim_end_matches("ib").trim_end_matches('b');
+    let (num, shift) = match t.chars().last() {
+        Some('k') => (&t[..t.len() - 1], 10),
+        Some('m') => (&t[..t.len() - 1], 20),
+        Some('g') => (&t[..t.len() - 1], 30),
+        Some('t') => (&t[..t.len() - 1], 40),
+        _ => (t, 0),
+    };
+    match num.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 && x * ((1u64 << shift) as f64) < 1.8e19 => {
+            Ok(MemoryBudget::Bytes((x * (1u64 << shift) as f64) as u64))
+        }
+        _ => Err(format!(
+            "{v:?} is not a memory size: use auto, none, or a size such as 8G or 512M"
+        )),
+    }
+}
+
+/// `MemAvailable` of `/proc/meminfo`, in bytes (Linux); `None` elsewhere.
+fn available_memory() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }
 
 #[derive(Serialize)]
@@ -98,6 +144,10 @@ pub(crate) fn cmd_explore(a: ExploreArgs) -> CmdResult {
         dups: a.dups,
         timers: a.timers,
         max_states: a.max_states,
+        max_memory: match a.max_memory {
+            MemoryBudget::Auto => available_memory().map_or(0, |b| b / 4 * 3),
+            MemoryBudget::Bytes(b) => b,
+        },
         planted: a.plant,
         thrifty: a.thrifty,
         check_quorum: !a.no_check_quorum,
@@ -204,4 +254,33 @@ fn write_scenario(
         "counterexample scenario written to {path} ({} steps); replay it with `fpaxos run {path}{plant}`",
         actions.len()
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parse_memory, MemoryBudget};
+
+    #[test]
+    fn memory_sizes_parse_in_binary_units_and_nonsense_is_refused() {
+        let b = |v: &str| {
+            parse_memory(v).map(|m| match m {
+                MemoryBudget::Bytes(b) => b,
+                MemoryBudget::Auto => u64::MAX,
+            })
+        };
+        assert_eq!(b("auto"), Ok(u64::MAX));
+        assert_eq!(b("none"), Ok(0));
+        assert_eq!(b("0"), Ok(0));
+        assert_eq!(b("8G"), Ok(8 << 30));
+        assert_eq!(b("8GB"), Ok(8 << 30));
+        assert_eq!(b("8 GiB"), Ok(8 << 30));
+        assert_eq!(b("512m"), Ok(512 << 20));
+        assert_eq!(b("1.5G"), Ok(3 << 29));
+        assert_eq!(b("4096"), Ok(4096));
+        assert_eq!(b("64K"), Ok(64 << 10));
+        for bad in ["", "G", "-1G", "lots", "1e30G", "NaN", "8X"] {
+            let e = parse_memory(bad).expect_err(bad);
+            assert!(e.contains("not a memory size"), "{bad}: {e}");
+        }
+    }
 }
