@@ -4,7 +4,7 @@
 use super::{out, to_pretty, usage, CmdResult};
 use clap::Args;
 use fpaxos::{PlantedBug, QuorumSpec};
-use fpaxos_cli::fmt::thousands;
+use fpaxos_cli::fmt::{si, thousands};
 use fpaxos_explore::{ExploreConfig, Explorer, Network, Outcome, Stats};
 use serde::Serialize;
 use std::process::ExitCode;
@@ -158,7 +158,24 @@ pub(crate) fn cmd_explore(a: ExploreArgs) -> CmdResult {
         Err(errs) => return usage(errs),
     };
     let start = Instant::now();
-    while !ex.run(1 << 16).done {}
+    // Progress on a terminal: a large search runs for minutes.
+    let bar = super::spinner("explore");
+    loop {
+        let p = ex.run(1 << 16);
+        if p.done {
+            break;
+        }
+        let secs = start.elapsed().as_secs_f64().max(1e-9);
+        bar.set_message(format!(
+            "{} states, complete to depth {}, {} states/s, tables {}B",
+            thousands(p.stats.unique),
+            p.stats.complete_depth,
+            thousands((p.stats.unique as f64 / secs) as u64),
+            si(ex.memory_bytes() as f64)
+        ));
+        bar.tick();
+    }
+    bar.finish_and_clear();
     let secs = start.elapsed().as_secs_f64().max(1e-9);
     let stats = ex.stats();
     let outcome = ex.result();

@@ -63,6 +63,20 @@ pub(crate) fn progress(len: u64, what: &str) -> ProgressBar {
     pb
 }
 
+/// A spinner with a message on standard error, for work of unknown length; hidden unless
+/// standard error is a terminal.
+pub(crate) fn spinner(what: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{prefix} {spinner} {elapsed_precise} {msg}") {
+        pb.set_style(style);
+    }
+    pb.set_prefix(what.to_string());
+    pb
+}
+
 /// The JSON the CLI prints: the same serialiser as the page's export.
 pub(crate) fn to_pretty<T: Serialize>(v: &T) -> String {
     fpaxos_sim::json::pretty_json(v)
