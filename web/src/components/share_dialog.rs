@@ -4,16 +4,16 @@
 use crate::browser::{copy_text, HtmlInputElement};
 use crate::components::{embed_dialog::EmbedDialog, export_menu::ExportMenu};
 use crate::share;
-use crate::state::use_app;
+use crate::state::{use_app, AppCtx};
 use yew::prelude::*;
 
 /// What happened to the last "Copy link".
-#[derive(Clone, PartialEq)]
+#[derive(Clone, Copy, PartialEq)]
 enum Copied {
     Idle,
     Done,
     /// The clipboard refused: the link is shown in a field to copy by hand.
-    Fallback(String),
+    Fallback,
 }
 
 /// Copy link, Embed and Export.
@@ -23,31 +23,29 @@ pub(crate) fn ShareBar() -> Html {
     let copied = use_state(|| Copied::Idle);
     let embed_open = use_state(|| false);
     let field = use_node_ref();
-    // The link is made when it is asked for, not on every drawing: the bar redraws with every
-    // frame of a playing run, and a link is a deflate of the whole scenario.
+    // The link is made when it is used, not on every drawing: the bar redraws with every frame
+    // of a playing run, and a link is a deflate of the whole scenario. The fallback field, while
+    // it shows, follows the page as before.
+    let link = |app: &AppCtx| share::link_for(&app.scenario, &share::view_of(app));
+    let fallback_link = (*copied == Copied::Fallback).then(|| link(&app));
     let on_copy = {
         let copied = copied.clone();
         let app = app.clone();
         Callback::from(move |_| {
-            let link = share::link_for(&app.scenario, &share::view_of(&app));
-            let done = {
-                let (copied, link) = (copied.clone(), link.clone());
+            let copied = copied.clone();
+            copy_text(
+                &link(&app),
                 Callback::from(move |ok: bool| {
-                    copied.set(if ok {
-                        Copied::Done
-                    } else {
-                        Copied::Fallback(link.clone())
-                    })
-                })
-            };
-            copy_text(&link, done);
+                    copied.set(if ok { Copied::Done } else { Copied::Fallback })
+                }),
+            );
         })
     };
     // The fallback field selects its text as soon as it shows.
     {
         let field = field.clone();
-        use_effect_with((*copied).clone(), move |c| {
-            if matches!(c, Copied::Fallback(_)) {
+        use_effect_with(*copied, move |c| {
+            if *c == Copied::Fallback {
                 if let Some(i) = field.cast::<HtmlInputElement>() {
                     let _ = i.focus();
                     i.select();
@@ -76,7 +74,7 @@ pub(crate) fn ShareBar() -> Html {
             if *copied == Copied::Done {
                 <span class="share-note" role="status" data-testid="copy-status">{"Link copied."}</span>
             }
-            if let Copied::Fallback(link) = (*copied).clone() {
+            if let Some(link) = fallback_link {
                 <label class="share-fallback">
                     <span>{"Copy this link (the clipboard is not available here):"}</span>
                     <input ref={field} type="text" readonly=true value={link} onfocus={select_all}
