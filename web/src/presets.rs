@@ -5,7 +5,6 @@
 
 use fpaxos::quorum::QuorumSpec;
 use fpaxos_sim::{presets::PRESETS, Scenario};
-use std::sync::OnceLock;
 
 /// A Scenarios menu entry: a named scenario with a short explanation shown on the page, and the
 /// page-only extras it opens with. (Not [`fpaxos_sim::presets::Preset`], the engine's file list.)
@@ -107,7 +106,7 @@ fn files() -> impl Iterator<Item = (&'static str, &'static str)> {
 
 /// A Scenarios menu line. The menu is drawn with the page's first frame, so it reads each
 /// file's `name` and `notes` alone; a whole scenario is parsed when it is picked ([`by_id`]).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct MenuItem {
     /// As [`MenuPreset::id`].
     pub id: &'static str,
@@ -117,43 +116,38 @@ pub struct MenuItem {
     pub explain: &'static str,
 }
 
-fn leak(s: String) -> &'static str {
-    // Built once per page (see `menu`), so the strings can be handed out as `&'static`.
-    Box::leak(s.into_boxed_str())
+fn build_menu() -> Vec<MenuItem> {
+    let default = MenuItem {
+        id: "default",
+        title: DEFAULT_TITLE,
+        explain: DEFAULT_EXPLAIN,
+    };
+    std::iter::once(default)
+        .chain(files().map(|(id, json)| {
+            // The JSON value alone: no scenario is built, checked or defaulted.
+            let value = serde_json::from_str::<serde_json::Value>(json).ok();
+            let text = |key: &str| -> &'static str {
+                let v = value.as_ref().and_then(|v| v.get(key)?.as_str());
+                // Built once per page (see `menu`), so the text can be `&'static`.
+                Box::leak(v.unwrap_or_default().to_string().into_boxed_str())
+            };
+            MenuItem {
+                id,
+                title: text("name"),
+                explain: text("notes"),
+            }
+        }))
+        .collect()
 }
 
 thread_local! {
-    static MENU: OnceLock<Vec<MenuItem>> = const { OnceLock::new() };
+    static MENU: &'static [MenuItem] = Box::leak(build_menu().into_boxed_slice());
 }
 
 /// The Scenarios menu, in order: the engine default, then `fpaxos_sim::presets::PRESETS`, then
 /// the page-only scenario files.
-pub fn menu() -> Vec<MenuItem> {
-    MENU.with(|m| {
-        m.get_or_init(|| {
-            let default = MenuItem {
-                id: "default",
-                title: DEFAULT_TITLE,
-                explain: DEFAULT_EXPLAIN,
-            };
-            std::iter::once(default)
-                .chain(files().map(|(id, json)| {
-                    // The JSON value alone: no scenario is built, checked or defaulted.
-                    let value = serde_json::from_str::<serde_json::Value>(json).ok();
-                    let text = |key: &str| {
-                        let v = value.as_ref().and_then(|v| v.get(key)?.as_str());
-                        leak(v.unwrap_or_default().to_string())
-                    };
-                    MenuItem {
-                        id,
-                        title: text("name"),
-                        explain: text("notes"),
-                    }
-                }))
-                .collect()
-        })
-        .clone()
-    })
+pub fn menu() -> &'static [MenuItem] {
+    MENU.with(|m| *m)
 }
 
 fn preset(item: MenuItem) -> MenuPreset {
@@ -175,7 +169,7 @@ fn preset(item: MenuItem) -> MenuPreset {
 
 /// Every preset, in menu order, each scenario parsed.
 pub fn all() -> Vec<MenuPreset> {
-    menu().into_iter().map(preset).collect()
+    menu().iter().copied().map(preset).collect()
 }
 
 /// The preset with this id (old page ids are accepted too).
@@ -184,7 +178,7 @@ pub fn by_id(id: &str) -> Option<MenuPreset> {
         .iter()
         .find(|(old, _)| *old == id)
         .map_or(id, |(_, new)| new);
-    menu().into_iter().find(|p| p.id == id).map(preset)
+    menu().iter().copied().find(|p| p.id == id).map(preset)
 }
 
 #[cfg(test)]
