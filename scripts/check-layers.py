@@ -28,10 +28,10 @@ LAYERS = {
         ["sweep", "swarm", "shrink", "cue"],
     ],
     "crates/fpaxos-explore/src": [
-        ["fp", "config", "frontier"],
+        ["fp", "config"],
         ["world"],
         ["state"],
-        ["trace"],
+        ["frontier", "trace"],
         ["search", "scenario"],
     ],
     "web/src": [

@@ -42,10 +42,14 @@ fn no_violation_is_worded_within_its_bounds_and_exits_0() {
 
 #[test]
 fn bad_bounds_exit_2_with_one_line_each() {
-    let (code, _, err) = explore("--nodes 9 --ballots 50");
+    let (code, _, err) = explore("--nodes 9 --ballots 50 --max-states 5000000000");
     assert_eq!(code, 2);
     assert!(err.contains("--nodes must be 1 to 5"), "{err}");
     assert!(err.contains("--ballots must be at most 8"), "{err}");
+    assert!(
+        err.contains("--max-states must be between 1 and 4294967295"),
+        "{err}"
+    );
     let (code, _, err) = explore("--plant nonsense");
     assert_eq!(code, 2);
     assert!(err.contains("accept-below-promise"), "{err}");

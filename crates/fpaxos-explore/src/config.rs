@@ -8,6 +8,8 @@ use std::sync::Arc;
 pub const MAX_NODES: usize = 5;
 /// Most of each bounded budget (ballots, commands, crashes, drops, duplicates, timer firings).
 pub const MAX_BUDGET: u32 = 8;
+/// Most unique states in one search: the search tree numbers them in 32 bits.
+pub const MAX_STATES: u64 = u32::MAX as u64;
 
 /// How messages in flight behave.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -48,10 +50,11 @@ pub struct ExploreConfig {
     /// Most heartbeat and retransmit firings (and election-timer firings that start no
     /// election, e.g. pre-votes) in the whole run.
     pub timers: u32,
-    /// Stop after this many unique states (the result then says the search was cut).
+    /// Stop after this many unique states (the result then says the search was cut); at most
+    /// [`MAX_STATES`].
     pub max_states: u64,
-    /// Stop, with a bounded result, before the search's own tables (seen set, search tree,
-    /// queue) would grow past this many bytes; 0: no limit. A search that outgrows the
+    /// Stop, with a bounded result, before the search's own tables (seen set and search tree,
+    /// which is also its queue) would grow past this many bytes; 0: no limit. A search that outgrows the
     /// machine's memory would otherwise end in an allocation failure, without a verdict.
     pub max_memory: u64,
     /// A planted bug in every node (`None` in real runs).
@@ -109,8 +112,12 @@ impl ExploreConfig {
                 errs.push(format!("{name} must be at most {MAX_BUDGET}, not {v}"));
             }
         }
-        if self.max_states == 0 {
-            errs.push("--max-states must be at least 1".into());
+        if self.max_states == 0 || self.max_states > MAX_STATES {
+            errs.push(format!(
+                "--max-states must be between 1 and {MAX_STATES} (the search tree numbers its \
+                 states in 32 bits), not {}",
+                self.max_states
+            ));
         }
         if !errs.is_empty() {
             return Err(errs);

@@ -1,102 +1,155 @@
-//! The breadth-first queue: states waiting to be expanded, packed back to back in chunks of
-//! `u32` words. A state is one entry (`[tree index, depth, length, words...]`), so queueing it
-//! costs no allocation of its own and no header beyond three words, and the memory of expanded
-//! states goes back a chunk at a time.
+//! The breadth-first queue, with no state stored in it. Breadth first, the search appends each
+//! new state to its tree (parent index and action) in the order it will expand them, so the
+//! queue is the tree's tail: indices `next..tree.len()`, levels one after another. A state is
+//! rebuilt when its turn comes, from its nearest ancestor on the path rebuilt last, by replaying
+//! the tree's actions below that ancestor through the same memoised node steps. Consecutive
+//! states are siblings or cousins, so a rebuild replays one action, sometimes two or three.
+//!
+//! Queued states thus cost nothing beyond their 12-byte tree entry, where a packed copy of each
+//! took 150 to 250 bytes: the frontier is most of a search's states, and it was most of its
+//! memory.
 
-use std::collections::VecDeque;
+use crate::state::{Act, State};
+use crate::world::World;
 
-/// Words per chunk (1 MiB): large enough that chunk changes are rare, small enough that little
-/// memory waits for the last state of a chunk to be expanded.
-const CHUNK: usize = 1 << 18;
-
-/// A first-in, first-out queue of packed states.
+/// The queue's read position and the last rebuilt path (`Default`: an empty placeholder).
 #[derive(Debug, Default)]
 pub(crate) struct Frontier {
-    chunks: VecDeque<Vec<u32>>,
-    /// Where the next entry starts in the first chunk.
-    at: usize,
-    len: usize,
+    /// The tree index of the next state to expand.
+    next: u32,
+    /// The depth of the state at `next` (once `next` is in its level).
+    depth: u32,
+    /// The first tree index of the level after `depth`'s.
+    level_end: u32,
+    /// The tree index of each state on the last rebuilt path, from the root (index 0).
+    on_path: Vec<u32>,
+    /// The states of that path, at the same depths; entries past `on_path.len()` are spare
+    /// scratch whose vectors are reused.
+    states: Vec<State>,
+    /// The actions still to replay in a rebuild, deepest first (scratch).
+    todo: Vec<(u32, Act)>,
 }
 
 impl Frontier {
-    /// Queues a state: `pack` appends its words to the vector it is given.
-    pub(crate) fn push(&mut self, idx: u32, depth: u32, pack: impl FnOnce(&mut Vec<u32>)) {
-        let full = self
-            .chunks
-            .back()
-            .is_none_or(|c| c.len() >= CHUNK - CHUNK / 16);
-        if full {
-            self.chunks.push_back(Vec::with_capacity(CHUNK));
+    /// A queue holding the root (tree index 0) alone.
+    pub(crate) fn new(root: State) -> Frontier {
+        Frontier {
+            next: 0,
+            depth: 0,
+            level_end: 1,
+            on_path: vec![0],
+            states: vec![root],
+            todo: Vec::new(),
         }
-        let c = self.chunks.back_mut().expect("a chunk to write to");
-        let head = c.len();
-        c.extend([idx, depth, 0]);
-        pack(c);
-        c[head + 2] = (c.len() - head - 3) as u32;
-        self.len += 1;
     }
 
-    /// The oldest state: its tree index, its depth and its words, which `read` takes while they
-    /// are still queued; `None` when the queue is empty.
-    pub(crate) fn pop<R>(&mut self, read: impl FnOnce(u32, u32, &[u32]) -> R) -> Option<R> {
-        if self.chunks.front().is_some_and(|c| self.at == c.len()) {
-            self.chunks.pop_front();
-            self.at = 0;
+    /// Whether every state of `tree` has been taken.
+    pub(crate) fn is_empty(&self, tree: &[(u32, Act)]) -> bool {
+        self.next as usize >= tree.len()
+    }
+
+    /// The next state to expand, rebuilt: its tree index, its depth and the state; `None` when
+    /// every state of `tree` has been taken. `tree` is the search's tree, grown only at its end
+    /// (by the expansions of earlier states) between two calls.
+    pub(crate) fn pop(
+        &mut self,
+        tree: &[(u32, Act)],
+        world: &mut World,
+    ) -> Option<(u32, u32, &State)> {
+        if self.is_empty(tree) {
+            return None;
         }
-        let c = self.chunks.front()?;
-        let (idx, depth, n) = (c[self.at], c[self.at + 1], c[self.at + 2] as usize);
-        let words = &c[self.at + 3..self.at + 3 + n];
-        self.at += 3 + n;
-        self.len -= 1;
-        Some(read(idx, depth, words))
-    }
-
-    /// Bytes the queue holds (whole chunks).
-    pub(crate) fn bytes(&self) -> u64 {
-        (self.chunks.len() * CHUNK * std::mem::size_of::<u32>()) as u64
-    }
-
-    /// Bytes one more chunk takes.
-    pub(crate) const CHUNK_BYTES: u64 = (CHUNK * std::mem::size_of::<u32>()) as u64;
-
-    /// Whether no state is queued.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.len == 0
+        let idx = self.next;
+        if idx == self.level_end {
+            // Every state of the level before was expanded: its children, this level, end where
+            // the tree ends now.
+            self.depth += 1;
+            self.level_end = tree.len() as u32;
+        }
+        self.next += 1;
+        let depth = self.depth as usize;
+        // Up from `idx` to the deepest ancestor still on the path (the root at worst: a
+        // parent is one level up, and the path starts at the root).
+        self.todo.clear();
+        let (mut at, mut k) = (idx, depth);
+        while self.on_path.get(k) != Some(&at) {
+            let (parent, act) = tree[at as usize];
+            self.todo.push((at, act));
+            at = parent;
+            k -= 1;
+        }
+        self.on_path.truncate(k + 1);
+        // Down again, replaying the tree's actions.
+        while let Some((at, act)) = self.todo.pop() {
+            if self.states.len() == k + 1 {
+                let spare = self.states[k].clone();
+                self.states.push(spare);
+            }
+            let (done, rest) = self.states.split_at_mut(k + 1);
+            let replayed = done[k].next_into(world, act, &mut rest[0]);
+            // The same action on the same state gives the same successor: the node steps are
+            // memoised, and the search admitted this one without a bound or a violation.
+            debug_assert!(matches!(replayed, Ok(None)), "{replayed:?}");
+            self.on_path.push(at);
+            k += 1;
+        }
+        Some((idx, self.depth, &self.states[depth]))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::ExploreConfig;
+    use crate::fp::{FpBuf, FpSet};
 
+    /// Breadth first by hand, keeping every state; the queue rebuilds each of them, in order,
+    /// from the tree alone, while the tree grows as it does in the search.
     #[test]
-    fn states_come_out_in_order_and_whole_across_chunks() {
-        let mut q = Frontier::default();
-        let entry = |k: u32| (0..k % 97).map(move |w| w * 7 + k).collect::<Vec<u32>>();
-        let (mut pushed, mut popped) = (0u32, 0u32);
-        // Interleaved pushes and pops, through many chunks and an empty queue.
-        for round in 0..40u32 {
-            for _ in 0..(round * 997) % 20_000 {
-                q.push(pushed, pushed % 13, |w| w.extend(entry(pushed)));
-                pushed += 1;
+    fn every_state_is_rebuilt_from_the_tree_alone() {
+        let cfg = ExploreConfig {
+            nodes: 3,
+            commands: 2,
+            ..ExploreConfig::default()
+        };
+        let quorums = cfg.quorums().expect("config");
+        let mut world = World::new(cfg, quorums);
+        let mut fp = FpBuf::default();
+        let root = State::initial(&mut world);
+        let mut seen = FpSet::default();
+        seen.insert(root.fingerprint(&mut fp));
+        let (mut tree, mut kept) = (vec![(0, Act::Crash(0))], vec![root.clone()]);
+        let mut q = Frontier::new(root);
+        let (mut acts, mut depths, mut popped) = (Vec::new(), Vec::new(), 0usize);
+        while let Some((idx, depth, state)) = q.pop(&tree, &mut world) {
+            assert_eq!(idx as usize, popped, "tree order");
+            popped += 1;
+            let want = &kept[idx as usize];
+            assert!(state.same_as(want), "state {idx} rebuilt differently");
+            assert_eq!(format!("{state:?}"), format!("{want:?}"));
+            depths.push(depth);
+            if depth == 7 {
+                continue;
             }
-            for _ in 0..(round * 1_301) % 25_000 {
-                let Some(()) = q.pop(|idx, depth, words| {
-                    assert_eq!((idx, depth), (popped, popped % 13));
-                    assert_eq!(words, entry(popped).as_slice());
-                }) else {
-                    assert!(q.is_empty());
-                    assert_eq!(popped, pushed);
-                    break;
+            let state = state.clone();
+            state.actions(&world, &mut acts);
+            for &a in &acts {
+                let Ok((next, _)) = state.next(&mut world, a) else {
+                    continue;
                 };
-                popped += 1;
+                if seen.insert(next.fingerprint(&mut fp)) {
+                    tree.push((idx, a));
+                    kept.push(next);
+                }
             }
         }
-        assert!(pushed > 200_000 && popped > 100_000, "{pushed} {popped}");
-        assert!(
-            q.chunks.len() < 30,
-            "expanded chunks are freed: {}",
-            q.chunks.len()
-        );
+        assert_eq!(popped, tree.len());
+        assert!(popped > 5_000, "{popped} states");
+        assert!(depths.windows(2).all(|w| w[0] <= w[1]), "levels in order");
+        assert_eq!(depths.last(), Some(&7));
+        // The tree's parents are one level up, as the rebuild assumes.
+        for (i, &(parent, _)) in tree.iter().enumerate().skip(1) {
+            assert_eq!(depths[parent as usize] + 1, depths[i]);
+        }
     }
 }

@@ -59,7 +59,7 @@ mod state;
 mod trace;
 mod world;
 
-pub use config::{ExploreConfig, Network, MAX_BUDGET, MAX_NODES};
+pub use config::{ExploreConfig, Network, MAX_BUDGET, MAX_NODES, MAX_STATES};
 pub use scenario::to_scenario;
 pub use search::{Explorer, Outcome, Progress, Stats};
 pub use state::Violation;

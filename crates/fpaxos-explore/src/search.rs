@@ -68,11 +68,11 @@ fn mark(hit: &mut [bool; 5], b: Bound) {
 }
 
 /// The memory of a search's own tables: the seen set (a 16-byte fingerprint and a control byte
-/// per bucket, at most 7 of 8 buckets full), the search tree and the queue.
+/// per bucket, at most 7 of 8 buckets full) and the search tree, which is also the queue
+/// ([`Frontier`]: the few states it rebuilds are not counted).
 struct Tables<'a> {
     seen: &'a FpSet,
     tree: &'a Vec<(u32, Act)>,
-    frontier: &'a Frontier,
 }
 
 impl<'a> Tables<'a> {
@@ -80,7 +80,6 @@ impl<'a> Tables<'a> {
         Tables {
             seen: &ex.seen,
             tree: &ex.tree,
-            frontier: &ex.frontier,
         }
     }
 
@@ -94,17 +93,16 @@ impl<'a> Tables<'a> {
     }
 
     fn bytes(&self) -> u64 {
-        self.seen_bytes() + self.tree_bytes() + self.frontier.bytes()
+        self.seen_bytes() + self.tree_bytes()
     }
 
     /// Whether admitting one more state could take the tables past `budget` (0: no limit): a
-    /// full seen set or tree doubles (the old one is freed only after the copy), and the queue
-    /// may take a new chunk.
+    /// full seen set or tree doubles (the old one is freed only after the copy).
     fn would_outgrow(&self, budget: u64) -> bool {
         if budget == 0 {
             return false;
         }
-        let mut peak = self.bytes() + Frontier::CHUNK_BYTES;
+        let mut peak = self.bytes();
         if self.seen.len() >= self.seen.capacity() {
             peak += 2 * self.seen_bytes();
         }
@@ -120,12 +118,11 @@ pub struct Explorer {
     world: World,
     /// The fingerprint of every state seen.
     seen: FpSet,
-    /// Per state: its parent's index and the action from it (the root's parent is itself).
+    /// Per state, in the order found (breadth first): its parent's index and the action from
+    /// it (the root's parent is itself). Its tail is the queue.
     tree: Vec<(u32, Act)>,
-    /// States to expand, packed.
+    /// The queue's position in the tree, and the states it rebuilds.
     frontier: Frontier,
-    /// The state being expanded, unpacked (its vectors are reused).
-    current: Option<State>,
     stats: Stats,
     hit: [bool; 5],
     cut_by_max_states: bool,
@@ -133,7 +130,7 @@ pub struct Explorer {
     found: Option<(u32, Violation)>,
     done: bool,
     acts: Vec<Act>,
-    /// Where each successor is computed (only new ones are packed out of it).
+    /// Where each successor is computed.
     scratch: State,
     /// The fingerprint's buffer.
     fp: FpBuf,
@@ -148,13 +145,11 @@ impl Explorer {
         let mut seen = FpSet::default();
         let mut fp = FpBuf::default();
         seen.insert(init.fingerprint(&mut fp));
-        let mut frontier = Frontier::default();
-        frontier.push(0, 0, |w| init.pack(w));
         Ok(Explorer {
             world,
             seen,
             tree: vec![(0, Act::Crash(0))],
-            frontier,
+            frontier: Frontier::new(init.clone()),
             stats: Stats {
                 unique: 1,
                 ..Stats::default()
@@ -165,8 +160,7 @@ impl Explorer {
             found: None,
             done: false,
             acts: Vec::new(),
-            scratch: init.clone(),
-            current: Some(init),
+            scratch: init,
             fp,
         })
     }
@@ -180,21 +174,19 @@ impl Explorer {
     pub fn run(&mut self, max_states: u64) -> Progress {
         let mut budget = max_states;
         while !self.done && budget > 0 {
-            let mut state = self.current.take().expect("put back after every expansion");
-            let Some((idx, depth)) = self.frontier.pop(|idx, depth, words| {
-                state.unpack_into(words);
-                (idx, depth)
-            }) else {
-                self.current = Some(state);
+            // Out of `self` while it expands (the state is borrowed from it).
+            let mut frontier = std::mem::take(&mut self.frontier);
+            let Some((idx, depth, state)) = frontier.pop(&self.tree, &mut self.world) else {
+                self.frontier = frontier;
                 self.done = true;
                 break;
             };
             budget -= 1;
-            self.expand(idx, depth, &state);
-            self.current = Some(state);
+            self.expand(idx, depth, state);
+            self.frontier = frontier;
         }
         self.stats.node_states = self.world.node_count() as u64;
-        if self.frontier.is_empty() && self.found.is_none() {
+        if self.frontier.is_empty(&self.tree) && self.found.is_none() {
             self.done = true;
             self.stats.complete_depth = self.stats.max_depth;
         }
@@ -243,7 +235,6 @@ impl Explorer {
             let tables = Tables {
                 seen: &self.seen,
                 tree: &self.tree,
-                frontier: &self.frontier,
             };
             if tables.would_outgrow(self.world.cfg.max_memory) && !self.seen.contains(&fp) {
                 // A new state would grow a table past the budget: stop with what was seen.
@@ -268,7 +259,6 @@ impl Explorer {
                 self.done = true;
                 break;
             }
-            self.frontier.push(child, depth + 1, |w| next.pack(w));
         }
         self.acts = acts;
     }

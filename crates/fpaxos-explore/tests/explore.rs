@@ -104,7 +104,7 @@ fn a_memory_budget_stops_the_search_with_a_bounded_result() {
         ..cfg(3, QuorumSpec::Majority, 2, 1)
     });
     assert_eq!(roomy, full);
-    let budget = 3 << 20;
+    let budget = 1 << 20;
     let (mut ex, out) = explore(ExploreConfig {
         max_memory: budget,
         ..cfg(3, QuorumSpec::Majority, 2, 1)
@@ -127,7 +127,7 @@ fn a_memory_budget_stops_the_search_with_a_bounded_result() {
     );
     assert!(ex.memory_bytes() <= budget, "{} bytes", ex.memory_bytes());
     assert!(
-        summary.contains("stopped at the memory budget of 3 MB")
+        summary.contains("stopped at the memory budget of 1 MB")
             && summary.contains(&format!("no violation in {seen} states")),
         "{summary}"
     );

@@ -12,9 +12,10 @@ use fpaxos_explore::{ExploreConfig, Explorer, Outcome, Stats, MAX_NODES};
 use fpaxos_sim::Scenario;
 use serde::{Deserialize, Serialize};
 
-/// Most unique states a search in the page may keep: each costs about 120–210 bytes (max RSS of
-/// native searches; the frontier holds states packed), so 2 M is under 0.5 GB.
-pub(crate) const MAX_PAGE_STATES: u64 = 2_000_000;
+/// Most unique states a search in the page may keep: each costs about 45 bytes (max RSS of
+/// native searches: a fingerprint in the seen set and a search-tree entry, with the tables'
+/// doubling), so 10 M is under 0.5 GB.
+pub(crate) const MAX_PAGE_STATES: u64 = 10_000_000;
 /// Unique states expanded between two looks at the clock.
 const CHUNK: u64 = 2_048;
 /// Wall ms between two progress reports.
@@ -80,7 +81,7 @@ impl Ask {
         }
         if bounds.max_states == 0 || bounds.max_states > MAX_PAGE_STATES {
             errs.push(format!(
-                "Max states must be between 1 and {MAX_PAGE_STATES} in the page (about 450 \
+                "Max states must be between 1 and {MAX_PAGE_STATES} in the page (about 45 \
                  bytes each); `fpaxos explore` on the command line takes more."
             ));
         }

@@ -9,8 +9,6 @@ use fpaxos::{Ballot, NodeId, NodeSet, Role, Slot, Timer};
 use serde::Serialize;
 use std::hash::{Hash, Hasher};
 
-mod pack;
-
 /// A safety violation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Violation {
