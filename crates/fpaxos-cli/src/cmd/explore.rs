@@ -43,8 +43,10 @@ pub(crate) struct ExploreArgs {
     /// Most heartbeat/retransmit timer firings.
     #[arg(long, value_name = "T", default_value_t = 0)]
     pub(crate) timers: u32,
-    /// Stop after this many unique states.
-    #[arg(long, value_name = "M", default_value_t = 5_000_000)]
+    /// Stop after this many unique states (at about 45 bytes each, the default takes up to
+    /// about 4.5 GB and a few minutes; `--max-memory` stops a search earlier on a smaller
+    /// machine).
+    #[arg(long, value_name = "M", default_value_t = 100_000_000)]
     pub(crate) max_states: u64,
     /// Stop (with a bounded result) before the search's tables grow past SIZE: `auto` (three
     /// quarters of the memory available when the search starts; no limit where that cannot be
