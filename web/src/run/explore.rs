@@ -12,9 +12,9 @@ use fpaxos_explore::{ExploreConfig, Explorer, Outcome, Stats, MAX_NODES};
 use fpaxos_sim::Scenario;
 use serde::{Deserialize, Serialize};
 
-/// Most unique states a search in the page may keep: each costs about 45 bytes (max RSS of
-/// native searches: a fingerprint in the seen set and a search-tree entry, with the tables'
-/// doubling), so 10 M is under 0.5 GB.
+/// Most unique states a search in the page may keep: each costs about 45 to 55 bytes (a
+/// fingerprint in the seen set and a search-tree entry, with the tables' doubling), so 10 M
+/// is about 0.5 GB (530 MB of max RSS natively for `--ballots 2 --commands 2`).
 pub(crate) const MAX_PAGE_STATES: u64 = 10_000_000;
 /// Unique states expanded between two looks at the clock.
 const CHUNK: u64 = 2_048;
