@@ -12,6 +12,72 @@
 use crate::state::{Act, State};
 use crate::world::World;
 
+/// The search tree: per state, in the order found, its parent's index and the action from it
+/// (the root's parent is itself). The first chunk grows as a vector does, up to `CHUNK`
+/// entries; after it, fixed chunks of `CHUNK`, so that a large tree never copies itself (a
+/// vector doubling would briefly need three times its size).
+#[derive(Debug, Default)]
+pub(crate) struct Tree {
+    chunks: Vec<Vec<(u32, Act)>>,
+    len: usize,
+}
+
+/// Entries per full chunk (12 MiB).
+const CHUNK: usize = 1 << 20;
+const ENTRY: u64 = std::mem::size_of::<(u32, Act)>() as u64;
+
+impl Tree {
+    /// A tree holding the root alone.
+    pub(crate) fn new() -> Tree {
+        let mut t = Tree {
+            chunks: vec![Vec::new()],
+            len: 0,
+        };
+        t.push(0, Act::Crash(0));
+        t
+    }
+
+    /// Adds a state, found from `parent` by `act`; returns its index.
+    pub(crate) fn push(&mut self, parent: u32, act: Act) -> u32 {
+        if self.chunks.last().is_none_or(|c| c.len() == CHUNK) {
+            self.chunks.push(Vec::with_capacity(CHUNK));
+        }
+        let chunk = self.chunks.last_mut().expect("a chunk with room");
+        chunk.push((parent, act));
+        self.len += 1;
+        (self.len - 1) as u32
+    }
+
+    /// The parent and action of state `i`.
+    pub(crate) fn get(&self, i: u32) -> (u32, Act) {
+        let i = i as usize;
+        self.chunks[i / CHUNK][i % CHUNK]
+    }
+
+    /// States in the tree.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Bytes the tree holds (its chunks' capacities).
+    pub(crate) fn bytes(&self) -> u64 {
+        self.chunks
+            .iter()
+            .map(|c| c.capacity() as u64 * ENTRY)
+            .sum()
+    }
+
+    /// Bytes the next push may allocate while the tree's memory is still held: a new chunk, or
+    /// the first chunk's doubling.
+    pub(crate) fn growth_bytes(&self) -> u64 {
+        match self.chunks.last() {
+            Some(c) if c.len() < c.capacity() => 0,
+            Some(c) if c.len() < CHUNK => 2 * (c.capacity() as u64).max(4) * ENTRY,
+            _ => CHUNK as u64 * ENTRY,
+        }
+    }
+}
+
 /// The queue's read position and the last rebuilt path (`Default`: an empty placeholder).
 #[derive(Debug, Default)]
 pub(crate) struct Frontier {
@@ -44,18 +110,14 @@ impl Frontier {
     }
 
     /// Whether every state of `tree` has been taken.
-    pub(crate) fn is_empty(&self, tree: &[(u32, Act)]) -> bool {
+    pub(crate) fn is_empty(&self, tree: &Tree) -> bool {
         self.next as usize >= tree.len()
     }
 
     /// The next state to expand, rebuilt: its tree index, its depth and the state; `None` when
     /// every state of `tree` has been taken. `tree` is the search's tree, grown only at its end
     /// (by the expansions of earlier states) between two calls.
-    pub(crate) fn pop(
-        &mut self,
-        tree: &[(u32, Act)],
-        world: &mut World,
-    ) -> Option<(u32, u32, &State)> {
+    pub(crate) fn pop(&mut self, tree: &Tree, world: &mut World) -> Option<(u32, u32, &State)> {
         if self.is_empty(tree) {
             return None;
         }
@@ -73,7 +135,7 @@ impl Frontier {
         self.todo.clear();
         let (mut at, mut k) = (idx, depth);
         while self.on_path.get(k) != Some(&at) {
-            let (parent, act) = tree[at as usize];
+            let (parent, act) = tree.get(at);
             self.todo.push((at, act));
             at = parent;
             k -= 1;
@@ -103,6 +165,28 @@ mod tests {
     use crate::config::ExploreConfig;
     use crate::fp::{FpBuf, FpSet};
 
+    /// Across chunks, every entry reads back, and the memory is the chunks' (no vector twice
+    /// the tree's size).
+    #[test]
+    fn the_tree_reads_back_across_chunks() {
+        let mut t = Tree::new();
+        let n = 2 * CHUNK + 12_345;
+        for i in 1..n as u32 {
+            assert_eq!(t.push(i / 3, Act::Deliver(i)), i);
+        }
+        assert_eq!(t.len(), n);
+        assert_eq!(t.get(0), (0, Act::Crash(0)));
+        for i in (1..n as u32)
+            .step_by(997)
+            .chain([CHUNK as u32, n as u32 - 1])
+        {
+            assert_eq!(t.get(i), (i / 3, Act::Deliver(i)));
+        }
+        assert_eq!(t.chunks.len(), 3);
+        assert_eq!(t.bytes(), 3 * CHUNK as u64 * ENTRY);
+        assert_eq!(t.growth_bytes(), 0);
+    }
+
     /// Breadth first by hand, keeping every state; the queue rebuilds each of them, in order,
     /// from the tree alone, while the tree grows as it does in the search.
     #[test]
@@ -118,7 +202,7 @@ mod tests {
         let root = State::initial(&mut world);
         let mut seen = FpSet::default();
         seen.insert(root.fingerprint(&mut fp));
-        let (mut tree, mut kept) = (vec![(0, Act::Crash(0))], vec![root.clone()]);
+        let (mut tree, mut kept) = (Tree::new(), vec![root.clone()]);
         let mut q = Frontier::new(root);
         let (mut acts, mut depths, mut popped) = (Vec::new(), Vec::new(), 0usize);
         while let Some((idx, depth, state)) = q.pop(&tree, &mut world) {
@@ -138,7 +222,7 @@ mod tests {
                     continue;
                 };
                 if seen.insert(next.fingerprint(&mut fp)) {
-                    tree.push((idx, a));
+                    assert_eq!(tree.push(idx, a) as usize, kept.len());
                     kept.push(next);
                 }
             }
@@ -148,7 +232,8 @@ mod tests {
         assert!(depths.windows(2).all(|w| w[0] <= w[1]), "levels in order");
         assert_eq!(depths.last(), Some(&7));
         // The tree's parents are one level up, as the rebuild assumes.
-        for (i, &(parent, _)) in tree.iter().enumerate().skip(1) {
+        for i in 1..tree.len() {
+            let (parent, _) = tree.get(i as u32);
             assert_eq!(depths[parent as usize] + 1, depths[i]);
         }
     }

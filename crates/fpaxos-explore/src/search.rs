@@ -3,7 +3,7 @@
 
 use crate::config::ExploreConfig;
 use crate::fp::{FpBuf, FpSet};
-use crate::frontier::Frontier;
+use crate::frontier::{Frontier, Tree};
 use crate::state::{Act, Bound, State, Violation};
 use crate::trace::{self, TraceStep};
 use crate::world::World;
@@ -72,7 +72,7 @@ fn mark(hit: &mut [bool; 5], b: Bound) {
 /// ([`Frontier`]: the few states it rebuilds are not counted).
 struct Tables<'a> {
     seen: &'a FpSet,
-    tree: &'a Vec<(u32, Act)>,
+    tree: &'a Tree,
 }
 
 impl<'a> Tables<'a> {
@@ -88,16 +88,13 @@ impl<'a> Tables<'a> {
         buckets * (std::mem::size_of::<u128>() as u64 + 1)
     }
 
-    fn tree_bytes(&self) -> u64 {
-        (self.tree.capacity() * std::mem::size_of::<(u32, Act)>()) as u64
-    }
-
     fn bytes(&self) -> u64 {
-        self.seen_bytes() + self.tree_bytes()
+        self.seen_bytes() + self.tree.bytes()
     }
 
     /// Whether admitting one more state could take the tables past `budget` (0: no limit): a
-    /// full seen set or tree doubles (the old one is freed only after the copy).
+    /// full seen set doubles (the old one is freed only after the copy), and the tree may take
+    /// a new chunk.
     fn would_outgrow(&self, budget: u64) -> bool {
         if budget == 0 {
             return false;
@@ -106,9 +103,7 @@ impl<'a> Tables<'a> {
         if self.seen.len() >= self.seen.capacity() {
             peak += 2 * self.seen_bytes();
         }
-        if self.tree.len() >= self.tree.capacity() {
-            peak += 2 * self.tree_bytes();
-        }
+        peak += self.tree.growth_bytes();
         peak > budget
     }
 }
@@ -120,7 +115,7 @@ pub struct Explorer {
     seen: FpSet,
     /// Per state, in the order found (breadth first): its parent's index and the action from
     /// it (the root's parent is itself). Its tail is the queue.
-    tree: Vec<(u32, Act)>,
+    tree: Tree,
     /// The queue's position in the tree, and the states it rebuilds.
     frontier: Frontier,
     stats: Stats,
@@ -148,7 +143,7 @@ impl Explorer {
         Ok(Explorer {
             world,
             seen,
-            tree: vec![(0, Act::Crash(0))],
+            tree: Tree::new(),
             frontier: Frontier::new(init.clone()),
             stats: Stats {
                 unique: 1,
@@ -245,8 +240,7 @@ impl Explorer {
             if !self.seen.insert(fp) {
                 continue;
             }
-            let child = self.tree.len() as u32;
-            self.tree.push((idx, act));
+            let child = self.tree.push(idx, act);
             self.stats.unique += 1;
             self.stats.max_depth = self.stats.max_depth.max(depth + 1);
             if let Some(v) = violation {
@@ -279,7 +273,7 @@ impl Explorer {
             let mut acts = Vec::new();
             let mut at = idx;
             while at != 0 {
-                let (parent, act) = self.tree[at as usize];
+                let (parent, act) = self.tree.get(at);
                 acts.push(act);
                 at = parent;
             }
