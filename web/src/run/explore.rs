@@ -172,6 +172,7 @@ pub(crate) enum News {
         steps: Vec<String>,
         /// The counterexample as a scenario whose schedule replays it in the simulator, or why
         /// it could not be written as one.
+        #[serde(with = "super::wire::value")]
         scenario: Option<Result<Box<Scenario>, String>>,
     },
     /// The ask could not be explored (or the worker could not read it).

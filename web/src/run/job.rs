@@ -6,7 +6,7 @@
 //! `fpaxos_sim::run`'s, a sweep row is `fpaxos sweep`'s ([`sweep::run_point`]), a seed's outcome
 //! is [`SeedRun::run`]'s.
 
-use super::report_de::WireReport;
+use super::wire::{self, WireReport};
 use fpaxos::{MsgKind, NodeId, Role, Slot, Time};
 use fpaxos_sim::shrink::{self, Failure};
 use fpaxos_sim::swarm::{self, Pins};
@@ -25,11 +25,13 @@ pub(crate) enum Job {
     /// Run a scenario to its end: its report and the cluster at the end.
     Variant {
         /// The scenario.
+        #[serde(with = "wire::value")]
         scenario: Scenario,
     },
     /// The cluster of `scenario` at simulated time `at` (at most its end).
     ClusterAt {
         /// The scenario.
+        #[serde(with = "wire::value")]
         scenario: Scenario,
         /// Simulated ns.
         at: Time,
@@ -41,11 +43,13 @@ pub(crate) enum Job {
         /// The point's label.
         label: String,
         /// The point's scenario, or why it could not be built.
+        #[serde(with = "wire::value")]
         point: Result<Scenario, String>,
     },
     /// Seeds `from..to` of an availability experiment over a point that passed its checks.
     Seeds {
         /// The point's scenario.
+        #[serde(with = "wire::value")]
         point: Scenario,
         /// The experiment.
         exp: Experiment,
@@ -65,6 +69,7 @@ pub(crate) enum Job {
     /// only).
     Shrink {
         /// The failing scenario.
+        #[serde(with = "wire::value")]
         scenario: Scenario,
         /// Most simulator runs.
         budget: u32,
@@ -83,7 +88,10 @@ pub(crate) enum Answer {
     /// The seeds' outcomes in seed order, or the first seed's error.
     Seeds(Result<Vec<SeedOutcome>, String>),
     /// A hunted seed: how its run failed ([`Failure::describe`]), with its scenario, or `None`.
-    Hunt(u64, Option<(String, Box<Scenario>)>),
+    Hunt(
+        u64,
+        #[serde(with = "wire::value")] Option<(String, Box<Scenario>)>,
+    ),
     /// A shrunk failure, or why it could not be shrunk.
     Shrunk(Result<Box<ShrunkAt>, String>),
     /// The worker could not read the job (a bug: the page and worker disagree on the format).
@@ -94,6 +102,7 @@ pub(crate) enum Answer {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) struct ShrunkAt {
     /// The smallest failing scenario found.
+    #[serde(with = "wire::value")]
     pub(crate) scenario: Scenario,
     /// How it fails, e.g. "a safety violation (agreement)".
     pub(crate) failure: String,

@@ -15,9 +15,9 @@ pub(crate) mod hunt;
 pub(crate) mod job;
 pub(crate) mod main;
 pub(crate) mod pool;
-mod report_de;
 pub(crate) mod slice;
 pub(crate) mod sweep;
+mod wire;
 #[cfg(target_arch = "wasm32")]
 pub(crate) mod worker;
 
