@@ -67,12 +67,15 @@ fn mark(hit: &mut [bool; 5], b: Bound) {
     }
 }
 
-/// The memory of a search's own tables: the seen set (a 16-byte fingerprint and a control byte
-/// per bucket, at most 7 of 8 buckets full) and the search tree, which is also the queue
-/// ([`Frontier`]: the few states it rebuilds are not counted).
+/// The memory of a search: the seen set (a 16-byte fingerprint and a control byte per bucket,
+/// at most 7 of 8 buckets full), the search tree, which is also the queue ([`Frontier`]: the
+/// few states it rebuilds are not counted), and the world's interned states and memoised node
+/// steps, which grow with the transitions taken (a few GB in searches of hundreds of millions of
+/// states).
 struct Tables<'a> {
     seen: &'a FpSet,
     tree: &'a Tree,
+    world: &'a World,
 }
 
 impl<'a> Tables<'a> {
@@ -80,6 +83,7 @@ impl<'a> Tables<'a> {
         Tables {
             seen: &ex.seen,
             tree: &ex.tree,
+            world: &ex.world,
         }
     }
 
@@ -89,21 +93,20 @@ impl<'a> Tables<'a> {
     }
 
     fn bytes(&self) -> u64 {
-        self.seen_bytes() + self.tree.bytes()
+        self.seen_bytes() + self.tree.bytes() + self.world.memory_bytes()
     }
 
-    /// Whether admitting one more state could take the tables past `budget` (0: no limit): a
-    /// full seen set doubles (the old one is freed only after the copy), and the tree may take
-    /// a new chunk.
+    /// Whether admitting one more state could take the memory past `budget` (0: no limit): a
+    /// full seen set doubles (the old one is freed only after the copy), the tree may take a
+    /// new chunk, and the world's memo and step list may grow in the next transitions.
     fn would_outgrow(&self, budget: u64) -> bool {
         if budget == 0 {
             return false;
         }
-        let mut peak = self.bytes();
+        let mut peak = self.bytes() + self.tree.growth_bytes() + self.world.growth_bytes();
         if self.seen.len() >= self.seen.capacity() {
             peak += 2 * self.seen_bytes();
         }
-        peak += self.tree.growth_bytes();
         peak > budget
     }
 }
@@ -230,16 +233,20 @@ impl Explorer {
             let tables = Tables {
                 seen: &self.seen,
                 tree: &self.tree,
+                world: &self.world,
             };
-            if tables.would_outgrow(self.world.cfg.max_memory) && !self.seen.contains(&fp) {
-                // A new state would grow a table past the budget: stop with what was seen.
+            // Seen first: inserting a fingerprint already there into a full set would still
+            // double the set (the standard set makes room before it looks).
+            if self.seen.contains(&fp) {
+                continue;
+            }
+            if tables.would_outgrow(self.world.cfg.max_memory) {
+                // A new state would grow the memory past the budget: stop with what was seen.
                 self.cut_by_memory = true;
                 self.done = true;
                 break;
             }
-            if !self.seen.insert(fp) {
-                continue;
-            }
+            self.seen.insert(fp);
             let child = self.tree.push(idx, act);
             self.stats.unique += 1;
             self.stats.max_depth = self.stats.max_depth.max(depth + 1);

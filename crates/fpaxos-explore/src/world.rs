@@ -76,6 +76,28 @@ pub(crate) struct Step {
     pub decided: Vec<(Slot, u32)>,
 }
 
+fn vec_bytes<T>(v: &Vec<T>) -> u64 {
+    (v.capacity() * std::mem::size_of::<T>()) as u64
+}
+
+fn map_bytes<K, V>(m: &FpMap<K, V>) -> u64 {
+    let buckets = (m.capacity() as u64 * 8 / 7).next_power_of_two();
+    buckets * (std::mem::size_of::<(K, V)>() as u64 + 1)
+}
+
+impl Step {
+    /// The heap bytes of its vectors, with 16 bytes of allocator overhead for each.
+    fn heap_bytes(&self) -> u64 {
+        fn vec<T>(v: &Vec<T>) -> u64 {
+            match v.capacity() * std::mem::size_of::<T>() {
+                0 => 0,
+                b => b as u64 + 16,
+            }
+        }
+        vec(&self.sends) + vec(&self.votes) + vec(&self.claims) + vec(&self.decided)
+    }
+}
+
 /// Interned nodes, envelopes and values, and the memoised steps.
 pub(crate) struct World {
     pub cfg: ExploreConfig,
@@ -93,6 +115,8 @@ pub(crate) struct World {
     /// in a row (is it a self-loop? then the successor), and the second ask skips the map.
     last: Option<(u64, u32)>,
     out: Vec<Output>,
+    /// Heap bytes the memoised steps' own vectors hold (kept as steps are added).
+    step_heap: u64,
 }
 
 fn intern<T>(ids: &mut FpMap<u128, u32>, table: &mut Vec<T>, fp: u128, v: T) -> u32 {
@@ -119,6 +143,7 @@ impl World {
             memo: FpMap::default(),
             last: None,
             out: Vec::new(),
+            step_heap: 0,
         };
         // Every value a node can hold, known up front, so that a leader's `Chosen` event (which
         // carries only a fingerprint) maps back to a value.
@@ -177,6 +202,29 @@ impl World {
         self.nodes.len()
     }
 
+    /// Bytes the interned tables and memoised steps hold. Node states count their inline size
+    /// only: their own vectors are small and the nodes few (thousands, against millions of
+    /// steps).
+    pub(crate) fn memory_bytes(&self) -> u64 {
+        vec_bytes(&self.nodes)
+            + vec_bytes(&self.roles)
+            + map_bytes(&self.node_ids)
+            + vec_bytes(&self.envs)
+            + map_bytes(&self.env_ids)
+            + vec_bytes(&self.values)
+            + map_bytes(&self.value_ids)
+            + vec_bytes(&self.steps)
+            + self.step_heap
+            + map_bytes(&self.memo)
+    }
+
+    /// Bytes the memo map and the step list may add at once when they next grow (inside a
+    /// transition, where the search cannot stop first): the map's doubling beside the old
+    /// one, and the list's.
+    pub(crate) fn growth_bytes(&self) -> u64 {
+        2 * map_bytes(&self.memo) + vec_bytes(&self.steps)
+    }
+
     /// The command a client submits as command number `k`.
     pub(crate) fn command(k: u32) -> Command {
         Command { client: k, seq: 1 }
@@ -194,6 +242,7 @@ impl World {
             Some(&s) => s,
             None => {
                 let s = self.compute(node, stim);
+                self.step_heap += s.heap_bytes();
                 self.steps.push(s);
                 let idx = (self.steps.len() - 1) as u32;
                 self.memo.insert(key, idx);

@@ -126,6 +126,19 @@ fn a_memory_budget_stops_the_search_with_a_bounded_result() {
         "{seen} of {full} states: {summary}"
     );
     assert!(ex.memory_bytes() <= budget, "{} bytes", ex.memory_bytes());
+    // Budgets that stop the search at other tables' growth, the seen set's doubling among
+    // them (a duplicate offered to a full set must not grow it either).
+    for budget in (0..24).map(|k| (200_000.0 * 1.15f64.powi(k)) as u64) {
+        let (ex, _) = explore(ExploreConfig {
+            max_memory: budget,
+            ..cfg(3, QuorumSpec::Majority, 2, 1)
+        });
+        assert!(
+            ex.memory_bytes() <= budget,
+            "{} bytes over a budget of {budget}",
+            ex.memory_bytes()
+        );
+    }
     assert!(
         summary.contains("stopped at the memory budget of 1 MB")
             && summary.contains(&format!("no violation in {seen} states")),
