@@ -111,6 +111,31 @@ impl<'a> Tables<'a> {
     }
 }
 
+/// What [`admit`] did with a fingerprint.
+#[derive(Debug, PartialEq, Eq)]
+enum Admit {
+    /// Seen before: the set is unchanged.
+    Seen,
+    /// New, but the set's growth would break the budget: the set is unchanged.
+    OverBudget,
+    /// New, and inserted.
+    New,
+}
+
+/// Inserts `fp` into `seen` if it is new and `outgrows` allows it. Looked up first: inserting a
+/// fingerprint already there into a full set would still double the set (the standard set
+/// makes room before it looks), behind the budget's back.
+fn admit(seen: &mut FpSet, fp: u128, outgrows: impl FnOnce(&FpSet) -> bool) -> Admit {
+    if seen.contains(&fp) {
+        Admit::Seen
+    } else if outgrows(seen) {
+        Admit::OverBudget
+    } else {
+        seen.insert(fp);
+        Admit::New
+    }
+}
+
 /// A steppable breadth-first explorer.
 pub struct Explorer {
     world: World,
@@ -230,23 +255,20 @@ impl Explorer {
                 continue;
             }
             let fp = next.fingerprint(&mut self.fp);
-            let tables = Tables {
-                seen: &self.seen,
-                tree: &self.tree,
-                world: &self.world,
-            };
-            // Seen first: inserting a fingerprint already there into a full set would still
-            // double the set (the standard set makes room before it looks).
-            if self.seen.contains(&fp) {
-                continue;
+            let (tree, world) = (&self.tree, &self.world);
+            let outgrows =
+                |seen: &FpSet| Tables { seen, tree, world }.would_outgrow(world.cfg.max_memory);
+            match admit(&mut self.seen, fp, outgrows) {
+                Admit::Seen => continue,
+                Admit::OverBudget => {
+                    // A new state would grow the memory past the budget: stop with what was
+                    // seen.
+                    self.cut_by_memory = true;
+                    self.done = true;
+                    break;
+                }
+                Admit::New => {}
             }
-            if tables.would_outgrow(self.world.cfg.max_memory) {
-                // A new state would grow the memory past the budget: stop with what was seen.
-                self.cut_by_memory = true;
-                self.done = true;
-                break;
-            }
-            self.seen.insert(fp);
             let child = self.tree.push(idx, act);
             self.stats.unique += 1;
             self.stats.max_depth = self.stats.max_depth.max(depth + 1);
@@ -359,5 +381,30 @@ impl Explorer {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A full set stays the same size when offered a fingerprint it holds, and when a new one
+    /// would break the budget; it grows only for a new one within the budget.
+    #[test]
+    fn a_full_seen_set_grows_only_for_a_new_state_within_the_budget() {
+        let mut seen = FpSet::default();
+        let mut k = 0u128;
+        while seen.len() < seen.capacity() || seen.len() < 1000 {
+            seen.insert(k);
+            k += 1;
+        }
+        let cap = seen.capacity();
+        assert_eq!(admit(&mut seen, 5, |_| true), Admit::Seen);
+        assert_eq!(admit(&mut seen, 5, |_| false), Admit::Seen);
+        assert_eq!(seen.capacity(), cap, "a duplicate grew the full set");
+        assert_eq!(admit(&mut seen, k, |_| true), Admit::OverBudget);
+        assert_eq!(seen.capacity(), cap);
+        assert_eq!(admit(&mut seen, k, |_| false), Admit::New);
+        assert!(seen.capacity() > cap && seen.contains(&k));
     }
 }
