@@ -53,9 +53,10 @@ pub struct ExploreConfig {
     /// Stop after this many unique states (the result then says the search was cut); at most
     /// [`MAX_STATES`].
     pub max_states: u64,
-    /// Stop, with a bounded result, before the search's own tables (seen set and search tree,
-    /// which is also its queue) would grow past this many bytes; 0: no limit. A search that outgrows the
-    /// machine's memory would otherwise end in an allocation failure, without a verdict.
+    /// Stop, with a bounded result, before the search's memory (seen set, search tree, which is
+    /// also its queue, and the memoised node steps) would grow past this many bytes; 0: no
+    /// limit. A search that outgrows the machine's memory would otherwise end in an allocation
+    /// failure, without a verdict.
     pub max_memory: u64,
     /// A planted bug in every node (`None` in real runs).
     #[serde(serialize_with = "plant_name")]

@@ -153,3 +153,9 @@ pub(crate) type FpMap<K, V> = HashMap<K, V, BuildHasherDefault<Passthrough>>;
 
 /// A set of fingerprints (16 bytes an entry).
 pub(crate) type FpSet = HashSet<u128, BuildHasherDefault<Passthrough>>;
+
+/// Bytes a set or map of `capacity` entries of `entry` bytes holds: a power-of-two count of
+/// buckets, at most 7 of 8 full, each with its entry and a control byte.
+pub(crate) fn table_bytes(capacity: usize, entry: usize) -> u64 {
+    (capacity as u64 * 8 / 7).next_power_of_two() * (entry as u64 + 1)
+}

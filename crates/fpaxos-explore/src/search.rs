@@ -2,7 +2,7 @@
 //! browser worker can report progress and be cancelled between steps; no threads, no clock.
 
 use crate::config::ExploreConfig;
-use crate::fp::{FpBuf, FpSet};
+use crate::fp::{table_bytes, FpBuf, FpSet};
 use crate::frontier::{Frontier, Tree};
 use crate::state::{Act, Bound, State, Violation};
 use crate::trace::{self, TraceStep};
@@ -88,8 +88,7 @@ impl<'a> Tables<'a> {
     }
 
     fn seen_bytes(&self) -> u64 {
-        let buckets = (self.seen.capacity() as u64 * 8 / 7).next_power_of_two();
-        buckets * (std::mem::size_of::<u128>() as u64 + 1)
+        table_bytes(self.seen.capacity(), std::mem::size_of::<u128>())
     }
 
     fn bytes(&self) -> u64 {

@@ -7,7 +7,7 @@
 //! global states, and the node code runs once for all of them.
 
 use crate::config::ExploreConfig;
-use crate::fp::{Fp, FpMap};
+use crate::fp::{table_bytes, Fp, FpMap};
 use fpaxos::node::{Event, Output};
 use fpaxos::{
     Ballot, Command, Input, Msg, Node, NodeId, NodeSet, QuorumSystem, Role, Slot, Timer, Value,
@@ -81,17 +81,16 @@ fn vec_bytes<T>(v: &Vec<T>) -> u64 {
 }
 
 fn map_bytes<K, V>(m: &FpMap<K, V>) -> u64 {
-    let buckets = (m.capacity() as u64 * 8 / 7).next_power_of_two();
-    buckets * (std::mem::size_of::<(K, V)>() as u64 + 1)
+    table_bytes(m.capacity(), std::mem::size_of::<(K, V)>())
 }
 
 impl Step {
     /// The heap bytes of its vectors, with 16 bytes of allocator overhead for each.
     fn heap_bytes(&self) -> u64 {
         fn vec<T>(v: &Vec<T>) -> u64 {
-            match v.capacity() * std::mem::size_of::<T>() {
+            match vec_bytes(v) {
                 0 => 0,
-                b => b as u64 + 16,
+                b => b + 16,
             }
         }
         vec(&self.sends) + vec(&self.votes) + vec(&self.claims) + vec(&self.decided)

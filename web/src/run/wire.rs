@@ -9,54 +9,32 @@
 //! reports never hold (a field that did would arrive as an error, not as a wrong number).
 
 use fpaxos_sim::Report;
-use serde::de::Error as _;
-use serde::ser::Error as _;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 /// A report on the wire between a worker and the page.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) struct WireReport(pub(crate) Report);
-
-impl Serialize for WireReport {
-    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-        to_value(&self.0, ser)
-    }
-}
-
-impl<'de> Deserialize<'de> for WireReport {
-    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
-        from_value(de).map(WireReport)
-    }
-}
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub(crate) struct WireReport(#[serde(with = "value")] pub(crate) Report);
 
 /// `#[serde(with = "wire::value")]`: a field that holds a scenario (or a report), on the wire as
 /// a JSON value of its whole type.
 pub(crate) mod value {
-    use super::*;
-    use serde::de::DeserializeOwned;
+    use serde::de::{DeserializeOwned, Error as _};
+    use serde::ser::Error as _;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     pub(crate) fn serialize<T: Serialize, S: Serializer>(v: &T, ser: S) -> Result<S::Ok, S::Error> {
-        to_value(v, ser)
+        serde_json::to_value(v)
+            .map_err(S::Error::custom)?
+            .serialize(ser)
     }
 
     pub(crate) fn deserialize<'de, T: DeserializeOwned, D: Deserializer<'de>>(
         de: D,
     ) -> Result<T, D::Error> {
-        from_value(de)
+        let v = serde_json::Value::deserialize(de)?;
+        serde_json::from_value(v).map_err(D::Error::custom)
     }
-}
-
-fn to_value<T: Serialize, S: Serializer>(v: &T, ser: S) -> Result<S::Ok, S::Error> {
-    serde_json::to_value(v)
-        .map_err(S::Error::custom)?
-        .serialize(ser)
-}
-
-fn from_value<'de, T: serde::de::DeserializeOwned, D: Deserializer<'de>>(
-    de: D,
-) -> Result<T, D::Error> {
-    let v = serde_json::Value::deserialize(de)?;
-    serde_json::from_value(v).map_err(D::Error::custom)
 }
 
 #[cfg(test)]
