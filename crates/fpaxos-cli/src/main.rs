@@ -4,6 +4,7 @@
 //! `error: ...` line per problem on stderr), 3 a liveness failure (a stall) and no safety
 //! violation.
 
+mod alloc;
 mod cmd;
 
 use clap::{Parser, Subcommand};
@@ -15,6 +16,9 @@ use cmd::sweep::{cmd_sweep, SweepArgs};
 use cmd::url::{cmd_analyze, cmd_url, AnalyzeArgs, UrlArgs};
 use cmd::Failure;
 use std::process::ExitCode;
+
+#[global_allocator]
+static ALLOCATOR: alloc::HugePages = alloc::HugePages;
 
 #[derive(Parser, Debug)]
 #[command(
