@@ -20,7 +20,7 @@ LAYERS = {
         ["node"],
     ],
     "crates/fpaxos-sim/src": [
-        ["dur", "json"],
+        ["dur", "json", "number"],
         ["scenario", "trace"],
         ["rng", "checker", "presets", "liveness", "coverage"],
         ["report"],

@@ -7,6 +7,7 @@ use crate::frontier::{Frontier, Tree};
 use crate::state::{Act, Bound, State, Violation};
 use crate::trace::{self, TraceStep};
 use crate::world::World;
+use fpaxos_sim::number::grouped;
 use serde::{Deserialize, Serialize};
 
 /// Counters of a search so far.
@@ -329,11 +330,12 @@ impl Explorer {
     /// One honest sentence about the result (never "proven": the search is bounded).
     pub fn summary(&mut self) -> String {
         let s = self.stats;
+        let states = grouped(s.unique);
         let cfg = self.world.cfg.clone();
         match self.result() {
             Outcome::Running => format!(
-                "running: {} states, complete to depth {}",
-                s.unique, s.complete_depth
+                "running: {states} states, complete to depth {}",
+                s.complete_depth
             ),
             Outcome::Violation { violation, trace } => format!(
                 "{} violation after {} steps (shortest): {}",
@@ -356,8 +358,8 @@ impl Explorer {
                 };
                 if complete {
                     format!(
-                        "no violation in {} states (complete to depth {} {within}; {cut})",
-                        s.unique, s.max_depth
+                        "no violation in {states} states (complete to depth {} {within}; {cut})",
+                        s.max_depth
                     )
                 } else if self.cut_by_memory {
                     let budget = cfg.max_memory as f64;
@@ -367,15 +369,15 @@ impl Explorer {
                         format!("{:.0} MB", budget / 1e6)
                     };
                     format!(
-                        "no violation in {} states (stopped at the memory budget of {budget}, \
+                        "no violation in {states} states (stopped at the memory budget of {budget}, \
                          --max-memory; complete to depth {} {within})",
-                        s.unique, s.complete_depth
+                        s.complete_depth
                     )
                 } else {
                     format!(
-                        "no violation in {} states (stopped at --max-states {}; complete to \
+                        "no violation in {states} states (stopped at --max-states {}; complete to \
                          depth {} {within})",
-                        s.unique, cfg.max_states, s.complete_depth
+                        cfg.max_states, s.complete_depth
                     )
                 }
             }

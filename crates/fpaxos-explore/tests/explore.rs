@@ -141,7 +141,10 @@ fn a_memory_budget_stops_the_search_with_a_bounded_result() {
     }
     assert!(
         summary.contains("stopped at the memory budget of 1 MB")
-            && summary.contains(&format!("no violation in {seen} states")),
+            && summary.contains(&format!(
+                "no violation in {} states",
+                fpaxos_sim::number::grouped(seen)
+            )),
         "{summary}"
     );
 }

@@ -17,6 +17,7 @@ pub mod cue;
 pub mod dur;
 pub mod json;
 pub mod liveness;
+pub mod number;
 pub mod presets;
 pub mod report;
 pub mod rng;

@@ -8,6 +8,7 @@ use super::scenario::field::NumberField;
 use crate::run::explore::{Ask, Bounds, News, Verdict, MAX_PAGE_STATES};
 use crate::state::{use_app, Action};
 use fpaxos_explore::{Stats, MAX_BUDGET};
+use fpaxos_sim::number::grouped;
 use fpaxos_sim::Scenario;
 use yew::prelude::*;
 
@@ -19,18 +20,6 @@ enum Status {
     Done(News),
     Cancelled { stats: Stats, ms: f64 },
     Refused(Vec<String>),
-}
-
-fn grouped(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// One line of counters: states, depth, rate.
