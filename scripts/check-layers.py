@@ -28,7 +28,7 @@ LAYERS = {
         ["sweep", "swarm", "shrink", "cue"],
     ],
     "crates/fpaxos-explore/src": [
-        ["fp", "config"],
+        ["fp", "config", "seen"],
         ["world"],
         ["state"],
         ["frontier", "trace"],

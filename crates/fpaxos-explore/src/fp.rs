@@ -3,7 +3,7 @@
 //! `k^2 / 2^129` for `k` states (below `10^-20` for a billion), a risk the docs state. States
 //! are fingerprinted by XXH3-128 ([`FpBuf`]); interned ids by the two-lane [`Fp`].
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 /// A streaming hasher with two independent 64-bit lanes, deterministic on every platform (no
@@ -151,10 +151,7 @@ impl Hasher for Passthrough {
 /// A map keyed by fingerprints or packed ids.
 pub(crate) type FpMap<K, V> = HashMap<K, V, BuildHasherDefault<Passthrough>>;
 
-/// A set of fingerprints (16 bytes an entry).
-pub(crate) type FpSet = HashSet<u128, BuildHasherDefault<Passthrough>>;
-
-/// Bytes a set or map of `capacity` entries of `entry` bytes holds: a power-of-two count of
+/// Bytes a map of `capacity` entries of `entry` bytes holds: a power-of-two count of
 /// buckets, at most 7 of 8 full, each with its entry and a control byte.
 pub(crate) fn table_bytes(capacity: usize, entry: usize) -> u64 {
     (capacity as u64 * 8 / 7).next_power_of_two() * (entry as u64 + 1)

@@ -163,7 +163,8 @@ impl Frontier {
 mod tests {
     use super::*;
     use crate::config::ExploreConfig;
-    use crate::fp::{FpBuf, FpSet};
+    use crate::fp::FpBuf;
+    use crate::seen::Seen;
 
     /// Across chunks, every entry reads back, and the memory is the chunks' (no vector twice
     /// the tree's size).
@@ -200,7 +201,7 @@ mod tests {
         let mut world = World::new(cfg, quorums);
         let mut fp = FpBuf::default();
         let root = State::initial(&mut world);
-        let mut seen = FpSet::default();
+        let mut seen = Seen::default();
         seen.insert(root.fingerprint(&mut fp));
         let (mut tree, mut kept) = (Tree::new(), vec![root.clone()]);
         let mut q = Frontier::new(root);

@@ -55,6 +55,7 @@ mod fp;
 mod frontier;
 mod scenario;
 mod search;
+mod seen;
 mod state;
 mod trace;
 mod world;

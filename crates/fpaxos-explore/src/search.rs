@@ -2,8 +2,9 @@
 //! browser worker can report progress and be cancelled between steps; no threads, no clock.
 
 use crate::config::ExploreConfig;
-use crate::fp::{table_bytes, FpBuf, FpSet};
+use crate::fp::FpBuf;
 use crate::frontier::{Frontier, Tree};
+use crate::seen::Seen;
 use crate::state::{Act, Bound, State, Violation};
 use crate::trace::{self, TraceStep};
 use crate::world::World;
@@ -68,13 +69,13 @@ fn mark(hit: &mut [bool; 5], b: Bound) {
     }
 }
 
-/// The memory of a search: the seen set (a 16-byte fingerprint and a control byte per bucket,
-/// at most 7 of 8 buckets full), the search tree, which is also the queue ([`Frontier`]: the
+/// The memory of a search: the seen set (a 16-byte fingerprint per slot, at most 7 of 8 slots
+/// full), the search tree, which is also the queue ([`Frontier`]: the
 /// few states it rebuilds are not counted), and the world's interned states and memoised node
 /// steps, which grow with the transitions taken (a few GB in searches of hundreds of millions of
 /// states).
 struct Tables<'a> {
-    seen: &'a FpSet,
+    seen: &'a Seen,
     tree: &'a Tree,
     world: &'a World,
 }
@@ -89,7 +90,7 @@ impl<'a> Tables<'a> {
     }
 
     fn seen_bytes(&self) -> u64 {
-        table_bytes(self.seen.capacity(), std::mem::size_of::<u128>())
+        self.seen.bytes()
     }
 
     fn bytes(&self) -> u64 {
@@ -104,7 +105,7 @@ impl<'a> Tables<'a> {
             return false;
         }
         let mut peak = self.bytes() + self.tree.growth_bytes() + self.world.growth_bytes();
-        if self.seen.len() >= self.seen.capacity() {
+        if self.seen.is_full() {
             peak += 2 * self.seen_bytes();
         }
         peak > budget
@@ -122,11 +123,11 @@ enum Admit {
     New,
 }
 
-/// Inserts `fp` into `seen` if it is new and `outgrows` allows it. Looked up first: inserting a
-/// fingerprint already there into a full set would still double the set (the standard set
-/// makes room before it looks), behind the budget's back.
-fn admit(seen: &mut FpSet, fp: u128, outgrows: impl FnOnce(&FpSet) -> bool) -> Admit {
-    if seen.contains(&fp) {
+/// Inserts `fp` into `seen` if it is new and `outgrows` allows it. Looked up first, so that
+/// the budget is asked only about a new fingerprint. (With the standard set, `insert` made room
+/// before it looked, so a duplicate offered to a full set doubled it behind the budget's back.)
+fn admit(seen: &mut Seen, fp: u128, outgrows: impl FnOnce(&Seen) -> bool) -> Admit {
+    if seen.contains(fp) {
         Admit::Seen
     } else if outgrows(seen) {
         Admit::OverBudget
@@ -136,11 +137,19 @@ fn admit(seen: &mut FpSet, fp: u128, outgrows: impl FnOnce(&FpSet) -> bool) -> A
     }
 }
 
+/// A successor waiting to be admitted, with the counters as they were when it was generated.
+struct Candidate {
+    act: Act,
+    fp: u128,
+    generated: u64,
+    hit: [bool; 5],
+}
+
 /// A steppable breadth-first explorer.
 pub struct Explorer {
     world: World,
     /// The fingerprint of every state seen.
-    seen: FpSet,
+    seen: Seen,
     /// Per state, in the order found (breadth first): its parent's index and the action from
     /// it (the root's parent is itself). Its tail is the queue.
     tree: Tree,
@@ -153,6 +162,8 @@ pub struct Explorer {
     found: Option<(u32, Violation)>,
     done: bool,
     acts: Vec<Act>,
+    /// Successors waiting to be admitted (see [`Explorer::expand`]).
+    batch: Vec<Candidate>,
     /// Where each successor is computed.
     scratch: State,
     /// The fingerprint's buffer.
@@ -165,7 +176,7 @@ impl Explorer {
         let quorums = cfg.quorums()?;
         let mut world = World::new(cfg, quorums);
         let init = State::initial(&mut world);
-        let mut seen = FpSet::default();
+        let mut seen = Seen::default();
         let mut fp = FpBuf::default();
         seen.insert(init.fingerprint(&mut fp));
         Ok(Explorer {
@@ -183,6 +194,7 @@ impl Explorer {
             found: None,
             done: false,
             acts: Vec::new(),
+            batch: Vec::new(),
             scratch: init,
             fp,
         })
@@ -234,8 +246,11 @@ impl Explorer {
             }
         }
         let mut acts = std::mem::take(&mut self.acts);
+        let mut batch = std::mem::take(&mut self.batch);
         state.actions(&self.world, &mut acts);
-        let next = &mut self.scratch;
+        // New-looking successors wait in `batch` while their seen-set slots are prefetched, and
+        // are admitted in order (so the tree, and every trace, is what one-by-one admission
+        // gives); a violating successor is admitted at once, after those before it.
         for &act in &acts {
             self.stats.generated += 1;
             // Its own parent, told cheaply (a message delivered again that changes nothing):
@@ -243,7 +258,7 @@ impl Explorer {
             if state.unchanged_by(&mut self.world, act) {
                 continue;
             }
-            let violation = match state.next_into(&mut self.world, act, next) {
+            let violation = match state.next_into(&mut self.world, act, &mut self.scratch) {
                 Ok(v) => v,
                 Err(b) => {
                     mark(&mut self.hit, b);
@@ -251,39 +266,80 @@ impl Explorer {
                 }
             };
             // Its own parent: seen (and checked) already.
-            if next.same_as(state) {
+            if self.scratch.same_as(state) {
                 continue;
             }
-            let fp = next.fingerprint(&mut self.fp);
+            let fp = self.scratch.fingerprint(&mut self.fp);
+            batch.push(Candidate {
+                act,
+                fp,
+                generated: self.stats.generated,
+                hit: self.hit,
+            });
+            if violation.is_none() {
+                self.seen.prefetch(fp);
+                continue;
+            }
+            if self.admit_batch(idx, depth, &mut batch, violation) {
+                break;
+            }
+        }
+        if !self.done {
+            self.admit_batch(idx, depth, &mut batch, None);
+        }
+        batch.clear();
+        self.batch = batch;
+        self.acts = acts;
+    }
+
+    /// Admits the successors waiting in `batch`, in order; the last one exposes `violation`,
+    /// if any. `true` when the search stopped (a violation, the state or memory limit): the
+    /// counters and bound marks are then put back to what they were when the successor that
+    /// stopped it was generated, as if no later successor had been.
+    fn admit_batch(
+        &mut self,
+        idx: u32,
+        depth: u32,
+        batch: &mut Vec<Candidate>,
+        violation: Option<Violation>,
+    ) -> bool {
+        let last = batch.len().wrapping_sub(1);
+        let mut violation = violation;
+        for (i, c) in batch.drain(..).enumerate() {
             let (tree, world) = (&self.tree, &self.world);
             let outgrows =
-                |seen: &FpSet| Tables { seen, tree, world }.would_outgrow(world.cfg.max_memory);
-            match admit(&mut self.seen, fp, outgrows) {
-                Admit::Seen => continue,
+                |seen: &Seen| Tables { seen, tree, world }.would_outgrow(world.cfg.max_memory);
+            let stop = match admit(&mut self.seen, c.fp, outgrows) {
+                Admit::Seen => false,
                 Admit::OverBudget => {
                     // A new state would grow the memory past the budget: stop with what was
                     // seen.
                     self.cut_by_memory = true;
-                    self.done = true;
-                    break;
+                    true
                 }
-                Admit::New => {}
-            }
-            let child = self.tree.push(idx, act);
-            self.stats.unique += 1;
-            self.stats.max_depth = self.stats.max_depth.max(depth + 1);
-            if let Some(v) = violation {
-                self.found = Some((child, v));
+                Admit::New => {
+                    let child = self.tree.push(idx, c.act);
+                    self.stats.unique += 1;
+                    self.stats.max_depth = self.stats.max_depth.max(depth + 1);
+                    if let Some(v) = if i == last { violation.take() } else { None } {
+                        self.found = Some((child, v));
+                        true
+                    } else if self.stats.unique >= self.world.cfg.max_states {
+                        self.cut_by_max_states = true;
+                        true
+                    } else {
+                        false
+                    }
+                }
+            };
+            if stop {
                 self.done = true;
-                break;
-            }
-            if self.stats.unique >= self.world.cfg.max_states {
-                self.cut_by_max_states = true;
-                self.done = true;
-                break;
+                self.stats.generated = c.generated;
+                self.hit = c.hit;
+                return true;
             }
         }
-        self.acts = acts;
+        false
     }
 
     /// Bytes the search's own tables hold now (see [`Tables`]).
@@ -393,9 +449,9 @@ mod tests {
     /// would break the budget; it grows only for a new one within the budget.
     #[test]
     fn a_full_seen_set_grows_only_for_a_new_state_within_the_budget() {
-        let mut seen = FpSet::default();
+        let mut seen = Seen::default();
         let mut k = 0u128;
-        while seen.len() < seen.capacity() || seen.len() < 1000 {
+        while !seen.is_full() || seen.len() < 1000 {
             seen.insert(k);
             k += 1;
         }
@@ -406,6 +462,6 @@ mod tests {
         assert_eq!(admit(&mut seen, k, |_| true), Admit::OverBudget);
         assert_eq!(seen.capacity(), cap);
         assert_eq!(admit(&mut seen, k, |_| false), Admit::New);
-        assert!(seen.capacity() > cap && seen.contains(&k));
+        assert!(seen.capacity() > cap && seen.contains(k));
     }
 }
