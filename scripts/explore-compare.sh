@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Compares the explorer's speed and memory at a base revision against the working tree, on this
+# machine, in one run: the two binaries take turns on each search (base, new, base, new, ...),
+# as scripts/bench-compare.sh does for the engine, since shared machines are noisy.
+#
+#   scripts/explore-compare.sh [BASE_REV]      (default BASE_REV: main)
+#
+# For each search it prints every run's states/s and max RSS (`/usr/bin/time -f %M`), the
+# per-pair ratios (new / base) and their median. A speed-up must not change the search: the
+# script fails if a pair's stats (unique states, transitions, depths, node states) or verdict
+# differ. The base binary is built and kept as bench-compare.sh keeps it (shared with it).
+#
+# Environment: PAIRS (default 2); BIG=1 adds a search of 20 M states (about 1 GB, 30-40 s a
+# run); SEARCHES (one `fpaxos explore` argument list per line) replaces the default searches;
+# BASE_TARGET as in bench-compare.sh.
+# Needs: git, cargo, python3, GNU time (/usr/bin/time). Exit status: 0 if every pair agreed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+BASE_REV=${1:-main}
+PAIRS=${PAIRS:-2}
+NEW_TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+BASE_TARGET=${BASE_TARGET:-${NEW_TARGET%/}-bench-base}
+DEFAULT_SEARCHES="--nodes 4 --quorum 2,2
+--ballots 2 --commands 1 --max-states 3000000
+--nodes 5 --quorum 3,2 --thrifty
+--nodes 5 --quorum 2,2 --thrifty
+--plant lowest-ballot-value --ballots 3 --commands 2 --thrifty"
+SEARCHES=${SEARCHES:-$DEFAULT_SEARCHES}
+if [[ "${BIG:-0}" == 1 ]]; then
+  SEARCHES="$SEARCHES
+--ballots 2 --commands 2 --max-states 20000000"
+fi
+[[ -x /usr/bin/time ]] || { echo "needs GNU time (/usr/bin/time; Debian package time)" >&2; exit 1; }
+
+BASE_SHA=$(git rev-parse --verify "$BASE_REV^{commit}")
+mkdir -p "$BASE_TARGET"
+BASE_BIN="$BASE_TARGET/fpaxos-$BASE_SHA"
+if [[ ! -x "$BASE_BIN" ]]; then
+  echo "== building base $BASE_REV ($BASE_SHA) in a temporary worktree" >&2
+  TMP=$(mktemp -d)
+  trap 'git -C "$ROOT" worktree remove --force "$TMP/src" >/dev/null 2>&1 || true; rm -rf "$TMP"' EXIT
+  git worktree add --detach "$TMP/src" "$BASE_SHA" >/dev/null
+  (cd "$TMP/src" && CARGO_TARGET_DIR="$BASE_TARGET" cargo build --release -q -p fpaxos-cli)
+  cp "$BASE_TARGET/release/fpaxos" "$BASE_BIN"
+fi
+echo "== building the working tree" >&2
+CARGO_TARGET_DIR="$NEW_TARGET" cargo build --release -q -p fpaxos-cli
+NEW_BIN="$NEW_TARGET/release/fpaxos"
+
+RUNS=$(mktemp)
+OUT=$(mktemp)
+TIMES=$(mktemp)
+# run LABEL PAIR BIN ARGS...: one search; appends a JSON line to $RUNS. `explore` exits 1 on a
+# violation, which is a result here, not a failure.
+run() {
+  local label=$1 pair=$2 bin=$3; shift 3
+  /usr/bin/time -f "%M" -o "$TIMES" "$bin" explore "$@" --json >"$OUT" 2>/dev/null || true
+  python3 - "$label" "$pair" "$*" "$OUT" "$TIMES" >>"$RUNS" <<'PY'
+import json, sys
+label, pair, args, out, times = sys.argv[1:]
+d = json.load(open(out))
+rss_kb = int(open(times).read().split()[-1])
+print(json.dumps({"label": label, "pair": int(pair), "args": args, "rate": d["states_per_second"],
+                  "rss": rss_kb * 1024, "stats": d["stats"], "verdict": d["verdict"]}))
+PY
+}
+
+echo "== fpaxos explore: base $BASE_REV (${BASE_SHA:0:9}) vs working tree, $PAIRS pairs a search"
+while IFS= read -r search; do
+  [[ -z "$search" ]] && continue
+  read -r -a args <<<"$search"
+  for i in $(seq "$PAIRS"); do
+    run base "$i" "$BASE_BIN" "${args[@]}"
+    run new "$i" "$NEW_BIN" "${args[@]}"
+  done
+done <<<"$SEARCHES"
+
+python3 - "$RUNS" <<'PY'
+import json, statistics, sys
+runs = [json.loads(l) for l in open(sys.argv[1])]
+bad = 0
+searches = list(dict.fromkeys(r["args"] for r in runs))
+for args in searches:
+    print(f"\n{args}")
+    print(f"{'pair':<5} {'base states/s':>14} {'new states/s':>14} {'ratio':>7} {'base MB':>9} {'new MB':>9}")
+    ratios = []
+    pairs = sorted({r["pair"] for r in runs if r["args"] == args})
+    for p in pairs:
+        b, n = (next(r for r in runs if r["args"] == args and r["pair"] == p and r["label"] == l)
+                for l in ("base", "new"))
+        ratio = n["rate"] / b["rate"]
+        ratios.append(ratio)
+        print(f"{p:<5} {b['rate']:>14,.0f} {n['rate']:>14,.0f} {ratio:>7.3f} "
+              f"{b['rss'] / 1e6:>9.1f} {n['rss'] / 1e6:>9.1f}")
+        if b["stats"] != n["stats"] or b["verdict"] != n["verdict"]:
+            bad += 1
+            print(f"  MISMATCH: base {b['verdict']} {b['stats']}\n            new  {n['verdict']} {n['stats']}")
+    print(f"median states/s ratio (new / base): {statistics.median(ratios):.3f}; "
+          f"{n['stats']['unique']:,} states, {n['verdict']}")
+sys.exit(1 if bad else 0)
+PY
