@@ -35,16 +35,8 @@ fi
 [[ -x /usr/bin/time ]] || { echo "needs GNU time (/usr/bin/time; Debian package time)" >&2; exit 1; }
 
 BASE_SHA=$(git rev-parse --verify "$BASE_REV^{commit}")
-mkdir -p "$BASE_TARGET"
-BASE_BIN="$BASE_TARGET/fpaxos-$BASE_SHA"
-if [[ ! -x "$BASE_BIN" ]]; then
-  echo "== building base $BASE_REV ($BASE_SHA) in a temporary worktree" >&2
-  TMP=$(mktemp -d)
-  trap 'git -C "$ROOT" worktree remove --force "$TMP/src" >/dev/null 2>&1 || true; rm -rf "$TMP"' EXIT
-  git worktree add --detach "$TMP/src" "$BASE_SHA" >/dev/null
-  (cd "$TMP/src" && CARGO_TARGET_DIR="$BASE_TARGET" cargo build --release -q -p fpaxos-cli)
-  cp "$BASE_TARGET/release/fpaxos" "$BASE_BIN"
-fi
+source scripts/base-binary.sh
+BASE_BIN=$(base_binary "$BASE_SHA" "$BASE_TARGET")
 echo "== building the working tree" >&2
 CARGO_TARGET_DIR="$NEW_TARGET" cargo build --release -q -p fpaxos-cli
 NEW_BIN="$NEW_TARGET/release/fpaxos"
