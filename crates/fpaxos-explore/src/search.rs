@@ -89,12 +89,8 @@ impl<'a> Tables<'a> {
         }
     }
 
-    fn seen_bytes(&self) -> u64 {
-        self.seen.bytes()
-    }
-
     fn bytes(&self) -> u64 {
-        self.seen_bytes() + self.tree.bytes() + self.world.memory_bytes()
+        self.seen.bytes() + self.tree.bytes() + self.world.memory_bytes()
     }
 
     /// Whether admitting one more state could take the memory past `budget` (0: no limit): a
@@ -106,7 +102,7 @@ impl<'a> Tables<'a> {
         }
         let mut peak = self.bytes() + self.tree.growth_bytes() + self.world.growth_bytes();
         if self.seen.is_full() {
-            peak += 2 * self.seen_bytes();
+            peak += 2 * self.seen.bytes();
         }
         peak > budget
     }
@@ -321,7 +317,8 @@ impl Explorer {
                     let child = self.tree.push(idx, c.act);
                     self.stats.unique += 1;
                     self.stats.max_depth = self.stats.max_depth.max(depth + 1);
-                    if let Some(v) = if i == last { violation.take() } else { None } {
+                    let exposed = if i == last { violation.take() } else { None };
+                    if let Some(v) = exposed {
                         self.found = Some((child, v));
                         true
                     } else if self.stats.unique >= self.world.cfg.max_states {
