@@ -35,12 +35,9 @@ NEW_TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 BASE_TARGET=${BASE_TARGET:-${NEW_TARGET%/}-bench-base}
 
 BASE_SHA=$(git rev-parse --verify "$BASE_REV^{commit}")
-source scripts/base-binary.sh
+source scripts/compare-binaries.sh
 BASE_BIN=$(base_binary "$BASE_SHA" "$BASE_TARGET")
-
-echo "== building the working tree" >&2
-CARGO_TARGET_DIR="$NEW_TARGET" cargo build --release -q -p fpaxos-cli
-NEW_BIN="$NEW_TARGET/release/fpaxos"
+NEW_BIN=$(new_binary "$NEW_TARGET")
 
 # field NAME: the number or string of the top-level "NAME": ... in pretty JSON on stdin.
 field() { sed -n "s/^  \"$1\": \"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p" | head -n 1; }

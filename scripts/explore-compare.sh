@@ -35,11 +35,9 @@ fi
 [[ -x /usr/bin/time ]] || { echo "needs GNU time (/usr/bin/time; Debian package time)" >&2; exit 1; }
 
 BASE_SHA=$(git rev-parse --verify "$BASE_REV^{commit}")
-source scripts/base-binary.sh
+source scripts/compare-binaries.sh
 BASE_BIN=$(base_binary "$BASE_SHA" "$BASE_TARGET")
-echo "== building the working tree" >&2
-CARGO_TARGET_DIR="$NEW_TARGET" cargo build --release -q -p fpaxos-cli
-NEW_BIN="$NEW_TARGET/release/fpaxos"
+NEW_BIN=$(new_binary "$NEW_TARGET")
 
 RUNS=$(mktemp)
 OUT=$(mktemp)
