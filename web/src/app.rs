@@ -8,7 +8,9 @@ use crate::components::{
     scenario::ScenarioPanel, share_dialog::ShareBar, spacetime::SpaceTime, summary::Summary,
     sweep_panel::SweepPanel, time_controls::TimeControls,
 };
-use crate::hooks::{use_animation_frames, use_keyboard, use_metrics, use_share_sync};
+use crate::hooks::{
+    use_animation_frames, use_keyboard, use_metrics, use_parts_after_paint, use_share_sync,
+};
 use crate::state::{use_app, Action, AppCtx, OPTIONAL_PANELS};
 use yew::prelude::*;
 
@@ -36,10 +38,14 @@ fn Page() -> Html {
     use_keyboard(app.clone());
     use_metrics(app.clone());
     let link_error = use_share_sync(app.clone());
+    // The panels below the fold mount after the rest has painted: the run's panels, then the
+    // extras a frame later.
+    let below = use_parts_after_paint(2);
     let report = app.run.report.clone();
     let view = &app.view;
     html! {
-        <div class="page">
+        // `data-mounted` tells tests that every part has mounted.
+        <div class="page" data-testid="page" data-mounted={(below >= 2).to_string()}>
             <Header />
             <ShareBar />
             <LinkErrorBanner error={link_error} />
@@ -58,18 +64,22 @@ fn Page() -> Html {
                         <Summary report={report.clone()} />
                     </div>
                     <PanelToggles closed={view.closed_panels.clone()} />
-                    if view.is_open("spacetime") { <SpaceTime /> }
-                    if view.is_open("ballots") { <BallotBoard /> }
-                    if view.is_open("charts") { <ChartsPanel report={report} /> }
+                    if below >= 1 {
+                        if view.is_open("spacetime") { <SpaceTime /> }
+                        if view.is_open("ballots") { <BallotBoard /> }
+                        if view.is_open("charts") { <ChartsPanel report={report} /> }
+                    }
                 </section>
             </main>
             <section class="extras" aria-label="Compare, sweep and analysis">
-                <ComparePanel />
-                if view.is_open("sweep") { <SweepPanel /> }
-                if view.is_open("analysis") {
-                    <AnalysisPanel scenario={app.scenario.clone()} report={app.run.report.clone()} />
+                if below >= 2 {
+                    <ComparePanel />
+                    if view.is_open("sweep") { <SweepPanel /> }
+                    if view.is_open("analysis") {
+                        <AnalysisPanel scenario={app.scenario.clone()} report={app.run.report.clone()} />
+                    }
+                    <ExplorePanel />
                 }
-                <ExplorePanel />
             </section>
             <footer class="foot">
                 {"Deterministic: one scenario (seed included) gives one run, here and in "}

@@ -231,14 +231,26 @@ pub async fn click(c: &Client, id: &str) {
         .unwrap_or_else(|e| panic!("click {id}: {e}"));
 }
 
-/// The attribute `name` of the element with `data-testid=id` (empty when it has none).
-/// Panics when there is no such element: callers wait for the page to be ready first.
+/// The attribute `name` of the element with `data-testid=id` (empty when it has none), once
+/// the element exists (up to 30 s). Panics when there is no such element.
 pub async fn attr(c: &Client, id: &str, name: &str) -> String {
     let el = c
-        .find(Locator::Css(&tid(id)))
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(&tid(id)))
         .await
         .unwrap_or_else(|e| panic!("{id}: {e}"));
     el.attr(name).await.ok().flatten().unwrap_or_default()
+}
+
+/// Waits until the page has mounted all its parts (the panels below the fold come a frame or
+/// two after the first paint), so that `exists` can tell a closed panel from a late one.
+pub async fn wait_mounted(c: &Client) {
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css("[data-testid='page'][data-mounted='true']"))
+        .await
+        .unwrap_or_else(|e| panic!("the page did not mount all its parts: {e}"));
 }
 
 /// Whether the element with `data-testid=id` is on the page now (no waiting).

@@ -58,3 +58,32 @@ pub(crate) fn use_runner<R: Tick + 'static>(cell: RunnerCell<R>, busy: bool) {
         }),
     );
 }
+
+/// How many of the page's later parts may mount: 0 at first, then one more after each paint
+/// up to `parts`. What the window does not show at first (the panels below the fold) mounts
+/// after the first paint, a part per frame: the first paint comes sooner, and loading is a few
+/// short tasks instead of one long one.
+#[hook]
+pub(crate) fn use_parts_after_paint(parts: u32) -> u32 {
+    let mounted = use_state(|| 0u32);
+    let next = *mounted + 1;
+    {
+        let mounted = mounted.clone();
+        use_effect_with(next, move |&next| {
+            // A frame callback runs just before the paint; a timeout set there runs after it.
+            let after = Rc::new(RefCell::new(None));
+            let later = Rc::clone(&after);
+            let frame = (next <= parts).then(|| {
+                FrameLoop::start(move |_| {
+                    let mounted = mounted.clone();
+                    *later.borrow_mut() = Some(gloo_timers::callback::Timeout::new(0, move || {
+                        mounted.set(next)
+                    }));
+                    false
+                })
+            });
+            move || drop((frame, after.take()))
+        });
+    }
+    *mounted
+}

@@ -45,7 +45,18 @@ pub async fn mount() -> Element {
         .expect("append");
     let app = yew::Renderer::<App>::with_root(root.clone()).render();
     MOUNTED.with(|m| *m.borrow_mut() = Some((app, root.clone())));
-    sleep(50).await;
+    // The panels below the fold mount a frame or two after the first paint.
+    for _ in 0..200 {
+        if root
+            .query_selector("[data-mounted='true']")
+            .ok()
+            .flatten()
+            .is_some()
+        {
+            break;
+        }
+        sleep(50).await;
+    }
     root
 }
 

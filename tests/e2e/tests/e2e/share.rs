@@ -534,7 +534,7 @@ async fn closed_panels_travel_in_the_link() {
     let link = share_url(base_url(), &Scenario::default(), &view);
     c.goto("about:blank").await.expect("blank");
     c.goto(&link).await.expect("open link");
-    text_of(&c, "trace-hash").await;
+    wait_mounted(&c).await;
     assert!(
         !exists(&c, "spacetime").await,
         "panel stays closed from the link"
