@@ -1,7 +1,8 @@
 //! 128-bit fingerprints: the explorer keeps a fingerprint per state instead of the state, as
 //! TLC and Stateright do. Two different states share a fingerprint with probability about
-//! `k^2 / 2^129` for `k` states (below `10^-20` for a billion), a risk the docs state. States
-//! are fingerprinted by XXH3-128 ([`FpBuf`]); interned ids by the two-lane [`Fp`].
+//! `k^2 / 2^129` for `k` states (below `10^-20` for a billion), a risk the docs state. A state's
+//! fingerprint is a sum of XXH3-128s of its parts (`State::fingerprint`); interned ids are
+//! fingerprinted by the two-lane [`Fp`].
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
@@ -83,47 +84,20 @@ impl Hasher for Fp {
     }
 }
 
-/// A state's fingerprint: what its `Hash` writes, collected as bytes (integers little-endian,
-/// `usize` as 64 bits, so native and wasm32 agree), then one XXH3-128 of the whole. About 4
-/// times cheaper than feeding [`Fp`] word by word, where each word waits on two multiplies.
-/// The buffer is kept between states.
-#[derive(Default)]
-pub(crate) struct FpBuf(Vec<u8>);
-
-impl FpBuf {
-    /// Empties the buffer for the next value.
-    pub(crate) fn clear(&mut self) {
-        self.0.clear();
+/// The fingerprint of one part of a state (a node, an envelope in flight, a vote...), its
+/// first word telling the kinds of part apart. A state's fingerprint is the wrapping sum of
+/// its parts' (`State::fingerprint`).
+pub(crate) fn part(words: [u64; 5]) -> u128 {
+    let mut b = [0u8; 40];
+    for (chunk, w) in b.chunks_exact_mut(8).zip(words) {
+        chunk.copy_from_slice(&w.to_le_bytes());
     }
-
-    /// The fingerprint of what was written since [`FpBuf::clear`].
-    pub(crate) fn finish128(&self) -> u128 {
-        xxhash_rust::xxh3::xxh3_128(&self.0)
-    }
+    xxhash_rust::xxh3::xxh3_128(&b)
 }
 
-impl Hasher for FpBuf {
-    fn finish(&self) -> u64 {
-        xxhash_rust::xxh3::xxh3_64(&self.0)
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        self.0.extend_from_slice(bytes);
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.0.push(i);
-    }
-    fn write_u16(&mut self, i: u16) {
-        self.0.extend_from_slice(&i.to_le_bytes());
-    }
-    fn write_u32(&mut self, i: u32) {
-        self.0.extend_from_slice(&i.to_le_bytes());
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.0.extend_from_slice(&i.to_le_bytes());
-    }
-    fn write_usize(&mut self, i: usize) {
-        self.write_u64(i as u64);
-    }
+/// The part of an envelope in flight (one per copy).
+pub(crate) fn env_part(e: u32) -> u128 {
+    part([3, e as u64, 0, 0, 0])
 }
 
 /// Hashes keys that are already fingerprints (or small ids) by taking their low bits: no

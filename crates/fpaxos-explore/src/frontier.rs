@@ -163,7 +163,6 @@ impl Frontier {
 mod tests {
     use super::*;
     use crate::config::ExploreConfig;
-    use crate::fp::FpBuf;
     use crate::seen::Seen;
 
     /// Across chunks, every entry reads back, and the memory is the chunks' (no vector twice
@@ -199,10 +198,9 @@ mod tests {
         };
         let quorums = cfg.quorums().expect("config");
         let mut world = World::new(cfg, quorums);
-        let mut fp = FpBuf::default();
         let root = State::initial(&mut world);
         let mut seen = Seen::default();
-        seen.insert(root.fingerprint(&mut fp));
+        seen.insert(root.fingerprint(&world));
         let (mut tree, mut kept) = (Tree::new(), vec![root.clone()]);
         let mut q = Frontier::new(root);
         let (mut acts, mut depths, mut popped) = (Vec::new(), Vec::new(), 0usize);
@@ -222,7 +220,7 @@ mod tests {
                 let Ok((next, _)) = state.next(&mut world, a) else {
                     continue;
                 };
-                if seen.insert(next.fingerprint(&mut fp)) {
+                if seen.insert(next.fingerprint(&world)) {
                     assert_eq!(tree.push(idx, a) as usize, kept.len());
                     kept.push(next);
                 }

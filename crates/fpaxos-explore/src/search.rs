@@ -2,7 +2,6 @@
 //! browser worker can report progress and be cancelled between steps; no threads, no clock.
 
 use crate::config::ExploreConfig;
-use crate::fp::FpBuf;
 use crate::frontier::{Frontier, Tree};
 use crate::seen::Seen;
 use crate::state::{Act, Bound, State, Violation};
@@ -160,10 +159,8 @@ pub struct Explorer {
     acts: Vec<Act>,
     /// Successors waiting to be admitted (see [`Explorer::expand`]).
     batch: Vec<Candidate>,
-    /// Where each successor is computed.
+    /// Where a successor is computed when it must be built.
     scratch: State,
-    /// The fingerprint's buffer.
-    fp: FpBuf,
 }
 
 impl Explorer {
@@ -173,8 +170,7 @@ impl Explorer {
         let mut world = World::new(cfg, quorums);
         let init = State::initial(&mut world);
         let mut seen = Seen::default();
-        let mut fp = FpBuf::default();
-        seen.insert(init.fingerprint(&mut fp));
+        seen.insert(init.fingerprint(&world));
         Ok(Explorer {
             world,
             seen,
@@ -192,7 +188,6 @@ impl Explorer {
             acts: Vec::new(),
             batch: Vec::new(),
             scratch: init,
-            fp,
         })
     }
 
@@ -247,25 +242,36 @@ impl Explorer {
         // New-looking successors wait in `batch` while their seen-set slots are prefetched, and
         // are admitted in order (so the tree, and every trace, is what one-by-one admission
         // gives); a violating successor is admitted at once, after those before it.
+        let parent = state.parts(&self.world);
         for &act in &acts {
             self.stats.generated += 1;
-            // Its own parent, told cheaply (a message delivered again that changes nothing):
-            // seen, and checked, already.
-            if state.unchanged_by(&mut self.world, act) {
-                continue;
-            }
-            let violation = match state.next_into(&mut self.world, act, &mut self.scratch) {
-                Ok(v) => v,
-                Err(b) => {
+            // Most successors' fingerprints follow from the parent's and what the action
+            // changes; those that vote, claim or execute are built and checked.
+            let (fp, violation) = match state.successor_fp(&mut self.world, act, &parent) {
+                Some(Ok(fp)) => (fp, None),
+                Some(Err(b)) => {
                     mark(&mut self.hit, b);
                     continue;
                 }
+                None => {
+                    // Its own parent, told cheaply (a message delivered again that changes
+                    // nothing): seen, and checked, already.
+                    if state.unchanged_by(&mut self.world, act) {
+                        continue;
+                    }
+                    match state.next_into(&mut self.world, act, &mut self.scratch) {
+                        Ok(v) => (self.scratch.fingerprint(&self.world), v),
+                        Err(b) => {
+                            mark(&mut self.hit, b);
+                            continue;
+                        }
+                    }
+                }
             };
             // Its own parent: seen (and checked) already.
-            if self.scratch.same_as(state) {
+            if fp == parent.fp {
                 continue;
             }
-            let fp = self.scratch.fingerprint(&mut self.fp);
             batch.push(Candidate {
                 act,
                 fp,

@@ -7,7 +7,7 @@
 //! global states, and the node code runs once for all of them.
 
 use crate::config::ExploreConfig;
-use crate::fp::{table_bytes, Fp, FpMap};
+use crate::fp::{env_part, table_bytes, Fp, FpMap};
 use fpaxos::node::{Event, Output};
 use fpaxos::{
     Ballot, Command, Input, Msg, Node, NodeId, NodeSet, QuorumSystem, Role, Slot, Timer, Value,
@@ -105,6 +105,8 @@ pub(crate) struct World {
     roles: Vec<Role>,
     node_ids: FpMap<u128, u32>,
     envs: Vec<Envelope>,
+    /// Each envelope's fingerprint part, by id.
+    env_parts: Vec<u128>,
     env_ids: FpMap<u128, u32>,
     values: Vec<Value>,
     value_ids: FpMap<u128, u32>,
@@ -135,6 +137,7 @@ impl World {
             roles: Vec::new(),
             node_ids: FpMap::default(),
             envs: Vec::new(),
+            env_parts: Vec::new(),
             env_ids: FpMap::default(),
             values: Vec::new(),
             value_ids: FpMap::default(),
@@ -176,7 +179,11 @@ impl World {
 
     pub(crate) fn intern_env(&mut self, e: Envelope) -> u32 {
         let fp = Fp::of(&e);
-        intern(&mut self.env_ids, &mut self.envs, fp, e)
+        let id = intern(&mut self.env_ids, &mut self.envs, fp, e);
+        if id as usize == self.env_parts.len() {
+            self.env_parts.push(env_part(id));
+        }
+        id
     }
 
     pub(crate) fn intern_value(&mut self, v: Value) -> u32 {
@@ -189,6 +196,10 @@ impl World {
     }
     pub(crate) fn env(&self, id: u32) -> &Envelope {
         &self.envs[id as usize]
+    }
+    /// The envelope's fingerprint part (`fp::env_part`), computed once.
+    pub(crate) fn env_part(&self, id: u32) -> u128 {
+        self.env_parts[id as usize]
     }
     pub(crate) fn value(&self, id: u32) -> &Value {
         &self.values[id as usize]
@@ -209,6 +220,7 @@ impl World {
             + vec_bytes(&self.roles)
             + map_bytes(&self.node_ids)
             + vec_bytes(&self.envs)
+            + vec_bytes(&self.env_parts)
             + map_bytes(&self.env_ids)
             + vec_bytes(&self.values)
             + map_bytes(&self.value_ids)
