@@ -68,8 +68,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
     for (let i = 0; i < 600; i++) { m = await metrics(); if (m && m.run_to_end_ms > 0) break; await sleep(100); }
     const nav = await exec('const n = performance.getEntriesByType("navigation")[0]; return n ? n.domContentLoadedEventEnd : 0;');
     console.log('== page (headless Chromium, this machine) ==');
-    console.log(`first render:             ${m.first_render_ms.toFixed(0)} ms after navigation start (DOMContentLoaded ${nav.toFixed(0)} ms; the page's wasm started at ${m.wasm_start_ms ? m.wasm_start_ms.toFixed(0) + ' ms' : 'n/a'})`);
-    console.log(`run to end, default 10 s: ${m.run_to_end_ms ? m.run_to_end_ms.toFixed(0) + ' ms' : 'did not finish'} wall, in frame-sized slices`);
+    console.log(`first render:             ${m.first_render_ms.toFixed(0)} ms after navigation start (DOMContentLoaded ${nav.toFixed(0)} ms; the page's wasm started at ${m.wasm_start_ms ? m.wasm_start_ms.toFixed(0) + ' ms' : 'n/a'}; every panel mounted at ${m.mounted_ms ? m.mounted_ms.toFixed(0) + ' ms' : 'n/a'})`);
+    console.log(`run to end, default 10 s: ${m.run_to_end_ms ? m.run_to_end_ms.toFixed(0) + ' ms' : 'did not finish'} wall, in frame-sized slices, started once every panel mounted`);
     if (m.sim_wall_ms) console.log(`  of which simulating:     ${m.sim_wall_ms.toFixed(0)} ms for ${m.sim_events} events (${(m.sim_events / m.sim_wall_ms * 1000 / 1e6).toFixed(2)} M events/s)`);
     console.log(`long tasks, load + run to end: ${await longTasks()}`);
     // The same run to end again, in the same page (Restart, then Run to end), three times. The

@@ -36,11 +36,11 @@ fn Page() -> Html {
     let app = use_app();
     use_animation_frames(app.animating(), app.clone());
     use_keyboard(app.clone());
-    use_metrics(app.clone());
     let link_error = use_share_sync(app.clone());
     // The panels below the fold mount after the rest has painted: the run's panels, then the
     // extras a frame later.
     let below = use_parts_after_paint(2);
+    use_metrics(app.clone(), below >= 2);
     let report = app.run.report.clone();
     let view = &app.view;
     html! {

@@ -5,30 +5,41 @@ use crate::browser;
 use crate::state::{Action, AppCtx};
 use yew::prelude::*;
 
-/// Marks first render, and with `?measure=run` / `?measure=fps` drives a measurement run.
+/// Marks the first render and the moment every part of the page has mounted (`mounted`,
+/// see `use_parts_after_paint`); from then on, with `?measure=run` / `?measure=fps`, drives a
+/// measurement run (it starts where a user could first click with the whole page drawn).
 #[hook]
-pub fn use_metrics(app: AppCtx) {
+pub fn use_metrics(app: AppCtx, mounted: bool) {
     {
         let app = app.clone();
         use_effect_with((), move |_| {
             browser::record_metric("first_render_ms", browser::now_ms());
-            match crate::query_param("measure").as_deref() {
-                Some("run") => {
-                    browser::record_metric("run_start_ms", browser::now_ms());
-                    app.dispatch(Action::RunToEnd);
-                }
-                Some("fps") => {
-                    let mut sc = fpaxos_sim::Scenario::default();
-                    sc.cluster.nodes = 9;
-                    app.dispatch(Action::SetScenario(Box::new(sc)));
-                    app.dispatch(Action::SetSpeed(-2.0));
-                    app.dispatch(Action::TogglePlay);
-                    browser::record_metric("fps_start_ms", browser::now_ms());
-                }
-                _ => {}
-            }
             if let Some(ms) = crate::query_param("t").and_then(|v| v.parse::<f64>().ok()) {
                 app.dispatch(Action::Seek((ms.max(0.0) * 1e6) as u64));
+            }
+            || ()
+        });
+    }
+    {
+        let app = app.clone();
+        use_effect_with(mounted, move |&mounted| {
+            if mounted {
+                browser::record_metric("mounted_ms", browser::now_ms());
+                match crate::query_param("measure").as_deref() {
+                    Some("run") => {
+                        browser::record_metric("run_start_ms", browser::now_ms());
+                        app.dispatch(Action::RunToEnd);
+                    }
+                    Some("fps") => {
+                        let mut sc = fpaxos_sim::Scenario::default();
+                        sc.cluster.nodes = 9;
+                        app.dispatch(Action::SetScenario(Box::new(sc)));
+                        app.dispatch(Action::SetSpeed(-2.0));
+                        app.dispatch(Action::TogglePlay);
+                        browser::record_metric("fps_start_ms", browser::now_ms());
+                    }
+                    _ => {}
+                }
             }
             || ()
         });
