@@ -55,7 +55,9 @@ fn Page() -> Html {
             </div>
             <main class="layout">
                 <aside class="side" aria-label="Scenario">
-                    <ScenarioPanel scenario={app.scenario.clone()} errors={app.errors.clone()} dispatch={app.dispatcher()} />
+                    if below >= 1 {
+                        <ScenarioPanel scenario={app.scenario.clone()} errors={app.errors.clone()} dispatch={app.dispatcher()} />
+                    }
                 </aside>
                 <section class="stage" aria-label="Run">
                     <TimeControls />

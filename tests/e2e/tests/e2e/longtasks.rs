@@ -9,8 +9,9 @@
 //! on these shared 2-core machines it does not reliably, so the bound for compare and sweep is
 //! asserted only with `FPAXOS_ASSERT_LONG_TASKS=1`. The main run still simulates on the main
 //! thread, in slices that never share a task with a redraw; with that variable play, scrub and
-//! run to end are asserted too. Load (compiling the wasm and the first drawing, one task of
-//! 70-170 ms on these machines) is printed only.
+//! run to end are asserted too. Load (the end of the wasm's compilation, then the first
+//! drawing of the top of the page and two later parts in tasks of their own, the longest
+//! 50-90 ms on these machines) is printed only.
 
 use fpaxos_e2e::*;
 use std::time::Duration;
