@@ -100,6 +100,16 @@ pub(crate) fn env_part(e: u32) -> u128 {
     part([3, e as u64, 0, 0, 0])
 }
 
+/// The part of node `id`'s interned state `node` (a node's place in the state is its id).
+pub(crate) fn node_part(id: u32, node: u32) -> u128 {
+    part([1, id as u64, node as u64, 0, 0])
+}
+
+/// The part of the timers armed at node `id` (a bit per timer).
+pub(crate) fn armed_part(id: u32, armed: u8) -> u128 {
+    part([7, id as u64, armed as u64, 0, 0])
+}
+
 /// Hashes keys that are already fingerprints (or small ids) by taking their low bits: no
 /// second hashing on the hot path.
 #[derive(Default, Clone, Copy)]

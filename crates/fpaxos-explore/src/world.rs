@@ -7,7 +7,8 @@
 //! global states, and the node code runs once for all of them.
 
 use crate::config::ExploreConfig;
-use crate::fp::{env_part, table_bytes, Fp, FpMap};
+use crate::config::MAX_NODES;
+use crate::fp::{armed_part, env_part, node_part, table_bytes, Fp, FpMap};
 use fpaxos::node::{Event, Output};
 use fpaxos::{
     Ballot, Command, Input, Msg, Node, NodeId, NodeSet, QuorumSystem, Role, Slot, Timer, Value,
@@ -103,6 +104,10 @@ pub(crate) struct World {
     pub quorums: Arc<QuorumSystem>,
     nodes: Vec<Node>,
     roles: Vec<Role>,
+    /// Each node state's fingerprint part, by id.
+    node_parts: Vec<u128>,
+    /// The fingerprint part of each node's armed timers, by `node * 256 + armed`.
+    armed_parts: Vec<u128>,
     node_ids: FpMap<u128, u32>,
     envs: Vec<Envelope>,
     /// Each envelope's fingerprint part, by id.
@@ -135,6 +140,10 @@ impl World {
             quorums,
             nodes: Vec::new(),
             roles: Vec::new(),
+            node_parts: Vec::new(),
+            armed_parts: (0..MAX_NODES as u32 * 256)
+                .map(|k| armed_part(k / 256, k as u8))
+                .collect(),
             node_ids: FpMap::default(),
             envs: Vec::new(),
             env_parts: Vec::new(),
@@ -169,10 +178,12 @@ impl World {
         node.hash_state(&mut h);
         let fp = h.finish128();
         let role = node.role();
+        let me = node.id();
         let before = self.nodes.len();
         let id = intern(&mut self.node_ids, &mut self.nodes, fp, node);
         if self.nodes.len() > before {
             self.roles.push(role);
+            self.node_parts.push(node_part(me as u32, id));
         }
         id
     }
@@ -197,6 +208,11 @@ impl World {
     pub(crate) fn env(&self, id: u32) -> &Envelope {
         &self.envs[id as usize]
     }
+    /// The fingerprint part of node `i` in node state `node` with timers `armed` armed
+    /// (`fp::node_part` and `fp::armed_part`, each computed once).
+    pub(crate) fn node_part(&self, i: usize, node: u32, armed: u8) -> u128 {
+        self.node_parts[node as usize].wrapping_add(self.armed_parts[i * 256 + armed as usize])
+    }
     /// The envelope's fingerprint part (`fp::env_part`), computed once.
     pub(crate) fn env_part(&self, id: u32) -> u128 {
         self.env_parts[id as usize]
@@ -218,6 +234,8 @@ impl World {
     pub(crate) fn memory_bytes(&self) -> u64 {
         vec_bytes(&self.nodes)
             + vec_bytes(&self.roles)
+            + vec_bytes(&self.node_parts)
+            + vec_bytes(&self.armed_parts)
             + map_bytes(&self.node_ids)
             + vec_bytes(&self.envs)
             + vec_bytes(&self.env_parts)

@@ -114,15 +114,11 @@ fn acting(role: Role) -> u8 {
 
 const TIMERS: [Timer; 3] = [Timer::Election, Timer::Heartbeat, Timer::Retransmit];
 
-// A state's fingerprint is the wrapping sum of its parts' (`fp::part`): each node (its
-// place, state and armed timers), the budgets spent with the crashed nodes, each envelope in
+// A state's fingerprint is the wrapping sum of its parts' (`fp::part`): each node's state,
+// each node's armed timers, the budgets spent with the crashed nodes, each envelope in
 // flight (once per copy), each vote entry, chosen value and executed value. A successor's is
 // then its parent's minus the parts an action removes plus those it adds
 // ([`State::successor_fp`]).
-
-fn node_part(i: usize, node: u32, armed: u8) -> u128 {
-    part([1 | (i as u64) << 8, node as u64, armed as u64, 0, 0])
-}
 
 fn meta_part(crashed: NodeSet, u: &Used) -> u128 {
     let pair = |a: u32, b: u32| a as u64 | (b as u64) << 32;
@@ -209,7 +205,7 @@ impl State {
     pub(crate) fn parts(&self, world: &World) -> Parts {
         let mut nodes = [0; MAX_NODES];
         for (i, (&n, &a)) in self.nodes.iter().zip(&self.armed).enumerate() {
-            nodes[i] = node_part(i, n, a);
+            nodes[i] = world.node_part(i, n, a);
         }
         let meta = meta_part(self.crashed, &self.used);
         let fp = meta
@@ -263,7 +259,7 @@ impl State {
                 used.crashes += 1;
                 fp = fp
                     .wrapping_sub(parts.nodes[i])
-                    .wrapping_add(node_part(i, self.nodes[i], 0));
+                    .wrapping_add(world.node_part(i, self.nodes[i], 0));
                 None
             }
             Act::Recover(id) => {
@@ -289,7 +285,7 @@ impl State {
             let armed = (armed | step.armed) & acting(world.role(step.node));
             fp = fp
                 .wrapping_sub(parts.nodes[i])
-                .wrapping_add(node_part(i, step.node, armed));
+                .wrapping_add(world.node_part(i, step.node, armed));
             for (k, &e) in step.sends.iter().enumerate() {
                 // The set network holds one copy of a message.
                 if set && (self.net.binary_search(&e).is_ok() || step.sends[..k].contains(&e)) {
@@ -305,9 +301,13 @@ impl State {
         if used.timers > world.cfg.timers {
             return Some(Err(Bound::Timers));
         }
-        Some(Ok(fp
-            .wrapping_sub(parts.meta)
-            .wrapping_add(meta_part(crashed, &used))))
+        // Most actions (a delivery that starts no election) leave the budgets as they are.
+        if (crashed, used) != (self.crashed, self.used) {
+            fp = fp
+                .wrapping_sub(parts.meta)
+                .wrapping_add(meta_part(crashed, &used));
+        }
+        Some(Ok(fp))
     }
 
     /// Whether `o` is this state as far as [`State::fingerprint`] tells (the same fields, and
