@@ -84,6 +84,15 @@ impl Hasher for Fp {
     }
 }
 
+/// The kinds of part of a state, each a first word of [`part`] (one list, so no two share one).
+pub(crate) const NODE: u64 = 1;
+pub(crate) const META: u64 = 2;
+pub(crate) const ENV: u64 = 3;
+pub(crate) const VOTE: u64 = 4;
+pub(crate) const CHOSEN: u64 = 5;
+pub(crate) const EXECUTED: u64 = 6;
+pub(crate) const ARMED: u64 = 7;
+
 /// The fingerprint of one part of a state (a node, an envelope in flight, a vote...), its
 /// first word telling the kinds of part apart. A state's fingerprint is the wrapping sum of
 /// its parts' (`State::fingerprint`).
@@ -97,17 +106,17 @@ pub(crate) fn part(words: [u64; 5]) -> u128 {
 
 /// The part of an envelope in flight (one per copy).
 pub(crate) fn env_part(e: u32) -> u128 {
-    part([3, e as u64, 0, 0, 0])
+    part([ENV, e as u64, 0, 0, 0])
 }
 
 /// The part of node `id`'s interned state `node` (a node's place in the state is its id).
 pub(crate) fn node_part(id: u32, node: u32) -> u128 {
-    part([1, id as u64, node as u64, 0, 0])
+    part([NODE, id as u64, node as u64, 0, 0])
 }
 
 /// The part of the timers armed at node `id` (a bit per timer).
 pub(crate) fn armed_part(id: u32, armed: u8) -> u128 {
-    part([7, id as u64, armed as u64, 0, 0])
+    part([ARMED, id as u64, armed as u64, 0, 0])
 }
 
 /// Hashes keys that are already fingerprints (or small ids) by taking their low bits: no

@@ -6,8 +6,7 @@
 //! randomness), so its result is memoised: the same node state meets the same message in many
 //! global states, and the node code runs once for all of them.
 
-use crate::config::ExploreConfig;
-use crate::config::MAX_NODES;
+use crate::config::{ExploreConfig, MAX_NODES};
 use crate::fp::{armed_part, env_part, node_part, table_bytes, Fp, FpMap};
 use fpaxos::node::{Event, Output};
 use fpaxos::{
