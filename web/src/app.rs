@@ -40,12 +40,13 @@ fn Page() -> Html {
     // The panels below the fold mount after the rest has painted: the run's panels, then the
     // extras a frame later.
     let below = use_parts_after_paint(2);
-    use_metrics(app.clone(), below >= 2);
+    let mounted = below >= 2;
+    use_metrics(app.clone(), mounted);
     let report = app.run.report.clone();
     let view = &app.view;
     html! {
         // `data-mounted` tells tests that every part has mounted.
-        <div class="page" data-testid="page" data-mounted={(below >= 2).to_string()}>
+        <div class="page" data-testid="page" data-mounted={mounted.to_string()}>
             <Header />
             <ShareBar />
             <LinkErrorBanner error={link_error} />

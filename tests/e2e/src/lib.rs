@@ -2,6 +2,7 @@
 //! page, a chromedriver process, a headless Chromium session, and the waits and lookups by
 //! `data-testid` that every test uses. Everything runs on 127.0.0.1.
 
+use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -163,14 +164,18 @@ pub async fn open(width: u32, height: u32, url: &str) -> (Driver, Client) {
     (driver, c)
 }
 
+/// The element `css` selects, once it exists (up to 30 s); panics naming `what` otherwise.
+pub async fn wait_element(c: &Client, css: &str, what: &str) -> Element {
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{what}: {e}"))
+}
+
 /// Waits until the element with `data-testid=id` exists and returns its text.
 pub async fn text_of(c: &Client, id: &str) -> String {
-    let el = c
-        .wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css(&format!("[data-testid='{id}']")))
-        .await
-        .unwrap_or_else(|e| panic!("no element {id}: {e}"));
+    let el = wait_element(c, &tid(id), &format!("no element {id}")).await;
     el.text().await.unwrap_or_default()
 }
 
@@ -197,11 +202,7 @@ pub fn tid(id: &str) -> String {
 
 /// Sets an input's value and fires `input` and `change`, as a user edit would.
 pub async fn set_value(c: &Client, id: &str, value: &str) {
-    c.wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css(&tid(id)))
-        .await
-        .unwrap_or_else(|e| panic!("no element {id}: {e}"));
+    wait_element(c, &tid(id), &format!("no element {id}")).await;
     let js = r#"
         const [sel, v] = arguments;
         const el = document.querySelector(sel);
@@ -220,12 +221,7 @@ pub async fn set_value(c: &Client, id: &str, value: &str) {
 
 /// Clicks the element with `data-testid=id`.
 pub async fn click(c: &Client, id: &str) {
-    let el = c
-        .wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css(&tid(id)))
-        .await
-        .unwrap_or_else(|e| panic!("no element {id}: {e}"));
+    let el = wait_element(c, &tid(id), &format!("no element {id}")).await;
     el.click()
         .await
         .unwrap_or_else(|e| panic!("click {id}: {e}"));
@@ -234,23 +230,15 @@ pub async fn click(c: &Client, id: &str) {
 /// The attribute `name` of the element with `data-testid=id` (empty when it has none), once
 /// the element exists (up to 30 s). Panics when there is no such element.
 pub async fn attr(c: &Client, id: &str, name: &str) -> String {
-    let el = c
-        .wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css(&tid(id)))
-        .await
-        .unwrap_or_else(|e| panic!("{id}: {e}"));
+    let el = wait_element(c, &tid(id), id).await;
     el.attr(name).await.ok().flatten().unwrap_or_default()
 }
 
 /// Waits until the page has mounted all its parts (the panels below the fold come a frame or
 /// two after the first paint), so that `exists` can tell a closed panel from a late one.
 pub async fn wait_mounted(c: &Client) {
-    c.wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css("[data-testid='page'][data-mounted='true']"))
-        .await
-        .unwrap_or_else(|e| panic!("the page did not mount all its parts: {e}"));
+    let all = "[data-testid='page'][data-mounted='true']";
+    wait_element(c, all, "the page did not mount all its parts").await;
 }
 
 /// Whether the element with `data-testid=id` is on the page now (no waiting).
