@@ -88,7 +88,7 @@ impl State {
                 if !set {
                     fp = fp.wrapping_sub(world.env_part(e));
                 }
-                let to = world.env(e).to as usize;
+                let to = world.env_to(e) as usize;
                 Some((to, self.armed[to], Stimulus::Deliver(e)))
             }
             Act::Drop(e) => {

@@ -193,7 +193,7 @@ impl State {
         if world.cfg.network != Network::Set {
             return false;
         }
-        let to = world.env(e).to as usize;
+        let to = world.env_to(e) as usize;
         let node = self.nodes[to];
         let st = world.step(node, Stimulus::Deliver(e));
         let step = world.step_result(st);
@@ -216,13 +216,30 @@ impl State {
             })
     }
 
+    /// Whether `act` is a delivery in the set network that is quiet for its destination's
+    /// node state ([`World::is_quiet`]): it leads this state to itself. The node's armed timers
+    /// stay too, since every state keeps a node's armed timers within what its role uses
+    /// (`acting`: every step's timers are masked so, a crash disarms all, a firing clears one).
+    pub(crate) fn quiet(&self, world: &World, act: Act) -> bool {
+        let Act::Deliver(e) = act else {
+            return false;
+        };
+        if world.cfg.network != Network::Set {
+            return false;
+        }
+        let to = world.env_to(e) as usize;
+        let quiet = world.is_quiet(self.nodes[to], e);
+        debug_assert!(!quiet || self.armed[to] & !acting(world.role(self.nodes[to])) == 0);
+        quiet
+    }
+
     /// The enabled actions, in a fixed order (so a run repeats exactly).
     pub(crate) fn actions(&self, world: &World, acts: &mut Vec<Act>) {
         let cfg = &world.cfg;
         acts.clear();
         let distinct = |i: usize| i == 0 || self.net[i - 1] != self.net[i];
         for (i, &e) in self.net.iter().enumerate() {
-            if distinct(i) && !self.crashed.contains(world.env(e).to) {
+            if distinct(i) && !self.crashed.contains(world.env_to(e)) {
                 acts.push(Act::Deliver(e));
             }
         }
@@ -338,7 +355,7 @@ impl State {
                 if world.cfg.network == Network::Multiset {
                     remove_one(&mut s.net, e);
                 }
-                let to = world.env(e).to as usize;
+                let to = world.env_to(e) as usize;
                 let st = world.step(s.nodes[to], Stimulus::Deliver(e));
                 violation = s.absorb(world, to, st);
             }

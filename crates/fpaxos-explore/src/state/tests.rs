@@ -16,6 +16,7 @@ fn a_successor_in_a_used_scratch_equals_a_fresh_one() {
     let mut level = vec![State::initial(&mut world)];
     let mut scratch = level[0].clone();
     let (mut compared, mut loops, mut quiet, mut acts) = (0, 0, 0, Vec::new());
+    let mut quiet_bits = 0;
     for _ in 0..6 {
         let mut next_level = Vec::new();
         for s in &level {
@@ -31,6 +32,10 @@ fn a_successor_in_a_used_scratch_equals_a_fresh_one() {
                 assert_eq!(format!("{fresh:?}"), format!("{scratch:?}"));
                 assert_eq!(v, w);
                 assert!(fresh.same_as(&scratch));
+                if s.quiet(&world, a) {
+                    assert!(s.same_as(&fresh), "{a:?} is quiet but changed the state");
+                    quiet_bits += 1;
+                }
                 if s.unchanged_by(&mut world, a) {
                     assert!(s.same_as(&fresh), "{a:?} changed the state");
                     quiet += 1;
@@ -47,6 +52,7 @@ fn a_successor_in_a_used_scratch_equals_a_fresh_one() {
     assert!(compared > 1000, "{compared} successors compared");
     assert!(loops > 100, "{loops} successors equal to their parent");
     assert!(quiet > 100, "{quiet} told unchanged without computing them");
+    assert!(quiet_bits > 100, "{quiet_bits} told quiet by one bit");
 }
 
 /// `same_as` tells two states apart exactly when their fingerprints differ: every field
