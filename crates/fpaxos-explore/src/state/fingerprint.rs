@@ -21,15 +21,15 @@ fn meta_part(crashed: NodeSet, u: &Used) -> u128 {
     ])
 }
 
-fn vote_part(&(slot, ballot, value, voters): &(Slot, Ballot, u32, NodeSet)) -> u128 {
+pub(super) fn vote_part(&(slot, ballot, value, voters): &(Slot, Ballot, u32, NodeSet)) -> u128 {
     part([VOTE, slot, ballot.0, value as u64, voters.0])
 }
 
-fn chosen_part(c: &Chosen) -> u128 {
+pub(super) fn chosen_part(c: &Chosen) -> u128 {
     part([CHOSEN, c.slot, c.value as u64, 0, 0])
 }
 
-fn executed_part(&(slot, value): &(Slot, u32)) -> u128 {
+pub(super) fn executed_part(&(slot, value): &(Slot, u32)) -> u128 {
     part([EXECUTED, slot, value as u64, 0, 0])
 }
 
@@ -62,11 +62,17 @@ impl State {
         let meta = meta_part(self.crashed, &self.used);
         let fp = meta
             .wrapping_add(sum(nodes.iter().copied()))
-            .wrapping_add(sum(self.net.iter().map(|&e| world.env_part(e))))
+            .wrapping_add(self.rest);
+        Parts { fp, meta, nodes }
+    }
+
+    /// The sum of the parts of the network and the ghost history, walked: what `rest` keeps.
+    #[cfg(test)]
+    pub(crate) fn rest_walked(&self, world: &World) -> u128 {
+        sum(self.net.iter().map(|&e| world.env_part(e)))
             .wrapping_add(sum(self.votes.iter().map(vote_part)))
             .wrapping_add(sum(self.chosen.iter().map(chosen_part)))
-            .wrapping_add(sum(self.executed.iter().map(executed_part)));
-        Parts { fp, meta, nodes }
+            .wrapping_add(sum(self.executed.iter().map(executed_part)))
     }
 
     /// The fingerprint of the successor by `act`, from this state's (`fp`) and the parts

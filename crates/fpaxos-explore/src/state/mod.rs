@@ -4,6 +4,7 @@
 
 use crate::config::Network;
 use crate::world::{Stimulus, World};
+use fingerprint::{chosen_part, executed_part, vote_part};
 use fpaxos::{Ballot, NodeId, NodeSet, Role, Slot, Timer};
 use serde::Serialize;
 
@@ -98,6 +99,10 @@ pub(crate) struct State {
     chosen: Vec<Chosen>,
     /// Ghost: the first value executed per slot, sorted by slot.
     executed: Vec<(Slot, u32)>,
+    /// The sum of the fingerprint parts of `net`, `votes`, `chosen` and `executed`, kept as
+    /// they change (every change goes through `apply`), so that a fingerprint does not walk
+    /// them ([`State::parts`]).
+    rest: u128,
 }
 
 /// The timers that do something in `role` (the others fire as no-ops, which the search
@@ -141,6 +146,7 @@ impl State {
             votes: Vec::new(),
             chosen: Vec::new(),
             executed: Vec::new(),
+            rest: 0,
         };
         for i in 0..n {
             let fresh = world.fresh_node(i as NodeId);
@@ -166,6 +172,7 @@ impl State {
             votes,
             chosen,
             executed,
+            rest: _,
         } = self;
         *nodes == o.nodes
             && *net == o.net
@@ -312,6 +319,7 @@ impl State {
             votes,
             chosen,
             executed,
+            rest,
         } = self;
         nodes.clone_from(&o.nodes);
         armed.clone_from(&o.armed);
@@ -321,6 +329,7 @@ impl State {
         votes.clone_from(&o.votes);
         chosen.clone_from(&o.chosen);
         executed.clone_from(&o.executed);
+        *rest = o.rest;
     }
 
     /// The successor by `act`, with the violation it exposes, or the bound that forbids it
@@ -352,19 +361,22 @@ impl State {
         let mut violation = None;
         match act {
             Act::Deliver(e) => {
-                if world.cfg.network == Network::Multiset {
-                    remove_one(&mut s.net, e);
+                if world.cfg.network == Network::Multiset && remove_one(&mut s.net, e) {
+                    s.rest = s.rest.wrapping_sub(world.env_part(e));
                 }
                 let to = world.env_to(e) as usize;
                 let st = world.step(s.nodes[to], Stimulus::Deliver(e));
                 violation = s.absorb(world, to, st);
             }
             Act::Drop(e) => {
-                remove_one(&mut s.net, e);
+                if remove_one(&mut s.net, e) {
+                    s.rest = s.rest.wrapping_sub(world.env_part(e));
+                }
                 s.used.drops += 1;
             }
             Act::Dup(e) => {
                 insert_sorted(&mut s.net, e);
+                s.rest = s.rest.wrapping_add(world.env_part(e));
                 s.used.dups += 1;
             }
             Act::Fire(id, t) => {
@@ -414,7 +426,10 @@ impl State {
                 insert_sorted(&mut self.net, e);
             } else if let Err(at) = self.net.binary_search(&e) {
                 self.net.insert(at, e);
+            } else {
+                continue;
             }
+            self.rest = self.rest.wrapping_add(world.env_part(e));
         }
         self.used.elections += step.elections;
         let mut first = None;
@@ -464,12 +479,18 @@ impl State {
     fn vote(&mut self, slot: Slot, ballot: Ballot, value: u32, voter: NodeId) -> NodeSet {
         match self.vote_at(slot, ballot, value) {
             Ok(i) => {
+                let old = vote_part(&self.votes[i]);
                 self.votes[i].3.insert(voter);
+                self.rest = self
+                    .rest
+                    .wrapping_sub(old)
+                    .wrapping_add(vote_part(&self.votes[i]));
                 self.votes[i].3
             }
             Err(i) => {
                 let set = NodeSet::single(voter);
                 self.votes.insert(i, (slot, ballot, value, set));
+                self.rest = self.rest.wrapping_add(vote_part(&self.votes[i]));
                 set
             }
         }
@@ -504,15 +525,14 @@ impl State {
                 })
             }
             Err(i) => {
-                self.chosen.insert(
-                    i,
-                    Chosen {
-                        slot,
-                        value,
-                        ballot,
-                        quorum,
-                    },
-                );
+                let c = Chosen {
+                    slot,
+                    value,
+                    ballot,
+                    quorum,
+                };
+                self.chosen.insert(i, c);
+                self.rest = self.rest.wrapping_add(chosen_part(&c));
                 self.invalid(world, slot, value, "chosen")
             }
         }
@@ -554,6 +574,7 @@ impl State {
             }
             Err(i) => {
                 self.executed.insert(i, (slot, value));
+                self.rest = self.rest.wrapping_add(executed_part(&(slot, value)));
                 self.invalid(world, slot, value, "executed")
             }
         }

@@ -29,6 +29,7 @@ fn a_successor_in_a_used_scratch_equals_a_fresh_one() {
                     .next_into(&mut world, a, &mut scratch)
                     .expect("same bound");
                 assert_eq!(fresh.fingerprint(&world), scratch.fingerprint(&world));
+                assert_eq!(fresh.rest, fresh.rest_walked(&world), "{a:?}: the sum kept");
                 assert_eq!(format!("{fresh:?}"), format!("{scratch:?}"));
                 assert_eq!(v, w);
                 assert!(fresh.same_as(&scratch));
@@ -75,6 +76,7 @@ fn same_as_agrees_with_the_fingerprint_on_every_field() {
         quorum: NodeSet::single(0),
     };
     base.chosen.push(chosen);
+    base.rest = base.rest_walked(&world);
     // (field, still the same state, the edit)
     type Edit = (&'static str, bool, fn(&mut State));
     let edits: Vec<Edit> = vec![
@@ -99,6 +101,8 @@ fn same_as_agrees_with_the_fingerprint_on_every_field() {
     for (field, same, edit) in edits {
         let mut o = base.clone();
         edit(&mut o);
+        // The edit bypasses `apply`, which keeps the sum of the network's and ghost's parts.
+        o.rest = o.rest_walked(&world);
         assert_eq!(base.same_as(&o), same, "{field}");
         assert_eq!(o.same_as(&base), same, "{field}");
         let fps = base.fingerprint(&world) == o.fingerprint(&world);
@@ -137,6 +141,7 @@ fn a_successor_fingerprint_from_the_parts_changed_is_the_built_ones() {
                         Some(Ok(fp)) => {
                             let (next, v) = full.as_ref().expect("no bound");
                             assert_eq!(fp, next.fingerprint(&world), "{a:?}");
+                            assert_eq!(next.rest, next.rest_walked(&world), "{a:?}");
                             assert_eq!(*v, None);
                             kinds.insert(
                                 format!("{a:?}").split('(').next().unwrap_or("").to_owned(),
