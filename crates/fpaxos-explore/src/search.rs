@@ -249,6 +249,11 @@ impl Explorer {
             if state.quiet(&self.world, act) {
                 continue;
             }
+            // A timer firing a budget forbids, told without the memo.
+            if let Some(b) = state.fire_cut(&self.world, act) {
+                mark(&mut self.hit, b);
+                continue;
+            }
             // Most successors' fingerprints follow from the parent's and what the action
             // changes; those that vote, claim or execute are built and checked.
             let (fp, violation) = match state.successor_fp(&mut self.world, act, &parent) {

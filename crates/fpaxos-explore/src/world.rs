@@ -143,6 +143,11 @@ pub(crate) struct World {
     quiet: Vec<Vec<u64>>,
     /// Heap bytes of `quiet`'s bit vectors.
     quiet_heap: u64,
+    /// Per node state and timer (by `Timer::index`), the elections its firing starts, or
+    /// `u8::MAX` until that step is first computed: a firing that the ballot or timer budget
+    /// forbids (an eighth of all transitions in the thrifty N = 3 search) is then cut without
+    /// the memo ([`State::fire_cut`](crate::state::State::fire_cut)).
+    fire_elections: Vec<[u8; 3]>,
     out: Vec<Output>,
     /// Heap bytes the memoised steps' own vectors hold (kept as steps are added).
     step_heap: u64,
@@ -179,6 +184,7 @@ impl World {
             last: None,
             quiet: Vec::new(),
             quiet_heap: 0,
+            fire_elections: Vec::new(),
             out: Vec::new(),
             step_heap: 0,
         };
@@ -210,6 +216,7 @@ impl World {
         if self.nodes.len() > before {
             self.roles.push(role);
             self.quiet.push(Vec::new());
+            self.fire_elections.push([u8::MAX; 3]);
             self.node_parts.push(node_part(me as u32, id));
         }
         id
@@ -280,6 +287,7 @@ impl World {
             + self.step_heap
             + map_bytes(&self.memo)
             + vec_bytes(&self.quiet)
+            + vec_bytes(&self.fire_elections)
             + self.quiet_heap
     }
 
@@ -307,10 +315,13 @@ impl World {
             Some(&s) => s,
             None => {
                 let s = self.compute(node, stim);
-                if let Stimulus::Deliver(e) = stim {
-                    if s.is_quiet_for(node) {
-                        self.mark_quiet(node, e);
+                match stim {
+                    Stimulus::Deliver(e) if s.is_quiet_for(node) => self.mark_quiet(node, e),
+                    Stimulus::Fire(t) => {
+                        self.fire_elections[node as usize][t.index()] =
+                            s.elections.min(u8::MAX as u32 - 1) as u8;
                     }
+                    _ => {}
                 }
                 self.step_heap += s.heap_bytes();
                 self.steps.push(s);
@@ -330,6 +341,16 @@ impl World {
         let bits = &self.quiet[node as usize];
         bits.get(e as usize / 64)
             .is_some_and(|w| w >> (e % 64) & 1 != 0)
+    }
+
+    /// The elections firing timer `t` of node state `node` starts, if that step was computed
+    /// (at most 254: more is never reached, and any budget is smaller).
+    #[inline]
+    pub(crate) fn fire_elections(&self, node: u32, t: Timer) -> Option<u32> {
+        match self.fire_elections[node as usize][t.index()] {
+            u8::MAX => None,
+            n => Some(n as u32),
+        }
     }
 
     fn mark_quiet(&mut self, node: u32, e: u32) {

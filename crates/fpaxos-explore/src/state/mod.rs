@@ -240,6 +240,23 @@ impl State {
         quiet
     }
 
+    /// The bound that forbids `act` when it fires a timer whose step's elections are known
+    /// ([`World::fire_elections`]), told without the memo: the bound [`State::successor_fp`]
+    /// and [`State::apply`] would find. A firing that starts no election spends a timer; one
+    /// that starts elections spends ballots.
+    pub(crate) fn fire_cut(&self, world: &World, act: Act) -> Option<Bound> {
+        let Act::Fire(id, t) = act else {
+            return None;
+        };
+        let elections = world.fire_elections(self.nodes[id as usize], t)?;
+        let cfg = &world.cfg;
+        if elections == 0 {
+            (self.used.timers + 1 > cfg.timers).then_some(Bound::Timers)
+        } else {
+            (self.used.elections + elections > cfg.ballots).then_some(Bound::Ballots)
+        }
+    }
+
     /// The enabled actions, in a fixed order (so a run repeats exactly).
     pub(crate) fn actions(&self, world: &World, acts: &mut Vec<Act>) {
         let cfg = &world.cfg;

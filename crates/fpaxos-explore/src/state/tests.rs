@@ -129,6 +129,7 @@ fn a_successor_fingerprint_from_the_parts_changed_is_the_built_ones() {
         let mut world = World::new(cfg, quorums);
         let mut level = vec![State::initial(&mut world)];
         let (mut fast, mut bounded, mut built, mut acts) = (0, 0, 0, Vec::new());
+        let mut cuts = 0;
         let mut kinds = std::collections::BTreeSet::new();
         for _ in 0..5 {
             let mut next_level = Vec::new();
@@ -137,6 +138,12 @@ fn a_successor_fingerprint_from_the_parts_changed_is_the_built_ones() {
                 s.actions(&world, &mut acts);
                 for &a in &acts {
                     let full = s.next(&mut world, a);
+                    // The step is computed now, so a firing's elections are known.
+                    if let Act::Fire(..) = a {
+                        let cut = s.fire_cut(&world, a);
+                        assert_eq!(cut.as_ref(), full.as_ref().err(), "{a:?}");
+                        cuts += usize::from(cut.is_some());
+                    }
                     match s.successor_fp(&mut world, a, &parts) {
                         Some(Ok(fp)) => {
                             let (next, v) = full.as_ref().expect("no bound");
@@ -162,8 +169,8 @@ fn a_successor_fingerprint_from_the_parts_changed_is_the_built_ones() {
             level = next_level;
         }
         assert!(
-            fast > 1000 && bounded > 10 && built > 10,
-            "{network:?}: {fast} {bounded} {built}"
+            fast > 1000 && bounded > 10 && built > 10 && cuts > 10,
+            "{network:?}: {fast} {bounded} {built} {cuts}"
         );
         let want = if network == Network::Set { 5 } else { 7 };
         assert_eq!(kinds.len(), want, "{network:?}: {kinds:?}");
