@@ -4,7 +4,6 @@
 
 use crate::config::Network;
 use crate::world::{Stimulus, World};
-use fingerprint::{chosen_part, executed_part, vote_part};
 use fpaxos::{Ballot, NodeId, NodeSet, Role, Slot, Timer};
 use serde::Serialize;
 
@@ -480,143 +479,9 @@ impl State {
         }
         first
     }
-
-    /// Where the votes for `(slot, ballot, value)` are in `votes` (or would go).
-    fn vote_at(&self, slot: Slot, ballot: Ballot, value: u32) -> Result<usize, usize> {
-        let key = (slot, ballot, value);
-        self.votes.binary_search_by(|v| (v.0, v.1, v.2).cmp(&key))
-    }
-
-    /// Where the value chosen in `slot` is in `chosen` (or would go).
-    fn chosen_at(&self, slot: Slot) -> Result<usize, usize> {
-        self.chosen.binary_search_by_key(&slot, |c| c.slot)
-    }
-
-    /// Records `voter`'s vote; returns every voter of `(slot, ballot, value)` so far.
-    fn vote(&mut self, slot: Slot, ballot: Ballot, value: u32, voter: NodeId) -> NodeSet {
-        match self.vote_at(slot, ballot, value) {
-            Ok(i) => {
-                let old = vote_part(&self.votes[i]);
-                self.votes[i].3.insert(voter);
-                self.rest = self
-                    .rest
-                    .wrapping_sub(old)
-                    .wrapping_add(vote_part(&self.votes[i]));
-                self.votes[i].3
-            }
-            Err(i) => {
-                let set = NodeSet::single(voter);
-                self.votes.insert(i, (slot, ballot, value, set));
-                self.rest = self.rest.wrapping_add(vote_part(&self.votes[i]));
-                set
-            }
-        }
-    }
-
-    /// `value` is chosen in `slot`: a violation if another value was, or if no client
-    /// proposed it.
-    fn choose(
-        &mut self,
-        world: &World,
-        slot: Slot,
-        value: u32,
-        ballot: Ballot,
-        quorum: NodeSet,
-    ) -> Option<Violation> {
-        let desc = |v: u32| world.value(v).describe();
-        match self.chosen_at(slot) {
-            Ok(i) => {
-                let c = self.chosen[i];
-                (c.value != value).then(|| Violation {
-                    property: "agreement",
-                    slot,
-                    message: format!(
-                        "two values chosen in slot {slot}: {} in ballot {} by Q2 {:?}, then {} \
-                         in ballot {ballot} by Q2 {:?}",
-                        desc(c.value),
-                        c.ballot,
-                        c.quorum,
-                        desc(value),
-                        quorum
-                    ),
-                })
-            }
-            Err(i) => {
-                let c = Chosen {
-                    slot,
-                    value,
-                    ballot,
-                    quorum,
-                };
-                self.chosen.insert(i, c);
-                self.rest = self.rest.wrapping_add(chosen_part(&c));
-                self.invalid(world, slot, value, "chosen")
-            }
-        }
-    }
-
-    /// Node `me` executed `value` in `slot`: it must agree with every other execution and with
-    /// the value chosen there.
-    fn execute(&mut self, world: &World, me: NodeId, slot: Slot, value: u32) -> Option<Violation> {
-        let desc = |v: u32| world.value(v).describe();
-        if let Ok(i) = self.chosen_at(slot) {
-            let c = self.chosen[i];
-            if c.value != value {
-                return Some(Violation {
-                    property: "agreement",
-                    slot,
-                    message: format!(
-                        "node {me} executed {} in slot {slot}, but {} was chosen there (ballot {}, \
-                         Q2 {:?})",
-                        desc(value),
-                        desc(c.value),
-                        c.ballot,
-                        c.quorum
-                    ),
-                });
-            }
-        }
-        match self.executed.binary_search_by_key(&slot, |e| e.0) {
-            Ok(i) => {
-                let first = self.executed[i].1;
-                (first != value).then(|| Violation {
-                    property: "agreement",
-                    slot,
-                    message: format!(
-                        "node {me} executed {} in slot {slot}, another node executed {} there",
-                        desc(value),
-                        desc(first)
-                    ),
-                })
-            }
-            Err(i) => {
-                self.executed.insert(i, (slot, value));
-                self.rest = self.rest.wrapping_add(executed_part(&(slot, value)));
-                self.invalid(world, slot, value, "executed")
-            }
-        }
-    }
-
-    /// Validity: a value holding a command no client submitted.
-    fn invalid(&self, world: &World, slot: Slot, value: u32, how: &str) -> Option<Violation> {
-        let v = world.value(value);
-        let bad = v
-            .commands()
-            .iter()
-            .find(|c| c.client >= world.cfg.commands || self.used.submitted & 1 << c.client == 0)?;
-        Some(Violation {
-            property: "validity",
-            slot,
-            message: format!(
-                "{} {how} in slot {slot}, but command c{}#{} was never submitted",
-                v.describe(),
-                bad.client,
-                bad.seq
-            ),
-        })
-    }
 }
 
 mod fingerprint;
+mod ghost;
 #[cfg(test)]
 mod tests;
