@@ -6,7 +6,7 @@
 //! randomness), so its result is memoised: the same node state meets the same message in many
 //! global states, and the node code runs once for all of them.
 
-use crate::config::{ExploreConfig, MAX_NODES};
+use crate::config::{ExploreConfig, Network, MAX_NODES};
 use crate::fp::{armed_part, env_part, node_part, table_bytes, Fp, FpMap};
 use fpaxos::node::{Event, Output};
 use fpaxos::{
@@ -139,7 +139,8 @@ pub(crate) struct World {
     /// executes nothing. In the set network such a delivery leads a global state to itself, so
     /// the search skips it with one bit test instead of the memo lookup (about half of all
     /// transitions in the benchmark searches are quiet redeliveries). A bit is set when the
-    /// step is first computed; an unset bit only means "not known quiet".
+    /// step is first computed, and only in the set network (in the multiset network a delivery
+    /// consumes its message); an unset bit only means "not known quiet".
     quiet: Vec<Vec<u64>>,
     /// Heap bytes of `quiet`'s bit vectors.
     quiet_heap: u64,
@@ -316,7 +317,11 @@ impl World {
             None => {
                 let s = self.compute(node, stim);
                 match stim {
-                    Stimulus::Deliver(e) if s.is_quiet_for(node) => self.mark_quiet(node, e),
+                    Stimulus::Deliver(e)
+                        if self.cfg.network == Network::Set && s.is_quiet_for(node) =>
+                    {
+                        self.mark_quiet(node, e)
+                    }
                     Stimulus::Fire(t) => {
                         self.fire_elections[node as usize][t.index()] =
                             s.elections.min(u8::MAX as u32 - 1) as u8;

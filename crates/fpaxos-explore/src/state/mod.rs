@@ -222,17 +222,15 @@ impl State {
             })
     }
 
-    /// Whether `act` is a delivery in the set network that is quiet for its destination's
-    /// node state ([`World::is_quiet`]): it leads this state to itself. The node's armed timers
-    /// stay too, since every state keeps a node's armed timers within what its role uses
-    /// (`acting`: every step's timers are masked so, a crash disarms all, a firing clears one).
+    /// Whether `act` is a delivery known quiet for its destination's node state
+    /// ([`World::is_quiet`], set network only): it leads this state to itself. The node's
+    /// armed timers stay too, since every state keeps a node's armed timers within what its
+    /// role uses (`acting`: every step's timers are masked so, a crash disarms all, a firing
+    /// clears one).
     pub(crate) fn quiet(&self, world: &World, act: Act) -> bool {
         let Act::Deliver(e) = act else {
             return false;
         };
-        if world.cfg.network != Network::Set {
-            return false;
-        }
         let to = world.env_to(e) as usize;
         let quiet = world.is_quiet(self.nodes[to], e);
         debug_assert!(!quiet || self.armed[to] & !acting(world.role(self.nodes[to])) == 0);
