@@ -93,8 +93,9 @@ impl<'a> Tables<'a> {
     }
 
     /// Whether admitting one more state could take the memory past `budget` (0: no limit): a
-    /// full seen set doubles (the old one is freed only after the copy), the tree may take a
-    /// new chunk, and the world's memo and step list may grow in the next transitions.
+    /// full seen set doubles (in place, but an allocator that cannot extend it copies it, and
+    /// holds the old one beside the new until the copy ends), the tree may take a new chunk,
+    /// and the world's memo and step list may grow in the next transitions.
     fn would_outgrow(&self, budget: u64) -> bool {
         if budget == 0 {
             return false;
