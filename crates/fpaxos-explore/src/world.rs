@@ -148,7 +148,7 @@ pub(crate) struct World {
     /// `u8::MAX` until that step is first computed: a firing that the ballot or timer budget
     /// forbids (an eighth of all transitions in the thrifty N = 3 search) is then cut without
     /// the memo ([`State::fire_cut`](crate::state::State::fire_cut)).
-    fire_elections: Vec<[u8; 3]>,
+    fire_elections: Vec<[u8; Timer::COUNT]>,
     out: Vec<Output>,
     /// Heap bytes the memoised steps' own vectors hold (kept as steps are added).
     step_heap: u64,
@@ -217,7 +217,7 @@ impl World {
         if self.nodes.len() > before {
             self.roles.push(role);
             self.quiet.push(Vec::new());
-            self.fire_elections.push([u8::MAX; 3]);
+            self.fire_elections.push([u8::MAX; Timer::COUNT]);
             self.node_parts.push(node_part(me as u32, id));
         }
         id
