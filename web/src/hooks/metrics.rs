@@ -8,6 +8,7 @@ use yew::prelude::*;
 /// Marks the first render and the moment every part of the page has mounted (`mounted`,
 /// see `use_parts_after_paint`); from then on, with `?measure=run` / `?measure=fps`, drives a
 /// measurement run (it starts where a user could first click with the whole page drawn).
+/// `?measure=click` starts nothing: it records the simulating part of the run a script starts.
 #[hook]
 pub fn use_metrics(app: AppCtx, mounted: bool) {
     {
@@ -51,9 +52,12 @@ pub fn use_metrics(app: AppCtx, mounted: bool) {
     let events = app.run.report.as_ref().map_or(0, |r| r.report.sim.events);
     use_effect_with((done, frames / 30), move |(done, _)| {
         match measuring.as_deref() {
-            Some("run") if *done => {
+            // `?measure=click`: the run the user starts (the script clicks and times it).
+            Some("run" | "click") if *done => {
                 let start = browser::recorded_metric("run_start_ms");
-                browser::record_metric("run_to_end_ms", browser::now_ms() - start);
+                if start > 0.0 {
+                    browser::record_metric("run_to_end_ms", browser::now_ms() - start);
+                }
                 browser::record_metric("sim_wall_ms", wall_sim_ms);
                 browser::record_metric("sim_events", events as f64);
             }
