@@ -101,13 +101,14 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
         await call('POST', `/session/${id2}/url`, { url: url + '?measure=click' });
         for (let i = 0; i < 600 && !(await exec2("const p = document.querySelector(\"[data-testid='page']\"); return !!p && p.dataset.mounted === 'true';")); i++) await sleep(20);
         await sleep(2000);
-        const ms = await call('POST', `/session/${id2}/execute/async`, { script: `const done = arguments[0];
+        const [ms, lt] = await call('POST', `/session/${id2}/execute/async`, { script: `const done = arguments[0]; const lt = [];
+          const o = new PerformanceObserver((l) => { for (const e of l.getEntries()) lt.push(e.duration); }); o.observe({ type: 'longtask' });
           const t0 = performance.now(); document.querySelector("[data-testid='run-to-end']").click();
-          const poll = () => { if (document.querySelector("[data-testid='run-status']").textContent === 'done') done(performance.now() - t0); else setTimeout(poll, 1); };
+          const poll = () => { if (document.querySelector("[data-testid='run-status']").textContent === 'done') { const ms = performance.now() - t0; setTimeout(() => { o.disconnect(); done([ms, lt]); }, 100); } else setTimeout(poll, 1); };
           poll();`, args: [] });
         const f = await exec2('return window.__fpaxos_metrics || null;');
         const rate = f && f.sim_wall_ms > 0 ? `, simulating ${f.sim_wall_ms.toFixed(0)} ms (${(f.sim_events / f.sim_wall_ms * 1000 / 1e6).toFixed(2)} M events/s)` : '';
-        console.log(`first run to end, clicked 2 s after load (new session): ${ms.toFixed(0)} ms wall${rate}`);
+        console.log(`first run to end, clicked 2 s after load (new session): ${ms.toFixed(0)} ms wall${rate}, ${lt.filter((d) => d > 50).length} long tasks over 50 ms (longest ${Math.max(0, ...lt).toFixed(0)} ms)`);
       } finally {
         await call('DELETE', `/session/${id2}`);
       }
