@@ -8,14 +8,14 @@
 //! in `madvise` mode, where only memory marked with `madvise(MADV_HUGEPAGE)` gets 2 MiB pages.
 //!
 //! A large block is an anonymous mapping of whole huge pages (its length rounded up to
-//! [`HUGE_PAGE`]), marked for huge pages, and grows or shrinks with `mremap`. Linux places a
-//! mapping whose length is a multiple of the huge page size on a huge page boundary, so a
-//! block that `mremap` moves keeps its huge pages. (Until 2026-12-03 large blocks came from
-//! the system allocator and were marked: glibc's mappings start a few bytes past a page boundary,
-//! so each `realloc` that moved one split the huge pages it had. The seen set, which doubles in
-//! place, ended with half its pages small.) Smaller blocks (the simulator's, nearly all) go to
-//! the system allocator unchanged. A refused `madvise` (huge pages disabled) changes nothing:
-//! the memory is ordinary memory either way.
+//! [`HUGE_PAGE`]) that starts on a huge page boundary, marked for huge pages. A resize grows or
+//! shrinks it in place with `mremap` when it can, and otherwise moves it whole, also with
+//! `mremap`, onto a fresh range on a huge page boundary, so its huge pages move intact. (Until
+//! 2026-12-03 large blocks came from the system allocator and were marked: glibc's mappings
+//! start 16 bytes past a page boundary, so each `realloc` that moved one split the huge pages it
+//! had. The seen set, which doubles in place, ended with half its pages small.) Smaller blocks
+//! (the simulator's, nearly all) go to the system allocator unchanged. A refused `madvise`
+//! (huge pages disabled) changes nothing: the memory is ordinary memory either way.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 
