@@ -46,7 +46,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   if (process.env.CHROME_BIN) opts.binary = process.env.CHROME_BIN;
   const s = await call('POST', '/session', { capabilities: { alwaysMatch: { 'goog:chromeOptions': opts } } });
   const id = s.sessionId;
-  const exec = (script) => call('POST', `/session/${id}/execute/sync`, { script, args: [] });
+  // A script run in session `sid` (the main session: `exec`).
+  const execIn = (sid, script) => call('POST', `/session/${sid}/execute/sync`, { script, args: [] });
+  const exec = (script) => execIn(id, script);
   const metrics = () => exec('return window.__fpaxos_metrics || null');
   // The explorer panel's verdict once its search has stopped (polled for up to 120 s).
   const exploreResult = async () => {
@@ -66,7 +68,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
       const t0 = performance.now(); document.querySelector("[data-testid='run-to-end']").click();
       const poll = () => { if (document.querySelector("[data-testid='run-status']").textContent === 'done') { const ms = performance.now() - t0; setTimeout(() => { o.disconnect(); done([ms, lt]); }, 100); } else setTimeout(poll, 1); };
       poll();`, args: [] });
-    const w = await call('POST', `/session/${sid}/execute/sync`, { script: 'return window.__fpaxos_metrics || null', args: [] });
+    const w = await execIn(sid, 'return window.__fpaxos_metrics || null');
     const rate = w && w.sim_wall_ms > 0 ? `, simulating ${w.sim_wall_ms.toFixed(0)} ms (${(w.sim_events / w.sim_wall_ms * 1000 / 1e6).toFixed(2)} M events/s)` : '';
     return `${ms.toFixed(0)} ms wall${rate}, ${lt.filter((d) => d > 50).length} long tasks over 50 ms (longest ${Math.max(0, ...lt).toFixed(0)} ms)`;
   };
@@ -102,10 +104,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
     {
       const s2 = await call('POST', '/session', { capabilities: { alwaysMatch: { 'goog:chromeOptions': opts } } });
       const id2 = s2.sessionId;
-      const exec2 = (script) => call('POST', `/session/${id2}/execute/sync`, { script, args: [] });
       try {
         await call('POST', `/session/${id2}/url`, { url: url + '?measure=click' });
-        for (let i = 0; i < 600 && !(await exec2("const p = document.querySelector(\"[data-testid='page']\"); return !!p && p.dataset.mounted === 'true';")); i++) await sleep(20);
+        for (let i = 0; i < 600 && !(await execIn(id2, "const p = document.querySelector(\"[data-testid='page']\"); return !!p && p.dataset.mounted === 'true';")); i++) await sleep(20);
         await sleep(2000);
         console.log(`first run to end, clicked 2 s after load (new session): ${await clickRunToEnd(id2)}`);
       } finally {
