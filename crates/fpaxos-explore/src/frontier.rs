@@ -114,6 +114,13 @@ impl Frontier {
         self.next as usize >= tree.len()
     }
 
+    /// Whether the next state to take starts a new level (or the queue is empty): its level
+    /// ends where the tree ends when it is taken, so every state of the level before must have
+    /// been added by then.
+    pub(crate) fn at_level_end(&self) -> bool {
+        self.next == self.level_end
+    }
+
     /// The next state to expand, rebuilt: its tree index, its depth and the state; `None` when
     /// every state of `tree` has been taken. `tree` is the search's tree, grown only at its end
     /// (by the expansions of earlier states) between two calls.

@@ -141,6 +141,17 @@ struct Candidate {
     hit: [bool; 5],
 }
 
+/// The counters that only expansions change, as they were when a batch of successors was
+/// complete: a search that stops while admitting the batch reports these.
+#[derive(Clone, Copy, Default)]
+struct Expanded {
+    /// The parent's tree index and depth.
+    idx: u32,
+    depth: u32,
+    explored: u64,
+    node_states: u64,
+}
+
 /// A steppable breadth-first explorer.
 pub struct Explorer {
     world: World,
@@ -160,6 +171,10 @@ pub struct Explorer {
     acts: Vec<Act>,
     /// Successors waiting to be admitted (see [`Explorer::expand`]).
     batch: Vec<Candidate>,
+    /// The last expanded state's successors, admitted after the next state's are computed
+    /// (see [`Explorer::expand`]), with the counters as they were then.
+    pending: Vec<Candidate>,
+    pending_at: Expanded,
     /// Where a successor is computed when it must be built.
     scratch: State,
 }
@@ -188,6 +203,8 @@ impl Explorer {
             done: false,
             acts: Vec::new(),
             batch: Vec::new(),
+            pending: Vec::new(),
+            pending_at: Expanded::default(),
             scratch: init,
         })
     }
@@ -201,6 +218,11 @@ impl Explorer {
     pub fn run(&mut self, max_states: u64) -> Progress {
         let mut budget = max_states;
         while !self.done && budget > 0 {
+            // A new level ends where the tree ends when its first state is taken: every
+            // successor of the level before must be in by then.
+            if self.frontier.at_level_end() && self.admit_pending() {
+                break;
+            }
             // Out of `self` while it expands (the state is borrowed from it).
             let mut frontier = std::mem::take(&mut self.frontier);
             let Some((idx, depth, state)) = frontier.pop(&self.tree, &mut self.world) else {
@@ -212,7 +234,13 @@ impl Explorer {
             self.expand(idx, depth, state);
             self.frontier = frontier;
         }
-        self.stats.node_states = self.world.node_count() as u64;
+        // Between two calls every counter is whole.
+        if !self.done {
+            self.admit_pending();
+        }
+        if !self.stopped() {
+            self.stats.node_states = self.world.node_count() as u64;
+        }
         if self.frontier.is_empty(&self.tree) && self.found.is_none() {
             self.done = true;
             self.stats.complete_depth = self.stats.max_depth;
@@ -242,7 +270,8 @@ impl Explorer {
         state.actions(&self.world, &mut acts);
         // New-looking successors wait in `batch` while their seen-set slots are prefetched, and
         // are admitted in order (so the tree, and every trace, is what one-by-one admission
-        // gives); a violating successor is admitted at once, after those before it.
+        // gives) once the next state's successors are computed too, which gives the prefetches
+        // time to arrive; a violating successor is admitted at once, after those before it.
         let parent = state.parts(&self.world);
         for &act in &acts {
             self.stats.generated += 1;
@@ -292,29 +321,61 @@ impl Explorer {
                 self.seen.prefetch(fp);
                 continue;
             }
-            if self.admit_batch(idx, depth, &mut batch, violation) {
+            let now = self.expanded(idx, depth);
+            if self.admit_pending() || self.admit_batch(now, &mut batch, violation) {
                 break;
             }
         }
-        if !self.done {
-            self.admit_batch(idx, depth, &mut batch, None);
+        if !self.done && !self.admit_pending() {
+            // This state's successors wait for the next state's.
+            std::mem::swap(&mut batch, &mut self.pending);
+            self.pending_at = self.expanded(idx, depth);
         }
         batch.clear();
         self.batch = batch;
         self.acts = acts;
     }
 
-    /// Admits the successors waiting in `batch`, in order; the last one exposes `violation`,
-    /// if any. `true` when the search stopped (a violation, the state or memory limit): the
-    /// counters and bound marks are then put back to what they were when the successor that
-    /// stopped it was generated, as if no later successor had been.
+    /// The expansion counters now, for the successors of state `idx` at `depth`.
+    fn expanded(&self, idx: u32, depth: u32) -> Expanded {
+        Expanded {
+            idx,
+            depth,
+            explored: self.stats.explored,
+            node_states: self.world.node_count() as u64,
+        }
+    }
+
+    /// Whether the search stopped before the end of the space (a violation, a limit).
+    fn stopped(&self) -> bool {
+        self.found.is_some() || self.cut_by_max_states || self.cut_by_memory
+    }
+
+    /// Admits the last expanded state's successors, if they wait; `true` when the search
+    /// stopped (see [`Explorer::admit_batch`]).
+    fn admit_pending(&mut self) -> bool {
+        if self.pending.is_empty() {
+            return false;
+        }
+        let mut pending = std::mem::take(&mut self.pending);
+        let stop = self.admit_batch(self.pending_at, &mut pending, None);
+        pending.clear();
+        self.pending = pending;
+        stop
+    }
+
+    /// Admits the successors of the state `at` tells, waiting in `batch`, in order; the last
+    /// one exposes `violation`, if any. `true` when the search stopped (a violation, the state
+    /// or memory limit): the counters and bound marks are then put back to what they were when
+    /// the successor that stopped it was generated, as if no later successor (and no later
+    /// expansion) had been.
     fn admit_batch(
         &mut self,
-        idx: u32,
-        depth: u32,
+        at: Expanded,
         batch: &mut Vec<Candidate>,
         violation: Option<Violation>,
     ) -> bool {
+        let (idx, depth) = (at.idx, at.depth);
         let last = batch.len().wrapping_sub(1);
         let mut violation = violation;
         for (i, c) in batch.drain(..).enumerate() {
@@ -348,6 +409,8 @@ impl Explorer {
             if stop {
                 self.done = true;
                 self.stats.generated = c.generated;
+                self.stats.explored = at.explored;
+                self.stats.node_states = at.node_states;
                 self.hit = c.hit;
                 return true;
             }
