@@ -20,6 +20,9 @@ use crate::world::World;
 pub(crate) struct Tree {
     chunks: Vec<Vec<(u32, Act)>>,
     len: usize,
+    /// The chunks' capacities summed, kept as they grow: the memory budget asks for it at
+    /// every new state, and a search of hundreds of millions of states has hundreds of chunks.
+    capacity: usize,
 }
 
 /// Entries per full chunk (12 MiB).
@@ -32,6 +35,7 @@ impl Tree {
         let mut t = Tree {
             chunks: vec![Vec::new()],
             len: 0,
+            capacity: 0,
         };
         t.push(0, Act::Crash(0));
         t
@@ -40,10 +44,15 @@ impl Tree {
     /// Adds a state, found from `parent` by `act`; returns its index.
     pub(crate) fn push(&mut self, parent: u32, act: Act) -> u32 {
         if self.chunks.last().is_none_or(|c| c.len() == CHUNK) {
-            self.chunks.push(Vec::with_capacity(CHUNK));
+            let chunk = Vec::with_capacity(CHUNK);
+            self.capacity += chunk.capacity();
+            self.chunks.push(chunk);
         }
         let chunk = self.chunks.last_mut().expect("a chunk with room");
+        // The first chunk grows as a vector does.
+        let before = chunk.capacity();
         chunk.push((parent, act));
+        self.capacity += chunk.capacity() - before;
         self.len += 1;
         (self.len - 1) as u32
     }
@@ -61,10 +70,7 @@ impl Tree {
 
     /// Bytes the tree holds (its chunks' capacities).
     pub(crate) fn bytes(&self) -> u64 {
-        self.chunks
-            .iter()
-            .map(|c| c.capacity() as u64 * ENTRY)
-            .sum()
+        self.capacity as u64 * ENTRY
     }
 
     /// Bytes the next push may allocate while the tree's memory is still held: a new chunk, or
@@ -191,6 +197,10 @@ mod tests {
         }
         assert_eq!(t.chunks.len(), 3);
         assert_eq!(t.bytes(), 3 * CHUNK as u64 * ENTRY);
+        assert_eq!(
+            t.capacity,
+            t.chunks.iter().map(Vec::capacity).sum::<usize>()
+        );
         assert_eq!(t.growth_bytes(), 0);
     }
 
