@@ -272,7 +272,7 @@ impl Explorer {
         // are admitted in order (so the tree, and every trace, is what one-by-one admission
         // gives) once the next state's successors are computed too, which gives the prefetches
         // time to arrive; a violating successor is admitted at once, after those before it.
-        let parent = state.parts(&self.world);
+        let parent = state.parts_marked(&mut self.world);
         for &act in &acts {
             self.stats.generated += 1;
             // A delivery known to change nothing: its own parent, told by one bit.

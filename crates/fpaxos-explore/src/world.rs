@@ -152,6 +152,12 @@ pub(crate) struct World {
     out: Vec<Output>,
     /// Heap bytes the memoised steps' own vectors hold (kept as steps are added).
     step_heap: u64,
+    /// Per envelope, the mark of the last network marked that holds it ([`World::mark_net`]):
+    /// whether a message a step sends is already in flight, with one load instead of a search
+    /// of the parent's network.
+    net_marks: Vec<u32>,
+    /// The last mark given (0: none yet).
+    net_mark: u32,
 }
 
 fn intern<T>(ids: &mut FpMap<u128, u32>, table: &mut Vec<T>, fp: u128, v: T) -> u32 {
@@ -188,6 +194,8 @@ impl World {
             fire_elections: Vec::new(),
             out: Vec::new(),
             step_heap: 0,
+            net_marks: Vec::new(),
+            net_mark: 0,
         };
         // Every value a node can hold, known up front, so that a leader's `Chosen` event (which
         // carries only a fingerprint) maps back to a value.
@@ -264,6 +272,30 @@ impl World {
     pub(crate) fn step_result(&self, id: u32) -> &Step {
         &self.steps[id as usize]
     }
+    /// Marks the envelopes of `net` (a state's network, in the set network model), so that
+    /// [`World::in_marked_net`] tells membership with one load; returns the mark, valid until
+    /// the next call.
+    pub(crate) fn mark_net(&mut self, net: &[u32]) -> u32 {
+        if self.net_mark == u32::MAX {
+            self.net_marks.fill(0);
+            self.net_mark = 0;
+        }
+        self.net_mark += 1;
+        if self.net_marks.len() < self.envs.len() {
+            self.net_marks.resize(self.envs.len(), 0);
+        }
+        for &e in net {
+            self.net_marks[e as usize] = self.net_mark;
+        }
+        self.net_mark
+    }
+
+    /// Whether envelope `e` is in the network marked `mark`; `None` if `mark` is not the last
+    /// mark given (0 never is). Envelopes interned since have no mark: no network held them.
+    pub(crate) fn in_marked_net(&self, mark: u32, e: u32) -> Option<bool> {
+        (mark != 0 && mark == self.net_mark).then(|| self.net_marks.get(e as usize) == Some(&mark))
+    }
+
     /// Interned node states so far.
     pub(crate) fn node_count(&self) -> usize {
         self.nodes.len()
@@ -289,6 +321,7 @@ impl World {
             + map_bytes(&self.memo)
             + vec_bytes(&self.quiet)
             + vec_bytes(&self.fire_elections)
+            + vec_bytes(&self.net_marks)
             + self.quiet_heap
     }
 

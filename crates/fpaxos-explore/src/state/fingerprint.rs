@@ -43,6 +43,8 @@ pub(crate) struct Parts {
     pub fp: u128,
     meta: u128,
     nodes: [u128; MAX_NODES],
+    /// The world's mark of the state's network ([`State::parts_marked`]; 0: unmarked).
+    net_mark: u32,
 }
 
 impl State {
@@ -63,7 +65,31 @@ impl State {
         let fp = meta
             .wrapping_add(sum(nodes.iter().copied()))
             .wrapping_add(self.rest);
-        Parts { fp, meta, nodes }
+        Parts {
+            fp,
+            meta,
+            nodes,
+            net_mark: 0,
+        }
+    }
+
+    /// [`State::parts`], with the state's network marked in the world (set network only) so
+    /// that [`State::successor_fp`] tells whether a sent message is in flight with one load.
+    /// Valid until the world marks another network.
+    pub(crate) fn parts_marked(&self, world: &mut World) -> Parts {
+        let mut parts = self.parts(world);
+        if world.cfg.network == Network::Set {
+            parts.net_mark = world.mark_net(&self.net);
+        }
+        parts
+    }
+
+    /// Whether envelope `e` is in this state's network: from the world's mark when `parts`
+    /// carries the current one, by a search of the network otherwise.
+    fn in_net(&self, world: &World, parts: &Parts, e: u32) -> bool {
+        world
+            .in_marked_net(parts.net_mark, e)
+            .unwrap_or_else(|| self.net.binary_search(&e).is_ok())
     }
 
     /// The sum of the parts of the network and the ghost history, walked: what `rest` keeps.
@@ -146,7 +172,7 @@ impl State {
                 .wrapping_add(world.node_part(i, step.node, armed));
             for (k, &e) in step.sends.iter().enumerate() {
                 // The set network holds one copy of a message.
-                if set && (self.net.binary_search(&e).is_ok() || step.sends[..k].contains(&e)) {
+                if set && (self.in_net(world, parts, e) || step.sends[..k].contains(&e)) {
                     continue;
                 }
                 fp = fp.wrapping_add(world.env_part(e));

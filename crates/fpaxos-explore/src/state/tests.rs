@@ -135,6 +135,7 @@ fn a_successor_fingerprint_from_the_parts_changed_is_the_built_ones() {
             let mut next_level = Vec::new();
             for s in &level {
                 let parts = s.parts(&world);
+                let marked = s.parts_marked(&mut world);
                 s.actions(&world, &mut acts);
                 for &a in &acts {
                     let full = s.next(&mut world, a);
@@ -144,7 +145,10 @@ fn a_successor_fingerprint_from_the_parts_changed_is_the_built_ones() {
                         assert_eq!(cut.as_ref(), full.as_ref().err(), "{a:?}");
                         cuts += usize::from(cut.is_some());
                     }
-                    match s.successor_fp(&mut world, a, &parts) {
+                    // The network's membership from the world's marks, or searched.
+                    let fast_fp = s.successor_fp(&mut world, a, &marked);
+                    assert_eq!(fast_fp, s.successor_fp(&mut world, a, &parts), "{a:?}");
+                    match fast_fp {
                         Some(Ok(fp)) => {
                             let (next, v) = full.as_ref().expect("no bound");
                             assert_eq!(fp, next.fingerprint(&world), "{a:?}");
