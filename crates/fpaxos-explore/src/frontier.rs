@@ -9,6 +9,7 @@
 //! took 150 to 250 bytes: the frontier is most of a search's states, and it was most of its
 //! memory.
 
+use crate::seen::prefetch;
 use crate::state::{Act, State};
 use crate::world::World;
 
@@ -70,16 +71,10 @@ impl Tree {
     /// holds, and past the last entry it only loads a line for nothing).
     #[inline]
     pub(crate) fn prefetch(&self, i: u32) {
-        #[cfg(target_arch = "x86_64")]
-        if let Some(chunk) = self.chunks.get(i as usize / CHUNK) {
-            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-            let p = chunk.as_ptr().wrapping_add(i as usize % CHUNK) as *const i8;
-            // SAFETY: a prefetch is a hint that never faults and reads or writes nothing the
-            // program can see (`p` may point past the entries written). SSE is part of x86-64.
-            unsafe { _mm_prefetch::<_MM_HINT_T0>(p) }
+        let i = i as usize;
+        if let Some(chunk) = self.chunks.get(i / CHUNK) {
+            prefetch(chunk.as_ptr().wrapping_add(i % CHUNK));
         }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = i;
     }
 
     /// States in the tree.

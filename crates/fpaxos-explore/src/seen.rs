@@ -29,6 +29,22 @@ pub(crate) struct Seen {
     zero: bool,
 }
 
+/// Asks the processor to start loading the cache line at `p` (a hint: it reads or writes
+/// nothing the program can see, so `p` may point anywhere; a no-op off x86-64). The explorer's
+/// tables call it for a slot or an entry they will read soon.
+#[inline]
+pub(crate) fn prefetch<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        // SAFETY: a prefetch never faults, whatever the address, and changes nothing the
+        // program can observe. SSE is part of x86-64.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(p.cast::<i8>()) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
 /// Where a probe for a fingerprint ended.
 enum Probe {
     Found,
@@ -121,16 +137,7 @@ impl Seen {
     /// it in the cache (a hint: it changes nothing the set holds).
     #[inline]
     pub(crate) fn prefetch(&self, fp: u128) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-            let p = self.slots.as_ptr().wrapping_add(self.home(fp)) as *const i8;
-            // SAFETY: a prefetch is a hint that never faults and reads or writes nothing the
-            // program can see; `p` points into `slots` anyway. SSE is part of x86-64.
-            unsafe { _mm_prefetch::<_MM_HINT_T0>(p) }
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = fp;
+        prefetch(self.slots.as_ptr().wrapping_add(self.home(fp)));
     }
 
     /// Doubles the slots: in place natively, into a new array in wasm (see [`GROW_IN_PLACE`]).
