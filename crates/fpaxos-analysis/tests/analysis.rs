@@ -87,14 +87,7 @@ fn counting_mixed_half() {
 #[test]
 fn grids() {
     // 2 rows x 3 columns, Q1 = a row (3 nodes, 2 of them), Q2 = a column (2 nodes, 3 of them).
-    let g = qs(
-        QuorumSpec::Grid {
-            rows: 2,
-            cols: 3,
-            q1: GridAxis::Row,
-        },
-        6,
-    );
+    let g = qs(QuorumSpec::grid(2, 3, GridAxis::Row), 6);
     let opts = AnalysisOptions {
         phase1_fraction: 0.25,
         ..Default::default()
@@ -106,24 +99,10 @@ fn grids() {
     assert_close!(a.network_load_phase1, 3.0);
     assert_close!(a.network_load_phase2, 2.0);
     // Columns axis swaps the roles.
-    let c = qs(
-        QuorumSpec::Grid {
-            rows: 2,
-            cols: 3,
-            q1: GridAxis::Column,
-        },
-        6,
-    );
+    let c = qs(QuorumSpec::grid(2, 3, GridAxis::Column), 6);
     assert_close!(analyze(&c, &AnalysisOptions::default()).load_phase2, 0.5);
     // 3 x 3: every row and column has load 1/3.
-    let g3 = qs(
-        QuorumSpec::Grid {
-            rows: 3,
-            cols: 3,
-            q1: GridAxis::Row,
-        },
-        9,
-    );
+    let g3 = qs(QuorumSpec::grid(3, 3, GridAxis::Row), 9);
     let a = analyze(&g3, &opts);
     assert_close!(a.load_phase2, 1.0 / 3.0);
     assert_close!(a.load_mixed, 1.0 / 3.0);
@@ -182,14 +161,7 @@ fn closed_forms_match_the_general_path() {
 fn weighted() {
     // Weights 3,1,1,1,1 (total 7), thresholds 4: minimal quorums {0,i} and {1,2,3,4}.
     // Optimal: {1,2,3,4} with probability 3/7, each {0,i} with 1/7: every node has load 4/7.
-    let w = qs(
-        QuorumSpec::Weighted {
-            weights: vec![3, 1, 1, 1, 1],
-            q1: 4,
-            q2: 4,
-        },
-        5,
-    );
+    let w = qs(QuorumSpec::weighted(&[3, 1, 1, 1, 1], 4, 4), 5);
     let a = analyze(&w, &AnalysisOptions::default());
     assert_close!(a.load_phase2, 4.0 / 7.0);
     assert_close!(a.capacity_phase2, 7.0 / 4.0);
@@ -202,10 +174,7 @@ fn weighted() {
 #[test]
 fn explicit() {
     let e = qs(
-        QuorumSpec::Explicit {
-            q1: vec![NodeSet::from_ids([0, 1]), NodeSet::from_ids([2, 3])],
-            q2: vec![NodeSet::from_ids([0, 2]), NodeSet::from_ids([1, 3])],
-        },
+        QuorumSpec::explicit(&[&[0, 1], &[2, 3]], &[&[0, 2], &[1, 3]]),
         4,
     );
     let a = analyze(&e, &AnalysisOptions::default());
@@ -213,10 +182,7 @@ fn explicit() {
     assert_close!(a.load_mixed, 0.5);
     // Q2 = {0} or {1,2}: half and half puts every node at 1/2.
     let f = qs(
-        QuorumSpec::Explicit {
-            q1: vec![NodeSet::from_ids([0, 1]), NodeSet::from_ids([0, 2])],
-            q2: vec![NodeSet::from_ids([0]), NodeSet::from_ids([1, 2])],
-        },
+        QuorumSpec::explicit(&[&[0, 1], &[0, 2]], &[&[0], &[1, 2]]),
         3,
     );
     let a = analyze(&f, &AnalysisOptions::default());
@@ -309,27 +275,13 @@ fn large_systems_stay_quick_and_say_so() {
     assert_close!(a.load_phase2, 33.0 / 64.0);
     assert!(a.availability_replicate > 0.999_999);
     // Weighted with 30 nodes: no enumeration; upper bound and sampled availability, noted.
-    let w = qs(
-        QuorumSpec::Weighted {
-            weights: vec![1; 30],
-            q1: 16,
-            q2: 16,
-        },
-        30,
-    );
+    let w = qs(QuorumSpec::weighted(&[1; 30], 16, 16), 30);
     let a = analyze(&w, &opts);
     assert!(a.load_phase2 >= 16.0 / 30.0 - 1e-9 && a.load_phase2 <= 1.0);
     assert!(a.notes.iter().any(|n| n.contains("upper bound")));
     assert!(a.notes.iter().any(|n| n.contains("sampled")));
     // Weighted with 16 nodes: the exact program on thousands of quorums.
-    let w = qs(
-        QuorumSpec::Weighted {
-            weights: vec![1; 16],
-            q1: 9,
-            q2: 8,
-        },
-        16,
-    );
+    let w = qs(QuorumSpec::weighted(&[1; 16], 9, 8), 16);
     let a = analyze(&w, &opts);
     assert_close!(a.load_phase2, 0.5);
 }

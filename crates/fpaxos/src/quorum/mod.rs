@@ -83,6 +83,34 @@ pub enum QuorumSpec {
 }
 
 impl QuorumSpec {
+    /// A `rows` x `cols` grid whose phase-1 quorums lie along `q1`.
+    pub fn grid(rows: u32, cols: u32, q1: GridAxis) -> QuorumSpec {
+        QuorumSpec::Grid { rows, cols, q1 }
+    }
+
+    /// Weighted quorums: one weight per node, and the total weight a phase-1 (`q1`) and a
+    /// phase-2 (`q2`) quorum must reach.
+    pub fn weighted(weights: &[u32], q1: u32, q2: u32) -> QuorumSpec {
+        QuorumSpec::Weighted {
+            weights: weights.to_vec(),
+            q1,
+            q2,
+        }
+    }
+
+    /// Explicit lists of quorums, each given by its node ids.
+    pub fn explicit(q1: &[&[NodeId]], q2: &[&[NodeId]]) -> QuorumSpec {
+        let sets = |l: &[&[NodeId]]| {
+            l.iter()
+                .map(|q| NodeSet::from_ids(q.iter().copied()))
+                .collect()
+        };
+        QuorumSpec::Explicit {
+            q1: sets(q1),
+            q2: sets(q2),
+        }
+    }
+
     /// Parses the command-line form: `majority`, `Q1,Q2`, `grid:RxC` (or `grid:RxC:col`).
     pub fn parse_cli(s: &str) -> Result<QuorumSpec, String> {
         let s = s.trim();
@@ -109,11 +137,7 @@ impl QuorumSpec {
                 .trim()
                 .parse()
                 .map_err(|_| format!("bad grid columns `{c}`"))?;
-            return Ok(QuorumSpec::Grid {
-                rows,
-                cols,
-                q1: axis,
-            });
+            return Ok(QuorumSpec::grid(rows, cols, axis));
         }
         if let Some((a, b)) = s.split_once([',', '/']) {
             let q1 = a.trim().parse().map_err(|_| format!("bad Q1 size `{a}`"))?;

@@ -64,14 +64,7 @@ fn labels_name_the_quorum_sizes() {
 
 #[test]
 fn grid() {
-    let g = qs(
-        QuorumSpec::Grid {
-            rows: 5,
-            cols: 4,
-            q1: GridAxis::Row,
-        },
-        20,
-    );
+    let g = qs(QuorumSpec::grid(5, 4, GridAxis::Row), 20);
     assert!(g.is_safe());
     assert!(g.is_q1(NodeSet::from_ids([4, 5, 6, 7])));
     assert!(!g.is_q1(NodeSet::from_ids([3, 4, 5, 6])));
@@ -101,24 +94,10 @@ fn grid() {
 
 #[test]
 fn weighted() {
-    let w = qs(
-        QuorumSpec::Weighted {
-            weights: vec![3, 1, 1, 1, 1],
-            q1: 4,
-            q2: 4,
-        },
-        5,
-    );
+    let w = qs(QuorumSpec::weighted(&[3, 1, 1, 1, 1], 4, 4), 5);
     assert!(w.is_safe()); // 4 + 4 > 7
     assert_eq!(w.fault_tolerance().replicate, 1); // losing node 0 leaves 4, losing 0 and 1 leaves 3
-    let u = qs(
-        QuorumSpec::Weighted {
-            weights: vec![3, 1, 1, 1, 1],
-            q1: 3,
-            q2: 4,
-        },
-        5,
-    );
+    let u = qs(QuorumSpec::weighted(&[3, 1, 1, 1, 1], 3, 4), 5);
     let ce = u.check_intersection().unwrap_err();
     assert!(!ce.q1.intersects(ce.q2) && u.is_q1(ce.q1) && u.is_q2(ce.q2));
 }
@@ -126,22 +105,13 @@ fn weighted() {
 #[test]
 fn explicit() {
     let e = qs(
-        QuorumSpec::Explicit {
-            q1: vec![NodeSet::from_ids([0, 1]), NodeSet::from_ids([2, 3])],
-            q2: vec![NodeSet::from_ids([0, 2]), NodeSet::from_ids([1, 3])],
-        },
+        QuorumSpec::explicit(&[&[0, 1], &[2, 3]], &[&[0, 2], &[1, 3]]),
         4,
     );
     assert!(e.is_safe());
     assert_eq!(e.fault_tolerance().elect, 1);
     assert_eq!(e.fault_tolerance().replicate, 1);
-    let bad = qs(
-        QuorumSpec::Explicit {
-            q1: vec![NodeSet::from_ids([0, 1])],
-            q2: vec![NodeSet::from_ids([2, 3])],
-        },
-        4,
-    );
+    let bad = qs(QuorumSpec::explicit(&[&[0, 1]], &[&[2, 3]]), 4);
     assert!(bad.check_intersection().is_err());
 }
 
@@ -149,14 +119,7 @@ fn explicit() {
 fn blocking_sets_per_shape_and_phase() {
     // Weighted 3,1,1,1,1 with Q1 >= 5 and Q2 >= 3 (of 7): losing the heavy node blocks
     // phase 1; phase 2 survives it and one more.
-    let w = qs(
-        QuorumSpec::Weighted {
-            weights: vec![3, 1, 1, 1, 1],
-            q1: 5,
-            q2: 3,
-        },
-        5,
-    );
+    let w = qs(QuorumSpec::weighted(&[3, 1, 1, 1, 1], 5, 3), 5);
     assert_eq!(
         (w.min_blocking(Phase::One), w.min_blocking(Phase::Two)),
         (1, 3)
@@ -164,27 +127,13 @@ fn blocking_sets_per_shape_and_phase() {
     // Explicit quorums that all share node 0: node 0 alone blocks phase 1, whatever the list's
     // length (the grid's one-node-per-row shortcut does not apply).
     let star = qs(
-        QuorumSpec::Explicit {
-            q1: vec![
-                NodeSet::from_ids([0, 1]),
-                NodeSet::from_ids([0, 2]),
-                NodeSet::from_ids([0, 3]),
-            ],
-            q2: vec![NodeSet::from_ids([0, 1, 2, 3])],
-        },
+        QuorumSpec::explicit(&[&[0, 1], &[0, 2], &[0, 3]], &[&[0, 1, 2, 3]]),
         4,
     );
     assert_eq!(star.min_blocking(Phase::One), 1);
     // A 64-node grid answers from its shape: one node per row (8) or per column (8). A search
     // over subsets would take hours here.
-    let g = qs(
-        QuorumSpec::Grid {
-            rows: 8,
-            cols: 8,
-            q1: GridAxis::Row,
-        },
-        64,
-    );
+    let g = qs(QuorumSpec::grid(8, 8, GridAxis::Row), 64);
     assert_eq!(
         g.fault_tolerance(),
         FaultTolerance {
@@ -235,10 +184,7 @@ fn subsets_of_size_lists_each_subset_once_in_mask_order() {
 #[test]
 fn smallest_quorums_per_phase_and_minimal_counterexamples() {
     let e = qs(
-        QuorumSpec::Explicit {
-            q1: vec![NodeSet::from_ids([0, 1, 2]), NodeSet::from_ids([1, 2, 3])],
-            q2: vec![NodeSet::from_ids([1, 3])],
-        },
+        QuorumSpec::explicit(&[&[0, 1, 2], &[1, 2, 3]], &[&[1, 3]]),
         4,
     );
     assert_eq!((e.smallest(Phase::One), e.smallest(Phase::Two)), (3, 2));
@@ -282,27 +228,13 @@ fn cli_parse() {
 
 #[test]
 fn shape_and_smallest_come_from_the_spec() {
-    let g = qs(
-        QuorumSpec::Grid {
-            rows: 2,
-            cols: 3,
-            q1: GridAxis::Row,
-        },
-        6,
-    );
+    let g = qs(QuorumSpec::grid(2, 3, GridAxis::Row), 6);
     assert_eq!(g.shape().name(), "grid");
     assert_eq!((g.smallest(Phase::One), g.smallest(Phase::Two)), (3, 2));
     let m = qs(QuorumSpec::Majority, 5);
     assert_eq!(*m.shape(), QuorumShape::Majority);
     assert_eq!(m.smallest(Phase::Two), 3);
-    let w = qs(
-        QuorumSpec::Weighted {
-            weights: vec![3, 1, 1, 1],
-            q1: 4,
-            q2: 3,
-        },
-        4,
-    );
+    let w = qs(QuorumSpec::weighted(&[3, 1, 1, 1], 4, 3), 4);
     assert_eq!((w.smallest(Phase::One), w.smallest(Phase::Two)), (2, 1));
     let e = QuorumSystem::new(&QuorumSpec::Counting { q1: 0, q2: 9 }, 5).unwrap_err();
     assert_eq!(e.problems().len(), 2);
