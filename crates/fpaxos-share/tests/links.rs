@@ -4,7 +4,7 @@
 
 use fpaxos::quorum::{GridAxis, QuorumSpec};
 use fpaxos_share::*;
-use fpaxos_sim::scenario::{Fault, FaultAction, Latency, LinkLatency, Regions};
+use fpaxos_sim::scenario::{Fault, FaultAction, Latency, LinkLatency, Regions, Step};
 use fpaxos_sim::{Dur, Scenario};
 use proptest::prelude::*;
 
@@ -408,24 +408,18 @@ fn print_golden() {
     }
 }
 
-/// A counterexample scenario: the 4-node split brain of `fpaxos explore` as a schedule.
+/// A counterexample scenario: the 4-node split brain of `fpaxos explore` as a schedule (the
+/// engine's schedule test's), named, with one delivery that keeps its message.
 pub fn scheduled() -> Scenario {
-    let json = r#"{"name": "split brain", "duration": "11ms", "warmup": "0",
-      "cluster": {"nodes": 4, "quorum": {"kind": "counting", "q1": 2, "q2": 2},
-                  "allow_unsafe": true, "initial_leader": null},
-      "workload": {"clients": 2},
-      "schedule": {"every": "1ms", "steps": [
-        {"action": "timer", "node": 0, "timer": "election"},
-        {"action": "deliver", "from": 0, "to": 1, "nth": 1, "kind": "prepare"},
-        {"action": "deliver", "from": 1, "to": 0, "nth": 1, "kind": "promise"},
-        {"action": "request", "node": 0, "client": 0},
-        {"action": "deliver", "from": 0, "to": 1, "nth": 3, "kind": "accept"},
-        {"action": "timer", "node": 2, "timer": "election"},
-        {"action": "deliver", "from": 2, "to": 3, "nth": 1, "kind": "prepare"},
-        {"action": "deliver", "from": 3, "to": 2, "nth": 1, "kind": "promise", "keep": true},
-        {"action": "request", "node": 2, "client": 1},
-        {"action": "deliver", "from": 2, "to": 0, "nth": 3, "kind": "accept"}]}}"#;
-    Scenario::from_json(json).unwrap()
+    let json = include_str!("../../fpaxos-sim/tests/engine/data/split-brain-schedule.json");
+    let mut s = Scenario::from_json(json).unwrap();
+    s.name = "split brain".into();
+    let steps = &mut s.schedule.as_mut().unwrap().steps;
+    let Step::Deliver { keep, .. } = &mut steps[7] else {
+        panic!("step 8 delivers the promise")
+    };
+    *keep = true;
+    s
 }
 
 #[test]

@@ -7,25 +7,9 @@ use fpaxos_sim::scenario::{Schedule, Step};
 use fpaxos_sim::trace::diagram::Fate;
 use fpaxos_sim::{Dur, Fault, FaultAction, Scenario, Sim};
 
-/// `fpaxos explore --nodes 4 --quorum 2,2 --scenario-out` (name and notes left out).
-const SPLIT_BRAIN: &str = r#"{
-  "duration": "11ms", "warmup": "0",
-  "cluster": {"nodes": 4, "quorum": {"kind": "counting", "q1": 2, "q2": 2},
-              "allow_unsafe": true, "initial_leader": null},
-  "workload": {"clients": 2},
-  "schedule": {"every": "1ms", "steps": [
-    {"action": "timer", "node": 0, "timer": "election"},
-    {"action": "deliver", "from": 0, "to": 1, "nth": 1, "kind": "prepare"},
-    {"action": "deliver", "from": 1, "to": 0, "nth": 1, "kind": "promise"},
-    {"action": "request", "node": 0, "client": 0},
-    {"action": "deliver", "from": 0, "to": 1, "nth": 3, "kind": "accept"},
-    {"action": "timer", "node": 2, "timer": "election"},
-    {"action": "deliver", "from": 2, "to": 3, "nth": 1, "kind": "prepare"},
-    {"action": "deliver", "from": 3, "to": 2, "nth": 1, "kind": "promise"},
-    {"action": "request", "node": 2, "client": 1},
-    {"action": "deliver", "from": 2, "to": 0, "nth": 3, "kind": "accept"}
-  ]}
-}"#;
+/// `fpaxos explore --nodes 4 --quorum 2,2 --scenario-out` (name and notes left out); the share
+/// crate's link tests read it too.
+const SPLIT_BRAIN: &str = include_str!("data/split-brain-schedule.json");
 
 fn split_brain() -> Scenario {
     Scenario::from_json(SPLIT_BRAIN).expect("valid JSON")
