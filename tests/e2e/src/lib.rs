@@ -173,6 +173,13 @@ pub async fn wait_element(c: &Client, css: &str, what: &str) -> Element {
         .unwrap_or_else(|e| panic!("{what}: {e}"))
 }
 
+/// Waits for the frame `css` selects (up to 30 s) and enters it: later calls act inside it
+/// until `enter_parent_frame`.
+pub async fn enter_frame(c: &Client, css: &str) {
+    let frame = wait_element(c, css, "the frame").await;
+    frame.enter_frame().await.expect("enter frame");
+}
+
 /// Waits until the element with `data-testid=id` exists and returns its text.
 pub async fn text_of(c: &Client, id: &str) -> String {
     let el = wait_element(c, &tid(id), &format!("no element {id}")).await;

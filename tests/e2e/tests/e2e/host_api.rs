@@ -61,6 +61,15 @@ async fn wait_ended(c: &Client, from: usize, secs: u64) -> (String, String, Valu
     )
 }
 
+/// Loads `scenario` into the embed, runs it to the end and waits for its `ended` event (as
+/// [`wait_ended`]).
+async fn load_and_run_to_end(c: &Client, scenario: &Value) -> (String, String, Value) {
+    let from = event_count(c).await;
+    post(c, json!({"fpaxos": 1, "cmd": "load", "scenario": scenario})).await;
+    post(c, json!({"fpaxos": 1, "cmd": "run_to_end"})).await;
+    wait_ended(c, from, 120).await
+}
+
 async fn event_count(c: &Client) -> usize {
     js(c, "return fpaxosHost.events.length;")
         .await
@@ -193,14 +202,7 @@ async fn malformed_messages_get_errors_and_the_embed_keeps_working() {
     let scenario = json!({"name": "after errors", "duration": "1s", "seed": 3,
         "cluster": {"nodes": 3}});
     let want = native(&scenario);
-    let from = event_count(&c).await;
-    post(
-        &c,
-        json!({"fpaxos": 1, "cmd": "load", "scenario": scenario}),
-    )
-    .await;
-    post(&c, json!({"fpaxos": 1, "cmd": "run_to_end"})).await;
-    let (hash, text, _) = wait_ended(&c, from, 120).await;
+    let (hash, text, _) = load_and_run_to_end(&c, &scenario).await;
     assert_eq!(hash, want.trace_hash);
     assert_eq!(text, pretty_json(&want));
     c.close().await.ok();
@@ -321,24 +323,11 @@ async fn a_pinned_host_origin_gets_events_and_another_gets_none() {
     );
     let scenario = json!({"name": "pinned", "duration": "800ms", "cluster": {"nodes": 3}});
     let want = native(&scenario);
-    let from = event_count(&c).await;
-    post(
-        &c,
-        json!({"fpaxos": 1, "cmd": "load", "scenario": scenario}),
-    )
-    .await;
-    post(&c, json!({"fpaxos": 1, "cmd": "run_to_end"})).await;
-    assert_eq!(wait_ended(&c, from, 120).await.0, want.trace_hash);
+    assert_eq!(load_and_run_to_end(&c, &scenario).await.0, want.trace_hash);
     // Pinned to another origin: the embed runs but tells this page nothing, and ignores it.
     let url = format!("{host}?playground={}&pin=http://192.0.2.1:8", base_url());
     c.goto(&url).await.expect("open");
-    let frame = c
-        .wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(fantoccini::Locator::Id("embed"))
-        .await
-        .expect("frame");
-    frame.enter_frame().await.expect("enter frame");
+    enter_frame(&c, "#embed").await;
     text_of(&c, "embed-root").await;
     c.enter_parent_frame().await.expect("leave frame");
     post(&c, json!({"fpaxos": 1, "cmd": "warp"})).await;

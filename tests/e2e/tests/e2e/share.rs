@@ -217,13 +217,7 @@ async fn embed_check(c: &Client, panels: &[&str]) -> serde_json::Value {
     let frag = fpaxos_share::encode_fragment(&faulty_scenario(), &view);
     let src = format!("{}?embed#{frag}", base_url());
     c.goto(&host_page(&src)).await.expect("open host page");
-    let frame = c
-        .wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Id("f"))
-        .await
-        .expect("frame");
-    frame.enter_frame().await.expect("enter frame");
+    enter_frame(c, "#f").await;
     let root = c
         .wait()
         .at_most(Duration::from_secs(30))

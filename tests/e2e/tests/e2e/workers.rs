@@ -4,9 +4,7 @@
 //! wasm), and must say it is ready.
 
 use crate::share::host_page;
-use fantoccini::Locator;
 use fpaxos_e2e::*;
-use std::time::Duration;
 
 /// Starts the worker in the current frame; returns its first message (`ready`) or the failure.
 const START_WORKER: &str = r#"
@@ -33,13 +31,7 @@ async fn the_worker_starts_in_the_page_and_in_the_sandboxed_embed() {
     c.goto(&host_page(&format!("{}?embed", base_url())))
         .await
         .expect("open host page");
-    let frame = c
-        .wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Id("f"))
-        .await
-        .expect("frame");
-    frame.enter_frame().await.expect("enter frame");
+    enter_frame(&c, "#f").await;
     text_of(&c, "embed-root").await;
     let v = c.execute_async(START_WORKER, vec![]).await.expect("script");
     assert_eq!(v, "ready", "inside the sandboxed embed");
