@@ -6,7 +6,7 @@
 //! `fpaxos sweep --crash K`); this component only draws them.
 
 use crate::browser::{HtmlInputElement, HtmlSelectElement};
-use crate::hooks::{use_focus_target, use_runner, RunnerCell};
+use crate::hooks::{runner_callback, use_focus_target, use_runner, RunnerCell};
 use crate::run::availability::MAX_PAGE_SEEDS;
 use crate::run::AvailabilityRun;
 use fpaxos_analysis::{analyze_scenario, AnalysisOptions};
@@ -115,8 +115,8 @@ fn table(r: &AvailabilityRun, k: u32, leader: bool) -> Html {
                         <th>{"recovered"}</th><th>{"time to elect"}</th><th>{"first commit"}</th><th>{"unavailable"}</th><th>{"stalls"}</th></tr>
                 </thead>
                 <tbody>
-                    { for r.rows.iter().enumerate().map(|(i, row)| {
-                        let s = r.points.get(i).and_then(|(_, p)| p.as_ref().ok());
+                    { for r.table.rows.iter().enumerate().map(|(i, row)| {
+                        let s = r.table.points.get(i).and_then(|(_, p)| p.as_ref().ok());
                         row_html(i, row, s, k, leader)
                     }) }
                 </tbody>
@@ -144,7 +144,7 @@ pub(crate) fn AvailabilityPanel(p: &AvailabilityProps) -> Html {
             *run.borrow_mut() = Some(AvailabilityRun::new(&p.scenario, ak.min(n), al, *seeds));
         }
     }
-    let running = run.borrow().as_ref().is_some_and(|r| r.running());
+    let running = run.borrow().as_ref().is_some_and(|r| r.table.running());
     use_runner(run.clone(), running);
     let on_k = {
         let k = k.clone();
@@ -179,23 +179,10 @@ pub(crate) fn AvailabilityPanel(p: &AvailabilityProps) -> Html {
             redraw.force_update();
         })
     };
-    let on_cancel = {
-        let (run, redraw) = (run.clone(), redraw.clone());
-        Callback::from(move |_| {
-            if let Some(r) = run.borrow_mut().as_mut() {
-                r.cancel();
-            }
-            redraw.force_update();
-        })
-    };
+    let on_cancel = runner_callback(&run, &redraw, |r: &mut AvailabilityRun| r.table.cancel());
     let guard = run.borrow();
     let r = guard.as_ref();
-    let status = match r {
-        None => "idle",
-        Some(r) if r.finished() => "done",
-        Some(r) if r.cancelled => "cancelled",
-        Some(_) => "running",
-    };
+    let status = r.map_or("idle", |r| r.table.status());
     // The table describes the run as started, even if the controls moved since.
     let (shown_k, shown_leader) = r.map_or((*k, *leader), |r| match r.exp.plan {
         fpaxos_sim::sweep::availability::FaultPlan::CrashLeader { k } => (k, true),
@@ -227,7 +214,7 @@ pub(crate) fn AvailabilityPanel(p: &AvailabilityProps) -> Html {
             if let Some(r) = r {
                 <div class="progress-row">
                     <progress data-testid="avail-progress" max="1" value={r.progress().to_string()} aria-label="Experiment progress"></progress>
-                    <span class="small">{format!("{} of {} quorum systems", r.rows.len(), r.points.len())}</span>
+                    <span class="small">{format!("{} of {} quorum systems", r.table.rows.len(), r.table.points.len())}</span>
                 </div>
                 { table(r, shown_k, shown_leader) }
                 <code class="cli small" data-testid="avail-cli">{r.cli_command()}</code>

@@ -5,7 +5,7 @@
 use super::chart::{XMark, XyChart, XySeries};
 use crate::browser::{copy_text, HtmlInputElement, HtmlSelectElement};
 use crate::format::variant_style;
-use crate::hooks::{use_focus_target, use_runner, RunnerCell};
+use crate::hooks::{runner_callback, use_focus_target, use_runner, RunnerCell};
 use crate::run::sweep::{cli_command, knob_help, knob_unit, x_of};
 use crate::run::SweepRun;
 use crate::state::{use_app, Action};
@@ -42,7 +42,7 @@ pub(crate) fn SweepPanel() -> Html {
         }
     }
 
-    let running = run.borrow().as_ref().is_some_and(|r| r.running());
+    let running = run.borrow().as_ref().is_some_and(|r| r.table.running());
     use_runner(run.clone(), running);
 
     let set_text = {
@@ -95,16 +95,7 @@ pub(crate) fn SweepPanel() -> Html {
             }
         })
     };
-    let on_cancel = {
-        let run = run.clone();
-        let redraw = redraw.clone();
-        Callback::from(move |_| {
-            if let Some(r) = run.borrow_mut().as_mut() {
-                r.cancel();
-            }
-            redraw.force_update();
-        })
-    };
+    let on_cancel = runner_callback(&run, &redraw, |r: &mut SweepRun| r.table.cancel());
     let guard = run.borrow();
     let r = guard.as_ref();
     let path = app
@@ -114,12 +105,7 @@ pub(crate) fn SweepPanel() -> Html {
         .unwrap_or_else(|| "scenario.json".into());
     let spec_for_cli = r.map(|r| r.text.clone()).unwrap_or_else(|| text.clone());
     let cli = cli_command(&spec_for_cli, &path);
-    let status = match r {
-        None => "idle",
-        Some(r) if r.finished() => "done",
-        Some(r) if r.cancelled => "cancelled",
-        Some(_) => "running",
-    };
+    let status = r.map_or("idle", |r| r.table.status());
     let (lo_hi, _) = knob_help(cur_knob);
     html! {
         <section ref={section} class="panel sweep" data-testid="sweep-panel" aria-label="Sweep" data-status={status}>
@@ -149,10 +135,10 @@ pub(crate) fn SweepPanel() -> Html {
                 <div class="progress-row">
                     <progress data-testid="sweep-progress" max="1" value={r.progress().to_string()}
                         aria-label="Sweep progress"></progress>
-                    <span class="small">{format!("{} of {} points", r.rows.len(), r.points.len())}</span>
+                    <span class="small">{format!("{} of {} points", r.table.rows.len(), r.table.points.len())}</span>
                 </div>
                 { sweep_charts(r) }
-                { sweep_table(&r.rows) }
+                { sweep_table(&r.table.rows) }
                 { sweep_export(r, &cli, &path, &app.scenario, &copied) }
             }
         </section>
@@ -179,7 +165,7 @@ fn sweep_export(
     let on_copy_json = copy(scenario.to_json_pretty(), "scenario JSON copied");
     html! {
         <div class="sweep-export">
-            <button class="btn small" onclick={on_copy_csv} data-testid="sweep-copy-csv" disabled={r.rows.is_empty()}>{"Copy CSV"}</button>
+            <button class="btn small" onclick={on_copy_csv} data-testid="sweep-copy-csv" disabled={r.table.rows.is_empty()}>{"Copy CSV"}</button>
             <button class="btn small" onclick={on_copy_cli} data-testid="sweep-copy-cli">{"Copy command"}</button>
             if path == "scenario.json" {
                 <button class="btn small" onclick={on_copy_json} data-testid="sweep-copy-json">{"Copy scenario.json"}</button>
@@ -194,7 +180,7 @@ fn sweep_charts(r: &SweepRun) -> Html {
     let knob = r.knob();
     let numeric = r.spec.values.first().map(|v| x_of(v, 0).1).unwrap_or(true);
     let labels: Option<Vec<String>> =
-        (!numeric).then(|| r.points.iter().map(|(l, _)| l.clone()).collect());
+        (!numeric).then(|| r.table.points.iter().map(|(l, _)| l.clone()).collect());
     let xs: Vec<f64> = r
         .spec
         .values
@@ -203,13 +189,15 @@ fn sweep_charts(r: &SweepRun) -> Html {
         .map(|(i, v)| x_of(v, i).0)
         .collect();
     let pts = |f: &dyn Fn(&SweepRow) -> Option<f64>| -> Vec<(f64, f64)> {
-        r.rows
+        r.table
+            .rows
             .iter()
             .zip(&xs)
             .map(|(row, x)| (*x, f(row).unwrap_or(f64::NAN)))
             .collect()
     };
     let marks: Vec<XMark> = r
+        .table
         .rows
         .iter()
         .zip(&xs)
@@ -224,6 +212,7 @@ fn sweep_charts(r: &SweepRun) -> Html {
         .collect();
     // Points that ran but reported a safety violation (unsafe quorums allowed) are marked too.
     let violations: Vec<XMark> = r
+        .table
         .rows
         .iter()
         .zip(&xs)

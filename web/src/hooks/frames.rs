@@ -36,6 +36,22 @@ pub(crate) fn use_animation_frames(active: bool, app: AppCtx) {
 /// work, with the component redrawn after each tick.
 pub(crate) type RunnerCell<R> = Rc<RefCell<Option<R>>>;
 
+/// A callback that applies `act` to the runner in `cell`, if there is one, and redraws the
+/// component (the panels' Cancel buttons).
+pub(crate) fn runner_callback<R: 'static, E>(
+    cell: &RunnerCell<R>,
+    redraw: &UseForceUpdateHandle,
+    act: fn(&mut R),
+) -> Callback<E> {
+    let (cell, redraw) = (cell.clone(), redraw.clone());
+    Callback::from(move |_| {
+        if let Some(r) = cell.borrow_mut().as_mut() {
+            act(r);
+        }
+        redraw.force_update();
+    })
+}
+
 /// Ticks the runner in `cell` every frame while `busy`, with the background budget and the
 /// browser's clock, and redraws the component after a tick that changed what it shows (see
 /// [`Tick::version`]) and after the last one.

@@ -9,7 +9,9 @@ mod select;
 mod share_sync;
 
 pub(crate) use focus::use_focus_target;
-pub(crate) use frames::{use_animation_frames, use_parts_after_paint, use_runner, RunnerCell};
+pub(crate) use frames::{
+    runner_callback, use_animation_frames, use_parts_after_paint, use_runner, RunnerCell,
+};
 pub(crate) use keyboard::use_keyboard;
 pub(crate) use metrics::use_metrics;
 pub(crate) use select::use_select_value;

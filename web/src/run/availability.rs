@@ -7,11 +7,12 @@
 //! [`availability::summarize`] over the outcomes in seed order, exactly as the CLI does.
 
 use super::job::{Answer, Job};
+use super::points::PointTable;
 use super::pool::{Batch, Ticket};
 use super::Tick;
 use fpaxos::quorum::QuorumSpec;
 use fpaxos_sim::sweep::availability::{self, Experiment, FaultPlan, SeedOutcome};
-use fpaxos_sim::sweep::{self, Knob, KnobValue, Point, SweepSpec};
+use fpaxos_sim::sweep::{self, Knob, KnobValue, SweepSpec};
 use fpaxos_sim::Scenario;
 
 /// Most seeds the page runs per point (the CLI runs up to [`availability::MAX_SEEDS`]).
@@ -34,18 +35,11 @@ struct PointRun {
 pub(crate) struct AvailabilityRun {
     /// The experiment.
     pub(crate) exp: Experiment,
-    /// The points: the editor's quorum system, then majority (once if they are the same).
-    pub(crate) points: Vec<Point>,
-    /// Rows of the points done so far.
-    pub(crate) rows: Vec<availability::Row>,
+    /// The points (the editor's quorum system, then majority, once if they are the same) and
+    /// their rows so far.
+    pub(crate) table: PointTable<availability::Row>,
     /// Per point: its seeds in flight, or its row when it needs none (on the first tick).
     runs: Vec<Result<PointRun, Option<Box<availability::Row>>>>,
-    /// The jobs (dropped on cancel or with the run).
-    batch: Option<Batch>,
-    /// Stopped by the user before the end.
-    pub(crate) cancelled: bool,
-    /// Bumped whenever outcomes come back.
-    version: u64,
 }
 
 impl AvailabilityRun {
@@ -72,36 +66,15 @@ impl AvailabilityRun {
         };
         AvailabilityRun {
             exp,
-            points: sweep::points_checked(base, &spec),
-            rows: Vec::new(),
+            table: PointTable::new(sweep::points_checked(base, &spec)),
             runs: Vec::new(),
-            batch: Some(Batch::new()),
-            cancelled: false,
-            version: 0,
         }
-    }
-
-    /// Every point has its row.
-    pub(crate) fn finished(&self) -> bool {
-        self.rows.len() == self.points.len()
-    }
-
-    /// Still working (not finished, not cancelled).
-    pub(crate) fn running(&self) -> bool {
-        !self.finished() && !self.cancelled
-    }
-
-    /// Stops after the points done so far; the workers drop the rest.
-    pub(crate) fn cancel(&mut self) {
-        self.cancelled = true;
-        self.batch = None;
-        self.version += 1;
     }
 
     /// Fraction done, counting the seeds whose outcomes came back.
     pub(crate) fn progress(&self) -> f64 {
         let per_point = f64::from(self.exp.seeds);
-        let total = self.points.len().max(1) as f64 * per_point;
+        let total = self.table.points.len().max(1) as f64 * per_point;
         let seeds: f64 = self
             .runs
             .iter()
@@ -120,7 +93,7 @@ impl AvailabilityRun {
 
     /// The CLI command that gives the same rows (`scenario.json`: the exported scenario).
     pub(crate) fn cli_command(&self) -> String {
-        let values: Vec<&str> = self.points.iter().map(|(l, _)| l.as_str()).collect();
+        let values: Vec<&str> = self.table.points.iter().map(|(l, _)| l.as_str()).collect();
         let fault = match self.exp.plan {
             FaultPlan::CrashLeader { k } => format!("--crash {k} --crash-leader"),
             FaultPlan::Crash { k } => format!("--crash {k}"),
@@ -137,7 +110,7 @@ impl AvailabilityRun {
     /// Checks every point and submits the seeds of those that pass.
     fn start(&mut self, batch: &Batch) {
         let per_job = self.exp.seeds.div_ceil(JOBS_PER_POINT).max(1);
-        for (label, point) in &self.points {
+        for (label, point) in &self.table.points {
             let run = availability::check_point(Knob::Quorum, label, point, &self.exp).map(|s| {
                 let jobs = (0..self.exp.seeds)
                     .step_by(per_job as usize)
@@ -161,7 +134,7 @@ impl AvailabilityRun {
     /// The row of point `i` once all its seeds are back: [`availability::summarize`] over the
     /// outcomes in seed order, or the first failing seed's error, as the CLI reports them.
     fn row_of(&mut self, i: usize) -> Option<availability::Row> {
-        let label = &self.points[i].0;
+        let label = &self.table.points[i].0;
         let p = match &mut self.runs[i] {
             Err(row) => return row.take().map(|r| *r),
             Ok(p) => p,
@@ -198,7 +171,7 @@ impl Tick for AvailabilityRun {
     /// sent and builds each point's row in order.
     /// Without workers the jobs run inline for about `budget_ms`.
     fn tick(&mut self, budget_ms: f64, clock: &dyn Fn() -> f64) -> bool {
-        let Some(batch) = self.batch.take().filter(|_| self.running()) else {
+        let Some(batch) = self.table.batch.take().filter(|_| self.table.running()) else {
             return false;
         };
         if self.runs.is_empty() {
@@ -218,21 +191,21 @@ impl Tick for AvailabilityRun {
                 .find(|j| j.0 == ticket);
             if let Some(j) = job {
                 j.2 = Some(answer);
-                self.version += 1;
+                self.table.version += 1;
             }
         }
-        while self.rows.len() < self.points.len() {
-            match self.row_of(self.rows.len()) {
-                Some(row) => self.rows.push(row),
+        while self.table.rows.len() < self.table.points.len() {
+            match self.row_of(self.table.rows.len()) {
+                Some(row) => self.table.rows.push(row),
                 None => break,
             }
         }
-        self.batch = Some(batch);
-        self.running()
+        self.table.batch = Some(batch);
+        self.table.running()
     }
 
     fn version(&self) -> Option<u64> {
-        Some(self.version)
+        Some(self.table.version)
     }
 }
 
@@ -257,19 +230,19 @@ mod tests {
             assert!(run.progress() < 1.0);
         }
         assert!(frames > 4, "ran in slices: {frames}");
-        assert_eq!(run.rows.len(), 2);
-        for (row, (label, point)) in run.rows.iter().zip(&run.points) {
+        assert_eq!(run.table.rows.len(), 2);
+        for (row, (label, point)) in run.table.rows.iter().zip(&run.table.points) {
             let want = availability::run_point(Knob::Quorum, label, point, &run.exp);
             assert_eq!(row, &want);
         }
-        assert_eq!(run.rows[0].recovered, Some(0));
-        assert_eq!(run.rows[1].recovered, Some(2));
+        assert_eq!(run.table.rows[0].recovered, Some(0));
+        assert_eq!(run.table.rows[1].recovered, Some(2));
         assert!(run
             .cli_command()
             .contains("quorum=4/2,majority --crash 2 --crash-leader"));
         let mut maj = AvailabilityRun::new(&Scenario::default(), 9, false, 1);
-        assert_eq!(maj.points.len(), 1);
+        assert_eq!(maj.table.points.len(), 1);
         while maj.tick(5.0, &clock) {}
-        assert_eq!(maj.rows[0].status, sweep::PointStatus::Invalid);
+        assert_eq!(maj.table.rows[0].status, sweep::PointStatus::Invalid);
     }
 }

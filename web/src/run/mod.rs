@@ -14,6 +14,7 @@ pub(crate) mod explore;
 pub(crate) mod hunt;
 pub(crate) mod job;
 pub(crate) mod main;
+mod points;
 pub(crate) mod pool;
 pub(crate) mod slice;
 pub(crate) mod sweep;

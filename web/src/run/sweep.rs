@@ -6,9 +6,10 @@
 //! input order whatever order the workers finish in.
 
 use super::job::{Answer, Job};
-use super::pool::{Batch, Ticket};
+use super::points::PointTable;
+use super::pool::Ticket;
 use super::Tick;
-use fpaxos_sim::sweep::{self, Knob, KnobValue, Point, PointStatus, SweepRow, SweepSpec};
+use fpaxos_sim::sweep::{self, Knob, KnobValue, PointStatus, SweepRow, SweepSpec};
 use fpaxos_sim::Scenario;
 
 /// A sweep in progress (or finished, or cancelled).
@@ -17,20 +18,12 @@ pub(crate) struct SweepRun {
     pub(crate) spec: SweepSpec,
     /// The spec text as typed.
     pub(crate) text: String,
-    /// The points, in input order.
-    pub(crate) points: Vec<Point>,
-    /// Rows of the points done so far: the leading points that all have their row.
-    pub(crate) rows: Vec<SweepRow>,
+    /// The points and their rows so far.
+    pub(crate) table: PointTable<SweepRow>,
     /// Rows that came before an earlier point's, by point index.
     early: Vec<Option<SweepRow>>,
     /// Each point's job, once submitted (on the first tick).
     tickets: Vec<Ticket>,
-    /// The jobs (dropped on cancel or with the run: a new sweep supersedes this one).
-    batch: Option<Batch>,
-    /// Stopped by the user before the end.
-    pub(crate) cancelled: bool,
-    /// Bumped on every change.
-    pub(crate) version: u64,
 }
 
 impl SweepRun {
@@ -48,12 +41,8 @@ impl SweepRun {
             spec,
             text: text.trim().to_string(),
             early: vec![None; points.len()],
-            points,
-            rows: Vec::new(),
+            table: PointTable::new(points),
             tickets: Vec::new(),
-            batch: Some(Batch::new()),
-            cancelled: false,
-            version: 0,
         })
     }
 
@@ -62,40 +51,27 @@ impl SweepRun {
         self.spec.knob
     }
 
-    /// Every point has its row.
-    pub(crate) fn finished(&self) -> bool {
-        self.rows.len() == self.points.len()
-    }
-
-    /// Still working (not finished, not cancelled).
-    pub(crate) fn running(&self) -> bool {
-        !self.finished() && !self.cancelled
-    }
-
-    /// Stops after the points done so far; the workers drop the rest.
-    pub(crate) fn cancel(&mut self) {
-        self.cancelled = true;
-        self.batch = None;
-        self.version += 1;
-    }
-
     /// Fraction done: points with their row, in order or not.
     pub(crate) fn progress(&self) -> f64 {
-        let n = self.points.len().max(1) as f64;
+        let n = self.table.points.len().max(1) as f64;
         let early = self.early.iter().filter(|r| r.is_some()).count();
-        ((self.rows.len() + early) as f64 / n).min(1.0)
+        ((self.table.rows.len() + early) as f64 / n).min(1.0)
     }
 
     /// The CSV of the rows so far (the format of `fpaxos sweep`).
     pub(crate) fn csv(&self) -> String {
-        sweep::to_csv(&self.rows)
+        sweep::to_csv(&self.table.rows)
     }
 
     /// Files a row and moves every leading finished row into `rows`.
     fn answered(&mut self, i: usize, row: SweepRow) {
         self.early[i] = Some(row);
-        while let Some(r) = self.early.get_mut(self.rows.len()).and_then(Option::take) {
-            self.rows.push(r);
+        while let Some(r) = self
+            .early
+            .get_mut(self.table.rows.len())
+            .and_then(Option::take)
+        {
+            self.table.rows.push(r);
         }
     }
 }
@@ -104,12 +80,13 @@ impl Tick for SweepRun {
     /// Submits every point on the first tick, then files the rows the workers sent.
     /// Without workers the jobs run inline for about `budget_ms`.
     fn tick(&mut self, budget_ms: f64, clock: &dyn Fn() -> f64) -> bool {
-        let Some(batch) = self.batch.as_ref().filter(|_| self.running()) else {
+        let Some(batch) = self.table.batch.as_ref().filter(|_| self.table.running()) else {
             return false;
         };
         if self.tickets.is_empty() {
             let knob = self.spec.knob;
             self.tickets = self
+                .table
                 .points
                 .iter()
                 .map(|(label, point)| {
@@ -128,16 +105,16 @@ impl Tick for SweepRun {
             };
             let row = match answer {
                 Answer::SweepRow(row) => *row,
-                other => failed_row(self.spec.knob, &self.points[i].0, &other),
+                other => failed_row(self.spec.knob, &self.table.points[i].0, &other),
             };
             self.answered(i, row);
-            self.version += 1;
+            self.table.version += 1;
         }
-        self.running()
+        self.table.running()
     }
 
     fn version(&self) -> Option<u64> {
-        Some(self.version)
+        Some(self.table.version)
     }
 }
 
@@ -231,7 +208,7 @@ mod tests {
             .iter()
             .map(|(l, s)| sweep::run_point(spec.knob, l, s))
             .collect();
-        assert_eq!(run.rows, want);
+        assert_eq!(run.table.rows, want);
         assert_eq!(run.csv(), sweep::to_csv(&want));
     }
 
@@ -243,10 +220,10 @@ mod tests {
         };
         let mut run = SweepRun::new(&base, "q1=1..2").expect("parses");
         run.spec.pin_other = Some(2);
-        run.points = sweep::points_checked(&base, &run.spec);
-        run.early = vec![None; run.points.len()];
+        run.table.points = sweep::points_checked(&base, &run.spec);
+        run.early = vec![None; run.table.points.len()];
         while run.tick(1e9, &|| 0.0) {}
-        assert_eq!(run.rows[0].status, sweep::PointStatus::SkippedUnsafe);
+        assert_eq!(run.table.rows[0].status, sweep::PointStatus::SkippedUnsafe);
     }
 
     #[test]
