@@ -247,6 +247,29 @@ pub(crate) fn density(
     n: usize,
 ) -> Rc<Density> {
     let key = (run, log.id_of(0), log.msgs().len(), lo, hi, cols, n);
+    cached(key, || {
+        let (a, b) = sent_range(log, lo, hi);
+        if b - a <= SCAN_LIMIT {
+            return count_exact(log, lo, hi, cols, n);
+        }
+        INDEX.with(|cell| {
+            let mut slot = cell.borrow_mut();
+            let key = (run, log.id_of(0));
+            let stale = slot
+                .as_ref()
+                .is_none_or(|i| i.key != key || i.lanes != n + 1 || i.folded > log.msgs().len());
+            if stale {
+                *slot = Some(BucketIndex::new(key, end, n + 1));
+            }
+            let index = slot.get_or_insert_with(|| BucketIndex::new(key, end, n + 1));
+            index.fold(log);
+            index.density(lo, hi, cols)
+        })
+    })
+}
+
+/// The density kept under `key` (moved to the front), or the one `compute` counts, kept.
+fn cached(key: DensityKey, compute: impl FnOnce() -> Density) -> Rc<Density> {
     let hit = DENSITIES.with(|c| {
         let mut c = c.borrow_mut();
         let i = c.iter().position(|(k, _)| *k == key)?;
@@ -258,41 +281,13 @@ pub(crate) fn density(
     if let Some(d) = hit {
         return d;
     }
-    let d = Rc::new(count(log, run, end, (lo, hi), cols, n));
+    let d = Rc::new(compute());
     DENSITIES.with(|c| {
         let mut c = c.borrow_mut();
         c.insert(0, (key, Rc::clone(&d)));
         c.truncate(DENSITY_CACHE);
     });
     d
-}
-
-/// Counts a density (see [`density`]), exactly or from the bucket index.
-fn count(
-    log: &DiagramLog,
-    run: usize,
-    end: Time,
-    (lo, hi): (Time, Time),
-    cols: usize,
-    n: usize,
-) -> Density {
-    let (a, b) = sent_range(log, lo, hi);
-    if b - a <= SCAN_LIMIT {
-        return count_exact(log, lo, hi, cols, n);
-    }
-    INDEX.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        let key = (run, log.id_of(0));
-        let stale = slot
-            .as_ref()
-            .is_none_or(|i| i.key != key || i.lanes != n + 1 || i.folded > log.msgs().len());
-        if stale {
-            *slot = Some(BucketIndex::new(key, end, n + 1));
-        }
-        let index = slot.get_or_insert_with(|| BucketIndex::new(key, end, n + 1));
-        index.fold(log);
-        index.density(lo, hi, cols)
-    })
 }
 
 /// Heap bytes of the bucket index now held (0 when none was needed).
