@@ -228,6 +228,27 @@ pub(crate) struct SpaceTimeProps {
     pub(crate) tour: std::rc::Rc<Highlight>,
 }
 
+/// The window's width follows the canvas's (a change re-renders and paints again).
+#[hook]
+fn use_width_of(canvas: NodeRef, windows: Windows) {
+    use_effect_with((), move |_| {
+        let watch = canvas.cast::<Element>().map(|c| {
+            Resized::watch(&c, move |cw| {
+                if cw > 0.0 {
+                    windows.update(|w| {
+                        if (cw - w.css_w).abs() > 1.0 {
+                            SpaceTimeWindow { css_w: cw, ..w }
+                        } else {
+                            w
+                        }
+                    });
+                }
+            })
+        });
+        move || drop(watch)
+    });
+}
+
 /// The space-time diagram panel: the overview strip of the whole run over the detail canvas.
 #[component]
 pub(crate) fn SpaceTime(props: &SpaceTimeProps) -> Html {
@@ -273,26 +294,7 @@ pub(crate) fn SpaceTime(props: &SpaceTimeProps) -> Html {
         });
     }
 
-    {
-        // The window's width follows the canvas's (a change re-renders and paints again).
-        let (canvas, windows) = (canvas.clone(), windows.clone());
-        use_effect_with((), move |_| {
-            let watch = canvas.cast::<Element>().map(|c| {
-                Resized::watch(&c, move |cw| {
-                    if cw > 0.0 {
-                        windows.update(|w| {
-                            if (cw - w.css_w).abs() > 1.0 {
-                                SpaceTimeWindow { css_w: cw, ..w }
-                            } else {
-                                w
-                            }
-                        });
-                    }
-                })
-            });
-            move || drop(watch)
-        });
-    }
+    use_width_of(canvas.clone(), windows.clone());
     let controls = window_controls(&app, &windows);
     let onpointerdown = {
         let drag = drag.clone();
