@@ -384,30 +384,23 @@ async fn availability_panel_shows_majority_recovering_where_4_2_cannot_elect() {
     let pts = points_checked(&base, &spec);
     let maj = run_point(Knob::Quorum, &pts[1].0, &pts[1].1, &exp);
     let seeds = Some(maj.seeds);
-    assert_eq!(
-        text(&root, "avail-elect-1"),
-        format!(
-            "{} / {}",
-            avail_ms(maj.elect_p50_ms, maj.leader_lost),
-            avail_ms(maj.elect_p99_ms, maj.leader_lost)
-        )
-    );
-    assert_eq!(
-        text(&root, "avail-commit-1"),
-        format!(
-            "{} / {}",
-            avail_ms(maj.commit_p50_ms, seeds),
-            avail_ms(maj.commit_p99_ms, seeds)
-        )
-    );
-    assert_eq!(
-        text(&root, "avail-unavailable-1"),
-        format!(
-            "{} / {}",
-            avail_ms(maj.unavailable_mean_ms, seeds),
-            avail_ms(maj.unavailable_p99_ms, seeds)
-        )
-    );
+    // Each cell: the two numbers, over the seeds they count.
+    for (cell, (a, b), over) in [
+        (
+            "elect",
+            (maj.elect_p50_ms, maj.elect_p99_ms),
+            maj.leader_lost,
+        ),
+        ("commit", (maj.commit_p50_ms, maj.commit_p99_ms), seeds),
+        (
+            "unavailable",
+            (maj.unavailable_mean_ms, maj.unavailable_p99_ms),
+            seeds,
+        ),
+    ] {
+        let want = format!("{} / {}", avail_ms(a, over), avail_ms(b, over));
+        assert_eq!(text(&root, &format!("avail-{cell}-1")), want, "{cell}");
+    }
     let cli = text(&root, "avail-cli");
     assert!(
         cli.contains("--vary quorum=4/2,majority --crash 2 --crash-leader --seeds 2"),
