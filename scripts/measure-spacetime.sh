@@ -27,15 +27,8 @@ source scripts/serve-and-drive.sh
 serve_and_drive "$DIST" "$PORT" "$DPORT"
 
 URL="http://127.0.0.1:$PORT/$LINK" WD="http://127.0.0.1:$DPORT" CHROME_BIN="$(command -v chromium || true)" node - <<'JS'
-const wd = process.env.WD, url = process.env.URL;
-async function call(method, path, body) {
-  const r = await fetch(wd + path, { method, headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body) });
-  const j = await r.json();
-  if (!r.ok) throw new Error(JSON.stringify(j));
-  return j.value;
-}
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const url = process.env.URL;
+const { call, sleep, newSession } = require(process.cwd() + '/scripts/webdriver.js');
 const MEASURE = `
 const done = arguments[arguments.length - 1];
 (async () => {
@@ -89,10 +82,7 @@ const stats = (a) => { const s = sorted(a);
 const meets = (a) => { const s = sorted(a);
   return s.length ? `median ${s[s.length >> 1] <= 16 ? 'meets' : 'MISSES'} 16 ms, max ${s[s.length - 1] <= 16 ? 'meets' : 'MISSES'} 16 ms` : ''; };
 (async () => {
-  const opts = { args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--window-size=1280,800'] };
-  if (process.env.CHROME_BIN) opts.binary = process.env.CHROME_BIN;
-  const s = await call('POST', '/session', { capabilities: { alwaysMatch: { 'goog:chromeOptions': opts } } });
-  const id = s.sessionId;
+  const id = await newSession();
   const run = (script) => call('POST', `/session/${id}/execute/sync`, { script, args: [] });
   const text = (tid) => run(`const e = document.querySelector("[data-testid='${tid}']"); return e ? e.textContent : '';`);
   try {

@@ -32,20 +32,10 @@ source scripts/serve-and-drive.sh
 serve_and_drive "$DIST" "$PORT" "$DPORT"
 
 URL="http://127.0.0.1:$PORT/" WD="http://127.0.0.1:$DPORT" CHROME_BIN="$(command -v chromium || true)" node - <<'JS'
-const wd = process.env.WD, url = process.env.URL;
-async function call(method, path, body) {
-  const r = await fetch(wd + path, { method, headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body) });
-  const j = await r.json();
-  if (!r.ok) throw new Error(JSON.stringify(j));
-  return j.value;
-}
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const url = process.env.URL;
+const { call, sleep, newSession } = require(process.cwd() + '/scripts/webdriver.js');
 (async () => {
-  const opts = { args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--window-size=1280,800'] };
-  if (process.env.CHROME_BIN) opts.binary = process.env.CHROME_BIN;
-  const s = await call('POST', '/session', { capabilities: { alwaysMatch: { 'goog:chromeOptions': opts } } });
-  const id = s.sessionId;
+  const id = await newSession();
   // A script run in session `sid` (the main session: `exec`).
   const execIn = (sid, script) => call('POST', `/session/${sid}/execute/sync`, { script, args: [] });
   const exec = (script) => execIn(id, script);
@@ -102,8 +92,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
     // cached), Run to end clicked 2 s after every panel mounted, timed from the click until the
     // status reads done; `?measure=click` records the simulating part.
     {
-      const s2 = await call('POST', '/session', { capabilities: { alwaysMatch: { 'goog:chromeOptions': opts } } });
-      const id2 = s2.sessionId;
+      const id2 = await newSession();
       try {
         await call('POST', `/session/${id2}/url`, { url: url + '?measure=click' });
         for (let i = 0; i < 600 && !(await execIn(id2, "const p = document.querySelector(\"[data-testid='page']\"); return !!p && p.dataset.mounted === 'true';")); i++) await sleep(20);
