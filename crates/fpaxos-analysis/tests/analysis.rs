@@ -8,6 +8,11 @@ fn qs(spec: QuorumSpec, n: usize) -> QuorumSystem {
     QuorumSystem::new(&spec, n).expect("valid quorum system")
 }
 
+/// Failures survived while still electing and while still replicating.
+fn tolerance(a: &Analysis) -> (usize, usize) {
+    (a.fault_tolerance_elect, a.fault_tolerance_replicate)
+}
+
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-7
 }
@@ -37,10 +42,7 @@ fn majority_five() {
     assert_close!(a.capacity_phase2, 5.0 / 3.0);
     assert_close!(a.load_mixed, 0.6);
     assert_close!(a.network_load_phase2, 3.0);
-    assert_eq!(
-        (a.fault_tolerance_elect, a.fault_tolerance_replicate),
-        (2, 2)
-    );
+    assert_eq!(tolerance(&a), (2, 2));
     assert_eq!(a.window, None);
     // All one-way latencies 1 ms: round trip 2 ms to the second-fastest other node.
     assert_close!(a.quorum_latency_ms_phase2, 2.0);
@@ -61,10 +63,7 @@ fn counting_phase2_capacity_is_n_over_q2() {
     assert_close!(a.capacity_phase2, 5.0 / 2.0);
     assert_close!(a.network_load_phase1, 4.0);
     assert_close!(a.network_load_phase2, 2.0);
-    assert_eq!(
-        (a.fault_tolerance_elect, a.fault_tolerance_replicate),
-        (1, 3)
-    );
+    assert_eq!(tolerance(&a), (1, 3));
     assert_eq!(
         a.window.as_deref(),
         Some("with 2 or 3 failures the cluster can still replicate but cannot elect a new leader")
