@@ -10,6 +10,7 @@ use crate::components::{
 };
 use crate::hooks::{
     use_animation_frames, use_keyboard, use_metrics, use_parts_after_paint, use_share_sync,
+    use_warm_up,
 };
 use crate::state::{use_app, Action, AppCtx, OPTIONAL_PANELS};
 use yew::prelude::*;
@@ -42,6 +43,7 @@ fn Page() -> Html {
     let below = use_parts_after_paint(2);
     let mounted = below >= 2;
     use_metrics(app.clone(), mounted);
+    use_warm_up(app.scenario.clone(), mounted && !app.animating());
     let report = app.run.report.clone();
     let view = &app.view;
     html! {

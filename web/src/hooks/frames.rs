@@ -2,9 +2,11 @@
 //! active; [`use_animation_frames`] drives the main run with it, and the compare and sweep
 //! panels drive their runners with [`use_runner`].
 
-use crate::browser::{now_ms, FrameLoop};
+use crate::browser::{now_ms, record_metric, FrameLoop};
+use crate::run::warm::{WarmUp, WARM_SLICE_MS};
 use crate::run::{Tick, BACKGROUND_BUDGET_MS};
 use crate::state::{Action, AppCtx};
+use fpaxos_sim::Scenario;
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -74,6 +76,30 @@ pub(crate) fn use_runner<R: Tick + 'static>(cell: RunnerCell<R>, busy: bool) {
         }),
     );
 }
+
+/// Runs the [`WarmUp`] of `scenario` once, in short slices a timer apart, as soon as `idle`
+/// (the page has mounted and its own run is not moving). It stops for good when `idle` ends:
+/// the page's run then warms the engine up itself.
+#[hook]
+pub(crate) fn use_warm_up(scenario: Rc<Scenario>, idle: bool) {
+    let started = use_mut_ref(|| false);
+    use_effect_with(idle, move |&idle| {
+        let timer = (idle && !started.replace(true)).then(|| {
+            let mut w = WarmUp::new(&scenario);
+            let mut done = false;
+            gloo_timers::callback::Interval::new(WARM_EVERY_MS, move || {
+                if !done && !w.tick(WARM_SLICE_MS, &now_ms) {
+                    done = true;
+                    record_metric("warm_up_ms", w.spent_ms());
+                }
+            })
+        });
+        move || drop(timer)
+    });
+}
+
+/// Milliseconds between two slices of the warm-up.
+const WARM_EVERY_MS: u32 = 25;
 
 /// How many of the page's later parts may mount: 0 at first, then one more after each paint
 /// up to `parts`. What the window does not show at first (the panels below the fold) mounts

@@ -10,7 +10,8 @@ mod share_sync;
 
 pub(crate) use focus::use_focus_target;
 pub(crate) use frames::{
-    runner_callback, use_animation_frames, use_parts_after_paint, use_runner, RunnerCell,
+    runner_callback, use_animation_frames, use_parts_after_paint, use_runner, use_warm_up,
+    RunnerCell,
 };
 pub(crate) use keyboard::use_keyboard;
 pub(crate) use metrics::use_metrics;

@@ -18,6 +18,7 @@ mod points;
 pub(crate) mod pool;
 pub(crate) mod slice;
 pub(crate) mod sweep;
+pub(crate) mod warm;
 mod wire;
 #[cfg(target_arch = "wasm32")]
 pub(crate) mod worker;
