@@ -7,7 +7,7 @@ use crate::run::warm::{WarmUp, WARM_SLICE_MS};
 use crate::run::{Tick, BACKGROUND_BUDGET_MS};
 use crate::state::{Action, AppCtx};
 use fpaxos_sim::Scenario;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -84,22 +84,32 @@ pub(crate) fn use_runner<R: Tick + 'static>(cell: RunnerCell<R>, busy: bool) {
 pub(crate) fn use_warm_up(scenario: Rc<Scenario>, idle: bool) {
     let started = use_mut_ref(|| false);
     use_effect_with(idle, move |&idle| {
-        let timer = (idle && !started.replace(true)).then(|| {
-            let mut w = WarmUp::new(&scenario);
-            let mut done = false;
-            gloo_timers::callback::Interval::new(WARM_EVERY_MS, move || {
-                if !done && !w.tick(WARM_SLICE_MS, &now_ms) {
-                    done = true;
-                    record_metric("warm_up_ms", w.spent_ms());
-                }
-            })
-        });
-        move || drop(timer)
+        let stop = Rc::new(Cell::new(false));
+        if idle && !started.replace(true) {
+            warm_slice(WarmUp::new(&scenario), Rc::clone(&stop));
+        }
+        move || stop.set(true)
     });
 }
 
 /// Milliseconds between two slices of the warm-up.
 const WARM_EVERY_MS: u32 = 25;
+
+/// Runs the warm-up's next slice a timer away; each slice sets the next one's timer, until the
+/// warm-up is over or `stop` is set (no timer is left behind either way).
+fn warm_slice(mut w: WarmUp, stop: Rc<Cell<bool>>) {
+    gloo_timers::callback::Timeout::new(WARM_EVERY_MS, move || {
+        if stop.get() {
+            return;
+        }
+        if w.tick(WARM_SLICE_MS, &now_ms) {
+            warm_slice(w, stop);
+        } else {
+            record_metric("warm_up_ms", w.spent_ms());
+        }
+    })
+    .forget();
+}
 
 /// How many of the page's later parts may mount: 0 at first, then one more after each paint
 /// up to `parts`. What the window does not show at first (the panels below the fold) mounts
