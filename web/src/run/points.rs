@@ -58,3 +58,26 @@ impl<R> PointTable<R> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fpaxos_sim::Scenario;
+
+    #[test]
+    fn a_table_runs_until_every_point_has_its_row_or_it_is_cancelled() {
+        let points: Vec<Point> = vec![("a".into(), Ok(Scenario::default())); 2];
+        let mut t = PointTable::<u32>::new(points.clone());
+        assert!(t.running() && t.batch.is_some());
+        assert_eq!(t.status(), "running");
+        t.rows.push(1);
+        assert!(t.running());
+        t.rows.push(2);
+        assert!(t.finished() && !t.running());
+        assert_eq!(t.status(), "done");
+        let mut c = PointTable::<u32>::new(points);
+        c.cancel();
+        assert!(!c.running() && c.batch.is_none() && c.version == 1);
+        assert_eq!(c.status(), "cancelled");
+    }
+}
