@@ -86,7 +86,14 @@ pub(crate) fn use_warm_up(scenario: Rc<Scenario>, idle: bool) {
     use_effect_with(idle, move |&idle| {
         let stop = Rc::new(Cell::new(false));
         if idle && !started.replace(true) {
-            warm_slice(WarmUp::new(&scenario), Rc::clone(&stop));
+            // The throwaway run is built in a timer task of its own, not in this one.
+            let stop = Rc::clone(&stop);
+            gloo_timers::callback::Timeout::new(WARM_EVERY_MS, move || {
+                if !stop.get() {
+                    warm_slice(WarmUp::new(&scenario), stop);
+                }
+            })
+            .forget();
         }
         move || stop.set(true)
     });
