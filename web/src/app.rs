@@ -38,10 +38,12 @@ fn Page() -> Html {
     use_animation_frames(app.animating(), app.clone());
     use_keyboard(app.clone());
     let link_error = use_share_sync(app.clone());
-    // The panels below the fold mount after the rest has painted: the run's panels, then the
-    // extras a frame later.
-    let below = use_parts_after_paint(2);
-    let mounted = below >= 2;
+    // The top of the page paints first; the rest mounts after it, a part per frame: the cluster
+    // and the summary, then the scenario editor and the space-time diagram, then the ballot
+    // board and the charts, then the extras. Each part is a task of its own, well under 50 ms
+    // (the first drawing with the cluster in it was one of 50-66 ms in about one load in five).
+    let below = use_parts_after_paint(4);
+    let mounted = below >= 4;
     use_metrics(app.clone(), mounted);
     use_warm_up(app.scenario.clone(), mounted && !app.animating());
     let report = app.run.report.clone();
@@ -58,26 +60,28 @@ fn Page() -> Html {
             </div>
             <main class="layout">
                 <aside class="side" aria-label="Scenario">
-                    if below >= 1 {
+                    if below >= 2 {
                         <ScenarioPanel scenario={app.scenario.clone()} errors={app.errors.clone()} dispatch={app.dispatcher()} />
                     }
                 </aside>
                 <section class="stage" aria-label="Run">
                     <TimeControls />
                     <div class="row">
-                        <ClusterPanel />
-                        <Summary report={report.clone()} />
+                        if below >= 1 {
+                            <ClusterPanel />
+                            <Summary report={report.clone()} />
+                        }
                     </div>
                     <PanelToggles closed={view.closed_panels.clone()} />
-                    if below >= 1 {
-                        if view.is_open("spacetime") { <SpaceTime /> }
+                    if below >= 2 && view.is_open("spacetime") { <SpaceTime /> }
+                    if below >= 3 {
                         if view.is_open("ballots") { <BallotBoard /> }
                         if view.is_open("charts") { <ChartsPanel report={report} /> }
                     }
                 </section>
             </main>
             <section class="extras" aria-label="Compare, sweep and analysis">
-                if below >= 2 {
+                if below >= 4 {
                     <ComparePanel />
                     if view.is_open("sweep") { <SweepPanel /> }
                     if view.is_open("analysis") {
