@@ -349,3 +349,41 @@ fn check_quorum_must_let_a_lone_leader_hear_a_q2() {
     let e = problems(&s);
     assert!(e.contains("the others cannot be elected"), "{e}");
 }
+
+#[test]
+fn absurd_numbers_get_one_readable_message_each() {
+    let errors = |s: &Scenario| {
+        s.check()
+            .unwrap_err()
+            .iter()
+            .map(String::from)
+            .collect::<Vec<_>>()
+    };
+    let mut s = Scenario::default();
+    s.network.bandwidth_mbps = Some(1e-300);
+    s.network.loss = 1e40;
+    assert_eq!(
+        errors(&s),
+        [
+            "network.loss must be a probability in [0, 1], got 1e40",
+            "network.bandwidth_mbps must be between 0.001 and 1000000, got 1e-300",
+        ]
+    );
+    // A sigma out of range says so once; the mean it would give (which overflows) is not
+    // reported beside it.
+    let mut s = Scenario::default();
+    s.network.latency = Latency::Lognormal {
+        median: Dur::ms(10),
+        sigma: 50.0,
+    };
+    assert_eq!(
+        errors(&s),
+        ["network.latency: lognormal sigma must be between 0 and 5, got 50"]
+    );
+    s.network.loss = 1.0;
+    s.network.latency = Latency::Const { value: Dur::ms(1) };
+    assert_eq!(
+        errors(&s),
+        ["network.loss of 1 loses every message: nothing could ever commit"]
+    );
+}

@@ -7,6 +7,7 @@ use super::limits::{self, Bounds};
 use super::{Cluster, Cpu, Fault, FaultAction, Latency, MetricsCfg, Network, Scenario, Workload};
 use super::{ScenarioErrors, SCENARIO_VERSION};
 use crate::dur::{Dur, MAX_DUR};
+use crate::number::quoted;
 use fpaxos::quorum::QuorumSystem;
 use fpaxos::{NodeId, NodeSet};
 use std::sync::Arc;
@@ -267,13 +268,20 @@ impl Latency {
             }
             Latency::Lognormal { sigma, .. } if !limits::LOGNORMAL_SIGMA.contains(sigma) => errs
                 .push(format!(
-                    "{what}: lognormal sigma must be between {} and {}, got {sigma}",
+                    "{what}: lognormal sigma must be between {} and {}, got {}",
                     limits::LOGNORMAL_SIGMA.min,
-                    limits::LOGNORMAL_SIGMA.max
+                    limits::LOGNORMAL_SIGMA.max,
+                    quoted(*sigma)
                 )),
             _ => {}
         }
-        if self.mean() > limits::MAX_MEAN_LATENCY {
+        // With sigma out of its range the mean is meaningless (it can overflow): the sigma
+        // message says what to fix.
+        let sigma_ok = match self {
+            Latency::Lognormal { sigma, .. } => limits::LOGNORMAL_SIGMA.contains(sigma),
+            _ => true,
+        };
+        if sigma_ok && self.mean() > limits::MAX_MEAN_LATENCY {
             errs.push(format!(
                 "{what}: mean latency {} is above the {} limit",
                 self.mean(),
@@ -293,18 +301,23 @@ impl Network {
             ("network.duplicate", self.duplicate),
         ] {
             if !limits::PROBABILITY.contains(&p) {
-                errs.push(format!("{name} must be a probability in [0, 1], got {p}"));
+                errs.push(format!(
+                    "{name} must be a probability in [0, 1], got {}",
+                    quoted(p)
+                ));
             }
         }
-        if self.loss >= 1.0 {
+        if self.loss == 1.0 {
             errs.push("network.loss of 1 loses every message: nothing could ever commit".into());
         }
         if let Some(b) = self.bandwidth_mbps {
             let r = limits::BANDWIDTH_MBPS;
             if !r.contains(&b) {
                 errs.push(format!(
-                    "network.bandwidth_mbps must be between {} and {}, got {b}",
-                    r.min, r.max
+                    "network.bandwidth_mbps must be between {} and {}, got {}",
+                    r.min,
+                    r.max,
+                    quoted(b)
                 ));
             }
         }
@@ -388,9 +401,10 @@ impl Workload {
         if let Some(r) = self.rate {
             if !(r.is_finite() && r > limits::RATE.min && r <= limits::RATE.max) {
                 errs.push(format!(
-                    "workload.rate must be between {} and {} requests/s, got {r}",
+                    "workload.rate must be between {} and {} requests/s, got {}",
                     limits::RATE.min,
-                    limits::RATE.max
+                    limits::RATE.max,
+                    quoted(r)
                 ));
             }
         }
@@ -427,8 +441,10 @@ impl Fault {
                 let r = limits::SLOW_FACTOR;
                 if !r.contains(factor) {
                     errs.push(format!(
-                        "slow factor must be between {} and {}, got {factor}",
-                        r.min, r.max
+                        "slow factor must be between {} and {}, got {}",
+                        r.min,
+                        r.max,
+                        quoted(*factor)
                     ));
                 }
             }
@@ -440,8 +456,9 @@ impl Fault {
             FaultAction::Loss { probability } => {
                 if !limits::PROBABILITY.contains(probability) {
                     errs.push(format!(
-                        "fault `loss` at {}: probability must be between 0 and 1, got {probability}",
-                        self.at
+                        "fault `loss` at {}: probability must be between 0 and 1, got {}",
+                        self.at,
+                        quoted(*probability)
                     ));
                 }
             }
