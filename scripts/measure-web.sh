@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Measures the web build: bundle size (wasm + JS + CSS, gzipped), time to first render,
+# Measures the web build: bundle size (wasm + JS + CSS, gzipped), time to first render, long
+# tasks while loading (the default page, and a link with a time cursor, six fresh sessions each),
 # run-to-end time of the default scenario (as soon as the page has mounted, warm, and clicked 2 s
 # after load in a new browser session, once the page has warmed the engine up while idle), frame
 # rate while playing with 9 nodes, and the explorer's states/s in its worker (a short search, a
@@ -87,6 +88,27 @@ const { call, sleep, newSession } = require(process.cwd() + '/scripts/webdriver.
       await exec("document.querySelector(\"[data-testid='restart']\").click(); return 1;");
       await sleep(500);
       console.log(`run to end again (warm):  ${await clickRunToEnd(id)}`);
+    }
+    // Loading alone, in fresh browser sessions: the default page, and a link with a time cursor
+    // (the page seeks to 3 s as it mounts). Long tasks from before navigation until 1.5 s
+    // after every panel mounted.
+    for (const [what, q] of [['the default page', ''], ['a link at t = 3 s', '?t=3000']]) {
+      const lts = [];
+      for (let k = 0; k < 6; k++) {
+        const s = await newSession();
+        try {
+          await call('POST', `/session/${s}/goog/cdp/execute`, { cmd: 'Page.addScriptToEvaluateOnNewDocument', params: { source:
+            "window.__longtasks = []; new PerformanceObserver(l => { for (const e of l.getEntries()) window.__longtasks.push(e.duration); }).observe({ type: 'longtask', buffered: true });" } });
+          await call('POST', `/session/${s}/url`, { url: url + q });
+          for (let i = 0; i < 600 && !(await execIn(s, "const p = document.querySelector(\"[data-testid='page']\"); return !!p && p.dataset.mounted === 'true';")); i++) await sleep(20);
+          await sleep(1500);
+          lts.push((await execIn(s, 'return window.__longtasks || [];')).filter((d) => d > 50));
+        } finally {
+          await call('DELETE', `/session/${s}`);
+        }
+      }
+      const all = lts.flat();
+      console.log(`loading ${what}, ${lts.length} fresh sessions: ${lts.filter((l) => l.length > 0).length} with a long task over 50 ms (${all.length} in all, longest ${Math.max(0, ...all).toFixed(0)} ms)`);
     }
     // The first run to end as a user starts it: a new browser session (nothing compiled or
     // cached), Run to end clicked 2 s after every panel mounted, timed from the click until the
