@@ -40,8 +40,9 @@ fn Page() -> Html {
     let link_error = use_share_sync(app.clone());
     // The top of the page paints first; the rest mounts after it, a part per frame: the cluster
     // and the summary, then the scenario editor and the space-time diagram, then the ballot
-    // board and the charts, then the extras. Each part is a task of its own, well under 50 ms
-    // (the first drawing with the cluster in it was one of 50-66 ms in about one load in five).
+    // board and the charts, then the extras. Each part is a task of its own: the first drawing
+    // with the cluster in it was a task of 50-66 ms in about one load in five (see "The page
+    // mounts in five short tasks" in docs/performance.md).
     let below = use_parts_after_paint(4);
     let mounted = below >= 4;
     use_metrics(app.clone(), mounted);
