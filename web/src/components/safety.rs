@@ -35,18 +35,18 @@ pub(crate) fn SafetyBanner(props: &SafetyProps) -> Html {
             };
             let who = match v.first_node {
                 Some(a) => format!(
-                    "node {a} executed {} but node {} executed {}",
+                    "Node {a} executed {} but node {} executed {}",
                     v.first, v.node, v.second
                 ),
                 None => format!(
-                    "expected {}, node {} executed {}",
+                    "Expected {}, but node {} executed {}",
                     v.first, v.node, v.second
                 ),
             };
             html! {
                 <div class="safety violated" data-testid="safety-banner" data-ok="false" role="alert">
-                    <strong>{format!("✖ SAFETY VIOLATED ({}) in slot {}", v.kind, v.slot)}</strong>
-                    <span>{format!(": {who}, at {}.", crate::format::time(t))}</span>
+                    <strong>{format!("✖ SAFETY VIOLATED ({}) in slot {}:", v.kind, v.slot)}</strong>
+                    <span>{format!("{who}, at {}.", crate::format::time(t))}</span>
                     <span class="more">{match rr.report.safety.violations.len() {
                         1 => " The only violation so far.".to_string(),
                         n if n >= 100 => " At least 100 violations (the checker keeps the first 100).".to_string(),
