@@ -78,3 +78,28 @@ fn a_narrow_window_draws_every_arrow() {
     v.right = 500_000_000;
     assert!(matches!(mode_of(log, &v), Mode::Every { visible } if visible > 0));
 }
+
+#[test]
+fn the_time_axis_labels_stay_inside_the_figure() {
+    let sim = default_run();
+    let v = whole(&sim, 1000.0);
+    let figure = svg(&sim, &v, sim.now(), 5, &[]);
+    // The axis labels are the grey 11 px texts: `<text x=".." y=".." fill="#6b7280" ...>label<`.
+    let labels: Vec<(f64, &str)> = figure
+        .split("<text x=\"")
+        .skip(1)
+        .filter(|t| t.contains("fill=\"#6b7280\" font-size=\"11\""))
+        .map(|t| {
+            let x = t[..t.find('"').expect("x")]
+                .parse::<f64>()
+                .expect("x is a number");
+            let label = &t[t.find('>').expect(">") + 1..t.find('<').expect("<")];
+            (x, label)
+        })
+        .collect();
+    assert_eq!(labels.len(), 7, "{labels:?}");
+    for (x, label) in labels {
+        let right = x + label.chars().count() as f64 * 6.5;
+        assert!(right <= v.w - 2.0, "{label:?} at {x} ends at {right}");
+    }
+}
