@@ -165,13 +165,27 @@ pub(crate) fn ExplorePanel() -> Html {
                 <ul class="field-error" role="alert" data-testid="explore-refused">
                     { for errs.iter().map(|e| html! { <li>{e.clone()}</li> }) }</ul>
             }
-            { status_view(&status, &load) }
+            { status_view(&status, &load, &app.scenario) }
             <super::hunt_panel::HuntPanel />
         </details>
     }
 }
 
-fn status_view(status: &Status, load: &dyn Fn(&Scenario) -> Callback<MouseEvent>) -> Html {
+/// What to try after a search cut short on a cluster whose quorums do not intersect: a
+/// violation exists there, but its shortest trace can lie past the cut (without thrifty sends,
+/// the N = 5, Q1 = 3, Q2 = 2 counterexample took 87,865,076 states natively, docs/explore.md).
+fn bounded_hint(s: &Scenario) -> Option<&'static str> {
+    let unsafe_quorums = s.check().is_ok_and(|c| !c.quorums().is_safe());
+    (unsafe_quorums && !s.cluster.thrifty).then_some(
+        "These quorums do not intersect, so agreement can be broken, but the shortest way may          lie past this cut. Thrifty sends (the Thrifty switch in the editor) make the search one          to two orders of magnitude smaller; or raise Max states.",
+    )
+}
+
+fn status_view(
+    status: &Status,
+    load: &dyn Fn(&Scenario) -> Callback<MouseEvent>,
+    now: &Scenario,
+) -> Html {
     match status {
         Status::Idle => html! {},
         Status::Running { stats, ms } => html! {
@@ -203,6 +217,11 @@ fn status_view(status: &Status, load: &dyn Fn(&Scenario) -> Callback<MouseEvent>
                 <div class={classes!("explore-result", cls)} data-testid="explore-status" data-status={word}>
                     <p data-testid="explore-summary"><strong>{summary.clone()}</strong></p>
                     <p class="muted small">{progress_line(stats, *ms)}</p>
+                    if *verdict == Verdict::Bounded {
+                        if let Some(h) = bounded_hint(now) {
+                            <p class="small" data-testid="explore-hint">{h}</p>
+                        }
+                    }
                     if !steps.is_empty() {
                         <ol class="explore-steps" data-testid="explore-steps">
                             { for steps.iter().map(|t| html! { <li>{t.clone()}</li> }) }</ol>
@@ -226,6 +245,19 @@ fn status_view(status: &Status, load: &dyn Fn(&Scenario) -> Callback<MouseEvent>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cut_search_on_unsafe_quorums_suggests_thrifty_sends() {
+        let split = crate::presets::by_id("split-brain")
+            .expect("preset")
+            .scenario;
+        assert!(!split.cluster.thrifty);
+        assert!(bounded_hint(&split).is_some_and(|h| h.contains("Thrifty")));
+        let mut thrifty = split.clone();
+        thrifty.cluster.thrifty = true;
+        assert_eq!(bounded_hint(&thrifty), None);
+        assert_eq!(bounded_hint(&Scenario::default()), None);
+    }
 
     #[test]
     fn counters_read_as_grouped_numbers_and_a_rate() {
