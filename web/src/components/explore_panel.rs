@@ -177,7 +177,9 @@ pub(crate) fn ExplorePanel() -> Html {
 fn bounded_hint(s: &Scenario) -> Option<&'static str> {
     let unsafe_quorums = s.check().is_ok_and(|c| !c.quorums().is_safe());
     (unsafe_quorums && !s.cluster.thrifty).then_some(
-        "These quorums do not intersect, so agreement can be broken, but the shortest way may          lie past this cut. Thrifty sends (the Thrifty switch in the editor) make the search one          to two orders of magnitude smaller; or raise Max states.",
+        "These quorums do not intersect, so agreement can be broken, but the shortest way may \
+         lie past this cut. Thrifty sends (the Thrifty switch in the editor) make the search one \
+         to two orders of magnitude smaller; or raise Max states.",
     )
 }
 

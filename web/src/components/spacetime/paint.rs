@@ -327,8 +327,8 @@ fn paint<P: Painter>(
         let x = v.x(t);
         p.line((x, 0.0), (x, axis_y - 4.0), Stroke::solid("#f1f5f9", 1.0));
         let label = format::time(t);
-        // Kept inside the canvas: the last label, centred on the right edge, was cut off. Its
-        // width is estimated (11 px type: about 6.5 px a character).
+        // Kept inside the canvas: the last label, drawn from 20 px left of the right edge, was
+        // cut off. Its width is estimated (11 px type: about 6.5 px a character).
         let est_w = label.chars().count() as f64 * 6.5;
         p.text(
             (x - 20.0).min(v.w - 2.0 - est_w).max(LEFT),
