@@ -119,8 +119,8 @@ fn warm_slice(mut w: WarmUp, stop: Rc<Cell<bool>>) {
 }
 
 /// How many of the page's later parts may mount: 0 at first, then one more after each paint
-/// up to `parts`. What the window does not show at first (the panels below the fold) mounts
-/// after the first paint, a part per frame: the first paint comes sooner, and loading is a few
+/// up to `parts`. What the first paint can do without (the page's panels, from the cluster down)
+/// mounts after it, a part per frame: the first paint comes sooner, and loading is a few
 /// short tasks instead of one long one.
 #[hook]
 pub(crate) fn use_parts_after_paint(parts: u32) -> u32 {
