@@ -40,6 +40,11 @@ const { call, sleep, newSession } = require(process.cwd() + '/scripts/webdriver.
   // A script run in session `sid` (the main session: `exec`).
   const execIn = (sid, script) => call('POST', `/session/${sid}/execute/sync`, { script, args: [] });
   const exec = (script) => execIn(id, script);
+  // Long tasks (main-thread tasks over 50 ms) into `window.__longtasks`, from before navigation.
+  const watchLongTasks = (sid) => call('POST', `/session/${sid}/goog/cdp/execute`, { cmd: 'Page.addScriptToEvaluateOnNewDocument', params: { source:
+    "window.__longtasks = []; new PerformanceObserver(l => { for (const e of l.getEntries()) window.__longtasks.push(e.duration); }).observe({ type: 'longtask', buffered: true });" } });
+  // Waits until every part of the page has mounted in session `sid`.
+  const mounted = async (sid) => { for (let i = 0; i < 600 && !(await execIn(sid, "const p = document.querySelector(\"[data-testid='page']\"); return !!p && p.dataset.mounted === 'true';")); i++) await sleep(20); };
   const metrics = () => exec('return window.__fpaxos_metrics || null');
   // The explorer panel's verdict once its search has stopped (polled for up to 120 s).
   const exploreResult = async () => {
@@ -65,8 +70,7 @@ const { call, sleep, newSession } = require(process.cwd() + '/scripts/webdriver.
   };
   try {
     // Long tasks (main-thread tasks over 50 ms), recorded from before navigation.
-    await call('POST', `/session/${id}/goog/cdp/execute`, { cmd: 'Page.addScriptToEvaluateOnNewDocument', params: { source:
-      "window.__longtasks = []; new PerformanceObserver(l => { for (const e of l.getEntries()) window.__longtasks.push(e.duration); }).observe({ type: 'longtask', buffered: true });" } });
+    await watchLongTasks(id);
     const longTasks = async () => { await sleep(200); const l = await exec('return window.__longtasks || [];');
       return `${l.filter((d) => d > 50).length} over 50 ms, longest ${Math.max(0, ...l).toFixed(0)} ms`; };
     // Time to first render and run to end of the default scenario.
@@ -97,10 +101,9 @@ const { call, sleep, newSession } = require(process.cwd() + '/scripts/webdriver.
       for (let k = 0; k < 6; k++) {
         const s = await newSession();
         try {
-          await call('POST', `/session/${s}/goog/cdp/execute`, { cmd: 'Page.addScriptToEvaluateOnNewDocument', params: { source:
-            "window.__longtasks = []; new PerformanceObserver(l => { for (const e of l.getEntries()) window.__longtasks.push(e.duration); }).observe({ type: 'longtask', buffered: true });" } });
+          await watchLongTasks(s);
           await call('POST', `/session/${s}/url`, { url: url + q });
-          for (let i = 0; i < 600 && !(await execIn(s, "const p = document.querySelector(\"[data-testid='page']\"); return !!p && p.dataset.mounted === 'true';")); i++) await sleep(20);
+          await mounted(s);
           await sleep(1500);
           lts.push((await execIn(s, 'return window.__longtasks || [];')).filter((d) => d > 50));
         } finally {
@@ -117,7 +120,7 @@ const { call, sleep, newSession } = require(process.cwd() + '/scripts/webdriver.
       const id2 = await newSession();
       try {
         await call('POST', `/session/${id2}/url`, { url: url + '?measure=click' });
-        for (let i = 0; i < 600 && !(await execIn(id2, "const p = document.querySelector(\"[data-testid='page']\"); return !!p && p.dataset.mounted === 'true';")); i++) await sleep(20);
+        await mounted(id2);
         await sleep(2000);
         const line = await clickRunToEnd(id2);
         const warm = await execIn(id2, 'const m = window.__fpaxos_metrics; return m && m.warm_up_ms ? m.warm_up_ms : 0;');

@@ -146,10 +146,7 @@ impl Overrides {
             if p.is_finite() {
                 typed.push(("network.loss", json!(p)));
             } else {
-                errs.push(format!(
-                    "--loss must be a probability in [0, 1], got {}",
-                    fpaxos_sim::number::quoted(p)
-                ));
+                errs.push(format!("--loss must be a probability in [0, 1], got {p}"));
             }
         }
         if let Some(w) = self.window {

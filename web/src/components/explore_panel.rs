@@ -85,6 +85,14 @@ pub(crate) fn ExplorePanel() -> Html {
     let status = use_state(|| Status::Idle);
     let session: SessionCell = use_mut_ref(|| None);
     let ask = Ask::of(&app.scenario, *bounds);
+    // Judged when the scenario changes, not in every frame of a run.
+    let hint = {
+        let c = &app.scenario.cluster;
+        let s = app.scenario.clone();
+        use_memo((c.nodes, c.quorum.clone(), c.thrifty), move |_| {
+            bounded_hint(&s)
+        })
+    };
     // A finished or refused search lets its worker go.
     if !matches!(*status, Status::Running { .. }) {
         session.borrow_mut().take();
@@ -165,7 +173,7 @@ pub(crate) fn ExplorePanel() -> Html {
                 <ul class="field-error" role="alert" data-testid="explore-refused">
                     { for errs.iter().map(|e| html! { <li>{e.clone()}</li> }) }</ul>
             }
-            { status_view(&status, &load, &app.scenario) }
+            { status_view(&status, &load, *hint) }
             <super::hunt_panel::HuntPanel />
         </details>
     }
@@ -175,7 +183,7 @@ pub(crate) fn ExplorePanel() -> Html {
 /// violation exists there, but its shortest trace can lie past the cut (without thrifty sends,
 /// the N = 5, Q1 = 3, Q2 = 2 counterexample took 87,865,076 states natively, docs/explore.md).
 fn bounded_hint(s: &Scenario) -> Option<&'static str> {
-    let unsafe_quorums = s.check().is_ok_and(|c| !c.quorums().is_safe());
+    let unsafe_quorums = super::quorum_badge::counterexample(s).is_some();
     (unsafe_quorums && !s.cluster.thrifty).then_some(
         "These quorums do not intersect, so agreement can be broken, but the shortest way may \
          lie past this cut. Thrifty sends (the Thrifty switch in the editor) make the search one \
@@ -186,7 +194,7 @@ fn bounded_hint(s: &Scenario) -> Option<&'static str> {
 fn status_view(
     status: &Status,
     load: &dyn Fn(&Scenario) -> Callback<MouseEvent>,
-    now: &Scenario,
+    hint: Option<&'static str>,
 ) -> Html {
     match status {
         Status::Idle => html! {},
@@ -219,10 +227,8 @@ fn status_view(
                 <div class={classes!("explore-result", cls)} data-testid="explore-status" data-status={word}>
                     <p data-testid="explore-summary"><strong>{summary.clone()}</strong></p>
                     <p class="muted small">{progress_line(stats, *ms)}</p>
-                    if *verdict == Verdict::Bounded {
-                        if let Some(h) = bounded_hint(now) {
-                            <p class="small" data-testid="explore-hint">{h}</p>
-                        }
+                    if let (Verdict::Bounded, Some(h)) = (verdict, hint) {
+                        <p class="small" data-testid="explore-hint">{h}</p>
                     }
                     if !steps.is_empty() {
                         <ol class="explore-steps" data-testid="explore-steps">

@@ -187,6 +187,21 @@ fn int_range(errs: &mut Errs, name: &str, v: u32, r: Bounds<u32>) {
     }
 }
 
+/// Pushes "`name` must be between min and max, got v" when `v` is outside `r` (or NaN);
+/// returns whether it is inside.
+fn float_range(errs: &mut Errs, name: &str, v: f64, r: Bounds<f64>) -> bool {
+    let inside = r.contains(&v);
+    if !inside {
+        errs.push(format!(
+            "{name} must be between {} and {}, got {}",
+            r.min,
+            r.max,
+            quoted(v)
+        ));
+    }
+    inside
+}
+
 impl Cluster {
     /// Size, quorums (built here, once) and protocol knobs. Returns the quorum system when the
     /// spec fits the cluster.
@@ -262,26 +277,22 @@ impl Cluster {
 
 impl Latency {
     fn check(&self, what: &str, errs: &mut Errs) {
-        match self {
-            Latency::Uniform { min, max } if min > max => {
-                errs.push(format!("{what}: uniform min {min} is above max {max}"))
-            }
-            Latency::Lognormal { sigma, .. } if !limits::LOGNORMAL_SIGMA.contains(sigma) => errs
-                .push(format!(
-                    "{what}: lognormal sigma must be between {} and {}, got {}",
-                    limits::LOGNORMAL_SIGMA.min,
-                    limits::LOGNORMAL_SIGMA.max,
-                    quoted(*sigma)
-                )),
-            _ => {}
-        }
         // With sigma out of its range the mean is meaningless (it can overflow): the sigma
-        // message says what to fix.
-        let sigma_ok = match self {
-            Latency::Lognormal { sigma, .. } => limits::LOGNORMAL_SIGMA.contains(sigma),
+        // message says what to fix, and the mean is not judged.
+        let mean_meaningful = match self {
+            Latency::Uniform { min, max } if min > max => {
+                errs.push(format!("{what}: uniform min {min} is above max {max}"));
+                true
+            }
+            Latency::Lognormal { sigma, .. } => float_range(
+                errs,
+                &format!("{what}: lognormal sigma"),
+                *sigma,
+                limits::LOGNORMAL_SIGMA,
+            ),
             _ => true,
         };
-        if sigma_ok && self.mean() > limits::MAX_MEAN_LATENCY {
+        if mean_meaningful && self.mean() > limits::MAX_MEAN_LATENCY {
             errs.push(format!(
                 "{what}: mean latency {} is above the {} limit",
                 self.mean(),
@@ -311,15 +322,7 @@ impl Network {
             errs.push("network.loss of 1 loses every message: nothing could ever commit".into());
         }
         if let Some(b) = self.bandwidth_mbps {
-            let r = limits::BANDWIDTH_MBPS;
-            if !r.contains(&b) {
-                errs.push(format!(
-                    "network.bandwidth_mbps must be between {} and {}, got {}",
-                    r.min,
-                    r.max,
-                    quoted(b)
-                ));
-            }
+            float_range(errs, "network.bandwidth_mbps", b, limits::BANDWIDTH_MBPS);
         }
         if let Some(m) = &self.matrix {
             if m.len() != n as usize || m.iter().any(|r| r.len() != n as usize) {
@@ -438,15 +441,7 @@ impl Fault {
             FaultAction::Crash { node: a } | FaultAction::Recover { node: a } => node(*a),
             FaultAction::Slow { node: a, factor } => {
                 node(*a);
-                let r = limits::SLOW_FACTOR;
-                if !r.contains(factor) {
-                    errs.push(format!(
-                        "slow factor must be between {} and {}, got {}",
-                        r.min,
-                        r.max,
-                        quoted(*factor)
-                    ));
-                }
+                float_range(errs, "slow factor", *factor, limits::SLOW_FACTOR);
             }
             FaultAction::CutLink { from, to, .. } | FaultAction::RestoreLink { from, to, .. } => {
                 node(*from);

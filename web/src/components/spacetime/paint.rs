@@ -295,6 +295,10 @@ impl Highlight {
 /// The tour's highlight colour (`--tour-hl` in web/style.css).
 const TOUR_HL: &str = "#ea580c";
 
+/// About how wide a character of the time axis's 11 px labels is (px), to keep the last label
+/// inside the figure.
+pub(super) const AXIS_CHAR_PX: f64 = 6.5;
+
 /// Paints lanes, axis, messages (per the [`Mode`]), protocol events and the time cursor.
 fn paint<P: Painter>(
     p: &mut P,
@@ -328,8 +332,8 @@ fn paint<P: Painter>(
         p.line((x, 0.0), (x, axis_y - 4.0), Stroke::solid("#f1f5f9", 1.0));
         let label = format::time(t);
         // Kept inside the canvas: the last label, drawn from 20 px left of the right edge, was
-        // cut off. Its width is estimated (11 px type: about 6.5 px a character).
-        let est_w = label.chars().count() as f64 * 6.5;
+        // cut off. Its width is estimated.
+        let est_w = label.chars().count() as f64 * AXIS_CHAR_PX;
         p.text(
             (x - 20.0).min(v.w - 2.0 - est_w).max(LEFT),
             axis_y + 10.0,

@@ -2,7 +2,7 @@
 //! draws density across the run, and the first election is still there at the end.
 
 use super::lod;
-use super::paint::{mode_of, svg, window_density, Mode, View, AXIS};
+use super::paint::{mode_of, svg, window_density, Mode, View, AXIS, AXIS_CHAR_PX};
 use fpaxos_sim::trace::MarkKind;
 use fpaxos_sim::{Scenario, Sim};
 
@@ -99,7 +99,7 @@ fn the_time_axis_labels_stay_inside_the_figure() {
         .collect();
     assert_eq!(labels.len(), 7, "{labels:?}");
     for (x, label) in labels {
-        let right = x + label.chars().count() as f64 * 6.5;
+        let right = x + label.chars().count() as f64 * AXIS_CHAR_PX;
         assert!(right <= v.w - 2.0, "{label:?} at {x} ends at {right}");
     }
 }
