@@ -31,7 +31,9 @@ async fn wait_hunt(c: &fantoccini::Client, want: &[&str], secs: u64) -> String {
     wait_status_of(c, "hunt-status", want, secs).await
 }
 
+/// Opens the Break it panel once it has mounted (it is among the page's last parts).
 async fn open_panel(c: &fantoccini::Client) {
+    wait_element(c, &tid("explore-panel"), "the explore panel").await;
     js(
         c,
         "document.querySelector(\"[data-testid='explore-panel']\").open = true; return 1;",
