@@ -21,14 +21,21 @@ pub(crate) fn use_frames(active: bool, tick: Rc<dyn Fn(f64) -> bool>) {
     });
 }
 
-/// Drives the main run one [`Action::Frame`] per frame while `active`.
+/// Drives the main run one [`Action::Frame`] per frame while `active`. The frame's work (a
+/// slice of simulation, Yew's redraw) runs in a task of its own just after the browser has
+/// painted, not inside the frame callback: the frame's rendering task (other frame callbacks
+/// such as the canvas paints, style, layout and paint) stays apart from it, and neither adds up
+/// with the other to a long task.
 #[hook]
 pub(crate) fn use_animation_frames(active: bool, app: AppCtx) {
     let dispatcher = app.dispatcher();
     use_frames(
         active,
         Rc::new(move |t| {
-            dispatcher.dispatch(Action::Frame(t));
+            let dispatcher = dispatcher.clone();
+            // A stale frame (the run stopped meanwhile) is ignored by the reducer.
+            gloo_timers::callback::Timeout::new(0, move || dispatcher.dispatch(Action::Frame(t)))
+                .forget();
             true
         }),
     );

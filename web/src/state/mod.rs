@@ -294,25 +294,18 @@ impl AppState {
 
     /// A frame while heading to a target (seek, run to end): simulates one slice on the shared
     /// run, before the state is copied. Returns true when the page needs no redraw now, so the
-    /// slice's task does nothing else: the target is not reached yet, or it was reached in a
-    /// frame that should not draw too (after a long slice, or right after a drawing) and a
-    /// later frame draws it. Twice a second a frame simulates nothing and redraws the progress
-    /// instead. A task simulates or draws, both only after a short slice.
+    /// slice's task does nothing else: the target is not reached yet, or it was reached after
+    /// a long slice and the next frame draws it. Twice a second a frame simulates nothing and
+    /// redraws the progress instead. A task simulates or draws, both only after a short slice;
+    /// the browser lays a drawing out and paints it in a task of its own (frames run after the
+    /// paint, see `use_animation_frames`).
     fn seek_quietly(&self, wall: f64) -> bool {
         if self.run.seek_redraw_due(wall) {
             return false;
         }
-        // The first frames after a drawing also lay it out and paint it (the browser does that
-        // in the frame's task, after this callback): they simulate less, and do not draw.
-        let just_drawn = self.run.just_drawn(wall);
-        let budget = if just_drawn {
-            SEEK_BUDGET_MS / 4.0
-        } else {
-            SEEK_BUDGET_MS
-        };
         let start = now_ms();
-        let more = self.run.sim.with_main(|m| m.tick(budget, &now_ms));
-        more || just_drawn || now_ms() - start > SEEK_BUDGET_MS / 2.0
+        let more = self.run.sim.with_main(|m| m.tick(SEEK_BUDGET_MS, &now_ms));
+        more || now_ms() - start > SEEK_BUDGET_MS / 2.0
     }
 
     fn frame(&mut self, wall: f64) {

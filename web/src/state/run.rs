@@ -22,8 +22,6 @@ const REPORT_EVERY_MS: f64 = 250.0;
 /// wall ms. A redraw of the whole page costs tens of ms of rendering and layout; a default run
 /// to the end takes about 200 ms of simulation and is drawn once, at the end.
 const SEEK_REDRAW_EVERY_MS: f64 = 500.0;
-/// How long after a drawing a frame still lays it out and paints it (two frames at 60 Hz).
-const AFTER_DRAWING_MS: f64 = 34.0;
 
 /// A report with a version, compared by version only (cheap props).
 #[derive(Clone, Debug)]
@@ -184,12 +182,6 @@ impl RunState {
     /// Notes that the page draws now (wall time `wall`) while heading to a target.
     pub(crate) fn seek_drawn(&mut self, wall: f64) {
         self.seek_drawn = wall;
-    }
-
-    /// Whether a frame at wall time `wall` comes within two frames of the last drawing while
-    /// heading to a target (its layout and paint may still be due).
-    pub(crate) fn just_drawn(&self, wall: f64) -> bool {
-        wall - self.seek_drawn < AFTER_DRAWING_MS
     }
 
     /// Whether a frame at wall time `wall` should redraw the progress towards the target
