@@ -1,7 +1,8 @@
 //! Long tasks: the page's main thread should only draw. A `PerformanceObserver` registered
 //! before navigation records every task over 50 ms during load, play, scrub, run to end,
 //! compare and sweep, and the test prints the count and the longest of each
-//! (`cargo test -p fpaxos-e2e -- longtasks --nocapture`).
+//! (`cargo test -p fpaxos-e2e -- longtasks --nocapture --test-threads=1`: the two tests each
+//! load the page, and side by side on two cores they slow each other down).
 //!
 //! Compare variants and sweep points run in the page's Web Workers (asserted); what remains on
 //! the main thread while they run is drawing: opening compare re-renders the page, and each
@@ -11,7 +12,8 @@
 //! thread, in slices that never share a task with a redraw; with that variable load, play,
 //! scrub and run to end are asserted too. Load is the end of the wasm's compilation, then the
 //! first drawing of the top of the page and four later parts in tasks of their own (see
-//! `Page` in `web/src/app.rs`).
+//! `Page` in `web/src/app.rs`). Opening a link with a time cursor adds a seek to the load; it
+//! runs in tasks of its own, after the browser's paint (`use_animation_frames`).
 
 use fpaxos_e2e::*;
 use std::time::Duration;
@@ -99,6 +101,30 @@ async fn compare_and_sweep_run_in_workers_and_long_tasks_are_printed() {
         assert!(
             sweep_max <= LIMIT_MS,
             "sweep: long tasks {sweep:?} ms on the main thread"
+        );
+    }
+    c.close().await.ok();
+}
+
+/// A link copied while paused past 0 carries a time cursor, and the page seeks there as it
+/// mounts: the seek's slices, its drawing and the page's later parts share the first frames.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_link_with_a_time_cursor_seeks_there_and_long_tasks_are_printed() {
+    let driver = start_driver();
+    let c = browser(&driver, 1280, 800).await;
+    watch_long_tasks(&c).await;
+    c.goto(&format!("{}?t=3000", base_url()))
+        .await
+        .expect("open the link");
+    wait_mounted(&c).await;
+    wait_text(&c, "sim-time", "3.0000 s / 10 s", 60).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let load = long_tasks_since(&c, 0.0).await;
+    let max = summary("link load", &load);
+    if std::env::var_os("FPAXOS_ASSERT_LONG_TASKS").is_some_and(|v| v == "1") {
+        assert!(
+            max <= LIMIT_MS,
+            "link load: long tasks {load:?} ms on the main thread"
         );
     }
     c.close().await.ok();
