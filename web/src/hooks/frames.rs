@@ -29,13 +29,22 @@ pub(crate) fn use_frames(active: bool, tick: Rc<dyn Fn(f64) -> bool>) {
 #[hook]
 pub(crate) fn use_animation_frames(active: bool, app: AppCtx) {
     let dispatcher = app.dispatcher();
+    // The latest frame's time, until its timer hands it to the run: one timer at a time (a
+    // frame that comes before the timer has run only moves the time on), dropped, hence
+    // cancelled, with the loop when the run stops.
+    let latest = Rc::new(Cell::new(None));
+    let after = RefCell::new(None);
     use_frames(
         active,
         Rc::new(move |t| {
-            let dispatcher = dispatcher.clone();
-            // A stale frame (the run stopped meanwhile) is ignored by the reducer.
-            gloo_timers::callback::Timeout::new(0, move || dispatcher.dispatch(Action::Frame(t)))
-                .forget();
+            if latest.replace(Some(t)).is_none() {
+                let (dispatcher, latest) = (dispatcher.clone(), Rc::clone(&latest));
+                *after.borrow_mut() = Some(gloo_timers::callback::Timeout::new(0, move || {
+                    if let Some(t) = latest.take() {
+                        dispatcher.dispatch(Action::Frame(t));
+                    }
+                }));
+            }
             true
         }),
     );
