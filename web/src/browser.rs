@@ -9,7 +9,7 @@
 //! The element and canvas types components need for DOM events and drawing are re-exported from
 //! here, so the one place that names `web_sys` stays this module.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -219,14 +219,14 @@ type FrameCb = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
 
 /// A `requestAnimationFrame` loop: calls `tick` once per frame with the frame's time until it
 /// returns false or the loop is dropped.
-pub(crate) struct FrameLoop {
+struct FrameLoop {
     cb: FrameCb,
     handle: Rc<RefCell<Option<i32>>>,
 }
 
 impl FrameLoop {
     /// Starts the loop (the first call comes with the next frame).
-    pub(crate) fn start(mut tick: impl FnMut(f64) -> bool + 'static) -> FrameLoop {
+    fn start(mut tick: impl FnMut(f64) -> bool + 'static) -> FrameLoop {
         let cb: FrameCb = Rc::new(RefCell::new(None));
         let handle = Rc::new(RefCell::new(None));
         let (cb2, handle2) = (Rc::clone(&cb), Rc::clone(&handle));
@@ -251,6 +251,61 @@ impl Drop for FrameLoop {
             let _ = w.cancel_animation_frame(h);
         }
         self.cb.borrow_mut().take();
+    }
+}
+
+/// The page's frame loop: calls `tick` once per frame with the frame's time, until it returns
+/// false or the loop is dropped, just *after* the frame's paint. The frame callback only sets a
+/// timer of 0 ms, and `tick` runs in that timer's task: the frame's rendering task (every frame
+/// callback, then style, layout and paint) never holds this work as well, so the two do not add
+/// up to one long task. What `tick` draws reaches the screen with the next frame. A frame that
+/// comes before the timer has run only moves its time on (one timer at a time).
+pub(crate) struct AfterPaint {
+    _frames: FrameLoop,
+    /// The timer waiting to run `tick`; dropped, hence cancelled, with the loop.
+    _timer: Rc<RefCell<Option<gloo_timers::callback::Timeout>>>,
+}
+
+impl AfterPaint {
+    /// Starts the loop (the first call comes after the next frame).
+    pub(crate) fn start(tick: impl FnMut(f64) -> bool + 'static) -> AfterPaint {
+        let tick = Rc::new(RefCell::new(tick));
+        let latest: Rc<Cell<Option<f64>>> = Rc::default();
+        let stopped = Rc::new(Cell::new(false));
+        let timer: Rc<RefCell<Option<gloo_timers::callback::Timeout>>> = Rc::default();
+        let slot = Rc::clone(&timer);
+        let frames = FrameLoop::start(move |t| {
+            if stopped.get() {
+                return false;
+            }
+            if latest.replace(Some(t)).is_none() {
+                let (tick, latest, stopped) =
+                    (Rc::clone(&tick), Rc::clone(&latest), Rc::clone(&stopped));
+                *slot.borrow_mut() = Some(gloo_timers::callback::Timeout::new(0, move || {
+                    if let Some(t) = latest.take() {
+                        if !(tick.borrow_mut())(t) {
+                            stopped.set(true);
+                        }
+                    }
+                }));
+            }
+            true
+        });
+        AfterPaint {
+            _frames: frames,
+            _timer: timer,
+        }
+    }
+
+    /// Runs `f` once, after the next frame's paint.
+    pub(crate) fn once(f: impl FnOnce() + 'static) -> AfterPaint {
+        let mut f = Some(f);
+        AfterPaint::start(move |_| {
+            if let Some(f) = f.take() {
+                f();
+            }
+            false
+        })
     }
 }
 

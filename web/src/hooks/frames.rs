@@ -2,7 +2,7 @@
 //! active; [`use_animation_frames`] drives the main run with it, and the compare and sweep
 //! panels drive their runners with [`use_runner`].
 
-use crate::browser::{now_ms, record_metric, FrameLoop};
+use crate::browser::{now_ms, record_metric, AfterPaint};
 use crate::run::warm::{WarmUp, WARM_SLICE_MS};
 use crate::run::{Tick, BACKGROUND_BUDGET_MS};
 use crate::state::{Action, AppCtx};
@@ -11,40 +11,24 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// Calls `tick(frame time)` once per animation frame while `active`; the loop stops when `tick`
-/// returns false or `active` changes.
+/// Calls `tick(frame time)` once per animation frame while `active`, just after the frame's
+/// paint ([`AfterPaint`]); the loop stops when `tick` returns false or `active` changes.
 #[hook]
 pub(crate) fn use_frames(active: bool, tick: Rc<dyn Fn(f64) -> bool>) {
     use_effect_with(active, move |active| {
-        let frames = active.then(|| FrameLoop::start(move |t| tick(t)));
+        let frames = active.then(|| AfterPaint::start(move |t| tick(t)));
         move || drop(frames)
     });
 }
 
-/// Drives the main run one [`Action::Frame`] per frame while `active`. The frame's work (a
-/// slice of simulation, Yew's redraw) runs in a task of its own just after the browser has
-/// painted, not inside the frame callback: the frame's rendering task (other frame callbacks
-/// such as the canvas paints, style, layout and paint) stays apart from it, and neither adds up
-/// with the other to a long task.
+/// Drives the main run one [`Action::Frame`] per frame while `active`.
 #[hook]
 pub(crate) fn use_animation_frames(active: bool, app: AppCtx) {
     let dispatcher = app.dispatcher();
-    // The latest frame's time, until its timer hands it to the run: one timer at a time (a
-    // frame that comes before the timer has run only moves the time on), dropped, hence
-    // cancelled, with the loop when the run stops.
-    let latest = Rc::new(Cell::new(None));
-    let after = RefCell::new(None);
     use_frames(
         active,
         Rc::new(move |t| {
-            if latest.replace(Some(t)).is_none() {
-                let (dispatcher, latest) = (dispatcher.clone(), Rc::clone(&latest));
-                *after.borrow_mut() = Some(gloo_timers::callback::Timeout::new(0, move || {
-                    if let Some(t) = latest.take() {
-                        dispatcher.dispatch(Action::Frame(t));
-                    }
-                }));
-            }
+            dispatcher.dispatch(Action::Frame(t));
             true
         }),
     );
@@ -145,19 +129,8 @@ pub(crate) fn use_parts_after_paint(parts: u32) -> u32 {
     {
         let mounted = mounted.clone();
         use_effect_with(next, move |&next| {
-            // A frame callback runs just before the paint; a timeout set there runs after it.
-            let after = Rc::new(RefCell::new(None));
-            let later = Rc::clone(&after);
-            let frame = (next <= parts).then(|| {
-                FrameLoop::start(move |_| {
-                    let mounted = mounted.clone();
-                    *later.borrow_mut() = Some(gloo_timers::callback::Timeout::new(0, move || {
-                        mounted.set(next)
-                    }));
-                    false
-                })
-            });
-            move || drop((frame, after.take()))
+            let frame = (next <= parts).then(|| AfterPaint::once(move || mounted.set(next)));
+            move || drop(frame)
         });
     }
     *mounted

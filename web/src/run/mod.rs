@@ -33,7 +33,7 @@ pub(crate) use sweep::SweepRun;
 pub(crate) const FRAME_BUDGET_MS: f64 = 12.0;
 /// Budget per frame while seeking or running to the end. Such a frame only simulates: the page
 /// redraws its progress in frames of their own (`AppState::seek_quietly`), and the browser lays
-/// a drawing out and paints it in a task apart from both (`use_animation_frames`), so each task
+/// a drawing out and paints it in a task apart from both (`AfterPaint`), so each task
 /// stays under 50 ms.
 pub(crate) const SEEK_BUDGET_MS: f64 = 40.0;
 /// Wall ms per frame the compare runner and the sweep may spend simulating (they run beside the

@@ -298,7 +298,7 @@ impl AppState {
     /// a long slice and the next frame draws it. Twice a second a frame simulates nothing and
     /// redraws the progress instead. A task simulates or draws, both only after a short slice;
     /// the browser lays a drawing out and paints it in a task of its own (frames run after the
-    /// paint, see `use_animation_frames`).
+    /// paint, see `AfterPaint`).
     fn seek_quietly(&self, wall: f64) -> bool {
         if self.run.seek_redraw_due(wall) {
             return false;

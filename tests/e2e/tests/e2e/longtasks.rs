@@ -13,7 +13,7 @@
 //! scrub and run to end are asserted too. Load is the end of the wasm's compilation, then the
 //! first drawing of the top of the page and four later parts in tasks of their own (see
 //! `Page` in `web/src/app.rs`). Opening a link with a time cursor adds a seek to the load; it
-//! runs in tasks of its own, after the browser's paint (`use_animation_frames`).
+//! runs in tasks of its own, after the browser's paint (`AfterPaint` in `web/src/browser.rs`).
 
 use fpaxos_e2e::*;
 use std::time::Duration;
