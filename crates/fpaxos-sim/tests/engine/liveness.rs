@@ -93,3 +93,27 @@ fn a_leader_behind_a_follower_that_trimmed_its_log_catches_up() {
     assert!(r.safety.ok);
     assert!(r.committed > 10_000, "commits resume: {}", r.committed);
 }
+
+/// Clients whose timeout is shorter than the wait in the leader's queue (window 1, round trips
+/// of 20 ms, six clients resending every 30 ms): every resend used to join the queue as a new
+/// command, so the queue grew faster than the leader proposed, the replies went to copies of
+/// requests answered long before, and the clients' latest requests waited ever longer, until
+/// none completed within the bound (a retry storm; the swarm found it at seeds 501146 and
+/// 516786). The leader now queues a command once.
+#[test]
+fn resends_of_queued_commands_do_not_flood_the_leader() {
+    let r = committed_after_faults(
+        r#"{ "cluster": { "window": 1 }, "network": { "latency": "10ms" },
+             "workload": { "clients": 6, "outstanding": 1, "timeout": "30ms" } }"#,
+    );
+    assert!(r.safety.ok);
+    assert!(r.liveness.ok, "{:?}", r.liveness.stalls);
+    assert!(r.committed > 250, "commits flow: {}", r.committed);
+    // About 35 ms a slot, so a request waits for the six in the queue (about 200 ms), not for
+    // a backlog that keeps growing.
+    assert!(
+        r.latency_ms.p99 < 500.0,
+        "a request waits for the queue's six at most: {:?}",
+        r.latency_ms
+    );
+}

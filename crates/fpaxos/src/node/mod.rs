@@ -22,6 +22,7 @@ mod phase1;
 mod phase2;
 mod planted;
 mod prevote;
+mod queue;
 mod thrifty;
 mod timers;
 
@@ -256,7 +257,7 @@ pub struct Node {
     pre_votes: NodeSet,
     // Leader.
     next_slot: Slot,
-    queue: VecDeque<Command>,
+    queue: queue::CmdQueue,
     learn_buf: Vec<(Slot, Value)>,
     learn_to: NodeSet,
     suspected: NodeSet,
@@ -294,7 +295,7 @@ impl Node {
             pre_ballot: None,
             pre_votes: NodeSet::EMPTY,
             next_slot: 0,
-            queue: VecDeque::new(),
+            queue: queue::CmdQueue::default(),
             learn_buf: Vec::new(),
             learn_to: NodeSet::EMPTY,
             suspected: NodeSet::EMPTY,
@@ -497,7 +498,7 @@ impl Node {
         self.last_contact = now;
         self.p1_values.clear();
         self.flush_learn(out);
-        for cmd in std::mem::take(&mut self.queue) {
+        for cmd in self.queue.take_all() {
             out.push(Output::Reply {
                 client: cmd.client,
                 reply: ClientReply::Redirect {
@@ -536,9 +537,7 @@ impl Node {
     fn on_request(&mut self, now: Time, client: u32, cmd: Command, out: &mut Vec<Output>) {
         match self.role {
             Role::Leader | Role::Candidate => {
-                if self.queue.len() < MAX_QUEUE {
-                    self.queue.push_back(cmd);
-                }
+                self.queue.push(cmd, MAX_QUEUE);
                 self.advance(now, out);
             }
             Role::Follower => out.push(Output::Reply {

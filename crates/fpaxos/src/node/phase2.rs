@@ -41,8 +41,7 @@ impl Node {
             let value = if batch == 1 || self.queue.len() == 1 {
                 Value::Cmd(self.queue.pop_front().expect("queue is not empty"))
             } else {
-                let k = batch.min(self.queue.len());
-                Value::Batch(self.queue.drain(..k).collect())
+                Value::Batch(self.queue.take_front(batch).into())
             };
             let slot = self.next_slot;
             self.next_slot += 1;

@@ -1,0 +1,132 @@
+//! A leader's queue of client commands not yet proposed, without duplicates.
+//!
+//! A client resends a request when its timeout passes without a reply. When the leader's queue
+//! waits longer than that timeout (a small window, long round trips), every resend used to join
+//! the queue as a new command: the queue then grew faster than the leader proposed, the replies
+//! went to copies of requests answered long before, and the clients' latest requests waited
+//! ever longer (a retry storm; `docs/liveness.md`). A command already queued is not queued
+//! again, so the queue holds each client request once.
+
+use crate::msg::Command;
+use std::collections::{HashSet, VecDeque};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+
+/// Hashes a [`Command`] (two `u32`s) with one multiply: no keys come from an adversary here.
+#[derive(Default)]
+pub(super) struct CmdHasher(u64);
+
+impl Hasher for CmdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u32(&mut self, x: u32) {
+        self.write_u64(u64::from(x));
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(29) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// Client commands in arrival order, each at most once.
+#[derive(Clone, Debug, Default)]
+pub(super) struct CmdQueue {
+    order: VecDeque<Command>,
+    set: HashSet<Command, BuildHasherDefault<CmdHasher>>,
+}
+
+impl CmdQueue {
+    /// Appends `cmd` unless it is queued already or the queue holds `max`; returns whether it
+    /// was appended.
+    pub(super) fn push(&mut self, cmd: Command, max: usize) -> bool {
+        if self.order.len() >= max || !self.set.insert(cmd) {
+            return false;
+        }
+        self.order.push_back(cmd);
+        true
+    }
+
+    /// Removes and returns the first command.
+    pub(super) fn pop_front(&mut self) -> Option<Command> {
+        let c = self.order.pop_front()?;
+        self.set.remove(&c);
+        Some(c)
+    }
+
+    /// Empties the queue.
+    pub(super) fn clear(&mut self) {
+        self.order.clear();
+        self.set.clear();
+    }
+
+    /// Removes and returns the first `k` commands (fewer if the queue is shorter).
+    pub(super) fn take_front(&mut self, k: usize) -> Vec<Command> {
+        let k = k.min(self.order.len());
+        let taken: Vec<Command> = self.order.drain(..k).collect();
+        for c in &taken {
+            self.set.remove(c);
+        }
+        taken
+    }
+
+    /// Removes and returns every command, in order.
+    pub(super) fn take_all(&mut self) -> VecDeque<Command> {
+        self.set.clear();
+        std::mem::take(&mut self.order)
+    }
+
+    /// Commands queued.
+    pub(super) fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// Whether no command is queued.
+    pub(super) fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+}
+
+/// A state hash sees the commands in order, as it saw the plain queue before (the set only
+/// mirrors them).
+impl Hash for CmdQueue {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.order.hash(h);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cmd(client: u32, seq: u32) -> Command {
+        Command { client, seq }
+    }
+
+    #[test]
+    fn a_queued_command_is_not_queued_again() {
+        let mut q = CmdQueue::default();
+        assert!(q.push(cmd(1, 1), 8));
+        assert!(q.push(cmd(2, 1), 8));
+        assert!(!q.push(cmd(1, 1), 8), "a resend of a queued command");
+        assert_eq!(q.len(), 2);
+        assert_eq!(q.pop_front(), Some(cmd(1, 1)));
+        // Once proposed, it may be queued again (a resend after a leader change).
+        assert!(q.push(cmd(1, 1), 8));
+        assert_eq!(q.take_all(), VecDeque::from(vec![cmd(2, 1), cmd(1, 1)]));
+        assert!(q.is_empty() && q.push(cmd(2, 1), 8));
+        q.clear();
+        assert!(q.is_empty() && q.push(cmd(2, 1), 8));
+    }
+
+    #[test]
+    fn a_full_queue_takes_nothing() {
+        let mut q = CmdQueue::default();
+        assert!(q.push(cmd(1, 1), 1));
+        assert!(!q.push(cmd(1, 2), 1));
+        assert_eq!(q.take_front(5), vec![cmd(1, 1)]);
+    }
+}
