@@ -11,7 +11,8 @@ use crate::msg::Command;
 use std::collections::{HashSet, VecDeque};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
-/// Hashes a [`Command`] (two `u32`s) with one multiply: no keys come from an adversary here.
+/// Hashes a [`Command`] (two `u32`s) with a multiply per field: no keys come from an adversary
+/// here.
 #[derive(Default)]
 pub(super) struct CmdHasher(u64);
 

@@ -27,7 +27,8 @@ impl NextFrame {
         }
         self.scheduled.set(true);
         let (job, scheduled) = (Rc::clone(&self.job), Rc::clone(&self.scheduled));
-        // The previous loop (if any) has run and stopped: dropping it cancels nothing.
+        // The previous loop (if any) has run its job: dropping it cancels at most a frame with
+        // nothing left to do.
         self.frame = Some(AfterPaint::once(move || {
             scheduled.set(false);
             let f = job.borrow_mut().take();
