@@ -9,35 +9,15 @@
 
 use crate::msg::Command;
 use std::collections::{HashSet, VecDeque};
-use std::hash::{BuildHasherDefault, Hash, Hasher};
-
-/// Hashes a [`Command`] (two `u32`s) with a multiply per field: no keys come from an adversary
-/// here.
-#[derive(Default)]
-pub(super) struct CmdHasher(u64);
-
-impl Hasher for CmdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-    fn write_u32(&mut self, x: u32) {
-        self.write_u64(u64::from(x));
-    }
-    fn write_u64(&mut self, x: u64) {
-        self.0 = (self.0.rotate_left(29) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
+use std::hash::{Hash, Hasher};
 
 /// Client commands in arrival order, each at most once.
 #[derive(Clone, Debug, Default)]
 pub(super) struct CmdQueue {
     order: VecDeque<Command>,
-    set: HashSet<Command, BuildHasherDefault<CmdHasher>>,
+    /// The same commands, to find a resend. A fixed-seed hasher: no randomness in the core, and
+    /// the set keeps its capacity, so a queue that empties and refills allocates nothing.
+    set: HashSet<Command, foldhash::fast::FixedState>,
 }
 
 impl CmdQueue {
