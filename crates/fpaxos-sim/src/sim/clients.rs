@@ -1,5 +1,6 @@
 //! Clients: closed-loop clients keep `outstanding` requests pending (with think time), open-loop
-//! arrivals come at a Poisson rate; both retry on timeout and follow redirects.
+//! arrivals come at a Poisson rate; both retry on timeout and follow redirects. A client told
+//! "no leader known" looks for a leader with one request at a time (see `Client::seeking`).
 
 use super::network::Payload;
 use super::{Ev, Sim};
@@ -47,6 +48,13 @@ pub(super) struct Client {
     dues: Option<BinaryHeap<Reverse<(Time, u32)>>>,
     /// The client timeout (for the deadlines in `dues`).
     timeout: Time,
+    /// The client is looking for a leader: a request told "no leader known" goes to the next
+    /// node one heartbeat later (`Ev::ClientRetry`). One request at a time: the others told so
+    /// meanwhile wait for their timeout. Each retrying on its own every heartbeat made a flood
+    /// that grew with the requests pending: an open-loop client with thousands pending kept
+    /// every node's CPU busy with redirects, so heartbeats and elections waited behind them
+    /// and leaders came and went without a request completing (swarm seeds 609040, 612312).
+    seeking: bool,
 }
 
 impl Client {
@@ -62,6 +70,7 @@ impl Client {
             timeout_armed: false,
             dues: many_pending.then(BinaryHeap::new),
             timeout,
+            seeking: false,
         }
     }
 
@@ -248,6 +257,9 @@ impl Sim {
                     _ => {
                         let cl = &mut self.clients[client as usize];
                         cl.target = (from + 1) % n;
+                        if std::mem::replace(&mut cl.seeking, true) {
+                            return; // this request waits for its timeout
+                        }
                         let backoff = self.scenario.cluster.heartbeat.0;
                         self.schedule(
                             now + backoff,
@@ -260,6 +272,13 @@ impl Sim {
                 }
             }
         }
+    }
+
+    /// The look for a leader that `Ev::ClientRetry` scheduled: request `seq`, told "no leader
+    /// known", goes to the client's next node.
+    pub(super) fn client_seek(&mut self, client: u32, seq: u32) {
+        self.clients[client as usize].seeking = false;
+        self.client_resend(client, seq, None);
     }
 
     /// Sends pending request `seq` again, to `target` if given.

@@ -463,7 +463,7 @@ impl Sim {
             Ev::Timer { node, timer, gen } => self.timer_fired(node, timer, gen),
             Ev::ClientIssue { client } => self.issue(client),
             Ev::ClientTimeout { client } => self.client_timeout(client),
-            Ev::ClientRetry { client, seq } => self.client_resend(client as u32, seq, None),
+            Ev::ClientRetry { client, seq } => self.client_seek(client as u32, seq),
             Ev::Arrival => self.arrival(),
             Ev::Fault { idx } => self.apply_fault(idx as usize),
             Ev::Step { idx } => self.replay_step(idx as usize),
