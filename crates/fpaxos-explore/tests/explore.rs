@@ -83,10 +83,9 @@ fn complete_without_violation(cfg: ExploreConfig) -> u64 {
 #[test]
 fn safe_majority_completes_without_violation() {
     let states = complete_without_violation(cfg(3, QuorumSpec::Majority, 2, 1));
-    assert!(
-        states > 10_000,
-        "{states} states: the model lost its nondeterminism"
-    );
+    // The exact count (docs/explore.md): a change of the node or of the model moves it, and
+    // so does a state fingerprint that stops seeing a field (fewer states: some were merged).
+    assert_eq!(states, 52_153, "unique states of the thrifty N = 3 search");
     let plain = ExploreConfig {
         commands: 0,
         ..ExploreConfig::default()

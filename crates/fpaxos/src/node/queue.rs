@@ -103,6 +103,32 @@ mod tests {
         assert!(q.is_empty() && q.push(cmd(2, 1), 8));
     }
 
+    /// The explorer tells node states apart by their hash: two queues hash alike exactly when
+    /// they hold the same commands in the same order, however they came to.
+    #[test]
+    fn the_hash_sees_the_commands_in_order() {
+        fn hash(q: &CmdQueue) -> u64 {
+            let mut h = std::hash::DefaultHasher::new();
+            q.hash(&mut h);
+            h.finish()
+        }
+        let queue = |cmds: &[Command]| {
+            let mut q = CmdQueue::default();
+            for &c in cmds {
+                q.push(c, 8);
+            }
+            q
+        };
+        let (a, b) = (cmd(1, 1), cmd(2, 1));
+        assert_ne!(hash(&queue(&[a])), hash(&queue(&[])));
+        assert_ne!(hash(&queue(&[a])), hash(&queue(&[b])));
+        assert_ne!(hash(&queue(&[a, b])), hash(&queue(&[b, a])));
+        let mut drained = queue(&[b, a, b]);
+        drained.pop_front();
+        drained.push(b, 8);
+        assert_eq!(hash(&drained), hash(&queue(&[a, b])));
+    }
+
     #[test]
     fn a_full_queue_takes_nothing() {
         let mut q = CmdQueue::default();
