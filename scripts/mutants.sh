@@ -15,6 +15,13 @@ out=${MUTANTS_OUT:-target/mutants}
 mkdir -p "$out"
 status=0
 cargo mutants --package fpaxos --test-package fpaxos,fpaxos-explore --jobs "${MUTANTS_JOBS:-2}" --output "$out" "$@" || status=$?
+# cargo mutants exits 2 when some mutants were missed and 3 when some timed out: that is the
+# result. Anything else (e.g. 1, an --in-diff diff that no longer matches the tree) tested
+# nothing, and the files below would still hold the previous run's results.
+[ "$status" -eq 0 ] || [ "$status" -eq 2 ] || [ "$status" -eq 3 ] || {
+  echo "cargo mutants failed (exit $status): no score" >&2
+  exit "$status"
+}
 dir="$out/mutants.out"
 count() { if [ -f "$dir/$1.txt" ]; then grep -c . "$dir/$1.txt" || true; else echo 0; fi; }
 caught=$(count caught)
@@ -35,5 +42,3 @@ if [ -f "$dir/previously_caught.txt" ]; then
   echo "(an --iterate run: plus $(count previously_caught) mutants caught or unviable in earlier runs)"
 fi
 [ "$missed" -eq 0 ] || { echo "missed:"; cat "$dir/missed.txt"; }
-# cargo mutants exits 2 when some mutants were missed: that is the result, not an error here.
-[ "$status" -eq 0 ] || [ "$status" -eq 2 ] || [ "$status" -eq 3 ] || exit "$status"
