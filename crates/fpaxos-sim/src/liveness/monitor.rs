@@ -17,6 +17,9 @@ pub(crate) struct Topology<'a> {
     pub up: NodeSet,
     /// Nodes that are up but slowed (`slow` factor above 1): a gray failure.
     pub slowed: NodeSet,
+    /// Nodes no longer slowed still run the work they began while slowed, at the slow rate,
+    /// until then (0 when none does): until then they count as slowed.
+    pub slow_work_until: Time,
     /// Node-to-node messages are lost at random.
     pub lossy: bool,
     /// `partition[a]` bit `b`: a partition separates `a` and `b` (symmetric).
@@ -35,6 +38,16 @@ struct Healthy {
     bound: Time,
     /// Client homes (node ids) whose clients can reach the set.
     homes: u64,
+}
+
+/// A cluster the monitor will observe later, when the work begun while slowed is done.
+#[derive(Clone, Debug)]
+struct Deferred {
+    at: Time,
+    up: NodeSet,
+    lossy: bool,
+    partition: Vec<u64>,
+    cut: Vec<u64>,
 }
 
 /// See the module docs.
@@ -64,6 +77,9 @@ pub(crate) struct Monitor {
     waiting: usize,
     /// The latest completion.
     last: Option<Time>,
+    /// The observation due when slow work ends: applied by the first call at or after its time
+    /// (nothing reaches the monitor in between, so observing then is exact).
+    deferred: Option<Box<Deferred>>,
 }
 
 impl Monitor {
@@ -86,6 +102,7 @@ impl Monitor {
             faults: Vec::new(),
             waiting: 0,
             last: None,
+            deferred: None,
         }
     }
 
@@ -110,6 +127,7 @@ impl Monitor {
     /// A client issued a request.
     #[inline]
     pub fn issued(&mut self, now: Time, client: u32) {
+        self.catch_up(now);
         let home = self.home(client);
         self.pending_by_home[home] += 1;
         self.pending += 1;
@@ -127,6 +145,7 @@ impl Monitor {
     /// A client got the reply to a pending request.
     #[inline]
     pub fn completed(&mut self, now: Time, client: u32) {
+        self.catch_up(now);
         self.settle(now, || "commit".to_string());
         if let Some(g) = self.gap_since {
             self.gap(g, now);
@@ -149,6 +168,7 @@ impl Monitor {
 
     /// A fault happened; `topo` is the cluster after it.
     pub fn fault(&mut self, now: Time, what: String, topo: &Topology<'_>) {
+        self.catch_up(now);
         self.settle(now, || format!("fault: {what}"));
         if self.faults.len() < MAX_LISTED {
             self.faults.push(FaultRecovery {
@@ -162,8 +182,25 @@ impl Monitor {
 
     /// Finds the healthy set of `topo` (at the start of a run, and after every fault) and
     /// restarts the obligation clock.
+    /// A node that was slowed counts as slowed until it has done the work it began while
+    /// slowed (`slow_work_until`); then the monitor observes the cluster again.
     pub fn observe(&mut self, now: Time, topo: &Topology<'_>) {
-        self.healthy = healthy_set(&self.quorums, self.n, topo).map(|(nodes, q1, q2)| {
+        let settling = topo.slow_work_until > now;
+        self.deferred = (settling && topo.slowed.is_empty()).then(|| {
+            Box::new(Deferred {
+                at: topo.slow_work_until,
+                up: topo.up,
+                lossy: topo.lossy,
+                partition: topo.partition.to_vec(),
+                cut: topo.cut.to_vec(),
+            })
+        });
+        let found = if settling {
+            None
+        } else {
+            healthy_set(&self.quorums, self.n, topo)
+        };
+        self.healthy = found.map(|(nodes, q1, q2)| {
             let outside = self.n - nodes.len();
             // A client sits beside its home node; a partition cuts it off like that node.
             let homes = (0..self.n)
@@ -183,6 +220,23 @@ impl Monitor {
             .sum();
         self.clock = now;
         self.update_active(now);
+    }
+
+    /// Applies a deferred observation that is due by `now`, at its own time.
+    #[inline]
+    fn catch_up(&mut self, now: Time) {
+        if self.deferred.as_ref().is_some_and(|d| d.at <= now) {
+            let d = self.deferred.take().expect("checked above");
+            let topo = Topology {
+                up: d.up,
+                slowed: NodeSet::EMPTY,
+                slow_work_until: 0,
+                lossy: d.lossy,
+                partition: &d.partition,
+                cut: &d.cut,
+            };
+            self.observe(d.at, &topo);
+        }
     }
 
     fn update_active(&mut self, now: Time) {
@@ -256,6 +310,11 @@ impl Monitor {
 
     /// The liveness section for the run up to `upto` (the run may go on: nothing is consumed).
     pub fn finish(&self, upto: Time) -> Liveness {
+        if self.deferred.as_ref().is_some_and(|d| d.at <= upto) {
+            let mut due = self.clone();
+            due.catch_up(upto);
+            return due.finish(upto);
+        }
         let mut stalls = self.stalls.clone();
         if stalls.len() < MAX_LISTED {
             stalls.extend(self.stall_at(upto, || "end of run".to_string()));
@@ -388,6 +447,7 @@ mod tests {
         Topology {
             up: NodeSet(up),
             slowed: NodeSet::EMPTY,
+            slow_work_until: 0,
             lossy: false,
             partition,
             cut,
@@ -538,6 +598,48 @@ mod tests {
             l.after_faults[0].first_commit_ms,
             Some(ms(bound + bound / 2))
         );
+    }
+
+    #[test]
+    fn a_node_counts_as_slowed_until_its_slow_work_is_done() {
+        let none = [0u64; 5];
+        let mut m = monitor();
+        let bound = m.bound.total(0);
+        // The slow fault ends at `bound`, but node 1's slow work runs until 3 x bound.
+        let settling = Topology {
+            slow_work_until: 3 * bound,
+            ..topo(0b11111, &none, &none)
+        };
+        m.observe(0, &topo(0b11111, &none, &none));
+        m.fault(bound, "slow node 1 x1".into(), &settling);
+        m.issued(bound, 0);
+        let l = m.finish(3 * bound);
+        assert!(l.ok && l.judged_ms == 0.0, "not judged while settling");
+        // From 3 x bound on the rule applies again: a stall once the bound has passed since then.
+        assert!(
+            m.finish(4 * bound).ok,
+            "within the bound of the slow work's end"
+        );
+        let late = m.finish(4 * bound + 1);
+        assert!(!late.ok, "a stall from the slow work's end");
+        assert_eq!(late.stalls[0].from_ms, ms(3 * bound));
+        // A call after that time applies the deferred observation at its own time.
+        m.issued(5 * bound, 1);
+        let l = m.finish(5 * bound);
+        assert_eq!(l.stalls.len(), 1);
+        assert_eq!(l.stalls[0].from_ms, ms(3 * bound));
+        assert!((l.judged_ms - ms(2 * bound)).abs() < 1e-6);
+        // A fault before then replaces the deferred observation.
+        let mut m = monitor();
+        m.observe(0, &topo(0b11111, &none, &none));
+        m.fault(bound, "slow node 1 x1".into(), &settling);
+        m.issued(bound, 0);
+        m.fault(
+            2 * bound,
+            "crash node 4".into(),
+            &topo(0b00011, &none, &none),
+        );
+        assert!(m.finish(10 * bound).ok, "no majority up after the crash");
     }
 
     #[test]

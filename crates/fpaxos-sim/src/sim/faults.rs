@@ -43,6 +43,7 @@ impl Sim {
                     sn.epoch += 1;
                     sn.inbox.clear();
                     sn.cpu_pending = false;
+                    sn.slow_until = 0;
                     for g in sn.timer_gen.iter_mut() {
                         *g = g.wrapping_add(1);
                     }
@@ -68,11 +69,19 @@ impl Sim {
             | FaultAction::Heal
             | FaultAction::CutLink { .. }
             | FaultAction::RestoreLink { .. } => self.apply_link_fault(&f.action),
-            FaultAction::Slow { node, factor } => self.nodes[node as usize].slow = factor,
+            FaultAction::Slow { node, factor } => {
+                let sn = &mut self.nodes[node as usize];
+                // Work begun while slowed was charged at the slow rate and still runs so.
+                if sn.slow > 1.0 && !sn.crashed {
+                    sn.slow_until = sn.slow_until.max(sn.busy_until);
+                }
+                sn.slow = factor;
+            }
             FaultAction::DropMessage { id } => self.drop_in_flight(id),
             FaultAction::Loss { probability } => self.loss = probability,
         }
         let topo = super::topology(
+            now,
             &self.nodes,
             &self.blocked_partition,
             &self.blocked_cut,

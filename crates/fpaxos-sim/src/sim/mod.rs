@@ -214,6 +214,7 @@ impl Sim {
                 inbox: VecDeque::new(),
                 timer_gen: [0; Timer::COUNT],
                 slow: 1.0,
+                slow_until: 0,
             })
             .collect();
         let links = s.network.link_latencies(n);
@@ -276,6 +277,7 @@ impl Sim {
             });
         }
         let topo = topology(
+            0,
             &sim.nodes,
             &sim.blocked_partition,
             &sim.blocked_cut,
@@ -483,23 +485,27 @@ impl Sim {
 
 /// What the liveness monitor needs to know of the cluster now.
 fn topology<'a>(
+    now: Time,
     nodes: &[SimNode],
     partition: &'a [u64],
     cut: &'a [u64],
     loss: f64,
 ) -> Topology<'a> {
-    let (mut up, mut slowed) = (NodeSet::EMPTY, NodeSet::EMPTY);
+    let (mut up, mut slowed, mut slow_work_until) = (NodeSet::EMPTY, NodeSet::EMPTY, 0);
     for (i, sn) in nodes.iter().enumerate() {
         if !sn.crashed {
             up.insert(i as NodeId);
             if sn.slow > 1.0 {
                 slowed.insert(i as NodeId);
+            } else if sn.slow_until > now {
+                slow_work_until = slow_work_until.max(sn.slow_until);
             }
         }
     }
     Topology {
         up,
         slowed,
+        slow_work_until,
         lossy: loss > 0.0,
         partition,
         cut,
