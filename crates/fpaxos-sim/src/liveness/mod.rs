@@ -21,10 +21,12 @@
 //! See `docs/liveness.md` for the formula and what the page shows.
 
 mod bound;
+mod healthy;
 mod monitor;
 
 pub use bound::Bound;
-pub(crate) use monitor::{Monitor, Topology};
+pub(crate) use healthy::Topology;
+pub(crate) use monitor::Monitor;
 
 use serde::{Deserialize, Serialize};
 
