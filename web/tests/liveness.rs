@@ -77,6 +77,13 @@ async fn a_deaf_leader_without_check_quorum_is_a_stall_and_the_page_jumps_to_it(
     let head = text(&root, "liveness-stall");
     assert!(head.contains("LIVENESS: stalled from"), "{head}");
     assert_eq!(text(&root, "liveness-why"), format!("{}.", stall.why));
+    // What happened during it, from the engine's report.
+    assert!(
+        stall.during.contains("without a leader"),
+        "{}",
+        stall.during
+    );
+    assert_eq!(text(&root, "liveness-during"), stall.during);
     // Safety is a separate verdict: still fine.
     assert_eq!(attr(&find(&root, "safety-banner"), "data-ok"), "true");
 

@@ -159,6 +159,9 @@ pub fn summary(r: &Report, wall_ms: f64) -> String {
             "stall: {:.1} ms to {:.1} ms (ended by {}): {}\n",
             st.from_ms, st.to_ms, st.ended_by, st.why
         ));
+        if !st.during.is_empty() {
+            out.push_str(&format!("  during it: {}\n", st.during));
+        }
     }
     if r.liveness.stalls.len() > 10 {
         out.push_str(&format!(

@@ -2,7 +2,7 @@
 
 use crate::checker::{Checker, Violation};
 use crate::coverage::Coverage;
-use crate::liveness::{Election, Liveness};
+use crate::liveness::{during, Election, Liveness};
 use crate::scenario::Scenario;
 use crate::trace::Trace;
 use fpaxos::{MsgKind, NodeId, Slot, Time};
@@ -199,6 +199,9 @@ impl Report {
     }
 }
 
+/// Most stretches without a leader the metrics keep (the total still counts every one).
+const LEADERLESS_LISTED: usize = 1000;
+
 /// Metrics accumulated while running.
 #[derive(Clone, Debug)]
 pub(crate) struct Metrics {
@@ -215,6 +218,8 @@ pub(crate) struct Metrics {
     pub bucket_busy: Vec<Vec<u64>>,
     pub bucket_sent: Vec<Vec<u64>>,
     elections: u64,
+    /// When each election was won (at most [`during::MAX_ELECTIONS`]).
+    elected_at: Vec<Time>,
     /// Winner of the latest election.
     leader: Option<NodeId>,
     /// Time without a live leader in closed intervals.
@@ -246,6 +251,7 @@ impl Metrics {
             bucket_busy: vec![vec![0; buckets]; nodes],
             bucket_sent: vec![vec![0; buckets]; nodes],
             elections: 0,
+            elected_at: Vec::new(),
             leader: None,
             leaderless: 0,
             leaderless_intervals: Vec::new(),
@@ -284,8 +290,11 @@ impl Metrics {
     }
 
     /// A node won an election.
-    pub fn elected(&mut self, node: NodeId) {
+    pub fn elected(&mut self, now: Time, node: NodeId) {
         self.elections += 1;
+        if self.elected_at.len() < during::MAX_ELECTIONS {
+            self.elected_at.push(now);
+        }
         self.leader = Some(node);
     }
 
@@ -296,7 +305,7 @@ impl Metrics {
         } else if alive {
             if let Some(since) = self.leaderless_since.take() {
                 self.leaderless += now.saturating_sub(since);
-                if self.leaderless_intervals.len() < 1000 {
+                if self.leaderless_intervals.len() < LEADERLESS_LISTED {
                     self.leaderless_intervals.push((since, now));
                 }
             }
@@ -339,6 +348,20 @@ impl Metrics {
         let violations = run.checker.violations().to_vec();
         let mut liveness = run.liveness;
         liveness.elections = self.elections(upto);
+        let activity = during::Activity {
+            bucket: self.bucket,
+            busy: &self.bucket_busy,
+            sent: &self.bucket_sent,
+            elected_at: &self.elected_at,
+            leaderless: &self.leaderless_intervals,
+            leaderless_since: self.leaderless_since,
+            leaderless_listed: self.leaderless_intervals.len() < LEADERLESS_LISTED,
+            upto,
+        };
+        for st in &mut liveness.stalls {
+            let ns = |ms: f64| (ms * 1e6).round() as Time;
+            st.during = activity.describe(ns(st.from_ms), ns(st.to_ms));
+        }
         let leaderless = self.leaderless
             + self
                 .leaderless_since

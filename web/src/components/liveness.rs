@@ -115,6 +115,9 @@ pub(crate) fn LivenessBanner(props: &LivenessProps) -> Html {
                     <strong data-testid="liveness-stall">{format!("✖ LIVENESS: stalled from {} to {}", at(s.from_ms), at(s.to_ms))}</strong>
                     <span>{ended}</span>
                     <span class="why">{"Why it should have progressed: "}<span data-testid="liveness-why">{format!("{}.", s.why)}</span></span>
+                    if !s.during.is_empty() {
+                        <span class="why">{"During it: "}<span data-testid="liveness-during">{&s.during}</span></span>
+                    }
                     <span class="more">{count_text(l)}</span>
                     <button type="button" onclick={go} data-testid="goto-stall">{"Go to the stall"}</button>
                 </div>

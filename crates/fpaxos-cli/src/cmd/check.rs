@@ -86,8 +86,8 @@ impl SeedFailure {
             (Some(p), _, _) => format!("the simulator panicked: {p}"),
             (None, Some(v), _) => v.message.clone(),
             (None, None, Some(st)) => format!(
-                "stalled from {:.1} ms to {:.1} ms ({}): {}",
-                st.from_ms, st.to_ms, st.ended_by, st.why
+                "stalled from {:.1} ms to {:.1} ms ({}): {}. During it: {}",
+                st.from_ms, st.to_ms, st.ended_by, st.why, st.during
             ),
             (None, None, None) => String::new(),
         }

@@ -21,6 +21,7 @@
 //! See `docs/liveness.md` for the formula and what the page shows.
 
 mod bound;
+pub(crate) mod during;
 mod healthy;
 mod monitor;
 
@@ -54,6 +55,11 @@ pub struct Stall {
     pub ended_by: String,
     /// One sentence: why the cluster should have progressed.
     pub why: String,
+    /// What happened during it, read off the run: leader elections, time without a leader,
+    /// messages sent, the busiest CPU, and what those point to (empty in reports written before
+    /// this field).
+    #[serde(default)]
+    pub during: String,
 }
 
 /// Time from losing a leader to electing the next one.

@@ -276,6 +276,7 @@ impl Monitor {
                 ms(waited),
                 self.bound.explain(outside),
             ),
+            during: String::new(),
         })
     }
 

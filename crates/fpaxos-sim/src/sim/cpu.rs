@@ -213,7 +213,7 @@ impl Sim {
                 if let Some(b) = self.trace.ballots_mut() {
                     b.elected(now, id, ballot, quorum);
                 }
-                self.metrics.elected(id);
+                self.metrics.elected(now, id);
                 self.last_quorum = Some(QuorumMark {
                     phase: fpaxos::Phase::One,
                     quorum,

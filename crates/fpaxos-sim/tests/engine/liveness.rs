@@ -154,3 +154,25 @@ fn a_node_counts_as_slowed_until_the_work_it_began_slowed_is_done() {
         r.liveness.judged_ms
     );
 }
+
+/// Seed 812082 of `fpaxos check --thrifty` (docs/liveness.md, "Open"): an election timeout
+/// under the slowest round trip, and thrifty Prepares that leave the nodes outside the Q1
+/// unaware of the candidate, so each new leader is deposed. The stall stays (the rule judges
+/// such timers), and the report says what happened during it.
+#[test]
+fn a_stall_says_what_happened_during_it() {
+    let r = committed_after_faults(include_str!("data/thrifty-dueling-candidates.json"));
+    let st = r.liveness.stalls.first().expect("the open stall");
+    assert!(
+        st.during
+            .starts_with("22 leader elections won, 1717.6 ms without a leader"),
+        "{}",
+        st.during
+    );
+    assert!(
+        st.during.contains("deposed one after another"),
+        "{}",
+        st.during
+    );
+    assert!(!st.during.contains("nearly always busy"), "{}", st.during);
+}

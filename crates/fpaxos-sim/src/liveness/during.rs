@@ -1,0 +1,159 @@
+//! What happened during a stall, read off the run's metrics: elections, time without a leader,
+//! messages sent and the busiest CPU. The monitor says why the cluster should have progressed;
+//! this says what it did instead, so a reader knows where to look.
+
+use crate::number::grouped;
+use fpaxos::Time;
+
+/// Elections recorded with their time; beyond this a stall's count says "at least".
+pub(crate) const MAX_ELECTIONS: usize = 100_000;
+
+/// A CPU busy at least this share of a stall is called out.
+const BUSY: f64 = 0.9;
+
+/// Leader elections in a stall from which on they are called a churn.
+const CHURN: usize = 3;
+
+/// The run's activity over time, borrowed from the metrics.
+pub(crate) struct Activity<'a> {
+    /// The width of a metrics bucket.
+    pub bucket: Time,
+    /// Per node, CPU time started in each bucket.
+    pub busy: &'a [Vec<u64>],
+    /// Per node, messages sent in each bucket.
+    pub sent: &'a [Vec<u64>],
+    /// When each election was won, in order (at most [`MAX_ELECTIONS`]).
+    pub elected_at: &'a [Time],
+    /// Stretches without a live leader, in order, and the one still open (until `upto`).
+    pub leaderless: &'a [(Time, Time)],
+    pub leaderless_since: Option<Time>,
+    /// Every closed stretch is in `leaderless` (none was left out past the list's limit).
+    pub leaderless_listed: bool,
+    pub upto: Time,
+}
+
+fn overlap(a: (Time, Time), b: (Time, Time)) -> Time {
+    a.1.min(b.1).saturating_sub(a.0.max(b.0))
+}
+
+impl Activity<'_> {
+    /// One or two sentences on the stretch `from..to`.
+    pub fn describe(&self, from: Time, to: Time) -> String {
+        let span = (from, to);
+        let len = to.saturating_sub(from).max(1);
+        let first = self.elected_at.partition_point(|t| *t <= from);
+        let last = self.elected_at.partition_point(|t| *t <= to);
+        let elected = last - first;
+        let capped = self.elected_at.len() >= MAX_ELECTIONS && last == self.elected_at.len();
+        let leaderless: Time = self
+            .leaderless
+            .iter()
+            .copied()
+            .chain(self.leaderless_since.map(|s| (s, self.upto)))
+            .map(|i| overlap(i, span))
+            .sum();
+        // A bucket's counts, taken in proportion to the part of it inside the stretch.
+        // Past the list's limit, stretches after its last one are missing.
+        let partial = !self.leaderless_listed && self.leaderless.last().is_none_or(|l| l.1 < to);
+        let b = self.bucket.max(1);
+        let share = |row: &[u64]| -> f64 {
+            let lo = (from / b) as usize;
+            let hi = (to.div_ceil(b) as usize).min(row.len());
+            (lo..hi)
+                .map(|i| {
+                    let cell = (i as Time * b, (i as Time + 1) * b);
+                    row[i] as f64 * overlap(cell, span) as f64 / b as f64
+                })
+                .sum()
+        };
+        let sent: f64 = self.sent.iter().map(|r| share(r)).sum();
+        // The lowest node id among the busiest; none when no CPU did any work (no CPU costs).
+        let busiest = self.busy.iter().map(|r| share(r)).enumerate().fold(
+            None,
+            |best: Option<(usize, f64)>, (i, x)| match best {
+                Some((_, y)) if y >= x => best,
+                _ if x > 0.0 => Some((i, x)),
+                _ => best,
+            },
+        );
+        let mut s = format!(
+            "{}{} leader election{} won, {}{:.1} ms without a leader, about {} messages sent",
+            if capped { "at least " } else { "" },
+            elected,
+            if elected == 1 { "" } else { "s" },
+            if partial { "at least " } else { "" },
+            leaderless as f64 / 1e6,
+            grouped(sent.round() as u64),
+        );
+        let mut busy_node = None;
+        if let Some((node, busy)) = busiest {
+            let pct = (busy / len as f64).min(1.0);
+            s.push_str(&format!(
+                "; the busiest CPU, node {node}'s, was busy about {:.0} % of it",
+                pct * 100.0
+            ));
+            busy_node = (pct >= BUSY).then_some(node);
+        }
+        s.push('.');
+        if elected >= CHURN {
+            s.push_str(
+                " Leaders were deposed one after another. A common cause: a node whose election \
+                 timer fires before a new leader's first heartbeat reaches it campaigns and \
+                 deposes that leader; pre-vote, or an election timeout above the slowest round \
+                 trip, prevents that.",
+            );
+        }
+        if let Some(node) = busy_node {
+            s.push_str(&format!(
+                " Node {node}'s CPU was nearly always busy: messages, heartbeats and elections \
+                 wait behind its work (see the CPU chart)."
+            ));
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MS: Time = 1_000_000;
+
+    #[test]
+    fn a_stall_is_described_from_the_runs_activity() {
+        // Buckets of 100 ms; two nodes; node 1 busy the whole of 100..300 ms.
+        let busy = vec![vec![0, 10 * MS, 0, 0], vec![0, 100 * MS, 100 * MS, 0]];
+        let sent = vec![vec![0, 40, 40, 0], vec![0, 2_000, 2_000, 0]];
+        let elected_at = [50 * MS, 120 * MS, 160 * MS, 230 * MS, 290 * MS];
+        let leaderless = [(100 * MS, 120 * MS), (200 * MS, 230 * MS)];
+        let a = Activity {
+            bucket: 100 * MS,
+            busy: &busy,
+            sent: &sent,
+            elected_at: &elected_at,
+            leaderless: &leaderless,
+            leaderless_since: Some(295 * MS),
+            leaderless_listed: true,
+            upto: 300 * MS,
+        };
+        let s = a.describe(100 * MS, 300 * MS);
+        assert!(
+            s.starts_with("4 leader elections won, 55.0 ms without a leader, about 4,080 messages sent; the busiest CPU, node 1's, was busy about 100 % of it."),
+            "{s}"
+        );
+        assert!(s.contains("deposed one after another"), "{s}");
+        assert!(s.contains("Node 1's CPU was nearly always busy"), "{s}");
+        // Half of the first bucket: half its counts; one election; no churn, no busy CPU.
+        let s = a.describe(50 * MS, 100 * MS);
+        assert!(
+            s == "0 leader elections won, 0.0 ms without a leader, about 0 messages sent.",
+            "{s}"
+        );
+        let s = a.describe(140 * MS, 200 * MS);
+        assert!(s.starts_with("1 leader election won,"), "{s}");
+        assert!(
+            !s.contains("deposed") && s.contains("busy about 100 %"),
+            "{s}"
+        );
+    }
+}
