@@ -374,6 +374,28 @@ fn check_safe_seeds_pass() {
     assert!(stdout(&o).contains("checked 20 seeds"), "{}", stdout(&o));
 }
 
+/// "No stall" means only as much as the rule judged: the check says how much that was (the
+/// swarm's chaos phases, with loss, slow nodes and partitions, are mostly not judged).
+#[test]
+fn check_says_how_much_liveness_it_judged() {
+    let o = fpaxos(&words("check --seeds 20 --json"));
+    let j = &json(&o)["liveness_judged"];
+    let (seeds, judged, simulated) = (
+        j["seeds"].as_u64().expect("seeds"),
+        j["judged_ms"].as_u64().expect("judged_ms"),
+        j["simulated_ms"].as_u64().expect("simulated_ms"),
+    );
+    assert!(seeds > 0 && seeds <= 20, "{j}");
+    assert!(judged > 0 && judged < simulated, "{j}");
+    let text = stdout(&fpaxos(&words("check --seeds 20")));
+    let line = format!(
+        "liveness judged in {seeds} of 20 seeds, for {:.1} s of {:.1} s simulated",
+        judged as f64 / 1e3,
+        simulated as f64 / 1e3
+    );
+    assert!(text.contains(&line), "{line}\n{text}");
+}
+
 #[test]
 fn check_finds_unsafe_split_brain_and_prints_a_reproducer() {
     let o = fpaxos(&words(

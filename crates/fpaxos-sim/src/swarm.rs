@@ -112,6 +112,51 @@ pub fn run_seed(mut sim: Sim) -> Report {
     sim.report()
 }
 
+/// How much the liveness rule judged over a set of seeds: a seed in which it never applied (no
+/// healthy set with requests pending, loss, a slow node, overload) says nothing about liveness,
+/// so "no stall" means only as much as this. Whole milliseconds per seed, so sums are exact in
+/// any order (merged shards and parallel workers give the same numbers).
+#[derive(Serialize, Deserialize, Default, Clone, Copy, PartialEq, Eq, Debug)]
+pub struct LivenessJudged {
+    /// Seeds in which the rule applied for some time.
+    pub seeds: u64,
+    /// Time the rule applied, summed over the seeds (ms).
+    pub judged_ms: u64,
+    /// Simulated time, summed over the seeds (ms).
+    pub simulated_ms: u64,
+}
+
+impl LivenessJudged {
+    /// One seed's run.
+    pub fn of(r: &Report) -> LivenessJudged {
+        LivenessJudged {
+            seeds: u64::from(r.liveness.judged_ms > 0.0),
+            judged_ms: r.liveness.judged_ms.round() as u64,
+            simulated_ms: r.sim.simulated_ms.round() as u64,
+        }
+    }
+
+    /// Both sets of seeds together.
+    pub fn plus(self, o: LivenessJudged) -> LivenessJudged {
+        LivenessJudged {
+            seeds: self.seeds + o.seeds,
+            judged_ms: self.judged_ms + o.judged_ms,
+            simulated_ms: self.simulated_ms + o.simulated_ms,
+        }
+    }
+
+    /// "liveness judged in K of N seeds, for X s of Y s simulated (P %)".
+    pub fn describe(&self, of_seeds: u64) -> String {
+        format!(
+            "liveness judged in {} of {of_seeds} seeds, for {:.1} s of {:.1} s simulated ({:.0} %)",
+            self.seeds,
+            self.judged_ms as f64 / 1e3,
+            self.simulated_ms as f64 / 1e3,
+            self.judged_ms as f64 * 100.0 / self.simulated_ms.max(1) as f64,
+        )
+    }
+}
+
 /// Uniform in `lo..=hi`.
 fn range(rng: &mut Rng, lo: u64, hi: u64) -> u64 {
     lo + rng.below(hi - lo + 1)

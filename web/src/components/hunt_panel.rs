@@ -97,8 +97,10 @@ fn hunt_status(r: &HuntRun, load: &dyn Fn(&Scenario) -> Callback<MouseEvent>) ->
         },
         Phase::Clean => html! {
             <p class="small" data-testid="hunt-status" data-status="clean">
-                {format!("No failure in {} seeds on this cluster (safety and liveness checked in each run). \
-                          More seeds, or the explorer above for N ≤ 5, search further.", r.seeds)}</p>
+                {format!("No failure in {} seeds on this cluster. Safety was checked throughout; {}, where \
+                          its rule applies. \
+                          More seeds, or the explorer above for N ≤ 5, search further.",
+                          r.seeds, r.judged().describe(r.seeds))}</p>
         },
         Phase::Failed(e) => html! {
             <p class="field-error" role="alert" data-testid="hunt-status" data-status="failed">{e.clone()}</p>

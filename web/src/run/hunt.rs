@@ -10,7 +10,7 @@
 use super::job::{Answer, Job, ShrunkAt};
 use super::pool::Batch;
 use super::Tick;
-use fpaxos_sim::swarm::Pins;
+use fpaxos_sim::swarm::{LivenessJudged, Pins};
 use fpaxos_sim::Scenario;
 use std::collections::BTreeMap;
 
@@ -48,6 +48,9 @@ pub(crate) enum Phase {
     Failed(String),
 }
 
+/// How a seed failed, with its scenario; `None` when it passed.
+type Failed = Option<(String, Box<Scenario>)>;
+
 /// A hunt over seeds `1..=seeds`.
 pub(crate) struct HuntRun {
     pins: Pins,
@@ -55,8 +58,9 @@ pub(crate) struct HuntRun {
     pub(crate) seeds: u64,
     batch: Option<Batch>,
     submitted: bool,
-    /// Answered seeds: how they failed, with their scenario.
-    answers: BTreeMap<u64, Option<(String, Box<Scenario>)>>,
+    /// Answered seeds: how much their liveness was judged, how they failed, with their
+    /// scenario.
+    answers: BTreeMap<u64, (LivenessJudged, Failed)>,
     /// The failing seed's scenario, while it is shrunk.
     failing_scenario: Option<Box<Scenario>>,
     /// What the hunt found so far.
@@ -86,7 +90,14 @@ impl HuntRun {
 
     /// Failing seeds among those answered.
     pub(crate) fn failing(&self) -> usize {
-        self.answers.values().filter(|a| a.is_some()).count()
+        self.answers.values().filter(|a| a.1.is_some()).count()
+    }
+
+    /// How much liveness the answered seeds judged.
+    pub(crate) fn judged(&self) -> LivenessJudged {
+        self.answers
+            .values()
+            .fold(LivenessJudged::default(), |a, (j, _)| a.plus(*j))
     }
 
     /// The same search on the command line.
@@ -120,8 +131,8 @@ impl HuntRun {
         for seed in 1..=self.seeds {
             match self.answers.get(&seed) {
                 None => return,
-                Some(None) => {}
-                Some(Some((failure, s))) => {
+                Some((_, None)) => {}
+                Some((_, Some((failure, s)))) => {
                     let (failure, s) = (failure.clone(), s.clone());
                     // A new batch drops the old one: queued seeds are forgotten, busy workers
                     // stopped.
@@ -146,8 +157,8 @@ impl HuntRun {
 
     fn file(&mut self, answer: Answer) {
         match (answer, &self.phase) {
-            (Answer::Hunt(seed, failed), Phase::Hunting) => {
-                self.answers.insert(seed, failed);
+            (Answer::Hunt(seed, judged, failed), Phase::Hunting) => {
+                self.answers.insert(seed, (judged, failed));
             }
             (Answer::Shrunk(shrunk), Phase::Shrinking { seed, failure }) => {
                 let original = self.failing_scenario.take().unwrap_or_default();
@@ -271,7 +282,7 @@ mod tests {
                         pins: run.pins.clone(),
                         seed: k
                     }),
-                    Answer::Hunt(_, Some(_))
+                    Answer::Hunt(_, _, Some(_))
                 )
             })
             .expect("a failing seed");
@@ -296,5 +307,11 @@ mod tests {
         assert_eq!(run.phase, Phase::Clean);
         assert_eq!(run.answered(), 3);
         assert_eq!(run.failing(), 0);
+        // Liveness was judged, and only for part of the runs (their chaos phases are not).
+        let j = run.judged();
+        assert!(
+            j.seeds > 0 && j.judged_ms > 0 && j.judged_ms < j.simulated_ms,
+            "{j:?}"
+        );
     }
 }

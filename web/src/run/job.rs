@@ -9,7 +9,7 @@
 use super::wire::{self, WireReport};
 use fpaxos::{MsgKind, NodeId, Role, Slot, Time};
 use fpaxos_sim::shrink::{self, Failure};
-use fpaxos_sim::swarm::{self, Pins};
+use fpaxos_sim::swarm::{self, LivenessJudged, Pins};
 use fpaxos_sim::sweep::availability::{Experiment, SeedOutcome, SeedRun};
 use fpaxos_sim::sweep::{self, Knob, SweepRow};
 use fpaxos_sim::{Endpoint, FlightView, NodeView, Scenario, Sim};
@@ -87,9 +87,11 @@ pub(crate) enum Answer {
     SweepRow(Box<SweepRow>),
     /// The seeds' outcomes in seed order, or the first seed's error.
     Seeds(Result<Vec<SeedOutcome>, String>),
-    /// A hunted seed: how its run failed ([`Failure::describe`]), with its scenario, or `None`.
+    /// A hunted seed: how much its liveness was judged, and how its run failed
+    /// ([`Failure::describe`]), with its scenario, or `None`.
     Hunt(
         u64,
+        LivenessJudged,
         #[serde(with = "wire::value")] Option<(String, Box<Scenario>)>,
     ),
     /// A shrunk failure, or why it could not be shrunk.
@@ -117,11 +119,14 @@ pub(crate) struct ShrunkAt {
 /// Runs swarm seed `seed` with `pins` as `fpaxos check` does.
 fn hunt(pins: &Pins, seed: u64) -> Answer {
     let s = swarm::generate(seed, pins);
-    let failure = s.check().ok().and_then(|c| {
-        let report = swarm::run_seed(Sim::new(c));
-        Failure::of(&report).map(|f| (f.describe(), Box::new(s)))
-    });
-    Answer::Hunt(seed, failure)
+    // A generated scenario always validates (`swarm`'s invariant); one that did not would be
+    // neither run nor judged.
+    let Ok(c) = s.check() else {
+        return Answer::Hunt(seed, LivenessJudged::default(), None);
+    };
+    let report = swarm::run_seed(Sim::new(c));
+    let failure = Failure::of(&report).map(|f| (f.describe(), Box::new(s)));
+    Answer::Hunt(seed, LivenessJudged::of(&report), failure)
 }
 
 /// Shrinks `s` as `fpaxos check --shrink` does (one candidate at a time).

@@ -40,6 +40,7 @@ pub(crate) mod value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use fpaxos_sim::swarm::LivenessJudged;
 
     #[test]
     fn a_report_reads_back_equal() {
@@ -84,8 +85,20 @@ mod tests {
             assert_eq!(round(&job), job);
         }
         for answer in [
-            Answer::Hunt(7, Some(("a safety violation".into(), Box::new(s.clone())))),
-            Answer::Hunt(8, None),
+            Answer::Hunt(
+                7,
+                LivenessJudged::default(),
+                Some(("a safety violation".into(), Box::new(s.clone()))),
+            ),
+            Answer::Hunt(
+                8,
+                LivenessJudged {
+                    seeds: 1,
+                    judged_ms: 1_234,
+                    simulated_ms: 5_678,
+                },
+                None,
+            ),
         ] {
             let text = serde_json::to_string(&answer).expect("writes");
             assert_eq!(

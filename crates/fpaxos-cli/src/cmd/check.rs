@@ -11,6 +11,7 @@ use fpaxos_cli::load_seed;
 use fpaxos_cli::overrides::Overrides;
 use fpaxos_sim::checker::Violation;
 use fpaxos_sim::liveness::Stall;
+use fpaxos_sim::swarm::LivenessJudged;
 use fpaxos_sim::{swarm, Scenario, Sim};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -124,6 +125,7 @@ pub(crate) struct SeedOutcome {
     pub(crate) events: u64,
     pub(crate) committed: u64,
     pub(crate) coverage: fpaxos_sim::coverage::Coverage,
+    pub(crate) judged: LivenessJudged,
 }
 
 /// The result of a check (`--json`). `F` is a failing seed: [`SeedFailure`] when printed,
@@ -147,6 +149,9 @@ pub(crate) struct CheckSummary<F = SeedFailure> {
     pub(crate) events_per_sec: f64,
     /// How many seeds reached each situation where bugs hide.
     pub(crate) coverage: CoverageSummary,
+    /// How much the liveness rule judged (absent from shards written before it: zeros).
+    #[serde(default)]
+    pub(crate) liveness_judged: LivenessJudged,
     /// With `--shrink`: the first failing seed, shrunk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) shrunk: Option<ShrunkReport>,
@@ -194,6 +199,7 @@ fn check_seed(
             invalid: None,
             events: r.sim.events,
             committed: r.committed,
+            judged: LivenessJudged::of(&r),
             coverage: r.coverage,
             failure: (!r.safety.ok || !r.liveness.ok).then(|| SeedFailure {
                 seed,
@@ -272,6 +278,9 @@ pub(crate) fn cmd_check(a: CheckArgs) -> CmdResult {
     let committed: u64 = outcomes.iter().map(|o| o.committed).sum();
     let mut cover = CoverageSummary::default();
     outcomes.iter().for_each(|o| cover.add_run(&o.coverage));
+    let judged = outcomes
+        .iter()
+        .fold(LivenessJudged::default(), |a, o| a.plus(o.judged));
     let failing: Vec<SeedFailure> = outcomes.into_iter().filter_map(|o| o.failure).collect();
     let shrunk = failing
         .iter()
@@ -309,6 +318,7 @@ pub(crate) fn cmd_check(a: CheckArgs) -> CmdResult {
         wall_ms: wall * 1e3,
         events_per_sec: events as f64 / wall,
         coverage: cover,
+        liveness_judged: judged,
         shrunk,
     };
     if a.json {
@@ -397,6 +407,11 @@ fn text_summary(summary: &CheckSummary, a: &CheckArgs, threads: usize) -> String
     }
     text.push('\n');
     text.push_str(&coverage::text(&summary.coverage, summary.seeds));
+    text.push_str(&format!(
+        "{}; the rest of the time the rule did not apply (no healthy set with requests \
+         pending, message loss, a slow node, overload), so no stall can be found there\n",
+        summary.liveness_judged.describe(summary.seeds)
+    ));
     text.push_str(&format!(
         "\nchecked {} seeds ({}..={}{of}): {} failed safety (violation or simulator panic), \
          {} failed liveness (a stall){}\n\
