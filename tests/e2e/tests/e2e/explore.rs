@@ -191,3 +191,27 @@ async fn find_a_violation_shrinks_the_lowest_failing_seed_and_loads_it() {
     wait_violation(&c, 120, "the loaded scenario").await;
     c.close().await.ok();
 }
+
+/// On a safe cluster the hunt finds nothing and says how much of liveness that covers.
+#[tokio::test(flavor = "multi_thread")]
+async fn find_a_violation_that_finds_nothing_says_how_much_liveness_it_judged() {
+    let (_driver, c) = open(1280, 800, &base_url()).await;
+    text_of(&c, "run-status").await;
+    open_panel(&c).await;
+    set_value(&c, "hunt-seeds", "12").await;
+    click(&c, "hunt-start").await;
+    assert_eq!(
+        wait_hunt(&c, &["found", "clean", "failed"], 400).await,
+        "clean"
+    );
+    let t = text_of(&c, "hunt-status").await;
+    assert!(
+        t.starts_with("No failure in 12 seeds on this cluster. Safety was checked throughout; liveness judged in "),
+        "{t}"
+    );
+    assert!(
+        t.contains(" of 12 seeds, for ") && t.contains("s simulated ("),
+        "{t}"
+    );
+    c.close().await.ok();
+}
