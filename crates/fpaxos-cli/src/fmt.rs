@@ -142,6 +142,13 @@ pub fn summary(r: &Report, wall_ms: f64) -> String {
             nl.busy * 100.0
         ));
     }
+    out.push_str(&failures(r));
+    out
+}
+
+/// The safety violations and liveness stalls, the first ten of each.
+fn failures(r: &Report) -> String {
+    let mut out = String::new();
     if !r.safety.ok {
         out.push('\n');
         for v in r.safety.violations.iter().take(10) {
