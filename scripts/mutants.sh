@@ -12,6 +12,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v cargo-mutants >/dev/null || cargo install --locked cargo-mutants@27.1.0
 out=${MUTANTS_OUT:-target/mutants}
+# Each job builds its mutant in its own copy of the tree, into that copy's own target directory.
+# A CARGO_TARGET_DIR in the environment would be shared by the jobs, and one job's tests could
+# then run a binary built from another job's mutant: wrong verdicts both ways.
+unset CARGO_TARGET_DIR
 mkdir -p "$out"
 status=0
 cargo mutants --package fpaxos --test-package fpaxos,fpaxos-explore --jobs "${MUTANTS_JOBS:-2}" --output "$out" "$@" || status=$?
