@@ -192,3 +192,41 @@ fn engine_bug_propose_queued_underflow_after_split_brain() {
     let r = std::panic::catch_unwind(|| fpaxos_sim::run(&s));
     assert!(r.is_ok(), "the simulator panicked");
 }
+
+/// `fpaxos check` and the page's hunt sum how much liveness each seed judged.
+#[test]
+fn how_much_liveness_a_run_judged_is_counted_per_seed() {
+    use fpaxos_sim::swarm::LivenessJudged;
+    let r = fpaxos_sim::run(&Scenario::default()).expect("runs");
+    let one = LivenessJudged::of(&r);
+    assert_eq!(one.seeds, 1);
+    assert_eq!(one.simulated_ms, r.sim.simulated_ms.round() as u64);
+    assert!(
+        one.judged_ms > 0 && one.judged_ms <= one.simulated_ms,
+        "{one:?}"
+    );
+    // Loss throughout: the rule never applies, and the seed is not counted as judged.
+    let mut lossy = Scenario::default();
+    lossy.network.loss = 0.01;
+    let none = LivenessJudged::of(&fpaxos_sim::run(&lossy).expect("runs"));
+    assert_eq!((none.seeds, none.judged_ms), (0, 0), "{none:?}");
+    assert!(none.simulated_ms > 0);
+    let two = one.plus(one);
+    assert_eq!(
+        two,
+        LivenessJudged {
+            seeds: 2,
+            judged_ms: 2 * one.judged_ms,
+            simulated_ms: 2 * one.simulated_ms,
+        }
+    );
+    assert_eq!(
+        two.describe(3),
+        format!(
+            "liveness judged in 2 of 3 seeds, for {:.1} s of {:.1} s simulated ({:.0} %)",
+            two.judged_ms as f64 / 1e3,
+            two.simulated_ms as f64 / 1e3,
+            two.judged_ms as f64 * 100.0 / two.simulated_ms as f64
+        )
+    );
+}

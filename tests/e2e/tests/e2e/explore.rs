@@ -195,7 +195,7 @@ async fn find_a_violation_shrinks_the_lowest_failing_seed_and_loads_it() {
 /// On a safe cluster the hunt finds nothing and says how much of liveness that covers.
 #[tokio::test(flavor = "multi_thread")]
 async fn find_a_violation_that_finds_nothing_says_how_much_liveness_it_judged() {
-    let (_driver, c) = open(1280, 800, &base_url()).await;
+    let (_driver, c) = open(1280, 800, base_url()).await;
     text_of(&c, "run-status").await;
     open_panel(&c).await;
     set_value(&c, "hunt-seeds", "12").await;

@@ -348,16 +348,7 @@ impl Metrics {
         let violations = run.checker.violations().to_vec();
         let mut liveness = run.liveness;
         liveness.elections = self.elections(upto);
-        let activity = during::Activity {
-            bucket: self.bucket,
-            busy: &self.bucket_busy,
-            sent: &self.bucket_sent,
-            elected_at: &self.elected_at,
-            leaderless: &self.leaderless_intervals,
-            leaderless_since: self.leaderless_since,
-            leaderless_listed: self.leaderless_intervals.len() < LEADERLESS_LISTED,
-            upto,
-        };
+        let activity = self.activity(upto);
         for st in &mut liveness.stalls {
             let ns = |ms: f64| (ms * 1e6).round() as Time;
             st.during = activity.describe(ns(st.from_ms), ns(st.to_ms));
@@ -416,6 +407,20 @@ impl Metrics {
             },
             timeline: self.timeline(upto),
             latency_cdf: self.cdf(),
+        }
+    }
+
+    /// The run's activity up to `upto`, to say what happened during a stall.
+    pub fn activity(&self, upto: Time) -> during::Activity<'_> {
+        during::Activity {
+            bucket: self.bucket,
+            busy: &self.bucket_busy,
+            sent: &self.bucket_sent,
+            elected_at: &self.elected_at,
+            leaderless: &self.leaderless_intervals,
+            leaderless_since: self.leaderless_since,
+            leaderless_listed: self.leaderless_intervals.len() < LEADERLESS_LISTED,
+            upto,
         }
     }
 
@@ -546,60 +551,4 @@ impl Sampler {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn timeline() -> Timeline {
-        Timeline {
-            bucket_ms: 100.0,
-            throughput: vec![10.0, 0.0, 40.0, 20.0, 30.0],
-            p50_ms: vec![0.0; 5],
-            p99_ms: vec![0.0; 5],
-            busy: vec![vec![0.0; 5]; 2],
-            sent: vec![vec![3, 1, 8, 0, 0], vec![2, 0, 4, 0, 0]],
-        }
-    }
-
-    #[test]
-    fn msgs_per_commit_divides_all_sends_by_the_bucket_completions() {
-        // Bucket 0: 1 request done (10/s over 0.1 s), 5 messages; bucket 1: nothing done.
-        let per = timeline().msgs_per_commit();
-        assert_eq!(per.len(), 5);
-        assert!((per[0].expect("bucket 0 completed") - 5.0).abs() < 1e-9);
-        assert_eq!(per[1], None);
-        assert!((per[2].expect("bucket 2 completed") - 3.0).abs() < 1e-9);
-        assert_eq!(per[3], Some(0.0));
-    }
-
-    #[test]
-    fn complete_buckets_leaves_out_the_bucket_the_run_is_inside() {
-        let t = timeline();
-        assert_eq!(t.complete_buckets(250.0, 1000.0), 2);
-        assert_eq!(t.complete_buckets(300.0, 1000.0), 3);
-        assert_eq!(
-            t.complete_buckets(0.0, 1000.0),
-            1,
-            "a fresh run shows one bucket"
-        );
-        assert_eq!(
-            t.complete_buckets(480.0, 480.0),
-            5,
-            "an ended run shows them all"
-        );
-        assert_eq!(t.complete_buckets(900.0, 1000.0), 5);
-        assert_eq!(Timeline::default().complete_buckets(10.0, 100.0), 0);
-    }
-
-    #[test]
-    fn sampler_is_bounded_and_keeps_the_distribution() {
-        let mut s = Sampler::default();
-        for i in 0..1_000_000u32 {
-            s.push(i % 1000);
-        }
-        assert!(s.values.len() < SAMPLES_PER_BUCKET);
-        let mut v = s.values.clone();
-        v.sort_unstable();
-        let median = v[v.len() / 2];
-        assert!((450..550).contains(&median), "{median}");
-    }
-}
+mod tests;

@@ -1,0 +1,97 @@
+//! Tests of the report and its metrics.
+
+use super::*;
+
+fn timeline() -> Timeline {
+    Timeline {
+        bucket_ms: 100.0,
+        throughput: vec![10.0, 0.0, 40.0, 20.0, 30.0],
+        p50_ms: vec![0.0; 5],
+        p99_ms: vec![0.0; 5],
+        busy: vec![vec![0.0; 5]; 2],
+        sent: vec![vec![3, 1, 8, 0, 0], vec![2, 0, 4, 0, 0]],
+    }
+}
+
+#[test]
+fn msgs_per_commit_divides_all_sends_by_the_bucket_completions() {
+    // Bucket 0: 1 request done (10/s over 0.1 s), 5 messages; bucket 1: nothing done.
+    let per = timeline().msgs_per_commit();
+    assert_eq!(per.len(), 5);
+    assert!((per[0].expect("bucket 0 completed") - 5.0).abs() < 1e-9);
+    assert_eq!(per[1], None);
+    assert!((per[2].expect("bucket 2 completed") - 3.0).abs() < 1e-9);
+    assert_eq!(per[3], Some(0.0));
+}
+
+#[test]
+fn complete_buckets_leaves_out_the_bucket_the_run_is_inside() {
+    let t = timeline();
+    assert_eq!(t.complete_buckets(250.0, 1000.0), 2);
+    assert_eq!(t.complete_buckets(300.0, 1000.0), 3);
+    assert_eq!(
+        t.complete_buckets(0.0, 1000.0),
+        1,
+        "a fresh run shows one bucket"
+    );
+    assert_eq!(
+        t.complete_buckets(480.0, 480.0),
+        5,
+        "an ended run shows them all"
+    );
+    assert_eq!(t.complete_buckets(900.0, 1000.0), 5);
+    assert_eq!(Timeline::default().complete_buckets(10.0, 100.0), 0);
+}
+
+#[test]
+fn sampler_is_bounded_and_keeps_the_distribution() {
+    let mut s = Sampler::default();
+    for i in 0..1_000_000u32 {
+        s.push(i % 1000);
+    }
+    assert!(s.values.len() < SAMPLES_PER_BUCKET);
+    let mut v = s.values.clone();
+    v.sort_unstable();
+    let median = v[v.len() / 2];
+    assert!((450..550).contains(&median), "{median}");
+}
+
+#[test]
+fn stretches_without_a_leader_are_listed_up_to_the_limit_and_a_stall_past_it_says_at_least() {
+    const MS: Time = 1_000_000;
+    let mut m = Metrics::new(3, 0, 100 * MS, 100_000 * MS);
+    // Lost and found again every 10 ms, 1 ms without a leader each time; the first stretch
+    // (from 0, before the first election) is one of them.
+    let mut t = 0;
+    for _ in 0..LEADERLESS_LISTED + 100 {
+        m.leaders_alive(t + MS, true);
+        t += 10 * MS;
+        m.leaders_alive(t, false);
+    }
+    assert_eq!(m.leaderless_intervals.len(), LEADERLESS_LISTED);
+    let last = m.leaderless_intervals[LEADERLESS_LISTED - 1];
+    assert_eq!(
+        last,
+        (
+            (LEADERLESS_LISTED as Time - 1) * 10 * MS,
+            (LEADERLESS_LISTED as Time - 1) * 10 * MS + MS
+        )
+    );
+    let a = m.activity(t + 5 * MS);
+    // Within the list: exact.
+    let early = a.describe(0, 100 * MS);
+    assert!(early.contains(", 10.0 ms without a leader"), "{early}");
+    // Past the list: the stretches left out make it "at least" (here only the open one counts).
+    let late = a.describe(t - 50 * MS, t + 5 * MS);
+    assert!(
+        late.contains(", at least 5.0 ms without a leader"),
+        "{late}"
+    );
+    // A short list is whole: no "at least", also after its last stretch.
+    let mut few = Metrics::new(3, 0, 100 * MS, 1_000 * MS);
+    few.leaders_alive(MS, true);
+    few.leaders_alive(20 * MS, false);
+    few.leaders_alive(30 * MS, true);
+    let s = few.activity(100 * MS).describe(10 * MS, 100 * MS);
+    assert!(s.contains(" won, 10.0 ms without a leader"), "{s}");
+}
