@@ -37,7 +37,7 @@ fn overlap(a: (Time, Time), b: (Time, Time)) -> Time {
 }
 
 impl Activity<'_> {
-    /// One or two sentences on the stretch `from..to`.
+    /// One to three sentences on the stretch `from..to` (an election at `from` is before it).
     pub fn describe(&self, from: Time, to: Time) -> String {
         let span = (from, to);
         let len = to.saturating_sub(from).max(1);
@@ -52,9 +52,9 @@ impl Activity<'_> {
             .chain(self.leaderless_since.map(|s| (s, self.upto)))
             .map(|i| overlap(i, span))
             .sum();
-        // A bucket's counts, taken in proportion to the part of it inside the stretch.
         // Past the list's limit, stretches after its last one are missing.
         let partial = !self.leaderless_listed && self.leaderless.last().is_none_or(|l| l.1 < to);
+        // A bucket's counts, taken in proportion to the part of it inside the stretch.
         let b = self.bucket.max(1);
         let share = |row: &[u64]| -> f64 {
             let lo = (from / b) as usize;
@@ -143,7 +143,8 @@ mod tests {
         );
         assert!(s.contains("deposed one after another"), "{s}");
         assert!(s.contains("Node 1's CPU was nearly always busy"), "{s}");
-        // Half of the first bucket: half its counts; one election; no churn, no busy CPU.
+        // 50..100 ms: bucket 0, where nothing was sent or busy; the election at 50 ms is at the
+        // stretch's start, before it.
         let s = a.describe(50 * MS, 100 * MS);
         assert!(
             s == "0 leader elections won, 0.0 ms without a leader, about 0 messages sent.",

@@ -162,6 +162,7 @@ impl Monitor {
 
     /// Finds the healthy set of `topo` (at the start of a run, and after every fault) and
     /// restarts the obligation clock.
+    ///
     /// A node that was slowed counts as slowed until it has done the work it began while
     /// slowed (`slow_work_until`); then the monitor observes the cluster again.
     pub fn observe(&mut self, now: Time, topo: &Topology<'_>) {
