@@ -95,3 +95,17 @@ fn stretches_without_a_leader_are_listed_up_to_the_limit_and_a_stall_past_it_say
     let s = few.activity(100 * MS).describe(10 * MS, 100 * MS);
     assert!(s.contains(" won, 10.0 ms without a leader"), "{s}");
 }
+
+#[test]
+fn elections_are_kept_up_to_the_limit_and_a_stall_past_it_says_at_least() {
+    let max = during::MAX_ELECTIONS as Time;
+    let mut m = Metrics::new(3, 0, 100 * 1_000_000, 1_000 * 1_000_000);
+    for t in 0..max + 5 {
+        m.elected(t, 0);
+    }
+    assert_eq!(m.elected_at.len(), during::MAX_ELECTIONS);
+    let s = m.activity(max + 10).describe(max - 10, max + 10);
+    assert!(s.starts_with("at least 9 leader elections won"), "{s}");
+    let s = m.activity(max + 10).describe(max - 30, max - 20);
+    assert!(s.starts_with("10 leader elections won"), "{s}");
+}
