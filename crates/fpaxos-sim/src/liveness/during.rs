@@ -150,6 +150,26 @@ mod tests {
             s == "0 leader elections won, 0.0 ms without a leader, about 0 messages sent.",
             "{s}"
         );
+        // Two CPUs equally busy: the lower node id is named.
+        let tied = vec![vec![0, 95 * MS, 0, 0], vec![0, 95 * MS, 0, 0]];
+        let t = Activity { busy: &tied, ..a };
+        let s = t.describe(100 * MS, 200 * MS);
+        assert!(
+            s.contains("the busiest CPU, node 0's, was busy about 95 %"),
+            "{s}"
+        );
+        assert!(s.contains("Node 0's CPU was nearly always busy"), "{s}");
+        // A stretch that ends where the last listed stretch without a leader ends misses
+        // nothing, even past the list's limit.
+        let cut = Activity {
+            leaderless_listed: false,
+            leaderless_since: None,
+            ..t
+        };
+        let s = cut.describe(210 * MS, 230 * MS);
+        assert!(s.contains(" won, 20.0 ms without a leader"), "{s}");
+        let s = cut.describe(210 * MS, 240 * MS);
+        assert!(s.contains(" won, at least 20.0 ms without a leader"), "{s}");
         let s = a.describe(140 * MS, 200 * MS);
         assert!(s.starts_with("1 leader election won,"), "{s}");
         assert!(

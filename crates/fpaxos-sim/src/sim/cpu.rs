@@ -26,7 +26,8 @@ pub(super) struct SimNode {
     /// Bumped when a timer is set (or all, on a crash) so stale `Timer` events are ignored.
     pub timer_gen: [u32; Timer::COUNT],
     pub slow: f64,
-    /// The work this node began while slowed runs until then (set when a `slow` fault ends).
+    /// The work this node began while slowed runs until then (set when a `slow` fault ends;
+    /// 0 after a crash or a recovery).
     pub slow_until: Time,
 }
 

@@ -57,6 +57,7 @@ impl Sim {
                     sn.crashed = false;
                     sn.epoch += 1;
                     sn.busy_until = now;
+                    sn.slow_until = 0;
                     let mut out = std::mem::take(&mut self.out);
                     self.nodes[i].node.recover(now, &mut out);
                     let end = self.apply_outputs(i, now, 0, &mut out);
@@ -71,8 +72,9 @@ impl Sim {
             | FaultAction::RestoreLink { .. } => self.apply_link_fault(&f.action),
             FaultAction::Slow { node, factor } => {
                 let sn = &mut self.nodes[node as usize];
-                // Work begun while slowed was charged at the slow rate and still runs so.
-                if sn.slow > 1.0 && !sn.crashed {
+                // Work begun while slowed was charged at the slow rate and still runs so. (A
+                // crashed node's is gone: recovery starts it afresh.)
+                if sn.slow > 1.0 {
                     sn.slow_until = sn.slow_until.max(sn.busy_until);
                 }
                 sn.slow = factor;
