@@ -252,6 +252,47 @@ fn the_report_counts_complete_buckets_and_messages_per_commit() {
     );
 }
 
+/// The charts' series add up to the run's totals: completions, messages sent per node, CPU
+/// time per node; and each bucket's latency percentiles sit around the run's.
+#[test]
+fn the_timeline_adds_up_to_the_run() {
+    let mut s = base();
+    s.warmup = Dur(0);
+    s.cpu.per_recv = Dur::us(20);
+    let r = run(&s).unwrap();
+    let t = &r.timeline;
+    let secs = t.bucket_ms / 1e3;
+    let done: f64 = t.throughput.iter().map(|x| x * secs).sum();
+    assert!(
+        (done - r.committed as f64).abs() < 0.5,
+        "{done} vs {}",
+        r.committed
+    );
+    for (i, node) in r.messages.by_node.iter().enumerate() {
+        assert_eq!(t.sent[i].iter().sum::<u64>(), node.sent, "node {i}");
+        let busy: f64 = t.busy[i].iter().sum::<f64>() / t.busy[i].len() as f64;
+        assert!(
+            (busy - node.busy).abs() < 1e-3,
+            "node {i}: {busy} vs {}",
+            node.busy
+        );
+        assert!(node.busy > 0.0);
+    }
+    let steady = t.throughput.len() / 2..t.throughput.len();
+    for b in steady {
+        let (p50, p99) = (t.p50_ms[b], t.p99_ms[b]);
+        assert!(
+            p50 > 0.5 * r.latency_ms.p50 && p50 < 2.0 * r.latency_ms.p50,
+            "bucket {b}: p50 {p50} vs the run's {}",
+            r.latency_ms.p50
+        );
+        assert!(
+            p99 >= p50 && p99 <= 2.0 * r.latency_ms.max,
+            "bucket {b}: p99 {p99}"
+        );
+    }
+}
+
 #[test]
 fn injected_faults_replay_identically() {
     let s = base();
