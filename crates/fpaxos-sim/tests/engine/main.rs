@@ -252,8 +252,9 @@ fn the_report_counts_complete_buckets_and_messages_per_commit() {
     );
 }
 
-/// The charts' series add up to the run's totals: completions, messages sent per node, CPU
-/// time per node; and each bucket's latency percentiles sit around the run's.
+/// The charts' series add up to the run's totals (completions, messages sent per node, CPU
+/// time per node), the totals to each other, and each bucket's latency percentiles sit around
+/// the run's.
 #[test]
 fn the_timeline_adds_up_to_the_run() {
     let mut s = base();
@@ -278,6 +279,15 @@ fn the_timeline_adds_up_to_the_run() {
         );
         assert!(node.busy > 0.0);
     }
+    // The totals: throughput, messages by kind (none listed at zero) and per commit.
+    let secs_run = r.sim.simulated_ms / 1e3;
+    assert!((r.throughput - r.committed as f64 / secs_run).abs() < 1e-6 * r.throughput);
+    let by_kind: u64 = r.messages.by_kind.values().sum();
+    assert_eq!(by_kind, r.messages.total);
+    assert!(r.messages.by_kind.values().all(|v| *v > 0));
+    assert!(r.messages.by_kind["accept"] > 0 && r.messages.by_kind["reply"] > 0);
+    let per = r.messages.total as f64 / r.committed as f64;
+    assert!((r.messages.per_commit - per).abs() < 1e-9, "{per}");
     let steady = t.throughput.len() / 2..t.throughput.len();
     for b in steady {
         let (p50, p99) = (t.p50_ms[b], t.p99_ms[b]);
