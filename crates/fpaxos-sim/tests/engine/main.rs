@@ -286,6 +286,10 @@ fn the_timeline_adds_up_to_the_run() {
     assert_eq!(by_kind, r.messages.total);
     assert!(r.messages.by_kind.values().all(|v| *v > 0));
     assert!(r.messages.by_kind["accept"] > 0 && r.messages.by_kind["reply"] > 0);
+    // The stretches without a leader (here: before the first election) add up to the total.
+    let stretches: f64 = r.leaderless_intervals.iter().map(|(a, b)| b - a).sum();
+    assert!(r.leaderless_ms > 0.0 && (stretches - r.leaderless_ms).abs() < 1e-6);
+    assert!(r.leaderless_intervals.iter().all(|(a, b)| b > a));
     let per = r.messages.total as f64 / r.committed as f64;
     assert!((r.messages.per_commit - per).abs() < 1e-9, "{per}");
     let steady = t.throughput.len() / 2..t.throughput.len();
