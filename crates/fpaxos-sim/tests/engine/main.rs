@@ -286,6 +286,17 @@ fn the_timeline_adds_up_to_the_run() {
     assert_eq!(by_kind, r.messages.total);
     assert!(r.messages.by_kind.values().all(|v| *v > 0));
     assert!(r.messages.by_kind["accept"] > 0 && r.messages.by_kind["reply"] > 0);
+    // The latency summary and its CDF (101 points, the same quantiles).
+    let l = &r.latency_ms;
+    assert!(l.p50 <= l.p90 && l.p90 <= l.p99 && l.p99 <= l.p999 && l.p999 <= l.max);
+    assert!(l.mean > 0.5 * l.p50 && l.mean < l.max, "{l:?}");
+    let cdf = &r.latency_cdf;
+    assert_eq!(cdf.len(), 101);
+    assert!(cdf.windows(2).all(|w| w[0].0 <= w[1].0 && w[0].1 < w[1].1));
+    assert_eq!(
+        (cdf[0].1, cdf[50], cdf[100]),
+        (0.0, (l.p50, 0.5), (l.max, 1.0))
+    );
     // The stretches without a leader (here: before the first election) add up to the total.
     let stretches: f64 = r.leaderless_intervals.iter().map(|(a, b)| b - a).sum();
     assert!(r.leaderless_ms > 0.0 && (stretches - r.leaderless_ms).abs() < 1e-6);
