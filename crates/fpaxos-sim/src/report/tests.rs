@@ -54,6 +54,13 @@ fn sampler_is_bounded_and_keeps_the_distribution() {
     v.sort_unstable();
     let median = v[v.len() / 2];
     assert!((450..550).contains(&median), "{median}");
+    // A systematic sample: evenly spaced, every `stride`-th value, the stride doubling.
+    let mut s = Sampler::default();
+    for v in 0..100_000u32 {
+        s.push(v);
+    }
+    assert!(s.stride > 1 && s.stride.is_power_of_two(), "{}", s.stride);
+    assert!(s.values.windows(2).all(|w| w[1] - w[0] == s.stride));
 }
 
 #[test]
