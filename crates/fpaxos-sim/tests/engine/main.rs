@@ -318,6 +318,40 @@ fn the_timeline_adds_up_to_the_run() {
     }
 }
 
+/// A leader lost mid-run: its stretch without a leader is listed where it happened, and a run
+/// that commits nothing reports no messages per commit rather than all of them.
+#[test]
+fn leaderless_stretches_sit_where_they_happened_and_no_commit_means_no_ratio() {
+    let r = run(&fpaxos_sim::presets::preset("leader-failure")
+        .expect("preset")
+        .scenario())
+    .unwrap();
+    let later: Vec<_> = r
+        .leaderless_intervals
+        .iter()
+        .filter(|(a, _)| *a > 0.0)
+        .collect();
+    assert!(!later.is_empty(), "{:?}", r.leaderless_intervals);
+    let stretches: f64 = r.leaderless_intervals.iter().map(|(a, b)| b - a).sum();
+    assert!((stretches - r.leaderless_ms).abs() < 1e-6);
+    let end = r.sim.simulated_ms;
+    assert!(r
+        .leaderless_intervals
+        .iter()
+        .all(|(a, b)| 0.0 <= *a && a < b && *b <= end));
+    let mut s = base();
+    for node in 0..s.cluster.nodes {
+        s.faults.push(fpaxos_sim::Fault {
+            at: Dur::ms(1),
+            action: FaultAction::Crash { node },
+        });
+    }
+    let none = run(&s).unwrap();
+    assert_eq!(none.committed, 0);
+    assert!(none.messages.total > 0);
+    assert_eq!(none.messages.per_commit, 0.0);
+}
+
 #[test]
 fn injected_faults_replay_identically() {
     let s = base();
