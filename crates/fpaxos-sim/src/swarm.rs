@@ -126,6 +126,12 @@ pub struct LivenessJudged {
     pub simulated_ms: u64,
 }
 
+impl std::iter::Sum for LivenessJudged {
+    fn sum<I: Iterator<Item = LivenessJudged>>(iter: I) -> LivenessJudged {
+        iter.fold(LivenessJudged::default(), LivenessJudged::plus)
+    }
+}
+
 impl LivenessJudged {
     /// One seed's run.
     pub fn of(r: &Report) -> LivenessJudged {

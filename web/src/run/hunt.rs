@@ -95,9 +95,7 @@ impl HuntRun {
 
     /// How much liveness the answered seeds judged.
     pub(crate) fn judged(&self) -> LivenessJudged {
-        self.answers
-            .values()
-            .fold(LivenessJudged::default(), |a, (j, _)| a.plus(*j))
+        self.answers.values().map(|(j, _)| *j).sum()
     }
 
     /// The same search on the command line.

@@ -278,9 +278,7 @@ pub(crate) fn cmd_check(a: CheckArgs) -> CmdResult {
     let committed: u64 = outcomes.iter().map(|o| o.committed).sum();
     let mut cover = CoverageSummary::default();
     outcomes.iter().for_each(|o| cover.add_run(&o.coverage));
-    let judged = outcomes
-        .iter()
-        .fold(LivenessJudged::default(), |a, o| a.plus(o.judged));
+    let judged = outcomes.iter().map(|o| o.judged).sum();
     let failing: Vec<SeedFailure> = outcomes.into_iter().filter_map(|o| o.failure).collect();
     let shrunk = failing
         .iter()

@@ -17,7 +17,6 @@ use super::shard::{ShardHeader, VERSION};
 use super::sweep::{availability_rows, plan_availability, replan, RowsShard, RunsShard, UnitRun};
 use super::{out, to_pretty, usage, verdict, CmdResult, Failure};
 use clap::Args;
-use fpaxos_sim::swarm::LivenessJudged;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::io::Read;
@@ -324,9 +323,7 @@ fn merge_check(docs: Vec<Doc>) -> CmdResult {
         coverage: parts
             .iter()
             .fold(CoverageSummary::default(), |a, p| a.plus(&p.coverage)),
-        liveness_judged: parts
-            .iter()
-            .fold(LivenessJudged::default(), |a, p| a.plus(p.liveness_judged)),
+        liveness_judged: parts.iter().map(|p| p.liveness_judged).sum(),
         shrunk: None,
     };
     out(&(to_pretty(&summary) + "\n"));

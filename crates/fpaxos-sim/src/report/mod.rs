@@ -2,7 +2,7 @@
 
 use crate::checker::{Checker, Violation};
 use crate::coverage::Coverage;
-use crate::liveness::{during, Election, Liveness};
+use crate::liveness::{during, Election, Liveness, MAX_LISTED};
 use crate::scenario::Scenario;
 use crate::trace::Trace;
 use fpaxos::{MsgKind, NodeId, Slot, Time};
@@ -199,9 +199,6 @@ impl Report {
     }
 }
 
-/// Most stretches without a leader the metrics keep (the total still counts every one).
-const LEADERLESS_LISTED: usize = 1000;
-
 /// Metrics accumulated while running.
 #[derive(Clone, Debug)]
 pub(crate) struct Metrics {
@@ -305,7 +302,7 @@ impl Metrics {
         } else if alive {
             if let Some(since) = self.leaderless_since.take() {
                 self.leaderless += now.saturating_sub(since);
-                if self.leaderless_intervals.len() < LEADERLESS_LISTED {
+                if self.leaderless_intervals.len() < MAX_LISTED {
                     self.leaderless_intervals.push((since, now));
                 }
             }
@@ -419,7 +416,7 @@ impl Metrics {
             elected_at: &self.elected_at,
             leaderless: &self.leaderless_intervals,
             leaderless_since: self.leaderless_since,
-            leaderless_listed: self.leaderless_intervals.len() < LEADERLESS_LISTED,
+            leaderless_listed: self.leaderless_intervals.len() < MAX_LISTED,
             upto,
         }
     }
@@ -434,7 +431,7 @@ impl Metrics {
         closed
             .chain(self.leaderless_since.map(|since| (since, None)))
             .filter(|(lost, _)| *lost > 0 && *lost <= upto)
-            .take(crate::liveness::MAX_LISTED)
+            .take(MAX_LISTED)
             .map(|(lost, elected)| Election {
                 lost_ms: lost as f64 / 1e6,
                 elected_ms: elected.map(|t| t as f64 / 1e6),

@@ -70,18 +70,18 @@ fn stretches_without_a_leader_are_listed_up_to_the_limit_and_a_stall_past_it_say
     // Lost and found again every 10 ms, 1 ms without a leader each time; the first stretch
     // (from 0, before the first election) is one of them.
     let mut t = 0;
-    for _ in 0..LEADERLESS_LISTED + 100 {
+    for _ in 0..MAX_LISTED + 100 {
         m.leaders_alive(t + MS, true);
         t += 10 * MS;
         m.leaders_alive(t, false);
     }
-    assert_eq!(m.leaderless_intervals.len(), LEADERLESS_LISTED);
-    let last = m.leaderless_intervals[LEADERLESS_LISTED - 1];
+    assert_eq!(m.leaderless_intervals.len(), MAX_LISTED);
+    let last = m.leaderless_intervals[MAX_LISTED - 1];
     assert_eq!(
         last,
         (
-            (LEADERLESS_LISTED as Time - 1) * 10 * MS,
-            (LEADERLESS_LISTED as Time - 1) * 10 * MS + MS
+            (MAX_LISTED as Time - 1) * 10 * MS,
+            (MAX_LISTED as Time - 1) * 10 * MS + MS
         )
     );
     let a = m.activity(t + 5 * MS);

@@ -27,7 +27,7 @@ pub(super) struct SimNode {
     pub timer_gen: [u32; Timer::COUNT],
     pub slow: f64,
     /// The work this node began while slowed runs until then (set when a `slow` fault ends;
-    /// 0 after a crash or a recovery).
+    /// 0 after a recovery).
     pub slow_until: Time,
 }
 

@@ -43,7 +43,6 @@ impl Sim {
                     sn.epoch += 1;
                     sn.inbox.clear();
                     sn.cpu_pending = false;
-                    sn.slow_until = 0;
                     for g in sn.timer_gen.iter_mut() {
                         *g = g.wrapping_add(1);
                     }
@@ -73,7 +72,8 @@ impl Sim {
             FaultAction::Slow { node, factor } => {
                 let sn = &mut self.nodes[node as usize];
                 // Work begun while slowed was charged at the slow rate and still runs so. (A
-                // crashed node's is gone: recovery starts it afresh.)
+                // crashed node's is gone: the monitor ignores crashed nodes, and recovery
+                // starts the CPU afresh.)
                 if sn.slow > 1.0 {
                     sn.slow_until = sn.slow_until.max(sn.busy_until);
                 }
