@@ -192,11 +192,21 @@ pub fn liveness_lines(l: &fpaxos_sim::liveness::Liveness) -> Vec<(&'static str, 
             st.bound_ms
         )
     } else if l.judged_ms == 0.0 {
-        "not judged: the rule never applied (no healthy set with pending requests)".to_string()
-    } else {
         format!(
-            "ok (the rule applied for {:.1} ms; bound {:.1} ms)",
-            l.judged_ms, l.bound_ms
+            "not judged: the rule never applied ({})",
+            l.not_judged.describe(l.not_judged.total_ms())
+        )
+    } else {
+        let rest = l.not_judged.describe(l.judged_ms + l.not_judged.total_ms());
+        format!(
+            "ok (the rule applied for {:.1} ms; bound {:.1} ms){}",
+            l.judged_ms,
+            l.bound_ms,
+            if rest.is_empty() {
+                String::new()
+            } else {
+                format!("; not judged: {rest}")
+            }
         )
     };
     let elected: Vec<f64> = l

@@ -394,6 +394,28 @@ fn check_says_how_much_liveness_it_judged() {
         simulated as f64 / 1e3
     );
     assert!(text.contains(&line), "{line}\n{text}");
+    // The rest of the time, by why the rule did not apply; the parts add up (whole ms per seed).
+    let nj = &j["not_judged"];
+    let parts: Vec<f64> = [
+        "loss_ms",
+        "slow_ms",
+        "no_healthy_set_ms",
+        "idle_ms",
+        "overload_ms",
+    ]
+    .iter()
+    .map(|k| nj[k].as_f64().expect(k))
+    .collect();
+    let rest: f64 = parts.iter().sum();
+    assert!(
+        (judged as f64 + rest - simulated as f64).abs() <= 20.0,
+        "{judged} + {rest} vs {simulated}: {j}"
+    );
+    assert!(parts[0] > 0.0, "the swarm's seeds lose messages: {j}");
+    assert!(
+        text.contains("; not judged: ") && text.contains("messages lost at random "),
+        "{text}"
+    );
 }
 
 #[test]

@@ -406,8 +406,7 @@ fn text_summary(summary: &CheckSummary, a: &CheckArgs, threads: usize) -> String
     text.push('\n');
     text.push_str(&coverage::text(&summary.coverage, summary.seeds));
     text.push_str(&format!(
-        "{}; the rest of the time the rule did not apply (no healthy set with requests \
-         pending, message loss, a slow node, overload), so no stall can be found there\n",
+        "{}; where the rule did not apply, no stall can be found\n",
         summary.liveness_judged.describe(summary.seeds)
     ));
     text.push_str(&format!(

@@ -93,6 +93,10 @@ pub struct Liveness {
     /// How long the rule applied (requests pending, a healthy set existed), in ms: a run with no
     /// judged time checked nothing.
     pub judged_ms: f64,
+    /// The rest of the run, by why the rule did not apply: with `judged_ms` it adds up to the
+    /// time simulated. Tells where no stall could have been found.
+    #[serde(default)]
+    pub not_judged: NotJudged,
     /// Every stall (at most [`MAX_LISTED`]), earliest first.
     pub stalls: Vec<Stall>,
     /// Time with requests pending and no completion for longer than
@@ -104,6 +108,88 @@ pub struct Liveness {
     pub elections: Vec<Election>,
     /// Time to the first completed request after each fault (at most [`MAX_LISTED`]).
     pub after_faults: Vec<FaultRecovery>,
+}
+
+/// Time the liveness rule did not apply, by reason (ms; whole ms when summed over seeds). Where
+/// several reasons hold, the first in this order counts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct NotJudged {
+    /// Node-to-node messages were lost at random (`network.loss` above 0).
+    pub loss_ms: f64,
+    /// A node was slowed: a `slow` fault, or work begun while slowed still running.
+    pub slow_ms: f64,
+    /// No set of up, mutually connected nodes held a Q1 and a Q2: crashes, partitions, cut
+    /// links.
+    pub no_healthy_set_ms: f64,
+    /// No request was pending at the clients that reach the healthy set.
+    pub idle_ms: f64,
+    /// More requests were pending than [`Bound::max_pending`].
+    pub overload_ms: f64,
+}
+
+impl NotJudged {
+    /// Each reason with its time (ms), in the order of the fields.
+    pub fn parts(&self) -> [(&'static str, f64); 5] {
+        [
+            ("messages lost at random", self.loss_ms),
+            ("a node slowed", self.slow_ms),
+            (
+                "no healthy set (crashes, partitions, cut links)",
+                self.no_healthy_set_ms,
+            ),
+            ("no request pending", self.idle_ms),
+            ("overload", self.overload_ms),
+        ]
+    }
+
+    /// The total (ms).
+    pub fn total_ms(&self) -> f64 {
+        self.parts().iter().map(|p| p.1).sum()
+    }
+
+    /// Both together.
+    pub fn plus(self, o: NotJudged) -> NotJudged {
+        NotJudged {
+            loss_ms: self.loss_ms + o.loss_ms,
+            slow_ms: self.slow_ms + o.slow_ms,
+            no_healthy_set_ms: self.no_healthy_set_ms + o.no_healthy_set_ms,
+            idle_ms: self.idle_ms + o.idle_ms,
+            overload_ms: self.overload_ms + o.overload_ms,
+        }
+    }
+
+    /// Each field rounded to whole milliseconds (so that sums over seeds are exact).
+    pub fn rounded(self) -> NotJudged {
+        NotJudged {
+            loss_ms: self.loss_ms.round(),
+            slow_ms: self.slow_ms.round(),
+            no_healthy_set_ms: self.no_healthy_set_ms.round(),
+            idle_ms: self.idle_ms.round(),
+            overload_ms: self.overload_ms.round(),
+        }
+    }
+
+    /// The reasons with time, largest first, each as `label` and its share of `of_ms`:
+    /// "messages lost at random 21 %, a node slowed 14 %" (empty when there are none).
+    pub fn describe(&self, of_ms: f64) -> String {
+        let mut parts: Vec<_> = self.parts().into_iter().filter(|p| p.1 > 0.0).collect();
+        parts.sort_by(|a, b| b.1.total_cmp(&a.1));
+        parts
+            .iter()
+            .map(|(label, t)| format!("{label} {}", share(*t, of_ms)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// `part` as a percentage of `of`: "21 %", "< 1 %" for a small non-zero share.
+fn share(part: f64, of: f64) -> String {
+    let p = part * 100.0 / of.max(1e-9);
+    if p > 0.0 && p < 0.5 {
+        "< 1 %".to_string()
+    } else {
+        format!("{p:.0} %")
+    }
 }
 
 fn ms(t: fpaxos::Time) -> f64 {

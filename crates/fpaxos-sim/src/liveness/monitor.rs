@@ -4,7 +4,7 @@
 //! event, so it cannot change a run.
 
 use super::healthy::{healthy_set, Topology};
-use super::{ms, Bound, FaultRecovery, Liveness, Stall, MAX_LISTED};
+use super::{ms, Bound, FaultRecovery, Liveness, NotJudged, Stall, MAX_LISTED};
 use fpaxos::{NodeSet, QuorumSystem, Time};
 use std::sync::Arc;
 
@@ -18,6 +18,17 @@ struct Healthy {
     bound: Time,
     /// Client homes (node ids) whose clients can reach the set.
     homes: u64,
+}
+
+/// Whether the rule applies now and, if not, why: the first reason that holds, in this order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Why {
+    Applies,
+    Loss,
+    Slow,
+    NoHealthySet,
+    Idle,
+    Overload,
 }
 
 /// A cluster the monitor will observe later, when the work begun while slowed is done.
@@ -46,7 +57,13 @@ pub(crate) struct Monitor {
     active_since: Option<Time>,
     /// Start of the current obligation: nothing completed since then.
     clock: Time,
-    judged: Time,
+    /// Why there is no healthy set (as of the last observation), when there is none.
+    blind: Why,
+    /// Why the rule applies or not, since `why_since`.
+    why: Why,
+    why_since: Time,
+    /// Time spent so far, indexed by `Why` (the stretch since `why_since` not included).
+    spent: [Time; 6],
     stalls: Vec<Stall>,
     /// Start of the current stretch with requests pending and no completion.
     gap_since: Option<Time>,
@@ -74,7 +91,10 @@ impl Monitor {
             reachable: 0,
             active_since: None,
             clock: 0,
-            judged: 0,
+            blind: Why::NoHealthySet,
+            why: Why::NoHealthySet,
+            why_since: 0,
+            spent: [0; 6],
             stalls: Vec::new(),
             gap_since: None,
             unavailable: Vec::new(),
@@ -181,6 +201,13 @@ impl Monitor {
         } else {
             healthy_set(&self.quorums, self.n, topo)
         };
+        self.blind = if topo.lossy {
+            Why::Loss
+        } else if settling || !topo.slowed.is_empty() {
+            Why::Slow
+        } else {
+            Why::NoHealthySet
+        };
         self.healthy = found.map(|(nodes, q1, q2)| {
             let outside = self.n - nodes.len();
             // A client sits beside its home node; a partition cuts it off like that node.
@@ -220,22 +247,37 @@ impl Monitor {
         }
     }
 
+    /// Why the rule applies or not now.
+    fn why_now(&self) -> Why {
+        match self.healthy {
+            None => self.blind,
+            Some(_) if self.reachable == 0 => Why::Idle,
+            Some(_) if self.reachable > self.bound.max_pending => Why::Overload,
+            Some(_) => Why::Applies,
+        }
+    }
+
+    /// Called on every change of the healthy set or of the reachable requests' count across 0 or
+    /// `max_pending` (the only changes that can change the rule's applying).
     fn update_active(&mut self, now: Time) {
-        let applies = self.healthy.is_some()
-            && self.reachable > 0
-            && self.reachable <= self.bound.max_pending;
+        let why = self.why_now();
+        if why != self.why {
+            self.spent[self.why as usize] += now.saturating_sub(self.why_since);
+            self.why = why;
+            self.why_since = now;
+        }
+        let applies = why == Why::Applies;
         match (applies, self.active_since) {
             (true, None) => {
                 self.active_since = Some(now);
                 self.clock = now;
             }
-            (false, Some(since)) => {
+            (false, Some(_)) => {
                 // Only an issue can end the rule with the clock still running: overload.
                 let limit = self.bound.max_pending;
                 self.settle(now, || {
                     format!("overload: more than {limit} requests pending")
                 });
-                self.judged += now - since;
                 self.active_since = None;
             }
             _ => {}
@@ -311,11 +353,20 @@ impl Monitor {
                 }
             }
         }
-        let judged = self.judged + self.active_since.map_or(0, |s| upto.saturating_sub(s));
+        let mut spent = self.spent;
+        spent[self.why as usize] += upto.saturating_sub(self.why_since);
+        let at = |w: Why| ms(spent[w as usize]);
         Liveness {
             ok: stalls.is_empty(),
             bound_ms: ms(self.bound.total(0)),
-            judged_ms: ms(judged),
+            judged_ms: at(Why::Applies),
+            not_judged: NotJudged {
+                loss_ms: at(Why::Loss),
+                slow_ms: at(Why::Slow),
+                no_healthy_set_ms: at(Why::NoHealthySet),
+                idle_ms: at(Why::Idle),
+                overload_ms: at(Why::Overload),
+            },
             stalls,
             unavailable_ms: ms(unavailable_total),
             unavailable: unavailable
@@ -412,6 +463,12 @@ mod tests {
         m.issued(bound, 0);
         let l = m.finish(3 * bound);
         assert!(l.ok && l.judged_ms == 0.0, "not judged while settling");
+        assert_eq!(
+            l.not_judged.slow_ms,
+            ms(2 * bound),
+            "settling counts as slowed"
+        );
+        assert_eq!(l.not_judged.idle_ms, ms(bound));
         // From 3 x bound on the rule applies again: a stall once the bound has passed since then.
         assert!(
             m.finish(4 * bound).ok,
@@ -437,6 +494,55 @@ mod tests {
             &topo(0b00011, &none, &none),
         );
         assert!(m.finish(10 * bound).ok, "no majority up after the crash");
+    }
+
+    #[test]
+    fn the_time_the_rule_did_not_apply_is_counted_by_reason() {
+        let none = [0u64; 5];
+        let mut m = monitor();
+        let max = m.bound.max_pending;
+        let t = 1_000_000; // 1 ms
+        m.observe(0, &topo(0b11111, &none, &none));
+        // 0-1 ms idle, 1-2 ms judged, 2-3 ms overload, 3-4 ms judged.
+        m.issued(t, 0);
+        for _ in 0..max {
+            m.issued(2 * t, 0);
+        }
+        m.completed(3 * t, 0);
+        // 4-5 ms messages lost (a slowed node as well: loss counts first), 5-6 ms slowed, 6-7
+        // ms two of five up, then judged again until 8 ms.
+        let lossy = Topology {
+            lossy: true,
+            slowed: NodeSet(0b1),
+            ..topo(0b11111, &none, &none)
+        };
+        m.fault(4 * t, "loss 0.1".into(), &lossy);
+        let slowed = Topology {
+            slowed: NodeSet(0b1),
+            ..topo(0b11111, &none, &none)
+        };
+        m.fault(5 * t, "loss 0".into(), &slowed);
+        m.fault(6 * t, "crash".into(), &topo(0b00011, &none, &none));
+        m.fault(7 * t, "recover".into(), &topo(0b11111, &none, &none));
+        let l = m.finish(8 * t);
+        assert_eq!(l.judged_ms, 3.0, "{l:?}");
+        assert_eq!(
+            l.not_judged,
+            NotJudged {
+                loss_ms: 1.0,
+                slow_ms: 1.0,
+                no_healthy_set_ms: 1.0,
+                idle_ms: 1.0,
+                overload_ms: 1.0,
+            }
+        );
+        assert_eq!(
+            l.not_judged.describe(8.0),
+            "messages lost at random 12 %, a node slowed 12 %, no healthy set (crashes, \
+             partitions, cut links) 12 %, no request pending 12 %, overload 12 %"
+        );
+        // The report so far counts the stretch still running.
+        assert_eq!(m.finish(9 * t).judged_ms, 4.0);
     }
 
     #[test]

@@ -211,6 +211,10 @@ fn how_much_liveness_a_run_judged_is_counted_per_seed() {
     let none = LivenessJudged::of(&fpaxos_sim::run(&lossy).expect("runs"));
     assert_eq!((none.seeds, none.judged_ms), (0, 0), "{none:?}");
     assert!(none.simulated_ms > 0);
+    assert_eq!(
+        none.not_judged.loss_ms, none.simulated_ms as f64,
+        "{none:?}"
+    );
     let two = one.plus(one);
     assert_eq!(
         two,
@@ -218,15 +222,51 @@ fn how_much_liveness_a_run_judged_is_counted_per_seed() {
             seeds: 2,
             judged_ms: 2 * one.judged_ms,
             simulated_ms: 2 * one.simulated_ms,
+            not_judged: one.not_judged.plus(one.not_judged),
         }
     );
+    let judged = format!(
+        "liveness judged in 2 of 3 seeds, for {:.1} s of {:.1} s simulated ({:.0} %)",
+        two.judged_ms as f64 / 1e3,
+        two.simulated_ms as f64 / 1e3,
+        two.judged_ms as f64 * 100.0 / two.simulated_ms as f64
+    );
+    if one.judged_ms == one.simulated_ms {
+        assert_eq!(two.describe(3), judged);
+    }
+    let mixed = two.plus(none);
     assert_eq!(
-        two.describe(3),
+        mixed.describe(3),
         format!(
-            "liveness judged in 2 of 3 seeds, for {:.1} s of {:.1} s simulated ({:.0} %)",
-            two.judged_ms as f64 / 1e3,
-            two.simulated_ms as f64 / 1e3,
-            two.judged_ms as f64 * 100.0 / two.simulated_ms as f64
+            "liveness judged in 2 of 3 seeds, for {:.1} s of {:.1} s simulated ({:.0} %); not judged: messages lost at random {:.0} %",
+            mixed.judged_ms as f64 / 1e3,
+            mixed.simulated_ms as f64 / 1e3,
+            mixed.judged_ms as f64 * 100.0 / mixed.simulated_ms as f64,
+            none.simulated_ms as f64 * 100.0 / mixed.simulated_ms as f64,
         )
     );
+}
+
+/// The time the rule applied and the time it did not, by reason, add up to the run, in every
+/// swarm seed (loss, slow nodes, partitions, overload and idle clients all occur among them).
+#[test]
+fn judged_and_not_judged_time_add_up_to_the_run() {
+    let mut seen = [false; 5];
+    for seed in 0..60 {
+        let s = fpaxos_sim::swarm::generate(seed, &Default::default());
+        let r = fpaxos_sim::run(&s).expect("runs");
+        let l = &r.liveness;
+        let sum = l.judged_ms + l.not_judged.total_ms();
+        assert!(
+            (sum - r.sim.simulated_ms).abs() < 1e-6,
+            "seed {seed}: judged {} + not judged {:?} = {sum}, simulated {}",
+            l.judged_ms,
+            l.not_judged,
+            r.sim.simulated_ms
+        );
+        for (i, (_, t)) in l.not_judged.parts().iter().enumerate() {
+            seen[i] |= *t > 0.0;
+        }
+    }
+    assert_eq!(seen, [true; 5], "every reason occurs in these seeds");
 }
