@@ -327,6 +327,17 @@ async fn unavailable_time_is_shaded_on_the_charts_and_the_diagram() {
     let banner = find(&root, "liveness-banner");
     assert_eq!(attr(&banner, "data-ok"), "true");
     assert!(try_find(&root, "goto-stall").is_none());
+    // The banner says why the rule did not apply during the outage, as the engine counts it.
+    assert!(
+        l.not_judged.no_healthy_set_ms > 1_000.0,
+        "{:?}",
+        l.not_judged
+    );
+    let run = l.judged_ms + l.not_judged.total_ms();
+    assert_eq!(
+        text(&root, "liveness-not-judged").trim(),
+        format!("Not judged: {}.", l.not_judged.describe(run))
+    );
 }
 
 // ----- availability panel: prediction next to measurement -----

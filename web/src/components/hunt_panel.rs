@@ -97,8 +97,8 @@ fn hunt_status(r: &HuntRun, load: &dyn Fn(&Scenario) -> Callback<MouseEvent>) ->
         },
         Phase::Clean => html! {
             <p class="small" data-testid="hunt-status" data-status="clean">
-                {format!("No failure in {} seeds on this cluster. Safety was checked throughout; {}, where \
-                          its rule applies. \
+                {format!("No failure in {} seeds on this cluster. Safety was checked throughout; {}. Where \
+                          the liveness rule did not apply, no stall can be found. \
                           More seeds, or the explorer above for N ≤ 5, search further.",
                           r.seeds, r.judged().describe(r.seeds))}</p>
         },

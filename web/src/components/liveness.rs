@@ -43,6 +43,13 @@ fn count_text(l: &Liveness) -> String {
     }
 }
 
+/// Why the rule did not apply the rest of the time, as shares of the run so far: "Not judged:
+/// no healthy set (crashes, partitions, cut links) 20 %." (the engine's words).
+fn not_judged(l: &Liveness) -> String {
+    let run = l.judged_ms + l.not_judged.total_ms();
+    format!("Not judged: {}.", l.not_judged.describe(run))
+}
+
 /// The liveness banner.
 #[component]
 pub(crate) fn LivenessBanner(props: &LivenessProps) -> Html {
@@ -82,14 +89,17 @@ pub(crate) fn LivenessBanner(props: &LivenessProps) -> Html {
             <div class="liveness unjudged" data-testid="liveness-banner" data-ok="true" data-judged="false" role="status">
                 <strong>{"○ Liveness: not checked: the rule never applied so far. "}</strong>
                 <span class="why">{"It applies only while requests are pending and some live, mutually connected nodes at \
-                    normal speed hold a Q1 and a Q2 on a network that loses nothing. Here no such set existed (too many \
-                    nodes down or cut off), messages were lost, a node was slowed, or no request was pending."}</span>
+                    normal speed hold a Q1 and a Q2 on a network that loses nothing. "}</span>
+                <span class="why" data-testid="liveness-not-judged">{not_judged(l)}</span>
             </div>
         },
         None => html! {
             <div class="liveness ok" data-testid="liveness-banner" data-ok="true" data-judged="true" role="status"
                 title={format!("Bound for a full healthy cluster: {}", at(l.bound_ms))}>
                 {format!("✔ Liveness: no stall (the rule applied for {}).", at(l.judged_ms))}
+                if l.not_judged.total_ms() > 0.0 {
+                    <span class="why" data-testid="liveness-not-judged">{format!(" {}", not_judged(l))}</span>
+                }
             </div>
         },
         Some(s) => {

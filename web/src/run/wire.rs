@@ -96,6 +96,11 @@ mod tests {
                     seeds: 1,
                     judged_ms: 1_234,
                     simulated_ms: 5_678,
+                    not_judged: fpaxos_sim::liveness::NotJudged {
+                        loss_ms: 4_000.0,
+                        idle_ms: 444.0,
+                        ..Default::default()
+                    },
                 },
                 None,
             ),

@@ -213,5 +213,10 @@ async fn find_a_violation_that_finds_nothing_says_how_much_liveness_it_judged() 
         t.contains(" of 12 seeds, for ") && t.contains("s simulated ("),
         "{t}"
     );
+    // Why the rest was not judged, by reason (the swarm's chaos phases lose messages).
+    assert!(
+        t.contains("; not judged: ") && t.contains("messages lost at random "),
+        "{t}"
+    );
     c.close().await.ok();
 }
