@@ -65,17 +65,18 @@ fn csv_field(t: &str) -> String {
 /// `node` row per node. Empty cells are fields that do not apply to the row's kind. New columns
 /// go at the end, so older columns keep their positions (the liveness ones: `live` is the
 /// report's `liveness.ok`, `stalls` how many it lists, then unavailable time, judged time and the
-/// bound in ms).
+/// bound in ms, then the time not judged by reason, in ms, as `liveness.not_judged` has it).
 pub(crate) fn report_csv(r: &Report) -> String {
     let mut o = String::from(
         "row,node,committed,throughput_req_s,latency_mean_ms,latency_p50_ms,latency_p90_ms,latency_p99_ms,\
 leader_changes,leaderless_ms,slots,messages,messages_per_commit,safe,trace_hash,sent,received,cpu_busy,\
-live,stalls,unavailable_ms,liveness_judged_ms,liveness_bound_ms\n",
+live,stalls,unavailable_ms,liveness_judged_ms,liveness_bound_ms,not_judged_loss_ms,not_judged_slow_ms,\
+not_judged_no_healthy_set_ms,not_judged_idle_ms,not_judged_overload_ms\n",
     );
     let l = &r.liveness;
     let _ = writeln!(
         o,
-        "summary,,{},{},{},{},{},{},{},{},{},{},{},{},{},,,,{},{},{},{},{}",
+        "summary,,{},{},{},{},{},{},{},{},{},{},{},{},{},,,,{},{},{},{},{},{},{},{},{},{}",
         r.committed,
         r.throughput,
         r.latency_ms.mean,
@@ -93,12 +94,17 @@ live,stalls,unavailable_ms,liveness_judged_ms,liveness_bound_ms\n",
         l.stalls.len(),
         l.unavailable_ms,
         l.judged_ms,
-        l.bound_ms
+        l.bound_ms,
+        l.not_judged.loss_ms,
+        l.not_judged.slow_ms,
+        l.not_judged.no_healthy_set_ms,
+        l.not_judged.idle_ms,
+        l.not_judged.overload_ms,
     );
     for (i, n) in r.messages.by_node.iter().enumerate() {
         let _ = writeln!(
             o,
-            "node,{i},,,,,,,,,,,,,,{},{},{},,,,,",
+            "node,{i},,,,,,,,,,,,,,{},{},{},,,,,,,,,,",
             n.sent, n.received, n.busy
         );
     }
@@ -181,6 +187,23 @@ mod tests {
         assert_eq!(col("unavailable_ms"), r.liveness.unavailable_ms.to_string());
         assert_eq!(col("liveness_judged_ms"), r.liveness.judged_ms.to_string());
         assert_eq!(col("liveness_bound_ms"), r.liveness.bound_ms.to_string());
+        // The time not judged, on a run with some (no Q1 up from 2 s to 6 s).
+        let p = crate::presets::by_id("leader-failure").expect("preset");
+        let r2 = fpaxos_sim::run(&p.scenario).expect("runs");
+        let nj = &r2.liveness.not_judged;
+        assert!(nj.no_healthy_set_ms > 0.0, "{nj:?}");
+        let csv2 = report_csv(&r2);
+        let sum2: Vec<&str> = csv2.lines().nth(1).unwrap_or_default().split(',').collect();
+        let col = |k: &str| sum2[head.iter().position(|h| *h == k).unwrap_or(0)];
+        assert_eq!(col("not_judged_loss_ms"), nj.loss_ms.to_string());
+        assert_eq!(col("not_judged_slow_ms"), nj.slow_ms.to_string());
+        assert_eq!(
+            col("not_judged_no_healthy_set_ms"),
+            nj.no_healthy_set_ms.to_string()
+        );
+        assert_eq!(col("not_judged_idle_ms"), nj.idle_ms.to_string());
+        assert_eq!(col("not_judged_overload_ms"), nj.overload_ms.to_string());
+        assert_eq!(head[22], "liveness_bound_ms");
         // The older columns keep their positions.
         assert_eq!(head[14], "trace_hash");
         assert_eq!(head[17], "cpu_busy");
