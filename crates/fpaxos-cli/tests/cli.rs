@@ -416,6 +416,12 @@ fn check_says_how_much_liveness_it_judged() {
         text.contains("; not judged: ") && text.contains("messages lost at random "),
         "{text}"
     );
+    // Loss is the largest reason here, so the check says how to judge the chaos phases too;
+    // with the loss pinned to 0 there is none, and no hint.
+    assert!(text.contains("again with --loss 0"), "{text}");
+    let lossless = stdout(&fpaxos(&words("check --seeds 20 --loss 0")));
+    assert!(!lossless.contains("messages lost at random"), "{lossless}");
+    assert!(!lossless.contains("again with --loss 0"), "{lossless}");
 }
 
 #[test]

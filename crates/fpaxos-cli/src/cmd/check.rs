@@ -405,10 +405,17 @@ fn text_summary(summary: &CheckSummary, a: &CheckArgs, threads: usize) -> String
     }
     text.push('\n');
     text.push_str(&coverage::text(&summary.coverage, summary.seeds));
+    let judged = &summary.liveness_judged;
     text.push_str(&format!(
         "{}; where the rule did not apply, no stall can be found\n",
-        summary.liveness_judged.describe(summary.seeds)
+        judged.describe(summary.seeds)
     ));
+    if judged.not_judged.loss_ms * 5.0 > judged.simulated_ms as f64 {
+        text.push_str(
+            "(to judge liveness through the chaos phases' crashes and partitions as well, run \
+             the same seeds again with --loss 0)\n",
+        );
+    }
     text.push_str(&format!(
         "\nchecked {} seeds ({}..={}{of}): {} failed safety (violation or simulator panic), \
          {} failed liveness (a stall){}\n\
