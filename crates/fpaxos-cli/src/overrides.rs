@@ -203,6 +203,7 @@ impl Overrides {
             quorum: (self.quorum.is_some() || touched("quorum")).then(|| s.cluster.quorum.clone()),
             thrifty: (self.thrifty.is_some() || touched("thrifty")).then_some(s.cluster.thrifty),
             allow_unsafe: s.cluster.allow_unsafe,
+            loss: self.loss,
         })
     }
 }

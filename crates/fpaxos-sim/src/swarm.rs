@@ -50,6 +50,12 @@ pub struct Pins {
     pub thrifty: Option<bool>,
     /// Allow quorums that do not intersect (and, if the quorum is not pinned, draw some).
     pub allow_unsafe: bool,
+    /// Node-to-node loss probability for the whole run (`fpaxos check --loss`; the page's hunt
+    /// without random loss pins 0, so that the liveness rule judges the chaos phases too). Set
+    /// after everything is drawn, so the draws do not change: the seed's scenario is the
+    /// unpinned one with this loss (a lossy seed keeps its calm phase's `loss 0`, harmless).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loss: Option<f64>,
 }
 
 impl Pins {
@@ -67,6 +73,9 @@ impl Pins {
         }
         if self.allow_unsafe {
             s.cluster.allow_unsafe = true;
+        }
+        if let Some(p) = self.loss {
+            s.network.loss = p;
         }
     }
 }
@@ -587,6 +596,7 @@ mod tests {
             quorum: Some(QuorumSpec::Counting { q1: 2, q2: 2 }),
             thrifty: None,
             allow_unsafe: true,
+            loss: None,
         };
         for seed in 0..200 {
             let s = generate(seed, &pins);
@@ -602,5 +612,23 @@ mod tests {
             assert!((4..=5).contains(&s.cluster.nodes), "seed {seed}");
             s.validate().unwrap();
         }
+    }
+
+    /// A pinned loss changes nothing else: the seed's scenario is the unpinned one with that
+    /// loss, as `fpaxos check --loss` makes it (it sets the loss after generating).
+    #[test]
+    fn a_pinned_loss_is_the_only_change() {
+        let lossless = Pins {
+            loss: Some(0.0),
+            ..Pins::default()
+        };
+        let mut lossy_seeds = 0;
+        for seed in 0..100 {
+            let mut drawn = generate(seed, &Pins::default());
+            lossy_seeds += usize::from(drawn.network.loss > 0.0);
+            drawn.network.loss = 0.0;
+            assert_eq!(generate(seed, &lossless), drawn, "seed {seed}");
+        }
+        assert!(lossy_seeds > 20, "only {lossy_seeds} lossy seeds");
     }
 }

@@ -18,6 +18,7 @@ pub(crate) fn HuntPanel() -> Html {
     let cancelled = use_state(|| false);
     let redraw = use_force_update();
     let seeds = use_state(|| 200u64);
+    let lossy = use_state(|| true);
     let running = run.borrow().as_ref().is_some_and(|r| r.running());
     use_runner(run.clone(), running);
     let on_seeds = {
@@ -29,11 +30,18 @@ pub(crate) fn HuntPanel() -> Html {
             }
         })
     };
+    let on_lossy = {
+        let lossy = lossy.clone();
+        Callback::from(move |e: Event| {
+            let el: HtmlInputElement = e.target_unchecked_into();
+            lossy.set(el.checked());
+        })
+    };
     let on_start = {
         let (run, redraw, cancelled) = (run.clone(), redraw.clone(), cancelled.clone());
-        let (s, n) = (app.scenario.clone(), *seeds);
+        let (s, n, l) = (app.scenario.clone(), *seeds, *lossy);
         Callback::from(move |_| {
-            *run.borrow_mut() = Some(HuntRun::new(&s, n));
+            *run.borrow_mut() = Some(HuntRun::new(&s, n, l));
             cancelled.set(false);
             redraw.force_update();
         })
@@ -63,6 +71,11 @@ pub(crate) fn HuntPanel() -> Html {
                 <label class="small">{"Seeds "}
                     <input type="number" min="1" max={MAX_HUNT_SEEDS.to_string()} value={seeds.to_string()}
                         onchange={on_seeds} data-testid="hunt-seeds" aria-label="Seeds to try" /></label>
+                <label class="small" title="As fpaxos check draws it: half of the seeds lose messages at random until \
+                    their calm phase. The liveness rule does not apply while messages are lost at random; without \
+                    random loss it judges the chaos phases' crashes and partitions too.">
+                    <input type="checkbox" checked={*lossy} onchange={on_lossy} disabled={running}
+                        data-testid="hunt-loss" />{" Random message loss"}</label>
                 <button class="btn primary" onclick={on_start} disabled={running || invalid}
                     data-testid="hunt-start">{"Find a violation"}</button>
                 <button class="btn" onclick={on_cancel} disabled={!running} data-testid="hunt-cancel">{"Cancel"}</button>

@@ -69,10 +69,15 @@ pub(crate) struct HuntRun {
 }
 
 impl HuntRun {
-    /// A hunt on `s`'s cluster over `seeds` seeds (clamped to 1..=[`MAX_HUNT_SEEDS`]).
-    pub(crate) fn new(s: &Scenario, seeds: u64) -> HuntRun {
+    /// A hunt on `s`'s cluster over `seeds` seeds (clamped to 1..=[`MAX_HUNT_SEEDS`]), with
+    /// random message loss drawn as `fpaxos check` draws it, or with none (`lossy` false: then
+    /// the liveness rule judges the chaos phases too).
+    pub(crate) fn new(s: &Scenario, seeds: u64, lossy: bool) -> HuntRun {
         HuntRun {
-            pins: pins_of(s),
+            pins: Pins {
+                loss: (!lossy).then_some(0.0),
+                ..pins_of(s)
+            },
             seeds: seeds.clamp(1, MAX_HUNT_SEEDS),
             batch: Some(Batch::new()),
             submitted: false,
@@ -115,6 +120,9 @@ impl HuntRun {
         }
         if p.allow_unsafe {
             cmd += " --allow-unsafe";
+        }
+        if let Some(l) = p.loss {
+            cmd += &format!(" --loss {l}");
         }
         cmd + &format!(" --shrink --shrink-runs {SHRINK_RUNS}")
     }
@@ -185,6 +193,7 @@ fn pins_of(s: &Scenario) -> Pins {
         quorum: Some(s.cluster.quorum.clone()),
         thrifty: Some(s.cluster.thrifty),
         allow_unsafe: s.cluster.allow_unsafe,
+        loss: None,
     }
 }
 
@@ -260,7 +269,7 @@ mod tests {
 
     #[test]
     fn an_unsafe_cluster_yields_its_lowest_failing_seed_shrunk() {
-        let mut run = HuntRun::new(&unsafe_five(), 12);
+        let mut run = HuntRun::new(&unsafe_five(), 12, true);
         run.batch = None;
         drive(&mut run);
         let Phase::Found {
@@ -299,7 +308,7 @@ mod tests {
 
     #[test]
     fn a_safe_cluster_over_a_few_seeds_is_clean() {
-        let mut run = HuntRun::new(&Scenario::default(), 3);
+        let mut run = HuntRun::new(&Scenario::default(), 3, true);
         run.batch = None;
         drive(&mut run);
         assert_eq!(run.phase, Phase::Clean);
@@ -311,5 +320,32 @@ mod tests {
             j.seeds > 0 && j.judged_ms > 0 && j.judged_ms < j.simulated_ms,
             "{j:?}"
         );
+    }
+
+    /// Without random loss the same seeds lose nothing at random, so the rule judges more of
+    /// them, and the command line says so.
+    #[test]
+    fn a_hunt_without_random_loss_judges_more() {
+        let hunt = |lossy| {
+            let mut run = HuntRun::new(&Scenario::default(), 12, lossy);
+            run.batch = None;
+            drive(&mut run);
+            assert_eq!(run.phase, Phase::Clean);
+            run
+        };
+        let (with, without) = (hunt(true), hunt(false));
+        let (a, b) = (with.judged(), without.judged());
+        assert!(a.not_judged.loss_ms > 0.0, "{a:?}");
+        assert_eq!(b.not_judged.loss_ms, 0.0, "{b:?}");
+        assert!(
+            b.judged_ms as f64 / b.simulated_ms as f64 > a.judged_ms as f64 / a.simulated_ms as f64,
+            "{a:?} {b:?}"
+        );
+        assert!(
+            without.cli_command().contains(" --loss 0 --shrink"),
+            "{}",
+            without.cli_command()
+        );
+        assert!(!with.cli_command().contains("--loss"));
     }
 }

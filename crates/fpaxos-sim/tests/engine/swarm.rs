@@ -144,6 +144,7 @@ fn pinned_unsafe_swarm_finds_violations() {
         quorum: Some(QuorumSpec::Counting { q1: 2, q2: 2 }),
         thrifty: None,
         allow_unsafe: true,
+        loss: None,
     };
     let failures = run_seeds((1..=20).collect(), |seed| generate(seed, &pins));
     let violations = failures

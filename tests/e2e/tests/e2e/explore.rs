@@ -218,5 +218,19 @@ async fn find_a_violation_that_finds_nothing_says_how_much_liveness_it_judged() 
         t.contains("; not judged: ") && t.contains("messages lost at random "),
         "{t}"
     );
+    // Without random loss the same seeds lose nothing at random, and the command line says so.
+    click(&c, "hunt-loss").await;
+    click(&c, "hunt-start").await;
+    assert_eq!(
+        wait_hunt(&c, &["found", "clean", "failed"], 400).await,
+        "clean"
+    );
+    let t = text_of(&c, "hunt-status").await;
+    assert!(
+        t.contains("liveness judged in ") && !t.contains("messages lost at random"),
+        "{t}"
+    );
+    let cli = text_of(&c, "hunt-cli").await;
+    assert!(cli.contains(" --loss 0 "), "{cli}");
     c.close().await.ok();
 }
