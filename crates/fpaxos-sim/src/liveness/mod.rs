@@ -195,3 +195,34 @@ fn share(part: f64, of: f64) -> String {
 fn ms(t: fpaxos::Time) -> f64 {
     t as f64 / 1e6
 }
+
+#[cfg(test)]
+mod tests {
+    use super::NotJudged;
+
+    #[test]
+    fn the_time_not_judged_is_described_largest_first() {
+        let nj = NotJudged {
+            loss_ms: 100.0,
+            slow_ms: 0.0,
+            no_healthy_set_ms: 300.0,
+            idle_ms: 2.0,
+            overload_ms: 50.0,
+        };
+        assert_eq!(nj.total_ms(), 452.0);
+        assert_eq!(
+            nj.describe(1000.0),
+            "no healthy set (crashes, partitions, cut links) 30 %, messages lost at random 10 %, \
+             overload 5 %, no request pending < 1 %"
+        );
+        assert_eq!(NotJudged::default().describe(1000.0), "");
+        let sum = nj.plus(NotJudged {
+            slow_ms: 7.4,
+            idle_ms: 0.6,
+            ..NotJudged::default()
+        });
+        assert_eq!((sum.slow_ms, sum.idle_ms, sum.loss_ms), (7.4, 2.6, 100.0));
+        let r = sum.rounded();
+        assert_eq!((r.slow_ms, r.idle_ms), (7.0, 3.0));
+    }
+}
