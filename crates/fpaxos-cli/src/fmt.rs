@@ -192,10 +192,10 @@ pub fn liveness_lines(l: &fpaxos_sim::liveness::Liveness) -> Vec<(&'static str, 
             st.bound_ms
         )
     } else if l.judged_ms == 0.0 {
-        format!(
-            "not judged: the rule never applied ({})",
-            l.not_judged.describe(l.not_judged.total_ms())
-        )
+        match l.not_judged.describe(l.not_judged.total_ms()) {
+            why if why.is_empty() => "not judged: the rule never applied".to_string(),
+            why => format!("not judged: the rule never applied ({why})"),
+        }
     } else {
         let rest = l.not_judged.describe(l.judged_ms + l.not_judged.total_ms());
         format!(

@@ -47,7 +47,10 @@ fn count_text(l: &Liveness) -> String {
 /// no healthy set (crashes, partitions, cut links) 20 %." (the engine's words).
 fn not_judged(l: &Liveness) -> String {
     let run = l.judged_ms + l.not_judged.total_ms();
-    format!("Not judged: {}.", l.not_judged.describe(run))
+    match l.not_judged.describe(run) {
+        why if why.is_empty() => String::new(),
+        why => format!("Not judged: {why}."),
+    }
 }
 
 /// The liveness banner.
