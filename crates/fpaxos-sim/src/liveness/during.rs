@@ -30,6 +30,9 @@ pub(crate) struct Activity<'a> {
     /// Every closed stretch is in `leaderless` (none was left out past the list's limit).
     pub leaderless_listed: bool,
     pub upto: Time,
+    /// The election timeout and the slowest round trip (twice the bound's `L`), when the
+    /// timeout is the shorter: named when leaders are deposed one after another.
+    pub short_timeout: Option<(Time, Time)>,
 }
 
 fn overlap(a: (Time, Time), b: (Time, Time)) -> Time {
@@ -102,6 +105,14 @@ impl Activity<'_> {
                  deposes that leader; pre-vote, or an election timeout above the slowest round \
                  trip, prevents that.",
             );
+            if let Some((et, rtt)) = self.short_timeout {
+                s.push_str(&format!(
+                    " Here the election timeout, {:.1} ms, is below the slowest link's round \
+                     trip, about {:.1} ms (twice its one-in-a-million latency).",
+                    et as f64 / 1e6,
+                    rtt as f64 / 1e6
+                ));
+            }
         }
         if let Some(node) = busy_node {
             s.push_str(&format!(
@@ -135,6 +146,7 @@ mod tests {
             leaderless_since: Some(295 * MS),
             leaderless_listed: true,
             upto: 300 * MS,
+            short_timeout: None,
         };
         let s = a.describe(100 * MS, 300 * MS);
         assert!(
@@ -142,7 +154,25 @@ mod tests {
             "{s}"
         );
         assert!(s.contains("deposed one after another"), "{s}");
+        assert!(!s.contains("Here the election timeout"), "{s}");
         assert!(s.contains("Node 1's CPU was nearly always busy"), "{s}");
+        // A timeout shorter than the slowest round trip is named with the churn, not without.
+        let short = Activity {
+            short_timeout: Some((23 * MS, 40 * MS)),
+            ..a
+        };
+        let s = short.describe(100 * MS, 300 * MS);
+        assert!(
+            s.contains(
+                "prevents that. Here the election timeout, 23.0 ms, is below the slowest \
+                 link's round trip, about 40.0 ms (twice its one-in-a-million latency). Node 1's"
+            ),
+            "{s}"
+        );
+        assert!(
+            !short.describe(140 * MS, 200 * MS).contains("Here the"),
+            "one election is no churn"
+        );
         // 50..100 ms: bucket 0, where nothing was sent or busy; the election at 50 ms is at the
         // stretch's start, before it.
         let s = a.describe(50 * MS, 100 * MS);

@@ -345,7 +345,10 @@ impl Metrics {
         let violations = run.checker.violations().to_vec();
         let mut liveness = run.liveness;
         liveness.elections = self.elections(upto);
-        let activity = self.activity(upto);
+        let mut activity = self.activity(upto);
+        let et = run.scenario.cluster.election_timeout.0;
+        let rtt = 2 * crate::liveness::slowest_link(run.scenario);
+        activity.short_timeout = (et < rtt).then_some((et, rtt));
         for st in &mut liveness.stalls {
             let ns = |ms: f64| (ms * 1e6).round() as Time;
             st.during = activity.describe(ns(st.from_ms), ns(st.to_ms));
@@ -418,6 +421,7 @@ impl Metrics {
             leaderless_since: self.leaderless_since,
             leaderless_listed: self.leaderless_intervals.len() < MAX_LISTED,
             upto,
+            short_timeout: None,
         }
     }
 

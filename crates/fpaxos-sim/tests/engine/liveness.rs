@@ -174,5 +174,14 @@ fn a_stall_says_what_happened_during_it() {
         "{}",
         st.during
     );
+    // Its timers: an election timeout of 22.98 ms against links of up to 19.832 ms one way.
+    assert!(
+        st.during.contains(
+            "Here the election timeout, 23.0 ms, is below the slowest link's round trip, about \
+             39.7 ms"
+        ),
+        "{}",
+        st.during
+    );
     assert!(!st.during.contains("nearly always busy"), "{}", st.during);
 }
