@@ -199,12 +199,16 @@ async fn find_a_violation_that_finds_nothing_says_how_much_liveness_it_judged() 
     text_of(&c, "run-status").await;
     open_panel(&c).await;
     set_value(&c, "hunt-seeds", "12").await;
-    click(&c, "hunt-start").await;
-    assert_eq!(
-        wait_hunt(&c, &["found", "clean", "failed"], 400).await,
-        "clean"
-    );
-    let t = text_of(&c, "hunt-status").await;
+    // Starts the hunt and returns its status once it has found nothing.
+    let clean = || async {
+        click(&c, "hunt-start").await;
+        assert_eq!(
+            wait_hunt(&c, &["found", "clean", "failed"], 400).await,
+            "clean"
+        );
+        text_of(&c, "hunt-status").await
+    };
+    let t = clean().await;
     assert!(
         t.starts_with("No failure in 12 seeds on this cluster. Safety was checked throughout; liveness judged in "),
         "{t}"
@@ -220,12 +224,7 @@ async fn find_a_violation_that_finds_nothing_says_how_much_liveness_it_judged() 
     );
     // Without random loss the same seeds lose nothing at random, and the command line says so.
     click(&c, "hunt-loss").await;
-    click(&c, "hunt-start").await;
-    assert_eq!(
-        wait_hunt(&c, &["found", "clean", "failed"], 400).await,
-        "clean"
-    );
-    let t = text_of(&c, "hunt-status").await;
+    let t = clean().await;
     assert!(
         t.contains("liveness judged in ") && !t.contains("messages lost at random"),
         "{t}"
