@@ -192,12 +192,12 @@ pub fn liveness_lines(l: &fpaxos_sim::liveness::Liveness) -> Vec<(&'static str, 
             st.bound_ms
         )
     } else if l.judged_ms == 0.0 {
-        match l.not_judged.describe(l.not_judged.total_ms()) {
+        match l.describe_not_judged() {
             why if why.is_empty() => "not judged: the rule never applied".to_string(),
             why => format!("not judged: the rule never applied ({why})"),
         }
     } else {
-        let rest = l.not_judged.describe(l.judged_ms + l.not_judged.total_ms());
+        let rest = l.describe_not_judged();
         format!(
             "ok (the rule applied for {:.1} ms; bound {:.1} ms){}",
             l.judged_ms,

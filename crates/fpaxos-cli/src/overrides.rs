@@ -203,7 +203,8 @@ impl Overrides {
             quorum: (self.quorum.is_some() || touched("quorum")).then(|| s.cluster.quorum.clone()),
             thrifty: (self.thrifty.is_some() || touched("thrifty")).then_some(s.cluster.thrifty),
             allow_unsafe: s.cluster.allow_unsafe,
-            loss: self.loss,
+            // `--loss` is set by the overrides after generating, which is what this pin does.
+            loss: None,
         })
     }
 }

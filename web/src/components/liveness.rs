@@ -46,8 +46,7 @@ fn count_text(l: &Liveness) -> String {
 /// Why the rule did not apply the rest of the time, as shares of the run so far: "Not judged:
 /// no healthy set (crashes, partitions, cut links) 20 %." (the engine's words).
 fn not_judged(l: &Liveness) -> String {
-    let run = l.judged_ms + l.not_judged.total_ms();
-    match l.not_judged.describe(run) {
+    match l.describe_not_judged() {
         why if why.is_empty() => String::new(),
         why => format!("Not judged: {why}."),
     }

@@ -74,10 +74,7 @@ impl HuntRun {
     /// the liveness rule judges the chaos phases too).
     pub(crate) fn new(s: &Scenario, seeds: u64, lossy: bool) -> HuntRun {
         HuntRun {
-            pins: Pins {
-                loss: (!lossy).then_some(0.0),
-                ..pins_of(s)
-            },
+            pins: pins_of(s, lossy),
             seeds: seeds.clamp(1, MAX_HUNT_SEEDS),
             batch: Some(Batch::new()),
             submitted: false,
@@ -186,14 +183,14 @@ impl HuntRun {
 }
 
 /// What a hunt keeps of the editor's scenario: cluster size, quorum system, thrifty, and
-/// whether unsafe quorums are allowed.
-fn pins_of(s: &Scenario) -> Pins {
+/// whether unsafe quorums are allowed; without random loss (`lossy` false), a loss of 0.
+fn pins_of(s: &Scenario, lossy: bool) -> Pins {
     Pins {
         nodes: Some(s.cluster.nodes),
         quorum: Some(s.cluster.quorum.clone()),
         thrifty: Some(s.cluster.thrifty),
         allow_unsafe: s.cluster.allow_unsafe,
-        loss: None,
+        loss: (!lossy).then_some(0.0),
     }
 }
 

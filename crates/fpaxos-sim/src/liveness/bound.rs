@@ -60,7 +60,7 @@ impl Bound {
         let (check_quorum, pre_vote) = (c.check_quorum, c.pre_vote);
         let n = c.nodes.max(1) as u64;
         let links = s.network.link_latencies(n as usize);
-        let l = slowest_link(s);
+        let l = slowest_link(&links);
         let lc = high(&s.network.client_latency);
         let et = c.election_timeout.0;
         let hb = c.heartbeat.0;
@@ -129,15 +129,14 @@ impl Bound {
     }
 }
 
-/// A one-way latency the distribution exceeds with probability below about one in a million
-/// (the simulator caps every draw at one hour).
-/// The one-way latency of the slowest node-to-node link that a draw exceeds with probability
-/// below about one in a million (`L` in the bound).
-pub(crate) fn slowest_link(s: &Scenario) -> Time {
-    let links = s.network.link_latencies(s.cluster.nodes.max(1) as usize);
+/// The one-way latency of the slowest of `links` that a draw exceeds with probability below
+/// about one in a million (`L` in the bound).
+pub(crate) fn slowest_link(links: &[Latency]) -> Time {
     links.iter().map(high).max().unwrap_or(0)
 }
 
+/// A one-way latency the distribution exceeds with probability below about one in a million
+/// (the simulator caps every draw at one hour).
 fn high(l: &Latency) -> Time {
     let cap = 3.6e12;
     let ns = match *l {

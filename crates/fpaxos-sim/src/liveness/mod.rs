@@ -111,6 +111,16 @@ pub struct Liveness {
     pub after_faults: Vec<FaultRecovery>,
 }
 
+impl Liveness {
+    /// Why the rule did not apply, as shares of the run (judged and not): "no healthy set
+    /// (crashes, partitions, cut links) 20 %, ..."; empty when it always applied. What `fpaxos
+    /// run` and the page's banner say.
+    pub fn describe_not_judged(&self) -> String {
+        let run = self.judged_ms + self.not_judged.total_ms();
+        self.not_judged.describe(run)
+    }
+}
+
 /// Time the liveness rule did not apply, by reason (ms; whole ms when summed over seeds). Where
 /// several reasons hold, the first in this order counts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -148,26 +158,25 @@ impl NotJudged {
         self.parts().iter().map(|p| p.1).sum()
     }
 
+    /// `f` of each field of `self` and the same field of `o`.
+    fn zip(self, o: NotJudged, f: impl Fn(f64, f64) -> f64) -> NotJudged {
+        NotJudged {
+            loss_ms: f(self.loss_ms, o.loss_ms),
+            slow_ms: f(self.slow_ms, o.slow_ms),
+            no_healthy_set_ms: f(self.no_healthy_set_ms, o.no_healthy_set_ms),
+            idle_ms: f(self.idle_ms, o.idle_ms),
+            overload_ms: f(self.overload_ms, o.overload_ms),
+        }
+    }
+
     /// Both together.
     pub fn plus(self, o: NotJudged) -> NotJudged {
-        NotJudged {
-            loss_ms: self.loss_ms + o.loss_ms,
-            slow_ms: self.slow_ms + o.slow_ms,
-            no_healthy_set_ms: self.no_healthy_set_ms + o.no_healthy_set_ms,
-            idle_ms: self.idle_ms + o.idle_ms,
-            overload_ms: self.overload_ms + o.overload_ms,
-        }
+        self.zip(o, |a, b| a + b)
     }
 
     /// Each field rounded to whole milliseconds (so that sums over seeds are exact).
     pub fn rounded(self) -> NotJudged {
-        NotJudged {
-            loss_ms: self.loss_ms.round(),
-            slow_ms: self.slow_ms.round(),
-            no_healthy_set_ms: self.no_healthy_set_ms.round(),
-            idle_ms: self.idle_ms.round(),
-            overload_ms: self.overload_ms.round(),
-        }
+        self.zip(self, |a, _| a.round())
     }
 
     /// The reasons with time, largest first, each as `label` and its share of `of_ms`:

@@ -53,13 +53,12 @@ pub(crate) struct Monitor {
     pending: u64,
     /// Requests pending at clients that can reach the healthy set.
     reachable: u64,
-    /// The rule applies since then (healthy set and reachable requests); `None` while it does not.
-    active_since: Option<Time>,
     /// Start of the current obligation: nothing completed since then.
     clock: Time,
     /// Why there is no healthy set (as of the last observation), when there is none.
     blind: Why,
-    /// Why the rule applies or not, since `why_since`.
+    /// Why the rule applies or not, since `why_since` (the rule applies: healthy set and
+    /// reachable requests, not too many).
     why: Why,
     why_since: Time,
     /// Time spent so far, indexed by `Why` (the stretch since `why_since` not included).
@@ -89,7 +88,6 @@ impl Monitor {
             pending_by_home: vec![0; n.max(1)],
             pending: 0,
             reachable: 0,
-            active_since: None,
             clock: 0,
             blind: Why::NoHealthySet,
             why: Why::NoHealthySet,
@@ -261,26 +259,21 @@ impl Monitor {
     /// `max_pending` (the only changes that can change the rule's applying).
     fn update_active(&mut self, now: Time) {
         let why = self.why_now();
-        if why != self.why {
-            self.spent[self.why as usize] += now.saturating_sub(self.why_since);
-            self.why = why;
-            self.why_since = now;
+        if why == self.why {
+            return;
         }
-        let applies = why == Why::Applies;
-        match (applies, self.active_since) {
-            (true, None) => {
-                self.active_since = Some(now);
-                self.clock = now;
-            }
-            (false, Some(_)) => {
-                // Only an issue can end the rule with the clock still running: overload.
-                let limit = self.bound.max_pending;
-                self.settle(now, || {
-                    format!("overload: more than {limit} requests pending")
-                });
-                self.active_since = None;
-            }
-            _ => {}
+        if self.why == Why::Applies {
+            // Only an issue can end the rule with the clock still running: overload.
+            let limit = self.bound.max_pending;
+            self.settle(now, || {
+                format!("overload: more than {limit} requests pending")
+            });
+        }
+        self.spent[self.why as usize] += now.saturating_sub(self.why_since);
+        self.why = why;
+        self.why_since = now;
+        if why == Why::Applies {
+            self.clock = now;
         }
     }
 
@@ -295,7 +288,9 @@ impl Monitor {
 
     fn stall_at(&self, now: Time, ended_by: impl FnOnce() -> String) -> Option<Stall> {
         let h = self.healthy?;
-        self.active_since?;
+        if self.why != Why::Applies {
+            return None;
+        }
         let waited = now.saturating_sub(self.clock);
         if waited <= h.bound {
             return None;

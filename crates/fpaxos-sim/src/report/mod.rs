@@ -346,9 +346,13 @@ impl Metrics {
         let mut liveness = run.liveness;
         liveness.elections = self.elections(upto);
         let mut activity = self.activity(upto);
-        let et = run.scenario.cluster.election_timeout.0;
-        let rtt = 2 * crate::liveness::slowest_link(run.scenario);
-        activity.short_timeout = (et < rtt).then_some((et, rtt));
+        if !liveness.stalls.is_empty() {
+            let s = run.scenario;
+            let et = s.cluster.election_timeout.0;
+            let links = s.network.link_latencies(s.cluster.nodes.max(1) as usize);
+            let rtt = 2 * crate::liveness::slowest_link(&links);
+            activity.short_timeout = (et < rtt).then_some((et, rtt));
+        }
         for st in &mut liveness.stalls {
             let ns = |ms: f64| (ms * 1e6).round() as Time;
             st.during = activity.describe(ns(st.from_ms), ns(st.to_ms));

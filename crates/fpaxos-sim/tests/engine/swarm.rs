@@ -142,9 +142,8 @@ fn pinned_unsafe_swarm_finds_violations() {
     let pins = Pins {
         nodes: Some(5),
         quorum: Some(QuorumSpec::Counting { q1: 2, q2: 2 }),
-        thrifty: None,
         allow_unsafe: true,
-        loss: None,
+        ..Pins::default()
     };
     let failures = run_seeds((1..=20).collect(), |seed| generate(seed, &pins));
     let violations = failures
