@@ -4,9 +4,9 @@
 use crate::components::{
     analysis_panel::AnalysisPanel, ballot_board::BallotBoard, chart::ChartsPanel,
     cluster_view::ClusterPanel, compare_panel::ComparePanel, explore_panel::ExplorePanel,
-    header::Header, link_error::LinkErrorBanner, liveness::LivenessBanner, safety::SafetyBanner,
+    header::Header, link_error::link_error_banner, liveness::LivenessBanner, safety::safety_banner,
     scenario::ScenarioPanel, share_dialog::ShareBar, spacetime::SpaceTime, summary::Summary,
-    sweep_panel::SweepPanel, time_controls::TimeControls,
+    sweep_panel::SweepPanel, time_controls::time_controls,
 };
 use crate::hooks::{
     use_animation_frames, use_keyboard, use_metrics, use_parts_after_paint, use_share_sync,
@@ -54,9 +54,9 @@ fn Page() -> Html {
         <div class="page" data-testid="page" data-mounted={mounted.to_string()}>
             <Header />
             <ShareBar />
-            <LinkErrorBanner error={link_error} />
+            {link_error_banner(&app, &link_error)}
             <div class="banners">
-                <SafetyBanner report={report.clone()} />
+                {safety_banner(&app, report.as_ref())}
                 <LivenessBanner report={report.clone()} />
             </div>
             <main class="layout">
@@ -66,14 +66,14 @@ fn Page() -> Html {
                     }
                 </aside>
                 <section class="stage" aria-label="Run">
-                    <TimeControls />
+                    {time_controls(&app)}
                     <div class="row">
                         if below >= 1 {
                             <ClusterPanel />
                             <Summary report={report.clone()} />
                         }
                     </div>
-                    <PanelToggles closed={view.closed_panels.clone()} />
+                    {panel_toggles(&app)}
                     if below >= 2 && view.is_open("spacetime") { <SpaceTime /> }
                     if below >= 3 {
                         if view.is_open("ballots") { <BallotBoard /> }
@@ -101,23 +101,14 @@ fn Page() -> Html {
     }
 }
 
-/// Props: which optional panels are closed.
-#[derive(Properties, PartialEq)]
-struct PanelTogglesProps {
-    /// Closed panel ids.
-    closed: Vec<&'static str>,
-}
-
 /// Checkboxes that open and close the optional panels (the choice travels in shared links).
-#[component]
-fn PanelToggles(props: &PanelTogglesProps) -> Html {
-    let app = use_app();
+fn panel_toggles(app: &AppCtx) -> Html {
     html! {
         <fieldset class="panel-toggles" data-testid="panel-toggles">
             <legend>{"Panels"}</legend>
             { for OPTIONAL_PANELS.iter().map(|(id, label)| {
                 let id: &'static str = id;
-                let checked = !props.closed.contains(&id);
+                let checked = !app.view.closed_panels.contains(&id);
                 let app = app.clone();
                 let onchange = Callback::from(move |_: Event| app.dispatch(Action::TogglePanel(id)));
                 html! {

@@ -385,14 +385,13 @@ pub(crate) fn ClusterPanel() -> Html {
             <p class="caption" data-testid="quorum-caption">{quorum_caption.unwrap_or_else(|| "No quorum has completed a phase yet.".into())}</p>
             if hidden > 0 { <p class="muted">{format!("{hidden} more messages in flight not drawn.")}</p> }
             if let Some(note) = &app.note { <p class="note" role="status">{note.clone()}</p> }
-            <Legend />
+            {legend()}
         </section>
     }
 }
 
 /// Message and role legend.
-#[component]
-fn Legend() -> Html {
+fn legend() -> Html {
     let kinds = [
         MsgKind::Request,
         MsgKind::Reply,

@@ -472,8 +472,8 @@ fn charts(r: &CompareRun) -> Html {
             <XyChart title="Throughput over time" testid="compare-chart-throughput" series={thr} x_unit="s" y_unit="req/s" />
             <XyChart title="Latency CDF (measured window)" testid="compare-chart-cdf" series={cdf} x_unit="ms" y_unit="% of requests" y_max={Some(100.0)} />
             <div data-testid="compare-chart-load" class="load-charts">
-                <GroupedBars title="Per node: CPU busy (measured window)" testid="compare-chart-busy" groups={busy} y_unit="busy" y_max={Some(1.0)} percent=true />
-                <GroupedBars title="Per node: messages sent + received" testid="compare-chart-msgs" groups={msgs} y_unit="msgs" />
+                {GroupedBars { title: "Per node: CPU busy (measured window)", testid: "compare-chart-busy", groups: busy, y_unit: "busy", y_max: Some(1.0), percent: true }.view()}
+                {GroupedBars { title: "Per node: messages sent + received", testid: "compare-chart-msgs", groups: msgs, y_unit: "msgs", y_max: None, percent: false }.view()}
             </div>
         </div>
     }

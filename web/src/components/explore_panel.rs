@@ -4,7 +4,7 @@
 //! On a violation it lists the shortest counterexample's steps. The search and its sentence are
 //! the engine's ([`crate::run::explore`]); this component only draws them.
 
-use super::scenario::field::NumberField;
+use super::scenario::field::{num, NumberField};
 use crate::run::explore::{Ask, Bounds, News, Verdict, MAX_PAGE_STATES};
 use crate::state::{use_app, Action};
 use fpaxos_explore::{Stats, MAX_BUDGET};
@@ -125,7 +125,7 @@ pub(crate) fn ExplorePanel() -> Html {
                 bounds.set(b);
             }
         });
-        html! { <NumberField<u32> label={label} min={0} max={MAX_BUDGET} value={v} {on_commit}
+        html! { <NumberField num={num::<u32>(0, MAX_BUDGET, v, on_commit)} label={label}
         testid={format!("explore-{id}")} /> }
     };
     let on_states = {
@@ -160,8 +160,8 @@ pub(crate) fn ExplorePanel() -> Html {
                 { field("Commands", "commands", bounds.commands, |b, x| b.commands = x) }
                 { field("Crashes", "crashes", bounds.crashes, |b, x| b.crashes = x) }
                 { field("Timer firings", "timers", bounds.timers, |b, x| b.timers = x) }
-                <NumberField<u64> label="Max states" min={1} max={MAX_PAGE_STATES} value={bounds.max_states}
-                    on_commit={on_states} testid="explore-max-states" />
+                <NumberField num={num::<u64>(1, MAX_PAGE_STATES, bounds.max_states, on_states)} label="Max states"
+                    testid="explore-max-states" />
             </div>
             <div class="explore-actions">
                 <button class="btn primary" onclick={on_start} disabled={running || ask.is_err()}

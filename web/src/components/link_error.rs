@@ -1,29 +1,21 @@
 //! The banner shown when the link the page was opened with (or one pasted into the address bar)
 //! cannot be opened.
 
-use crate::state::{use_app, Action};
+use crate::state::{Action, AppCtx};
 use yew::prelude::*;
 
-/// Props of [`LinkErrorBanner`].
-#[derive(Properties, PartialEq)]
-pub(crate) struct LinkErrorProps {
-    /// The message (none: nothing is shown).
-    pub(crate) error: UseStateHandle<Option<String>>,
-}
-
-/// The reason, "Reset to default" and "Dismiss".
-#[component]
-pub(crate) fn LinkErrorBanner(p: &LinkErrorProps) -> Html {
-    let app = use_app();
-    let Some(msg) = (*p.error).clone() else {
+/// The reason, "Reset to default" and "Dismiss"; nothing while `error` holds no message.
+pub(crate) fn link_error_banner(app: &AppCtx, error: &UseStateHandle<Option<String>>) -> Html {
+    let Some(msg) = (**error).clone() else {
         return html! {};
     };
     let dismiss = {
-        let e = p.error.clone();
+        let e = error.clone();
         Callback::from(move |_| e.set(None))
     };
     let reset = {
-        let e = p.error.clone();
+        let app = app.clone();
+        let e = error.clone();
         Callback::from(move |_| {
             e.set(None);
             app.dispatch(Action::LoadPreset("default".into()));

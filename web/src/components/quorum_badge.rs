@@ -28,17 +28,8 @@ fn window_text(elect: usize, replicate: usize) -> String {
     format!(" {range} the leader can still replicate, but no new leader can be elected.")
 }
 
-/// Props: the scenario to judge.
-#[derive(Properties, PartialEq)]
-pub(crate) struct BadgeProps {
-    /// Scenario.
-    pub(crate) scenario: Scenario,
-}
-
-/// Safe / unsafe badge with the counterexample and fault tolerance.
-#[component]
-pub(crate) fn IntersectionBadge(props: &BadgeProps) -> Html {
-    let s = &props.scenario;
+/// Safe / unsafe badge for scenario `s`, with the counterexample and fault tolerance.
+pub(crate) fn intersection_badge(s: &Scenario) -> Html {
     let n = s.cluster.nodes as usize;
     match quorum_system(s) {
         Err(errs) => html! {

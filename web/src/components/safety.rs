@@ -1,21 +1,12 @@
 //! The safety status: quiet when the checker found nothing, a loud banner naming the slot and
 //! both values on the first violation, with a button that moves the time cursor there.
 
-use crate::state::{use_app, Action, ReportRef};
+use crate::state::{Action, AppCtx, ReportRef};
 use yew::prelude::*;
 
-/// Props: the latest report.
-#[derive(Properties, PartialEq)]
-pub(crate) struct SafetyProps {
-    /// Report (none while the scenario is invalid).
-    pub(crate) report: Option<ReportRef>,
-}
-
-/// The safety banner.
-#[component]
-pub(crate) fn SafetyBanner(props: &SafetyProps) -> Html {
-    let app = use_app();
-    let Some(rr) = &props.report else {
+/// The safety banner for the latest report (none while the scenario is invalid).
+pub(crate) fn safety_banner(app: &AppCtx, report: Option<&ReportRef>) -> Html {
+    let Some(rr) = report else {
         return html! {};
     };
     match rr.report.safety.violations.first() {

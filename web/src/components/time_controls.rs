@@ -2,7 +2,7 @@
 
 use crate::browser::HtmlInputElement;
 use crate::format;
-use crate::state::{use_app, Action, SPEED_MAX, SPEED_MIN};
+use crate::state::{Action, AppCtx, SPEED_MAX, SPEED_MIN};
 use yew::prelude::*;
 
 fn speed_label(log: f64) -> String {
@@ -14,10 +14,8 @@ fn speed_label(log: f64) -> String {
     }
 }
 
-/// The time controls bar.
-#[component]
-pub(crate) fn TimeControls() -> Html {
-    let app = use_app();
+/// The time controls bar (a plain view of the app's state, drawn by the page).
+pub(crate) fn time_controls(app: &AppCtx) -> Html {
     let d = |a: fn() -> Action| {
         let app = app.clone();
         Callback::from(move |_: MouseEvent| app.dispatch(a()))

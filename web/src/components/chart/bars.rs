@@ -1,5 +1,5 @@
 //! Per-node bar charts: [`GroupedBars`] puts one bar per group (variant) in each node's slot;
-//! [`NodeBars`] is the main page's two groups (messages sent and received) plus a CPU strip.
+//! [`node_bars`] is the main page's two groups (messages sent and received) plus a CPU strip.
 
 use super::frame::{bar_opacity, nice_max, Figure, Frame, Key, LegendItem, Look};
 use crate::format::compact;
@@ -21,22 +21,20 @@ pub struct BarGroup {
     pub values: Vec<f64>,
 }
 
-/// Props of [`GroupedBars`].
-#[derive(Properties, PartialEq)]
-pub struct GroupedBarsProps {
+/// Per-node bars, one bar per variant within each node's slot (a plain view, not a component:
+/// it has no state).
+pub struct GroupedBars {
     /// Title.
-    pub title: AttrValue,
+    pub title: &'static str,
     /// `data-testid`.
-    pub testid: AttrValue,
+    pub testid: &'static str,
     /// The groups (variants).
     pub groups: Vec<BarGroup>,
     /// Y unit.
-    pub y_unit: AttrValue,
+    pub y_unit: &'static str,
     /// Y maximum (else from data).
-    #[prop_or_default]
     pub y_max: Option<f64>,
     /// Show values as percentages.
-    #[prop_or(false)]
     pub percent: bool,
 }
 
@@ -119,84 +117,79 @@ fn bar_plot(lay: &BarLayout, groups: &[Bars], ymax: f64, max_label: String, unde
     </> }
 }
 
-/// Per-node bars, one bar per variant within each node's slot.
-#[component]
-pub fn GroupedBars(p: &GroupedBarsProps) -> Html {
-    let ymax = p.y_max.unwrap_or_else(|| {
-        nice_max(
-            p.groups
-                .iter()
-                .flat_map(|g| g.values.iter().copied())
-                .fold(0.0, f64::max),
-        )
-    });
-    let fmt = |v: f64| {
-        if p.percent {
-            format!("{:.1}%", v * 100.0)
-        } else {
-            compact(v)
+impl GroupedBars {
+    /// The chart.
+    pub fn view(&self) -> Html {
+        let p = self;
+        let ymax = p.y_max.unwrap_or_else(|| {
+            nice_max(
+                p.groups
+                    .iter()
+                    .flat_map(|g| g.values.iter().copied())
+                    .fold(0.0, f64::max),
+            )
+        });
+        let fmt = |v: f64| {
+            if p.percent {
+                format!("{:.1}%", v * 100.0)
+            } else {
+                compact(v)
+            }
+        };
+        let groups: Vec<Bars> = p
+            .groups
+            .iter()
+            .map(|g| Bars {
+                paint: Paint {
+                    fill: g.color,
+                    opacity: Some(bar_opacity(g.light)),
+                    stroke: Some(g.color),
+                    dash: g.dash,
+                },
+                bars: g
+                    .values
+                    .iter()
+                    .enumerate()
+                    .map(|(ni, v)| (*v, format!("{} — node {ni}: {}", g.name, fmt(*v))))
+                    .collect(),
+            })
+            .collect();
+        let lay = BarLayout {
+            frame: Frame::OVERLAY_BARS,
+            fill: 0.8,
+            max_w: 16.0,
+            gap: 1.0,
+        };
+        let f = &lay.frame;
+        let legend: Vec<LegendItem> = p
+            .groups
+            .iter()
+            .map(|g| LegendItem {
+                name: g.name.clone(),
+                color: g.color,
+                key: Key::Bar {
+                    dash: g.dash,
+                    light: g.light,
+                },
+            })
+            .collect();
+        let unit = html! {
+            <text class="tick" x={(f.w - f.r).to_string()} y={(f.t + 8.0).to_string()} text-anchor="end">{format!("[{}]", p.y_unit)}</text>
+        };
+        let svg = html! {
+            <svg viewBox={f.view_box()} role="img" aria-label={p.title}>
+                { bar_plot(&lay, &groups, ymax, fmt(ymax), unit) }
+            </svg>
+        };
+        Figure {
+            look: Look::Overlay,
+            testid: p.testid.into(),
+            title: p.title.into(),
+            readout: "hover a bar for its value".into(),
+            legend: &legend,
         }
-    };
-    let groups: Vec<Bars> = p
-        .groups
-        .iter()
-        .map(|g| Bars {
-            paint: Paint {
-                fill: g.color,
-                opacity: Some(bar_opacity(g.light)),
-                stroke: Some(g.color),
-                dash: g.dash,
-            },
-            bars: g
-                .values
-                .iter()
-                .enumerate()
-                .map(|(ni, v)| (*v, format!("{} — node {ni}: {}", g.name, fmt(*v))))
-                .collect(),
-        })
-        .collect();
-    let lay = BarLayout {
-        frame: Frame::OVERLAY_BARS,
-        fill: 0.8,
-        max_w: 16.0,
-        gap: 1.0,
-    };
-    let f = &lay.frame;
-    let legend: Vec<LegendItem> = p
-        .groups
-        .iter()
-        .map(|g| LegendItem {
-            name: g.name.clone(),
-            color: g.color,
-            key: Key::Bar {
-                dash: g.dash,
-                light: g.light,
-            },
-        })
-        .collect();
-    let unit = html! {
-        <text class="tick" x={(f.w - f.r).to_string()} y={(f.t + 8.0).to_string()} text-anchor="end">{format!("[{}]", p.y_unit)}</text>
-    };
-    let svg = html! {
-        <svg viewBox={f.view_box()} role="img" aria-label={p.title.clone()}>
-            { bar_plot(&lay, &groups, ymax, fmt(ymax), unit) }
-        </svg>
-    };
-    Figure {
-        look: Look::Overlay,
-        testid: p.testid.clone(),
-        title: p.title.clone(),
-        readout: "hover a bar for its value".into(),
-        legend: &legend,
+        .render(svg)
     }
-    .render(svg)
-}
-
-/// Props of [`NodeBars`].
-#[derive(Properties, PartialEq)]
-pub struct NodeBarsProps {
-    /// The report.
-    pub report: ReportRef,
 }
 
 const SENT: &str = "#2563eb";
@@ -226,10 +219,9 @@ fn cpu_strip(lay: &BarLayout, busy: &[f64]) -> Html {
     </> }
 }
 
-/// Per-node messages (sent, received) and CPU utilisation: the leader bottleneck.
-#[component]
-pub fn NodeBars(p: &NodeBarsProps) -> Html {
-    let nodes = &p.report.report.messages.by_node;
+/// Per-node messages (sent, received) and CPU utilisation of `report`: the leader bottleneck.
+pub fn node_bars(report: &ReportRef) -> Html {
+    let nodes = &report.report.messages.by_node;
     let max_msgs = nice_max(
         nodes
             .iter()

@@ -2,7 +2,7 @@
 //! messages and CPU, and messages per commit over time. The time charts shade the report's
 //! unavailable intervals and stalls.
 
-use super::bars::NodeBars;
+use super::bars::node_bars;
 use super::xy::{Band, LineChart, Series};
 use crate::state::ReportRef;
 use fpaxos_sim::Report;
@@ -101,18 +101,22 @@ pub fn ChartsPanel(props: &ChartsProps) -> Html {
         <section class="panel" aria-label="Charts">
             <h2>{"Charts"}</h2>
             <div class="charts">
-                <LineChart title="Throughput" testid="chart-throughput" xs={d.xs.clone()} x_unit="s" y_unit="req/s" bands={bands.clone()}
-                    series={vec![Series { name: "completed requests", color: "#2563eb", dashed: false, ys: d.throughput }]} />
-                <LineChart title="Latency over time" testid="chart-latency" xs={d.xs.clone()} x_unit="s" y_unit="ms" bands={bands.clone()}
-                    series={vec![
+                {LineChart { title: "Throughput", testid: "chart-throughput", xs: d.xs.clone(), x_unit: "s", y_unit: "req/s",
+                    x_is_time: true, y_max: None, bands: bands.clone(),
+                    series: vec![Series { name: "completed requests", color: "#2563eb", dashed: false, ys: d.throughput }] }.view()}
+                {LineChart { title: "Latency over time", testid: "chart-latency", xs: d.xs.clone(), x_unit: "s", y_unit: "ms",
+                    x_is_time: true, y_max: None, bands: bands.clone(),
+                    series: vec![
                         Series { name: "p50", color: "#16a34a", dashed: false, ys: d.p50 },
                         Series { name: "p99", color: "#dc2626", dashed: true, ys: d.p99 },
-                    ]} />
-                <LineChart title="Latency CDF (measured window)" testid="chart-cdf" xs={cdf_x} x_unit="ms" y_unit="%" x_is_time={false} y_max={Some(100.0)}
-                    series={vec![Series { name: "requests at or below", color: "#7c3aed", dashed: false, ys: cdf_y }]} />
-                <NodeBars report={rr.clone()} />
-                <LineChart title="Messages per commit" testid="chart-msgs-per-commit" xs={d.xs} x_unit="s" y_unit="msgs" {bands}
-                    series={vec![Series { name: "node messages per completed request", color: "#d97706", dashed: false, ys: d.per_commit }]} />
+                    ] }.view()}
+                {LineChart { title: "Latency CDF (measured window)", testid: "chart-cdf", xs: cdf_x, x_unit: "ms", y_unit: "%",
+                    x_is_time: false, y_max: Some(100.0), bands: Vec::new(),
+                    series: vec![Series { name: "requests at or below", color: "#7c3aed", dashed: false, ys: cdf_y }] }.view()}
+                {node_bars(rr)}
+                {LineChart { title: "Messages per commit", testid: "chart-msgs-per-commit", xs: d.xs, x_unit: "s", y_unit: "msgs",
+                    x_is_time: true, y_max: None, bands,
+                    series: vec![Series { name: "node messages per completed request", color: "#d97706", dashed: false, ys: d.per_commit }] }.view()}
             </div>
         </section>
     }

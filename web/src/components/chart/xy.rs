@@ -390,52 +390,51 @@ pub struct Series {
     pub ys: Vec<f64>,
 }
 
-/// Props of [`LineChart`].
-#[derive(Properties, PartialEq)]
-pub struct LineProps {
+/// A main-page line chart: an [`XyChart`] in the page look whose series share the x values
+/// `xs`, with the x range from the first to the last x (a plain view, not a component: it has
+/// no state).
+pub struct LineChart {
     /// Title.
-    pub title: AttrValue,
+    pub title: &'static str,
     /// `data-testid`.
-    pub testid: AttrValue,
+    pub testid: &'static str,
     /// X values (shared by all series).
     pub xs: Vec<f64>,
     /// The lines.
     pub series: Vec<Series>,
     /// X unit, e.g. `s`.
-    pub x_unit: AttrValue,
+    pub x_unit: &'static str,
     /// Y unit, e.g. `req/s`.
-    pub y_unit: AttrValue,
+    pub y_unit: &'static str,
     /// X axis is time in seconds (formats ticks as seconds).
-    #[prop_or(true)]
     pub x_is_time: bool,
     /// Y axis maximum (else from data).
-    #[prop_or_default]
     pub y_max: Option<f64>,
     /// Shaded stretches of the x axis (see [`Band`]).
-    #[prop_or_default]
     pub bands: Vec<Band>,
 }
 
-/// A main-page line chart: an [`XyChart`] in the page look whose series share the x values
-/// `xs`, with the x range from the first to the last x.
-#[component]
-pub fn LineChart(p: &LineProps) -> Html {
-    let x0 = p.xs.first().copied().unwrap_or(0.0);
-    let x1 = p.xs.last().copied().unwrap_or(1.0).max(x0 + 1e-9);
-    let series: Vec<XySeries> = p
-        .series
-        .iter()
-        .map(|s| XySeries {
-            name: s.name.to_string(),
-            color: s.color,
-            dash: if s.dashed { "6 4" } else { "none" },
-            marker: "none",
-            points: p.xs.iter().copied().zip(s.ys.iter().copied()).collect(),
-        })
-        .collect();
-    html! {
-        <XyChart title={p.title.clone()} testid={p.testid.clone()} {series} x_unit={p.x_unit.clone()}
-            y_unit={p.y_unit.clone()} y_max={p.y_max} look={Look::Page} frame={Frame::PAGE_LINE}
-            x_range={Some((x0, x1))} x_is_time={p.x_is_time} bands={p.bands.clone()} />
+impl LineChart {
+    /// The chart.
+    pub fn view(self) -> Html {
+        let p = self;
+        let x0 = p.xs.first().copied().unwrap_or(0.0);
+        let x1 = p.xs.last().copied().unwrap_or(1.0).max(x0 + 1e-9);
+        let series: Vec<XySeries> = p
+            .series
+            .iter()
+            .map(|s| XySeries {
+                name: s.name.to_string(),
+                color: s.color,
+                dash: if s.dashed { "6 4" } else { "none" },
+                marker: "none",
+                points: p.xs.iter().copied().zip(s.ys.iter().copied()).collect(),
+            })
+            .collect();
+        html! {
+            <XyChart title={p.title} testid={p.testid} {series} x_unit={p.x_unit}
+                y_unit={p.y_unit} y_max={p.y_max} look={Look::Page} frame={Frame::PAGE_LINE}
+                x_range={Some((x0, x1))} x_is_time={p.x_is_time} bands={p.bands} />
+        }
     }
 }

@@ -2,27 +2,16 @@
 
 use crate::state::{Action, AppState};
 use fpaxos_sim::Scenario;
-use std::rc::Rc;
 use yew::prelude::*;
 
 /// How many faults the list shows before it summarises the rest.
 const SHOWN: usize = 50;
 
-/// Props of [`FaultList`].
-#[derive(Properties, PartialEq)]
-pub struct FaultListProps {
-    /// The scenario whose faults are listed.
-    pub faults: Rc<Scenario>,
-    /// Sends actions to the reducer.
-    pub dispatch: UseReducerDispatcher<AppState>,
-}
-
-/// The scheduled and injected faults, with a button to clear them.
-#[component]
-pub fn FaultList(props: &FaultListProps) -> Html {
-    let faults = &props.faults.faults;
+/// The scheduled and injected faults of `scenario`, with a button to clear them.
+pub fn fault_list(scenario: &Scenario, dispatch: &UseReducerDispatcher<AppState>) -> Html {
+    let faults = &scenario.faults;
     let clear = {
-        let d = props.dispatch.clone();
+        let d = dispatch.clone();
         Callback::from(move |_| d.dispatch(Action::ClearFaults))
     };
     html! {

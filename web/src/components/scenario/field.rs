@@ -92,22 +92,40 @@ pub fn check<T: FieldNum>(text: &str, name: &str, min: &T, max: &T) -> Result<T,
     }
 }
 
+/// A number field's bounds, value and commit with the number's type erased, so that one
+/// [`NumberField`] component (compiled once) serves every number type; [`num`] builds it.
+#[derive(Clone, PartialEq)]
+pub struct Num {
+    min: AttrValue,
+    max: AttrValue,
+    value: AttrValue,
+    /// Checks `(text, the field's name)` against the bounds and hands the result on.
+    commit: Callback<(String, AttrValue)>,
+}
+
+/// The [`Num`] of a field holding a `T` in `min..=max` that shows `value`: `on_commit` receives
+/// the new value, or why the text is not one ([`check`]).
+pub fn num<T: FieldNum>(min: T, max: T, value: T, on_commit: Callback<Result<T, String>>) -> Num {
+    Num {
+        min: min.text().into(),
+        max: max.text().into(),
+        value: value.text().into(),
+        commit: Callback::from(move |(text, name): (String, AttrValue)| {
+            on_commit.emit(check(&text, &name, &min, &max))
+        }),
+    }
+}
+
 /// Props of [`NumberField`].
 #[derive(Properties, PartialEq)]
-pub struct NumberFieldProps<T: FieldNum> {
+pub struct NumberFieldProps {
     /// The label above the field.
     pub label: AttrValue,
     /// The field's name in an error message (else the label).
     #[prop_or_default]
     pub name: Option<AttrValue>,
-    /// Smallest allowed value.
-    pub min: T,
-    /// Largest allowed value.
-    pub max: T,
-    /// The value shown.
-    pub value: T,
-    /// Receives the new value, or why the text is not one.
-    pub on_commit: Callback<Result<T, String>>,
+    /// Bounds, value and commit ([`num`]).
+    pub num: Num,
     /// The input's `step` (else the browser's default, 1).
     #[prop_or_default]
     pub step: Option<AttrValue>,
@@ -127,20 +145,25 @@ pub struct NumberFieldProps<T: FieldNum> {
 
 /// A labelled number input that checks its bounds before it commits.
 #[component]
-pub fn NumberField<T: FieldNum>(p: &NumberFieldProps<T>) -> Html {
+pub fn NumberField(p: &NumberFieldProps) -> Html {
     let commit = {
-        let on_commit = p.on_commit.clone();
-        let (min, max) = (p.min.clone(), p.max.clone());
+        let on_commit = p.num.commit.clone();
         let name = p.name.clone().unwrap_or_else(|| p.label.clone());
-        move |text: String| on_commit.emit(check(&text, &name, &min, &max))
+        move |text: String| on_commit.emit((text, name.clone()))
     };
     let value = |e: &Event| e.target_unchecked_into::<HtmlInputElement>().value();
+    let Num {
+        min,
+        max,
+        value: shown,
+        ..
+    } = p.num.clone();
     if p.slider {
         let oninput = Callback::from(move |e: InputEvent| commit(value(&e)));
         html! {
             <label class="field slider">
-                <span>{p.label.clone()}<output>{p.value.text()}</output></span>
-                <input type="range" min={p.min.text()} max={p.max.text()} step="1" value={p.value.text()}
+                <span>{p.label.clone()}<output>{shown.clone()}</output></span>
+                <input type="range" {min} {max} step="1" value={shown}
                     disabled={p.disabled} data-testid={p.testid.clone()} aria-label={p.aria_label.clone()} {oninput} />
             </label>
         }
@@ -148,45 +171,40 @@ pub fn NumberField<T: FieldNum>(p: &NumberFieldProps<T>) -> Html {
         let onchange = Callback::from(move |e: Event| commit(value(&e)));
         html! {
             <label class="field"><span>{p.label.clone()}</span>
-                <input type="number" min={p.min.text()} max={p.max.text()} step={p.step.clone()} value={p.value.text()}
+                <input type="number" {min} {max} step={p.step.clone()} value={shown}
                     disabled={p.disabled} {onchange} data-testid={p.testid.clone()} aria-label={p.aria_label.clone()} /></label>
         }
     }
 }
 
-/// Props of [`TextField`].
-#[derive(Properties, PartialEq)]
-pub struct TextFieldProps {
+/// A labelled text input committed on change (a plain view, not a component: it has no state).
+pub struct TextField {
     /// The label above the field.
-    pub label: AttrValue,
+    pub label: &'static str,
     /// The text shown.
-    pub value: AttrValue,
+    pub value: String,
     /// Receives the text when the user commits it.
     pub on_commit: Callback<String>,
     /// `data-testid` of the input.
-    #[prop_or_default]
-    pub testid: Option<AttrValue>,
+    pub testid: &'static str,
     /// Tooltip (e.g. the accepted forms).
-    #[prop_or_default]
-    pub title: Option<AttrValue>,
+    pub title: Option<&'static str>,
     /// Disabled (the value follows from other settings).
-    #[prop_or(false)]
     pub disabled: bool,
 }
 
-/// A labelled text input committed on change.
-#[component]
-pub fn TextField(p: &TextFieldProps) -> Html {
-    let onchange = {
-        let on_commit = p.on_commit.clone();
-        Callback::from(move |e: Event| {
+impl TextField {
+    /// The field.
+    pub fn view(self) -> Html {
+        let on_commit = self.on_commit;
+        let onchange = Callback::from(move |e: Event| {
             on_commit.emit(e.target_unchecked_into::<HtmlInputElement>().value())
-        })
-    };
-    html! {
-        <label class="field"><span>{p.label.clone()}</span>
-            <input type="text" value={p.value.clone()} {onchange} disabled={p.disabled}
-                data-testid={p.testid.clone()} title={p.title.clone()} /></label>
+        });
+        html! {
+            <label class="field"><span>{self.label}</span>
+                <input type="text" value={self.value} {onchange} disabled={self.disabled}
+                    data-testid={self.testid} title={self.title} /></label>
+        }
     }
 }
 

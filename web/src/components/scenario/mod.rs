@@ -14,7 +14,7 @@ pub mod quorum;
 pub mod run;
 pub mod workload;
 
-use super::quorum_badge::IntersectionBadge;
+use super::quorum_badge::intersection_badge;
 use crate::state::{Action, AppState};
 use fpaxos_sim::Scenario;
 use std::rc::Rc;
@@ -114,10 +114,15 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
     };
     let s = Rc::clone(&props.scenario);
     let errors = &props.errors;
+    // The sections without state of their own are plain functions, not components (bundle size).
+    let section = SectionProps {
+        scenario: Rc::clone(&s),
+        editor: editor.clone(),
+    };
     html! {
         <div class="panel scenario-panel">
             <h2>{"Scenario"}</h2>
-            <IntersectionBadge scenario={(*s).clone()} />
+            {intersection_badge(&s)}
             if let Some(sch) = &s.schedule {
                 <p class="note" data-testid="schedule-note">{format!(
                     "This scenario replays an explicit schedule of {} steps (a counterexample, one step every {}): the simulator draws no latency, loss or timer of its own, so the network, timing and workload settings below are not used.",
@@ -139,10 +144,10 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
             }
             <quorum::ClusterFields scenario={Rc::clone(&s)} editor={editor.clone()} />
             <network::NetworkFields scenario={Rc::clone(&s)} editor={editor.clone()} />
-            <workload::CpuFields scenario={Rc::clone(&s)} editor={editor.clone()} />
-            <workload::WorkloadFields scenario={Rc::clone(&s)} editor={editor.clone()} />
-            <run::RunFields scenario={Rc::clone(&s)} {editor} />
-            <faults::FaultList faults={s} dispatch={props.dispatch.clone()} />
+            {workload::cpu_fields(&section)}
+            {workload::workload_fields(&section)}
+            {run::run_fields(&section)}
+            {faults::fault_list(&s, &props.dispatch)}
         </div>
     }
 }

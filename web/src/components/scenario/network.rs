@@ -1,6 +1,6 @@
 //! The "Network" section: a preset, the one-way latency, loss, duplication and bandwidth.
 
-use super::field::{NumberField, TextField};
+use super::field::{num, NumberField, TextField};
 use super::SectionProps;
 use crate::browser::HtmlSelectElement;
 use fpaxos_sim::scenario::{limits, NetworkPreset};
@@ -59,15 +59,20 @@ pub fn NetworkFields(p: &SectionProps) -> Html {
                     <option value="wan2" selected={region == "wan2"}>{"2 regions: 1 ms local, 35 ms remote"}</option>
                     <option value="wan3" selected={region == "wan3"}>{"3 regions: 1 ms local, 40 ms remote"}</option>
                 </select></label>
-            <TextField label="One-way latency" value={net.latency.to_string()} on_commit={on_latency}
-                disabled={net.regions.is_some()} testid="latency-input"
-                title="const:10ms, uniform:5ms..15ms, normal:10ms,2ms, lognormal:10ms,0.5, exp:1ms+2ms" />
+            {TextField {
+                label: "One-way latency",
+                value: net.latency.to_string(),
+                on_commit: on_latency,
+                testid: "latency-input",
+                title: Some("const:10ms, uniform:5ms..15ms, normal:10ms,2ms, lognormal:10ms,0.5, exp:1ms+2ms"),
+                disabled: net.regions.is_some(),
+            }.view()}
             <div class="pair">
-                <NumberField<f64> label="Loss %" name="Loss (%)" min={loss.0} max={loss.1} step="0.1" value={pct(net.loss)} on_commit={on_loss} />
-                <NumberField<f64> label="Duplication %" name="Duplication (%)" min={dup.0} max={dup.1} step="0.1" value={pct(net.duplicate)} on_commit={on_dup} />
+                <NumberField num={num::<f64>(loss.0, loss.1, pct(net.loss), on_loss)} label="Loss %" name="Loss (%)" step="0.1" />
+                <NumberField num={num::<f64>(dup.0, dup.1, pct(net.duplicate), on_dup)} label="Duplication %" name="Duplication (%)" step="0.1" />
             </div>
-            <NumberField<Option<f64>> label="Bandwidth Mbit/s (empty: unlimited)" name="Bandwidth (Mbit/s)" min={Some(bw.0)} max={Some(bw.1)}
-                step="any" value={net.bandwidth_mbps} on_commit={on_bw} />
+            <NumberField num={num::<Option<f64>>(Some(bw.0), Some(bw.1), net.bandwidth_mbps, on_bw)} label="Bandwidth Mbit/s (empty: unlimited)" name="Bandwidth (Mbit/s)"
+                step="any" />
         </fieldset>
     }
 }

@@ -1,7 +1,7 @@
 //! The "Cluster and quorums" section: the node count, the kind of quorum system with one small
 //! editor per kind, and the thrifty, check-quorum, pre-vote and unsafe switches.
 
-use super::field::{check, NumberField, TextField};
+use super::field::{check, num, NumberField, TextField};
 use super::{Editor, SectionProps, MAX_EDIT_NODES};
 use crate::browser::{HtmlInputElement, HtmlSelectElement};
 use fpaxos::quorum::{GridAxis, QuorumSpec, MAX_WEIGHT};
@@ -89,24 +89,16 @@ pub fn ClusterFields(p: &SectionProps) -> Html {
         QuorumSpec::Majority => html! {
             <p class="muted">{format!("Both phases need {} of {} nodes.", n / 2 + 1, n)}</p>
         },
-        QuorumSpec::Counting { q1, q2 } => {
-            html! { <CountingFields {n} q1={*q1} q2={*q2} editor={ed.clone()} /> }
-        }
-        QuorumSpec::Grid { rows, cols, q1 } => {
-            html! { <GridFields rows={*rows} cols={*cols} axis={*q1} editor={ed.clone()} /> }
-        }
-        QuorumSpec::Weighted { weights, q1, q2 } => {
-            html! { <WeightedFields weights={weights.clone()} q1={*q1} q2={*q2} editor={ed.clone()} /> }
-        }
-        QuorumSpec::Explicit { q1, q2 } => {
-            html! { <ExplicitFields q1={q1.clone()} q2={q2.clone()} editor={ed.clone()} /> }
-        }
+        QuorumSpec::Counting { q1, q2 } => counting_fields(n, *q1, *q2, ed),
+        QuorumSpec::Grid { rows, cols, q1 } => grid_fields(*rows, *cols, *q1, ed),
+        QuorumSpec::Weighted { weights, q1, q2 } => weighted_fields(weights, *q1, *q2, ed),
+        QuorumSpec::Explicit { q1, q2 } => explicit_fields(q1, q2, ed),
     };
     html! {
         <fieldset>
             <legend>{"Cluster and quorums"}</legend>
-            <NumberField<u32> label="Nodes" slider=true min={limits::NODES.min} max={MAX_EDIT_NODES} value={n}
-                disabled={kind == "grid"} testid="nodes-input" aria_label="Number of nodes" on_commit={on_nodes} />
+            <NumberField num={num::<u32>(limits::NODES.min, MAX_EDIT_NODES, n, on_nodes)} label="Nodes" slider=true
+                disabled={kind == "grid"} testid="nodes-input" aria_label="Number of nodes" />
             <label class="field">
                 <span>{"Quorum system"}</span>
                 <select ref={kind_ref} data-testid="quorum-kind" onchange={on_kind} aria-label="Quorum system">
@@ -126,29 +118,14 @@ pub fn ClusterFields(p: &SectionProps) -> Html {
     }
 }
 
-/// Props of [`CountingFields`].
-#[derive(Properties, PartialEq)]
-pub struct CountingProps {
-    /// Cluster size.
-    pub n: u32,
-    /// Phase-1 quorum size.
-    pub q1: u32,
-    /// Phase-2 quorum size.
-    pub q2: u32,
-    /// Where edits go.
-    pub editor: Editor,
-}
-
-/// Counting quorums: two size sliders and whether they intersect.
-#[component]
-pub fn CountingFields(p: &CountingProps) -> Html {
-    let (n, q1, q2) = (p.n, p.q1, p.q2);
-    let on_q1 = p.editor.commit(|sc, q1| {
+/// Counting quorums of `q1` and `q2` of `n` nodes: two size sliders and whether they intersect.
+fn counting_fields(n: u32, q1: u32, q2: u32, editor: &Editor) -> Html {
+    let on_q1 = editor.commit(|sc, q1| {
         if let QuorumSpec::Counting { q2, .. } = sc.cluster.quorum {
             sc.cluster.quorum = QuorumSpec::Counting { q1, q2 };
         }
     });
-    let on_q2 = p.editor.commit(|sc, q2| {
+    let on_q2 = editor.commit(|sc, q2| {
         if let QuorumSpec::Counting { q1, .. } = sc.cluster.quorum {
             sc.cluster.quorum = QuorumSpec::Counting { q1, q2 };
         }
@@ -156,48 +133,33 @@ pub fn CountingFields(p: &CountingProps) -> Html {
     let sum = q1 + q2;
     html! {
         <>
-            <NumberField<u32> label="Q1 (election) size" name="Q1" slider=true min={1} max={n} value={q1}
-                testid="q1-input" aria_label="Phase-1 quorum size" on_commit={on_q1} />
-            <NumberField<u32> label="Q2 (replication) size" name="Q2" slider=true min={1} max={n} value={q2}
-                testid="q2-input" aria_label="Phase-2 quorum size" on_commit={on_q2} />
+            <NumberField num={num::<u32>(1, n, q1, on_q1)} label="Q1 (election) size" name="Q1" slider=true
+                testid="q1-input" aria_label="Phase-1 quorum size" />
+            <NumberField num={num::<u32>(1, n, q2, on_q2)} label="Q2 (replication) size" name="Q2" slider=true
+                testid="q2-input" aria_label="Phase-2 quorum size" />
             <p class="muted" data-testid="quorum-sum">{format!("|Q1| + |Q2| = {sum} {} N = {n}", if sum > n { ">" } else { "≤" })}</p>
         </>
     }
 }
 
-/// Props of [`GridFields`].
-#[derive(Properties, PartialEq)]
-pub struct GridProps {
-    /// Rows.
-    pub rows: u32,
-    /// Columns.
-    pub cols: u32,
-    /// What phase 1 takes: a row or a column.
-    pub axis: GridAxis,
-    /// Where edits go.
-    pub editor: Editor,
-}
-
 /// Grid quorums: rows, columns (the node count follows) and the phase-1 axis.
-#[component]
-pub fn GridFields(p: &GridProps) -> Html {
-    let (rows, cols) = (p.rows, p.cols);
+fn grid_fields(rows: u32, cols: u32, axis: GridAxis, editor: &Editor) -> Html {
     let (lo, hi) = (1, MAX_GRID_SIDE);
     // The cluster follows the grid's size.
-    let on_rows = p.editor.commit(|sc, r| {
+    let on_rows = editor.commit(|sc, r| {
         if let QuorumSpec::Grid { cols, q1, .. } = sc.cluster.quorum {
             sc.cluster.quorum = QuorumSpec::Grid { rows: r, cols, q1 };
             sc.set_nodes(r * cols);
         }
     });
-    let on_cols = p.editor.commit(|sc, c| {
+    let on_cols = editor.commit(|sc, c| {
         if let QuorumSpec::Grid { rows, q1, .. } = sc.cluster.quorum {
             sc.cluster.quorum = QuorumSpec::Grid { rows, cols: c, q1 };
             sc.set_nodes(rows * c);
         }
     });
     let on_axis = {
-        let ed = p.editor.clone();
+        let ed = editor.clone();
         Callback::from(move |e: Event| {
             let v = e.target_unchecked_into::<HtmlSelectElement>().value();
             ed.edit(move |sc| {
@@ -212,12 +174,11 @@ pub fn GridFields(p: &GridProps) -> Html {
             })
         })
     };
-    let axis = p.axis;
     html! {
         <>
             <div class="pair">
-                <NumberField<u32> label="Rows" min={lo} max={hi} value={rows} testid="grid-rows" on_commit={on_rows} />
-                <NumberField<u32> label="Columns" min={lo} max={hi} value={cols} testid="grid-cols" on_commit={on_cols} />
+                <NumberField num={num::<u32>(lo, hi, rows, on_rows)} label="Rows" testid="grid-rows" />
+                <NumberField num={num::<u32>(lo, hi, cols, on_cols)} label="Columns" testid="grid-cols" />
             </div>
             <label class="field"><span>{"Phase 1 uses"}</span>
                 <select key={format!("axis-{axis:?}")} onchange={on_axis}>
@@ -230,23 +191,9 @@ pub fn GridFields(p: &GridProps) -> Html {
     }
 }
 
-/// Props of [`WeightedFields`].
-#[derive(Properties, PartialEq)]
-pub struct WeightedProps {
-    /// Vote weight per node.
-    pub weights: Vec<u32>,
-    /// Phase-1 weight threshold.
-    pub q1: u32,
-    /// Phase-2 weight threshold.
-    pub q2: u32,
-    /// Where edits go.
-    pub editor: Editor,
-}
-
-/// Weighted quorums: one weight per node and a threshold per phase.
-#[component]
-pub fn WeightedFields(p: &WeightedProps) -> Html {
-    let on_w = p.editor.parse(|sc, v| {
+/// Weighted quorums: one weight per node and a threshold per phase (`q1`, `q2`).
+fn weighted_fields(weights: &[u32], q1: u32, q2: u32, editor: &Editor) -> Html {
+    let on_w = editor.parse(|sc, v| {
         let ws = v
             .split([',', ' '])
             .filter(|x| !x.trim().is_empty())
@@ -264,19 +211,18 @@ pub fn WeightedFields(p: &WeightedProps) -> Html {
         }
         Ok(())
     });
-    let on_t1 = p.editor.commit(|sc, t| {
+    let on_t1 = editor.commit(|sc, t| {
         if let QuorumSpec::Weighted { q1, .. } = &mut sc.cluster.quorum {
             *q1 = t;
         }
     });
-    let on_t2 = p.editor.commit(|sc, t| {
+    let on_t2 = editor.commit(|sc, t| {
         if let QuorumSpec::Weighted { q2, .. } = &mut sc.cluster.quorum {
             *q2 = t;
         }
     });
-    let total: u32 = p.weights.iter().sum();
-    let text = p
-        .weights
+    let total: u32 = weights.iter().sum();
+    let text = weights
         .iter()
         .map(|w| w.to_string())
         .collect::<Vec<_>>()
@@ -284,38 +230,26 @@ pub fn WeightedFields(p: &WeightedProps) -> Html {
     let (lo, hi) = (1, MAX_THRESHOLD);
     html! {
         <>
-            <TextField label="Weights (one per node)" value={text} on_commit={on_w} testid="weights-input" />
+            {TextField { label: "Weights (one per node)", value: text, on_commit: on_w, testid: "weights-input", title: None, disabled: false }.view()}
             <div class="pair">
-                <NumberField<u32> label="Q1 weight ≥" name="Q1 threshold" min={lo} max={hi} value={p.q1} testid="q1-input" on_commit={on_t1} />
-                <NumberField<u32> label="Q2 weight ≥" name="Q2 threshold" min={lo} max={hi} value={p.q2} testid="q2-input" on_commit={on_t2} />
+                <NumberField num={num::<u32>(lo, hi, q1, on_t1)} label="Q1 weight ≥" name="Q1 threshold" testid="q1-input" />
+                <NumberField num={num::<u32>(lo, hi, q2, on_t2)} label="Q2 weight ≥" name="Q2 threshold" testid="q2-input" />
             </div>
             <p class="muted">{format!("Total weight {total}; safe when Q1 + Q2 > {total}.")}</p>
         </>
     }
 }
 
-/// Props of [`ExplicitFields`].
-#[derive(Properties, PartialEq)]
-pub struct ExplicitProps {
-    /// Phase-1 quorums.
-    pub q1: Vec<NodeSet>,
-    /// Phase-2 quorums.
-    pub q2: Vec<NodeSet>,
-    /// Where edits go.
-    pub editor: Editor,
-}
-
 /// Explicit quorums: the listed node sets of each phase.
-#[component]
-pub fn ExplicitFields(p: &ExplicitProps) -> Html {
-    let on_s1 = p.editor.parse(|sc, v| {
+fn explicit_fields(q1: &[NodeSet], q2: &[NodeSet], editor: &Editor) -> Html {
+    let on_s1 = editor.parse(|sc, v| {
         let sets = parse_sets(v, sc.cluster.nodes)?;
         if let QuorumSpec::Explicit { q1, .. } = &mut sc.cluster.quorum {
             *q1 = sets;
         }
         Ok(())
     });
-    let on_s2 = p.editor.parse(|sc, v| {
+    let on_s2 = editor.parse(|sc, v| {
         let sets = parse_sets(v, sc.cluster.nodes)?;
         if let QuorumSpec::Explicit { q2, .. } = &mut sc.cluster.quorum {
             *q2 = sets;
@@ -324,8 +258,8 @@ pub fn ExplicitFields(p: &ExplicitProps) -> Html {
     });
     html! {
         <>
-            <TextField label="Q1 sets (`;` between sets)" value={sets_text(&p.q1)} on_commit={on_s1} testid="q1-input" />
-            <TextField label="Q2 sets" value={sets_text(&p.q2)} on_commit={on_s2} testid="q2-input" />
+            {TextField { label: "Q1 sets (`;` between sets)", value: sets_text(q1), on_commit: on_s1, testid: "q1-input", title: None, disabled: false }.view()}
+            {TextField { label: "Q2 sets", value: sets_text(q2), on_commit: on_s2, testid: "q2-input", title: None, disabled: false }.view()}
             <p class="muted">{"Any superset of a listed set is a quorum too."}</p>
         </>
     }

@@ -1,6 +1,6 @@
 //! The "Run" section: the seed and the simulated duration.
 
-use super::field::NumberField;
+use super::field::{num, NumberField};
 use super::SectionProps;
 use fpaxos_sim::scenario::limits;
 use fpaxos_sim::Dur;
@@ -10,8 +10,7 @@ use yew::prelude::*;
 const MIN_DURATION_S: f64 = 0.001;
 
 /// The run fieldset.
-#[component]
-pub fn RunFields(p: &SectionProps) -> Html {
+pub fn run_fields(p: &SectionProps) -> Html {
     let s = &p.scenario;
     let on_seed = p.editor.commit(|sc, v| sc.seed = v);
     let on_duration = p
@@ -22,9 +21,9 @@ pub fn RunFields(p: &SectionProps) -> Html {
         <fieldset>
             <legend>{"Run"}</legend>
             <div class="pair">
-                <NumberField<u64> label="Seed" min={0} max={u64::MAX} value={s.seed} on_commit={on_seed} testid="seed-input" />
-                <NumberField<f64> label="Duration s" name="Duration (s)" min={lo} max={hi} step="any"
-                    value={s.duration.as_secs()} on_commit={on_duration} testid="duration-input" />
+                <NumberField num={num::<u64>(0, u64::MAX, s.seed, on_seed)} label="Seed" testid="seed-input" />
+                <NumberField num={num::<f64>(lo, hi, s.duration.as_secs(), on_duration)} label="Duration s" name="Duration (s)" step="any"
+                    testid="duration-input" />
             </div>
         </fieldset>
     }

@@ -1,6 +1,6 @@
 //! The "CPU cost per message" and "Workload" sections.
 
-use super::field::NumberField;
+use super::field::{num, NumberField};
 use super::SectionProps;
 use fpaxos_sim::scenario::limits;
 use fpaxos_sim::Dur;
@@ -17,8 +17,7 @@ fn from_us(us: f64) -> Dur {
 }
 
 /// The CPU fieldset: the cost of receiving and of sending one message.
-#[component]
-pub fn CpuFields(p: &SectionProps) -> Html {
+pub fn cpu_fields(p: &SectionProps) -> Html {
     let cpu = &p.scenario.cpu;
     let on_recv = p.editor.commit(|sc, v| sc.cpu.per_recv = from_us(v));
     let on_send = p.editor.commit(|sc, v| sc.cpu.per_send = from_us(v));
@@ -27,18 +26,16 @@ pub fn CpuFields(p: &SectionProps) -> Html {
         <fieldset>
             <legend>{"CPU cost per message"}</legend>
             <div class="pair">
-                <NumberField<f64> label="Receive µs" name="CPU per received message (µs)" min={lo} max={hi} step="any"
-                    value={us(cpu.per_recv)} on_commit={on_recv} testid="cpu-recv-input" />
-                <NumberField<f64> label="Send µs" name="CPU per sent message (µs)" min={lo} max={hi} step="any"
-                    value={us(cpu.per_send)} on_commit={on_send} />
+                <NumberField num={num::<f64>(lo, hi, us(cpu.per_recv), on_recv)} label="Receive µs" name="CPU per received message (µs)" step="any"
+                    testid="cpu-recv-input" />
+                <NumberField num={num::<f64>(lo, hi, us(cpu.per_send), on_send)} label="Send µs" name="CPU per sent message (µs)" step="any" />
             </div>
         </fieldset>
     }
 }
 
 /// The workload fieldset: closed-loop clients, or an open-loop rate.
-#[component]
-pub fn WorkloadFields(p: &SectionProps) -> Html {
+pub fn workload_fields(p: &SectionProps) -> Html {
     let w = &p.scenario.workload;
     let on_clients = p.editor.commit(|sc, v| sc.workload.clients = v);
     let on_outstanding = p.editor.commit(|sc, v| sc.workload.outstanding = v);
@@ -50,13 +47,12 @@ pub fn WorkloadFields(p: &SectionProps) -> Html {
         <fieldset>
             <legend>{"Workload"}</legend>
             <div class="pair">
-                <NumberField<u32> label="Clients" min={clients.min} max={clients.max} value={w.clients}
-                    on_commit={on_clients} testid="clients-input" />
-                <NumberField<u32> label="Outstanding each" name="Outstanding requests" min={outstanding.min} max={outstanding.max}
-                    value={w.outstanding} on_commit={on_outstanding} />
+                <NumberField num={num::<u32>(clients.min, clients.max, w.clients, on_clients)} label="Clients"
+                    testid="clients-input" />
+                <NumberField num={num::<u32>(outstanding.min, outstanding.max, w.outstanding, on_outstanding)} label="Outstanding each" name="Outstanding requests" />
             </div>
-            <NumberField<Option<f64>> label="Open-loop rate req/s (empty: closed loop)" name="Open-loop rate (req/s)"
-                min={Some(rate.0)} max={Some(rate.1)} step="any" value={w.rate} on_commit={on_rate} />
+            <NumberField num={num::<Option<f64>>(Some(rate.0), Some(rate.1), w.rate, on_rate)} label="Open-loop rate req/s (empty: closed loop)" name="Open-loop rate (req/s)"
+                step="any" />
         </fieldset>
     }
 }
