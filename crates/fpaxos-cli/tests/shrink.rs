@@ -2,18 +2,8 @@
 //! replays with the same failure.
 
 mod common;
-use common::{fpaxos, fpaxos_stdin, words};
+use common::{fpaxos, fpaxos_stdin, json, words};
 use serde_json::Value;
-
-fn json(out: &std::process::Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
-}
 
 /// Runs the shrunk scenario with `plant` and returns `fpaxos run --json`'s exit code and report.
 fn replay(scenario: &Value, plant: Option<&str>) -> (Option<i32>, Value) {
