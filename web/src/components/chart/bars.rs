@@ -120,23 +120,22 @@ fn bar_plot(lay: &BarLayout, groups: &[Bars], ymax: f64, max_label: String, unde
 impl GroupedBars {
     /// The chart.
     pub fn view(&self) -> Html {
-        let p = self;
-        let ymax = p.y_max.unwrap_or_else(|| {
+        let ymax = self.y_max.unwrap_or_else(|| {
             nice_max(
-                p.groups
+                self.groups
                     .iter()
                     .flat_map(|g| g.values.iter().copied())
                     .fold(0.0, f64::max),
             )
         });
         let fmt = |v: f64| {
-            if p.percent {
+            if self.percent {
                 format!("{:.1}%", v * 100.0)
             } else {
                 compact(v)
             }
         };
-        let groups: Vec<Bars> = p
+        let groups: Vec<Bars> = self
             .groups
             .iter()
             .map(|g| Bars {
@@ -161,7 +160,7 @@ impl GroupedBars {
             gap: 1.0,
         };
         let f = &lay.frame;
-        let legend: Vec<LegendItem> = p
+        let legend: Vec<LegendItem> = self
             .groups
             .iter()
             .map(|g| LegendItem {
@@ -174,17 +173,17 @@ impl GroupedBars {
             })
             .collect();
         let unit = html! {
-            <text class="tick" x={(f.w - f.r).to_string()} y={(f.t + 8.0).to_string()} text-anchor="end">{format!("[{}]", p.y_unit)}</text>
+            <text class="tick" x={(f.w - f.r).to_string()} y={(f.t + 8.0).to_string()} text-anchor="end">{format!("[{}]", self.y_unit)}</text>
         };
         let svg = html! {
-            <svg viewBox={f.view_box()} role="img" aria-label={p.title}>
+            <svg viewBox={f.view_box()} role="img" aria-label={self.title}>
                 { bar_plot(&lay, &groups, ymax, fmt(ymax), unit) }
             </svg>
         };
         Figure {
             look: Look::Overlay,
-            testid: p.testid.into(),
-            title: p.title.into(),
+            testid: self.testid.into(),
+            title: self.title.into(),
             readout: "hover a bar for its value".into(),
             legend: &legend,
         }

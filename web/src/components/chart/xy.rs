@@ -417,10 +417,9 @@ pub struct LineChart {
 impl LineChart {
     /// The chart.
     pub fn view(self) -> Html {
-        let p = self;
-        let x0 = p.xs.first().copied().unwrap_or(0.0);
-        let x1 = p.xs.last().copied().unwrap_or(1.0).max(x0 + 1e-9);
-        let series: Vec<XySeries> = p
+        let x0 = self.xs.first().copied().unwrap_or(0.0);
+        let x1 = self.xs.last().copied().unwrap_or(1.0).max(x0 + 1e-9);
+        let series: Vec<XySeries> = self
             .series
             .iter()
             .map(|s| XySeries {
@@ -428,13 +427,13 @@ impl LineChart {
                 color: s.color,
                 dash: if s.dashed { "6 4" } else { "none" },
                 marker: "none",
-                points: p.xs.iter().copied().zip(s.ys.iter().copied()).collect(),
+                points: self.xs.iter().copied().zip(s.ys.iter().copied()).collect(),
             })
             .collect();
         html! {
-            <XyChart title={p.title} testid={p.testid} {series} x_unit={p.x_unit}
-                y_unit={p.y_unit} y_max={p.y_max} look={Look::Page} frame={Frame::PAGE_LINE}
-                x_range={Some((x0, x1))} x_is_time={p.x_is_time} bands={p.bands} />
+            <XyChart title={self.title} testid={self.testid} {series} x_unit={self.x_unit}
+                y_unit={self.y_unit} y_max={self.y_max} look={Look::Page} frame={Frame::PAGE_LINE}
+                x_range={Some((x0, x1))} x_is_time={self.x_is_time} bands={self.bands} />
         }
     }
 }
