@@ -50,6 +50,10 @@ pub struct Bound {
     /// unavailable time: the longer of one election timeout and four mean round trips
     /// (client to node and node to node).
     pub unavailable_after: Time,
+    /// `L`: the one-way latency of the slowest link that a draw exceeds with probability below
+    /// about one in a million (not a term of the bound; its stall explanations name it).
+    #[serde(skip)]
+    pub link: Time,
 }
 
 impl Bound {
@@ -60,7 +64,7 @@ impl Bound {
         let (check_quorum, pre_vote) = (c.check_quorum, c.pre_vote);
         let n = c.nodes.max(1) as u64;
         let links = s.network.link_latencies(n as usize);
-        let l = slowest_link(&links);
+        let l = links.iter().map(high).max().unwrap_or(0);
         let lc = high(&s.network.client_latency);
         let et = c.election_timeout.0;
         let hb = c.heartbeat.0;
@@ -99,6 +103,7 @@ impl Bound {
             heartbeat: hb,
             max_pending,
             unavailable_after: et.max(4 * mean_rtt),
+            link: l,
         }
     }
 
@@ -127,12 +132,6 @@ impl Bound {
             ms(self.total(outside)),
         )
     }
-}
-
-/// The one-way latency of the slowest of `links` that a draw exceeds with probability below
-/// about one in a million (`L` in the bound).
-pub(crate) fn slowest_link(links: &[Latency]) -> Time {
-    links.iter().map(high).max().unwrap_or(0)
 }
 
 /// A one-way latency the distribution exceeds with probability below about one in a million

@@ -25,7 +25,6 @@ pub(crate) mod during;
 mod healthy;
 mod monitor;
 
-pub(crate) use bound::slowest_link;
 pub use bound::Bound;
 pub(crate) use healthy::Topology;
 pub(crate) use monitor::Monitor;

@@ -2,7 +2,7 @@
 
 use crate::checker::{Checker, Violation};
 use crate::coverage::Coverage;
-use crate::liveness::{during, Election, Liveness, MAX_LISTED};
+use crate::liveness::{during, Bound, Election, Liveness, MAX_LISTED};
 use crate::scenario::Scenario;
 use crate::trace::Trace;
 use fpaxos::{MsgKind, NodeId, Slot, Time};
@@ -185,6 +185,8 @@ pub(crate) struct RunEnd<'a> {
     pub slots: Slot,
     /// The liveness monitor's section (elections are filled in from the metrics).
     pub liveness: Liveness,
+    /// The bound the liveness monitor held the run to.
+    pub bound: &'a Bound,
     /// The coverage counts.
     pub coverage: Coverage,
     /// Why a schedule replay stopped early.
@@ -346,13 +348,8 @@ impl Metrics {
         let mut liveness = run.liveness;
         liveness.elections = self.elections(upto);
         let mut activity = self.activity(upto);
-        if !liveness.stalls.is_empty() {
-            let s = run.scenario;
-            let et = s.cluster.election_timeout.0;
-            let links = s.network.link_latencies(s.cluster.nodes.max(1) as usize);
-            let rtt = 2 * crate::liveness::slowest_link(&links);
-            activity.short_timeout = (et < rtt).then_some((et, rtt));
-        }
+        let (et, rtt) = (run.scenario.cluster.election_timeout.0, 2 * run.bound.link);
+        activity.short_timeout = (et < rtt).then_some((et, rtt));
         for st in &mut liveness.stalls {
             let ns = |ms: f64| (ms * 1e6).round() as Time;
             st.during = activity.describe(ns(st.from_ms), ns(st.to_ms));

@@ -420,6 +420,7 @@ impl Sim {
             completed_total: self.completed_total,
             slots: self.max_executed,
             liveness: self.live.finish(self.now.min(self.end)),
+            bound: self.live.bound(),
             coverage: self.coverage.counts,
             schedule_error: self.replay.as_ref().and_then(|r| r.error.clone()),
         })
