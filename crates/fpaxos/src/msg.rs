@@ -84,6 +84,15 @@ impl Value {
         }
     }
 
+    /// This value with every command `c` replaced by `cmd(c)` (see `Node::map_commands`).
+    pub fn map_commands(&self, cmd: &dyn Fn(Command) -> Command) -> Value {
+        match self {
+            Value::Noop => Value::Noop,
+            Value::Cmd(c) => Value::Cmd(cmd(*c)),
+            Value::Batch(cs) => Value::Batch(cs.iter().map(|&c| cmd(c)).collect()),
+        }
+    }
+
     /// Short text for traces and tooltips.
     pub fn describe(&self) -> String {
         match self {
@@ -146,6 +155,56 @@ pub enum Msg {
     PreVote(PreVote),
     /// The answer to a pre-vote.
     PreVoteReply(PreVoteReply),
+}
+
+impl Msg {
+    /// This message with every command `c` it carries replaced by `cmd(c)` and every digest of
+    /// an executed prefix by `digest`'s (see `Node::map_commands`); `None` when `digest` does
+    /// not know one.
+    pub fn map_commands(
+        &self,
+        cmd: &dyn Fn(Command) -> Command,
+        digest: &dyn Fn(u64) -> Option<u64>,
+    ) -> Option<Msg> {
+        Some(match self {
+            Msg::Promise(p) => Msg::Promise(Promise {
+                digest: digest(p.digest)?,
+                entries: p
+                    .entries
+                    .iter()
+                    .map(|e| PromiseEntry {
+                        value: e.value.map_commands(cmd),
+                        ..e.clone()
+                    })
+                    .collect(),
+                ..p.clone()
+            }),
+            Msg::Accept(a) => Msg::Accept(Accept {
+                value: a.value.map_commands(cmd),
+                ..a.clone()
+            }),
+            Msg::Commit(c) => Msg::Commit(Commit {
+                entries: c
+                    .entries
+                    .iter()
+                    .map(|(slot, v)| (*slot, v.map_commands(cmd)))
+                    .collect(),
+                ..c.clone()
+            }),
+            Msg::Snapshot(s) => Msg::Snapshot(Snapshot {
+                digest: digest(s.digest)?,
+                ..*s
+            }),
+            // No command and no digest.
+            Msg::Prepare(_)
+            | Msg::Nack(_)
+            | Msg::Accepted(_)
+            | Msg::Heartbeat(_)
+            | Msg::HeartbeatAck(_)
+            | Msg::PreVote(_)
+            | Msg::PreVoteReply(_) => self.clone(),
+        })
+    }
 }
 
 /// Phase 1a: "promise me `ballot` and tell me what you accepted from slot `first_slot` on".

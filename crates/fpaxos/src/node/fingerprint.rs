@@ -1,7 +1,9 @@
 //! Hashing a node's whole changing state, for a model checker's state deduplication
 //! (`fpaxos-explore`): two nodes with equal hashes react identically to every input.
 
-use super::Node;
+use super::{digest_step, queue, Entry, Node};
+use crate::msg::Command;
+use std::collections::VecDeque;
 use std::hash::{Hash, Hasher};
 
 impl Node {
@@ -67,5 +69,122 @@ impl Node {
         hb_commit.hash(h);
         heard.hash(h);
         heard_since.hash(h);
+    }
+}
+
+impl Node {
+    /// This node with every client command `c` it holds replaced by `cmd(c)`: the image of its
+    /// state under a renaming of commands, for a model checker's symmetry reduction
+    /// (`fpaxos-explore`). The node treats commands as opaque (it stores, queues, compares and
+    /// forwards them), so a renamed node meets renamed inputs exactly as this one meets these.
+    ///
+    /// The digest of the executed prefix is the one thing computed from commands: it is
+    /// recomputed from the log when the log still holds the whole prefix (and checked against
+    /// this node's own), and asked of `digest` otherwise, as are digests this node heard in
+    /// promises; `None` when `digest` does not know one.
+    pub fn map_commands(
+        &self,
+        cmd: &dyn Fn(Command) -> Command,
+        digest: &dyn Fn(u64) -> Option<u64>,
+    ) -> Option<Node> {
+        // Destructured, so that a field added to `Node` fails to compile here until it is
+        // mapped or explicitly kept.
+        let Node {
+            cfg,
+            n,
+            all,
+            promised,
+            log,
+            base,
+            executed,
+            digest: own_digest,
+            role,
+            ballot,
+            leader_hint,
+            known_commit,
+            last_contact,
+            lease_until,
+            promises,
+            p1_asked,
+            p1_values,
+            p1_snapshot,
+            pre_ballot,
+            pre_votes,
+            next_slot,
+            queue,
+            learn_buf,
+            learn_to,
+            suspected,
+            thrifty_q2,
+            hb_commit,
+            heard,
+            heard_since,
+        } = self;
+        let log: VecDeque<Entry> = log
+            .iter()
+            .map(|e| Entry {
+                value: e.value.map_commands(cmd),
+                ..e.clone()
+            })
+            .collect();
+        let mapped_digest = if *base == 0 {
+            let prefix = || log.iter().zip(0..*executed);
+            let before = self
+                .log
+                .iter()
+                .zip(0..*executed)
+                .fold(0, |d, (e, slot)| digest_step(d, slot, &e.value));
+            if before != *own_digest || self.log.len() < *executed as usize {
+                return None;
+            }
+            prefix().fold(0, |d, (e, slot)| digest_step(d, slot, &e.value))
+        } else {
+            digest(*own_digest)?
+        };
+        let p1_snapshot = match p1_snapshot {
+            Some((slot, d)) => Some((*slot, digest(*d)?)),
+            None => None,
+        };
+        let mut mapped_queue = queue::CmdQueue::default();
+        for &c in queue.iter() {
+            mapped_queue.push(cmd(c), usize::MAX);
+        }
+        Some(Node {
+            cfg: cfg.clone(),
+            n: *n,
+            all: *all,
+            promised: *promised,
+            log,
+            base: *base,
+            executed: *executed,
+            digest: mapped_digest,
+            role: *role,
+            ballot: *ballot,
+            leader_hint: *leader_hint,
+            known_commit: *known_commit,
+            last_contact: *last_contact,
+            lease_until: *lease_until,
+            promises: *promises,
+            p1_asked: *p1_asked,
+            p1_values: p1_values
+                .iter()
+                .map(|(&slot, (b, v))| (slot, (*b, v.map_commands(cmd))))
+                .collect(),
+            p1_snapshot,
+            pre_ballot: *pre_ballot,
+            pre_votes: *pre_votes,
+            next_slot: *next_slot,
+            queue: mapped_queue,
+            learn_buf: learn_buf
+                .iter()
+                .map(|(slot, v)| (*slot, v.map_commands(cmd)))
+                .collect(),
+            learn_to: *learn_to,
+            suspected: *suspected,
+            thrifty_q2: *thrifty_q2,
+            hb_commit: *hb_commit,
+            heard: *heard,
+            heard_since: *heard_since,
+        })
     }
 }

@@ -60,6 +60,11 @@ impl CmdQueue {
         std::mem::take(&mut self.order)
     }
 
+    /// The commands, in order.
+    pub(super) fn iter(&self) -> impl Iterator<Item = &Command> {
+        self.order.iter()
+    }
+
     /// Commands queued.
     pub(super) fn len(&self) -> usize {
         self.order.len()
