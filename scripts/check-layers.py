@@ -29,6 +29,7 @@ LAYERS = {
     ],
     "crates/fpaxos-explore/src": [
         ["fp", "config", "seen"],
+        ["symmetry"],
         ["world"],
         ["state"],
         ["frontier", "trace"],

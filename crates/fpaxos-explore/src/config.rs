@@ -67,6 +67,9 @@ pub struct ExploreConfig {
     pub check_quorum: bool,
     /// Pre-vote (the scenario default is off).
     pub pre_vote: bool,
+    /// Symmetry reduction: explore one state of each pair that differ by swapping the first
+    /// two commands (see `symmetry.rs`). On by default; off counts every state.
+    pub symmetry: bool,
 }
 
 impl Default for ExploreConfig {
@@ -87,6 +90,7 @@ impl Default for ExploreConfig {
             thrifty: false,
             check_quorum: true,
             pre_vote: false,
+            symmetry: true,
         }
     }
 }

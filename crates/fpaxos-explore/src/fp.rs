@@ -104,15 +104,26 @@ pub(crate) fn part(words: [u64; 5]) -> u128 {
     xxhash_rust::xxh3::xxh3_128(&b)
 }
 
-/// The part of an envelope in flight (one per copy).
-pub(crate) fn env_part(e: u32) -> u128 {
-    part([ENV, e as u64, 0, 0, 0])
+/// The part of an envelope in flight (one per copy), from its content's fingerprint `fp`.
+pub(crate) fn env_part(fp: u128) -> u128 {
+    part([ENV, fp as u64, (fp >> 64) as u64, 0, 0])
 }
 
-/// The part of node `id`'s interned state `node` (a node's place in the state is its id).
-pub(crate) fn node_part(id: u32, node: u32) -> u128 {
-    part([NODE, id as u64, node as u64, 0, 0])
+/// The part of a node's state, from the fingerprint `fp` of its content (its id included: a
+/// node's place in the state is its id).
+pub(crate) fn node_part(fp: u128) -> u128 {
+    part([NODE, fp as u64, (fp >> 64) as u64, 0, 0])
 }
+
+/// Most renamings of commands a search reduces by: the identity and the swap of the first two
+/// commands. (Every permutation of three commands, six images, cut a three-command search
+/// further but made every search carry six sums: 17 % fewer states per second without
+/// symmetry, against 4-9 % with two.)
+pub(crate) const MAX_IMAGES: usize = 2;
+
+/// A state's fingerprint (or a sum of some of its parts) under each renaming of commands the
+/// search reduces by, the identity first; entries past the world's group order are unused.
+pub(crate) type Images = [u128; MAX_IMAGES];
 
 /// The part of the timers armed at node `id` (a bit per timer).
 pub(crate) fn armed_part(id: u32, armed: u8) -> u128 {

@@ -35,9 +35,11 @@
 //! **Search.** Breadth first, so the first violation found is at the smallest depth: the
 //! counterexample is a shortest one. States are deduplicated by a 128-bit fingerprint (node
 //! states, envelopes and values interned as ids; each node step is memoised, since the node is a
-//! pure function of its state and input). No symmetry reduction: node ids matter to quorums
-//! (any `QuorumSpec`, including grids and explicit lists) and to ballots, so permuting nodes is
-//! unsound in general.
+//! pure function of its state and input). **Symmetry reduction** by the swap of the first two
+//! commands (`symmetry.rs`): commands are interchangeable, so a state and its image under the
+//! swap have the same futures, and the search keeps one of the two (`--no-symmetry` counts
+//! both). Nodes are not permuted: node ids matter to quorums (any `QuorumSpec`, including grids
+//! and explicit lists) and to ballots, so permuting nodes is unsound in general.
 //!
 //! **A counterexample is a scenario.** [`to_scenario`] turns a trace into a
 //! [`fpaxos_sim::Scenario`] with an explicit schedule, which the simulator replays step by step
@@ -57,6 +59,7 @@ mod scenario;
 mod search;
 mod seen;
 mod state;
+mod symmetry;
 mod trace;
 mod world;
 

@@ -17,7 +17,8 @@ pub struct Stats {
     pub explored: u64,
     /// Transitions computed (successor states generated, duplicates included).
     pub generated: u64,
-    /// Distinct states seen (by fingerprint).
+    /// Distinct states seen (by fingerprint): with symmetry reduction, one per orbit (a state
+    /// and its renamings of the commands).
     pub unique: u64,
     /// Deepest state seen (steps from the initial state).
     pub max_depth: u32,
@@ -25,6 +26,9 @@ pub struct Stats {
     pub complete_depth: u32,
     /// Distinct node states the real node code produced.
     pub node_states: u64,
+    /// Renamings of the commands the search reduced by (1: none; see `symmetry.rs`).
+    #[serde(default)]
+    pub renamings: u32,
 }
 
 /// Where a search stands after a call to [`Explorer::run`].
@@ -187,6 +191,7 @@ impl Explorer {
         let init = State::initial(&mut world);
         let mut seen = Seen::default();
         seen.insert(init.fingerprint(&world));
+        let renamings = world.symmetry().live() as u32;
         Ok(Explorer {
             world,
             seen,
@@ -194,6 +199,7 @@ impl Explorer {
             frontier: Frontier::new(init.clone()),
             stats: Stats {
                 unique: 1,
+                renamings,
                 ..Stats::default()
             },
             hit: [false; 5],
@@ -241,6 +247,7 @@ impl Explorer {
         if !self.stopped() {
             self.stats.node_states = self.world.node_count() as u64;
         }
+        self.stats.renamings = self.world.symmetry().live() as u32;
         if self.frontier.is_empty(&self.tree) && self.found.is_none() {
             self.done = true;
             self.stats.complete_depth = self.stats.max_depth;
@@ -462,13 +469,16 @@ impl Explorer {
     /// One honest sentence about the result (never "proven": the search is bounded).
     pub fn summary(&mut self) -> String {
         let s = self.stats;
-        let states = grouped(s.unique);
+        let states = if s.renamings > 1 {
+            format!("{} states up to renaming the commands", grouped(s.unique))
+        } else {
+            format!("{} states", grouped(s.unique))
+        };
         let cfg = self.world.cfg.clone();
         match self.result() {
-            Outcome::Running => format!(
-                "running: {states} states, complete to depth {}",
-                s.complete_depth
-            ),
+            Outcome::Running => {
+                format!("running: {states}, complete to depth {}", s.complete_depth)
+            }
             Outcome::Violation { violation, trace } => format!(
                 "{} violation after {} steps (shortest): {}",
                 violation.property,
@@ -490,7 +500,7 @@ impl Explorer {
                 };
                 if complete {
                     format!(
-                        "no violation in {states} states (complete to depth {} {within}; {cut})",
+                        "no violation in {states} (complete to depth {} {within}; {cut})",
                         s.max_depth
                     )
                 } else if self.cut_by_memory {
@@ -501,13 +511,13 @@ impl Explorer {
                         format!("{:.0} MB", budget / 1e6)
                     };
                     format!(
-                        "no violation in {states} states (stopped at the memory budget of {budget}, \
+                        "no violation in {states} (stopped at the memory budget of {budget}, \
                          --max-memory; complete to depth {} {within})",
                         s.complete_depth
                     )
                 } else {
                     format!(
-                        "no violation in {states} states (stopped at --max-states {}; complete to \
+                        "no violation in {states} (stopped at --max-states {}; complete to \
                          depth {} {within})",
                         cfg.max_states, s.complete_depth
                     )

@@ -62,6 +62,10 @@ pub(crate) struct ExploreArgs {
     /// Pre-vote.
     #[arg(long)]
     pub(crate) pre_vote: bool,
+    /// Count every state: no symmetry reduction (by default the search explores one of each
+    /// pair of states that differ by swapping the first two commands).
+    #[arg(long)]
+    pub(crate) no_symmetry: bool,
     /// Plant a known bug in every node: lowest-ballot-value (phase 1 keeps the lowest-ballot
     /// value), accept-below-promise (acceptors accept Accepts below their promise),
     /// no-election-retry (a liveness bug: explore checks safety only).
@@ -154,6 +158,7 @@ pub(crate) fn cmd_explore(a: ExploreArgs) -> CmdResult {
         thrifty: a.thrifty,
         check_quorum: !a.no_check_quorum,
         pre_vote: a.pre_vote,
+        symmetry: !a.no_symmetry,
     };
     let mut ex = match Explorer::new(cfg.clone()) {
         Ok(ex) => ex,

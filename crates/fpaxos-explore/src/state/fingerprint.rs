@@ -6,67 +6,122 @@
 
 use super::{acting, Act, Bound, Chosen, State, Used};
 use crate::config::{Network, MAX_NODES};
-use crate::fp::{part, CHOSEN, EXECUTED, META, VOTE};
+use crate::fp::{part, Images, CHOSEN, EXECUTED, MAX_IMAGES, META, VOTE};
 use crate::world::{Stimulus, World};
 use fpaxos::{Ballot, NodeSet, Slot};
 
-fn meta_part(crashed: NodeSet, u: &Used) -> u128 {
-    let pair = |a: u32, b: u32| a as u64 | (b as u64) << 32;
-    part([
-        META,
-        crashed.0,
-        pair(u.elections, u.timers),
-        pair(u.crashes, u.drops),
-        pair(u.dups, u.submitted),
-    ])
+/// The part of `x` and of its image under the swap of commands, `image`, hashed once when
+/// they are equal (no symmetry, or a part the swap leaves alone).
+#[inline]
+fn pair<T: PartialEq + Copy>(x: T, image: T, part: impl Fn(T) -> u128) -> Images {
+    let own = part(x);
+    [own, if image == x { own } else { part(image) }]
 }
 
-pub(super) fn vote_part(&(slot, ballot, value, voters): &(Slot, Ballot, u32, NodeSet)) -> u128 {
-    part([VOTE, slot, ballot.0, value as u64, voters.0])
+/// The parts of the budgets spent and the crashed nodes (the swap renames the commands
+/// submitted).
+fn meta_images(world: &World, crashed: NodeSet, u: &Used) -> Images {
+    let pair_of = |a: u32, b: u32| a as u64 | (b as u64) << 32;
+    let swapped = world.symmetry().bits(1, u.submitted);
+    pair(u.submitted, swapped, |submitted| {
+        part([
+            META,
+            crashed.0,
+            pair_of(u.elections, u.timers),
+            pair_of(u.crashes, u.drops),
+            pair_of(u.dups, submitted),
+        ])
+    })
 }
 
-pub(super) fn chosen_part(c: &Chosen) -> u128 {
-    part([CHOSEN, c.slot, c.value as u64, 0, 0])
+pub(super) fn vote_images(
+    world: &World,
+    &(slot, ballot, value, voters): &(Slot, Ballot, u32, NodeSet),
+) -> Images {
+    pair(value, world.value_image(value, 1), |value| {
+        part([VOTE, slot, ballot.0, value as u64, voters.0])
+    })
 }
 
-pub(super) fn executed_part(&(slot, value): &(Slot, u32)) -> u128 {
-    part([EXECUTED, slot, value as u64, 0, 0])
+pub(super) fn chosen_images(world: &World, c: &Chosen) -> Images {
+    pair(c.value, world.value_image(c.value, 1), |value| {
+        part([CHOSEN, c.slot, value as u64, 0, 0])
+    })
 }
 
-fn sum(parts: impl Iterator<Item = u128>) -> u128 {
-    parts.fold(0, u128::wrapping_add)
+pub(super) fn executed_images(world: &World, &(slot, value): &(Slot, u32)) -> Images {
+    pair(value, world.value_image(value, 1), |value| {
+        part([EXECUTED, slot, value as u64, 0, 0])
+    })
 }
 
-/// A state's fingerprint and the parts of it an action may replace (the budgets' and each
-/// node's), computed once for all of the state's successors.
+/// Adds the parts `p` (one per renaming) to `sums`.
+#[inline]
+pub(super) fn add(sums: &mut Images, p: &Images) {
+    for (s, x) in sums.iter_mut().zip(p) {
+        *s = s.wrapping_add(*x);
+    }
+}
+
+/// Takes the parts `p` (one per renaming) away from `sums`.
+#[inline]
+pub(super) fn sub(sums: &mut Images, p: &Images) {
+    for (s, x) in sums.iter_mut().zip(p) {
+        *s = s.wrapping_sub(*x);
+    }
+}
+
+/// Replaces the parts `old` by `new` in `sums`, under every renaming.
+#[inline]
+fn replace(sums: &mut Images, old: &Images, new: &Images) {
+    for ((s, o), n) in sums.iter_mut().zip(old).zip(new) {
+        *s = s.wrapping_sub(*o).wrapping_add(*n);
+    }
+}
+
+/// A state's key and the parts of it an action may replace (the budgets' and each node's),
+/// under every renaming of commands, computed once for all of the state's successors.
 pub(crate) struct Parts {
+    /// The key: the least fingerprint among the state's images (`Symmetry::key`; with one
+    /// renaming, the state's own fingerprint).
     pub fp: u128,
-    meta: u128,
-    nodes: [u128; MAX_NODES],
+    /// The fingerprint of each image.
+    sums: Images,
+    meta: Images,
+    nodes: [Images; MAX_NODES],
     /// The world's mark of the state's network ([`State::parts_marked`]; 0: unmarked).
     net_mark: u32,
 }
 
 impl State {
-    /// The state's fingerprint: the wrapping sum of its parts' (see [`Parts`]). Witnesses of
-    /// chosen values (ballot, quorum) are left out: they only word a violation message, and
-    /// the trace is replayed to word it.
+    /// The state's key: the least of its images' fingerprints, each the wrapping sum of its
+    /// parts' (see [`Parts`]). Witnesses of chosen values (ballot, quorum) are left out: they
+    /// only word a violation message, and the trace is replayed to word it.
     pub(crate) fn fingerprint(&self, world: &World) -> u128 {
         self.parts(world).fp
     }
 
-    /// The state's fingerprint, with the parts of it an action may replace.
+    /// The fingerprint of each image of the state (the state's own first).
+    #[cfg(test)]
+    pub(crate) fn images(&self, world: &World) -> Images {
+        self.parts(world).sums
+    }
+
+    /// The state's key, with the parts of it an action may replace.
     pub(crate) fn parts(&self, world: &World) -> Parts {
-        let mut nodes = [0; MAX_NODES];
+        let mut nodes = [[0; MAX_IMAGES]; MAX_NODES];
         for (i, (&n, &a)) in self.nodes.iter().zip(&self.armed).enumerate() {
-            nodes[i] = world.node_part(i, n, a);
+            nodes[i] = world.node_images(i, n, a);
         }
-        let meta = meta_part(self.crashed, &self.used);
-        let fp = meta
-            .wrapping_add(sum(nodes.iter().copied()))
-            .wrapping_add(self.rest);
+        let meta = meta_images(world, self.crashed, &self.used);
+        let mut sums = self.rest;
+        add(&mut sums, &meta);
+        for node in nodes.iter().take(self.nodes.len()) {
+            add(&mut sums, node);
+        }
         Parts {
-            fp,
+            fp: world.symmetry().key(&sums),
+            sums,
             meta,
             nodes,
             net_mark: 0,
@@ -92,13 +147,24 @@ impl State {
             .unwrap_or_else(|| self.net.binary_search(&e).is_ok())
     }
 
-    /// The sum of the parts of the network and the ghost history, walked: what `rest` keeps.
+    /// The sum of the parts of the network and the ghost history under each renaming,
+    /// walked: what `rest` keeps.
     #[cfg(test)]
-    pub(crate) fn rest_walked(&self, world: &World) -> u128 {
-        sum(self.net.iter().map(|&e| world.env_part(e)))
-            .wrapping_add(sum(self.votes.iter().map(vote_part)))
-            .wrapping_add(sum(self.chosen.iter().map(chosen_part)))
-            .wrapping_add(sum(self.executed.iter().map(executed_part)))
+    pub(crate) fn rest_walked(&self, world: &World) -> Images {
+        let mut sums = [0; MAX_IMAGES];
+        for &e in &self.net {
+            add(&mut sums, &world.env_images(e));
+        }
+        for v in &self.votes {
+            add(&mut sums, &vote_images(world, v));
+        }
+        for c in &self.chosen {
+            add(&mut sums, &chosen_images(world, c));
+        }
+        for x in &self.executed {
+            add(&mut sums, &executed_images(world, x));
+        }
+        sums
     }
 
     /// The fingerprint of the successor by `act`, from this state's (`fp`) and the parts
@@ -113,23 +179,23 @@ impl State {
         parts: &Parts,
     ) -> Option<Result<u128, Bound>> {
         let set = world.cfg.network == Network::Set;
-        let (mut used, mut crashed, mut fp) = (self.used, self.crashed, parts.fp);
+        let (mut used, mut crashed, mut sums) = (self.used, self.crashed, parts.sums);
         // The node that steps, its armed timers before the step, and what it reacts to.
         let stepped = match act {
             Act::Deliver(e) => {
                 if !set {
-                    fp = fp.wrapping_sub(world.env_part(e));
+                    sub(&mut sums, &world.env_images(e));
                 }
                 let to = world.env_to(e) as usize;
                 Some((to, self.armed[to], Stimulus::Deliver(e)))
             }
             Act::Drop(e) => {
-                fp = fp.wrapping_sub(world.env_part(e));
+                sub(&mut sums, &world.env_images(e));
                 used.drops += 1;
                 None
             }
             Act::Dup(e) => {
-                fp = fp.wrapping_add(world.env_part(e));
+                add(&mut sums, &world.env_images(e));
                 used.dups += 1;
                 None
             }
@@ -141,9 +207,8 @@ impl State {
                 let i = id as usize;
                 crashed.insert(id);
                 used.crashes += 1;
-                fp = fp
-                    .wrapping_sub(parts.nodes[i])
-                    .wrapping_add(world.node_part(i, self.nodes[i], 0));
+                let new = world.node_images(i, self.nodes[i], 0);
+                replace(&mut sums, &parts.nodes[i], &new);
                 None
             }
             Act::Recover(id) => {
@@ -167,15 +232,14 @@ impl State {
                 used.timers += 1;
             }
             let armed = (armed | step.armed) & acting(world.role(step.node));
-            fp = fp
-                .wrapping_sub(parts.nodes[i])
-                .wrapping_add(world.node_part(i, step.node, armed));
+            let new = world.node_images(i, step.node, armed);
+            replace(&mut sums, &parts.nodes[i], &new);
             for (k, &e) in step.sends.iter().enumerate() {
                 // The set network holds one copy of a message.
                 if set && (self.in_net(world, parts, e) || step.sends[..k].contains(&e)) {
                     continue;
                 }
-                fp = fp.wrapping_add(world.env_part(e));
+                add(&mut sums, &world.env_images(e));
             }
             used.elections += step.elections;
         }
@@ -187,10 +251,9 @@ impl State {
         }
         // Most actions (a delivery that starts no election) leave the budgets as they are.
         if (crashed, used) != (self.crashed, self.used) {
-            fp = fp
-                .wrapping_sub(parts.meta)
-                .wrapping_add(meta_part(crashed, &used));
+            let new = meta_images(world, crashed, &used);
+            replace(&mut sums, &parts.meta, &new);
         }
-        Some(Ok(fp))
+        Some(Ok(world.symmetry().key(&sums)))
     }
 }

@@ -2,7 +2,7 @@
 //! and the first value executed per slot, and the agreement and validity checks made as they
 //! grow. Every change keeps the state's sum of their fingerprint parts (`State::rest`).
 
-use super::fingerprint::{chosen_part, executed_part, vote_part};
+use super::fingerprint::{add, chosen_images, executed_images, sub, vote_images};
 use super::{Chosen, State, Violation};
 use crate::world::World;
 use fpaxos::{Ballot, NodeId, NodeSet, Slot};
@@ -22,6 +22,7 @@ impl State {
     /// Records `voter`'s vote; returns every voter of `(slot, ballot, value)` so far.
     pub(super) fn vote(
         &mut self,
+        world: &World,
         slot: Slot,
         ballot: Ballot,
         value: u32,
@@ -29,18 +30,18 @@ impl State {
     ) -> NodeSet {
         match self.vote_at(slot, ballot, value) {
             Ok(i) => {
-                let old = vote_part(&self.votes[i]);
+                let old = self.votes[i];
                 self.votes[i].3.insert(voter);
-                self.rest = self
-                    .rest
-                    .wrapping_sub(old)
-                    .wrapping_add(vote_part(&self.votes[i]));
-                self.votes[i].3
+                let new = self.votes[i];
+                sub(&mut self.rest, &vote_images(world, &old));
+                add(&mut self.rest, &vote_images(world, &new));
+                new.3
             }
             Err(i) => {
                 let set = NodeSet::single(voter);
-                self.votes.insert(i, (slot, ballot, value, set));
-                self.rest = self.rest.wrapping_add(vote_part(&self.votes[i]));
+                let v = (slot, ballot, value, set);
+                self.votes.insert(i, v);
+                add(&mut self.rest, &vote_images(world, &v));
                 set
             }
         }
@@ -82,7 +83,7 @@ impl State {
                     quorum,
                 };
                 self.chosen.insert(i, c);
-                self.rest = self.rest.wrapping_add(chosen_part(&c));
+                add(&mut self.rest, &chosen_images(world, &c));
                 self.invalid(world, slot, value, "chosen")
             }
         }
@@ -130,7 +131,7 @@ impl State {
             }
             Err(i) => {
                 self.executed.insert(i, (slot, value));
-                self.rest = self.rest.wrapping_add(executed_part(&(slot, value)));
+                add(&mut self.rest, &executed_images(world, &(slot, value)));
                 self.invalid(world, slot, value, "executed")
             }
         }

@@ -3,7 +3,9 @@
 //! agreement and validity on every transition.
 
 use crate::config::Network;
+use crate::fp::{Images, MAX_IMAGES};
 use crate::world::{Stimulus, World};
+use fingerprint::{add, sub};
 use fpaxos::{Ballot, NodeId, NodeSet, Role, Slot, Timer};
 use serde::Serialize;
 
@@ -101,7 +103,7 @@ pub(crate) struct State {
     /// The sum of the fingerprint parts of `net`, `votes`, `chosen` and `executed`, kept as
     /// they change (every change goes through `apply`), so that a fingerprint does not walk
     /// them ([`State::parts`]).
-    rest: u128,
+    rest: Images,
 }
 
 /// The timers that do something in `role` (the others fire as no-ops, which the search
@@ -145,7 +147,7 @@ impl State {
             votes: Vec::new(),
             chosen: Vec::new(),
             executed: Vec::new(),
-            rest: 0,
+            rest: [0; MAX_IMAGES],
         };
         for i in 0..n {
             let fresh = world.fresh_node(i as NodeId);
@@ -376,7 +378,7 @@ impl State {
         match act {
             Act::Deliver(e) => {
                 if world.cfg.network == Network::Multiset && remove_one(&mut s.net, e) {
-                    s.rest = s.rest.wrapping_sub(world.env_part(e));
+                    sub(&mut s.rest, &world.env_images(e));
                 }
                 let to = world.env_to(e) as usize;
                 let st = world.step(s.nodes[to], Stimulus::Deliver(e));
@@ -384,13 +386,13 @@ impl State {
             }
             Act::Drop(e) => {
                 if remove_one(&mut s.net, e) {
-                    s.rest = s.rest.wrapping_sub(world.env_part(e));
+                    sub(&mut s.rest, &world.env_images(e));
                 }
                 s.used.drops += 1;
             }
             Act::Dup(e) => {
                 insert_sorted(&mut s.net, e);
-                s.rest = s.rest.wrapping_add(world.env_part(e));
+                add(&mut s.rest, &world.env_images(e));
                 s.used.dups += 1;
             }
             Act::Fire(id, t) => {
@@ -443,7 +445,7 @@ impl State {
             } else {
                 continue;
             }
-            self.rest = self.rest.wrapping_add(world.env_part(e));
+            add(&mut self.rest, &world.env_images(e));
         }
         self.used.elections += step.elections;
         let mut first = None;
@@ -454,7 +456,7 @@ impl State {
         };
         let me = i as NodeId;
         for v in &step.votes {
-            let voters = self.vote(v.slot, v.ballot, v.value, me);
+            let voters = self.vote(world, v.slot, v.ballot, v.value, me);
             if world.quorums.is_q2(voters) {
                 note(self.choose(world, v.slot, v.value, v.ballot, voters));
             }

@@ -7,13 +7,14 @@
 //! global states, and the node code runs once for all of them.
 
 use crate::config::{ExploreConfig, Network, MAX_NODES};
-use crate::fp::{armed_part, env_part, node_part, table_bytes, Fp, FpMap};
-use fpaxos::node::{Event, Output};
-use fpaxos::{
-    Ballot, Command, Input, Msg, Node, NodeId, NodeSet, QuorumSystem, Role, Slot, Timer, Value,
-};
+use crate::fp::{armed_part, env_part, node_part, table_bytes, Fp, FpMap, Images, MAX_IMAGES};
+use crate::symmetry::Symmetry;
+use fpaxos::node::Output;
+use fpaxos::{Ballot, Command, Msg, Node, NodeId, NodeSet, QuorumSystem, Role, Slot, Timer, Value};
 use std::hash::Hash;
 use std::sync::Arc;
+
+mod compute;
 
 /// A message in flight.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -115,13 +116,14 @@ pub(crate) struct World {
     pub quorums: Arc<QuorumSystem>,
     nodes: Vec<Node>,
     roles: Vec<Role>,
-    /// Each node state's fingerprint part, by id.
+    /// Each node state's fingerprint part under each renaming of commands, by
+    /// `id * MAX_IMAGES + renaming` (0 for a renaming dropped).
     node_parts: Vec<u128>,
     /// The fingerprint part of each node's armed timers, by `node * 256 + armed`.
     armed_parts: Vec<u128>,
     node_ids: FpMap<u128, u32>,
     envs: Vec<Envelope>,
-    /// Each envelope's fingerprint part, by id.
+    /// Each envelope's fingerprint part under each renaming, by `id * MAX_IMAGES + renaming`.
     env_parts: Vec<u128>,
     /// Each envelope's destination, by id (read for every action; the envelope itself is
     /// larger).
@@ -129,6 +131,10 @@ pub(crate) struct World {
     env_ids: FpMap<u128, u32>,
     values: Vec<Value>,
     value_ids: FpMap<u128, u32>,
+    /// Each value's id under each renaming, by `id * MAX_IMAGES + renaming`.
+    value_images: Vec<u32>,
+    /// The renamings of commands the search reduces by.
+    sym: Symmetry,
     steps: Vec<Step>,
     memo: FpMap<u64, u32>,
     /// The last step looked up, as `(key, step)`: the search asks for a delivery's step twice
@@ -170,6 +176,7 @@ fn intern<T>(ids: &mut FpMap<u128, u32>, table: &mut Vec<T>, fp: u128, v: T) -> 
 impl World {
     pub(crate) fn new(cfg: ExploreConfig, quorums: Arc<QuorumSystem>) -> World {
         let commands = cfg.commands;
+        let sym = Symmetry::new(commands, cfg.symmetry);
         let mut w = World {
             cfg,
             quorums,
@@ -186,6 +193,8 @@ impl World {
             env_ids: FpMap::default(),
             values: Vec::new(),
             value_ids: FpMap::default(),
+            value_images: Vec::new(),
+            sym,
             steps: Vec::new(),
             memo: FpMap::default(),
             last: None,
@@ -213,38 +222,79 @@ impl World {
     }
 
     fn intern_node(&mut self, node: Node) -> u32 {
-        let mut h = Fp::new();
-        // The id is in the configuration, which `hash_state` leaves out.
-        node.id().hash(&mut h);
-        node.hash_state(&mut h);
-        let fp = h.finish128();
+        let fp = node_fp(&node);
         let role = node.role();
-        let me = node.id();
         let before = self.nodes.len();
         let id = intern(&mut self.node_ids, &mut self.nodes, fp, node);
         if self.nodes.len() > before {
             self.roles.push(role);
             self.quiet.push(Vec::new());
             self.fire_elections.push([u8::MAX; Timer::COUNT]);
-            self.node_parts.push(node_part(me as u32, id));
+            self.node_parts.push(node_part(fp));
+            for g in 1..MAX_IMAGES {
+                if self.sym.is_identity(g) {
+                    self.node_parts.push(node_part(fp));
+                    continue;
+                }
+                let part = match self.sym.node(g, &self.nodes[id as usize]) {
+                    Some(image) => node_part(node_fp(&image)),
+                    None => 0,
+                };
+                self.node_parts.push(part);
+            }
         }
         id
+    }
+
+    /// The image parts of the envelopes interned since the last call (after a step, once the
+    /// stepped node is interned, so that the digest it sent in a promise maps).
+    fn map_new_envs(&mut self) {
+        for id in self.env_parts.len() / MAX_IMAGES..self.envs.len() {
+            let e = &self.envs[id];
+            let own = Fp::of(e);
+            let (from, to) = (e.from, e.to);
+            self.env_parts.push(env_part(own));
+            for g in 1..MAX_IMAGES {
+                if self.sym.is_identity(g) {
+                    self.env_parts.push(env_part(own));
+                    continue;
+                }
+                let part = match self.sym.msg(g, &self.envs[id].msg) {
+                    Some(msg) => env_part(Fp::of(&Envelope { from, to, msg })),
+                    None => 0,
+                };
+                self.env_parts.push(part);
+            }
+        }
     }
 
     pub(crate) fn intern_env(&mut self, e: Envelope) -> u32 {
         let fp = Fp::of(&e);
         let to = e.to;
         let id = intern(&mut self.env_ids, &mut self.envs, fp, e);
-        if id as usize == self.env_parts.len() {
-            self.env_parts.push(env_part(id));
+        if id as usize == self.env_to.len() {
             self.env_to.push(to);
         }
         id
     }
 
+    /// Interns `v` with its images under every renaming (an orbit, closed under renaming).
     pub(crate) fn intern_value(&mut self, v: Value) -> u32 {
-        let fp = Fp::of(&v);
-        intern(&mut self.value_ids, &mut self.values, fp, v)
+        if let Some(&id) = self.value_ids.get(&Fp::of(&v)) {
+            return id;
+        }
+        let before = self.values.len();
+        let orbit: Vec<Value> = (0..MAX_IMAGES).map(|g| self.sym.value(g, &v)).collect();
+        for w in orbit {
+            intern(&mut self.value_ids, &mut self.values, Fp::of(&w), w);
+        }
+        for id in before..self.values.len() {
+            for g in 0..MAX_IMAGES {
+                let image = self.sym.value(g, &self.values[id]);
+                self.value_images.push(self.value_ids[&Fp::of(&image)]);
+            }
+        }
+        self.value_ids[&Fp::of(&v)]
     }
 
     pub(crate) fn role(&self, id: u32) -> Role {
@@ -254,17 +304,63 @@ impl World {
         &self.envs[id as usize]
     }
     /// The fingerprint part of node `i` in node state `node` with timers `armed` armed
-    /// (`fp::node_part` and `fp::armed_part`, each computed once).
-    pub(crate) fn node_part(&self, i: usize, node: u32, armed: u8) -> u128 {
-        self.node_parts[node as usize].wrapping_add(self.armed_parts[i * 256 + armed as usize])
+    /// (`fp::node_part` and `fp::armed_part`, each computed once), under renaming `g`.
+    #[inline]
+    pub(crate) fn node_part(&self, i: usize, node: u32, armed: u8, g: usize) -> u128 {
+        self.node_parts[node as usize * MAX_IMAGES + g]
+            .wrapping_add(self.armed_parts[i * 256 + armed as usize])
+    }
+
+    /// Node `i`'s parts in node state `node` with timers `armed`, under every renaming.
+    pub(crate) fn node_images(&self, i: usize, node: u32, armed: u8) -> Images {
+        std::array::from_fn(|g| self.node_part(i, node, armed, g))
+    }
+
+    /// The group's order: distinct renamings (1: no symmetry reduction).
+    #[cfg(test)]
+    pub(crate) fn order(&self) -> usize {
+        self.sym.order()
+    }
+
+    /// The renamings still in use (see [`Symmetry`]).
+    pub(crate) fn symmetry(&self) -> &Symmetry {
+        &self.sym
+    }
+
+    /// Node state `n` under renaming `g`, interned.
+    #[cfg(test)]
+    pub(crate) fn image_node(&mut self, n: u32, g: usize) -> u32 {
+        let image = self
+            .sym
+            .node(g, &self.nodes[n as usize].clone())
+            .expect("maps");
+        self.intern_node(image)
+    }
+
+    /// Envelope `e` under renaming `g`, interned.
+    #[cfg(test)]
+    pub(crate) fn image_env(&mut self, e: u32, g: usize) -> u32 {
+        let env = self.envs[e as usize].clone();
+        let msg = self.sym.msg(g, &env.msg).expect("maps");
+        let id = self.intern_env(Envelope { msg, ..env });
+        self.map_new_envs();
+        id
+    }
+
+    /// Value `v` under renaming `g`.
+    #[inline]
+    pub(crate) fn value_image(&self, v: u32, g: usize) -> u32 {
+        self.value_images[v as usize * MAX_IMAGES + g]
     }
     /// The envelope's destination.
     pub(crate) fn env_to(&self, id: u32) -> NodeId {
         self.env_to[id as usize]
     }
-    /// The envelope's fingerprint part (`fp::env_part`), computed once.
-    pub(crate) fn env_part(&self, id: u32) -> u128 {
-        self.env_parts[id as usize]
+    /// The envelope's fingerprint parts (`fp::env_part`) under every renaming, computed once.
+    #[inline]
+    pub(crate) fn env_images(&self, id: u32) -> Images {
+        let at = id as usize * MAX_IMAGES;
+        std::array::from_fn(|g| self.env_parts[at + g])
     }
     pub(crate) fn value(&self, id: u32) -> &Value {
         &self.values[id as usize]
@@ -316,6 +412,7 @@ impl World {
             + map_bytes(&self.env_ids)
             + vec_bytes(&self.values)
             + map_bytes(&self.value_ids)
+            + vec_bytes(&self.value_images)
             + vec_bytes(&self.steps)
             + self.step_heap
             + map_bytes(&self.memo)
@@ -325,11 +422,21 @@ impl World {
             + self.quiet_heap
     }
 
-    /// Bytes the memo map and the step list may add at once when they next grow (inside a
-    /// transition, where the search cannot stop first): the map's doubling beside the old
-    /// one, and the list's.
+    /// Bytes the tables may add at once when they next grow (inside a transition, where the
+    /// search cannot stop first): a map's doubling beside the old table, and a list's. The
+    /// memo and the step list grow with the transitions; the node states' and envelopes'
+    /// tables with the states and messages a step interns.
     pub(crate) fn growth_bytes(&self) -> u64 {
-        2 * map_bytes(&self.memo) + vec_bytes(&self.steps)
+        2 * (map_bytes(&self.memo) + map_bytes(&self.node_ids) + map_bytes(&self.env_ids))
+            + vec_bytes(&self.steps)
+            + vec_bytes(&self.nodes)
+            + vec_bytes(&self.roles)
+            + vec_bytes(&self.node_parts)
+            + vec_bytes(&self.quiet)
+            + vec_bytes(&self.fire_elections)
+            + vec_bytes(&self.envs)
+            + vec_bytes(&self.env_parts)
+            + vec_bytes(&self.env_to)
     }
 
     /// The command a client submits as command number `k`.
@@ -401,108 +508,13 @@ impl World {
         }
         bits[word] |= 1 << (e % 64);
     }
+}
 
-    fn compute(&mut self, node: u32, stim: Stimulus) -> Step {
-        let mut n = self.nodes[node as usize].clone();
-        let me = n.id();
-        let mut out = std::mem::take(&mut self.out);
-        out.clear();
-        let mut delivered_accept = None;
-        match stim {
-            Stimulus::Start => n.start(0, &mut out),
-            Stimulus::Recover => n.recover(0, &mut out),
-            Stimulus::Fire(t) => n.handle(0, Input::Timer(t), &mut out),
-            Stimulus::Request(k) => {
-                let cmd = World::command(k);
-                n.handle(
-                    0,
-                    Input::Request {
-                        client: cmd.client,
-                        cmd,
-                    },
-                    &mut out,
-                )
-            }
-            Stimulus::Deliver(e) => {
-                let env = self.envs[e as usize].clone();
-                if let Msg::Accept(a) = &env.msg {
-                    delivered_accept = Some(a.value.clone());
-                }
-                n.handle(
-                    0,
-                    Input::Message {
-                        from: env.from,
-                        msg: env.msg,
-                    },
-                    &mut out,
-                )
-            }
-        }
-        let mut step = Step::default();
-        for o in out.drain(..) {
-            match o {
-                Output::Send { to, msg } => {
-                    match &msg {
-                        // A leader sends an Accept only for the value it holds at that ballot:
-                        // its own vote.
-                        Msg::Accept(a) => {
-                            let value = self.intern_value(a.value.clone());
-                            step.votes.push(Vote {
-                                slot: a.slot,
-                                ballot: a.ballot,
-                                value,
-                            });
-                        }
-                        // An acceptor answers Accepted only once it stored the Accept's value.
-                        Msg::Accepted(a) => {
-                            if let Some(v) = &delivered_accept {
-                                let value = self.intern_value(v.clone());
-                                step.votes.push(Vote {
-                                    slot: a.slot,
-                                    ballot: a.ballot,
-                                    value,
-                                });
-                            }
-                        }
-                        _ => {}
-                    }
-                    let e = self.intern_env(Envelope { from: me, to, msg });
-                    step.sends.push(e);
-                }
-                Output::SetTimer { timer, .. } => step.armed |= 1 << timer.index(),
-                Output::Decided { slot, value } => {
-                    let v = self.intern_value(value);
-                    step.decided.push((slot, v));
-                }
-                Output::Event(Event::ElectionStarted { .. }) => step.elections += 1,
-                Output::Event(Event::Chosen {
-                    slot,
-                    ballot,
-                    fingerprint,
-                    quorum,
-                }) => {
-                    let v = self
-                        .values
-                        .iter()
-                        .position(|v| v.fingerprint() == fingerprint)
-                        .map(|i| i as u32);
-                    step.claims.push((slot, ballot, quorum, v));
-                }
-                Output::Reply { .. }
-                | Output::SnapshotInstalled { .. }
-                | Output::Event(
-                    Event::Elected { .. }
-                    | Event::SteppedDown { .. }
-                    | Event::LaggingPromise { .. }
-                    | Event::ValueRecovered { .. }
-                    | Event::ThriftyFallback { .. },
-                ) => {}
-            }
-        }
-        self.out = out;
-        step.votes
-            .dedup_by(|a, b| a.slot == b.slot && a.ballot == b.ballot && a.value == b.value);
-        step.node = self.intern_node(n);
-        step
-    }
+/// The fingerprint of a node's state, its id included (the configuration, which
+/// `Node::hash_state` leaves out, holds it).
+fn node_fp(node: &Node) -> u128 {
+    let mut h = Fp::new();
+    node.id().hash(&mut h);
+    node.hash_state(&mut h);
+    h.finish128()
 }
