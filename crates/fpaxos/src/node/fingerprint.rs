@@ -127,17 +127,19 @@ impl Node {
                 ..e.clone()
             })
             .collect();
-        let mapped_digest = if *base == 0 {
-            let prefix = || log.iter().zip(0..*executed);
-            let before = self
-                .log
-                .iter()
+        // The digest of the first `executed` entries of `log`. With `base` 0 the log holds the
+        // whole executed prefix, and the digest recomputed from it must be the node's own (a
+        // shorter log would give another digest too).
+        let prefix = |log: &VecDeque<Entry>| {
+            log.iter()
                 .zip(0..*executed)
-                .fold(0, |d, (e, slot)| digest_step(d, slot, &e.value));
-            if before != *own_digest || self.log.len() < *executed as usize {
+                .fold(0, |d, (e, slot)| digest_step(d, slot, &e.value))
+        };
+        let mapped_digest = if *base == 0 {
+            if prefix(&self.log) != *own_digest {
                 return None;
             }
-            prefix().fold(0, |d, (e, slot)| digest_step(d, slot, &e.value))
+            prefix(&log)
         } else {
             digest(*own_digest)?
         };
