@@ -71,7 +71,7 @@ impl World {
                         }
                         _ => {}
                     }
-                    let e = self.intern_env(Envelope { from: me, to, msg });
+                    let e = self.intern_env_only(Envelope { from: me, to, msg });
                     step.sends.push(e);
                 }
                 Output::SetTimer { timer, .. } => step.armed |= 1 << timer.index(),

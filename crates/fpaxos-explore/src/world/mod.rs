@@ -268,7 +268,17 @@ impl World {
         }
     }
 
+    /// Interns envelope `e`, with its fingerprint parts.
     pub(crate) fn intern_env(&mut self, e: Envelope) -> u32 {
+        let id = self.intern_env_only(e);
+        self.map_new_envs();
+        id
+    }
+
+    /// Interns envelope `e` without its parts, which [`World::map_new_envs`] adds: a step
+    /// interns what it sends before its node's new state, whose digest a promise it sends may
+    /// carry.
+    pub(super) fn intern_env_only(&mut self, e: Envelope) -> u32 {
         let fp = Fp::of(&e);
         let to = e.to;
         let id = intern(&mut self.env_ids, &mut self.envs, fp, e);
@@ -342,9 +352,7 @@ impl World {
     pub(crate) fn image_env(&mut self, e: u32, g: usize) -> u32 {
         let env = self.envs[e as usize].clone();
         let msg = self.sym.msg(g, &env.msg).expect("maps");
-        let id = self.intern_env(Envelope { msg, ..env });
-        self.map_new_envs();
-        id
+        self.intern_env(Envelope { msg, ..env })
     }
 
     /// Value `v` under renaming `g`.
