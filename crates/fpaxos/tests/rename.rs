@@ -10,7 +10,7 @@ use fpaxos::msg::{
     Promise, PromiseEntry, Snapshot,
 };
 use fpaxos::node::digest_step;
-use fpaxos::{Ballot, Command, Msg, MsgKind, Node, Value};
+use fpaxos::{Ballot, Command, Input, Msg, MsgKind, Node, Value};
 use harness::*;
 use std::hash::{DefaultHasher, Hasher};
 use std::sync::Arc;
@@ -183,4 +183,59 @@ fn a_trimmed_log_has_its_digest_mapped() {
         .map_commands(&swap, &|x| (x == d).then_some(d ^ 1))
         .expect("the digest maps");
     assert_eq!(renamed.digest(), d ^ 1);
+}
+
+/// A candidate that heard of a longer executed prefix in a promise keeps its digest for the
+/// snapshot it installs on winning: renamed, that digest is mapped (or there is no image), and
+/// the renamed candidate installs the mapped one.
+#[test]
+fn a_candidates_snapshot_digest_is_mapped() {
+    let mut c = Cluster::new(Setup {
+        n: 5,
+        ..Setup::default()
+    });
+    c.campaign(0);
+    c.net.clear();
+    let b = c.node(0).ballot();
+    let promise = |executed, digest| {
+        Msg::Promise(Promise {
+            ballot: b,
+            executed,
+            digest,
+            base: executed,
+            entries: vec![],
+        })
+    };
+    c.input(
+        0,
+        Input::Message {
+            from: 1,
+            msg: promise(9, 77),
+        },
+    );
+    assert_eq!(c.node(0).role(), fpaxos::Role::Candidate);
+    assert!(c.node(0).map_commands(&swap, &|_| None).is_none());
+    let mut renamed = c
+        .node(0)
+        .map_commands(&swap, &|d| (d == 77).then_some(770))
+        .expect("the digest maps");
+    let mut out = Vec::new();
+    renamed.handle(
+        0,
+        Input::Message {
+            from: 2,
+            msg: promise(0, 0),
+        },
+        &mut out,
+    );
+    c.input(
+        0,
+        Input::Message {
+            from: 2,
+            msg: promise(0, 0),
+        },
+    );
+    assert_eq!(c.node(0).role(), fpaxos::Role::Leader);
+    assert_eq!((c.node(0).executed(), c.node(0).digest()), (9, 77));
+    assert_eq!((renamed.executed(), renamed.digest()), (9, 770));
 }

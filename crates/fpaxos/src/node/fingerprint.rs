@@ -88,37 +88,37 @@ impl Node {
         digest: &dyn Fn(u64) -> Option<u64>,
     ) -> Option<Node> {
         // Destructured, so that a field added to `Node` fails to compile here until it is
-        // mapped or explicitly kept.
+        // mapped or marked as holding no command (`_`).
         let Node {
-            cfg,
-            n,
-            all,
-            promised,
+            cfg: _,
+            n: _,
+            all: _,
+            promised: _,
             log,
             base,
             executed,
             digest: own_digest,
-            role,
-            ballot,
-            leader_hint,
-            known_commit,
-            last_contact,
-            lease_until,
-            promises,
-            p1_asked,
+            role: _,
+            ballot: _,
+            leader_hint: _,
+            known_commit: _,
+            last_contact: _,
+            lease_until: _,
+            promises: _,
+            p1_asked: _,
             p1_values,
             p1_snapshot,
-            pre_ballot,
-            pre_votes,
-            next_slot,
+            pre_ballot: _,
+            pre_votes: _,
+            next_slot: _,
             queue,
             learn_buf,
-            learn_to,
-            suspected,
-            thrifty_q2,
-            hb_commit,
-            heard,
-            heard_since,
+            learn_to: _,
+            suspected: _,
+            thrifty_q2: _,
+            hb_commit: _,
+            heard: _,
+            heard_since: _,
         } = self;
         let log: VecDeque<Entry> = log
             .iter()
@@ -152,41 +152,19 @@ impl Node {
             mapped_queue.push(cmd(c), usize::MAX);
         }
         Some(Node {
-            cfg: cfg.clone(),
-            n: *n,
-            all: *all,
-            promised: *promised,
             log,
-            base: *base,
-            executed: *executed,
             digest: mapped_digest,
-            role: *role,
-            ballot: *ballot,
-            leader_hint: *leader_hint,
-            known_commit: *known_commit,
-            last_contact: *last_contact,
-            lease_until: *lease_until,
-            promises: *promises,
-            p1_asked: *p1_asked,
             p1_values: p1_values
                 .iter()
                 .map(|(&slot, (b, v))| (slot, (*b, v.map_commands(cmd))))
                 .collect(),
             p1_snapshot,
-            pre_ballot: *pre_ballot,
-            pre_votes: *pre_votes,
-            next_slot: *next_slot,
             queue: mapped_queue,
             learn_buf: learn_buf
                 .iter()
                 .map(|(slot, v)| (*slot, v.map_commands(cmd)))
                 .collect(),
-            learn_to: *learn_to,
-            suspected: *suspected,
-            thrifty_q2: *thrifty_q2,
-            hb_commit: *hb_commit,
-            heard: *heard,
-            heard_since: *heard_since,
+            ..self.clone()
         })
     }
 }
