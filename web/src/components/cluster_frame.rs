@@ -4,9 +4,10 @@
 //! frame stands alone (an `<img>` of it sees no style sheet).
 
 use super::cluster_view::{kind_shape, kind_style, role_info, weights_of, Ring, SIZE};
+use crate::run::SimAt;
 use fpaxos::quorum::Counterexample;
-use fpaxos::{NodeId, Phase, Time};
-use fpaxos_sim::{Scenario, Sim};
+use fpaxos::{Phase, Time};
+use fpaxos_sim::Scenario;
 use std::fmt::Write as _;
 
 /// The page's cluster styles (web/style.css) with its colour variables resolved.
@@ -23,18 +24,16 @@ const STYLE: &str = "text{font-family:system-ui,sans-serif}\
 .cut line{stroke:#b91c1c;stroke-width:2;stroke-dasharray:6 4}.cut text{fill:#b91c1c;font-weight:700}\
 .msg path{stroke:#fff;stroke-width:1}";
 
-/// Most messages drawn in one frame (as on the page).
-const MAX_DRAWN: usize = 400;
-
-/// The cluster of `sim` at simulated time `t` (the run has been advanced to `t`), as a
-/// standalone `<svg>` [`SIZE`] pixels square. `ce`: the unsafe quorum pair to ring, if any.
+/// The cluster `at` simulated time `t` (a snapshot of the run advanced to `t`, keeping as many
+/// messages as the page draws), as a standalone `<svg>` [`SIZE`] pixels square. `ce`: the unsafe
+/// quorum pair to ring, if any.
 pub(crate) fn cluster_svg(
-    sim: &Sim,
+    at: &SimAt,
     scenario: &Scenario,
     t: Time,
     ce: Option<&Counterexample>,
 ) -> String {
-    let views = sim.node_views();
+    let views = at.node_views();
     let ring = Ring::of(views.len());
     let c = SIZE / 2.0;
     let mut o = format!(
@@ -45,23 +44,18 @@ pub(crate) fn cluster_svg(
         c + 40.0
     );
     let n = views.len();
-    for a in 0..n {
-        for b in a + 1..n {
-            let (x, y) = (a as NodeId, b as NodeId);
-            if sim.link_blocked(x, y) || sim.link_blocked(y, x) {
-                let ((x1, y1), (x2, y2)) = (ring.node(a), ring.node(b));
-                let _ = write!(
-                    o,
-                    "<g class=\"cut\"><line x1=\"{x1:.1}\" y1=\"{y1:.1}\" x2=\"{x2:.1}\" y2=\"{y2:.1}\"/>\
-                     <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">✕</text></g>",
-                    (x1 + x2) / 2.0,
-                    (y1 + y2) / 2.0 + 4.0
-                );
-            }
-        }
+    for cut in at.cut_links() {
+        let ((x1, y1), (x2, y2)) = (ring.node(cut.a as usize), ring.node(cut.b as usize));
+        let _ = write!(
+            o,
+            "<g class=\"cut\"><line x1=\"{x1:.1}\" y1=\"{y1:.1}\" x2=\"{x2:.1}\" y2=\"{y2:.1}\"/>\
+             <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">✕</text></g>",
+            (x1 + x2) / 2.0,
+            (y1 + y2) / 2.0 + 4.0
+        );
     }
     if n <= 20 {
-        for f in sim.in_flight().take(MAX_DRAWN) {
+        for f in at.in_flight() {
             let span = f.deliver_at.saturating_sub(f.sent_at).max(1) as f64;
             let frac = (t.saturating_sub(f.sent_at) as f64 / span).clamp(0.0, 1.0);
             let ((x1, y1), (x2, y2)) = (ring.endpoint(f.from), ring.endpoint(f.to));
@@ -75,7 +69,7 @@ pub(crate) fn cluster_svg(
             );
         }
     }
-    let last_quorum = sim.last_quorum();
+    let last_quorum = at.last_quorum();
     let weights = weights_of(&scenario.cluster.quorum);
     let max_end = views.iter().map(|v| v.log_end).max().unwrap_or(0).max(1);
     let r = ring.node_r;
@@ -136,19 +130,24 @@ pub(crate) fn cluster_svg(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::run::sim_at::DRAWN_FLIGHTS;
+    use fpaxos_sim::Sim;
 
     #[test]
     fn frame_draws_every_node_and_moves_with_time() {
         let s = fpaxos_sim::Scenario::default();
         let mut sim = Sim::new(s.check().expect("default scenario runs"));
         sim.run_until_budget(200_000_000, u64::MAX);
-        let a = cluster_svg(&sim, &s, sim.now(), None);
+        let a = cluster_svg(&SimAt::of(&sim, DRAWN_FLIGHTS), &s, sim.now(), None);
         assert!(a.starts_with("<svg") && a.ends_with("</svg>"));
         assert_eq!(
             a.matches("class=\"body\"").count(),
             s.cluster.nodes as usize
         );
         sim.run_until_budget(250_000_000, u64::MAX);
-        assert_ne!(a, cluster_svg(&sim, &s, sim.now(), None));
+        assert_ne!(
+            a,
+            cluster_svg(&SimAt::of(&sim, DRAWN_FLIGHTS), &s, sim.now(), None)
+        );
     }
 }

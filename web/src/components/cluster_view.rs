@@ -4,14 +4,13 @@
 
 use super::quorum_badge::counterexample;
 use crate::browser::prefers_reduced_motion;
+use crate::run::SimAt;
 use crate::state::{use_app, Action, AppCtx, ClickMode};
 use fpaxos::quorum::Counterexample;
 use fpaxos::{MsgKind, NodeId, Phase, Role};
-use fpaxos_sim::{Endpoint, FaultAction, NodeView, QuorumMark, Sim};
+use fpaxos_sim::{Endpoint, FaultAction, NodeView, QuorumMark};
 use yew::prelude::*;
 
-/// Most messages drawn at once.
-const MAX_DRAWN: usize = 400;
 pub(super) const SIZE: f64 = 440.0;
 
 /// Colour, shape and label of each message kind (shared with the space-time diagram).
@@ -146,42 +145,31 @@ fn idle_views(n: usize) -> Vec<NodeView> {
 }
 
 /// The cut links, each a line with a ✕ in the middle.
-fn cut_links(sim: &Sim, ring: &Ring) -> Vec<Html> {
-    let n = ring.n;
-    let mut links = Vec::new();
-    for a in 0..n {
-        for b in a + 1..n {
-            let (x, y) = (a as NodeId, b as NodeId);
-            let ab = sim.link_blocked(x, y);
-            let ba = sim.link_blocked(y, x);
-            if ab || ba {
-                let (x1, y1) = ring.node(a);
-                let (x2, y2) = ring.node(b);
-                let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0);
-                links.push(html! {
-                    <g class="cut-link">
-                        <line x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} />
-                        <text x={mx.to_string()} y={(my + 4.0).to_string()} text-anchor="middle">{"✕"}</text>
-                        <title>{format!("link {a}–{b} cut{}", if ab != ba { " (one way)" } else { "" })}</title>
-                    </g>
-                });
+fn cut_links(at: &SimAt, ring: &Ring) -> Vec<Html> {
+    at.cut_links()
+        .iter()
+        .map(|c| {
+            let (a, b) = (c.a as usize, c.b as usize);
+            let (x1, y1) = ring.node(a);
+            let (x2, y2) = ring.node(b);
+            let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0);
+            html! {
+                <g class="cut-link">
+                    <line x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} />
+                    <text x={mx.to_string()} y={(my + 4.0).to_string()} text-anchor="middle">{"✕"}</text>
+                    <title>{format!("link {a}–{b} cut{}", if c.one_way() { " (one way)" } else { "" })}</title>
+                </g>
             }
-        }
-    }
-    links
+        })
+        .collect()
 }
 
-/// The messages in flight (click one to drop it), at most [`MAX_DRAWN`], and how many more
+/// The messages in flight (click one to drop it), at most [`crate::run::sim_at::DRAWN_FLIGHTS`], and how many more
 /// there are. With reduced motion, messages sit still at the middle of their path.
-fn in_flight(sim: &Sim, ring: &Ring, reduced_motion: bool, app: &AppCtx) -> (Vec<Html>, usize) {
-    let now = sim.now();
+fn in_flight(at: &SimAt, ring: &Ring, reduced_motion: bool, app: &AppCtx) -> (Vec<Html>, u64) {
+    let now = at.now();
     let mut msgs = Vec::new();
-    let mut hidden = 0usize;
-    for f in sim.in_flight() {
-        if msgs.len() >= MAX_DRAWN {
-            hidden += 1;
-            continue;
-        }
+    for f in at.in_flight() {
         let span = f.deliver_at.saturating_sub(f.sent_at).max(1) as f64;
         let frac = if reduced_motion {
             0.5
@@ -212,7 +200,7 @@ fn in_flight(sim: &Sim, ring: &Ring, reduced_motion: bool, app: &AppCtx) -> (Vec
             </g>
         });
     }
-    (msgs, hidden)
+    (msgs, at.flights_not_kept())
 }
 
 /// What the ring highlights on each node.
@@ -339,12 +327,12 @@ pub(crate) fn ClusterPanel() -> Html {
     // Rebuilt only when the scenario changes, not every frame.
     let ce = use_memo(app.scenario.clone(), |s| counterexample(s));
     let reduced_motion = *use_memo((), |_| prefers_reduced_motion());
-    let drawn = app.with_sim(|sim| {
+    let drawn = app.run.cluster.as_deref().map(|at| {
         (
-            sim.node_views(),
-            sim.last_quorum(),
-            cut_links(sim, &ring),
-            in_flight(sim, &ring, reduced_motion, &app),
+            at.node_views(),
+            at.last_quorum(),
+            cut_links(at, &ring),
+            in_flight(at, &ring, reduced_motion, &app),
         )
     });
     let (views, lq, links, (msgs, hidden)) =

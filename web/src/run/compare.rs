@@ -2,8 +2,9 @@
 //! the cluster at its end), then the workers draw each variant's cluster at the shared time
 //! cursor ([`Job::ClusterAt`]). The runner only submits jobs and files answers.
 
-use super::job::{Answer, Job, SimAt};
+use super::job::{Answer, Job};
 use super::pool::{Batch, Ticket};
+use super::sim_at::SimAt;
 use super::Tick;
 use fpaxos::Time;
 use fpaxos_share::Variant;
@@ -268,7 +269,10 @@ mod tests {
         for (v, r) in vs.iter().zip(&run.variants) {
             let mut sim = fpaxos_sim::Sim::new(v.scenario.check().expect("valid"));
             while !sim.run_until_budget(1_000_000_000, 1 << 20).reached {}
-            assert_eq!(r.at.as_ref().expect("drawn"), &SimAt::of(&sim));
+            assert_eq!(
+                r.at.as_ref().expect("drawn"),
+                &SimAt::of(&sim, crate::run::job::MAX_FLIGHTS)
+            );
         }
     }
 

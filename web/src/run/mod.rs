@@ -16,6 +16,7 @@ pub(crate) mod job;
 pub(crate) mod main;
 mod points;
 pub(crate) mod pool;
+pub(crate) mod sim_at;
 pub(crate) mod slice;
 pub(crate) mod sweep;
 pub(crate) mod warm;
@@ -26,6 +27,7 @@ pub(crate) mod worker;
 pub(crate) use availability::AvailabilityRun;
 pub(crate) use compare::{CompareRun, VariantRun};
 pub(crate) use main::MainRun;
+pub(crate) use sim_at::SimAt;
 pub(crate) use slice::run_slice;
 pub(crate) use sweep::SweepRun;
 

@@ -276,20 +276,20 @@ impl AppState {
                 ));
                 self.scenario = scenario;
                 self.preset = None;
+                self.run.sync();
                 self.run.version += 1;
             }
         }
     }
 
+    /// Whether node `n` is down, as the page shows it.
     fn node_crashed(&self, n: NodeId) -> bool {
-        self.with_sim(|s| s.node_views().get(n as usize).map(|v| v.crashed))
-            .flatten()
-            .unwrap_or(false)
+        self.run.cluster.as_ref().is_some_and(|c| c.crashed(n))
     }
 
+    /// Whether the link between `a` and `b` is cut either way, as the page shows it.
     fn link_blocked(&self, a: NodeId, b: NodeId) -> bool {
-        self.with_sim(|s| s.link_blocked(a, b) || s.link_blocked(b, a))
-            .unwrap_or(false)
+        self.run.cluster.as_ref().is_some_and(|c| c.link_cut(a, b))
     }
 
     /// A frame while heading to a target (seek, run to end): simulates one slice on the shared

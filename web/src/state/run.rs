@@ -1,12 +1,13 @@
-//! The main run's slice of the state: a shared handle to the [`MainRun`] and a snapshot of the
-//! numbers the page shows (time, end, status, playback settings, the latest report).
+//! The main run's slice of the state: a shared handle to the [`MainRun`] and a snapshot of what
+//! the page shows (time, end, status, the cluster, playback settings, the latest report).
 //!
 //! While the run heads to a target (seek, run to end) it advances in frames that do not redraw
 //! (`AppState::seek_quietly`), so the snapshot can lag the shared run by up to half a second:
 //! it is what the page shows. Code that needs the run's own time reads it from the [`MainRun`]
 //! (which is why `MainRun::seek` decides for itself whether to replay from the start).
 
-use crate::run::MainRun;
+use crate::run::sim_at::DRAWN_FLIGHTS;
+use crate::run::{MainRun, SimAt};
 use fpaxos::Time;
 use fpaxos_sim::{Report, Sim};
 use std::cell::RefCell;
@@ -97,6 +98,10 @@ pub(crate) struct RunState {
     pub(crate) version: u64,
     /// Simulated time now.
     pub(crate) now: Time,
+    /// The cluster at `now`, as the cluster views draw it (`None`: the scenario does not run).
+    /// Taken with the numbers, so a view never shows the shared run ahead of the page's time
+    /// while it heads to a target without redrawing.
+    pub(crate) cluster: Option<Rc<SimAt>>,
     /// End of the run.
     pub(crate) end: Time,
     /// The run reached its end.
@@ -129,6 +134,7 @@ impl RunState {
             sim: SimCell(Rc::new(RefCell::new(main))),
             version: 0,
             now: 0,
+            cluster: None,
             end: 0,
             done: false,
             target: None,
@@ -162,6 +168,7 @@ impl RunState {
     pub(crate) fn sync(&mut self) {
         let m = self.sim.0.borrow();
         self.now = m.now();
+        self.cluster = m.sim().map(|s| Rc::new(SimAt::of(s, DRAWN_FLIGHTS)));
         self.end = m.end();
         self.done = m.done();
         self.target = m.target;

@@ -14,7 +14,8 @@ use super::quorum_badge::counterexample;
 use super::spacetime::FrameView;
 use crate::browser::{load_svg, now_ms, webm_type, Frame, Recorder};
 use crate::export;
-use crate::run::MainRun;
+use crate::run::sim_at::DRAWN_FLIGHTS;
+use crate::run::{MainRun, SimAt};
 use crate::state::{use_app, AppState};
 use crate::svg::figure_svg;
 use fpaxos::quorum::Counterexample;
@@ -75,7 +76,8 @@ impl Job {
         let at = crate::format::time(t);
         Some(match &self.painter {
             Painter::Cluster(ce) => {
-                let inner = cluster_svg(sim, self.run.scenario(), t, ce.as_ref());
+                let snap = SimAt::of(sim, DRAWN_FLIGHTS);
+                let inner = cluster_svg(&snap, self.run.scenario(), t, ce.as_ref());
                 figure_svg(
                     &inner,
                     w,
