@@ -27,7 +27,8 @@ use crate::presets::{self, MenuPreset};
 use crate::run::{MainRun, Tick, FRAME_BUDGET_MS, SEEK_BUDGET_MS};
 use fpaxos::{NodeId, Time};
 use fpaxos_share::Shared;
-use fpaxos_sim::{FaultAction, Scenario, Sim};
+use fpaxos_sim::trace::{BallotLog, DiagramLog};
+use fpaxos_sim::{FaultAction, Scenario};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -222,9 +223,15 @@ impl AppState {
         }
     }
 
-    /// Calls `f` with the running simulation (`None`: the scenario does not run).
-    pub(crate) fn with_sim<R>(&self, f: impl FnOnce(&Sim) -> R) -> Option<R> {
-        self.run.sim.with_sim(f)
+    /// Calls `f` with the run's space-time diagram log (`None`: the scenario does not run).
+    /// The views read the run's logs and its [`crate::run::SimAt`], never the `Sim` itself.
+    pub(crate) fn with_diagram<R>(&self, f: impl FnOnce(&DiagramLog) -> R) -> Option<R> {
+        self.run.sim.with_sim(|s| f(s.trace().diagram()))
+    }
+
+    /// Calls `f` with the run's ballot log (`None`: the scenario does not run).
+    pub(crate) fn with_ballots<R>(&self, f: impl FnOnce(&BallotLog) -> R) -> Option<R> {
+        self.run.sim.with_sim(|s| f(s.trace().ballots()))
     }
 
     fn rebuild(&mut self, scenario: Rc<Scenario>) {

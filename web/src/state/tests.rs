@@ -97,7 +97,7 @@ fn an_invalid_scenario_does_not_play() {
     assert_eq!(s.status(), RunStatus::Invalid);
     let s = act(s, Action::TogglePlay);
     assert!(!s.run.playing);
-    assert!(s.with_sim(|_| ()).is_none());
+    assert!(s.with_diagram(|_| ()).is_none());
 }
 
 #[test]

@@ -89,7 +89,7 @@ impl Job {
             }
             Painter::SpaceTime(v) => {
                 let (vw, vh) = v.size();
-                let inner = v.svg(sim, t);
+                let inner = v.svg(sim.trace().diagram(), t);
                 let title = format!("Space-time diagram at {at}");
                 figure_svg(&inner, vw, vh, &title, "", &self.caption)
             }

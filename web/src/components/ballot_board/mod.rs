@@ -32,8 +32,8 @@ pub(crate) fn shown(app: &AppState) -> Shown {
     let at = app.run.now;
     let n = app.scenario.cluster.nodes as usize;
     let picked = app.view.ballot_slot;
-    app.with_sim(|sim| {
-        let log = sim.trace().ballots();
+    let no_trace = app.scenario.metrics.trace_capacity == 0;
+    app.with_ballots(|log| {
         let auto = log.interesting_slot(at);
         let range = log.slot_range(at);
         let slot = picked.or(auto);
@@ -41,7 +41,7 @@ pub(crate) fn shown(app: &AppState) -> Shown {
             board: slot.map(|s| log.board(s, at, n)),
             range,
             auto,
-            no_trace: sim.scenario().metrics.trace_capacity == 0,
+            no_trace,
         }
     })
     .unwrap_or(Shown {

@@ -10,8 +10,7 @@ use super::painter::{CanvasPainter, Painter, Stroke};
 use crate::browser::{canvas_2d, HtmlCanvasElement};
 use crate::format;
 use fpaxos::Time;
-use fpaxos_sim::trace::{Fate, CLIENT};
-use fpaxos_sim::Sim;
+use fpaxos_sim::trace::{DiagramLog, Fate, CLIENT};
 
 /// The highlight of what is hovered, in canvas CSS pixels.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -84,13 +83,12 @@ fn nearest(list: &[Arrow], mx: f64, my: f64) -> Option<&Arrow> {
 /// What is under (`mx`, `my`): the nearest drawn arrow within 6 px, else (when density is
 /// drawn) the counts of the cell; `None` over empty space.
 pub(super) fn hover_at(
-    sim: &Sim,
+    log: &DiagramLog,
     view: &View,
     now: Time,
     n: usize,
     (mx, my): (f64, f64),
 ) -> Option<Hover> {
-    let log = sim.trace().diagram();
     let k = match mode_of(log, view) {
         Mode::Every { .. } => 1,
         Mode::Density { k, .. } => k,

@@ -23,6 +23,7 @@ use crate::format;
 use crate::state::{spacetime_window, use_app, AppState, SpaceTimeWindow};
 use controls::{window_controls, Windows};
 use fpaxos::Time;
+use fpaxos_sim::trace::DiagramLog;
 use hover::{hover_at, paint_hover, Hover};
 use overview::Overview;
 pub(crate) use paint::Highlight;
@@ -99,7 +100,7 @@ pub(crate) fn window_svg(app: &AppState) -> Option<(String, f64, f64)> {
     let v = view_of(app, &spacetime_window());
     let n = app.scenario.cluster.nodes as usize;
     let bands = bands_of(app);
-    app.with_sim(|sim| (paint::svg(sim, &v, app.run.now, n, &bands), v.w, v.h))
+    app.with_diagram(|log| (paint::svg(log, &v, app.run.now, n, &bands), v.w, v.h))
 }
 
 /// The diagram as the animation export draws it: the page's window width and lanes, the right
@@ -136,9 +137,9 @@ impl FrameView {
         (self.view.w, self.view.h)
     }
 
-    /// The diagram of `sim` (run to `t`) as it stood at `t`, as SVG elements. The report's
-    /// liveness bands are cut at `t`.
-    pub(crate) fn svg(&self, sim: &fpaxos_sim::Sim, t: Time) -> String {
+    /// The diagram of a run's log (the run at `t`) as it stood at `t`, as SVG elements. The
+    /// report's liveness bands are cut at `t`.
+    pub(crate) fn svg(&self, log: &DiagramLog, t: Time) -> String {
         let v = View {
             right: t.max(self.view.width),
             ..self.view
@@ -152,30 +153,25 @@ impl FrameView {
                 ..*b
             })
             .collect();
-        paint::svg(sim, &v, t, self.n, &bands)
+        paint::svg(log, &v, t, self.n, &bands)
     }
 }
 
 /// The note shown when the diagram log discarded anything (past its memory cap), or when the
 /// scenario keeps no trace at all (`metrics.trace_capacity` 0).
 fn truncated_note(app: &AppState) -> Option<String> {
-    app.with_sim(|s| {
-        let tr = s.trace();
-        if tr.total() > 0 && tr.diagram().msgs().is_empty() && tr.events().is_empty() {
-            return Some(
-                "This scenario keeps no trace (metrics.trace_capacity is 0): nothing to draw."
-                    .to_string(),
-            );
-        }
-        tr.diagram().discarded_note()
-    })
-    .flatten()
+    if app.scenario.metrics.trace_capacity == 0 {
+        return Some(
+            "This scenario keeps no trace (metrics.trace_capacity is 0): nothing to draw."
+                .to_string(),
+        );
+    }
+    app.with_diagram(DiagramLog::discarded_note).flatten()
 }
 
 /// The diagram log's size, as a short sentence (read by the measurement script).
 fn memory_note(app: &AppState) -> (usize, String) {
-    app.with_sim(|s| {
-        let log = s.trace().diagram();
+    app.with_diagram(|log| {
         let bytes = log.bytes() + lod::index_bytes();
         (
             bytes,
@@ -200,7 +196,7 @@ fn paint_window(
     let t0 = now_ms();
     let n = app.scenario.cluster.nodes as usize;
     let d = app
-        .with_sim(|s| draw(canvas, s, view, app.run.now, n, tour, &bands_of(app)))
+        .with_diagram(|log| draw(canvas, log, view, app.run.now, n, tour, &bands_of(app)))
         .flatten()?;
     if let Some(o) = overlay {
         paint_hover(&o, view, None);
@@ -327,7 +323,9 @@ pub(crate) fn SpaceTime(props: &SpaceTimeProps) -> Html {
                     return;
                 }
             }
-            let new = app.with_sim(|s| hover_at(s, &view, now, n, at)).flatten();
+            let new = app
+                .with_diagram(|log| hover_at(log, &view, now, n, at))
+                .flatten();
             if new.as_ref().map(|x| x.key) != hover.as_ref().map(|x| x.key) {
                 if let Some(o) = overlay.cast::<HtmlCanvasElement>() {
                     paint_hover(&o, &view, new.as_ref());

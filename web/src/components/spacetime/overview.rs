@@ -70,8 +70,7 @@ fn paint_overview(c: &HtmlCanvasElement, app: &AppState, v: &View, span: Time) -
         11.0,
         false,
     );
-    app.with_sim(|sim| {
-        let log = sim.trace().diagram();
+    app.with_diagram(|log| {
         let cols = ((v.w - LEFT - 6.0) / COL_PX).max(1.0) as usize;
         let d = lod::density(log, v.run, v.end, (0, span), cols, n);
         paint_density(p, &d, (LEFT, COL_PX), (TOP, LANE_H));

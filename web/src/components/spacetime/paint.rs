@@ -9,7 +9,6 @@ use crate::browser::{canvas_2d, HtmlCanvasElement};
 use crate::format;
 use fpaxos::{MsgKind, Time};
 use fpaxos_sim::trace::{DiagramLog, Fate, Mark, MarkKind, MsgRecord};
-use fpaxos_sim::Sim;
 use std::collections::{vec_deque, VecDeque};
 use std::rc::Rc;
 
@@ -176,21 +175,14 @@ fn paint_bands<P: Painter>(p: &mut P, v: &View, bands: &[TimeBand]) -> usize {
 }
 
 /// The window as SVG elements (vector, not pixels) on a white background.
-pub(super) fn svg(sim: &Sim, v: &View, now: Time, n: usize, bands: &[TimeBand]) -> String {
+pub(super) fn svg(log: &DiagramLog, v: &View, now: Time, n: usize, bands: &[TimeBand]) -> String {
     let mut p = SvgPainter::default();
     p.0.push_str(&format!(
         "<rect width=\"{:.0}\" height=\"{:.0}\" fill=\"#ffffff\"/>",
         v.w, v.h
     ));
     paint_bands(&mut p, v, bands);
-    paint(
-        &mut p,
-        sim.trace().diagram(),
-        v,
-        now,
-        n,
-        &Highlight::default(),
-    );
+    paint(&mut p, log, v, now, n, &Highlight::default());
     p.0
 }
 
@@ -205,7 +197,7 @@ pub(super) struct Drawn {
 /// Draws the window on the canvas, the liveness `bands` behind everything.
 pub(super) fn draw(
     canvas: &HtmlCanvasElement,
-    sim: &Sim,
+    log: &DiagramLog,
     v: &View,
     now: Time,
     n: usize,
@@ -217,7 +209,7 @@ pub(super) fn draw(
     ctx.fill_rect(0.0, 0.0, v.w, v.h);
     let mut p = CanvasPainter::new(&ctx);
     let bands = paint_bands(&mut p, v, bands);
-    let mode = paint(&mut p, sim.trace().diagram(), v, now, n, hl);
+    let mode = paint(&mut p, log, v, now, n, hl);
     Some(Drawn { mode, bands })
 }
 

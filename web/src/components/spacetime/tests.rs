@@ -60,7 +60,7 @@ fn the_whole_default_run_is_kept_and_drawn_as_density_when_zoomed_out() {
         d.cols
     );
     // The SVG export of the whole run is the same drawing, and stays small.
-    let figure = svg(&sim, &v, sim.now(), 5, &[]);
+    let figure = svg(sim.trace().diagram(), &v, sim.now(), 5, &[]);
     assert!(
         figure.contains("fill-opacity"),
         "density cells are in the export"
@@ -83,7 +83,7 @@ fn a_narrow_window_draws_every_arrow() {
 fn the_time_axis_labels_stay_inside_the_figure() {
     let sim = default_run();
     let v = whole(&sim, 1000.0);
-    let figure = svg(&sim, &v, sim.now(), 5, &[]);
+    let figure = svg(sim.trace().diagram(), &v, sim.now(), 5, &[]);
     // The axis labels are the grey 11 px texts: `<text x=".." y=".." fill="#6b7280" ...>label<`.
     let labels: Vec<(f64, &str)> = figure
         .split("<text x=\"")
@@ -102,4 +102,20 @@ fn the_time_axis_labels_stay_inside_the_figure() {
         let right = x + label.chars().count() as f64 * AXIS_CHAR_PX;
         assert!(right <= v.w - 2.0, "{label:?} at {x} ends at {right}");
     }
+}
+
+#[test]
+fn the_diagram_says_when_its_scenario_keeps_no_trace() {
+    use crate::state::{Action, AppState};
+    use std::rc::Rc;
+    use yew::Reducible;
+    let mut s = Scenario::default();
+    s.metrics.trace_capacity = 0;
+    let app = Rc::new(AppState::new(s, None)).reduce(Action::Seek(300_000_000));
+    assert!(app.with_diagram(|log| log.msgs().is_empty()).expect("runs"));
+    let note = super::truncated_note(&app).expect("a note");
+    assert!(note.contains("keeps no trace"), "{note}");
+    let app = Rc::new(AppState::new(Scenario::default(), None)).reduce(Action::Seek(300_000_000));
+    assert!(!app.with_diagram(|log| log.msgs().is_empty()).expect("runs"));
+    assert_eq!(super::truncated_note(&app), None);
 }
