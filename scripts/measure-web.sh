@@ -141,7 +141,8 @@ const { call, sleep, newSession } = require(process.cwd() + '/scripts/webdriver.
     // The explorer in its worker: the split-brain preset made thrifty (N = 5, Q1 = Q2 = 2), the
     // same search as `fpaxos explore --nodes 5 --quorum 2,2 --thrifty` (compare its states/s).
     await call('POST', `/session/${id}/url`, { url: url + '?preset=split-brain' });
-    for (let i = 0; i < 300 && !(await exec("return !!document.querySelector(\"[data-testid='thrifty-input']\");")); i++) await sleep(100);
+    // The explorer's panel mounts after the first paint, later than the editor's fields.
+    for (let i = 0; i < 300 && !(await exec("return !!document.querySelector(\"[data-testid='thrifty-input']\") && !!document.querySelector(\"[data-testid='explore-panel']\");")); i++) await sleep(100);
     await exec("document.querySelector(\"[data-testid='thrifty-input']\").click(); document.querySelector(\"[data-testid='explore-panel']\").open = true; return 1;");
     await sleep(500);
     await exec("document.querySelector(\"[data-testid='explore-start']\").click(); return 1;");

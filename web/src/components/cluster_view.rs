@@ -164,8 +164,9 @@ fn cut_links(at: &SimAt, ring: &Ring) -> Vec<Html> {
         .collect()
 }
 
-/// The messages in flight (click one to drop it), at most [`crate::run::sim_at::DRAWN_FLIGHTS`], and how many more
-/// there are. With reduced motion, messages sit still at the middle of their path.
+/// The messages in flight (click one to drop it), as many as the snapshot keeps
+/// ([`crate::run::sim_at::DRAWN_FLIGHTS`]), and how many more there are. With reduced motion,
+/// messages sit still at the middle of their path.
 fn in_flight(at: &SimAt, ring: &Ring, reduced_motion: bool, app: &AppCtx) -> (Vec<Html>, u64) {
     let now = at.now();
     let mut msgs = Vec::new();

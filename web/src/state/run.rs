@@ -99,8 +99,8 @@ pub(crate) struct RunState {
     /// Simulated time now.
     pub(crate) now: Time,
     /// The cluster at `now`, as the cluster views draw it (`None`: the scenario does not run).
-    /// Taken with the numbers, so a view never shows the shared run ahead of the page's time
-    /// while it heads to a target without redrawing.
+    /// Taken with the numbers, so the cluster never shows the shared run ahead of the page's
+    /// time while it heads to a target without redrawing.
     pub(crate) cluster: Option<Rc<SimAt>>,
     /// End of the run.
     pub(crate) end: Time,
