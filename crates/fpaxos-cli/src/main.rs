@@ -42,7 +42,9 @@ enum Command {
     Run(RunArgs),
     /// Vary one knob over a list of values and print one CSV row per point.
     Sweep(SweepArgs),
-    /// Swarm-test: derive a random scenario from each seed, run it, report safety violations.
+    /// Swarm-test: derive a random scenario from each seed (faults, then a calm phase), run it,
+    /// report safety violations and liveness stalls. A seed whose cluster recovered after the
+    /// calm began stops early, so --duration bounds a run rather than setting its length.
     Check(CheckArgs),
     /// Model-check the real node: breadth-first over every order of deliveries, drops,
     /// duplicates, crashes and timer firings within bounds; prints the shortest counterexample
