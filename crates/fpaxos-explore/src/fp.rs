@@ -122,7 +122,8 @@ pub(crate) fn node_part(fp: u128) -> u128 {
 pub(crate) const MAX_IMAGES: usize = 2;
 
 /// A state's fingerprint (or a sum of some of its parts) under each renaming of commands the
-/// search reduces by, the identity first; entries past the world's group order are unused.
+/// search reduces by, the identity first. Without the swap the second renaming is the identity
+/// too, and both entries are equal (`Symmetry`).
 pub(crate) type Images = [u128; MAX_IMAGES];
 
 /// The part of the timers armed at node `id` (a bit per timer).

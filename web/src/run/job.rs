@@ -155,7 +155,7 @@ fn shrink_one(s: &Scenario, budget: u32) -> Answer {
 
 /// Runs `sim` until simulated time `at` (or its end).
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // The worker's path.
-fn run_to(sim: &mut Sim, at: Time) {
+pub(super) fn run_to(sim: &mut Sim, at: Time) {
     while !sim.is_done() {
         let p = sim.run_until_budget(at, 1 << 20);
         if p.reached || p.ended {

@@ -182,7 +182,7 @@ impl SimAt {
 
     /// Whether node `n` is down (false for a node the snapshot does not have).
     pub(crate) fn crashed(&self, n: NodeId) -> bool {
-        self.nodes.iter().any(|v| v.id == n && v.crashed)
+        self.nodes.get(n as usize).is_some_and(|v| v.crashed)
     }
 
     /// The messages in flight kept, first first, as [`Sim::in_flight`] gave them.
@@ -227,17 +227,8 @@ impl SimAt {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::run::job::run_to;
     use fpaxos_sim::{Dur, Fault, FaultAction, Scenario};
-
-    /// Runs `sim` until `t`.
-    fn run_to(sim: &mut Sim, t: Time) {
-        while !sim.is_done() && sim.now() < t {
-            let p = sim.run_until_budget(t, 1 << 20);
-            if p.reached || p.ended {
-                break;
-            }
-        }
-    }
 
     #[test]
     fn a_snapshot_reads_like_the_sim() {
