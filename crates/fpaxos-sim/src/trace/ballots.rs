@@ -9,14 +9,16 @@
 //! Memory is bounded by [`BALLOT_CAP`]; past it the oldest entries are discarded and counted
 //! ([`BallotLog::evicted`]).
 
+use super::diagram::mirror::{append, tail};
 use fpaxos::{Ballot, Msg, NodeId, NodeSet, Slot, Time, Value};
+use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 
 /// Most entries the log keeps (56 bytes each: 14 MiB).
 pub const BALLOT_CAP: usize = 1 << 18;
 
 /// One recorded protocol fact.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum BallotEntry {
     /// `node` promised `ballot`; the promise reports (and so covers, on the board) slots from
     /// `from_slot` on. A candidate's own promise is recorded when it sends its prepare.
@@ -43,6 +45,7 @@ pub enum BallotEntry {
         /// The ballot.
         ballot: Ballot,
         /// The value, where known (the leader's own acceptance).
+        #[serde(with = "wire_value")]
         value: Option<Value>,
     },
     /// `node` won the election of `ballot` with the promises of `quorum` (its Q1).
@@ -224,5 +227,85 @@ impl BallotLog {
     /// Time of the newest discarded entry (0 when none was discarded).
     pub fn evicted_until(&self) -> Time {
         self.evicted_until
+    }
+
+    /// Entries recorded so far, evicted ones included: where the next [`BallotLog::delta`]
+    /// starts.
+    pub fn recorded(&self) -> u64 {
+        self.evicted + self.entries.len() as u64
+    }
+
+    /// The entries recorded since [`BallotLog::recorded`] was `since` (entries are only
+    /// appended), for a mirror of the log kept elsewhere ([`BallotLog::apply`]).
+    pub fn delta(&self, since: u64) -> BallotDelta {
+        let (from, entries) = tail(self.entries.iter().cloned(), self.evicted, since);
+        BallotDelta {
+            from,
+            entries,
+            evicted: self.evicted,
+            evicted_until: self.evicted_until,
+            cap: self.cap as u64,
+        }
+    }
+
+    /// Brings a mirror up to date with a delta of the log it mirrors (deltas in order, the
+    /// first from 0 on an empty mirror). The mirror answers [`BallotLog::board`] as the log does.
+    pub fn apply(&mut self, d: &BallotDelta) {
+        self.cap = (d.cap as usize).max(1);
+        append(
+            &mut self.entries,
+            &mut self.evicted,
+            self.cap,
+            d.from,
+            &d.entries,
+        );
+        self.evicted = d.evicted;
+        self.evicted_until = d.evicted_until;
+    }
+}
+
+/// What a [`BallotLog`] recorded since a count of entries, with its counters.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BallotDelta {
+    /// Index (counting evicted entries) of `entries[0]`.
+    pub from: u64,
+    /// The new entries.
+    pub entries: Vec<BallotEntry>,
+    /// Entries the log had discarded.
+    pub evicted: u64,
+    /// Time of the newest discarded entry.
+    pub evicted_until: Time,
+    /// The log's cap.
+    pub cap: u64,
+}
+
+/// `#[serde(with = "wire_value")]`: an optional [`Value`] (which has no serde of its own).
+mod wire_value {
+    use fpaxos::{Command, Value};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    enum Wire {
+        Noop,
+        Cmd(Command),
+        Batch(Vec<Command>),
+    }
+
+    pub(super) fn serialize<S: Serializer>(v: &Option<Value>, s: S) -> Result<S::Ok, S::Error> {
+        v.as_ref()
+            .map(|v| match v {
+                Value::Noop => Wire::Noop,
+                Value::Cmd(c) => Wire::Cmd(*c),
+                Value::Batch(b) => Wire::Batch(b.to_vec()),
+            })
+            .serialize(s)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+        Ok(Option::<Wire>::deserialize(d)?.map(|w| match w {
+            Wire::Noop => Value::Noop,
+            Wire::Cmd(c) => Value::Cmd(c),
+            Wire::Batch(b) => Value::Batch(b.into()),
+        }))
     }
 }

@@ -11,6 +11,10 @@
 //! Past a cap the oldest entries are discarded, and the log counts them ([`DiagramLog::evicted`])
 //! so the page can say exactly what is missing.
 
+pub(super) mod mirror;
+
+pub use mirror::{DiagramCursor, DiagramDelta};
+
 use super::{DropReason, Endpoint};
 use fpaxos::{MsgKind, NodeId, Time};
 use std::collections::VecDeque;

@@ -6,9 +6,11 @@ pub mod ballots;
 pub mod board;
 pub mod diagram;
 
-pub use ballots::{BallotEntry, BallotLog, BALLOT_CAP};
+pub use ballots::{BallotDelta, BallotEntry, BallotLog, BALLOT_CAP};
 pub use board::{Board, BoardValue, Cell, ChosenMark, Row};
-pub use diagram::{DiagramLog, Fate, Mark, MarkKind, MsgRecord, CLIENT};
+pub use diagram::{
+    DiagramCursor, DiagramDelta, DiagramLog, Fate, Mark, MarkKind, MsgRecord, CLIENT,
+};
 use fpaxos::msg::mix;
 use fpaxos::{Ballot, MsgKind, NodeId, NodeSet, Slot, Time, Timer};
 use serde::Serialize;
