@@ -11,6 +11,7 @@
 pub(crate) mod availability;
 pub(crate) mod compare;
 pub(crate) mod explore;
+pub(crate) mod host;
 pub(crate) mod hunt;
 pub(crate) mod job;
 pub(crate) mod main;

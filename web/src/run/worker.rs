@@ -1,14 +1,75 @@
-//! The worker's side: answer every [`Job`] the page posts with [`execute`]'s [`Answer`], or run
-//! an explorer search ([`explore::Message`]) to its end, posting its [`explore::News`]. The
-//! worker bin (`src/bin/fpaxos-worker.rs`) calls [`serve`] and nothing else, so the worker's wasm
-//! carries the engine and serde, not the page's components.
+//! The worker's side: answer every [`Job`] the page posts with [`execute`]'s [`Answer`], run
+//! an explorer search ([`explore::Message`]) to its end, posting its [`explore::News`], or
+//! host a main run ([`RunHost`]: `{run: RunCmd}` in, `{run: RunNews}` out). The worker bin
+//! (`src/bin/fpaxos-worker.rs`) calls [`serve`] and nothing else, so the worker's wasm carries
+//! the engine and serde, not the page's components.
 
 use super::explore;
+use super::host::{RunCmd, RunHost, RunNews};
 use super::job::{execute, Answer, Job};
 use super::pool::{Ticket, READY};
+use gloo_timers::callback::Timeout;
+use serde::{Deserialize, Serialize};
+use std::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+/// A main-run command as the page posts it.
+#[derive(Deserialize)]
+struct RunIn {
+    run: RunCmd,
+}
+
+/// A main-run answer as the worker posts it.
+#[derive(Serialize)]
+struct RunOut<'a> {
+    run: &'a RunNews,
+}
+
+thread_local! {
+    /// This worker's main run, if the page gave it one.
+    static HOST: RefCell<Option<RunHost>> = const { RefCell::new(None) };
+    /// A slice loop is scheduled (at most one).
+    static LOOPING: Cell<bool> = const { Cell::new(false) };
+}
+
+fn post_news(scope: &DedicatedWorkerGlobalScope, news: &RunNews) {
+    match serde::Serialize::serialize(&RunOut { run: news }, &ser()) {
+        Ok(v) => scope.post_message(&v).ok(),
+        Err(e) => scope
+            .post_message(&format!("unsendable news: {e}").into())
+            .ok(),
+    };
+}
+
+/// Carries out a main-run command, answers it, and keeps heading to its target in slices
+/// (new commands are read between them).
+fn run_command(scope: &DedicatedWorkerGlobalScope, cmd: RunCmd) {
+    let news = HOST.with(|h| {
+        h.borrow_mut()
+            .get_or_insert_with(RunHost::default)
+            .handle(cmd, &js_sys::Date::now)
+    });
+    post_news(scope, &news);
+    slice_loop(scope.clone());
+}
+
+fn slice_loop(scope: DedicatedWorkerGlobalScope) {
+    let busy = HOST.with(|h| h.borrow().as_ref().is_some_and(RunHost::busy));
+    if !busy || LOOPING.with(|l| l.replace(true)) {
+        return;
+    }
+    Timeout::new(0, move || {
+        LOOPING.with(|l| l.set(false));
+        let news = HOST.with(|h| h.borrow_mut().as_mut()?.tick(&js_sys::Date::now));
+        if let Some(n) = news {
+            post_news(&scope, &n);
+        }
+        slice_loop(scope);
+    })
+    .forget();
+}
 
 fn ser() -> serde_wasm_bindgen::Serializer {
     serde_wasm_bindgen::Serializer::new().serialize_large_number_types_as_bigints(true)
@@ -31,6 +92,16 @@ pub fn serve() {
         if js_sys::Array::is_array(&data) {
             let out = reply(data).unwrap_or_else(|e| e);
             me.post_message(&out).ok();
+            return;
+        }
+        if js_sys::Reflect::has(&data, &"run".into()).unwrap_or(false) {
+            match serde_wasm_bindgen::from_value::<RunIn>(data) {
+                Ok(m) => run_command(&me, m.run),
+                Err(e) => {
+                    me.post_message(&format!("unreadable run command: {e}").into())
+                        .ok();
+                }
+            }
             return;
         }
         let mut post = |news: explore::News| {

@@ -38,3 +38,57 @@ async fn the_worker_starts_in_the_page_and_in_the_sandboxed_embed() {
     c.enter_parent_frame().await.expect("leave frame");
     c.close().await.ok();
 }
+
+/// Starts the worker, gives it the default scenario's main run to the end (`{run: {Seek: t}}`,
+/// the page's `RunCmd`), and collects its news (`{run: RunNews}`) until it arrives; returns
+/// `[trace hash, news, diagram bytes, now, end]` or the failure.
+const RUN_IN_WORKER: &str = r#"
+    const done = arguments[arguments.length - 1];
+    try {
+        const shim = new URL('fpaxos-worker.js', location.href).href;
+        const src = `importScripts(${JSON.stringify(shim)});wasm_bindgen(${JSON.stringify(shim.replace('.js', '_bg.wasm'))});`;
+        const w = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })));
+        let news = 0, bytes = 0;
+        w.onmessage = (e) => {
+            if (e.data === 'ready') {
+                w.postMessage({ run: { Seek: Number.MAX_SAFE_INTEGER } });
+                return;
+            }
+            const n = e.data && e.data.run;
+            if (!n) { done('unexpected: ' + String(e.data)); return; }
+            news += 1;
+            bytes += n.diagram.msgs.byteLength;
+            if (n.done && n.target == null) {
+                // A report crosses as a JSON value, which serde-wasm-bindgen writes as a Map.
+                const hash = n.report ? n.report.get('trace_hash') : 'no report';
+                done([hash, news, bytes, Number(n.now), Number(n.end)]);
+            }
+        };
+        w.onerror = (e) => done('error: ' + (e.message || 'the worker failed to load'));
+        setTimeout(() => done('timeout'), 60000);
+    } catch (e) { done('threw: ' + e); }
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_main_run_in_the_worker_is_the_engines_run() {
+    let driver = start_driver();
+    let c = browser(&driver, 1000, 700).await;
+    c.goto(base_url()).await.expect("open page");
+    text_of(&c, "run-status").await;
+    let v = c
+        .execute_async(RUN_IN_WORKER, vec![])
+        .await
+        .expect("script");
+    let want = fpaxos_sim::run(&fpaxos_sim::Scenario::default()).expect("runs");
+    let got = v
+        .as_array()
+        .unwrap_or_else(|| panic!("the worker failed: {v}"));
+    assert_eq!(got[0], want.trace_hash.as_str(), "the worker's trace hash");
+    let news = got[1].as_u64().expect("news");
+    assert!(news >= 1, "news arrive");
+    let bytes = got[2].as_u64().expect("bytes");
+    assert!(bytes.is_multiple_of(24), "whole 24-byte records");
+    assert!(bytes > 0, "the diagram's messages arrive");
+    assert_eq!(got[3], got[4], "the run is at its end");
+    c.close().await.ok();
+}
