@@ -19,6 +19,15 @@ use yew::prelude::*;
 #[component]
 pub fn App() -> Html {
     let app = use_reducer(crate::share::initial_state);
+    {
+        // The main run's worker wakes the reducer when its news arrive.
+        let dispatcher = app.dispatcher();
+        use_effect_with((), move |_| {
+            crate::run::Link::shared().set_waker(std::rc::Rc::new(move || {
+                dispatcher.dispatch(Action::RunNews)
+            }));
+        });
+    }
     html! {
         <ContextProvider<AppCtx> context={app.clone()}>
             if let Some(n) = crate::share::tour_param() {

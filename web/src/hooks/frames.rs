@@ -79,13 +79,20 @@ pub(crate) fn use_runner<R: Tick + 'static>(cell: RunnerCell<R>, busy: bool) {
 
 /// Runs the [`WarmUp`] of `scenario` once, in short slices a timer apart, as soon as `idle`
 /// (the page has mounted and its own run is not moving). It stops for good when `idle` ends:
-/// the page's run then warms the engine up itself.
+/// the page's run then warms the engine up itself. Where a worker hosts the page's run, the
+/// worker warms up instead ([`crate::run::Link::warm_up`]), until any command comes.
 #[hook]
 pub(crate) fn use_warm_up(scenario: Rc<Scenario>, idle: bool) {
     let started = use_mut_ref(|| false);
     use_effect_with(idle, move |&idle| {
         let stop = Rc::new(Cell::new(false));
-        if idle && !started.replace(true) {
+        let link = crate::run::Link::shared();
+        if idle && link.in_worker() {
+            // The run's worker warms itself up (the page's own engine runs nothing).
+            if !started.replace(true) {
+                link.warm_up(&now_ms);
+            }
+        } else if idle && !started.replace(true) {
             // The throwaway run is built in a timer task of its own, not in this one.
             let stop = Rc::clone(&stop);
             gloo_timers::callback::Timeout::new(WARM_EVERY_MS, move || {

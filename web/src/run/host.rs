@@ -13,6 +13,7 @@
 
 use super::main::MainRun;
 use super::sim_at::{SimAt, DRAWN_FLIGHTS};
+use super::warm::WarmUp;
 use super::wire::{self, WireReport};
 use super::Tick;
 use fpaxos::Time;
@@ -23,6 +24,7 @@ use std::rc::Rc;
 
 /// Wall ms of a worker's slice while it heads to a target (it reads new commands in between;
 /// a timer between slices takes at least 4 ms, so slices much shorter would idle the worker).
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // The worker's path.
 pub(crate) const SLICE_MS: f64 = 50.0;
 /// Most wall ms between two news while heading to a target.
 pub(crate) const NEWS_EVERY_MS: f64 = 100.0;
@@ -35,8 +37,10 @@ pub(crate) const REPORT_EVERY_MS: f64 = 250.0;
 pub(crate) enum RunCmd {
     /// Start over on this scenario, at time 0.
     Load(#[serde(with = "wire::value")] Box<Scenario>),
-    /// Head for `t` (backwards: replay from time 0), in slices.
+    /// Head for `t` (backwards: replay from time 0), in slices, the first one at once.
     Seek(Time),
+    /// Head for `t` as [`RunCmd::Seek`] does, all of it in later slices (run to the end).
+    RunTo(Time),
     /// Run towards `goal` for at most `budget_ms` (one frame while playing), then answer.
     Advance {
         /// Simulated time to reach.
@@ -50,6 +54,9 @@ pub(crate) enum RunCmd {
     Inject(FaultAction),
     /// Stop heading to a target.
     Stop,
+    /// Warm the engine's code up while idle: simulate a throwaway copy of the scenario in
+    /// slices ([`super::warm::WarmUp`]) until it is spent or another command comes.
+    Warm,
 }
 
 /// What the run did, sent after every command and while heading to a target.
@@ -95,6 +102,8 @@ pub(crate) struct RunHost {
     /// Wall time of the last news and of the last report.
     news_wall: f64,
     report_wall: f64,
+    /// A warm-up going on while the run is idle.
+    warm: Option<WarmUp>,
 }
 
 impl Default for RunHost {
@@ -114,6 +123,7 @@ impl RunHost {
             recorded: 0,
             news_wall: f64::NEG_INFINITY,
             report_wall: f64::NEG_INFINITY,
+            warm: None,
         }
     }
 
@@ -128,6 +138,12 @@ impl RunHost {
         self.run.target.is_some()
     }
 
+    /// Whether [`RunHost::tick`] has work: a target, or a warm-up.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // The worker's path.
+    pub(crate) fn working(&self) -> bool {
+        self.busy() || self.warm.is_some()
+    }
+
     fn restart(&mut self, scenario: Rc<Scenario>) {
         self.run = MainRun::new(scenario);
         self.reset = true;
@@ -140,6 +156,8 @@ impl RunHost {
         self.handled += 1;
         let mut injected = None;
         let mut report = true;
+        // Real work comes first: any command ends a warm-up.
+        self.warm = None;
         match cmd {
             RunCmd::Load(s) => self.restart(Rc::new(*s)),
             RunCmd::Seek(t) => {
@@ -147,6 +165,13 @@ impl RunHost {
                     self.restart(Rc::clone(self.run.scenario()));
                 }
                 self.run.seek(t, clock);
+            }
+            RunCmd::RunTo(t) => {
+                let t = t.min(self.run.end());
+                if t < self.run.now() {
+                    self.restart(Rc::clone(self.run.scenario()));
+                }
+                self.run.target = (t > self.run.now()).then_some(t);
             }
             RunCmd::Advance { goal, budget_ms } => {
                 self.run.target = None;
@@ -163,16 +188,26 @@ impl RunHost {
                 );
             }
             RunCmd::Stop => self.run.target = None,
+            RunCmd::Warm => {
+                self.warm = Some(WarmUp::new(self.run.scenario()));
+                report = false;
+            }
         }
         self.news(clock, report, injected)
     }
 
-    /// One slice towards the target; news when the target is reached or news are due.
-    pub(crate) fn tick(&mut self, clock: &dyn Fn() -> f64) -> Option<RunNews> {
+    /// One slice of about `budget_ms` towards the target; news when the target is reached or
+    /// news are due.
+    pub(crate) fn tick(&mut self, budget_ms: f64, clock: &dyn Fn() -> f64) -> Option<RunNews> {
         if !self.busy() {
+            if let Some(w) = self.warm.as_mut() {
+                if !w.tick(budget_ms, clock) {
+                    self.warm = None;
+                }
+            }
             return None;
         }
-        self.run.tick(SLICE_MS, clock);
+        self.run.tick(budget_ms, clock);
         let arrived = !self.busy();
         let due = clock() - self.news_wall > NEWS_EVERY_MS;
         (arrived || due).then(|| {
@@ -265,7 +300,7 @@ mod tests {
         fn send(&mut self, host: &mut RunHost, cmd: RunCmd, clock: &dyn Fn() -> f64) {
             self.take(host.handle(cmd, clock));
             while host.busy() {
-                if let Some(n) = host.tick(clock) {
+                if let Some(n) = host.tick(SLICE_MS, clock) {
                     self.take(n);
                 }
             }
@@ -362,13 +397,55 @@ mod tests {
         let mut host = RunHost::default();
         let first = host.handle(RunCmd::Seek(u64::MAX), &clock);
         assert!(first.target.is_some() && host.busy(), "a long seek goes on");
-        host.tick(&clock);
+        host.tick(SLICE_MS, &clock);
         let n = host.handle(RunCmd::Stop, &clock);
         assert_eq!((n.target, n.handled), (None, 2));
         assert!(!host.busy());
         let n = host.handle(RunCmd::Seek(5_000_000), &clock);
         assert!(n.reset, "a seek back replays from the start");
         assert_eq!(n.now, 5_000_000);
+        let n = host.handle(RunCmd::RunTo(9_000_000), &clock);
+        assert_eq!(
+            (n.now, n.target),
+            (5_000_000, Some(9_000_000)),
+            "no slice yet"
+        );
+        while host.busy() {
+            host.tick(SLICE_MS, &clock);
+        }
+        let n = host.handle(RunCmd::RunTo(2_000_000), &clock);
+        assert!(n.reset, "backwards, it replays");
+        assert_eq!((n.now, n.target), (0, Some(2_000_000)));
+    }
+
+    #[test]
+    fn a_warm_up_runs_while_idle_and_yields_to_any_command() {
+        let clock = ticking();
+        let mut host = RunHost::default();
+        let n = host.handle(RunCmd::Warm, &clock);
+        assert_eq!((n.now, n.report.is_none()), (0, true));
+        assert!(host.working() && !host.busy());
+        assert!(host.tick(1.0, &clock).is_none(), "a warm-up posts no news");
+        let n = host.handle(RunCmd::Seek(1_000_000), &clock);
+        assert!(!host.working(), "the seek ended the warm-up");
+        assert_eq!(n.now, 1_000_000);
+        // The run is untouched by it: the same as the engine's from the start.
+        run_to_end_is_the_engines(&mut host, &clock);
+        // A warm-up that is spent ends by itself.
+        host.handle(RunCmd::Warm, &clock);
+        while host.working() {
+            host.tick(5.0, &clock);
+        }
+    }
+
+    fn run_to_end_is_the_engines(host: &mut RunHost, clock: &dyn Fn() -> f64) {
+        host.handle(RunCmd::Seek(u64::MAX), clock);
+        while host.busy() {
+            host.tick(SLICE_MS, clock);
+        }
+        let want = fpaxos_sim::run(&Scenario::default()).expect("runs");
+        let got = host.run().sim().expect("runs").report();
+        assert_eq!(got.trace_hash, want.trace_hash);
     }
 
     #[test]

@@ -5,27 +5,15 @@
 //! the engine and serde, not the page's components.
 
 use super::explore;
-use super::host::{RunCmd, RunHost, RunNews};
+use super::host::{RunCmd, RunHost, RunNews, SLICE_MS};
 use super::job::{execute, Answer, Job};
 use super::pool::{Ticket, READY};
+use super::remote::RunMsg;
 use gloo_timers::callback::Timeout;
-use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
-
-/// A main-run command as the page posts it.
-#[derive(Deserialize)]
-struct RunIn {
-    run: RunCmd,
-}
-
-/// A main-run answer as the worker posts it.
-#[derive(Serialize)]
-struct RunOut<'a> {
-    run: &'a RunNews,
-}
 
 thread_local! {
     /// This worker's main run, if the page gave it one.
@@ -34,8 +22,16 @@ thread_local! {
     static LOOPING: Cell<bool> = const { Cell::new(false) };
 }
 
+/// The worker's clock in ms (`performance.now()`, finer than `Date.now()`).
+fn clock() -> f64 {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    scope
+        .performance()
+        .map_or_else(js_sys::Date::now, |p| p.now())
+}
+
 fn post_news(scope: &DedicatedWorkerGlobalScope, news: &RunNews) {
-    match serde::Serialize::serialize(&RunOut { run: news }, &ser()) {
+    match serde::Serialize::serialize(&RunMsg { run: news }, &ser()) {
         Ok(v) => scope.post_message(&v).ok(),
         Err(e) => scope
             .post_message(&format!("unsendable news: {e}").into())
@@ -49,20 +45,20 @@ fn run_command(scope: &DedicatedWorkerGlobalScope, cmd: RunCmd) {
     let news = HOST.with(|h| {
         h.borrow_mut()
             .get_or_insert_with(RunHost::default)
-            .handle(cmd, &js_sys::Date::now)
+            .handle(cmd, &clock)
     });
     post_news(scope, &news);
     slice_loop(scope.clone());
 }
 
 fn slice_loop(scope: DedicatedWorkerGlobalScope) {
-    let busy = HOST.with(|h| h.borrow().as_ref().is_some_and(RunHost::busy));
+    let busy = HOST.with(|h| h.borrow().as_ref().is_some_and(RunHost::working));
     if !busy || LOOPING.with(|l| l.replace(true)) {
         return;
     }
     Timeout::new(0, move || {
         LOOPING.with(|l| l.set(false));
-        let news = HOST.with(|h| h.borrow_mut().as_mut()?.tick(&js_sys::Date::now));
+        let news = HOST.with(|h| h.borrow_mut().as_mut()?.tick(SLICE_MS, &clock));
         if let Some(n) = news {
             post_news(&scope, &n);
         }
@@ -95,7 +91,7 @@ pub fn serve() {
             return;
         }
         if js_sys::Reflect::has(&data, &"run".into()).unwrap_or(false) {
-            match serde_wasm_bindgen::from_value::<RunIn>(data) {
+            match serde_wasm_bindgen::from_value::<RunMsg<RunCmd>>(data) {
                 Ok(m) => run_command(&me, m.run),
                 Err(e) => {
                     me.post_message(&format!("unreadable run command: {e}").into())

@@ -24,7 +24,7 @@ pub(crate) use view::{SpaceTimeWindow, ViewPrefs, OPTIONAL_PANELS};
 #[cfg(not(test))]
 use crate::browser::now_ms;
 use crate::presets::{self, MenuPreset};
-use crate::run::{MainRun, Tick, FRAME_BUDGET_MS, SEEK_BUDGET_MS};
+use crate::run::{Link, RemoteRun, FRAME_BUDGET_MS, SEEK_BUDGET_MS};
 use fpaxos::{NodeId, Time};
 use fpaxos_share::Shared;
 use fpaxos_sim::trace::{BallotLog, DiagramLog};
@@ -126,6 +126,8 @@ pub(crate) enum Action {
     Frame(f64),
     /// Apply a fault now (recorded in the scenario).
     Inject(FaultAction),
+    /// News of the main run arrived from its worker.
+    RunNews,
     /// A click on a node in the cluster view.
     NodeClick(NodeId),
     /// Change the click mode.
@@ -148,7 +150,7 @@ impl AppState {
     /// A state running `scenario` from time 0.
     pub(crate) fn new(scenario: Scenario, preset: Option<&'static str>) -> AppState {
         let scenario = Rc::new(scenario);
-        let main = MainRun::new(Rc::clone(&scenario));
+        let main = RemoteRun::new(Link::shared(), Rc::clone(&scenario), &now_ms);
         let mut s = AppState {
             errors: Rc::clone(main.errors()),
             scenario,
@@ -226,17 +228,17 @@ impl AppState {
     /// Calls `f` with the run's space-time diagram log (`None`: the scenario does not run).
     /// The views read the run's logs and its [`crate::run::SimAt`], never the `Sim` itself.
     pub(crate) fn with_diagram<R>(&self, f: impl FnOnce(&DiagramLog) -> R) -> Option<R> {
-        self.run.sim.with_sim(|s| f(s.trace().diagram()))
+        self.run.sim.with_run(|r| r.diagram().map(f))
     }
 
     /// Calls `f` with the run's ballot log (`None`: the scenario does not run).
     pub(crate) fn with_ballots<R>(&self, f: impl FnOnce(&BallotLog) -> R) -> Option<R> {
-        self.run.sim.with_sim(|s| f(s.trace().ballots()))
+        self.run.sim.with_run(|r| r.ballots().map(f))
     }
 
     fn rebuild(&mut self, scenario: Rc<Scenario>) {
         self.tools.link_first = None;
-        let main = MainRun::new(Rc::clone(&scenario));
+        let main = RemoteRun::new(Link::shared(), Rc::clone(&scenario), &now_ms);
         self.errors = Rc::clone(main.errors());
         self.run.restart(main);
         self.scenario = scenario;
@@ -256,12 +258,9 @@ impl AppState {
         }
     }
 
+    /// Moves the time cursor; backwards, the run's host replays from time 0 (the page shows
+    /// the run where it was until the replay's news arrive).
     fn seek(&mut self, t: Time) {
-        if t.min(self.run.end) < self.run.now {
-            let playing = self.run.playing;
-            self.rebuild(Rc::clone(&self.scenario));
-            self.run.playing = playing;
-        }
         self.run.sim.with_main(|m| m.seek(t, &now_ms));
         self.run.seek_drawn(now_ms());
         self.run.sync();
@@ -269,24 +268,35 @@ impl AppState {
     }
 
     fn inject(&mut self, action: FaultAction) {
-        let done = self
-            .run
-            .sim
-            .with_main(|m| m.inject(action).map(|f| (f, Rc::clone(m.scenario()))));
-        match done {
+        match self.run.sim.with_main(|m| m.inject(action, &now_ms)) {
             Err(why) => self.note = Some(why.into()),
-            Ok((f, scenario)) => {
-                self.note = Some(format!(
-                    "{} at {}",
-                    f.action.describe(),
-                    crate::format::time(f.at.0)
-                ));
-                self.scenario = scenario;
-                self.preset = None;
-                self.run.sync();
-                self.run.version += 1;
+            Ok(()) => self.take_news(),
+        }
+    }
+
+    /// Applies the main run's news: the faults injected (each recorded in the scenario, or
+    /// refused with a reason) and the run's numbers.
+    fn take_news(&mut self) {
+        let injected = self.run.sim.with_main(|m| {
+            m.poll(&now_ms);
+            m.take_injected()
+        });
+        for i in injected {
+            match i {
+                Err(why) => self.note = Some(why),
+                Ok((f, scenario)) => {
+                    self.note = Some(format!(
+                        "{} at {}",
+                        f.action.describe(),
+                        crate::format::time(f.at.0)
+                    ));
+                    self.scenario = Rc::new(scenario);
+                    self.preset = None;
+                }
             }
         }
+        self.run.sync();
+        self.run.version += 1;
     }
 
     /// Whether node `n` is down, as the page shows it.
@@ -311,7 +321,7 @@ impl AppState {
             return false;
         }
         let start = now_ms();
-        let more = self.run.sim.with_main(|m| m.tick(SEEK_BUDGET_MS, &now_ms));
+        let more = self.run.sim.with_main(|m| m.pump(SEEK_BUDGET_MS, &now_ms));
         more || now_ms() - start > SEEK_BUDGET_MS / 2.0
     }
 
@@ -324,14 +334,18 @@ impl AppState {
         r.frames += 1;
         let dt = r.last_frame.map_or(0.0, |l| (wall - l).clamp(0.0, 100.0));
         r.last_frame = Some(wall);
-        if r.target.is_some() {
-            // The slices ran in `seek_quietly`; this frame shows where they got to.
+        // Heading to a target as the page last showed it (the news may say it arrived).
+        let heading = r.target.is_some();
+        self.take_news();
+        let r = &mut self.run;
+        if heading {
+            // The slices ran in `seek_quietly` or in the worker; this frame shows where they
+            // got to.
             r.seek_drawn(wall);
-            r.sync();
             if r.target.is_none() && !r.done {
                 self.refresh_report();
             }
-        } else {
+        } else if r.playing {
             let goal = if r.max_speed {
                 r.end
             } else {
@@ -344,7 +358,7 @@ impl AppState {
         }
         if self.run.done {
             self.run.playing = false;
-            self.run.sim.with_main(|m| m.target = None);
+            self.run.sim.with_main(|m| m.stop(&now_ms));
             self.run.sync();
             self.refresh_report();
         } else if self.run.report_due(wall) {
@@ -437,6 +451,12 @@ impl Reducible for AppState {
                 return self;
             }
         }
+        if let Action::RunNews = action {
+            // While frames run, they apply the news (and redraw when they choose).
+            if self.animating() {
+                return self;
+            }
+        }
         let mut s = (*self).clone();
         match action {
             Action::TogglePanel(id) => s.view.toggle(id),
@@ -461,13 +481,13 @@ impl Reducible for AppState {
             Action::TogglePlay => s.toggle_play(),
             Action::Pause => {
                 s.run.playing = false;
-                s.run.sim.with_main(|m| m.target = None);
+                s.run.sim.with_main(|m| m.stop(&now_ms));
                 s.run.sync();
                 s.refresh_report();
             }
             Action::Step => {
                 s.run.playing = false;
-                s.run.sim.with_main(MainRun::step);
+                s.run.sim.with_main(|m| m.step(&now_ms));
                 s.run.sync();
                 s.refresh_report();
             }
@@ -486,7 +506,7 @@ impl Reducible for AppState {
             Action::RunToEnd => {
                 if !s.run.done && s.errors.is_empty() {
                     let end = s.run.end;
-                    s.run.sim.with_main(|m| m.target = Some(end));
+                    s.run.sim.with_main(|m| m.run_to(end, &now_ms));
                     s.run.seek_drawn(now_ms());
                     s.run.sync();
                     s.run.playing = false;
@@ -498,6 +518,10 @@ impl Reducible for AppState {
             }
             Action::Frame(wall) => s.frame(wall),
             Action::Inject(a) => s.inject(a),
+            Action::RunNews => {
+                s.take_news();
+                s.refresh_report();
+            }
             Action::NodeClick(n) => s.node_click(n),
             Action::SetMode(m) => {
                 s.tools.mode = m;

@@ -1,15 +1,15 @@
-//! The main run's slice of the state: a shared handle to the [`MainRun`] and a snapshot of what
-//! the page shows (time, end, status, the cluster, playback settings, the latest report).
+//! The main run's slice of the state: a shared handle to the [`RemoteRun`] (the page's side of
+//! a run its worker simulates) and a snapshot of what the page shows (time, end, status, the
+//! cluster, playback settings, the latest report).
 //!
-//! While the run heads to a target (seek, run to end) it advances in frames that do not redraw
+//! While the run heads to a target (seek, run to end) the frames do not redraw it
 //! (`AppState::seek_quietly`), so the snapshot can lag the shared run by up to half a second:
-//! it is what the page shows. Code that needs the run's own time reads it from the [`MainRun`]
-//! (which is why `MainRun::seek` decides for itself whether to replay from the start).
+//! it is what the page shows. Code that needs the run's own time reads it from the
+//! [`RemoteRun`].
 
-use crate::run::sim_at::DRAWN_FLIGHTS;
-use crate::run::{MainRun, SimAt};
+use crate::run::{RemoteRun, SimAt};
 use fpaxos::Time;
-use fpaxos_sim::{Report, Sim};
+use fpaxos_sim::Report;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -39,10 +39,9 @@ impl PartialEq for ReportRef {
     }
 }
 
-/// Shared handle to the main run (the simulation is not `Clone`-able itself); equal when it is
-/// the same handle.
+/// Shared handle to the main run; equal when it is the same handle.
 #[derive(Clone)]
-pub(crate) struct SimCell(Rc<RefCell<MainRun>>);
+pub(crate) struct SimCell(Rc<RefCell<RemoteRun>>);
 
 impl PartialEq for SimCell {
     fn eq(&self, o: &Self) -> bool {
@@ -51,12 +50,12 @@ impl PartialEq for SimCell {
 }
 
 impl SimCell {
-    /// Calls `f` with the running simulation (`None`: the scenario does not run).
-    pub(crate) fn with_sim<R>(&self, f: impl FnOnce(&Sim) -> R) -> Option<R> {
-        self.0.borrow().sim().map(f)
+    /// Calls `f` with the run.
+    pub(crate) fn with_run<R>(&self, f: impl FnOnce(&RemoteRun) -> R) -> R {
+        f(&self.0.borrow())
     }
 
-    pub(crate) fn with_main<R>(&self, f: impl FnOnce(&mut MainRun) -> R) -> R {
+    pub(crate) fn with_main<R>(&self, f: impl FnOnce(&mut RemoteRun) -> R) -> R {
         f(&mut self.0.borrow_mut())
     }
 }
@@ -129,7 +128,7 @@ pub(crate) struct RunState {
 }
 
 impl RunState {
-    pub(crate) fn new(main: MainRun) -> RunState {
+    pub(crate) fn new(main: RemoteRun) -> RunState {
         let mut r = RunState {
             sim: SimCell(Rc::new(RefCell::new(main))),
             version: 0,
@@ -154,8 +153,8 @@ impl RunState {
 
     /// Replaces the run (a new scenario, or a replay from time 0); stops playing when it
     /// does not validate.
-    pub(crate) fn restart(&mut self, main: MainRun) {
-        let runs = main.sim().is_some();
+    pub(crate) fn restart(&mut self, main: RemoteRun) {
+        let runs = main.errors().is_empty();
         *self.sim.0.borrow_mut() = main;
         self.last_frame = None;
         if !runs {
@@ -168,10 +167,10 @@ impl RunState {
     pub(crate) fn sync(&mut self) {
         let m = self.sim.0.borrow();
         self.now = m.now();
-        self.cluster = m.sim().map(|s| Rc::new(SimAt::of(s, DRAWN_FLIGHTS)));
+        self.cluster = m.cluster();
         self.end = m.end();
         self.done = m.done();
-        self.target = m.target;
+        self.target = m.target();
         self.wall_sim_ms = m.wall_ms();
     }
 
@@ -180,10 +179,10 @@ impl RunState {
         self.version += 1;
         self.report_wall = wall;
         let version = self.version;
-        self.report = self.sim.with_sim(|s| ReportRef {
-            version,
-            report: Rc::new(s.report()),
-        });
+        self.report = self
+            .sim
+            .with_run(RemoteRun::report)
+            .map(|report| ReportRef { version, report });
     }
 
     /// Notes that the page draws now (wall time `wall`) while heading to a target.

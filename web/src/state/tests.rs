@@ -152,3 +152,17 @@ fn seek_frames_draw_twice_a_second() {
     assert!(!s.run.seek_redraw_due(1_499.0));
     assert!(s.run.seek_redraw_due(1_501.0));
 }
+
+#[test]
+fn a_frame_that_finds_the_target_reached_does_not_play_on() {
+    let mut s = (*state()).clone();
+    s.run.sim.with_main(|m| m.run_to(400_000_000, &now_ms));
+    s.run.sync();
+    s.run.last_frame = Some(0.0);
+    assert_eq!(s.status(), RunStatus::Running);
+    // The frame's slice (or a worker's news) reaches the target; the frame draws it there and
+    // does not treat the run as playing.
+    let s = act(Rc::new(s), Action::Frame(16.0));
+    assert_eq!(s.run.now, 400_000_000);
+    assert_eq!(s.status(), RunStatus::Paused);
+}

@@ -18,7 +18,7 @@ use std::collections::VecDeque;
 pub const BALLOT_CAP: usize = 1 << 18;
 
 /// One recorded protocol fact.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum BallotEntry {
     /// `node` promised `ballot`; the promise reports (and so covers, on the board) slots from
     /// `from_slot` on. A candidate's own promise is recorded when it sends its prepare.
@@ -45,7 +45,6 @@ pub enum BallotEntry {
         /// The ballot.
         ballot: Ballot,
         /// The value, where known (the leader's own acceptance).
-        #[serde(with = "wire_value")]
         value: Option<Value>,
     },
     /// `node` won the election of `ballot` with the promises of `quorum` (its Q1).
@@ -270,6 +269,7 @@ pub struct BallotDelta {
     /// Index (counting evicted entries) of `entries[0]`.
     pub from: u64,
     /// The new entries.
+    #[serde(with = "packed")]
     pub entries: Vec<BallotEntry>,
     /// Entries the log had discarded.
     pub evicted: u64,
@@ -279,33 +279,261 @@ pub struct BallotDelta {
     pub cap: u64,
 }
 
-/// `#[serde(with = "wire_value")]`: an optional [`Value`] (which has no serde of its own).
-mod wire_value {
-    use fpaxos::{Command, Value};
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+/// `#[serde(with = "packed")]`: ballot entries as one byte string (a `Uint8Array` through
+/// serde-wasm-bindgen: a page reads a hundred thousand entries as one array, not as objects).
+/// Each entry is a tag byte, its time and node, then its fields, little-endian; a value is a
+/// kind byte (none, no-op, one command, a batch with its length) and its commands.
+mod packed {
+    use super::BallotEntry;
+    use crate::trace::diagram::mirror::read_bytes;
+    use fpaxos::{Ballot, Command, NodeSet, Value};
+    use serde::de::Error;
+    use serde::{Deserializer, Serializer};
 
-    #[derive(Serialize, Deserialize)]
-    enum Wire {
-        Noop,
-        Cmd(Command),
-        Batch(Vec<Command>),
+    fn put_value(out: &mut Vec<u8>, v: &Option<Value>) {
+        let cmds: &[Command] = match v {
+            None => return out.push(0),
+            Some(Value::Noop) => return out.push(1),
+            Some(Value::Cmd(c)) => {
+                out.push(2);
+                std::slice::from_ref(c)
+            }
+            Some(Value::Batch(b)) => {
+                out.push(3);
+                out.extend_from_slice(&(b.len() as u32).to_le_bytes());
+                b
+            }
+        };
+        for c in cmds {
+            out.extend_from_slice(&c.client.to_le_bytes());
+            out.extend_from_slice(&c.seq.to_le_bytes());
+        }
     }
 
-    pub(super) fn serialize<S: Serializer>(v: &Option<Value>, s: S) -> Result<S::Ok, S::Error> {
-        v.as_ref()
-            .map(|v| match v {
-                Value::Noop => Wire::Noop,
-                Value::Cmd(c) => Wire::Cmd(*c),
-                Value::Batch(b) => Wire::Batch(b.to_vec()),
+    pub(super) fn serialize<S: Serializer>(v: &[BallotEntry], s: S) -> Result<S::Ok, S::Error> {
+        let mut out = Vec::with_capacity(v.len() * 28);
+        for e in v {
+            let (tag, t, node) = match e {
+                BallotEntry::Promise { t, node, .. } => (0, t, node),
+                BallotEntry::Accepted { t, node, .. } => (1, t, node),
+                BallotEntry::Elected { t, node, .. } => (2, t, node),
+                BallotEntry::Chosen { t, node, .. } => (3, t, node),
+            };
+            out.push(tag);
+            out.extend_from_slice(&t.to_le_bytes());
+            out.push(*node);
+            let words: &[u64] = match e {
+                BallotEntry::Promise {
+                    ballot, from_slot, ..
+                } => &[ballot.0, *from_slot],
+                BallotEntry::Accepted { slot, ballot, .. } => &[*slot, ballot.0],
+                BallotEntry::Elected { ballot, quorum, .. } => &[ballot.0, quorum.0],
+                BallotEntry::Chosen {
+                    slot,
+                    ballot,
+                    quorum,
+                    fingerprint,
+                    ..
+                } => &[*slot, ballot.0, quorum.0, *fingerprint],
+            };
+            for w in words {
+                out.extend_from_slice(&w.to_le_bytes());
+            }
+            if let BallotEntry::Accepted { value, .. } = e {
+                put_value(&mut out, value);
+            }
+        }
+        s.serialize_bytes(&out)
+    }
+
+    /// Reads entries off the front of a byte string; `None` at bytes no entry encodes to.
+    struct Reader<'a>(&'a [u8]);
+
+    impl Reader<'_> {
+        fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
+            let (head, rest) = self.0.split_first_chunk::<N>()?;
+            self.0 = rest;
+            Some(*head)
+        }
+        fn u8(&mut self) -> Option<u8> {
+            self.take::<1>().map(|b| b[0])
+        }
+        fn u32(&mut self) -> Option<u32> {
+            self.take().map(u32::from_le_bytes)
+        }
+        fn u64(&mut self) -> Option<u64> {
+            self.take().map(u64::from_le_bytes)
+        }
+        fn cmd(&mut self) -> Option<Command> {
+            Some(Command {
+                client: self.u32()?,
+                seq: self.u32()?,
             })
-            .serialize(s)
+        }
+        fn value(&mut self) -> Option<Option<Value>> {
+            Some(match self.u8()? {
+                0 => None,
+                1 => Some(Value::Noop),
+                2 => Some(Value::Cmd(self.cmd()?)),
+                3 => {
+                    let n = self.u32()? as usize;
+                    // Each command takes 8 bytes: a length beyond what is left is garbage.
+                    if n > self.0.len() / 8 {
+                        return None;
+                    }
+                    let cmds = (0..n).map(|_| self.cmd()).collect::<Option<Vec<_>>>()?;
+                    Some(Value::Batch(cmds.into()))
+                }
+                _ => return None,
+            })
+        }
+        fn entry(&mut self) -> Option<BallotEntry> {
+            let tag = self.u8()?;
+            let (t, node) = (self.u64()?, self.u8()?);
+            Some(match tag {
+                0 => BallotEntry::Promise {
+                    t,
+                    node,
+                    ballot: Ballot(self.u64()?),
+                    from_slot: self.u64()?,
+                },
+                1 => BallotEntry::Accepted {
+                    t,
+                    node,
+                    slot: self.u64()?,
+                    ballot: Ballot(self.u64()?),
+                    value: self.value()?,
+                },
+                2 => BallotEntry::Elected {
+                    t,
+                    node,
+                    ballot: Ballot(self.u64()?),
+                    quorum: NodeSet(self.u64()?),
+                },
+                3 => BallotEntry::Chosen {
+                    t,
+                    node,
+                    slot: self.u64()?,
+                    ballot: Ballot(self.u64()?),
+                    quorum: NodeSet(self.u64()?),
+                    fingerprint: self.u64()?,
+                },
+                _ => return None,
+            })
+        }
     }
 
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
-        Ok(Option::<Wire>::deserialize(d)?.map(|w| match w {
-            Wire::Noop => Value::Noop,
-            Wire::Cmd(c) => Value::Cmd(c),
-            Wire::Batch(b) => Value::Batch(b.into()),
-        }))
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Vec<BallotEntry>, D::Error> {
+        let bytes = read_bytes(d)?;
+        let mut r = Reader(&bytes);
+        let mut out = Vec::new();
+        while !r.0.is_empty() {
+            out.push(
+                r.entry()
+                    .ok_or_else(|| D::Error::custom("a malformed ballot entry"))?,
+            );
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fpaxos::Command;
+
+    fn cmd(client: u32, seq: u32) -> Command {
+        Command { client, seq }
+    }
+
+    #[test]
+    fn every_entry_travels_packed_and_garbage_is_refused() {
+        let values = [
+            None,
+            Some(Value::Noop),
+            Some(Value::Cmd(cmd(3, 9))),
+            Some(Value::Batch(vec![cmd(1, 1), cmd(u32::MAX, 2)].into())),
+        ];
+        let mut entries = vec![
+            BallotEntry::Promise {
+                t: 1,
+                node: 2,
+                ballot: Ballot(7),
+                from_slot: 4,
+            },
+            BallotEntry::Elected {
+                t: 2,
+                node: 0,
+                ballot: Ballot(u64::MAX),
+                quorum: NodeSet(0b101),
+            },
+            BallotEntry::Chosen {
+                t: 3,
+                node: 1,
+                slot: 5,
+                ballot: Ballot(8),
+                quorum: NodeSet(0b11),
+                fingerprint: 0xdead_beef,
+            },
+        ];
+        for (i, value) in values.into_iter().enumerate() {
+            entries.push(BallotEntry::Accepted {
+                t: 10 + i as u64,
+                node: 4,
+                slot: i as u64,
+                ballot: Ballot(1),
+                value,
+            });
+        }
+        let d = BallotDelta {
+            from: 3,
+            entries,
+            evicted: 3,
+            evicted_until: 1,
+            cap: 8,
+        };
+        let text = serde_json::to_string(&d).expect("writes");
+        let back: BallotDelta = serde_json::from_str(&text).expect("reads");
+        assert_eq!(back, d);
+        // A truncated entry, an unknown tag and a batch longer than the bytes are refused.
+        let bytes: Vec<u8> =
+            serde_json::from_value(serde_json::to_value(&d).expect("value")["entries"].clone())
+                .expect("bytes");
+        let with = |b: &[u8]| {
+            let mut v = serde_json::to_value(&d).expect("value");
+            v["entries"] = serde_json::json!(b);
+            serde_json::from_value::<BallotDelta>(v)
+        };
+        assert!(with(&bytes[..bytes.len() - 1]).is_err(), "truncated");
+        let mut bad = bytes.clone();
+        bad[0] = 9;
+        assert!(with(&bad).is_err(), "unknown tag");
+        let mut batch = vec![1u8];
+        batch.extend_from_slice(&0u64.to_le_bytes());
+        batch.push(0);
+        batch.extend_from_slice(&[0; 16]);
+        batch.push(3);
+        batch.extend_from_slice(&u32::MAX.to_le_bytes());
+        assert!(with(&batch).is_err(), "a batch longer than its bytes");
+        assert!(with(&[]).expect("empty").entries.is_empty());
+    }
+
+    #[test]
+    fn a_mirror_fed_deltas_keeps_the_same_entries_past_the_cap() {
+        let mut log = BallotLog::with_cap(5);
+        let mut mirror = BallotLog::default();
+        let mut seen = 0;
+        for i in 0..23u64 {
+            log.elected(i, (i % 3) as NodeId, Ballot(i), NodeSet(1));
+            if i % 4 == 0 {
+                mirror.apply(&log.delta(seen));
+                seen = log.recorded();
+                assert_eq!(mirror.entries(), log.entries());
+                assert_eq!(mirror.evicted(), log.evicted());
+                assert_eq!(mirror.evicted_until(), log.evicted_until());
+            }
+        }
     }
 }

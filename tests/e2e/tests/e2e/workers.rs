@@ -6,18 +6,28 @@
 use crate::share::host_page;
 use fpaxos_e2e::*;
 
-/// Starts the worker in the current frame; returns its first message (`ready`) or the failure.
-const START_WORKER: &str = r#"
+/// An async script that starts the worker in the current frame as `w` (`done` ends the script,
+/// with a failure if the worker does not load), then runs `body`.
+fn with_worker(body: &str) -> String {
+    format!(
+        r#"
     const done = arguments[arguments.length - 1];
-    try {
+    try {{
         const shim = new URL('fpaxos-worker.js', location.href).href;
-        const src = `importScripts(${JSON.stringify(shim)});wasm_bindgen(${JSON.stringify(shim.replace('.js', '_bg.wasm'))});`;
-        const w = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })));
-        w.onmessage = (e) => done(String(e.data));
+        const src = `importScripts(${{JSON.stringify(shim)}});wasm_bindgen(${{JSON.stringify(shim.replace('.js', '_bg.wasm'))}});`;
+        const w = new Worker(URL.createObjectURL(new Blob([src], {{ type: 'text/javascript' }})));
         w.onerror = (e) => done('error: ' + (e.message || 'the worker failed to load'));
-        setTimeout(() => done('timeout'), 30000);
-    } catch (e) { done('threw: ' + e); }
-"#;
+        setTimeout(() => done('timeout'), 60000);
+        {body}
+    }} catch (e) {{ done('threw: ' + e); }}
+"#
+    )
+}
+
+/// Starts the worker; returns its first message (`ready`) or the failure.
+fn start_worker() -> String {
+    with_worker("w.onmessage = (e) => done(String(e.data));")
+}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_worker_starts_in_the_page_and_in_the_sandboxed_embed() {
@@ -25,7 +35,10 @@ async fn the_worker_starts_in_the_page_and_in_the_sandboxed_embed() {
     let c = browser(&driver, 1000, 700).await;
     c.goto(base_url()).await.expect("open page");
     text_of(&c, "run-status").await;
-    let v = c.execute_async(START_WORKER, vec![]).await.expect("script");
+    let v = c
+        .execute_async(&start_worker(), vec![])
+        .await
+        .expect("script");
     assert_eq!(v, "ready", "in the page");
 
     c.goto(&host_page(&format!("{}?embed", base_url())))
@@ -33,21 +46,19 @@ async fn the_worker_starts_in_the_page_and_in_the_sandboxed_embed() {
         .expect("open host page");
     enter_frame(&c, "#f").await;
     text_of(&c, "embed-root").await;
-    let v = c.execute_async(START_WORKER, vec![]).await.expect("script");
+    let v = c
+        .execute_async(&start_worker(), vec![])
+        .await
+        .expect("script");
     assert_eq!(v, "ready", "inside the sandboxed embed");
     c.enter_parent_frame().await.expect("leave frame");
     c.close().await.ok();
 }
 
-/// Starts the worker, gives it the default scenario's main run to the end (`{run: {Seek: t}}`,
-/// the page's `RunCmd`), and collects its news (`{run: RunNews}`) until it arrives; returns
-/// `[trace hash, news, diagram bytes, now, end]` or the failure.
-const RUN_IN_WORKER: &str = r#"
-    const done = arguments[arguments.length - 1];
-    try {
-        const shim = new URL('fpaxos-worker.js', location.href).href;
-        const src = `importScripts(${JSON.stringify(shim)});wasm_bindgen(${JSON.stringify(shim.replace('.js', '_bg.wasm'))});`;
-        const w = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })));
+/// Gives a worker the default scenario's main run to the end (`{run: {Seek: t}}`, the page's
+/// `RunCmd`), and collects its news (`{run: RunNews}`) until it arrives; returns `[trace hash,
+/// news, diagram bytes, now, end]` or the failure.
+const RUN_TO_END: &str = r#"
         let news = 0, bytes = 0;
         w.onmessage = (e) => {
             if (e.data === 'ready') {
@@ -64,9 +75,6 @@ const RUN_IN_WORKER: &str = r#"
                 done([hash, news, bytes, Number(n.now), Number(n.end)]);
             }
         };
-        w.onerror = (e) => done('error: ' + (e.message || 'the worker failed to load'));
-        setTimeout(() => done('timeout'), 60000);
-    } catch (e) { done('threw: ' + e); }
 "#;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -76,7 +84,7 @@ async fn a_main_run_in_the_worker_is_the_engines_run() {
     c.goto(base_url()).await.expect("open page");
     text_of(&c, "run-status").await;
     let v = c
-        .execute_async(RUN_IN_WORKER, vec![])
+        .execute_async(&with_worker(RUN_TO_END), vec![])
         .await
         .expect("script");
     let want = fpaxos_sim::run(&fpaxos_sim::Scenario::default()).expect("runs");

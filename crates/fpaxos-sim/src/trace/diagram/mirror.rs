@@ -291,9 +291,8 @@ impl Packed for Mark {
 /// through serde-wasm-bindgen).
 mod packed {
     use super::Packed;
-    use serde::de::{Error, SeqAccess, Visitor};
+    use serde::de::Error;
     use serde::{Deserializer, Serializer};
-    use std::marker::PhantomData;
 
     pub(super) fn serialize<T: Packed, S: Serializer>(v: &[T], s: S) -> Result<S::Ok, S::Error> {
         let mut out = Vec::with_capacity(v.len() * T::SIZE);
@@ -302,8 +301,6 @@ mod packed {
         }
         s.serialize_bytes(&out)
     }
-
-    struct Bytes<T>(PhantomData<T>);
 
     fn decode<T: Packed, E: Error>(b: &[u8]) -> Result<Vec<T>, E> {
         if !b.len().is_multiple_of(T::SIZE) {
@@ -318,32 +315,43 @@ mod packed {
             .collect()
     }
 
-    impl<'de, T: Packed> Visitor<'de> for Bytes<T> {
-        type Value = Vec<T>;
+    pub(super) fn deserialize<'de, T: Packed, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Vec<T>, D::Error> {
+        decode(&super::read_bytes(d)?)
+    }
+}
+
+/// Reads a byte string: a `Uint8Array` through serde-wasm-bindgen, an array of numbers
+/// through JSON.
+pub(in crate::trace) fn read_bytes<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Vec<u8>, D::Error> {
+    use serde::de::{Error, SeqAccess, Visitor};
+
+    struct Bytes;
+
+    impl<'de> Visitor<'de> for Bytes {
+        type Value = Vec<u8>;
         fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            write!(f, "a byte string of {}-byte records", T::SIZE)
+            write!(f, "a byte string")
         }
-        fn visit_bytes<E: Error>(self, b: &[u8]) -> Result<Vec<T>, E> {
-            decode(b)
+        fn visit_bytes<E: Error>(self, b: &[u8]) -> Result<Vec<u8>, E> {
+            Ok(b.to_vec())
         }
-        fn visit_byte_buf<E: Error>(self, b: Vec<u8>) -> Result<Vec<T>, E> {
-            decode(&b)
+        fn visit_byte_buf<E: Error>(self, b: Vec<u8>) -> Result<Vec<u8>, E> {
+            Ok(b)
         }
-        // JSON writes bytes as an array of numbers.
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<u8>, A::Error> {
             let mut b = Vec::new();
             while let Some(x) = seq.next_element::<u8>()? {
                 b.push(x);
             }
-            decode(&b)
+            Ok(b)
         }
     }
 
-    pub(super) fn deserialize<'de, T: Packed, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<Vec<T>, D::Error> {
-        d.deserialize_byte_buf(Bytes(PhantomData))
-    }
+    d.deserialize_byte_buf(Bytes)
 }
 
 #[cfg(test)]

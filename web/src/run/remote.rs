@@ -1,0 +1,617 @@
+//! The page's side of its main run: a [`RemoteRun`] sends [`RunCmd`]s over a [`Link`] to a
+//! [`RunHost`] and keeps what its [`RunNews`] say: the time, the cluster, the latest report and
+//! mirrors of the diagram and ballot logs, which is all the views read. The host runs in a Web
+//! Worker of its own, so the page's main thread only draws; where no worker starts (or one
+//! fails), and natively in tests, the same host runs on the page, in slices the frames give it
+//! ([`RemoteRun::pump`]), and answers at once.
+//!
+//! **Invariant**: the page's run is the host's, which is the engine's: the link only carries
+//! commands and news, and every news is applied in order.
+
+use super::host::{RunCmd, RunHost, RunNews};
+use super::sim_at::{SimAt, DRAWN_FLIGHTS};
+use fpaxos::Time;
+use fpaxos_sim::trace::{BallotLog, DiagramLog};
+use fpaxos_sim::{Fault, FaultAction, Report, Scenario, Sim};
+use serde::{Deserialize, Serialize};
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+/// A main-run message between the page and its worker: `{run: RunCmd}` one way, `{run:
+/// RunNews}` the other.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // The worker's path.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct RunMsg<T> {
+    /// The command or news.
+    pub(crate) run: T,
+}
+
+/// Where the commands go.
+enum Out {
+    /// The host on the page (no worker, or natively).
+    Local(Box<RunHost>),
+    /// The host in a worker; commands wait in `queue` until it is ready.
+    #[cfg(target_arch = "wasm32")]
+    Worker {
+        worker: web_sys::Worker,
+        ready: bool,
+        queue: Vec<RunCmd>,
+    },
+}
+
+/// The page's one channel to its main run's host (shared by the runs that replace each other
+/// on it: a news answers the command it counts, so a run ignores the news of older commands).
+pub(crate) struct Link {
+    out: RefCell<Out>,
+    /// Commands sent so far.
+    sent: Cell<u64>,
+    /// News not yet applied.
+    inbox: RefCell<VecDeque<RunNews>>,
+    /// Bumped when the host is replaced (a worker failed): runs send their state again.
+    restarts: Cell<u64>,
+    /// Called when news arrive from a worker (the page then applies them).
+    waker: RefCell<Option<Rc<dyn Fn()>>>,
+}
+
+thread_local! {
+    static LINK: RefCell<Option<Rc<Link>>> = const { RefCell::new(None) };
+}
+
+impl Link {
+    fn with_out(out: Out) -> Link {
+        Link {
+            out: RefCell::new(out),
+            sent: Cell::new(0),
+            inbox: RefCell::new(VecDeque::new()),
+            restarts: Cell::new(0),
+            waker: RefCell::new(None),
+        }
+    }
+
+    /// The page's link: a worker's where one can start, else the page's own host.
+    pub(crate) fn shared() -> Rc<Link> {
+        LINK.with(|l| Rc::clone(l.borrow_mut().get_or_insert_with(Link::start)))
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn start() -> Rc<Link> {
+        Rc::new(Link::with_out(Out::Local(Box::default())))
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    fn start() -> Rc<Link> {
+        let link = Rc::new(Link::with_out(Out::Local(Box::default())));
+        let weak = Rc::downgrade(&link);
+        let weak2 = weak.clone();
+        let started = super::pool::start_worker(
+            move |data| {
+                if let Some(l) = weak.upgrade() {
+                    l.on_message(data);
+                }
+            },
+            move || {
+                if let Some(l) = weak2.upgrade() {
+                    l.on_failure();
+                }
+            },
+        );
+        if let Ok(worker) = started {
+            *link.out.borrow_mut() = Out::Worker {
+                worker,
+                ready: false,
+                queue: Vec::new(),
+            };
+        }
+        link
+    }
+
+    /// Asks to be called when news arrive from a worker.
+    pub(crate) fn set_waker(&self, wake: Rc<dyn Fn()>) {
+        *self.waker.borrow_mut() = Some(wake);
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // The worker's path.
+    fn wake(&self) {
+        let w = self.waker.borrow().clone();
+        if let Some(w) = w {
+            w();
+        }
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // The worker's path.
+    /// Puts a fresh host on the page in place of the current one (returned), numbering
+    /// commands from 0 again as the new host counts them; runs send it their state again.
+    fn replace_host(&self) -> Out {
+        let old = std::mem::replace(&mut *self.out.borrow_mut(), Out::Local(Box::default()));
+        self.sent.set(0);
+        self.inbox.borrow_mut().clear();
+        self.restarts.set(self.restarts.get() + 1);
+        old
+    }
+
+    /// Whether a worker hosts the run.
+    pub(crate) fn in_worker(&self) -> bool {
+        !matches!(*self.out.borrow(), Out::Local(_))
+    }
+
+    /// Asks the worker to warm its engine up while idle (see [`RunCmd::Warm`]).
+    pub(crate) fn warm_up(&self, clock: &dyn Fn() -> f64) {
+        self.post(RunCmd::Warm, clock);
+    }
+
+    /// Sends `cmd`; returns its number. The page's own host answers at once.
+    fn post(&self, cmd: RunCmd, clock: &dyn Fn() -> f64) -> u64 {
+        self.sent.set(self.sent.get() + 1);
+        match &mut *self.out.borrow_mut() {
+            Out::Local(h) => {
+                let news = h.handle(cmd, clock);
+                self.inbox.borrow_mut().push_back(news);
+            }
+            #[cfg(target_arch = "wasm32")]
+            Out::Worker {
+                worker,
+                ready,
+                queue,
+            } => {
+                if *ready {
+                    post_to(worker, &cmd);
+                } else {
+                    queue.push(cmd);
+                }
+            }
+        }
+        self.sent.get()
+    }
+
+    /// One slice of the page's own host towards its target (nothing when a worker hosts the
+    /// run: it works on its own). Returns whether the host has more to do.
+    fn pump(&self, budget_ms: f64, clock: &dyn Fn() -> f64) -> bool {
+        match &mut *self.out.borrow_mut() {
+            Out::Local(h) => {
+                if let Some(n) = h.tick(budget_ms, clock) {
+                    self.inbox.borrow_mut().push_back(n);
+                }
+                h.busy()
+            }
+            #[cfg(target_arch = "wasm32")]
+            Out::Worker { .. } => false,
+        }
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    fn on_message(&self, data: wasm_bindgen::JsValue) {
+        if data.as_string().as_deref() == Some(super::pool::READY) {
+            if let Out::Worker {
+                worker,
+                ready,
+                queue,
+            } = &mut *self.out.borrow_mut()
+            {
+                *ready = true;
+                for cmd in queue.drain(..) {
+                    post_to(worker, &cmd);
+                }
+            }
+            publish("worker");
+            return;
+        }
+        match serde_wasm_bindgen::from_value::<RunMsg<RunNews>>(data) {
+            Ok(m) => self.inbox.borrow_mut().push_back(m.run),
+            // The page and its worker come from one build, so this is a bug: run on the page.
+            Err(_) => return self.on_failure(),
+        }
+        self.wake();
+    }
+
+    /// The worker failed: the page hosts its run from now on, and runs send their state again.
+    #[cfg(target_arch = "wasm32")]
+    fn on_failure(&self) {
+        if let Out::Worker { worker, .. } = self.replace_host() {
+            worker.terminate();
+        }
+        publish("page");
+        self.wake();
+    }
+}
+
+/// `window.__fpaxos_main_run`: where the main run is simulated, `"worker"` once its worker is
+/// ready or `"page"` after one failed (read by the e2e tests).
+#[cfg(target_arch = "wasm32")]
+fn publish(host: &str) {
+    js_sys::Reflect::set(&js_sys::global(), &"__fpaxos_main_run".into(), &host.into()).ok();
+}
+
+#[cfg(target_arch = "wasm32")]
+fn post_to(worker: &web_sys::Worker, cmd: &RunCmd) {
+    let ser = serde_wasm_bindgen::Serializer::new().serialize_large_number_types_as_bigints(true);
+    if let Ok(v) = serde::Serialize::serialize(&RunMsg { run: cmd }, &ser) {
+        worker.post_message(&v).ok();
+    }
+}
+
+/// What an injected fault came to, once its news arrived.
+pub(crate) type Injected = Result<(Fault, Scenario), String>;
+
+/// The page's main run, as its news describe it.
+pub(crate) struct RemoteRun {
+    link: Rc<Link>,
+    scenario: Rc<Scenario>,
+    errors: Rc<Vec<String>>,
+    /// Number of this run's load command: news of older commands are another run's.
+    base: u64,
+    /// The link's restarts when the host last had this run.
+    restarts: u64,
+    now: Time,
+    end: Time,
+    done: bool,
+    target: Option<Time>,
+    wall_ms: f64,
+    cluster: Option<Rc<SimAt>>,
+    report: Option<Rc<Report>>,
+    diagram: DiagramLog,
+    ballots: BallotLog,
+    /// Number of the last play slice sent, while it is not answered.
+    advancing: Option<u64>,
+    /// Number of the last command sent.
+    last: u64,
+    /// Outcomes of injected faults not yet taken ([`RemoteRun::take_injected`]).
+    injected: Vec<Injected>,
+}
+
+impl RemoteRun {
+    /// A run of `scenario` from time 0 on `link`. The page shows time 0 before any news: the
+    /// cluster and an empty report are read off a fresh simulation here (nothing runs).
+    pub(crate) fn new(link: Rc<Link>, scenario: Rc<Scenario>, clock: &dyn Fn() -> f64) -> Self {
+        let (errors, cluster, report) = match scenario.check() {
+            Ok(c) => {
+                let sim = Sim::new(c);
+                let at = SimAt::of(&sim, DRAWN_FLIGHTS);
+                (Vec::new(), Some(Rc::new(at)), Some(Rc::new(sim.report())))
+            }
+            Err(e) => (e.0, None, None),
+        };
+        let restarts = link.restarts.get();
+        let mut r = RemoteRun {
+            end: scenario.duration.0,
+            base: 0,
+            restarts,
+            scenario,
+            errors: Rc::new(errors),
+            now: 0,
+            done: false,
+            target: None,
+            wall_ms: 0.0,
+            cluster,
+            report,
+            diagram: DiagramLog::default(),
+            ballots: BallotLog::default(),
+            advancing: None,
+            last: 0,
+            injected: Vec::new(),
+            link,
+        };
+        r.base = r
+            .link
+            .post(RunCmd::Load(Box::new((*r.scenario).clone())), clock);
+        r.last = r.base;
+        r.poll(clock);
+        r
+    }
+
+    fn send(&mut self, cmd: RunCmd, clock: &dyn Fn() -> f64) -> u64 {
+        self.last = self.link.post(cmd, clock);
+        self.last
+    }
+
+    /// The scenario, faults injected by clicks included.
+    pub(crate) fn scenario(&self) -> &Rc<Scenario> {
+        &self.scenario
+    }
+
+    /// Why the scenario does not run (empty when it does).
+    pub(crate) fn errors(&self) -> &Rc<Vec<String>> {
+        &self.errors
+    }
+
+    fn runs(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// Simulated time now (as the last news said).
+    pub(crate) fn now(&self) -> Time {
+        self.now
+    }
+
+    /// End of the run.
+    pub(crate) fn end(&self) -> Time {
+        self.end
+    }
+
+    /// The run reached its end.
+    pub(crate) fn done(&self) -> bool {
+        self.done
+    }
+
+    /// A time the run is heading to.
+    pub(crate) fn target(&self) -> Option<Time> {
+        self.target
+    }
+
+    /// Wall ms the host spent simulating since the run started over.
+    pub(crate) fn wall_ms(&self) -> f64 {
+        self.wall_ms
+    }
+
+    /// The cluster now (`None`: the scenario does not run).
+    pub(crate) fn cluster(&self) -> Option<Rc<SimAt>> {
+        self.cluster.clone()
+    }
+
+    /// The latest report (`None`: the scenario does not run).
+    pub(crate) fn report(&self) -> Option<Rc<Report>> {
+        self.report.clone()
+    }
+
+    /// The mirror of the run's diagram log (`None`: the scenario does not run).
+    pub(crate) fn diagram(&self) -> Option<&DiagramLog> {
+        self.runs().then_some(&self.diagram)
+    }
+
+    /// The mirror of the run's ballot log (`None`: the scenario does not run).
+    pub(crate) fn ballots(&self) -> Option<&BallotLog> {
+        self.runs().then_some(&self.ballots)
+    }
+
+    /// Moves the time cursor (backwards, the host replays from time 0).
+    pub(crate) fn seek(&mut self, t: Time, clock: &dyn Fn() -> f64) {
+        if !self.runs() {
+            return;
+        }
+        let t = t.min(self.end);
+        self.target = (t != self.now).then_some(t);
+        self.send(RunCmd::Seek(t), clock);
+        self.poll(clock);
+    }
+
+    /// Heads for `t` in later slices only (run to the end: its click does not simulate).
+    pub(crate) fn run_to(&mut self, t: Time, clock: &dyn Fn() -> f64) {
+        if !self.runs() {
+            return;
+        }
+        let t = t.min(self.end);
+        self.target = (t != self.now).then_some(t);
+        self.send(RunCmd::RunTo(t), clock);
+        self.poll(clock);
+    }
+
+    /// Stops heading to a target.
+    pub(crate) fn stop(&mut self, clock: &dyn Fn() -> f64) {
+        if self.target.take().is_some() {
+            self.send(RunCmd::Stop, clock);
+            self.poll(clock);
+        }
+    }
+
+    /// Processes the next event.
+    pub(crate) fn step(&mut self, clock: &dyn Fn() -> f64) {
+        if self.runs() {
+            self.target = None;
+            self.send(RunCmd::Step, clock);
+            self.poll(clock);
+        }
+    }
+
+    /// Plays towards `goal` for at most `budget_ms` (one slice at a time: while one is
+    /// unanswered, a frame sends none).
+    pub(crate) fn advance(&mut self, goal: Time, budget_ms: f64, clock: &dyn Fn() -> f64) {
+        if self.runs() && self.advancing.is_none() {
+            let n = self.send(RunCmd::Advance { goal, budget_ms }, clock);
+            self.advancing = Some(n);
+            self.poll(clock);
+        }
+    }
+
+    /// Applies a fault just after the host's now; its outcome comes with the news
+    /// ([`RemoteRun::poll`]). `Err`: why none can be applied.
+    pub(crate) fn inject(
+        &mut self,
+        action: FaultAction,
+        clock: &dyn Fn() -> f64,
+    ) -> Result<(), &'static str> {
+        if !self.runs() {
+            return Err("Fix the scenario first: it does not run.");
+        }
+        if self.done {
+            return Err("The run is over: move the time cursor back to change it.");
+        }
+        self.send(RunCmd::Inject(action), clock);
+        Ok(())
+    }
+
+    /// One slice of a page-hosted run towards its target; returns whether the run is still
+    /// heading somewhere (a worker's run heads there on its own).
+    pub(crate) fn pump(&mut self, budget_ms: f64, clock: &dyn Fn() -> f64) -> bool {
+        self.link.pump(budget_ms, clock);
+        self.poll(clock);
+        self.target.is_some()
+    }
+
+    /// The outcomes of injected faults whose news arrived, oldest first.
+    pub(crate) fn take_injected(&mut self) -> Vec<Injected> {
+        std::mem::take(&mut self.injected)
+    }
+
+    /// Applies the news that arrived, in order (outcomes of injected faults wait for
+    /// [`RemoteRun::take_injected`]). If the host was replaced (a worker failed), sends it this
+    /// run's state first.
+    pub(crate) fn poll(&mut self, clock: &dyn Fn() -> f64) {
+        if self.link.restarts.get() != self.restarts {
+            self.restarts = self.link.restarts.get();
+            let target = self.target.unwrap_or(self.now);
+            self.base = self.send(RunCmd::Load(Box::new((*self.scenario).clone())), clock);
+            self.advancing = None;
+            self.send(RunCmd::Seek(target), clock);
+        }
+        loop {
+            let Some(n) = self.link.inbox.borrow_mut().pop_front() else {
+                break;
+            };
+            if n.handled >= self.base {
+                if let Some(i) = self.apply(n) {
+                    self.injected.push(i);
+                }
+            }
+        }
+    }
+
+    fn apply(&mut self, n: RunNews) -> Option<Injected> {
+        if n.reset {
+            self.diagram = DiagramLog::default();
+            self.ballots = BallotLog::default();
+        }
+        self.diagram.apply(&n.diagram);
+        self.ballots.apply(&n.ballots);
+        self.now = n.now;
+        self.end = n.end;
+        self.done = n.done;
+        self.wall_ms = n.wall_ms;
+        // A target set since this news was sent stands until its own news.
+        if n.handled >= self.last {
+            self.target = n.target;
+        }
+        if self.advancing.is_some_and(|a| n.handled >= a) {
+            self.advancing = None;
+        }
+        self.cluster = n.cluster.map(Rc::new);
+        if let Some(r) = n.report {
+            self.report = Some(Rc::new(r.0));
+        }
+        if let Some(Ok((_, s))) = &n.injected {
+            self.scenario = Rc::new(s.clone());
+        }
+        n.injected
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::test_clock::ticking;
+
+    fn local() -> Rc<Link> {
+        Rc::new(Link::with_out(Out::Local(Box::default())))
+    }
+
+    /// Pumps until the run is no longer heading anywhere.
+    fn settle(r: &mut RemoteRun, clock: &dyn Fn() -> f64) {
+        while r.pump(5.0, clock) {}
+    }
+
+    #[test]
+    fn a_run_hosted_on_the_page_is_the_engines_run() {
+        let clock = ticking();
+        let mut r = RemoteRun::new(local(), Rc::new(Scenario::default()), &clock);
+        assert_eq!(r.now(), 0);
+        assert!(r.cluster().is_some() && r.report().is_some());
+        r.seek(u64::MAX, &clock);
+        settle(&mut r, &clock);
+        assert!(r.done());
+        let want = fpaxos_sim::run(&Scenario::default()).expect("runs");
+        assert_eq!(r.report().expect("a report").trace_hash, want.trace_hash);
+        let mut sim = Sim::new(Scenario::default().check().expect("valid"));
+        sim.run_to_end();
+        assert_eq!(
+            r.diagram().expect("runs").msgs(),
+            sim.trace().diagram().msgs()
+        );
+        assert_eq!(
+            r.ballots().expect("runs").entries(),
+            sim.trace().ballots().entries()
+        );
+    }
+
+    #[test]
+    fn a_new_run_on_the_link_ignores_the_old_ones_news() {
+        let clock = ticking();
+        let link = local();
+        let mut old = RemoteRun::new(Rc::clone(&link), Rc::new(Scenario::default()), &clock);
+        old.seek(u64::MAX, &clock);
+        // Unapplied news of the old run are left in the inbox.
+        link.pump(5.0, &clock);
+        let s = Scenario {
+            seed: 7,
+            ..Scenario::default()
+        };
+        let mut r = RemoteRun::new(Rc::clone(&link), Rc::new(s.clone()), &clock);
+        assert_eq!(r.now(), 0, "the old run's news are not this run's");
+        r.seek(300_000_000, &clock);
+        settle(&mut r, &clock);
+        assert_eq!(r.now(), 300_000_000);
+        assert_eq!(r.scenario().seed, 7);
+    }
+
+    #[test]
+    fn clicks_arrive_with_the_news_and_replay() {
+        let clock = ticking();
+        let mut r = RemoteRun::new(local(), Rc::new(Scenario::default()), &clock);
+        r.seek(200_000_000, &clock);
+        settle(&mut r, &clock);
+        r.inject(FaultAction::Crash { node: 1 }, &clock)
+            .expect("runs");
+        r.poll(&clock);
+        let got = r.take_injected();
+        let (f, s) = got[0].clone().expect("applied");
+        assert_eq!(f.at.0, 200_000_001);
+        assert_eq!(r.scenario().faults, s.faults);
+        assert_eq!(s.faults.len(), 1);
+        r.seek(u64::MAX, &clock);
+        settle(&mut r, &clock);
+        let want = fpaxos_sim::run(&s).expect("runs");
+        assert_eq!(r.report().expect("report").trace_hash, want.trace_hash);
+        assert!(r.inject(FaultAction::Heal, &clock).is_err(), "over");
+    }
+
+    #[test]
+    fn a_replaced_host_gets_the_run_again() {
+        let clock = ticking();
+        let link = local();
+        let mut r = RemoteRun::new(Rc::clone(&link), Rc::new(Scenario::default()), &clock);
+        r.seek(500_000_000, &clock);
+        settle(&mut r, &clock);
+        let before = r.report().expect("report").trace_hash.clone();
+        // As when a worker fails: a fresh host that knows nothing of the run.
+        link.replace_host();
+        r.poll(&clock);
+        settle(&mut r, &clock);
+        let host_now = match &*link.out.borrow() {
+            Out::Local(h) => h.run().now(),
+            #[cfg(target_arch = "wasm32")]
+            Out::Worker { .. } => unreachable!(),
+        };
+        assert_eq!(host_now, 500_000_000, "the new host has the run");
+        assert_eq!(r.now(), 500_000_000);
+        assert_eq!(r.report().expect("report").trace_hash, before);
+        // The run goes on there.
+        r.seek(600_000_000, &clock);
+        settle(&mut r, &clock);
+        assert_eq!(r.now(), 600_000_000);
+    }
+
+    #[test]
+    fn a_scenario_that_does_not_run_sends_nothing_more() {
+        let clock = ticking();
+        let mut s = Scenario::default();
+        s.cluster.nodes = 0;
+        let link = local();
+        let mut r = RemoteRun::new(Rc::clone(&link), Rc::new(s), &clock);
+        assert!(!r.errors().is_empty());
+        assert!(r.diagram().is_none() && r.cluster().is_none());
+        let sent = link.sent.get();
+        r.seek(5, &clock);
+        r.step(&clock);
+        r.advance(5, 1.0, &clock);
+        assert_eq!(link.sent.get(), sent);
+        assert!(r.inject(FaultAction::Heal, &clock).is_err());
+    }
+}
