@@ -31,10 +31,12 @@ pub(crate) struct RunMsg<T> {
 enum Out {
     /// The host on the page (no worker, or natively).
     Local(Box<RunHost>),
-    /// The host in a worker; commands wait in `queue` until it is ready.
+    /// The host in a worker; commands wait in `queue` until it is ready. The worker starts
+    /// with the first command that needs the run to move (or the page's idle warm-up), not at
+    /// load: compiling its wasm beside the page's own would slow the page's first tasks.
     #[cfg(target_arch = "wasm32")]
     Worker {
-        worker: web_sys::Worker,
+        worker: Option<web_sys::Worker>,
         ready: bool,
         queue: Vec<RunCmd>,
     },
@@ -52,6 +54,9 @@ pub(crate) struct Link {
     restarts: Cell<u64>,
     /// Called when news arrive from a worker (the page then applies them).
     waker: RefCell<Option<Rc<dyn Fn()>>>,
+    /// This link, for the worker's callbacks.
+    #[cfg(target_arch = "wasm32")]
+    me: std::rc::Weak<Link>,
 }
 
 thread_local! {
@@ -66,6 +71,8 @@ impl Link {
             inbox: RefCell::new(VecDeque::new()),
             restarts: Cell::new(0),
             waker: RefCell::new(None),
+            #[cfg(target_arch = "wasm32")]
+            me: std::rc::Weak::new(),
         }
     }
 
@@ -81,9 +88,24 @@ impl Link {
 
     #[cfg(target_arch = "wasm32")]
     fn start() -> Rc<Link> {
-        let link = Rc::new(Link::with_out(Out::Local(Box::default())));
-        let weak = Rc::downgrade(&link);
-        let weak2 = weak.clone();
+        Rc::new_cyclic(|me| Link {
+            me: me.clone(),
+            ..Link::with_out(Out::Worker {
+                worker: None,
+                ready: false,
+                queue: Vec::new(),
+            })
+        })
+    }
+
+    /// Starts the worker if it is not started (a worker that cannot start leaves the run on
+    /// the page).
+    #[cfg(target_arch = "wasm32")]
+    fn launch(&self) {
+        if !matches!(*self.out.borrow(), Out::Worker { worker: None, .. }) {
+            return;
+        }
+        let (weak, weak2) = (self.me.clone(), self.me.clone());
         let started = super::pool::start_worker(
             move |data| {
                 if let Some(l) = weak.upgrade() {
@@ -96,14 +118,14 @@ impl Link {
                 }
             },
         );
-        if let Ok(worker) = started {
-            *link.out.borrow_mut() = Out::Worker {
-                worker,
-                ready: false,
-                queue: Vec::new(),
-            };
+        match started {
+            Ok(w) => {
+                if let Out::Worker { worker, .. } = &mut *self.out.borrow_mut() {
+                    *worker = Some(w);
+                }
+            }
+            Err(_) => self.on_failure(),
         }
-        link
     }
 
     /// Asks to be called when news arrive from a worker.
@@ -142,6 +164,10 @@ impl Link {
 
     /// Sends `cmd`; returns its number. The page's own host answers at once.
     fn post(&self, cmd: RunCmd, clock: &dyn Fn() -> f64) -> u64 {
+        #[cfg(target_arch = "wasm32")]
+        if !matches!(cmd, RunCmd::Load(_)) {
+            self.launch();
+        }
         self.sent.set(self.sent.get() + 1);
         match &mut *self.out.borrow_mut() {
             Out::Local(h) => {
@@ -153,13 +179,11 @@ impl Link {
                 worker,
                 ready,
                 queue,
-            } => {
-                if *ready {
-                    post_to(worker, &cmd);
-                } else {
-                    queue.push(cmd);
-                }
-            }
+            } => match worker {
+                Some(w) if *ready => post_to(w, &cmd),
+                // Every command is kept: the host numbers the news by the commands it got.
+                _ => queue.push(cmd),
+            },
         }
         self.sent.get()
     }
@@ -183,7 +207,7 @@ impl Link {
     fn on_message(&self, data: wasm_bindgen::JsValue) {
         if data.as_string().as_deref() == Some(super::pool::READY) {
             if let Out::Worker {
-                worker,
+                worker: Some(worker),
                 ready,
                 queue,
             } = &mut *self.out.borrow_mut()
@@ -204,10 +228,32 @@ impl Link {
         self.wake();
     }
 
-    /// The worker failed: the page hosts its run from now on, and runs send their state again.
+    /// The worker failed: the page hosts its run from now on. A worker that never became ready
+    /// got no command: they all wait in its queue, and the page's host carries them out in
+    /// order (clicks made meanwhile are kept). One that failed later took commands with it:
+    /// runs then send their state again ([`RemoteRun::poll`]).
     #[cfg(target_arch = "wasm32")]
     fn on_failure(&self) {
-        if let Out::Worker { worker, .. } = self.replace_host() {
+        let never_ready = matches!(*self.out.borrow(), Out::Worker { ready: false, .. });
+        if never_ready {
+            let old = std::mem::replace(&mut *self.out.borrow_mut(), Out::Local(Box::default()));
+            if let Out::Worker { worker, queue, .. } = old {
+                if let Some(w) = worker {
+                    w.terminate();
+                }
+                let clock = crate::browser::now_ms;
+                if let Out::Local(h) = &mut *self.out.borrow_mut() {
+                    let mut inbox = self.inbox.borrow_mut();
+                    for cmd in queue {
+                        inbox.push_back(h.handle(cmd, &clock));
+                    }
+                }
+            }
+        } else if let Out::Worker {
+            worker: Some(worker),
+            ..
+        } = self.replace_host()
+        {
             worker.terminate();
         }
         publish("page");
