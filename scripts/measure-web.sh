@@ -46,6 +46,8 @@ const { call, sleep, newSession } = require(process.cwd() + '/scripts/webdriver.
   // Waits until every part of the page has mounted in session `sid`.
   const mounted = async (sid) => { for (let i = 0; i < 600 && !(await execIn(sid, "const p = document.querySelector(\"[data-testid='page']\"); return !!p && p.dataset.mounted === 'true';")); i++) await sleep(20); };
   const metrics = () => exec('return window.__fpaxos_metrics || null');
+  // What the run's news cost: written by the host (in the worker), read and applied on the page.
+  const news = (m) => m.news_built_ms === undefined ? '' : `; news written ${m.news_built_ms.toFixed(0)} ms, read ${m.news_read_ms.toFixed(0)} ms, applied ${m.news_applied_ms.toFixed(0)} ms`;
   // The explorer panel's verdict once its search has stopped (polled for up to 120 s).
   const exploreResult = async () => {
     for (let i = 0; i < 1200; i++) {
@@ -65,7 +67,7 @@ const { call, sleep, newSession } = require(process.cwd() + '/scripts/webdriver.
       const poll = () => { if (document.querySelector("[data-testid='run-status']").textContent === 'done') { const ms = performance.now() - t0; setTimeout(() => { o.disconnect(); done([ms, lt]); }, 100); } else setTimeout(poll, 1); };
       poll();`, args: [] });
     const w = await execIn(sid, 'return window.__fpaxos_metrics || null');
-    const rate = w && w.sim_wall_ms > 0 ? `, simulating ${w.sim_wall_ms.toFixed(0)} ms (${(w.sim_events / w.sim_wall_ms * 1000 / 1e6).toFixed(2)} M events/s)` : '';
+    const rate = w && w.sim_wall_ms > 0 ? `, simulating ${w.sim_wall_ms.toFixed(0)} ms (${(w.sim_events / w.sim_wall_ms * 1000 / 1e6).toFixed(2)} M events/s)${news(w)}` : '';
     return `${ms.toFixed(0)} ms wall${rate}, ${lt.filter((d) => d > 50).length} long tasks over 50 ms (longest ${Math.max(0, ...lt).toFixed(0)} ms)`;
   };
   try {
@@ -81,7 +83,7 @@ const { call, sleep, newSession } = require(process.cwd() + '/scripts/webdriver.
     console.log('== page (headless Chromium, this machine) ==');
     console.log(`first render:             ${m.first_render_ms.toFixed(0)} ms after navigation start (DOMContentLoaded ${nav.toFixed(0)} ms; the page's wasm started at ${m.wasm_start_ms ? m.wasm_start_ms.toFixed(0) + ' ms' : 'n/a'}; every panel mounted at ${m.mounted_ms ? m.mounted_ms.toFixed(0) + ' ms' : 'n/a'})`);
     console.log(`run to end, default 10 s: ${m.run_to_end_ms ? m.run_to_end_ms.toFixed(0) + ' ms' : 'did not finish'} wall, in frame-sized slices, started once every panel mounted`);
-    if (m.sim_wall_ms) console.log(`  of which simulating:     ${m.sim_wall_ms.toFixed(0)} ms for ${m.sim_events} events (${(m.sim_events / m.sim_wall_ms * 1000 / 1e6).toFixed(2)} M events/s)`);
+    if (m.sim_wall_ms) console.log(`  of which simulating:     ${m.sim_wall_ms.toFixed(0)} ms for ${m.sim_events} events (${(m.sim_events / m.sim_wall_ms * 1000 / 1e6).toFixed(2)} M events/s)${news(m)}`);
     console.log(`long tasks, load + run to end: ${await longTasks()}`);
     // The same run to end again, in the same page (Restart, then Run to end), three times. The
     // first run after load also pays for the browser compiling the page's wasm as it is first

@@ -49,6 +49,7 @@ pub fn use_metrics(app: AppCtx, mounted: bool) {
     let done = app.run.done;
     let frames = app.run.frames;
     let wall_sim_ms = app.run.wall_sim_ms;
+    let costs = app.run.news_costs;
     let events = app.run.report.as_ref().map_or(0, |r| r.report.sim.events);
     use_effect_with((done, frames / 30), move |(done, _)| {
         match measuring.as_deref() {
@@ -60,6 +61,9 @@ pub fn use_metrics(app: AppCtx, mounted: bool) {
                 }
                 browser::record_metric("sim_wall_ms", wall_sim_ms);
                 browser::record_metric("sim_events", events as f64);
+                browser::record_metric("news_built_ms", costs.built);
+                browser::record_metric("news_read_ms", costs.read);
+                browser::record_metric("news_applied_ms", costs.applied);
             }
             Some("fps") if frames > 0 => {
                 let start = browser::recorded_metric("fps_start_ms");

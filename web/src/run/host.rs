@@ -26,8 +26,10 @@ use std::rc::Rc;
 /// a timer between slices takes at least 4 ms, so slices much shorter would idle the worker).
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // The worker's path.
 pub(crate) const SLICE_MS: f64 = 50.0;
-/// Most wall ms between two news while heading to a target.
-pub(crate) const NEWS_EVERY_MS: f64 = 100.0;
+/// Most wall ms between two news while heading to a target: short, so the page takes the
+/// run's logs in small pieces while the host simulates on (a piece of 20 ms of the default
+/// scenario's run is about 1 MB of packed records).
+pub(crate) const NEWS_EVERY_MS: f64 = 20.0;
 /// Most wall ms between two reports while playing or heading to a target (the page's charts
 /// and summary refresh as often).
 pub(crate) const REPORT_EVERY_MS: f64 = 250.0;
@@ -78,6 +80,9 @@ pub(crate) struct RunNews {
     pub(crate) target: Option<Time>,
     /// Wall ms spent simulating since the run started over.
     pub(crate) wall_ms: f64,
+    /// Wall ms the host spent writing news (log deltas, cluster, reports; not their
+    /// serialization) since the run started over, this news included.
+    pub(crate) news_ms: f64,
     /// The cluster now (`None`: the scenario does not run).
     pub(crate) cluster: Option<SimAt>,
     /// A fresh report, when one was due.
@@ -102,6 +107,8 @@ pub(crate) struct RunHost {
     /// Wall time of the last news and of the last report.
     news_wall: f64,
     report_wall: f64,
+    /// Wall ms spent in [`RunHost::news`] since the run started over.
+    news_ms: f64,
     /// A warm-up going on while the run is idle.
     warm: Option<WarmUp>,
 }
@@ -123,6 +130,7 @@ impl RunHost {
             recorded: 0,
             news_wall: f64::NEG_INFINITY,
             report_wall: f64::NEG_INFINITY,
+            news_ms: 0.0,
             warm: None,
         }
     }
@@ -149,6 +157,7 @@ impl RunHost {
         self.reset = true;
         self.cursor = DiagramCursor::default();
         self.recorded = 0;
+        self.news_ms = 0.0;
     }
 
     /// Carries out `cmd` and answers it.
@@ -159,7 +168,12 @@ impl RunHost {
         // Real work comes first: any command ends a warm-up.
         self.warm = None;
         match cmd {
-            RunCmd::Load(s) => self.restart(Rc::new(*s)),
+            RunCmd::Load(s) => {
+                self.restart(Rc::new(*s));
+                // The page reads the report at time 0 off the scenario itself
+                // (`RemoteRun::new`); reading it off a message costs the page a long task.
+                report = false;
+            }
             RunCmd::Seek(t) => {
                 if t.min(self.run.end()) < self.run.now() {
                     self.restart(Rc::clone(self.run.scenario()));
@@ -196,24 +210,38 @@ impl RunHost {
         self.news(clock, report, injected)
     }
 
-    /// One slice of about `budget_ms` towards the target; news when the target is reached or
-    /// news are due.
-    pub(crate) fn tick(&mut self, budget_ms: f64, clock: &dyn Fn() -> f64) -> Option<RunNews> {
+    /// About `budget_ms` towards the target, in pieces of at most [`NEWS_EVERY_MS`], handing
+    /// `post` news after every piece that makes them due and when the target is reached. News
+    /// go out while the slice goes on, so the page reads and applies the run's logs while the
+    /// host simulates the rest, and little is left to cross once the target is reached.
+    pub(crate) fn tick(
+        &mut self,
+        budget_ms: f64,
+        clock: &dyn Fn() -> f64,
+        post: &mut dyn FnMut(RunNews),
+    ) {
         if !self.busy() {
             if let Some(w) = self.warm.as_mut() {
                 if !w.tick(budget_ms, clock) {
                     self.warm = None;
                 }
             }
-            return None;
+            return;
         }
-        self.run.tick(budget_ms, clock);
-        let arrived = !self.busy();
-        let due = clock() - self.news_wall > NEWS_EVERY_MS;
-        (arrived || due).then(|| {
-            let report = arrived || clock() - self.report_wall > REPORT_EVERY_MS;
-            self.news(clock, report, None)
-        })
+        let start = clock();
+        loop {
+            let left = budget_ms - (clock() - start);
+            let until_news = NEWS_EVERY_MS - (clock() - self.news_wall);
+            self.run.tick(left.min(until_news), clock);
+            let arrived = !self.busy();
+            if arrived || clock() - self.news_wall >= NEWS_EVERY_MS {
+                let report = arrived || clock() - self.report_wall > REPORT_EVERY_MS;
+                post(self.news(clock, report, None));
+            }
+            if arrived || clock() - start >= budget_ms {
+                return;
+            }
+        }
     }
 
     fn news(
@@ -223,7 +251,6 @@ impl RunHost {
         injected: Option<Result<(Fault, Scenario), String>>,
     ) -> RunNews {
         let wall = clock();
-        self.news_wall = wall;
         let sim = self.run.sim();
         let report = sim.filter(|_| report).map(|s| {
             self.report_wall = wall;
@@ -239,6 +266,9 @@ impl RunHost {
             }
             None => Default::default(),
         };
+        let cluster = sim.map(|s| SimAt::of(s, DRAWN_FLIGHTS));
+        self.news_wall = clock();
+        self.news_ms += self.news_wall - wall;
         RunNews {
             handled: self.handled,
             reset: std::mem::take(&mut self.reset),
@@ -248,7 +278,8 @@ impl RunHost {
             done: self.run.done(),
             target: self.run.target,
             wall_ms: self.run.wall_ms(),
-            cluster: sim.map(|s| SimAt::of(s, DRAWN_FLIGHTS)),
+            news_ms: self.news_ms,
+            cluster,
             report,
             injected,
             diagram,
@@ -300,7 +331,9 @@ mod tests {
         fn send(&mut self, host: &mut RunHost, cmd: RunCmd, clock: &dyn Fn() -> f64) {
             self.take(host.handle(cmd, clock));
             while host.busy() {
-                if let Some(n) = host.tick(SLICE_MS, clock) {
+                let mut news = Vec::new();
+                host.tick(SLICE_MS, clock, &mut |n| news.push(n));
+                for n in news {
                     self.take(n);
                 }
             }
@@ -397,7 +430,7 @@ mod tests {
         let mut host = RunHost::default();
         let first = host.handle(RunCmd::Seek(u64::MAX), &clock);
         assert!(first.target.is_some() && host.busy(), "a long seek goes on");
-        host.tick(SLICE_MS, &clock);
+        host.tick(SLICE_MS, &clock, &mut drop);
         let n = host.handle(RunCmd::Stop, &clock);
         assert_eq!((n.target, n.handled), (None, 2));
         assert!(!host.busy());
@@ -411,11 +444,39 @@ mod tests {
             "no slice yet"
         );
         while host.busy() {
-            host.tick(SLICE_MS, &clock);
+            host.tick(SLICE_MS, &clock, &mut drop);
         }
         let n = host.handle(RunCmd::RunTo(2_000_000), &clock);
         assert!(n.reset, "backwards, it replays");
         assert_eq!((n.now, n.target), (0, Some(2_000_000)));
+    }
+
+    #[test]
+    fn a_load_is_answered_without_a_report() {
+        let clock = ticking();
+        let mut host = RunHost::default();
+        let n = host.handle(RunCmd::Load(Box::default()), &clock);
+        assert!(n.reset && n.report.is_none() && n.cluster.is_some());
+        let n = host.handle(RunCmd::Seek(1_000_000), &clock);
+        assert!(n.report.is_some(), "a seek's answer has one");
+    }
+
+    #[test]
+    fn a_slice_posts_news_as_it_goes() {
+        let clock = ticking();
+        let mut host = RunHost::default();
+        host.handle(RunCmd::RunTo(u64::MAX), &clock);
+        let mut news = Vec::new();
+        host.tick(SLICE_MS, &clock, &mut |n| news.push(n));
+        assert!(
+            news.len() >= 2,
+            "news every {NEWS_EVERY_MS} ms within a slice of {SLICE_MS}: {}",
+            news.len()
+        );
+        assert!(news
+            .windows(2)
+            .all(|w| w[0].now < w[1].now && w[0].diagram.msgs_from <= w[1].diagram.msgs_from));
+        assert!(news.iter().all(|n| n.target.is_some()), "not there yet");
     }
 
     #[test]
@@ -425,7 +486,9 @@ mod tests {
         let n = host.handle(RunCmd::Warm, &clock);
         assert_eq!((n.now, n.report.is_none()), (0, true));
         assert!(host.working() && !host.busy());
-        assert!(host.tick(1.0, &clock).is_none(), "a warm-up posts no news");
+        let mut posted = 0;
+        host.tick(1.0, &clock, &mut |_| posted += 1);
+        assert_eq!(posted, 0, "a warm-up posts no news");
         let n = host.handle(RunCmd::Seek(1_000_000), &clock);
         assert!(!host.working(), "the seek ended the warm-up");
         assert_eq!(n.now, 1_000_000);
@@ -434,14 +497,14 @@ mod tests {
         // A warm-up that is spent ends by itself.
         host.handle(RunCmd::Warm, &clock);
         while host.working() {
-            host.tick(5.0, &clock);
+            host.tick(5.0, &clock, &mut drop);
         }
     }
 
     fn run_to_end_is_the_engines(host: &mut RunHost, clock: &dyn Fn() -> f64) {
         host.handle(RunCmd::Seek(u64::MAX), clock);
         while host.busy() {
-            host.tick(SLICE_MS, clock);
+            host.tick(SLICE_MS, clock, &mut drop);
         }
         let want = fpaxos_sim::run(&Scenario::default()).expect("runs");
         let got = host.run().sim().expect("runs").report();

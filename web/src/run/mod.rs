@@ -31,7 +31,7 @@ pub(crate) mod worker;
 pub(crate) use availability::AvailabilityRun;
 pub(crate) use compare::{CompareRun, VariantRun};
 pub(crate) use main::MainRun;
-pub(crate) use remote::{Link, RemoteRun};
+pub(crate) use remote::{Link, NewsCosts, RemoteRun};
 pub(crate) use sim_at::SimAt;
 pub(crate) use slice::run_slice;
 pub(crate) use sweep::SweepRun;

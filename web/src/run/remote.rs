@@ -52,6 +52,8 @@ pub(crate) struct Link {
     inbox: RefCell<VecDeque<RunNews>>,
     /// Bumped when the host is replaced (a worker failed): runs send their state again.
     restarts: Cell<u64>,
+    /// Wall ms spent reading news from a worker (for the measurement hooks).
+    read_ms: Cell<f64>,
     /// Called when news arrive from a worker (the page then applies them).
     waker: RefCell<Option<Rc<dyn Fn()>>>,
     /// This link, for the worker's callbacks.
@@ -70,6 +72,7 @@ impl Link {
             sent: Cell::new(0),
             inbox: RefCell::new(VecDeque::new()),
             restarts: Cell::new(0),
+            read_ms: Cell::new(0.0),
             waker: RefCell::new(None),
             #[cfg(target_arch = "wasm32")]
             me: std::rc::Weak::new(),
@@ -193,9 +196,9 @@ impl Link {
     fn pump(&self, budget_ms: f64, clock: &dyn Fn() -> f64) -> bool {
         match &mut *self.out.borrow_mut() {
             Out::Local(h) => {
-                if let Some(n) = h.tick(budget_ms, clock) {
-                    self.inbox.borrow_mut().push_back(n);
-                }
+                h.tick(budget_ms, clock, &mut |n| {
+                    self.inbox.borrow_mut().push_back(n)
+                });
                 h.busy()
             }
             #[cfg(target_arch = "wasm32")]
@@ -220,7 +223,11 @@ impl Link {
             publish("worker");
             return;
         }
-        match serde_wasm_bindgen::from_value::<RunMsg<RunNews>>(data) {
+        let start = crate::browser::now_ms();
+        let read = serde_wasm_bindgen::from_value::<RunMsg<RunNews>>(data);
+        self.read_ms
+            .set(self.read_ms.get() + crate::browser::now_ms() - start);
+        match read {
             Ok(m) => self.inbox.borrow_mut().push_back(m.run),
             // The page and its worker come from one build, so this is a bug: run on the page.
             Err(_) => return self.on_failure(),
@@ -279,6 +286,18 @@ fn post_to(worker: &web_sys::Worker, cmd: &RunCmd) {
 /// What an injected fault came to, once its news arrived.
 pub(crate) type Injected = Result<(Fault, Scenario), String>;
 
+/// Wall ms a run's news cost since it started over, at each end (the measurement hooks
+/// report them beside the simulating time).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct NewsCosts {
+    /// Writing them in the host (log deltas, cluster, reports; not serializing).
+    pub(crate) built: f64,
+    /// Reading them on the page (from a worker's message; 0 where the page hosts the run).
+    pub(crate) read: f64,
+    /// Applying them to the page's copy (mirrors of the logs).
+    pub(crate) applied: f64,
+}
+
 /// The page's main run, as its news describe it.
 pub(crate) struct RemoteRun {
     link: Rc<Link>,
@@ -293,6 +312,9 @@ pub(crate) struct RemoteRun {
     done: bool,
     target: Option<Time>,
     wall_ms: f64,
+    costs: NewsCosts,
+    /// The link's reading time when this run last started over.
+    read_base: f64,
     cluster: Option<Rc<SimAt>>,
     report: Option<Rc<Report>>,
     diagram: DiagramLog,
@@ -328,6 +350,8 @@ impl RemoteRun {
             done: false,
             target: None,
             wall_ms: 0.0,
+            costs: NewsCosts::default(),
+            read_base: link.read_ms.get(),
             cluster,
             report,
             diagram: DiagramLog::default(),
@@ -387,6 +411,14 @@ impl RemoteRun {
     /// Wall ms the host spent simulating since the run started over.
     pub(crate) fn wall_ms(&self) -> f64 {
         self.wall_ms
+    }
+
+    /// What its news cost since the run started over.
+    pub(crate) fn news_costs(&self) -> NewsCosts {
+        NewsCosts {
+            read: self.link.read_ms.get() - self.read_base,
+            ..self.costs
+        }
     }
 
     /// The cluster now (`None`: the scenario does not run).
@@ -503,9 +535,11 @@ impl RemoteRun {
                 break;
             };
             if n.handled >= self.base {
+                let start = clock();
                 if let Some(i) = self.apply(n) {
                     self.injected.push(i);
                 }
+                self.costs.applied += clock() - start;
             }
         }
     }
@@ -514,7 +548,10 @@ impl RemoteRun {
         if n.reset {
             self.diagram = DiagramLog::default();
             self.ballots = BallotLog::default();
+            self.costs = NewsCosts::default();
+            self.read_base = self.link.read_ms.get();
         }
+        self.costs.built = n.news_ms;
         self.diagram.apply(&n.diagram);
         self.ballots.apply(&n.ballots);
         self.now = n.now;

@@ -58,10 +58,11 @@ fn slice_loop(scope: DedicatedWorkerGlobalScope) {
     }
     Timeout::new(0, move || {
         LOOPING.with(|l| l.set(false));
-        let news = HOST.with(|h| h.borrow_mut().as_mut()?.tick(SLICE_MS, &clock));
-        if let Some(n) = news {
-            post_news(&scope, &n);
-        }
+        HOST.with(|h| {
+            if let Some(host) = h.borrow_mut().as_mut() {
+                host.tick(SLICE_MS, &clock, &mut |n| post_news(&scope, &n));
+            }
+        });
         slice_loop(scope);
     })
     .forget();

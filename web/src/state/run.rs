@@ -7,7 +7,7 @@
 //! it is what the page shows. Code that needs the run's own time reads it from the
 //! [`RemoteRun`].
 
-use crate::run::{RemoteRun, SimAt};
+use crate::run::{NewsCosts, RemoteRun, SimAt};
 use fpaxos::Time;
 use fpaxos_sim::Report;
 use std::cell::RefCell;
@@ -123,6 +123,8 @@ pub(crate) struct RunState {
     seek_drawn: f64,
     /// Wall ms spent simulating since the last rebuild.
     pub(crate) wall_sim_ms: f64,
+    /// What the run's news cost since the last rebuild (wall ms).
+    pub(crate) news_costs: NewsCosts,
     /// Frames rendered while playing (for the fps measurement).
     pub(crate) frames: u64,
 }
@@ -145,6 +147,7 @@ impl RunState {
             report_wall: 0.0,
             seek_drawn: 0.0,
             wall_sim_ms: 0.0,
+            news_costs: NewsCosts::default(),
             frames: 0,
         };
         r.sync();
@@ -172,17 +175,24 @@ impl RunState {
         self.done = m.done();
         self.target = m.target();
         self.wall_sim_ms = m.wall_ms();
+        self.news_costs = m.news_costs();
     }
 
-    /// Takes a new report (at wall time `wall`).
+    /// Takes the run's latest report (at wall time `wall`). The report keeps its version
+    /// while the run has no newer one, so the charts and tables it feeds are not drawn again.
     pub(crate) fn refresh_report(&mut self, wall: f64) {
         self.version += 1;
         self.report_wall = wall;
-        let version = self.version;
-        self.report = self
-            .sim
-            .with_run(RemoteRun::report)
-            .map(|report| ReportRef { version, report });
+        let latest = self.sim.with_run(RemoteRun::report);
+        let same = match (&self.report, &latest) {
+            (Some(shown), Some(l)) => Rc::ptr_eq(&shown.report, l),
+            (None, None) => true,
+            _ => false,
+        };
+        if !same {
+            let version = self.version;
+            self.report = latest.map(|report| ReportRef { version, report });
+        }
     }
 
     /// Notes that the page draws now (wall time `wall`) while heading to a target.

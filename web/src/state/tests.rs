@@ -166,3 +166,18 @@ fn a_frame_that_finds_the_target_reached_does_not_play_on() {
     assert_eq!(s.run.now, 400_000_000);
     assert_eq!(s.status(), RunStatus::Paused);
 }
+
+#[test]
+fn news_without_a_report_keep_the_reports_version() {
+    let s = state();
+    let version = |s: &AppState| s.run.report.as_ref().map(|r| r.version);
+    let before = version(&s);
+    assert!(before.is_some(), "time 0 has a report");
+    // Nothing new from the run: the charts keep their report (and are not drawn again).
+    let s = act(s, Action::RunNews);
+    assert_eq!(version(&s), before);
+    // A seek brings a new report, with a new version.
+    let s = act(s, Action::Seek(300_000_000));
+    assert_ne!(version(&s), before);
+    assert_ne!(hash(&s), "");
+}
