@@ -217,6 +217,19 @@ pub(crate) fn ExportMenu() -> Html {
     let app = use_app();
     let error = use_state(|| None::<Vec<String>>);
     let show_cmd = use_state(|| false);
+    // The menu's items are made once it is first opened, not at load (a closed menu drew them
+    // with every frame, and the first drawing of the page is a task that must stay short); they
+    // stay made, so closing the menu does not stop a recording.
+    let opened = use_state(|| false);
+    let on_toggle = {
+        let opened = opened.clone();
+        Callback::from(move |e: Event| {
+            let d: web_sys::Element = e.target_unchecked_into();
+            if d.has_attribute("open") && !*opened {
+                opened.set(true);
+            }
+        })
+    };
     let dragging = use_file_drop(app.clone(), error.clone());
     let on_pick = {
         let app = app.clone();
@@ -235,15 +248,17 @@ pub(crate) fn ExportMenu() -> Html {
     };
     html! {
         <>
-        <details class="export-menu" data-testid="export-menu">
+        <details class="export-menu" data-testid="export-menu" ontoggle={on_toggle}>
             <summary>{"Export ▾"}</summary>
-            <div class="export-pop">
-                <p class="export-hint">
-                    { if app.run.done { "Results of the whole run." } else { "Results so far (run to end for the final numbers)." } }
-                </p>
-                { export_items(&app, &show_cmd) }
-                <AnimationExport />
-            </div>
+            if *opened {
+                <div class="export-pop">
+                    <p class="export-hint">
+                        { if app.run.done { "Results of the whole run." } else { "Results so far (run to end for the final numbers)." } }
+                    </p>
+                    { export_items(&app, &show_cmd) }
+                    <AnimationExport />
+                </div>
+            }
         </details>
         <label class="import-button" title="Open a scenario JSON file (or drop one onto the page)">
             <span>{"Import…"}</span>

@@ -46,8 +46,14 @@ async fn open_menu(c: &Client) {
     text_of(c, "export-menu").await;
     js(
         c,
-        "const d = document.querySelector(\"[data-testid='export-menu']\"); d.open = true; \
-         document.querySelector(\"[data-testid='anim-section']\").scrollIntoView();",
+        "document.querySelector(\"[data-testid='export-menu']\").open = true;",
+    )
+    .await;
+    // The menu's items are made when it first opens.
+    text_of(c, "anim-section").await;
+    js(
+        c,
+        "document.querySelector(\"[data-testid='anim-section']\").scrollIntoView();",
     )
     .await;
 }
