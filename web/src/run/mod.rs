@@ -1,8 +1,8 @@
 //! Runners: drive simulations without freezing the page, each advanced by [`Tick::tick`] once
-//! per animation frame. The main run is a [`MainRun`] in a [`host::RunHost`] in a worker of its
-//! own, which the page drives through a [`RemoteRun`] (or on the page, in wall-clock slices,
-//! where no worker starts; the clock is an argument, so it runs natively in tests with a fake
-//! one); compare variants,
+//! per animation frame. The main run is a [`main::MainRun`] in a [`host::RunHost`] in a worker
+//! of its own, which the page drives through a [`RemoteRun`] (or on the page, in wall-clock
+//! slices, where no worker starts; the clock is an argument, so it runs natively in tests with
+//! a fake one), and so is the animation export's run, on a [`Link`] of its own; compare variants,
 //! sweep points and availability seeds are [`job::Job`]s that the [`pool`] of Web Workers runs
 //! in parallel, and their runners only hand out jobs and collect answers.
 //!
@@ -30,7 +30,6 @@ pub(crate) mod worker;
 
 pub(crate) use availability::AvailabilityRun;
 pub(crate) use compare::{CompareRun, VariantRun};
-pub(crate) use main::MainRun;
 pub(crate) use remote::{Link, NewsCosts, RemoteRun};
 pub(crate) use sim_at::SimAt;
 pub(crate) use slice::run_slice;

@@ -54,6 +54,9 @@ pub(crate) struct Link {
     restarts: Cell<u64>,
     /// Wall ms spent reading news from a worker (for the measurement hooks).
     read_ms: Cell<f64>,
+    /// The page's main run's link, which says where its host runs (`__fpaxos_main_run`).
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // The worker's path.
+    main: bool,
     /// Called when news arrive from a worker (the page then applies them).
     waker: RefCell<Option<Rc<dyn Fn()>>>,
     /// This link, for the worker's callbacks.
@@ -73,6 +76,7 @@ impl Link {
             inbox: RefCell::new(VecDeque::new()),
             restarts: Cell::new(0),
             read_ms: Cell::new(0.0),
+            main: false,
             waker: RefCell::new(None),
             #[cfg(target_arch = "wasm32")]
             me: std::rc::Weak::new(),
@@ -81,23 +85,33 @@ impl Link {
 
     /// The page's link: a worker's where one can start, else the page's own host.
     pub(crate) fn shared() -> Rc<Link> {
-        LINK.with(|l| Rc::clone(l.borrow_mut().get_or_insert_with(Link::start)))
+        LINK.with(|l| Rc::clone(l.borrow_mut().get_or_insert_with(|| Link::start(true))))
+    }
+
+    /// A link of its own, for a run beside the page's main run (the animation export's): its
+    /// own worker, started with its first command and stopped when the link is dropped.
+    pub(crate) fn own() -> Rc<Link> {
+        Link::start(false)
     }
 
     #[cfg(not(target_arch = "wasm32"))]
-    fn start() -> Rc<Link> {
-        Rc::new(Link::with_out(Out::Local(Box::default())))
+    fn start(main: bool) -> Rc<Link> {
+        let mut l = Link::with_out(Out::Local(Box::default()));
+        l.main = main;
+        Rc::new(l)
     }
 
     #[cfg(target_arch = "wasm32")]
-    fn start() -> Rc<Link> {
-        Rc::new_cyclic(|me| Link {
-            me: me.clone(),
-            ..Link::with_out(Out::Worker {
+    fn start(main: bool) -> Rc<Link> {
+        Rc::new_cyclic(|me| {
+            let mut l = Link::with_out(Out::Worker {
                 worker: None,
                 ready: false,
                 queue: Vec::new(),
-            })
+            });
+            l.me = me.clone();
+            l.main = main;
+            l
         })
     }
 
@@ -220,7 +234,7 @@ impl Link {
                     post_to(worker, &cmd);
                 }
             }
-            publish("worker");
+            self.publish("worker");
             return;
         }
         let start = crate::browser::now_ms();
@@ -263,16 +277,33 @@ impl Link {
         {
             worker.terminate();
         }
-        publish("page");
+        self.publish("page");
         self.wake();
     }
 }
 
-/// `window.__fpaxos_main_run`: where the main run is simulated, `"worker"` once its worker is
-/// ready or `"page"` after one failed (read by the e2e tests).
+impl Link {
+    /// `window.__fpaxos_main_run`: where the main run is simulated, `"worker"` once its worker
+    /// is ready or `"page"` after one failed (read by the e2e tests).
+    #[cfg(target_arch = "wasm32")]
+    fn publish(&self, host: &str) {
+        if self.main {
+            js_sys::Reflect::set(&js_sys::global(), &"__fpaxos_main_run".into(), &host.into()).ok();
+        }
+    }
+}
+
+/// A link's worker stops with the link (the page's own link lives as long as the page).
 #[cfg(target_arch = "wasm32")]
-fn publish(host: &str) {
-    js_sys::Reflect::set(&js_sys::global(), &"__fpaxos_main_run".into(), &host.into()).ok();
+impl Drop for Link {
+    fn drop(&mut self) {
+        if let Out::Worker {
+            worker: Some(w), ..
+        } = self.out.get_mut()
+        {
+            w.terminate();
+        }
+    }
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -386,6 +417,12 @@ impl RemoteRun {
 
     fn runs(&self) -> bool {
         self.errors.is_empty()
+    }
+
+    /// Whether a worker hosts the run (news then come on their own; else [`RemoteRun::pump`]
+    /// gives the page's host slices).
+    pub(crate) fn in_worker(&self) -> bool {
+        self.link.in_worker()
     }
 
     /// Simulated time now (as the last news said).

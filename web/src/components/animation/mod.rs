@@ -2,10 +2,12 @@
 //! stretch of simulated time, recorded as a WebM video.
 //!
 //! Frames are deterministic: the recording replays the page's scenario (clicked faults
-//! included) in a run of its own, advanced to each frame's time, and paints that run as SVG (the
-//! same painters as the figure exports), so the page's run and time cursor never move. Each frame
-//! is rasterised and handed to the recorder ([`crate::browser::Recorder`]) at the chosen frame
-//! rate, with the page free between frames.
+//! included) in a run of its own, sought to each frame's time, and paints that run as SVG (the
+//! same painters as the figure exports), so the page's run and time cursor never move. The run
+//! is a [`RemoteRun`] on a link of its own ([`Link::own`]): a worker of its own simulates it
+//! (or, where none starts, the page in short slices), and the page paints from its news. Each
+//! frame is rasterised and handed to the recorder ([`crate::browser::Recorder`]) at the chosen
+//! frame rate, with the page free between frames.
 
 mod plan;
 
@@ -14,8 +16,7 @@ use super::quorum_badge::counterexample;
 use super::spacetime::FrameView;
 use crate::browser::{load_svg, now_ms, webm_type, Frame, Recorder};
 use crate::export;
-use crate::run::sim_at::DRAWN_FLIGHTS;
-use crate::run::{MainRun, SimAt};
+use crate::run::{Link, RemoteRun};
 use crate::state::{use_app, AppState};
 use crate::svg::figure_svg;
 use fpaxos::quorum::Counterexample;
@@ -26,8 +27,11 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// Wall ms of simulation per slice while catching the recording's run up to a frame.
+/// Wall ms of simulation per slice while catching the recording's run up to a frame, where
+/// the page hosts it (no worker).
 const SLICE_MS: f64 = 10.0;
+/// Wall ms between two looks at the run while its worker catches it up to a frame.
+const POLL_MS: u32 = 2;
 
 /// What the section shows about the recording.
 #[derive(Clone, Debug, PartialEq)]
@@ -51,7 +55,7 @@ enum Painter {
 /// A recording in progress, driven by timers.
 struct Job {
     plan: Plan,
-    run: MainRun,
+    run: RemoteRun,
     painter: Painter,
     /// Frame size before scaling (the figure, with title and caption).
     size: (f64, f64),
@@ -71,12 +75,11 @@ type JobRef = Rc<RefCell<Job>>;
 impl Job {
     /// The figure for simulated time `t` (the run has reached it).
     fn frame_svg(&self, t: Time) -> Option<String> {
-        let sim = self.run.sim()?;
         let (w, h) = self.size;
         let at = crate::format::time(t);
         Some(match &self.painter {
             Painter::Cluster(ce) => {
-                let snap = SimAt::of(sim, DRAWN_FLIGHTS);
+                let snap = self.run.cluster()?;
                 let inner = cluster_svg(&snap, self.run.scenario(), t, ce.as_ref());
                 figure_svg(
                     &inner,
@@ -89,7 +92,7 @@ impl Job {
             }
             Painter::SpaceTime(v) => {
                 let (vw, vh) = v.size();
-                let inner = v.svg(sim.trace().diagram(), t);
+                let inner = v.svg(self.run.diagram()?, t);
                 let title = format!("Space-time diagram at {at}");
                 figure_svg(&inner, vw, vh, &title, "", &self.caption)
             }
@@ -109,19 +112,26 @@ fn stop(job: &JobRef, s: Status) {
     status.emit(s);
 }
 
-/// Catches the run up to the next frame's time (yielding between slices), paints and
-/// rasterises the frame, then shows it when it is due.
+/// Catches the run up to the next frame's time (its worker works meanwhile; where the page
+/// hosts the run, in slices between which the page is free), paints and rasterises the frame,
+/// then shows it when it is due.
 fn prepare(job: JobRef) {
     if job.borrow().cancel.get() {
         return stop(&job, Status::Cancelled);
     }
-    let (t, reached) = {
+    let (t, reached, wait) = {
         let mut j = job.borrow_mut();
         let t = j.plan.time_of(j.shown);
-        (t, j.run.advance(t, SLICE_MS, &now_ms))
+        let goal = t.min(j.run.end());
+        if j.run.now() < goal && j.run.target() != Some(goal) {
+            j.run.seek(goal, &now_ms);
+        }
+        j.run.pump(SLICE_MS, &now_ms);
+        let reached = j.run.now() == goal && j.run.target().is_none();
+        (t, reached, if j.run.in_worker() { POLL_MS } else { 0 })
     };
     if !reached {
-        Timeout::new(0, move || prepare(job)).forget();
+        Timeout::new(wait, move || prepare(job)).forget();
         return;
     }
     let Some(svg) = job.borrow().frame_svg(t) else {
@@ -188,7 +198,7 @@ fn start(
     status: Callback<Status>,
 ) -> Result<(), String> {
     let scenario = app.run.sim.with_main(|m| Rc::clone(m.scenario()));
-    let run = MainRun::new(Rc::clone(&scenario));
+    let run = RemoteRun::new(Link::own(), Rc::clone(&scenario), &now_ms);
     let end = run.end();
     let painter = match plan.view {
         AnimView::Cluster => Painter::Cluster(counterexample(&scenario)),

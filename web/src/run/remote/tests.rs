@@ -119,3 +119,39 @@ fn a_scenario_that_does_not_run_sends_nothing_more() {
     assert_eq!(link.sent.get(), sent);
     assert!(r.inject(FaultAction::Heal, &clock).is_err());
 }
+
+#[test]
+fn a_run_on_its_own_link_leaves_the_main_run_alone_and_shows_each_frames_cluster() {
+    let clock = ticking();
+    let shared = Link::shared();
+    let mut main = RemoteRun::new(Rc::clone(&shared), Rc::new(Scenario::default()), &clock);
+    main.seek(400_000_000, &clock);
+    settle(&mut main, &clock);
+    // The animation export's run: its own link, sought frame by frame.
+    let s = Scenario {
+        seed: 11,
+        ..Scenario::default()
+    };
+    let own = Link::own();
+    assert!(!Rc::ptr_eq(&own, &shared));
+    let mut frames = RemoteRun::new(own, Rc::new(s.clone()), &clock);
+    let mut sim = Sim::new(s.check().expect("valid"));
+    for k in 1..=8u64 {
+        let t = k * 37_000_000;
+        frames.seek(t, &clock);
+        settle(&mut frames, &clock);
+        while !sim.run_until_budget(t, u64::MAX).reached {}
+        assert_eq!(frames.now(), t);
+        assert_eq!(
+            frames.cluster().as_deref(),
+            Some(&SimAt::of(&sim, DRAWN_FLIGHTS)),
+            "the cluster at {t}"
+        );
+    }
+    // The main run did not move, and its news still reach it.
+    main.poll(&clock);
+    assert_eq!(main.now(), 400_000_000);
+    main.seek(500_000_000, &clock);
+    settle(&mut main, &clock);
+    assert_eq!(main.now(), 500_000_000);
+}
