@@ -16,6 +16,7 @@ pub(crate) mod explore;
 pub(crate) mod host;
 pub(crate) mod hunt;
 pub(crate) mod job;
+pub(crate) mod link;
 pub(crate) mod main;
 mod points;
 pub(crate) mod pool;
@@ -30,7 +31,8 @@ pub(crate) mod worker;
 
 pub(crate) use availability::AvailabilityRun;
 pub(crate) use compare::{CompareRun, VariantRun};
-pub(crate) use remote::{Link, NewsCosts, RemoteRun};
+pub(crate) use link::Link;
+pub(crate) use remote::{NewsCosts, RemoteRun};
 pub(crate) use sim_at::SimAt;
 pub(crate) use slice::run_slice;
 pub(crate) use sweep::SweepRun;

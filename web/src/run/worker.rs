@@ -7,8 +7,8 @@
 use super::explore;
 use super::host::{RunCmd, RunHost, RunNews, SLICE_MS};
 use super::job::{execute, Answer, Job};
+use super::link::RunMsg;
 use super::pool::{Ticket, READY};
-use super::remote::RunMsg;
 use gloo_timers::callback::Timeout;
 use std::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;

@@ -2,6 +2,7 @@
 //! the page and answers at once.
 
 use super::*;
+use crate::run::link::Out;
 use crate::run::test_clock::ticking;
 
 fn local() -> Rc<Link> {
