@@ -5,7 +5,7 @@
 use super::network::Payload;
 use super::{Ev, Sim};
 use crate::trace::Endpoint;
-use fpaxos::{ClientReply, Command, MsgKind, NodeId, Time};
+use fpaxos::{ClientReply, Command, Input, MsgKind, NodeId, Time};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
@@ -190,7 +190,10 @@ impl Sim {
             Endpoint::Client(client),
             Endpoint::Node(target),
             MsgKind::Request,
-            Payload::Request(Command { client, seq }),
+            Payload::Node(Input::Request {
+                client,
+                cmd: Command { client, seq },
+            }),
             self.now,
         );
     }

@@ -148,7 +148,7 @@ impl Sim {
                         Endpoint::Node(id),
                         Endpoint::Node(to),
                         kind,
-                        Payload::Node(msg),
+                        Payload::Node(Input::Message { from: id, msg }),
                         t,
                     );
                 }

@@ -9,13 +9,13 @@ use super::view::FlightView;
 use super::{Ev, Sim};
 use crate::scenario::FaultAction;
 use crate::trace::{DropReason, Endpoint};
-use fpaxos::{ClientReply, Command, Input, Msg, MsgKind, NodeId, Slot, Time};
+use fpaxos::{ClientReply, Input, MsgKind, NodeId, Slot, Time};
 
-/// What a message carries.
+/// What a message carries: for a node, the input it will be handed (a message from another
+/// node or a client's request), so that delivery moves it to the node without rebuilding it.
 #[derive(Clone, Debug)]
 pub(super) enum Payload {
-    Node(Msg),
-    Request(Command),
+    Node(Input),
     Reply(ClientReply),
 }
 
@@ -104,54 +104,68 @@ impl Sim {
         };
         let bytes = if self.scenario.network.bandwidth_mbps.is_some() {
             match &payload {
-                Payload::Node(m) => m.wire_bytes(self.scenario.workload.command_bytes),
+                Payload::Node(Input::Message { msg, .. }) => {
+                    msg.wire_bytes(self.scenario.workload.command_bytes)
+                }
                 _ => 24 + self.scenario.workload.command_bytes,
             }
         } else {
             0
         };
-        let mut payload = Some(payload);
-        for copy in 0..copies {
-            let lat = match (from, to) {
-                (Endpoint::Node(a), Endpoint::Node(b)) => {
-                    let link = a as usize * self.n + b as usize;
-                    let mut queued = 0;
-                    if let Some(mbps) = self.scenario.network.bandwidth_mbps {
-                        let tx = (bytes as f64 * 8.0 / (mbps * 1e6) * 1e9) as Time;
-                        let lf = &mut self.link_free[link];
-                        let start = (*lf).max(depart);
-                        *lf = start + tx;
-                        queued = start + tx - depart;
-                    }
-                    queued + self.rng.latency(&self.links[link])
-                }
-                _ => self.rng.latency(&self.scenario.network.client_latency),
-            };
-            let id = self.next_msg_id;
-            self.next_msg_id += 1;
-            let deliver_at = depart + lat;
-            self.trace
-                .send(self.now, id, from, to, kind, slot, deliver_at, None);
-            let payload = if copy + 1 == copies {
-                payload.take()
-            } else {
-                payload.clone()
-            };
-            let Some(payload) = payload else { return };
-            let f = InFlight {
-                msg: FlightView {
-                    id,
-                    from,
-                    to,
-                    kind,
-                    sent_at: self.now,
-                    deliver_at,
-                },
-                payload,
-            };
-            let flight = self.alloc_flight(f);
-            self.schedule(deliver_at, Ev::Deliver { flight });
+        if copies == 2 {
+            // The duplicate goes first, as a copy; the last copy takes the payload itself.
+            self.send_copy(from, to, kind, slot, payload.clone(), depart, bytes);
         }
+        self.send_copy(from, to, kind, slot, payload, depart, bytes);
+    }
+
+    /// One copy of a transmitted message: its delay (bandwidth queue and latency), its trace
+    /// record, and its entry in the flight table.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn send_copy(
+        &mut self,
+        from: Endpoint,
+        to: Endpoint,
+        kind: MsgKind,
+        slot: Option<Slot>,
+        payload: Payload,
+        depart: Time,
+        bytes: u32,
+    ) {
+        let lat = match (from, to) {
+            (Endpoint::Node(a), Endpoint::Node(b)) => {
+                let link = a as usize * self.n + b as usize;
+                let mut queued = 0;
+                if let Some(mbps) = self.scenario.network.bandwidth_mbps {
+                    let tx = (bytes as f64 * 8.0 / (mbps * 1e6) * 1e9) as Time;
+                    let lf = &mut self.link_free[link];
+                    let start = (*lf).max(depart);
+                    *lf = start + tx;
+                    queued = start + tx - depart;
+                }
+                queued + self.rng.latency(&self.links[link])
+            }
+            _ => self.rng.latency(&self.scenario.network.client_latency),
+        };
+        let id = self.next_msg_id;
+        self.next_msg_id += 1;
+        let deliver_at = depart + lat;
+        self.trace
+            .send(self.now, id, from, to, kind, slot, deliver_at, None);
+        let f = InFlight {
+            msg: FlightView {
+                id,
+                from,
+                to,
+                kind,
+                sent_at: self.now,
+                deliver_at,
+            },
+            payload,
+        };
+        let flight = self.alloc_flight(f);
+        self.schedule(deliver_at, Ev::Deliver { flight });
     }
 
     /// A message arrives: it goes to its node's CPU or to its client.
@@ -167,18 +181,8 @@ impl Sim {
                     self.trace.drop_msg(self.now, f.msg.id, DropReason::Crashed);
                     return;
                 }
-                let w = match f.payload {
-                    Payload::Node(msg) => {
-                        let Endpoint::Node(from) = f.msg.from else {
-                            return;
-                        };
-                        Input::Message { from, msg }
-                    }
-                    Payload::Request(cmd) => Input::Request {
-                        client: cmd.client,
-                        cmd,
-                    },
-                    Payload::Reply(_) => return,
+                let Payload::Node(w) = f.payload else {
+                    return;
                 };
                 self.enqueue(n as usize, w);
             }
@@ -252,7 +256,7 @@ impl Sim {
 
 fn msg_slot(p: &Payload) -> Option<Slot> {
     match p {
-        Payload::Node(m) => m.slot(),
+        Payload::Node(Input::Message { msg, .. }) => msg.slot(),
         _ => None,
     }
 }
