@@ -10,7 +10,7 @@
 //! Memory stays bounded: the checker keeps chosen values only for slots some node has yet to
 //! execute.
 
-use fpaxos::node::digest_step;
+use fpaxos::node::digest_step_fp;
 use fpaxos::{NodeId, Slot, Time, Value};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
@@ -144,6 +144,18 @@ impl Checker {
 
     /// A node executed `value` in `slot`.
     pub fn decide(&mut self, now: Time, node: NodeId, slot: Slot, value: &Value) {
+        self.decide_fp(now, node, slot, value, value.fingerprint());
+    }
+
+    /// [`Checker::decide`] for a value whose [`Value::fingerprint`] is `fingerprint`.
+    pub fn decide_fp(
+        &mut self,
+        now: Time,
+        node: NodeId,
+        slot: Slot,
+        value: &Value,
+        fingerprint: u64,
+    ) {
         self.decisions += 1;
         let expected = self.next[node as usize];
         if slot != expected {
@@ -187,7 +199,7 @@ impl Checker {
             // The first execution of a slot is checked against what was chosen and for validity;
             // later executions must equal it (checked above), and later choices are checked
             // against it in `chosen`.
-            self.check_executed_is_chosen(now, node, slot, idx, value);
+            self.check_executed_is_chosen(now, node, slot, idx, value, fingerprint);
             for c in value.commands() {
                 self.count_execution(c.client, c.seq);
                 let ok = self
@@ -212,7 +224,7 @@ impl Checker {
             }
             let prev = self.log.back().map_or(self.base_digest, |e| e.1);
             self.log
-                .push_back((value.clone(), digest_step(prev, slot, value), node));
+                .push_back((value.clone(), digest_step_fp(prev, slot, fingerprint), node));
         } else {
             let end = self.chosen_len();
             self.gap(
@@ -236,11 +248,12 @@ impl Checker {
         slot: Slot,
         idx: usize,
         value: &Value,
+        fingerprint: u64,
     ) {
         let Some(&Some((fp, leader))) = self.chosen.get(idx) else {
             return;
         };
-        if fp != value.fingerprint() {
+        if fp != fingerprint {
             self.report(Violation {
                 kind: ViolationKind::Agreement,
                 slot,
@@ -405,6 +418,7 @@ impl Checker {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use fpaxos::node::digest_step;
     use fpaxos::Command;
 
     #[test]

@@ -75,7 +75,7 @@ impl World {
                     step.sends.push(e);
                 }
                 Output::SetTimer { timer, .. } => step.armed |= 1 << timer.index(),
-                Output::Decided { slot, value } => {
+                Output::Decided { slot, value, .. } => {
                     let v = self.intern_value(value);
                     step.decided.push((slot, v));
                 }

@@ -185,9 +185,13 @@ impl Sim {
                         },
                     );
                 }
-                Output::Decided { slot, value } => {
-                    self.trace.decide(now, id, slot, value.fingerprint());
-                    self.checker.decide(now, id, slot, &value);
+                Output::Decided {
+                    slot,
+                    value,
+                    fingerprint,
+                } => {
+                    self.trace.decide(now, id, slot, fingerprint);
+                    self.checker.decide_fp(now, id, slot, &value, fingerprint);
                     self.max_executed = self.max_executed.max(slot + 1);
                 }
                 Output::SnapshotInstalled { upto, digest } => {

@@ -1,6 +1,6 @@
 //! Learning: executing the chosen prefix, commits, heartbeats, catch-up and state transfer.
 
-use super::{digest_step, send, Node, Output, Role, CATCH_UP_MAX};
+use super::{digest_step_fp, send, Node, Output, Role, CATCH_UP_MAX};
 use crate::msg::{
     Ballot, ClientReply, Commit, Heartbeat, HeartbeatAck, Msg, Slot, Snapshot, Time, Value,
 };
@@ -50,7 +50,8 @@ impl Node {
             progressed = true;
             let value = e.value.clone();
             let sent_to = e.sent_to.with(id);
-            self.digest = digest_step(self.digest, slot, &value);
+            let fingerprint = value.fingerprint();
+            self.digest = digest_step_fp(self.digest, slot, fingerprint);
             self.executed += 1;
             if leader {
                 for c in value.commands() {
@@ -64,7 +65,11 @@ impl Node {
                     self.learn_buf.push((slot, value.clone()));
                 }
             }
-            out.push(Output::Decided { slot, value });
+            out.push(Output::Decided {
+                slot,
+                value,
+                fingerprint,
+            });
         }
         if !progressed {
             return;

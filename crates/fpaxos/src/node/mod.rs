@@ -154,6 +154,8 @@ pub enum Output {
         slot: Slot,
         /// The chosen value.
         value: Value,
+        /// `value`'s [`Value::fingerprint`] (the node computes it for its digest anyway).
+        fingerprint: u64,
     },
     /// The node skipped to `upto` by state transfer; `digest` covers the skipped prefix.
     SnapshotInstalled {
@@ -205,10 +207,13 @@ impl Entry {
 
 /// Advances a log digest by one executed value.
 pub fn digest_step(digest: u64, slot: Slot, value: &Value) -> u64 {
-    mix(digest
-        ^ value
-            .fingerprint()
-            .wrapping_add(slot.wrapping_mul(0x9e37_79b9_7f4a_7c15)))
+    digest_step_fp(digest, slot, value.fingerprint())
+}
+
+/// [`digest_step`] for a value whose [`Value::fingerprint`] is `fingerprint`.
+#[inline]
+pub fn digest_step_fp(digest: u64, slot: Slot, fingerprint: u64) -> u64 {
+    mix(digest ^ fingerprint.wrapping_add(slot.wrapping_mul(0x9e37_79b9_7f4a_7c15)))
 }
 
 /// Sends `msg` to every node in `to`: copies to all but the last, which gets `msg` itself.

@@ -226,7 +226,7 @@ impl Cluster {
 
     pub fn decided(&self, id: NodeId) -> Vec<(Slot, Value)> {
         self.outputs_of(id, |o| match o {
-            Output::Decided { slot, value } => Some((*slot, value.clone())),
+            Output::Decided { slot, value, .. } => Some((*slot, value.clone())),
             _ => None,
         })
     }
