@@ -417,11 +417,20 @@ impl Node {
         debug_assert!(slot >= self.base);
         let idx = (slot - self.base) as usize;
         if idx == self.log.len() {
+            // The common case: the next slot (a new proposal, accept or commit).
             self.log.push_back(Entry::default());
         } else if idx > self.log.len() {
-            self.log.resize_with(idx + 1, Entry::default);
+            self.grow_log(idx);
         }
         &mut self.log[idx]
+    }
+
+    /// Extends the log with empty entries up to index `idx`, past a gap (out of line, so that
+    /// `entry_mut` stays small enough to inline).
+    #[cold]
+    #[inline(never)]
+    fn grow_log(&mut self, idx: usize) {
+        self.log.resize_with(idx + 1, Entry::default);
     }
 
     fn arm_election(&self, out: &mut Vec<Output>) {
