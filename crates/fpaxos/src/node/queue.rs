@@ -11,12 +11,20 @@ use crate::msg::Command;
 use std::collections::{HashSet, VecDeque};
 use std::hash::{Hash, Hasher};
 
+/// Up to this many commands a short queue finds a resend by scanning `order`; a longer one
+/// fills `set`.
+const SCAN_MAX: usize = 16;
+
 /// Client commands in arrival order, each at most once.
 #[derive(Clone, Debug, Default)]
 pub(super) struct CmdQueue {
     order: VecDeque<Command>,
-    /// The same commands, to find a resend. A fixed-seed hasher: no randomness in the core, and
-    /// the set keeps its capacity, so a queue that empties and refills allocates nothing.
+    /// Either empty or the same commands as `order`, to find a resend in a long queue. Filled
+    /// when the queue grows past `SCAN_MAX`, and empty again only once the queue is (so it
+    /// never needs rebuilding on the way down). A short queue, the common case (a leader that
+    /// keeps up proposes each command as it arrives), leaves it empty and pays no hashing. A
+    /// fixed-seed hasher: no randomness in the core, and the set keeps its capacity, so a queue
+    /// that empties and refills allocates nothing.
     set: HashSet<Command, foldhash::fast::FixedState>,
 }
 
@@ -24,7 +32,18 @@ impl CmdQueue {
     /// Appends `cmd` unless it is queued already or the queue holds `max`; returns whether it
     /// was appended.
     pub(super) fn push(&mut self, cmd: Command, max: usize) -> bool {
-        if self.order.len() >= max || !self.set.insert(cmd) {
+        if self.order.len() >= max {
+            return false;
+        }
+        if self.set.is_empty() {
+            if self.order.contains(&cmd) {
+                return false;
+            }
+            if self.order.len() >= SCAN_MAX {
+                self.set.extend(self.order.iter().copied());
+                self.set.insert(cmd);
+            }
+        } else if !self.set.insert(cmd) {
             return false;
         }
         self.order.push_back(cmd);
@@ -34,7 +53,9 @@ impl CmdQueue {
     /// Removes and returns the first command.
     pub(super) fn pop_front(&mut self) -> Option<Command> {
         let c = self.order.pop_front()?;
-        self.set.remove(&c);
+        if !self.set.is_empty() {
+            self.set.remove(&c);
+        }
         Some(c)
     }
 
@@ -48,8 +69,10 @@ impl CmdQueue {
     pub(super) fn take_front(&mut self, k: usize) -> Vec<Command> {
         let k = k.min(self.order.len());
         let taken: Vec<Command> = self.order.drain(..k).collect();
-        for c in &taken {
-            self.set.remove(c);
+        if !self.set.is_empty() {
+            for c in &taken {
+                self.set.remove(c);
+            }
         }
         taken
     }
@@ -132,6 +155,32 @@ mod tests {
         drained.pop_front();
         drained.push(b, 8);
         assert_eq!(hash(&drained), hash(&queue(&[a, b])));
+    }
+
+    /// A long queue (past `SCAN_MAX`, so with its set filled) finds resends as a short one
+    /// does, on the way up and on the way down, and scans again once empty.
+    #[test]
+    fn a_long_queue_finds_resends_too() {
+        let mut q = CmdQueue::default();
+        let n = 3 * SCAN_MAX as u32;
+        for seq in 1..=n {
+            assert!(q.push(cmd(7, seq), usize::MAX));
+            assert!(!q.push(cmd(7, seq), usize::MAX));
+            assert!(!q.push(cmd(7, 1), usize::MAX));
+        }
+        assert_eq!(q.len(), n as usize);
+        assert_eq!(q.take_front(2), vec![cmd(7, 1), cmd(7, 2)]);
+        assert!(
+            q.push(cmd(7, 1), usize::MAX),
+            "taken, so it may be queued again"
+        );
+        for seq in 3..=n {
+            assert!(!q.push(cmd(7, seq), usize::MAX));
+            assert_eq!(q.pop_front(), Some(cmd(7, seq)));
+        }
+        assert_eq!(q.pop_front(), Some(cmd(7, 1)));
+        assert!(q.is_empty() && q.set.is_empty());
+        assert!(q.push(cmd(7, 1), usize::MAX) && !q.push(cmd(7, 1), usize::MAX));
     }
 
     #[test]
