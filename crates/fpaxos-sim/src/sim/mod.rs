@@ -459,6 +459,8 @@ impl Sim {
         self.now + (gap.min(3.6e12) as Time).max(1)
     }
 
+    /// Inlined into its one caller, `step`: one call less per event.
+    #[inline(always)]
     fn dispatch(&mut self, ev: Ev) {
         match ev {
             Ev::Deliver { flight } => self.deliver(flight),
