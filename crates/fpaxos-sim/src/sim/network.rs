@@ -61,6 +61,7 @@ impl Sim {
 
     /// Sends a message: it is lost now (partition, loss) or scheduled for delivery after the
     /// link's bandwidth queue and latency, possibly twice (duplication).
+    #[inline(always)]
     pub(super) fn transmit(
         &mut self,
         from: Endpoint,
