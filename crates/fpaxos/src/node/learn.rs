@@ -75,9 +75,11 @@ impl Node {
             return;
         }
         let retain = self.cfg.log_retain.max(1);
-        while self.executed - self.base > retain {
-            self.log.pop_front();
-            self.base += 1;
+        let excess = (self.executed - self.base).saturating_sub(retain);
+        if excess > 0 {
+            // One drain, not a pop per slot.
+            self.log.drain(..(excess as usize).min(self.log.len()));
+            self.base += excess;
         }
         if leader && self.learn_buf.len() >= self.cfg.commit_batch.max(1) as usize {
             self.flush_learn(out);
