@@ -238,37 +238,38 @@ impl Trace {
             | lost.map_or(0, |r| r as u64 + 1);
         self.absorb(&[t, id, ends, slot.map_or(u64::MAX, |s| s), deliver_at]);
         if self.capacity > 0 {
-            self.keep_send(t, id, from, to, kind, slot, deliver_at, lost);
+            self.keep_send(TraceEvent::Send {
+                t,
+                id,
+                from,
+                to,
+                kind,
+                slot,
+                deliver_at,
+                lost,
+            });
         }
     }
 
     /// The kept part of [`Trace::send`] (diagram and event ring): out of line, since the runs
     /// that simulate the most (bench, check, swarm) keep nothing.
-    #[allow(clippy::too_many_arguments)]
     #[cold]
     #[inline(never)]
-    fn keep_send(
-        &mut self,
-        t: Time,
-        id: u64,
-        from: Endpoint,
-        to: Endpoint,
-        kind: MsgKind,
-        slot: Option<Slot>,
-        deliver_at: Time,
-        lost: Option<DropReason>,
-    ) {
-        self.diagram.send(t, id, (from, to), kind, deliver_at, lost);
-        self.keep(TraceEvent::Send {
+    fn keep_send(&mut self, e: TraceEvent) {
+        if let TraceEvent::Send {
             t,
             id,
             from,
             to,
             kind,
-            slot,
             deliver_at,
             lost,
-        });
+            ..
+        } = e
+        {
+            self.diagram.send(t, id, (from, to), kind, deliver_at, lost);
+        }
+        self.keep(e);
     }
 
     /// Records a drop of an in-flight message.
