@@ -183,6 +183,23 @@ mod tests {
         assert!(q.push(cmd(7, 1), usize::MAX) && !q.push(cmd(7, 1), usize::MAX));
     }
 
+    /// The set costs nothing until the queue grows past `SCAN_MAX`: a queue of at most that many
+    /// commands keeps it empty; from the next command on it holds exactly the queued ones.
+    #[test]
+    fn only_a_long_queue_fills_its_set() {
+        let mut q = CmdQueue::default();
+        for seq in 1..=SCAN_MAX as u32 {
+            assert!(q.push(cmd(3, seq), usize::MAX));
+            assert!(q.set.is_empty(), "{seq} queued: no set yet");
+        }
+        assert!(q.push(cmd(3, 0), usize::MAX));
+        assert_eq!(q.set.len(), SCAN_MAX + 1);
+        assert!(q.iter().all(|c| q.set.contains(c)));
+        q.pop_front();
+        assert_eq!(q.set.len(), SCAN_MAX, "the set follows the queue down");
+        assert!(!q.set.contains(&cmd(3, 1)));
+    }
+
     #[test]
     fn a_full_queue_takes_nothing() {
         let mut q = CmdQueue::default();
