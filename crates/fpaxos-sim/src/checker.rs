@@ -29,14 +29,54 @@ pub struct Violation {
     pub first: String,
     /// The conflicting value.
     pub second: String,
-    /// Node that executed the first value.
+    /// Node that executed (or chose) the first value.
     pub first_node: Option<NodeId>,
-    /// Node that executed the conflicting value.
+    /// What `first_node` did with the first value (reports before this field: executed).
+    #[serde(default)]
+    pub first_act: Act,
+    /// Node that executed (or chose, or installed) the conflicting value.
     pub node: NodeId,
+    /// What `node` did with the conflicting value (reports before this field: executed).
+    #[serde(default)]
+    pub act: Act,
     /// Simulated time in nanoseconds.
     pub time_ns: Time,
     /// Readable one-line summary.
     pub message: String,
+}
+
+/// What a node did with a value named in a [`Violation`]; written as `executed`, `chose` or
+/// `installed` in reports.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Act {
+    /// Executed it in its slot.
+    #[default]
+    Executed,
+    /// Saw it chosen by a Q2, as the leader.
+    Chose,
+    /// Installed it by state transfer (a snapshot).
+    Installed,
+}
+
+impl std::fmt::Display for Act {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Act::Executed => "executed",
+            Act::Chose => "chose",
+            Act::Installed => "installed",
+        })
+    }
+}
+
+/// Names the value `node` holds in `slot` if its fingerprint is the one given (the simulator
+/// reads the node's log), for a violation's report: the checker knows a chosen value only by its
+/// fingerprint. Called only when a violation is reported.
+pub type Names<'a> = &'a dyn Fn(NodeId, Slot, u64) -> Option<String>;
+
+/// [`Names`] that knows no value.
+pub fn no_names(_: NodeId, _: Slot, _: u64) -> Option<String> {
+    None
 }
 
 /// The safety property a [`Violation`] breaks; written as `agreement`, `validity`, `prefix` or
@@ -129,10 +169,12 @@ impl Checker {
         }
     }
 
-    fn value_text(&self, fp: u64) -> String {
+    /// A readable name for the value of fingerprint `fp` that `node` holds in `slot`: a name
+    /// given by `name_value`, else the value as `names` finds it, else the fingerprint.
+    fn value_text(&self, fp: u64, node: NodeId, slot: Slot, names: Names) -> String {
         match self.names.iter().find(|(f, _)| *f == fp) {
             Some((_, n)) => n.clone(),
-            None => format!("value {fp:016x}"),
+            None => names(node, slot, fp).unwrap_or_else(|| format!("value {fp:016x}")),
         }
     }
 
@@ -144,10 +186,11 @@ impl Checker {
 
     /// A node executed `value` in `slot`.
     pub fn decide(&mut self, now: Time, node: NodeId, slot: Slot, value: &Value) {
-        self.decide_fp(now, node, slot, value, value.fingerprint());
+        self.decide_fp(now, node, slot, value, value.fingerprint(), &no_names);
     }
 
-    /// [`Checker::decide`] for a value whose [`Value::fingerprint`] is `fingerprint`.
+    /// [`Checker::decide`] for a value whose [`Value::fingerprint`] is `fingerprint`; `names`
+    /// names a value chosen elsewhere that differs from it.
     pub fn decide_fp(
         &mut self,
         now: Time,
@@ -155,6 +198,7 @@ impl Checker {
         slot: Slot,
         value: &Value,
         fingerprint: u64,
+        names: Names,
     ) {
         self.decisions += 1;
         let expected = self.next[node as usize];
@@ -165,6 +209,8 @@ impl Checker {
                 first: format!("slot {expected}"),
                 second: format!("slot {slot}"),
                 first_node: None,
+                first_act: Act::Executed,
+                act: Act::Executed,
                 node,
                 time_ns: now,
                 message: format!(
@@ -191,6 +237,8 @@ impl Checker {
                     first,
                     second: value.describe(),
                     first_node: Some(first_node),
+                    first_act: Act::Executed,
+                    act: Act::Executed,
                     node,
                     time_ns: now,
                 });
@@ -199,7 +247,7 @@ impl Checker {
             // The first execution of a slot is checked against what was chosen and for validity;
             // later executions must equal it (checked above), and later choices are checked
             // against it in `chosen`.
-            self.check_executed_is_chosen(now, node, slot, idx, value, fingerprint);
+            self.check_executed_is_chosen(now, node, slot, value, fingerprint, names);
             for c in value.commands() {
                 self.count_execution(c.client, c.seq);
                 let ok = self
@@ -213,6 +261,8 @@ impl Checker {
                         first: "a command some client issued".into(),
                         second: value.describe(),
                         first_node: None,
+                        first_act: Act::Executed,
+                        act: Act::Executed,
                         node,
                         time_ns: now,
                         message: format!(
@@ -231,6 +281,8 @@ impl Checker {
                 now,
                 node,
                 slot,
+                Act::Executed,
+                format!("slot {slot}"),
                 format!(
                     "node {node} executed slot {slot}, past the end of the checked log ({end})"
                 ),
@@ -241,44 +293,51 @@ impl Checker {
         }
     }
 
+    /// `slot` is at or above the base.
     fn check_executed_is_chosen(
         &mut self,
         now: Time,
         node: NodeId,
         slot: Slot,
-        idx: usize,
         value: &Value,
         fingerprint: u64,
+        names: Names,
     ) {
-        let Some(&Some((fp, leader))) = self.chosen.get(idx) else {
+        let Some(&Some((fp, leader))) = self.chosen.get((slot - self.base) as usize) else {
             return;
         };
         if fp != fingerprint {
+            let first = self.value_text(fp, leader, slot, names);
             self.report(Violation {
                 kind: ViolationKind::Agreement,
                 slot,
                 message: format!(
-                    "slot {slot}: node {leader} chose value {fp:016x} but node {node} executed {}",
+                    "slot {slot}: node {leader} chose {first} but node {node} executed {}",
                     value.describe()
                 ),
-                first: format!("value {fp:016x}"),
+                first,
                 second: value.describe(),
                 first_node: Some(leader),
+                first_act: Act::Chose,
                 node,
+                act: Act::Executed,
                 time_ns: now,
             });
         }
     }
 
     /// A leader saw `slot` chosen with the value of fingerprint `fingerprint`: it must equal
-    /// every other choice and every execution of that slot.
-    pub fn chosen(&mut self, now: Time, node: NodeId, slot: Slot, fingerprint: u64) {
+    /// every other choice and every execution of that slot. `names` names the values of a
+    /// violation (the leader's, and another leader's choice).
+    pub fn chosen(&mut self, now: Time, node: NodeId, slot: Slot, fingerprint: u64, names: Names) {
         if slot < self.base {
             let base = self.base;
             self.gap(
                 now,
                 node,
                 slot,
+                Act::Chose,
+                format!("slot {slot}"),
                 format!("node {node} chose slot {slot}, below the checked log (from {base})"),
             );
             return;
@@ -287,11 +346,13 @@ impl Checker {
         // Descriptions are built only for a violation: this runs once per chosen slot.
         let first = match self.log.get(idx) {
             Some((v, _, n)) if v.fingerprint() != fingerprint => {
-                Some((v.describe(), *n, "executed"))
+                Some((v.describe(), *n, Act::Executed))
             }
             Some(_) => None,
             None => match self.chosen.get(idx).copied().flatten() {
-                Some((fp, n)) if fp != fingerprint => Some((self.value_text(fp), n, "chose")),
+                Some((fp, n)) if fp != fingerprint => {
+                    Some((self.value_text(fp, n, slot, names), n, Act::Chose))
+                }
                 Some(_) => None,
                 None => {
                     if self.chosen.len() <= idx {
@@ -302,32 +363,45 @@ impl Checker {
                 }
             },
         };
-        if let Some((text, first_node, verb)) = first {
+        if let Some((text, first_node, first_act)) = first {
+            let second = self.value_text(fingerprint, node, slot, names);
             self.report(Violation {
                 kind: ViolationKind::Agreement,
                 slot,
                 message: format!(
-                    "slot {slot}: node {first_node} {verb} {text} but node {node} chose {}",
-                    self.value_text(fingerprint)
+                    "slot {slot}: node {first_node} {first_act} {text} but node {node} chose {second}"
                 ),
                 first: text,
-                second: self.value_text(fingerprint),
+                second,
                 first_node: Some(first_node),
+                first_act,
                 node,
+                act: Act::Chose,
                 time_ns: now,
             });
         }
     }
 
     /// Reports something the checker cannot place in the log it knows.
-    fn gap(&mut self, now: Time, node: NodeId, slot: Slot, message: String) {
+    /// `node` did `act` with `second` (a slot, or a snapshot).
+    fn gap(
+        &mut self,
+        now: Time,
+        node: NodeId,
+        slot: Slot,
+        act: Act,
+        second: String,
+        message: String,
+    ) {
         self.report(Violation {
             kind: ViolationKind::Gap,
             slot,
             first: format!("slots {}..{}", self.base, self.chosen_len()),
-            second: format!("slot {slot}"),
+            second,
             first_node: None,
+            first_act: Act::Executed,
             node,
+            act,
             time_ns: now,
             message,
         });
@@ -338,7 +412,7 @@ impl Checker {
         let known = upto >= self.base && ((upto - self.base) as usize) <= self.log.len();
         if !known {
             let end = self.chosen_len();
-            self.gap(now, node, upto.saturating_sub(1), format!("node {node} installed a snapshot up to slot {upto}, outside the checked log ({}..{end})", self.base));
+            self.gap(now, node, upto.saturating_sub(1), Act::Installed, format!("a snapshot up to slot {upto}"), format!("node {node} installed a snapshot up to slot {upto}, outside the checked log ({}..{end})", self.base));
         } else if upto > 0 {
             let want = match upto - self.base {
                 0 => self.base_digest,
@@ -349,8 +423,10 @@ impl Checker {
                     kind: ViolationKind::Prefix,
                     slot: upto - 1,
                     first: format!("digest {want:016x}"),
-                    second: format!("digest {digest:016x}"),
+                    second: format!("a snapshot with digest {digest:016x}"),
                     first_node: None,
+                    first_act: Act::Executed,
+                    act: Act::Installed,
                     node,
                     time_ns: now,
                     message: format!(
@@ -485,18 +561,25 @@ mod tests {
             Value::Cmd(Command { client: 0, seq: 1 }),
             Value::Cmd(Command { client: 0, seq: 2 }),
         );
-        c.chosen(1, 0, 3, a.fingerprint());
-        c.chosen(2, 0, 3, a.fingerprint());
+        // The simulator names a value from a node's log; here every node holds both.
+        let names = |_: NodeId, _: Slot, fp: u64| {
+            [&a, &b]
+                .into_iter()
+                .find(|v| v.fingerprint() == fp)
+                .map(|v| v.describe())
+        };
+        c.chosen(1, 0, 3, a.fingerprint(), &names);
+        c.chosen(2, 0, 3, a.fingerprint(), &names);
         assert!(c.violations().is_empty());
         // A second leader chooses another value for the same slot: nobody executed either yet.
-        c.chosen(3, 1, 3, b.fingerprint());
+        c.chosen(3, 1, 3, b.fingerprint(), &names);
         assert_eq!(kinds(&c), vec![(ViolationKind::Agreement, 3)]);
         // Executing a value other than the chosen one is caught too, and so is choosing a value
         // other than the executed one.
-        c.chosen(4, 0, 0, a.fingerprint());
-        c.decide(5, 1, 0, &b);
-        c.chosen(6, 1, 0, b.fingerprint());
-        c.chosen(7, 1, 0, a.fingerprint());
+        c.chosen(4, 0, 0, a.fingerprint(), &names);
+        c.decide_fp(5, 1, 0, &b, b.fingerprint(), &names);
+        c.chosen(6, 1, 0, b.fingerprint(), &names);
+        c.chosen(7, 1, 0, a.fingerprint(), &names);
         assert_eq!(
             kinds(&c),
             vec![
@@ -504,6 +587,38 @@ mod tests {
                 (ViolationKind::Agreement, 0),
                 (ViolationKind::Agreement, 0)
             ]
+        );
+        // Each names both values and says what each node did with its own.
+        let said: Vec<_> = c
+            .violations()
+            .iter()
+            .map(|v| {
+                let first = (v.first_node, v.first_act, v.first.as_str());
+                (first, (v.node, v.act, v.second.as_str()))
+            })
+            .collect();
+        assert_eq!(
+            said,
+            vec![
+                ((Some(0), Act::Chose, "c0#1"), (1, Act::Chose, "c0#2")),
+                ((Some(0), Act::Chose, "c0#1"), (1, Act::Executed, "c0#2")),
+                ((Some(1), Act::Executed, "c0#2"), (1, Act::Chose, "c0#1")),
+            ]
+        );
+        assert_eq!(
+            c.violations()[1].message,
+            "slot 0: node 0 chose c0#1 but node 1 executed c0#2"
+        );
+        // A value no node can name any more is written as its fingerprint.
+        c.chosen(8, 0, 1, b.fingerprint(), &no_names);
+        c.chosen(9, 1, 1, a.fingerprint(), &no_names);
+        let last = c.violations().last().unwrap();
+        assert_eq!(
+            (last.first.clone(), last.second.clone()),
+            (
+                format!("value {:016x}", b.fingerprint()),
+                format!("value {:016x}", a.fingerprint())
+            )
         );
     }
 
@@ -516,6 +631,23 @@ mod tests {
         assert!(c.violations().is_empty());
         c.snapshot(3, 1, 5, d);
         assert_eq!(kinds(&c), vec![(ViolationKind::Gap, 4)]);
+        c.snapshot(4, 1, 1, d ^ 1);
+        assert_eq!(kinds(&c)[1], (ViolationKind::Prefix, 0));
+        let said: Vec<_> = c
+            .violations()
+            .iter()
+            .map(|v| (v.act, v.second.clone()))
+            .collect();
+        assert_eq!(
+            said,
+            vec![
+                (Act::Installed, "a snapshot up to slot 5".to_string()),
+                (
+                    Act::Installed,
+                    format!("a snapshot with digest {:016x}", d ^ 1)
+                ),
+            ]
+        );
     }
 
     #[test]

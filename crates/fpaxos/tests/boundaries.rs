@@ -462,3 +462,59 @@ fn retransmits_skip_a_slot_chosen_out_of_order() {
         .collect();
     assert_eq!(slots, vec![0, 0]);
 }
+
+/// `Node::value_at` reads what a node holds in a slot: nothing in a gap or before an Accept,
+/// the value once accepted (chosen or not), a value learned from a Commit without accepting
+/// it, and nothing once the slot is trimmed below the log's base.
+#[test]
+fn value_at_reads_accepted_and_learned_values() {
+    let mut c = Cluster::new(Setup {
+        thrifty: true,
+        commit_batch: 1,
+        log_retain: 1,
+        ..Setup::default()
+    });
+    c.elect(0);
+    let q2 = c.node(0).thrifty_quorum();
+    let outside = (1..3).find(|i| !q2.contains(*i)).expect("outside the Q2");
+    let inside = (1..3).find(|i| q2.contains(*i)).expect("in the Q2");
+    let (a, b) = (c.request(0, 5, 1), c.request(0, 5, 2));
+    assert_eq!(c.node(0).value_at(0), Some(&Value::Cmd(a)));
+    assert_eq!(
+        c.node(0).value_at(1),
+        Some(&Value::Cmd(b)),
+        "the leader's proposal"
+    );
+    assert_eq!(c.node(inside).value_at(0), None, "no Accept delivered yet");
+    // The Accept of slot 1 first: slot 0 is a gap in the acceptor's log.
+    let second = c
+        .take(|f| f.to == inside && matches!(&f.msg, Msg::Accept(m) if m.slot == 1))
+        .expect("the Accept of slot 1");
+    c.input(
+        inside,
+        Input::Message {
+            from: 0,
+            msg: second.msg,
+        },
+    );
+    assert_eq!(c.node(inside).value_at(0), None, "a gap");
+    assert_eq!(
+        c.node(inside).value_at(1),
+        Some(&Value::Cmd(b)),
+        "accepted, not chosen"
+    );
+    c.deliver(0, inside, MsgKind::Accept);
+    c.deliver(inside, 0, MsgKind::Accepted);
+    c.deliver(inside, 0, MsgKind::Accepted);
+    assert_eq!(c.node(0).executed(), 2);
+    assert_eq!(c.node(outside).value_at(1), None);
+    // One Commit of both slots; the node executes them and keeps the last (`log_retain`).
+    c.deliver(0, outside, MsgKind::Commit);
+    assert_eq!(c.node(outside).executed(), 2);
+    assert_eq!(
+        c.node(outside).value_at(1),
+        Some(&Value::Cmd(b)),
+        "learned, not accepted"
+    );
+    assert_eq!(c.node(outside).value_at(0), None, "trimmed below the base");
+}

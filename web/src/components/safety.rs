@@ -26,12 +26,12 @@ pub(crate) fn safety_banner(app: &AppCtx, report: Option<&ReportRef>) -> Html {
             };
             let who = match v.first_node {
                 Some(a) => format!(
-                    "Node {a} executed {} but node {} executed {}",
-                    v.first, v.node, v.second
+                    "Node {a} {} {} but node {} {} {}",
+                    v.first_act, v.first, v.node, v.act, v.second
                 ),
                 None => format!(
-                    "Expected {}, but node {} executed {}",
-                    v.first, v.node, v.second
+                    "Expected {}, but node {} {} {}",
+                    v.first, v.node, v.act, v.second
                 ),
             };
             html! {

@@ -5,12 +5,21 @@ use super::network::Payload;
 use super::view::QuorumMark;
 use super::{Ev, Sim};
 use crate::trace::Endpoint;
-use fpaxos::{Event, Input, MsgKind, Node, NodeId, Output, Time, Timer};
+use fpaxos::{Event, Input, MsgKind, Node, NodeId, Output, Slot, Time, Timer};
 use std::collections::VecDeque;
 
 /// Something a node's CPU has to handle: the node's own input type, so that a message goes
 /// from the network to the node without being rebuilt on the way.
 pub(super) type Work = Input;
+
+/// Names the value a node holds in a slot, if it has the fingerprint given: the checker's
+/// [`Names`](crate::checker::Names), which it calls only to report a violation.
+pub(super) fn value_names(nodes: &[SimNode]) -> impl Fn(NodeId, Slot, u64) -> Option<String> + '_ {
+    move |n, slot, fp| {
+        let v = nodes.get(n as usize)?.node.value_at(slot)?;
+        (v.fingerprint() == fp).then(|| v.describe())
+    }
+}
 
 /// A protocol node with its simulated CPU and liveness.
 #[derive(Clone, Debug)]
@@ -191,7 +200,14 @@ impl Sim {
                     fingerprint,
                 } => {
                     self.trace.decide(now, id, slot, fingerprint);
-                    self.checker.decide_fp(now, id, slot, &value, fingerprint);
+                    self.checker.decide_fp(
+                        now,
+                        id,
+                        slot,
+                        &value,
+                        fingerprint,
+                        &value_names(&self.nodes),
+                    );
                     self.max_executed = self.max_executed.max(slot + 1);
                 }
                 Output::SnapshotInstalled { upto, digest } => {
@@ -243,7 +259,8 @@ impl Sim {
                 if let Some(b) = self.trace.ballots_mut() {
                     b.chosen(now, id, (slot, ballot), quorum, fingerprint);
                 }
-                self.checker.chosen(now, id, slot, fingerprint);
+                self.checker
+                    .chosen(now, id, slot, fingerprint, &value_names(&self.nodes));
                 self.trace.chosen(now, id, slot, quorum);
                 self.last_quorum = Some(QuorumMark {
                     phase: fpaxos::Phase::Two,

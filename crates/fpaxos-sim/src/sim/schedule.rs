@@ -413,7 +413,13 @@ impl Sim {
             }
         };
         if self.quorums.is_q2(voters) {
-            self.checker.chosen(self.now, voter, slot, fp);
+            self.checker.chosen(
+                self.now,
+                voter,
+                slot,
+                fp,
+                &super::cpu::value_names(&self.nodes),
+            );
         }
     }
 }

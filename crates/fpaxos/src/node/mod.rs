@@ -368,6 +368,13 @@ impl Node {
     pub fn log_end(&self) -> Slot {
         self.base + self.log.len() as Slot
     }
+    /// The value this node holds in `slot` (accepted, or learned as chosen), while its log
+    /// keeps the slot. Read by the simulator to name a value in a violation report.
+    pub fn value_at(&self, slot: Slot) -> Option<&Value> {
+        self.entry(slot)
+            .filter(|e| e.ballot != Ballot::ZERO || e.chosen)
+            .map(|e| &e.value)
+    }
     /// The leader this node believes in.
     pub fn leader_hint(&self) -> Option<NodeId> {
         self.leader_hint
