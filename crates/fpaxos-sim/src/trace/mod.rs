@@ -412,3 +412,48 @@ impl Trace {
         self.total > self.events.len() as u64
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A trace that keeps no events (the bench, checks and swarms) records no diagram either,
+    /// and hashes every event as one that keeps them does.
+    #[test]
+    fn a_trace_without_capacity_keeps_nothing_but_the_hash() {
+        let record = |t: &mut Trace| {
+            let (a, b) = (Endpoint::Node(0), Endpoint::Node(1));
+            t.send(1, 7, a, b, MsgKind::Accept, Some(3), 5, None);
+            t.send(
+                2,
+                8,
+                b,
+                a,
+                MsgKind::Accepted,
+                Some(3),
+                6,
+                Some(DropReason::Loss),
+            );
+            t.drop_msg(3, 7, DropReason::Crashed);
+            t.campaign(4, 1, Ballot(9));
+            t.chosen(5, 0, 3, NodeSet::single(1));
+            t.decide(6, 0, 3, 42);
+            t.fault(7, "node 1 crashed".into());
+        };
+        let (mut none, mut some) = (Trace::new(0), Trace::new(16));
+        record(&mut none);
+        record(&mut some);
+        assert_eq!(none.hash(), some.hash());
+        assert_eq!((none.total(), some.total()), (7, 7));
+        let d = none.diagram();
+        assert!(none.events().is_empty());
+        assert!(d.msgs().is_empty() && d.marks().is_empty() && d.faults().is_empty());
+        let d = some.diagram();
+        assert_eq!(some.events().len(), 7);
+        assert_eq!(
+            (d.msgs().len(), d.marks().len(), d.faults().len()),
+            (2, 1, 1)
+        );
+        assert_eq!(d.chosen_marks().len(), 1);
+    }
+}

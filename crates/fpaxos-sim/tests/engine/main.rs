@@ -202,6 +202,98 @@ fn a_scenario_run_twice_gives_the_same_trace_hash() {
     assert_ne!(run(&s).unwrap().trace_hash, a.trace_hash);
 }
 
+/// With a bandwidth limit, a message between nodes takes its size's transmission time
+/// (`wire_bytes` x 8 / rate) on top of the link's latency, and a link transmits one message at a
+/// time: a message sent while the link is busy waits until the one before it has gone.
+#[test]
+fn bandwidth_delays_by_size_and_queues_per_link() {
+    use fpaxos::msg::{Accept, Accepted, Heartbeat, HeartbeatAck, Prepare, Promise};
+    use fpaxos::{Ballot, Command, Msg, MsgKind, Value};
+    use fpaxos_sim::{Endpoint, TraceEvent};
+    use std::collections::HashMap;
+
+    let mut s = base();
+    quiet_network(&mut s, Dur::ms(1));
+    let mbps = 0.5;
+    s.network.bandwidth_mbps = Some(mbps);
+    s.duration = Dur::ms(400);
+    s.metrics.trace_capacity = 1_000_000;
+    let cb = s.workload.command_bytes;
+    // Batch 1, no leader change: every message of a kind has one size.
+    s.cluster.batch = 1;
+    let b = Ballot::ZERO;
+    let size: HashMap<MsgKind, u32> = [
+        Msg::Prepare(Prepare {
+            ballot: b,
+            first_slot: 0,
+        }),
+        Msg::Promise(Promise {
+            ballot: b,
+            executed: 0,
+            digest: 0,
+            base: 0,
+            entries: vec![],
+        }),
+        Msg::Accept(Accept {
+            ballot: b,
+            slot: 0,
+            value: Value::Cmd(Command { client: 0, seq: 1 }),
+            commit: 0,
+        }),
+        Msg::Accepted(Accepted { ballot: b, slot: 0 }),
+        Msg::Heartbeat(Heartbeat {
+            ballot: b,
+            commit: 0,
+        }),
+        Msg::HeartbeatAck(HeartbeatAck {
+            ballot: b,
+            executed: 0,
+        }),
+    ]
+    .iter()
+    .map(|m| (m.kind(), m.wire_bytes(cb)))
+    .collect();
+    let mut sim = fpaxos_sim::Sim::new(s.check().unwrap());
+    while sim.step() {}
+    let r = sim.report();
+    assert_eq!(r.leader_changes, 0);
+    assert!(r.committed > 50, "{} committed", r.committed);
+    let (mut sends, mut queued) = (0, 0);
+    let mut link_free: HashMap<(u32, u32), u64> = HashMap::new();
+    for e in sim.trace().events() {
+        let TraceEvent::Send {
+            t,
+            from: Endpoint::Node(a),
+            to: Endpoint::Node(b),
+            kind,
+            deliver_at,
+            ..
+        } = e
+        else {
+            continue;
+        };
+        let bytes = *size
+            .get(kind)
+            .unwrap_or_else(|| panic!("an unexpected {kind:?}"));
+        let tx = (bytes as f64 * 8.0 / (mbps * 1e6) * 1e9) as u64;
+        let free = link_free.entry((*a as u32, *b as u32)).or_insert(0);
+        let start = (*free).max(*t);
+        queued += u64::from(start > *t);
+        *free = start + tx;
+        assert_eq!(
+            *deliver_at,
+            *free + 1_000_000,
+            "{kind:?} {a}->{b} sent at {t}"
+        );
+        sends += 1;
+    }
+    assert!(!sim.trace().truncated());
+    assert!(
+        sends > 500 && queued > 50,
+        "{sends} sends, {queued} behind another"
+    );
+}
+
 #[test]
 fn stepping_in_slices_gives_the_same_run() {
     let s = base();
