@@ -74,6 +74,23 @@ impl std::fmt::Display for Act {
 /// fingerprint. Called only when a violation is reported.
 pub type Names<'a> = &'a dyn Fn(NodeId, Slot, u64) -> Option<String>;
 
+/// A value as a violation names it: a command (`c1#4`), `no-op`, or a batch with its first
+/// commands (`batch of 5 (c1#4, c2#9, c3#1, ...)`), so that two batches can be told apart.
+pub fn describe(v: &Value) -> String {
+    match v {
+        Value::Batch(cs) => {
+            let shown: Vec<String> = cs
+                .iter()
+                .take(3)
+                .map(|c| Value::Cmd(*c).describe())
+                .collect();
+            let more = if cs.len() > 3 { ", ..." } else { "" };
+            format!("batch of {} ({}{more})", cs.len(), shown.join(", "))
+        }
+        v => v.describe(),
+    }
+}
+
 /// [`Names`] that knows no value.
 pub fn no_names(_: NodeId, _: Slot, _: u64) -> Option<String> {
     None
@@ -226,16 +243,16 @@ impl Checker {
         if idx < self.log.len() {
             let (first, _, first_node) = &self.log[idx];
             if first != value {
-                let (first, first_node) = (first.describe(), *first_node);
+                let (first, first_node) = (describe(first), *first_node);
                 self.report(Violation {
                     kind: ViolationKind::Agreement,
                     slot,
                     message: format!(
                         "slot {slot}: node {first_node} executed {first} but node {node} executed {}",
-                        value.describe()
+                        describe(value)
                     ),
                     first,
-                    second: value.describe(),
+                    second: describe(value),
                     first_node: Some(first_node),
                     first_act: Act::Executed,
                     act: Act::Executed,
@@ -259,7 +276,7 @@ impl Checker {
                         kind: ViolationKind::Validity,
                         slot,
                         first: "a command some client issued".into(),
-                        second: value.describe(),
+                        second: describe(value),
                         first_node: None,
                         first_act: Act::Executed,
                         act: Act::Executed,
@@ -267,7 +284,7 @@ impl Checker {
                         time_ns: now,
                         message: format!(
                             "node {node} executed {} in slot {slot}, which no client issued",
-                            value.describe()
+                            describe(value)
                         ),
                     });
                 }
@@ -313,10 +330,10 @@ impl Checker {
                 slot,
                 message: format!(
                     "slot {slot}: node {leader} chose {first} but node {node} executed {}",
-                    value.describe()
+                    describe(value)
                 ),
                 first,
-                second: value.describe(),
+                second: describe(value),
                 first_node: Some(leader),
                 first_act: Act::Chose,
                 node,
@@ -346,7 +363,7 @@ impl Checker {
         // Descriptions are built only for a violation: this runs once per chosen slot.
         let first = match self.log.get(idx) {
             Some((v, _, n)) if v.fingerprint() != fingerprint => {
-                Some((v.describe(), *n, Act::Executed))
+                Some((describe(v), *n, Act::Executed))
             }
             Some(_) => None,
             None => match self.chosen.get(idx).copied().flatten() {
@@ -620,6 +637,23 @@ mod tests {
                 format!("value {:016x}", a.fingerprint())
             )
         );
+    }
+
+    #[test]
+    fn batches_are_named_by_their_first_commands() {
+        let c = |seq| Command { client: 1, seq };
+        let batch = |seqs: &[u32]| Value::Batch(seqs.iter().map(|s| c(*s)).collect());
+        assert_eq!(describe(&batch(&[1, 2])), "batch of 2 (c1#1, c1#2)");
+        assert_eq!(
+            describe(&batch(&[1, 2, 3])),
+            "batch of 3 (c1#1, c1#2, c1#3)"
+        );
+        assert_eq!(
+            describe(&batch(&[4, 5, 6, 7])),
+            "batch of 4 (c1#4, c1#5, c1#6, ...)"
+        );
+        assert_eq!(describe(&Value::Cmd(c(2))), "c1#2");
+        assert_eq!(describe(&Value::Noop), "no-op");
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub(super) type Work = Input;
 pub(super) fn value_names(nodes: &[SimNode]) -> impl Fn(NodeId, Slot, u64) -> Option<String> + '_ {
     move |n, slot, fp| {
         let v = nodes.get(n as usize)?.node.value_at(slot)?;
-        (v.fingerprint() == fp).then(|| v.describe())
+        (v.fingerprint() == fp).then(|| crate::checker::describe(v))
     }
 }
 

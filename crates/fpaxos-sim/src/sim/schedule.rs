@@ -360,7 +360,8 @@ impl Sim {
             Msg::Accept(a) => {
                 self.coverage.proposed(a.slot);
                 let fp = a.value.fingerprint();
-                self.checker.name_value(fp, a.value.describe());
+                self.checker
+                    .name_value(fp, crate::checker::describe(&a.value));
                 self.vote(from, a.slot, a.ballot, fp);
             }
             Msg::Accepted(a) => {
