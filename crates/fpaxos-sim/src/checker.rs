@@ -639,6 +639,43 @@ mod tests {
         );
     }
 
+    /// Past the first trim (every 1,024 executions, up to the slowest node) the checker still
+    /// finds a slot's choice: an execution that differs from it, and a choice that differs
+    /// from an execution.
+    #[test]
+    fn choices_are_checked_after_the_log_is_trimmed() {
+        let mut c = Checker::new(2, 1);
+        c.issued(0, 3000);
+        let cmd = |seq| Value::Cmd(Command { client: 0, seq });
+        for slot in 0..1100 {
+            for node in 0..2 {
+                c.decide(slot, node, slot, &cmd(slot as u32 + 1));
+            }
+        }
+        assert!(c.base > 0, "trimmed");
+        assert!(c.violations().is_empty());
+        let (a, b) = (cmd(2001), cmd(2002));
+        c.chosen(1, 0, 1100, a.fingerprint(), &no_names);
+        c.decide(2, 1, 1100, &b);
+        c.decide(3, 0, 1100, &b);
+        c.chosen(4, 1, 1100, a.fingerprint(), &no_names);
+        assert_eq!(
+            kinds(&c),
+            vec![
+                (ViolationKind::Agreement, 1100),
+                (ViolationKind::Agreement, 1100)
+            ]
+        );
+        assert_eq!(
+            (c.violations()[0].first_act, c.violations()[0].act),
+            (Act::Chose, Act::Executed)
+        );
+        assert_eq!(
+            (c.violations()[1].first_act, c.violations()[1].act),
+            (Act::Executed, Act::Chose)
+        );
+    }
+
     #[test]
     fn batches_are_named_by_their_first_commands() {
         let c = |seq| Command { client: 1, seq };

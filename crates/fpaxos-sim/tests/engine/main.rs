@@ -163,6 +163,16 @@ fn unsafe_quorums_with_a_partition_violate_agreement() {
         r.safety.violations[0].kind,
         fpaxos_sim::checker::ViolationKind::Agreement
     );
+    // Each names its two values, including one a leader chose and no node has executed yet
+    // (the checker knows it by fingerprint; the simulator reads it from the leader's log).
+    use fpaxos_sim::checker::Act;
+    let v = &r.safety.violations;
+    assert!(v.iter().any(|v| v.act == Act::Chose), "{v:?}");
+    for v in v {
+        let named = |s: &str| s.starts_with('c') && s.contains('#');
+        assert!(named(&v.first) && named(&v.second), "{v:?}");
+        assert!(v.message.ends_with(&v.second), "{v:?}");
+    }
     let r = split_brain(6, 3, vec![0, 1, 2], vec![3, 4, 5]);
     assert!(!r.safety.ok, "N=6 Q1=Q2=3 should split-brain");
 }
