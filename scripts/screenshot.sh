@@ -28,10 +28,12 @@ shot() { # name width height query
 
 shot desktop-default 1280 800 "?t=1500"
 shot phone-default 390 844 "?t=1500"
-PRESETS=${PRESETS:-"basics paper-n8 fig4-n5 zookeeper-6 zookeeper-7 grid-5x4 leader-failure split-brain zookeeper-trap"}
+PRESETS=${PRESETS:-$(cd scenarios && ls *.json | sed 's/\.json$//')}   # every preset: the files in scenarios/
 for p in $PRESETS; do
   case $p in
     leader-failure) t=5000 ;;   # after the leader crashed: nobody can be elected
+    quorum-loss | replicate-only) t=2000 ;;   # node 2 leads through its links; replicating with Q2 = 2
+    constrained-election | pre-vote) t=3500 ;;   # after the election each one's note describes
     *) t=${T_MS:-3000} ;;
   esac
   shot "preset-$p" 1280 800 "?preset=$p&t=$t"
