@@ -25,13 +25,14 @@ pub struct Frame {
 }
 
 impl Frame {
-    /// Line charts on the main page.
+    /// Line charts on the main page. The y unit label sits in the top margin, above the top
+    /// tick's label (at `t` = 10 "[req/s]" overlapped "2.0k").
     pub const PAGE_LINE: Frame = Frame {
         w: 480.0,
-        h: 200.0,
+        h: 210.0,
         l: 46.0,
         r: 10.0,
-        t: 10.0,
+        t: 20.0,
         b: 28.0,
     };
     /// Per-node messages on the main page; the bottom margin holds the CPU strip.
@@ -413,11 +414,11 @@ mod tests {
         assert_eq!(s.sx(0.0), 46.0);
         assert_eq!(s.sx(10.0), 470.0);
         assert!((s.data_x(s.sx(3.3)) - 3.3).abs() < 1e-9);
-        assert_eq!(s.sy(0.0), 172.0);
+        assert_eq!(s.sy(0.0), 182.0);
         assert_eq!(s.sy(1e9), s.sy(105.0));
         assert_eq!(
             s.line_path([(0.0, 0.0), (5.0, f64::NAN), (10.0, 100.0)].into_iter()),
-            "M46.0 172.0M470.0 10.0"
+            "M46.0 182.0M470.0 20.0"
         );
     }
 }
