@@ -309,12 +309,6 @@ fn paint<P: Painter>(
         }
         let color = if lane == n { "#cbd5e1" } else { "#e5e7eb" };
         p.line((LEFT, y), (v.w - 6.0, y), Stroke::solid(color, 1.0));
-        let label = if lane == n {
-            "clients".to_string()
-        } else {
-            format!("n{lane}")
-        };
-        p.text(4.0, y + 4.0, &label, "#374151", 11.0, false);
     }
     // Time axis.
     let axis_y = v.h - AXIS + 4.0;
@@ -354,6 +348,17 @@ fn paint<P: Painter>(
         }
     }
     paint_marks(p, log, v, k == 1);
+    // Lane labels, on a white gutter: a message sent before the window's left edge starts left
+    // of the lanes, and its arrow ran over the labels.
+    p.rect((0.0, 0.0), (LEFT - 1.0, axis_y - 4.0), "#ffffff", 1.0);
+    for lane in 0..v.lanes {
+        let label = if lane == n {
+            "clients".to_string()
+        } else {
+            format!("n{lane}")
+        };
+        p.text(4.0, v.lane_y(lane) + 4.0, &label, "#374151", 11.0, false);
+    }
     // Time cursor.
     if now >= v.left_t() && now <= v.right {
         let x = v.x(now);
