@@ -3,7 +3,7 @@
 //! this says what it did instead, so a reader knows where to look.
 
 use crate::number::grouped;
-use fpaxos::Time;
+use fpaxos::{NodeId, Time};
 
 /// Elections recorded with their time; beyond this a stall's count says "at least".
 pub(crate) const MAX_ELECTIONS: usize = 100_000;
@@ -29,10 +29,18 @@ pub(crate) struct Activity<'a> {
     pub leaderless_since: Option<Time>,
     /// Every closed stretch is in `leaderless` (none was left out past the list's limit).
     pub leaderless_listed: bool,
+    /// Stretches with exactly one live leader, `(from, to, leader)`, in order, and the one still
+    /// open (until `upto`).
+    pub sole_leader: &'a [(Time, Time, NodeId)],
+    pub sole_leader_since: Option<(NodeId, Time)>,
     pub upto: Time,
     /// The election timeout and the slowest round trip (twice the bound's `L`), when the
     /// timeout is the shorter: named when leaders are deposed one after another.
     pub short_timeout: Option<(Time, Time)>,
+    /// The cluster's options: a leader outside the healthy set stays in office without
+    /// check-quorum, and with pre-vote the nodes that hear it deny the others' pre-votes.
+    pub check_quorum: bool,
+    pub pre_vote: bool,
 }
 
 fn overlap(a: (Time, Time), b: (Time, Time)) -> Time {
@@ -40,8 +48,22 @@ fn overlap(a: (Time, Time), b: (Time, Time)) -> Time {
 }
 
 impl Activity<'_> {
-    /// One to three sentences on the stretch `from..to` (an election at `from` is before it).
-    pub fn describe(&self, from: Time, to: Time) -> String {
+    /// The node that was the only live leader through all of `from..to`, if one was.
+    fn sole_leader_through(&self, from: Time, to: Time) -> Option<NodeId> {
+        self.sole_leader
+            .iter()
+            .copied()
+            .chain(
+                self.sole_leader_since
+                    .map(|(n, since)| (since, self.upto, n)),
+            )
+            .find(|&(a, b, _)| a <= from && b >= to)
+            .map(|(_, _, n)| n)
+    }
+
+    /// One to four sentences on the stretch `from..to` (an election at `from` is before it),
+    /// whose healthy set was `healthy`.
+    pub fn describe(&self, from: Time, to: Time, healthy: &[u32]) -> String {
         let span = (from, to);
         let len = to.saturating_sub(from).max(1);
         let first = self.elected_at.partition_point(|t| *t <= from);
@@ -114,6 +136,23 @@ impl Activity<'_> {
                 ));
             }
         }
+        // A leader in office the whole time, outside the healthy set: nothing takes its place.
+        if let Some(leader) = self
+            .sole_leader_through(from, to)
+            .filter(|&l| !self.check_quorum && !healthy.contains(&u32::from(l)))
+        {
+            s.push_str(&format!(
+                " Node {leader} led throughout, from outside the healthy set (it is not connected \
+                 both ways to all of it). Nodes that hear its heartbeats do not campaign{}, and \
+                 without check-quorum a leader that hears from no Q2 does not step down \
+                 (with it, such a leader steps down after an election timeout).",
+                if self.pre_vote {
+                    " and deny the pre-votes of nodes that do not hear it"
+                } else {
+                    ""
+                }
+            ));
+        }
         if let Some(node) = busy_node {
             s.push_str(&format!(
                 " Node {node}'s CPU was nearly always busy: messages, heartbeats and elections \
@@ -145,10 +184,14 @@ mod tests {
             leaderless: &leaderless,
             leaderless_since: Some(295 * MS),
             leaderless_listed: true,
+            sole_leader: &[],
+            sole_leader_since: None,
             upto: 300 * MS,
             short_timeout: None,
+            check_quorum: true,
+            pre_vote: false,
         };
-        let s = a.describe(100 * MS, 300 * MS);
+        let s = a.describe(100 * MS, 300 * MS, &[]);
         assert!(
             s.starts_with("4 leader elections won, 55.0 ms without a leader, about 4,080 messages sent; the busiest CPU, node 1's, was busy about 100 % of it."),
             "{s}"
@@ -161,7 +204,7 @@ mod tests {
             short_timeout: Some((23 * MS, 40 * MS)),
             ..a
         };
-        let s = short.describe(100 * MS, 300 * MS);
+        let s = short.describe(100 * MS, 300 * MS, &[]);
         assert!(
             s.contains(
                 "prevents that. Here the election timeout, 23.0 ms, is below the slowest \
@@ -170,12 +213,12 @@ mod tests {
             "{s}"
         );
         assert!(
-            !short.describe(140 * MS, 200 * MS).contains("Here the"),
+            !short.describe(140 * MS, 200 * MS, &[]).contains("Here the"),
             "one election is no churn"
         );
         // 50..100 ms: bucket 0, where nothing was sent or busy; the election at 50 ms is at the
         // stretch's start, before it.
-        let s = a.describe(50 * MS, 100 * MS);
+        let s = a.describe(50 * MS, 100 * MS, &[]);
         assert!(
             s == "0 leader elections won, 0.0 ms without a leader, about 0 messages sent.",
             "{s}"
@@ -183,7 +226,7 @@ mod tests {
         // Two CPUs equally busy: the lower node id is named.
         let tied = vec![vec![0, 95 * MS, 0, 0], vec![0, 95 * MS, 0, 0]];
         let t = Activity { busy: &tied, ..a };
-        let s = t.describe(100 * MS, 200 * MS);
+        let s = t.describe(100 * MS, 200 * MS, &[]);
         assert!(
             s.contains("the busiest CPU, node 0's, was busy about 95 %"),
             "{s}"
@@ -196,11 +239,11 @@ mod tests {
             leaderless_since: None,
             ..t
         };
-        let s = cut.describe(210 * MS, 230 * MS);
+        let s = cut.describe(210 * MS, 230 * MS, &[]);
         assert!(s.contains(" won, 20.0 ms without a leader"), "{s}");
-        let s = cut.describe(210 * MS, 240 * MS);
+        let s = cut.describe(210 * MS, 240 * MS, &[]);
         assert!(s.contains(" won, at least 20.0 ms without a leader"), "{s}");
-        let s = a.describe(140 * MS, 200 * MS);
+        let s = a.describe(140 * MS, 200 * MS, &[]);
         assert!(s.starts_with("1 leader election won,"), "{s}");
         assert!(
             !s.contains("deposed") && s.contains("busy about 100 %"),

@@ -226,6 +226,10 @@ pub(crate) struct Metrics {
     leaderless_intervals: Vec<(Time, Time)>,
     /// Start of the current interval without a live leader (none while one is alive).
     leaderless_since: Option<Time>,
+    /// Closed stretches with exactly one live leader, `(from, to, leader)` (at most
+    /// [`MAX_LISTED`]), and the open one: a stall's report names a leader that led throughout.
+    sole_leader_spans: Vec<(Time, Time, NodeId)>,
+    sole_leader_since: Option<(NodeId, Time)>,
     pub message_events: u64,
     /// Bucket of the current simulated time (kept current by `advance`, avoiding a division per use).
     cur_bucket: usize,
@@ -255,6 +259,8 @@ impl Metrics {
             leaderless: 0,
             leaderless_intervals: Vec::new(),
             leaderless_since: Some(0),
+            sole_leader_spans: Vec::new(),
+            sole_leader_since: None,
             message_events: 0,
             cur_bucket: 0,
             cur_bucket_end: bucket.max(1),
@@ -311,6 +317,19 @@ impl Metrics {
         }
     }
 
+    /// The only live leader now, if exactly one node leads; called with `leaders_alive`.
+    pub fn sole_leader(&mut self, now: Time, leader: Option<NodeId>) {
+        if self.sole_leader_since.map(|(n, _)| n) == leader {
+            return;
+        }
+        if let Some((n, since)) = self.sole_leader_since.take() {
+            if now > since && self.sole_leader_spans.len() < MAX_LISTED {
+                self.sole_leader_spans.push((since, now, n));
+            }
+        }
+        self.sole_leader_since = leader.map(|n| (n, now));
+    }
+
     #[inline]
     pub fn busy(&mut self, node: usize, start: Time, dur: Time) {
         if dur == 0 {
@@ -350,9 +369,11 @@ impl Metrics {
         let mut activity = self.activity(upto);
         let (et, rtt) = (run.scenario.cluster.election_timeout.0, 2 * run.bound.link);
         activity.short_timeout = (et < rtt).then_some((et, rtt));
+        activity.check_quorum = run.scenario.cluster.check_quorum;
+        activity.pre_vote = run.scenario.cluster.pre_vote;
         for st in &mut liveness.stalls {
             let ns = |ms: f64| (ms * 1e6).round() as Time;
-            st.during = activity.describe(ns(st.from_ms), ns(st.to_ms));
+            st.during = activity.describe(ns(st.from_ms), ns(st.to_ms), &st.nodes);
         }
         let leaderless = self.leaderless
             + self
@@ -421,8 +442,12 @@ impl Metrics {
             leaderless: &self.leaderless_intervals,
             leaderless_since: self.leaderless_since,
             leaderless_listed: self.leaderless_intervals.len() < MAX_LISTED,
+            sole_leader: &self.sole_leader_spans,
+            sole_leader_since: self.sole_leader_since,
             upto,
             short_timeout: None,
+            check_quorum: true,
+            pre_vote: false,
         }
     }
 

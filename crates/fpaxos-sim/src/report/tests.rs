@@ -86,10 +86,10 @@ fn stretches_without_a_leader_are_listed_up_to_the_limit_and_a_stall_past_it_say
     );
     let a = m.activity(t + 5 * MS);
     // Within the list: exact.
-    let early = a.describe(0, 100 * MS);
+    let early = a.describe(0, 100 * MS, &[]);
     assert!(early.contains(", 10.0 ms without a leader"), "{early}");
     // Past the list: the stretches left out make it "at least" (here only the open one counts).
-    let late = a.describe(t - 50 * MS, t + 5 * MS);
+    let late = a.describe(t - 50 * MS, t + 5 * MS, &[]);
     assert!(
         late.contains(", at least 5.0 ms without a leader"),
         "{late}"
@@ -99,7 +99,7 @@ fn stretches_without_a_leader_are_listed_up_to_the_limit_and_a_stall_past_it_say
     few.leaders_alive(MS, true);
     few.leaders_alive(20 * MS, false);
     few.leaders_alive(30 * MS, true);
-    let s = few.activity(100 * MS).describe(10 * MS, 100 * MS);
+    let s = few.activity(100 * MS).describe(10 * MS, 100 * MS, &[]);
     assert!(s.contains(" won, 10.0 ms without a leader"), "{s}");
 }
 
@@ -111,8 +111,49 @@ fn elections_are_kept_up_to_the_limit_and_a_stall_past_it_says_at_least() {
         m.elected(t, 0);
     }
     assert_eq!(m.elected_at.len(), during::MAX_ELECTIONS);
-    let s = m.activity(max + 10).describe(max - 10, max + 10);
+    let s = m.activity(max + 10).describe(max - 10, max + 10, &[]);
     assert!(s.starts_with("at least 9 leader elections won"), "{s}");
-    let s = m.activity(max + 10).describe(max - 30, max - 20);
+    let s = m.activity(max + 10).describe(max - 30, max - 20, &[]);
     assert!(s.starts_with("10 leader elections won"), "{s}");
+}
+
+#[test]
+fn a_leader_in_office_throughout_a_stall_from_outside_the_healthy_set_is_named() {
+    const MS: Time = 1_000_000;
+    let mut m = Metrics::new(4, 0, 100 * MS, 1_000 * MS);
+    // Node 3 alone leads from 10 ms; node 1 also thinks it leads from 500 to 600 ms; then node 3
+    // alone again.
+    m.sole_leader(10 * MS, Some(3));
+    m.sole_leader(500 * MS, None);
+    m.sole_leader(600 * MS, Some(3));
+    // Repeated news of the same sole leader keeps its stretch whole.
+    m.sole_leader(700 * MS, Some(3));
+    assert_eq!(m.sole_leader_spans, vec![(10 * MS, 500 * MS, 3)]);
+    let mut a = m.activity(1_000 * MS);
+    a.check_quorum = false;
+    let named = "Node 3 led throughout, from outside the healthy set";
+    let s = a.describe(100 * MS, 400 * MS, &[0, 1, 2]);
+    assert!(s.contains(named), "{s}");
+    assert!(!s.contains("deny the pre-votes"), "{s}");
+    // The open stretch counts until the report's time.
+    let s = a.describe(650 * MS, 1_000 * MS, &[0, 1, 2]);
+    assert!(s.contains(named), "{s}");
+    // Not across the stretch with two leaders, not when the leader is in the set, not with
+    // check-quorum on.
+    for s in [
+        a.describe(400 * MS, 650 * MS, &[0, 1, 2]),
+        a.describe(100 * MS, 400 * MS, &[1, 2, 3]),
+    ] {
+        assert!(!s.contains("led throughout"), "{s}");
+    }
+    a.pre_vote = true;
+    let s = a.describe(100 * MS, 400 * MS, &[0, 1, 2]);
+    assert!(
+        s.contains("do not campaign and deny the pre-votes of nodes that do not hear it"),
+        "{s}"
+    );
+    a.check_quorum = true;
+    assert!(!a
+        .describe(100 * MS, 400 * MS, &[0, 1, 2])
+        .contains("led throughout"));
 }

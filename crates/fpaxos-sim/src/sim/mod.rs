@@ -478,11 +478,16 @@ impl Sim {
     /// Tells the metrics whether a live leader exists; called whenever a node gains or loses
     /// the lead.
     fn recount_leaders(&mut self) {
-        let alive = self
+        let mut leaders = self
             .nodes
             .iter()
-            .any(|s| !s.crashed && s.node.role() == Role::Leader);
-        self.metrics.leaders_alive(self.now, alive);
+            .enumerate()
+            .filter(|(_, s)| !s.crashed && s.node.role() == Role::Leader)
+            .map(|(i, _)| i as NodeId);
+        let first = leaders.next();
+        let sole = first.filter(|_| leaders.next().is_none());
+        self.metrics.leaders_alive(self.now, first.is_some());
+        self.metrics.sole_leader(self.now, sole);
     }
 }
 

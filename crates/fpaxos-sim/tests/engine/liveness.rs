@@ -185,3 +185,34 @@ fn a_stall_says_what_happened_during_it() {
     );
     assert!(!st.during.contains("nearly always busy"), "{}", st.during);
 }
+
+/// A deaf leader outside the healthy set, with check-quorum off and pre-vote on (a swarm seed):
+/// the stall's report names the leader and what kept it in office, and with check-quorum on the
+/// same run has no stall.
+#[test]
+fn a_stall_names_a_leader_that_stayed_in_office_from_outside_the_healthy_set() {
+    let json = include_str!("data/deaf-leader-pre-vote.json");
+    let r = committed_after_faults(json);
+    let st = r.liveness.stalls.first().expect("the stall");
+    assert_eq!(st.nodes, vec![0, 1, 2], "{st:?}");
+    assert!(
+        st.during
+            .starts_with("0 leader elections won, 0.0 ms without a leader"),
+        "{}",
+        st.during
+    );
+    assert!(
+        st.during.contains(
+            "Node 3 led throughout, from outside the healthy set (it is not connected both \
+             ways to all of it). Nodes that hear its heartbeats do not campaign and deny the \
+             pre-votes of nodes that do not hear it, and without check-quorum a leader that \
+             hears from no Q2 does not step down"
+        ),
+        "{}",
+        st.during
+    );
+    let mut s = Scenario::from_json(json).expect("valid");
+    s.cluster.check_quorum = true;
+    let r = run(&s).expect("it runs");
+    assert!(r.liveness.ok, "{:?}", r.liveness.stalls);
+}
