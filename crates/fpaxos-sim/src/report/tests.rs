@@ -156,4 +156,15 @@ fn a_leader_in_office_throughout_a_stall_from_outside_the_healthy_set_is_named()
     assert!(!a
         .describe(100 * MS, 400 * MS, &[0, 1, 2])
         .contains("led throughout"));
+    // A leader replaced at the instant it took office leaves no empty stretch, and the list
+    // stops at its limit.
+    let mut m = Metrics::new(4, 0, 100 * MS, 1_000 * MS);
+    m.sole_leader(MS, Some(1));
+    m.sole_leader(MS, Some(2));
+    m.sole_leader(2 * MS, None);
+    assert_eq!(m.sole_leader_spans, vec![(MS, 2 * MS, 2)]);
+    for i in 0..MAX_LISTED as Time + 10 {
+        m.sole_leader(10 * MS + 2 * i, Some((i % 2) as NodeId));
+    }
+    assert_eq!(m.sole_leader_spans.len(), MAX_LISTED);
 }
