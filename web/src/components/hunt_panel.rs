@@ -126,7 +126,7 @@ fn hunt_status(r: &HuntRun, load: &dyn Fn(&Scenario) -> Callback<MouseEvent>) ->
         } => html! {
             <div class="explore-result bad" data-testid="hunt-status" data-status="found">
                 <p><strong>{format!("Seed {seed} fails with {failure}.")}</strong>
-                    {format!(" Its scenario has {} faults over {}.", original.faults.len(), original.duration)}</p>
+                    {format!(" Its scenario has {} faults over {}.", original.faults.len(), crate::format::time(original.duration.0))}</p>
                 { match shrunk {
                     Ok(s) => html! { <>
                         <p data-testid="hunt-shrunk">{format!("Shrunk in {} runs{}; it still fails with {}. Removed or simplified:",
