@@ -37,6 +37,27 @@ impl Dur {
         self.0 as f64 / 1e9
     }
 
+    /// For people: the largest unit (s, ms, us) in which it is at least 1, with at most three
+    /// decimals (rounded, trailing zeros dropped): `3254924us` reads `3.255s`, `2240500ns` reads
+    /// `2.241ms`. It still parses, to the rounded value. `Display` keeps the exact form.
+    pub fn readable(self) -> String {
+        let n = self.0;
+        let (unit, scale) = if n >= 1_000_000_000 {
+            ("s", 1_000_000_000)
+        } else if n >= 1_000_000 {
+            ("ms", 1_000_000)
+        } else if n >= 1_000 {
+            ("us", 1_000)
+        } else {
+            return self.to_string();
+        };
+        // Thousandths of the unit, rounded half up, in integers (exact, unlike an f64).
+        let milli = (n + scale / 2_000) / (scale / 1_000);
+        let text = format!("{}.{:03}", milli / 1_000, milli % 1_000);
+        let text = text.trim_end_matches('0').trim_end_matches('.');
+        format!("{text}{unit}")
+    }
+
     /// Parses `10ms`, `1.5s`, `250us`, `100ns`, `2min`, `1h`, `0`.
     pub fn parse(s: &str) -> Result<Dur, String> {
         let t = s.trim();
@@ -151,5 +172,34 @@ mod tests {
         let j: Dur = serde_json::from_str("2.5").unwrap();
         assert_eq!(j, Dur::us(2500));
         assert!(serde_json::from_str::<Dur>("-3").is_err());
+    }
+
+    #[test]
+    fn readable_rounds_to_the_largest_unit_and_still_parses() {
+        for (d, text) in [
+            (Dur(0), "0"),
+            (Dur(999), "999ns"),
+            (Dur::us(250), "250us"),
+            (Dur(1_500), "1.5us"),
+            (Dur::us(1500), "1.5ms"),
+            (Dur(2_240_500), "2.241ms"),
+            (Dur::us(8962), "8.962ms"),
+            (Dur::ms(1830), "1.83s"),
+            (Dur::us(3_254_924), "3.255s"),
+            (Dur::secs(3600), "3600s"),
+            (Dur(999_999_999), "1000ms"),
+        ] {
+            assert_eq!(d.readable(), text, "{d}");
+            let back = Dur::parse(text).unwrap();
+            let unit = if d.0 >= 1_000_000_000 {
+                1_000_000
+            } else {
+                1_000
+            };
+            assert!(
+                back.0.abs_diff(d.0) <= unit / 2,
+                "{text} parses to {back}, far from {d}"
+            );
+        }
     }
 }

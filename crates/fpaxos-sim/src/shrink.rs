@@ -305,7 +305,7 @@ fn changes(a: &Scenario, b: &Scenario) -> Vec<String> {
         a.faults.len().to_string(),
         b.faults.len().to_string(),
     );
-    note("duration", a.duration.to_string(), b.duration.to_string());
+    note("duration", a.duration.readable(), b.duration.readable());
     note(
         "nodes",
         a.cluster.nodes.to_string(),
@@ -334,10 +334,16 @@ fn changes(a: &Scenario, b: &Scenario) -> Vec<String> {
     );
     note(
         "latency",
-        a.network.latency.to_string(),
-        b.network.latency.to_string(),
+        a.network.latency.readable(),
+        b.network.latency.readable(),
     );
-    let cpu = |s: &Scenario| format!("recv {} send {}", s.cpu.per_recv, s.cpu.per_send);
+    let cpu = |s: &Scenario| {
+        format!(
+            "recv {} send {}",
+            s.cpu.per_recv.readable(),
+            s.cpu.per_send.readable()
+        )
+    };
     note("cpu", cpu(a), cpu(b));
     let knobs = |s: &Scenario| {
         let c = &s.cluster;

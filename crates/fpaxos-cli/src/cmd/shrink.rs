@@ -75,7 +75,7 @@ pub(crate) fn text(r: &ShrunkReport, plant: Option<PlantedBug>) -> String {
     for fault in &r.scenario.faults {
         t.push_str(&format!(
             "  fault kept at {}: {}\n",
-            fault.at,
+            fault.at.readable(),
             fault.action.describe()
         ));
     }

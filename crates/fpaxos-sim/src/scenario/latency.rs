@@ -161,6 +161,29 @@ impl Latency {
     }
 }
 
+impl Latency {
+    /// The text form with [`Dur::readable`] durations (`normal:8.962ms,2.241ms`), for people:
+    /// it parses, to the rounded values.
+    pub fn readable(&self) -> String {
+        match *self {
+            Latency::Const { value } => format!("const:{}", value.readable()),
+            Latency::Uniform { min, max } => {
+                format!("uniform:{}..{}", min.readable(), max.readable())
+            }
+            Latency::Normal { mean, stddev } => {
+                format!("normal:{},{}", mean.readable(), stddev.readable())
+            }
+            Latency::Lognormal { median, sigma } => {
+                format!("lognormal:{},{sigma}", median.readable())
+            }
+            Latency::Exponential { min, mean } if min.0 == 0 => format!("exp:{}", mean.readable()),
+            Latency::Exponential { min, mean } => {
+                format!("exp:{}+{}", min.readable(), mean.readable())
+            }
+        }
+    }
+}
+
 /// The text form [`Latency::parse_cli`] reads back, e.g. `uniform:5ms..15ms`; an exponential
 /// without a fixed part prints as `exp:MEAN`.
 impl fmt::Display for Latency {
@@ -219,6 +242,29 @@ mod tests {
             assert_eq!(l.to_string(), text);
             assert_eq!(Latency::parse_cli(text), Ok(l));
         }
+    }
+
+    #[test]
+    fn readable_forms_round_and_parse() {
+        let l = Latency::Normal {
+            mean: Dur::us(8962),
+            stddev: Dur(2_240_500),
+        };
+        assert_eq!(l.to_string(), "normal:8962us,2240500ns");
+        assert_eq!(l.readable(), "normal:8.962ms,2.241ms");
+        assert_eq!(
+            Latency::parse_cli(&l.readable()),
+            Ok(Latency::Normal {
+                mean: Dur::us(8962),
+                stddev: Dur::us(2241),
+            })
+        );
+        let e = Latency::Exponential {
+            min: Dur::ms(5),
+            mean: Dur::us(1500),
+        };
+        assert_eq!(e.readable(), "exp:5ms+1.5ms");
+        assert_eq!(Latency::parse_cli(&e.readable()), Ok(e));
     }
 
     #[test]

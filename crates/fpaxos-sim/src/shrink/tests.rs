@@ -118,3 +118,36 @@ fn failure_kinds_are_told_apart() {
     assert_eq!(Failure::of(&calm), None);
     assert!(!f.matches(&calm));
 }
+
+/// The lines of what was removed read as people write times, not as the JSON's exact forms
+/// (`3254924us`, `2240500ns`).
+#[test]
+fn removed_lines_give_readable_times() {
+    let mut a = Scenario {
+        duration: Dur::us(3_254_924),
+        ..Scenario::default()
+    };
+    a.network.latency = Latency::Normal {
+        mean: Dur::us(8962),
+        stddev: Dur(2_240_500),
+    };
+    a.cpu.per_recv = Dur(12_345);
+    let mut b = a.clone();
+    b.duration = Dur::ms(1830);
+    b.network.latency = Latency::Const {
+        value: typical(&a.network.latency),
+    };
+    b.cpu.per_recv = Dur(0);
+    assert_eq!(
+        changes(&a, &b),
+        [
+            "duration: 3.255s -> 1.83s",
+            "latency: normal:8.962ms,2.241ms -> const:8.962ms",
+            format!(
+                "cpu: recv 12.345us send {0} -> recv 0 send {0}",
+                a.cpu.per_send.readable()
+            )
+            .as_str(),
+        ]
+    );
+}
