@@ -14,6 +14,9 @@ const BUSY: f64 = 0.9;
 /// Leader elections in a stall from which on they are called a churn.
 const CHURN: usize = 3;
 
+/// Commands executed again during a stall from which on they are called out.
+const AGAIN: f64 = 10.0;
+
 /// The run's activity over time, borrowed from the metrics.
 pub(crate) struct Activity<'a> {
     /// The width of a metrics bucket.
@@ -22,6 +25,8 @@ pub(crate) struct Activity<'a> {
     pub busy: &'a [Vec<u64>],
     /// Per node, messages sent in each bucket.
     pub sent: &'a [Vec<u64>],
+    /// Commands executed again (their first copy executed in an earlier slot), per bucket.
+    pub again: &'a [u64],
     /// When each election was won, in order (at most [`MAX_ELECTIONS`]).
     pub elected_at: &'a [Time],
     /// Stretches without a live leader, in order, and the one still open (until `upto`).
@@ -41,6 +46,8 @@ pub(crate) struct Activity<'a> {
     /// check-quorum, and with pre-vote the nodes that hear it deny the others' pre-votes.
     pub check_quorum: bool,
     pub pre_vote: bool,
+    /// The most slots a leader has in flight.
+    pub window: u32,
 }
 
 fn overlap(a: (Time, Time), b: (Time, Time)) -> Time {
@@ -153,6 +160,21 @@ impl Activity<'_> {
                 }
             ));
         }
+        let again = share(self.again).round();
+        if again >= AGAIN {
+            s.push_str(&format!(
+                " About {} commands were executed a second time during it: resends of requests \
+                 whose first copy had been chosen already (execution is at-least-once; without \
+                 client sessions a leader cannot tell a resend from a new request). They filled \
+                 slots but completed no pending request{}.",
+                grouped(again as u64),
+                match self.window {
+                    0 => String::new(),
+                    1 => ", and a leader proposes one slot per round trip (window 1)".into(),
+                    w => format!(", and a leader has at most {w} slots in flight (window {w})"),
+                }
+            ));
+        }
         if let Some(node) = busy_node {
             s.push_str(&format!(
                 " Node {node}'s CPU was nearly always busy: messages, heartbeats and elections \
@@ -180,6 +202,7 @@ mod tests {
             bucket: 100 * MS,
             busy: &busy,
             sent: &sent,
+            again: &[],
             elected_at: &elected_at,
             leaderless: &leaderless,
             leaderless_since: Some(295 * MS),
@@ -190,6 +213,7 @@ mod tests {
             short_timeout: None,
             check_quorum: true,
             pre_vote: false,
+            window: 1,
         };
         let s = a.describe(100 * MS, 300 * MS, &[]);
         assert!(

@@ -216,6 +216,9 @@ pub(crate) struct Metrics {
     pub bucket_lat: Vec<Sampler>,
     pub bucket_busy: Vec<Vec<u64>>,
     pub bucket_sent: Vec<Vec<u64>>,
+    /// Commands executed again (a slot whose command had executed before, in another slot),
+    /// per bucket: a stall's report says when resends took the leader's slots.
+    bucket_again: Vec<u64>,
     elections: u64,
     /// When each election was won (at most [`during::MAX_ELECTIONS`]).
     elected_at: Vec<Time>,
@@ -253,6 +256,7 @@ impl Metrics {
             bucket_lat: vec![Sampler::default(); buckets],
             bucket_busy: vec![vec![0; buckets]; nodes],
             bucket_sent: vec![vec![0; buckets]; nodes],
+            bucket_again: vec![0; buckets],
             elections: 0,
             elected_at: Vec::new(),
             leader: None,
@@ -353,6 +357,13 @@ impl Metrics {
         }
     }
 
+    /// `n` commands executed again just now (see [`Checker::executed_twice`]).
+    pub fn executed_again(&mut self, n: u64) {
+        if let Some(x) = self.bucket_again.get_mut(self.cur_bucket) {
+            *x += n;
+        }
+    }
+
     /// The report for the run up to `run.upto`.
     pub fn finish(&self, run: RunEnd<'_>) -> Report {
         let upto = run.upto;
@@ -371,6 +382,7 @@ impl Metrics {
         activity.short_timeout = (et < rtt).then_some((et, rtt));
         activity.check_quorum = run.scenario.cluster.check_quorum;
         activity.pre_vote = run.scenario.cluster.pre_vote;
+        activity.window = run.scenario.cluster.window;
         for st in &mut liveness.stalls {
             let ns = |ms: f64| (ms * 1e6).round() as Time;
             st.during = activity.describe(ns(st.from_ms), ns(st.to_ms), &st.nodes);
@@ -438,6 +450,7 @@ impl Metrics {
             bucket: self.bucket,
             busy: &self.bucket_busy,
             sent: &self.bucket_sent,
+            again: &self.bucket_again,
             elected_at: &self.elected_at,
             leaderless: &self.leaderless_intervals,
             leaderless_since: self.leaderless_since,
@@ -448,6 +461,7 @@ impl Metrics {
             short_timeout: None,
             check_quorum: true,
             pre_vote: false,
+            window: 0,
         }
     }
 

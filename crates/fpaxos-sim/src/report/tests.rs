@@ -168,3 +168,29 @@ fn a_leader_in_office_throughout_a_stall_from_outside_the_healthy_set_is_named()
     }
     assert_eq!(m.sole_leader_spans.len(), MAX_LISTED);
 }
+
+#[test]
+fn commands_executed_again_during_a_stall_are_called_out_from_ten_on() {
+    const MS: Time = 1_000_000;
+    let mut m = Metrics::new(3, 0, 100 * MS, 1_000 * MS);
+    // 9 in 100..200 ms, 40 in 500..600 ms.
+    m.advance(150 * MS);
+    m.executed_again(4);
+    m.executed_again(5);
+    m.advance(550 * MS);
+    m.executed_again(40);
+    let mut a = m.activity(1_000 * MS);
+    a.window = 1;
+    let said = "executed a second time during it";
+    let s = a.describe(100 * MS, 200 * MS, &[0, 1, 2]);
+    assert!(!s.contains(said), "9 is below the threshold: {s}");
+    let s = a.describe(100 * MS, 600 * MS, &[0, 1, 2]);
+    assert!(s.contains(&format!("About 49 commands were {said}")), "{s}");
+    assert!(s.contains("one slot per round trip (window 1)."), "{s}");
+    // Half of a bucket counts half: 20 of the 40.
+    let s = a.describe(550 * MS, 600 * MS, &[0, 1, 2]);
+    assert!(s.contains("About 20 commands"), "{s}");
+    a.window = 4;
+    let s = a.describe(500 * MS, 600 * MS, &[0, 1, 2]);
+    assert!(s.contains("at most 4 slots in flight (window 4)."), "{s}");
+}

@@ -200,6 +200,7 @@ impl Sim {
                     fingerprint,
                 } => {
                     self.trace.decide(now, id, slot, fingerprint);
+                    let twice = self.checker.executed_twice();
                     self.checker.decide_fp(
                         now,
                         id,
@@ -208,6 +209,10 @@ impl Sim {
                         fingerprint,
                         &value_names(&self.nodes),
                     );
+                    let again = self.checker.executed_twice() - twice;
+                    if again > 0 {
+                        self.metrics.executed_again(again);
+                    }
                     self.max_executed = self.max_executed.max(slot + 1);
                 }
                 Output::SnapshotInstalled { upto, digest } => {

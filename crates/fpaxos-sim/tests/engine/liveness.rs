@@ -186,6 +186,32 @@ fn a_stall_says_what_happened_during_it() {
     assert!(!st.during.contains("nearly always busy"), "{}", st.during);
 }
 
+/// Swarm seed 1601905 (`--loss 0 --check-quorum=off`): eight nodes, window 1, an open loop
+/// against a short client timeout. After a heal, the new leader spends its slots, one a round
+/// trip, on resends of requests that had executed already, and no request completes for longer
+/// than the bound. The stall's report says so; with a window of 2 the same run has no stall.
+#[test]
+fn a_stall_says_when_resends_of_executed_requests_filled_the_slots() {
+    let json = include_str!("data/resends-window-1.json");
+    let r = committed_after_faults(json);
+    let st = r.liveness.stalls.first().expect("the stall");
+    assert!(
+        st.during
+            .contains("commands were executed a second time during it")
+            && st.during.contains(
+                "They filled slots but completed no pending request, and a leader proposes \
+                 one slot per round trip (window 1)."
+            ),
+        "{}",
+        st.during
+    );
+    assert!(r.executed_twice >= 200, "{}", r.executed_twice);
+    let mut s = Scenario::from_json(json).expect("valid");
+    s.cluster.window = 2;
+    let r = run(&s).expect("it runs");
+    assert!(r.liveness.ok, "{:?}", r.liveness.stalls);
+}
+
 /// A deaf leader outside the healthy set, with check-quorum off and pre-vote on (a swarm seed):
 /// the stall's report names the leader and what kept it in office, and with check-quorum on the
 /// same run has no stall.
