@@ -29,6 +29,8 @@ pub(crate) struct Activity<'a> {
     pub again: &'a [u64],
     /// When each election was won, in order (at most [`MAX_ELECTIONS`]).
     pub elected_at: &'a [Time],
+    /// When each campaign started and by which node, in order (at most [`MAX_ELECTIONS`]).
+    pub campaigns: &'a [(Time, NodeId)],
     /// Stretches without a live leader, in order, and the one still open (until `upto`).
     pub leaderless: &'a [(Time, Time)],
     pub leaderless_since: Option<Time>,
@@ -160,6 +162,43 @@ impl Activity<'_> {
                 }
             ));
         }
+        // Candidates outside the healthy set that kept it from electing anyone.
+        if elected == 0 && !self.check_quorum && !self.pre_vote {
+            let lo = self.campaigns.partition_point(|c| c.0 < from);
+            let hi = self.campaigns.partition_point(|c| c.0 <= to);
+            let outside: Vec<NodeId> = self.campaigns[lo..hi]
+                .iter()
+                .map(|c| c.1)
+                .filter(|n| !healthy.contains(&u32::from(*n)))
+                .collect();
+            if outside.len() >= CHURN {
+                let mut who = outside.clone();
+                who.sort_unstable();
+                who.dedup();
+                let names = match who.as_slice() {
+                    [n] => format!("Node {n}"),
+                    [init @ .., last] => format!(
+                        "Nodes {} and {last}",
+                        init.iter()
+                            .map(|n| n.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    [] => unreachable!("at least CHURN campaigns"),
+                };
+                let capped = self.campaigns.len() >= MAX_ELECTIONS && hi == self.campaigns.len();
+                s.push_str(&format!(
+                    " {names}, outside the healthy set, campaigned {}{} times during it, and won \
+                     nothing. A node that receives a Prepare of a higher ballot promises it, steps \
+                     down if it leads, and waits out an election timeout again, so the healthy \
+                     set elected no one. With check-quorum, a node that heard from its leader \
+                     within an election timeout ignores Prepares; with pre-vote, a node that \
+                     cannot gather a Q1 of pre-votes does not raise its ballot.",
+                    if capped { "at least " } else { "" },
+                    grouped(outside.len() as u64),
+                ));
+            }
+        }
         let again = share(self.again).round();
         if again >= AGAIN {
             s.push_str(&format!(
@@ -204,6 +243,7 @@ mod tests {
             sent: &sent,
             again: &[],
             elected_at: &elected_at,
+            campaigns: &[],
             leaderless: &leaderless,
             leaderless_since: Some(295 * MS),
             leaderless_listed: true,

@@ -222,6 +222,9 @@ pub(crate) struct Metrics {
     elections: u64,
     /// When each election was won (at most [`during::MAX_ELECTIONS`]).
     elected_at: Vec<Time>,
+    /// When each campaign (phase 1) started, and by which node (at most
+    /// [`during::MAX_ELECTIONS`]): a stall's report names candidates outside its healthy set.
+    campaigns: Vec<(Time, NodeId)>,
     /// Winner of the latest election.
     leader: Option<NodeId>,
     /// Time without a live leader in closed intervals.
@@ -259,6 +262,7 @@ impl Metrics {
             bucket_again: vec![0; buckets],
             elections: 0,
             elected_at: Vec::new(),
+            campaigns: Vec::new(),
             leader: None,
             leaderless: 0,
             leaderless_intervals: Vec::new(),
@@ -305,6 +309,13 @@ impl Metrics {
             self.elected_at.push(now);
         }
         self.leader = Some(node);
+    }
+
+    /// A node started a campaign (phase 1).
+    pub fn campaigned(&mut self, now: Time, node: NodeId) {
+        if self.campaigns.len() < during::MAX_ELECTIONS {
+            self.campaigns.push((now, node));
+        }
     }
 
     /// Whether some live node leads now; called whenever a node gains or loses the lead.
@@ -452,6 +463,7 @@ impl Metrics {
             sent: &self.bucket_sent,
             again: &self.bucket_again,
             elected_at: &self.elected_at,
+            campaigns: &self.campaigns,
             leaderless: &self.leaderless_intervals,
             leaderless_since: self.leaderless_since,
             leaderless_listed: self.leaderless_intervals.len() < MAX_LISTED,

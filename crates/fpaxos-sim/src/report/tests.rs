@@ -194,3 +194,43 @@ fn commands_executed_again_during_a_stall_are_called_out_from_ten_on() {
     let s = a.describe(500 * MS, 600 * MS, &[0, 1, 2]);
     assert!(s.contains("at most 4 slots in flight (window 4)."), "{s}");
 }
+
+#[test]
+fn candidates_outside_the_healthy_set_are_named_when_no_one_was_elected() {
+    const MS: Time = 1_000_000;
+    let mut m = Metrics::new(4, 0, 100 * MS, 1_000 * MS);
+    // Node 3 campaigns every 50 ms from 100 ms, node 2 twice; node 0 (in the set) once.
+    for i in 0..10 {
+        m.campaigned(100 * MS + 50 * MS * i, 3);
+    }
+    m.campaigned(120 * MS, 2);
+    m.campaigned(130 * MS, 2);
+    m.campaigned(140 * MS, 0);
+    let mut a = m.activity(1_000 * MS);
+    a.check_quorum = false;
+    let set = [0, 1];
+    let s = a.describe(100 * MS, 600 * MS, &set);
+    assert!(
+        s.contains("Nodes 2 and 3, outside the healthy set, campaigned 12 times during it"),
+        "{s}"
+    );
+    // Bounds are inclusive; two campaigns are not a churn.
+    let s = a.describe(200 * MS, 300 * MS, &set);
+    assert!(
+        s.contains("Node 3, outside the healthy set, campaigned 3 times"),
+        "{s}"
+    );
+    assert!(!a
+        .describe(210 * MS, 300 * MS, &set)
+        .contains("outside the healthy set"));
+    // Not with check-quorum or pre-vote on, nor when someone was elected.
+    a.pre_vote = true;
+    assert!(!a.describe(100 * MS, 600 * MS, &set).contains("campaigned"));
+    a.pre_vote = false;
+    a.check_quorum = true;
+    assert!(!a.describe(100 * MS, 600 * MS, &set).contains("campaigned"));
+    m.elected(300 * MS, 0);
+    let mut a = m.activity(1_000 * MS);
+    a.check_quorum = false;
+    assert!(!a.describe(100 * MS, 600 * MS, &set).contains("campaigned"));
+}

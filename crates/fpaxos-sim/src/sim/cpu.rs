@@ -209,10 +209,8 @@ impl Sim {
                         fingerprint,
                         &value_names(&self.nodes),
                     );
-                    let again = self.checker.executed_twice() - twice;
-                    if again > 0 {
-                        self.metrics.executed_again(again);
-                    }
+                    self.metrics
+                        .executed_again(self.checker.executed_twice() - twice);
                     self.max_executed = self.max_executed.max(slot + 1);
                 }
                 Output::SnapshotInstalled { upto, digest } => {
@@ -233,7 +231,10 @@ impl Sim {
     fn on_event(&mut self, id: NodeId, now: Time, e: Event) {
         self.coverage.event(id, &e);
         match e {
-            Event::ElectionStarted { ballot } => self.trace.campaign(now, id, ballot),
+            Event::ElectionStarted { ballot } => {
+                self.trace.campaign(now, id, ballot);
+                self.metrics.campaigned(now, id);
+            }
             Event::Elected { ballot, quorum } => {
                 self.trace.elected(now, id, ballot, quorum);
                 if let Some(b) = self.trace.ballots_mut() {

@@ -186,6 +186,33 @@ fn a_stall_says_what_happened_during_it() {
     assert!(!st.during.contains("nearly always busy"), "{}", st.during);
 }
 
+/// Swarm seed 1603861 (`--loss 0 --check-quorum=off`): two nodes, and node 1 alone holds a Q1
+/// and a Q2. Once its link to node 0 is cut one way, node 0 stops hearing it and campaigns over
+/// and over: each Prepare makes node 1 promise and step down, and node 0 never hears the
+/// Promise. The stall's report names the candidate; with check-quorum or pre-vote on, the same
+/// run has no stall.
+#[test]
+fn a_stall_names_candidates_outside_the_healthy_set_that_kept_it_from_electing() {
+    let json = include_str!("data/disruptive-candidate.json");
+    let r = committed_after_faults(json);
+    let st = r.liveness.stalls.first().expect("the stall");
+    assert_eq!(st.nodes, vec![1], "{st:?}");
+    assert!(
+        st.during
+            .contains("Node 0, outside the healthy set, campaigned 18 times during it")
+            && st.during.contains("so the healthy set elected no one"),
+        "{}",
+        st.during
+    );
+    for (check_quorum, pre_vote) in [(true, false), (false, true)] {
+        let mut s = Scenario::from_json(json).expect("valid");
+        s.cluster.check_quorum = check_quorum;
+        s.cluster.pre_vote = pre_vote;
+        let r = run(&s).expect("it runs");
+        assert!(r.liveness.ok, "{:?}", r.liveness.stalls);
+    }
+}
+
 /// Swarm seed 1601905 (`--loss 0 --check-quorum=off`): eight nodes, window 1, an open loop
 /// against a short client timeout. After a heal, the new leader spends its slots, one a round
 /// trip, on resends of requests that had executed already, and no request completes for longer
@@ -197,7 +224,7 @@ fn a_stall_says_when_resends_of_executed_requests_filled_the_slots() {
     let st = r.liveness.stalls.first().expect("the stall");
     assert!(
         st.during
-            .contains("commands were executed a second time during it")
+            .contains("About 223 commands were executed a second time during it")
             && st.during.contains(
                 "They filled slots but completed no pending request, and a leader proposes \
                  one slot per round trip (window 1)."
