@@ -81,6 +81,19 @@ fn check_finds_unsafe_split_brain_and_prints_a_reproducer() {
         stderr(&o)
     );
     let out = stdout(&o);
+    // More than one seed fails; the others' scenarios are not printed, and the output says so.
+    let failing = out
+        .lines()
+        .filter(|l| l.starts_with("VIOLATION seed "))
+        .count();
+    assert!(failing > 1, "{out}");
+    assert!(
+        out.contains(&format!(
+            "(the scenarios of {} failing seeds are not printed; --show N prints more",
+            failing - 1
+        )),
+        "{out}"
+    );
     let line = out
         .lines()
         .find(|l| l.starts_with("VIOLATION seed "))

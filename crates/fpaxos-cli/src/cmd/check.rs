@@ -397,10 +397,13 @@ fn text_summary(summary: &CheckSummary, a: &CheckArgs, threads: usize) -> String
             "\n(--shrink: no failing seed could be shrunk; a simulator panic is not shrunk)\n",
         );
     }
-    if summary.failing.len() > a.show {
+    if summary.failing.len() > a.show && a.out_dir.is_none() {
+        let more = summary.failing.len() - a.show;
         text.push_str(&format!(
-            "\n({} more failing seeds not shown; use --show or --out-dir to see them)\n",
-            summary.failing.len() - a.show
+            "\n(the scenario{} of {more} failing seed{} not printed; --show N prints \
+             more, --out-dir DIR writes every one)\n",
+            if more == 1 { "" } else { "s" },
+            if more == 1 { " is" } else { "s are" },
         ));
     }
     text.push('\n');
