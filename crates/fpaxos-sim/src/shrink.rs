@@ -345,14 +345,15 @@ fn changes(a: &Scenario, b: &Scenario) -> Vec<String> {
         )
     };
     note("cpu", cpu(a), cpu(b));
-    let knobs = |s: &Scenario| {
-        let c = &s.cluster;
-        format!(
-            "pre-vote {}, batch {}, window {}, commit batch {}",
-            c.pre_vote, c.batch, c.window, c.commit_batch
-        )
-    };
-    note("cluster", knobs(a), knobs(b));
+    let (x, y) = (&a.cluster, &b.cluster);
+    note("pre-vote", x.pre_vote.to_string(), y.pre_vote.to_string());
+    note("batch", x.batch.to_string(), y.batch.to_string());
+    note("window", x.window.to_string(), y.window.to_string());
+    note(
+        "commit batch",
+        x.commit_batch.to_string(),
+        y.commit_batch.to_string(),
+    );
     out
 }
 

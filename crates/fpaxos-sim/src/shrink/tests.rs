@@ -138,6 +138,7 @@ fn removed_lines_give_readable_times() {
         value: typical(&a.network.latency),
     };
     b.cpu.per_recv = Dur(0);
+    b.cluster.window = a.cluster.window + 3;
     assert_eq!(
         changes(&a, &b),
         [
@@ -148,6 +149,7 @@ fn removed_lines_give_readable_times() {
                 a.cpu.per_send.readable()
             )
             .as_str(),
+            format!("window: {} -> {}", a.cluster.window, b.cluster.window).as_str(),
         ]
     );
 }
