@@ -233,4 +233,17 @@ fn candidates_outside_the_healthy_set_are_named_when_no_one_was_elected() {
     let mut a = m.activity(1_000 * MS);
     a.check_quorum = false;
     assert!(!a.describe(100 * MS, 600 * MS, &set).contains("campaigned"));
+    // The list stops at its limit; a stall that reaches past its end says "at least".
+    let mut m = Metrics::new(4, 0, 100 * MS, 1_000 * MS);
+    for i in 0..during::MAX_ELECTIONS as Time + 5 {
+        m.campaigned(i * 1_000, 3);
+    }
+    assert_eq!(m.campaigns.len(), during::MAX_ELECTIONS);
+    let mut a = m.activity(1_000 * MS);
+    a.check_quorum = false;
+    let end = (during::MAX_ELECTIONS as Time - 1) * 1_000;
+    let s = a.describe(end - 9_000, end + 5_000, &set);
+    assert!(s.contains("campaigned at least 10 times"), "{s}");
+    let s = a.describe(end - 9_000, end - 1_000, &set);
+    assert!(s.contains("campaigned 9 times"), "{s}");
 }

@@ -264,6 +264,11 @@ mod tests {
             mean: Dur::us(1500),
         };
         assert_eq!(e.readable(), "exp:5ms+1.5ms");
+        let e0 = Latency::Exponential {
+            min: Dur(0),
+            mean: Dur::us(1500),
+        };
+        assert_eq!(e0.readable(), "exp:1.5ms");
         assert_eq!(Latency::parse_cli(&e.readable()), Ok(e));
     }
 
