@@ -171,8 +171,9 @@ impl Activity<'_> {
                 .map(|c| c.1)
                 .filter(|n| !healthy.contains(&u32::from(*n)))
                 .collect();
-            if outside.len() >= CHURN {
-                let mut who = outside.clone();
+            let count = outside.len();
+            if count >= CHURN {
+                let mut who = outside;
                 who.sort_unstable();
                 who.dedup();
                 let names = match who.as_slice() {
@@ -195,7 +196,7 @@ impl Activity<'_> {
                      within an election timeout ignores Prepares; with pre-vote, a node that \
                      cannot gather a Q1 of pre-votes does not raise its ballot.",
                     if capped { "at least " } else { "" },
-                    grouped(outside.len() as u64),
+                    grouped(count as u64),
                 ));
             }
         }
