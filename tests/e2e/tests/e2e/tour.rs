@@ -55,7 +55,25 @@ async fn wait_step(c: &Client, want: &str, what: &str) -> u64 {
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         let text = normal(&text_of(c, "tour-text").await);
-        let ready = attr(c, "tour-time", "data-ready").await == "true";
+        // The clock's readiness and the event line, read together (one drawing).
+        let v = js(
+            c,
+            "const e = document.querySelector(\"[data-testid='tour-event']\"); \
+             return [document.querySelector(\"[data-testid='tour-time']\").dataset.ready, \
+             e ? e.textContent : null];",
+        )
+        .await;
+        let ready = v[0] == "true";
+        if let Some(event) = v[1].as_str() {
+            // At the step's moment the line says the run is paused there; before (the seek
+            // under way) it says where the run is going.
+            let says = if ready {
+                "Paused at "
+            } else {
+                "Simulating to "
+            };
+            assert!(event.starts_with(says), "{what}: {event:?} (ready {ready})");
+        }
         if text == want && ready {
             return attr(c, "tour-time", "data-ns")
                 .await

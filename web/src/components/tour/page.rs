@@ -312,7 +312,10 @@ pub(crate) fn TourPage(props: &TourProps) -> Html {
                         </div>
                         if let Some(h) = &hit {
                             <p class="tour-event" data-testid="tour-event">
-                                {format!("Paused at {}: {}", crate::format::time(h.t), h.what)}
+                                // Until the run has reached the step's moment (the worker's
+                                // seek is under way), say where it is going, not that it is there.
+                                {format!("{} {}: {}", if at_event { "Paused at" } else { "Simulating to" },
+                                    crate::format::time(h.t), h.what)}
                             </p>
                         }
                     </div>
