@@ -10,6 +10,9 @@ use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+mod sampler;
+use sampler::Sampler;
+
 /// Latency summary in milliseconds.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LatencyMs {
@@ -567,38 +570,6 @@ impl Metrics {
                 .iter()
                 .map(|b| b[..used].to_vec())
                 .collect(),
-        }
-    }
-}
-
-/// Most latency samples kept per time bucket.
-const SAMPLES_PER_BUCKET: usize = 4096;
-
-/// A bounded, deterministic sample of a bucket's latencies (microseconds): every value until
-/// the buffer fills, then every 2nd, 4th, ... value, so memory stays bounded on long runs.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Sampler {
-    values: Vec<u32>,
-    stride: u32,
-    seen: u32,
-}
-
-impl Sampler {
-    #[inline]
-    pub fn push(&mut self, v: u32) {
-        self.stride = self.stride.max(1);
-        self.seen = self.seen.wrapping_add(1);
-        if !self.seen.is_multiple_of(self.stride) {
-            return;
-        }
-        self.values.push(v);
-        if self.values.len() >= SAMPLES_PER_BUCKET {
-            let mut i: u32 = 0;
-            self.values.retain(|_| {
-                i += 1;
-                i.is_multiple_of(2)
-            });
-            self.stride *= 2;
         }
     }
 }

@@ -44,26 +44,6 @@ fn complete_buckets_leaves_out_the_bucket_the_run_is_inside() {
 }
 
 #[test]
-fn sampler_is_bounded_and_keeps_the_distribution() {
-    let mut s = Sampler::default();
-    for i in 0..1_000_000u32 {
-        s.push(i % 1000);
-    }
-    assert!(s.values.len() < SAMPLES_PER_BUCKET);
-    let mut v = s.values.clone();
-    v.sort_unstable();
-    let median = v[v.len() / 2];
-    assert!((450..550).contains(&median), "{median}");
-    // A systematic sample: evenly spaced, every `stride`-th value, the stride doubling.
-    let mut s = Sampler::default();
-    for v in 0..100_000u32 {
-        s.push(v);
-    }
-    assert!(s.stride > 1 && s.stride.is_power_of_two(), "{}", s.stride);
-    assert!(s.values.windows(2).all(|w| w[1] - w[0] == s.stride));
-}
-
-#[test]
 fn stretches_without_a_leader_are_listed_up_to_the_limit_and_a_stall_past_it_says_at_least() {
     const MS: Time = 1_000_000;
     let mut m = Metrics::new(3, 0, 100 * MS, 100_000 * MS);

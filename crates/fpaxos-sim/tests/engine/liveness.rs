@@ -15,6 +15,14 @@ fn committed_after_faults(json: &str) -> fpaxos_sim::Report {
     run(&s).expect("it runs")
 }
 
+/// The stall scenario `json`, changed by `change`, runs without a stall.
+fn no_stall_with(json: &str, change: impl FnOnce(&mut Scenario)) {
+    let mut s = Scenario::from_json(json).expect("valid");
+    change(&mut s);
+    let r = run(&s).expect("it runs");
+    assert!(r.liveness.ok, "{:?}", r.liveness.stalls);
+}
+
 /// Five nodes, majority, thrifty, and an election timeout well under the retransmit timer: with
 /// nodes 0 and 2 crashed, every ring-ordered Q1 held a dead node and a thrifty candidate never
 /// widened its Prepare, so no leader was ever elected (868 commits in 10 s, all before the crash).
@@ -204,13 +212,8 @@ fn a_stall_names_candidates_outside_the_healthy_set_that_kept_it_from_electing()
         "{}",
         st.during
     );
-    for (check_quorum, pre_vote) in [(true, false), (false, true)] {
-        let mut s = Scenario::from_json(json).expect("valid");
-        s.cluster.check_quorum = check_quorum;
-        s.cluster.pre_vote = pre_vote;
-        let r = run(&s).expect("it runs");
-        assert!(r.liveness.ok, "{:?}", r.liveness.stalls);
-    }
+    no_stall_with(json, |s| s.cluster.check_quorum = true);
+    no_stall_with(json, |s| s.cluster.pre_vote = true);
 }
 
 /// Swarm seed 1601905 (`--loss 0 --check-quorum=off`): eight nodes, window 1, an open loop
@@ -233,10 +236,7 @@ fn a_stall_says_when_resends_of_executed_requests_filled_the_slots() {
         st.during
     );
     assert!(r.executed_twice >= 200, "{}", r.executed_twice);
-    let mut s = Scenario::from_json(json).expect("valid");
-    s.cluster.window = 2;
-    let r = run(&s).expect("it runs");
-    assert!(r.liveness.ok, "{:?}", r.liveness.stalls);
+    no_stall_with(json, |s| s.cluster.window = 2);
 }
 
 /// A deaf leader outside the healthy set, with check-quorum off and pre-vote on (a swarm seed):
@@ -264,8 +264,5 @@ fn a_stall_names_a_leader_that_stayed_in_office_from_outside_the_healthy_set() {
         "{}",
         st.during
     );
-    let mut s = Scenario::from_json(json).expect("valid");
-    s.cluster.check_quorum = true;
-    let r = run(&s).expect("it runs");
-    assert!(r.liveness.ok, "{:?}", r.liveness.stalls);
+    no_stall_with(json, |s| s.cluster.check_quorum = true);
 }
