@@ -84,6 +84,21 @@ async fn a_deaf_leader_without_check_quorum_is_a_stall_and_the_page_jumps_to_it(
         stall.during
     );
     assert_eq!(text(&root, "liveness-during"), stall.during);
+    // What that points to, one list item a cause: here the deaf leader in office.
+    assert!(
+        stall
+            .causes
+            .iter()
+            .any(|c| c.starts_with("Node 0 led throughout")),
+        "{:?}",
+        stall.causes
+    );
+    let items = find(&root, "liveness-causes").children();
+    let shown: Vec<String> = (0..items.length())
+        .filter_map(|i| items.item(i))
+        .map(|li| li.text_content().unwrap_or_default())
+        .collect();
+    assert_eq!(shown, stall.causes);
     // Safety is a separate verdict: still fine.
     assert_eq!(attr(&find(&root, "safety-banner"), "data-ok"), "true");
 

@@ -169,6 +169,9 @@ fn failures(r: &Report) -> String {
         if !st.during.is_empty() {
             out.push_str(&format!("  during it: {}\n", st.during));
         }
+        for cause in &st.causes {
+            out.push_str(&format!("  - {cause}\n"));
+        }
     }
     if r.liveness.stalls.len() > 10 {
         out.push_str(&format!(

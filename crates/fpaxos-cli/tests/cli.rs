@@ -73,6 +73,36 @@ fn run_prints_a_readable_summary() {
     }
 }
 
+/// A stall's report: the rule's reason, one line of what happened during it, and what that
+/// points to as a list, one cause an item (the engine's `Stall::causes`).
+#[test]
+fn run_lists_a_stalls_causes() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../fpaxos-sim/tests/engine/data/thrifty-dueling-candidates.json"
+    );
+    let o = fpaxos(&["run", path]);
+    let out = stdout(&o);
+    let lines: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("stall: "))
+        .collect();
+    assert!(lines.len() >= 3, "a stall:\n{out}");
+    assert!(
+        lines[1].starts_with("  during it: 22 leader elections won, "),
+        "{out}"
+    );
+    assert!(
+        lines[2].starts_with("  - Leaders were deposed one after another.")
+            && lines[2].contains("Here the election timeout, 23.0 ms,"),
+        "{out}"
+    );
+    assert!(
+        !lines.get(3).is_some_and(|l| l.starts_with("  - ")),
+        "{out}"
+    );
+}
+
 #[test]
 fn overrides_and_set_reach_the_scenario() {
     let o = fpaxos(&[

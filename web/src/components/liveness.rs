@@ -1,7 +1,7 @@
 //! The liveness status, beside the safety banner and in its style: quiet when the engine's
 //! liveness rule held (saying for how long it applied), an honest note when the rule never
 //! applied (so nothing was checked), and a loud banner on the first stall, with its explanation
-//! and a button that moves the time cursor to where it began. Every number is the report's
+//! (what happened during it, and what that points to as a list) and a button that moves the time cursor to where it began. Every number is the report's
 //! (`Report::liveness`); nothing is judged here.
 //!
 //! A stall is reported once its bound has passed, so the report at its start does not list it
@@ -129,6 +129,11 @@ pub(crate) fn LivenessBanner(props: &LivenessProps) -> Html {
                     <span class="why">{"Why it should have progressed: "}<span data-testid="liveness-why">{format!("{}.", s.why)}</span></span>
                     if !s.during.is_empty() {
                         <span class="why">{"During it: "}<span data-testid="liveness-during">{&s.during}</span></span>
+                    }
+                    if !s.causes.is_empty() {
+                        <ul class="causes" data-testid="liveness-causes">
+                            { for s.causes.iter().map(|c| html! { <li>{c}</li> }) }
+                        </ul>
                     }
                     <span class="more">{count_text(l)}</span>
                     <button type="button" onclick={go} data-testid="goto-stall">{"Go to the stall"}</button>

@@ -88,7 +88,11 @@ impl SeedFailure {
             (None, Some(v), _) => v.message.clone(),
             (None, None, Some(st)) => format!(
                 "stalled from {:.1} ms to {:.1} ms ({}): {}. During it: {}",
-                st.from_ms, st.to_ms, st.ended_by, st.why, st.during
+                st.from_ms,
+                st.to_ms,
+                st.ended_by,
+                st.why,
+                st.explained()
             ),
             (None, None, None) => String::new(),
         }

@@ -52,6 +52,33 @@ pub(crate) struct Activity<'a> {
     pub window: u32,
 }
 
+/// What a stall's stretch held: [`Stall::during`](super::Stall::during) and
+/// [`Stall::causes`](super::Stall::causes).
+#[derive(Debug, PartialEq)]
+pub(crate) struct Described {
+    /// One sentence of counts: elections won, time without a leader, messages, the busiest CPU.
+    pub during: String,
+    /// What those point to, one explanation each, in a fixed order.
+    pub causes: Vec<String>,
+}
+
+impl Described {
+    /// Both, as one text (for tests).
+    #[cfg(test)]
+    pub(crate) fn text(&self) -> String {
+        joined(&self.during, &self.causes)
+    }
+}
+
+/// The counts and then each cause, as one text.
+pub(crate) fn joined(during: &str, causes: &[String]) -> String {
+    std::iter::once(during)
+        .chain(causes.iter().map(String::as_str))
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn overlap(a: (Time, Time), b: (Time, Time)) -> Time {
     a.1.min(b.1).saturating_sub(a.0.max(b.0))
 }
@@ -70,9 +97,9 @@ impl Activity<'_> {
             .map(|(_, _, n)| n)
     }
 
-    /// One to four sentences on the stretch `from..to` (an election at `from` is before it),
-    /// whose healthy set was `healthy`.
-    pub fn describe(&self, from: Time, to: Time, healthy: &[u32]) -> String {
+    /// What happened in the stretch `from..to` (an election at `from` is before it), whose
+    /// healthy set was `healthy`: one sentence of counts, and what they point to.
+    pub fn describe(&self, from: Time, to: Time, healthy: &[u32]) -> Described {
         let span = (from, to);
         let len = to.saturating_sub(from).max(1);
         let first = self.elected_at.partition_point(|t| *t <= from);
@@ -129,29 +156,31 @@ impl Activity<'_> {
             busy_node = (pct >= BUSY).then_some(node);
         }
         s.push('.');
+        let mut causes = Vec::new();
         if elected >= CHURN {
-            s.push_str(
-                " Leaders were deposed one after another. A common cause: a node whose election \
+            let mut c = String::from(
+                "Leaders were deposed one after another. A common cause: a node whose election \
                  timer fires before a new leader's first heartbeat reaches it campaigns and \
                  deposes that leader; pre-vote, or an election timeout above the slowest round \
                  trip, prevents that.",
             );
             if let Some((et, rtt)) = self.short_timeout {
-                s.push_str(&format!(
+                c.push_str(&format!(
                     " Here the election timeout, {:.1} ms, is below the slowest link's round \
                      trip, about {:.1} ms (twice its one-in-a-million latency).",
                     et as f64 / 1e6,
                     rtt as f64 / 1e6
                 ));
             }
+            causes.push(c);
         }
         // A leader in office the whole time, outside the healthy set: nothing takes its place.
         if let Some(leader) = self
             .sole_leader_through(from, to)
             .filter(|&l| !self.check_quorum && !healthy.contains(&u32::from(l)))
         {
-            s.push_str(&format!(
-                " Node {leader} led throughout, from outside the healthy set (it is not connected \
+            causes.push(format!(
+                "Node {leader} led throughout, from outside the healthy set (it is not connected \
                  both ways to all of it). Nodes that hear its heartbeats do not campaign{}, and \
                  without check-quorum a leader that hears from no Q2 does not step down \
                  (with it, such a leader steps down after an election timeout).",
@@ -188,8 +217,8 @@ impl Activity<'_> {
                     [] => unreachable!("at least CHURN campaigns"),
                 };
                 let capped = self.campaigns.len() >= MAX_ELECTIONS && hi == self.campaigns.len();
-                s.push_str(&format!(
-                    " {names}, outside the healthy set, campaigned {}{} times during it, and won \
+                causes.push(format!(
+                    "{names}, outside the healthy set, campaigned {}{} times during it, and won \
                      nothing. A node that receives a Prepare of a higher ballot promises it, steps \
                      down if it leads, and waits out an election timeout again, so the healthy \
                      set elected no one. With check-quorum, a node that heard from its leader \
@@ -202,8 +231,8 @@ impl Activity<'_> {
         }
         let again = share(self.again).round();
         if again >= AGAIN {
-            s.push_str(&format!(
-                " About {} commands were executed a second time during it: resends of requests \
+            causes.push(format!(
+                "About {} commands were executed a second time during it: resends of requests \
                  whose first copy had been chosen already (execution is at-least-once; without \
                  client sessions a leader cannot tell a resend from a new request). They filled \
                  slots but completed no pending request{}.",
@@ -216,12 +245,12 @@ impl Activity<'_> {
             ));
         }
         if let Some(node) = busy_node {
-            s.push_str(&format!(
-                " Node {node}'s CPU was nearly always busy: messages, heartbeats and elections \
+            causes.push(format!(
+                "Node {node}'s CPU was nearly always busy: messages, heartbeats and elections \
                  wait behind its work (see the CPU chart)."
             ));
         }
-        s
+        Described { during: s, causes }
     }
 }
 
@@ -256,7 +285,17 @@ mod tests {
             pre_vote: false,
             window: 1,
         };
-        let s = a.describe(100 * MS, 300 * MS, &[]);
+        // The counts are one sentence, and each cause is one item after it, in a fixed order.
+        let d = a.describe(100 * MS, 300 * MS, &[]);
+        assert_eq!(
+            d.during,
+            "4 leader elections won, 55.0 ms without a leader, about 4,080 messages sent; the \
+             busiest CPU, node 1's, was busy about 100 % of it."
+        );
+        assert_eq!(d.causes.len(), 2, "{:#?}", d.causes);
+        assert!(d.causes[0].starts_with("Leaders were deposed one after another."));
+        assert!(d.causes[1].starts_with("Node 1's CPU was nearly always busy"));
+        let s = a.describe(100 * MS, 300 * MS, &[]).text();
         assert!(
             s.starts_with("4 leader elections won, 55.0 ms without a leader, about 4,080 messages sent; the busiest CPU, node 1's, was busy about 100 % of it."),
             "{s}"
@@ -269,7 +308,7 @@ mod tests {
             short_timeout: Some((23 * MS, 40 * MS)),
             ..a
         };
-        let s = short.describe(100 * MS, 300 * MS, &[]);
+        let s = short.describe(100 * MS, 300 * MS, &[]).text();
         assert!(
             s.contains(
                 "prevents that. Here the election timeout, 23.0 ms, is below the slowest \
@@ -278,12 +317,15 @@ mod tests {
             "{s}"
         );
         assert!(
-            !short.describe(140 * MS, 200 * MS, &[]).contains("Here the"),
+            !short
+                .describe(140 * MS, 200 * MS, &[])
+                .text()
+                .contains("Here the"),
             "one election is no churn"
         );
         // 50..100 ms: bucket 0, where nothing was sent or busy; the election at 50 ms is at the
         // stretch's start, before it.
-        let s = a.describe(50 * MS, 100 * MS, &[]);
+        let s = a.describe(50 * MS, 100 * MS, &[]).text();
         assert!(
             s == "0 leader elections won, 0.0 ms without a leader, about 0 messages sent.",
             "{s}"
@@ -291,7 +333,7 @@ mod tests {
         // Two CPUs equally busy: the lower node id is named.
         let tied = vec![vec![0, 95 * MS, 0, 0], vec![0, 95 * MS, 0, 0]];
         let t = Activity { busy: &tied, ..a };
-        let s = t.describe(100 * MS, 200 * MS, &[]);
+        let s = t.describe(100 * MS, 200 * MS, &[]).text();
         assert!(
             s.contains("the busiest CPU, node 0's, was busy about 95 %"),
             "{s}"
@@ -304,11 +346,11 @@ mod tests {
             leaderless_since: None,
             ..t
         };
-        let s = cut.describe(210 * MS, 230 * MS, &[]);
+        let s = cut.describe(210 * MS, 230 * MS, &[]).text();
         assert!(s.contains(" won, 20.0 ms without a leader"), "{s}");
-        let s = cut.describe(210 * MS, 240 * MS, &[]);
+        let s = cut.describe(210 * MS, 240 * MS, &[]).text();
         assert!(s.contains(" won, at least 20.0 ms without a leader"), "{s}");
-        let s = a.describe(140 * MS, 200 * MS, &[]);
+        let s = a.describe(140 * MS, 200 * MS, &[]).text();
         assert!(s.starts_with("1 leader election won,"), "{s}");
         assert!(
             !s.contains("deposed") && s.contains("busy about 100 %"),

@@ -55,11 +55,24 @@ pub struct Stall {
     pub ended_by: String,
     /// One sentence: why the cluster should have progressed.
     pub why: String,
-    /// What happened during it, read off the run: leader elections, time without a leader,
-    /// messages sent, the busiest CPU, and what those point to (empty in reports written before
-    /// this field).
+    /// What happened during it, read off the run, in one sentence: leader elections, time
+    /// without a leader, messages sent, the busiest CPU (empty in reports written before this
+    /// field; in reports written before `causes`, the causes follow it here).
     #[serde(default)]
     pub during: String,
+    /// What those point to, one explanation each: leaders deposed one after another, a leader
+    /// or candidates outside the healthy set, resends filling the slots, a saturated CPU. Empty
+    /// when nothing stood out.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub causes: Vec<String>,
+}
+
+impl Stall {
+    /// What happened during it and what that points to, as one text: `during`, then each of
+    /// `causes`.
+    pub fn explained(&self) -> String {
+        during::joined(&self.during, &self.causes)
+    }
 }
 
 /// Time from losing a leader to electing the next one.

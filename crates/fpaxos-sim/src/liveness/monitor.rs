@@ -315,6 +315,7 @@ impl Monitor {
                 self.bound.explain(outside),
             ),
             during: String::new(),
+            causes: Vec::new(),
         })
     }
 

@@ -399,7 +399,8 @@ impl Metrics {
         activity.window = run.scenario.cluster.window;
         for st in &mut liveness.stalls {
             let ns = |ms: f64| (ms * 1e6).round() as Time;
-            st.during = activity.describe(ns(st.from_ms), ns(st.to_ms), &st.nodes);
+            let d = activity.describe(ns(st.from_ms), ns(st.to_ms), &st.nodes);
+            (st.during, st.causes) = (d.during, d.causes);
         }
         let leaderless = self.leaderless
             + self

@@ -66,10 +66,10 @@ fn stretches_without_a_leader_are_listed_up_to_the_limit_and_a_stall_past_it_say
     );
     let a = m.activity(t + 5 * MS);
     // Within the list: exact.
-    let early = a.describe(0, 100 * MS, &[]);
+    let early = a.describe(0, 100 * MS, &[]).text();
     assert!(early.contains(", 10.0 ms without a leader"), "{early}");
     // Past the list: the stretches left out make it "at least" (here only the open one counts).
-    let late = a.describe(t - 50 * MS, t + 5 * MS, &[]);
+    let late = a.describe(t - 50 * MS, t + 5 * MS, &[]).text();
     assert!(
         late.contains(", at least 5.0 ms without a leader"),
         "{late}"
@@ -79,7 +79,10 @@ fn stretches_without_a_leader_are_listed_up_to_the_limit_and_a_stall_past_it_say
     few.leaders_alive(MS, true);
     few.leaders_alive(20 * MS, false);
     few.leaders_alive(30 * MS, true);
-    let s = few.activity(100 * MS).describe(10 * MS, 100 * MS, &[]);
+    let s = few
+        .activity(100 * MS)
+        .describe(10 * MS, 100 * MS, &[])
+        .text();
     assert!(s.contains(" won, 10.0 ms without a leader"), "{s}");
 }
 
@@ -91,9 +94,15 @@ fn elections_are_kept_up_to_the_limit_and_a_stall_past_it_says_at_least() {
         m.elected(t, 0);
     }
     assert_eq!(m.elected_at.len(), during::MAX_ELECTIONS);
-    let s = m.activity(max + 10).describe(max - 10, max + 10, &[]);
+    let s = m
+        .activity(max + 10)
+        .describe(max - 10, max + 10, &[])
+        .text();
     assert!(s.starts_with("at least 9 leader elections won"), "{s}");
-    let s = m.activity(max + 10).describe(max - 30, max - 20, &[]);
+    let s = m
+        .activity(max + 10)
+        .describe(max - 30, max - 20, &[])
+        .text();
     assert!(s.starts_with("10 leader elections won"), "{s}");
 }
 
@@ -112,22 +121,22 @@ fn a_leader_in_office_throughout_a_stall_from_outside_the_healthy_set_is_named()
     let mut a = m.activity(1_000 * MS);
     a.check_quorum = false;
     let named = "Node 3 led throughout, from outside the healthy set";
-    let s = a.describe(100 * MS, 400 * MS, &[0, 1, 2]);
+    let s = a.describe(100 * MS, 400 * MS, &[0, 1, 2]).text();
     assert!(s.contains(named), "{s}");
     assert!(!s.contains("deny the pre-votes"), "{s}");
     // The open stretch counts until the report's time.
-    let s = a.describe(650 * MS, 1_000 * MS, &[0, 1, 2]);
+    let s = a.describe(650 * MS, 1_000 * MS, &[0, 1, 2]).text();
     assert!(s.contains(named), "{s}");
     // Not across the stretch with two leaders, not when the leader is in the set, not with
     // check-quorum on.
     for s in [
-        a.describe(400 * MS, 650 * MS, &[0, 1, 2]),
-        a.describe(100 * MS, 400 * MS, &[1, 2, 3]),
+        a.describe(400 * MS, 650 * MS, &[0, 1, 2]).text(),
+        a.describe(100 * MS, 400 * MS, &[1, 2, 3]).text(),
     ] {
         assert!(!s.contains("led throughout"), "{s}");
     }
     a.pre_vote = true;
-    let s = a.describe(100 * MS, 400 * MS, &[0, 1, 2]);
+    let s = a.describe(100 * MS, 400 * MS, &[0, 1, 2]).text();
     assert!(
         s.contains("do not campaign and deny the pre-votes of nodes that do not hear it"),
         "{s}"
@@ -135,6 +144,7 @@ fn a_leader_in_office_throughout_a_stall_from_outside_the_healthy_set_is_named()
     a.check_quorum = true;
     assert!(!a
         .describe(100 * MS, 400 * MS, &[0, 1, 2])
+        .text()
         .contains("led throughout"));
     // A leader replaced at the instant it took office leaves no empty stretch, and the list
     // stops at its limit.
@@ -162,16 +172,16 @@ fn commands_executed_again_during_a_stall_are_called_out_from_ten_on() {
     let mut a = m.activity(1_000 * MS);
     a.window = 1;
     let said = "executed a second time during it";
-    let s = a.describe(100 * MS, 200 * MS, &[0, 1, 2]);
+    let s = a.describe(100 * MS, 200 * MS, &[0, 1, 2]).text();
     assert!(!s.contains(said), "9 is below the threshold: {s}");
-    let s = a.describe(100 * MS, 600 * MS, &[0, 1, 2]);
+    let s = a.describe(100 * MS, 600 * MS, &[0, 1, 2]).text();
     assert!(s.contains(&format!("About 49 commands were {said}")), "{s}");
     assert!(s.contains("one slot per round trip (window 1)."), "{s}");
     // Half of a bucket counts half: 20 of the 40.
-    let s = a.describe(550 * MS, 600 * MS, &[0, 1, 2]);
+    let s = a.describe(550 * MS, 600 * MS, &[0, 1, 2]).text();
     assert!(s.contains("About 20 commands"), "{s}");
     a.window = 4;
-    let s = a.describe(500 * MS, 600 * MS, &[0, 1, 2]);
+    let s = a.describe(500 * MS, 600 * MS, &[0, 1, 2]).text();
     assert!(s.contains("at most 4 slots in flight (window 4)."), "{s}");
 }
 
@@ -189,30 +199,40 @@ fn candidates_outside_the_healthy_set_are_named_when_no_one_was_elected() {
     let mut a = m.activity(1_000 * MS);
     a.check_quorum = false;
     let set = [0, 1];
-    let s = a.describe(100 * MS, 600 * MS, &set);
+    let s = a.describe(100 * MS, 600 * MS, &set).text();
     assert!(
         s.contains("Nodes 2 and 3, outside the healthy set, campaigned 12 times during it"),
         "{s}"
     );
     // Bounds are inclusive; two campaigns are not a churn.
-    let s = a.describe(200 * MS, 300 * MS, &set);
+    let s = a.describe(200 * MS, 300 * MS, &set).text();
     assert!(
         s.contains("Node 3, outside the healthy set, campaigned 3 times"),
         "{s}"
     );
     assert!(!a
         .describe(210 * MS, 300 * MS, &set)
+        .text()
         .contains("outside the healthy set"));
     // Not with check-quorum or pre-vote on, nor when someone was elected.
     a.pre_vote = true;
-    assert!(!a.describe(100 * MS, 600 * MS, &set).contains("campaigned"));
+    assert!(!a
+        .describe(100 * MS, 600 * MS, &set)
+        .text()
+        .contains("campaigned"));
     a.pre_vote = false;
     a.check_quorum = true;
-    assert!(!a.describe(100 * MS, 600 * MS, &set).contains("campaigned"));
+    assert!(!a
+        .describe(100 * MS, 600 * MS, &set)
+        .text()
+        .contains("campaigned"));
     m.elected(300 * MS, 0);
     let mut a = m.activity(1_000 * MS);
     a.check_quorum = false;
-    assert!(!a.describe(100 * MS, 600 * MS, &set).contains("campaigned"));
+    assert!(!a
+        .describe(100 * MS, 600 * MS, &set)
+        .text()
+        .contains("campaigned"));
     // The list stops at its limit; a stall that reaches past its end says "at least".
     let mut m = Metrics::new(4, 0, 100 * MS, 1_000 * MS);
     for i in 0..during::MAX_ELECTIONS as Time + 5 {
@@ -222,8 +242,8 @@ fn candidates_outside_the_healthy_set_are_named_when_no_one_was_elected() {
     let mut a = m.activity(1_000 * MS);
     a.check_quorum = false;
     let end = (during::MAX_ELECTIONS as Time - 1) * 1_000;
-    let s = a.describe(end - 9_000, end + 5_000, &set);
+    let s = a.describe(end - 9_000, end + 5_000, &set).text();
     assert!(s.contains("campaigned at least 10 times"), "{s}");
-    let s = a.describe(end - 9_000, end - 1_000, &set);
+    let s = a.describe(end - 9_000, end - 1_000, &set).text();
     assert!(s.contains("campaigned 9 times"), "{s}");
 }
