@@ -1,8 +1,9 @@
 //! The liveness status, beside the safety banner and in its style: quiet when the engine's
 //! liveness rule held (saying for how long it applied), an honest note when the rule never
 //! applied (so nothing was checked), and a loud banner on the first stall, with its explanation
-//! (what happened during it, and what that points to as a list) and a button that moves the time cursor to where it began. Every number is the report's
-//! (`Report::liveness`); nothing is judged here.
+//! (what happened during it, and what that points to as a list) and a button that moves the
+//! time cursor to where it began. Every number is the report's (`Report::liveness`); nothing is
+//! judged here.
 //!
 //! A stall is reported once its bound has passed, so the report at its start does not list it
 //! yet. After "Go to the stall" (or any seek back) the banner keeps showing the stall the same
