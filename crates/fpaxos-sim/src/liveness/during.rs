@@ -115,15 +115,18 @@ impl Activity<'_> {
             .sum();
         // Past the list's limit, stretches after its last one are missing.
         let partial = !self.leaderless_listed && self.leaderless.last().is_none_or(|l| l.1 < to);
-        // A bucket's counts, taken in proportion to the part of it inside the stretch.
+        // A bucket's counts, taken in proportion to the part of it inside the stretch. The
+        // last bucket counts only up to where the run stopped (`upto`), so a run that stopped
+        // mid-bucket gives the same numbers as one that went on.
         let b = self.bucket.max(1);
         let share = |row: &[u64]| -> f64 {
             let lo = (from / b) as usize;
             let hi = (to.div_ceil(b) as usize).min(row.len());
             (lo..hi)
                 .map(|i| {
-                    let cell = (i as Time * b, (i as Time + 1) * b);
-                    row[i] as f64 * overlap(cell, span) as f64 / b as f64
+                    let start = i as Time * b;
+                    let cell = (start, ((i as Time + 1) * b).min(self.upto.max(start + 1)));
+                    row[i] as f64 * overlap(cell, span) as f64 / (cell.1 - cell.0) as f64
                 })
                 .sum()
         };
@@ -350,6 +353,15 @@ mod tests {
         assert!(s.contains(" won, 20.0 ms without a leader"), "{s}");
         let s = cut.describe(210 * MS, 240 * MS, &[]).text();
         assert!(s.contains(" won, at least 20.0 ms without a leader"), "{s}");
+        // A run that stopped mid-bucket (at 250 ms): bucket 2 holds the counts of 200..250 ms
+        // only, so 200..240 ms is 4/5 of them, not 2/5.
+        let stopped = Activity {
+            upto: 250 * MS,
+            leaderless_since: None,
+            ..a
+        };
+        let s = stopped.describe(200 * MS, 240 * MS, &[]).text();
+        assert!(s.contains("about 1,632 messages sent"), "{s}");
         let s = a.describe(140 * MS, 200 * MS, &[]).text();
         assert!(s.starts_with("1 leader election won,"), "{s}");
         assert!(
