@@ -1,7 +1,7 @@
 //! Breadth-first search over the model, in steps the caller sizes (`run(max)`), so that a
 //! browser worker can report progress and be cancelled between steps; no threads, no clock.
 
-use crate::config::ExploreConfig;
+use crate::config::{ExploreConfig, Network};
 use crate::frontier::{Frontier, Tree};
 use crate::seen::Seen;
 use crate::state::{Act, Bound, State, Violation};
@@ -218,6 +218,12 @@ impl Explorer {
     /// The configuration explored.
     pub fn config(&self) -> &ExploreConfig {
         &self.world.cfg
+    }
+
+    /// The search's tables (tests read and plant in them).
+    #[cfg(test)]
+    pub(crate) fn world_mut(&mut self) -> &mut World {
+        &mut self.world
     }
 
     /// Expands at most `max_states` more states; call again until `done`.
@@ -469,12 +475,15 @@ impl Explorer {
     /// One honest sentence about the result (never "proven": the search is bounded).
     pub fn summary(&mut self) -> String {
         let s = self.stats;
-        let states = if s.renamings > 1 {
+        let cfg = self.world.cfg.clone();
+        let mut states = if s.renamings > 1 {
             format!("{} states up to renaming the commands", grouped(s.unique))
         } else {
             format!("{} states", grouped(s.unique))
         };
-        let cfg = self.world.cfg.clone();
+        if cfg.forget_settled && cfg.network == Network::Set {
+            states.push_str(", with settled replies forgotten");
+        }
         match self.result() {
             Outcome::Running => {
                 format!("running: {states}, complete to depth {}", s.complete_depth)
@@ -551,3 +560,6 @@ mod tests {
         assert!(seen.capacity() > cap && seen.contains(k));
     }
 }
+
+#[cfg(test)]
+mod settled_tests;

@@ -66,6 +66,11 @@ pub(crate) struct ExploreArgs {
     /// pair of states that differ by swapping the first two commands).
     #[arg(long)]
     pub(crate) no_symmetry: bool,
+    /// Keep every message sent: do not forget replies their receiver ignores for good (by
+    /// default the set network forgets them, since delivering one could only lead a state to
+    /// itself).
+    #[arg(long)]
+    pub(crate) keep_settled: bool,
     /// Plant a known bug in every node: lowest-ballot-value (phase 1 keeps the lowest-ballot
     /// value), accept-below-promise (acceptors accept Accepts below their promise),
     /// no-election-retry (a liveness bug: explore checks safety only).
@@ -159,6 +164,7 @@ pub(crate) fn cmd_explore(a: ExploreArgs) -> CmdResult {
         check_quorum: !a.no_check_quorum,
         pre_vote: a.pre_vote,
         symmetry: !a.no_symmetry,
+        forget_settled: !a.keep_settled,
     };
     let mut ex = match Explorer::new(cfg.clone()) {
         Ok(ex) => ex,

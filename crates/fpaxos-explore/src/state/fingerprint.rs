@@ -179,6 +179,7 @@ impl State {
         parts: &Parts,
     ) -> Option<Result<u128, Bound>> {
         let set = world.cfg.network == Network::Set;
+        let forget = set && world.cfg.forget_settled;
         let (mut used, mut crashed, mut sums) = (self.used, self.crashed, parts.sums);
         // The node that steps, its armed timers before the step, and what it reacts to.
         let stepped = match act {
@@ -232,16 +233,43 @@ impl State {
                 used.timers += 1;
             }
             let armed = (armed | step.armed) & acting(world.role(step.node));
-            let new = world.node_images(i, step.node, armed);
+            let node = step.node;
+            let sends = step.sends.len();
+            let new = world.node_images(i, node, armed);
             replace(&mut sums, &parts.nodes[i], &new);
-            for (k, &e) in step.sends.iter().enumerate() {
+            if matches!(act, Act::Fire(..)) && used.timers != self.used.timers {
+                // Timers that may no longer fire settle replies anywhere: built instead.
+                if forget && used.timers == world.cfg.timers {
+                    return None;
+                }
+            }
+            let timers_fire = used.timers < world.cfg.timers;
+            // The receiver's replies that its new state has settled leave the network
+            // (`State::forget_settled`; the others' were judged in the parent already).
+            if forget && node != self.nodes[i] {
+                for &e in &self.net {
+                    if world.env_to(e) as usize == i && world.settled(node, e, timers_fire) {
+                        sub(&mut sums, &world.env_images(e));
+                    }
+                }
+            }
+            for k in 0..sends {
+                let step = world.step_result(st);
+                let e = step.sends[k];
                 // The set network holds one copy of a message.
                 if set && (self.in_net(world, parts, e) || step.sends[..k].contains(&e)) {
                     continue;
                 }
+                if forget {
+                    let to = world.env_to(e) as usize;
+                    let receiver = if to == i { node } else { self.nodes[to] };
+                    if world.settled(receiver, e, timers_fire) {
+                        continue;
+                    }
+                }
                 add(&mut sums, &world.env_images(e));
             }
-            used.elections += step.elections;
+            used.elections += world.step_result(st).elections;
         }
         if used.elections > world.cfg.ballots {
             return Some(Err(Bound::Ballots));

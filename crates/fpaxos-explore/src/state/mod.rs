@@ -420,6 +420,7 @@ impl State {
                 violation = s.absorb(world, id as usize, st);
             }
         }
+        s.forget_settled(world);
         let cfg = &world.cfg;
         if s.used.elections > cfg.ballots {
             return Err(Bound::Ballots);
@@ -428,6 +429,33 @@ impl State {
             return Err(Bound::Timers);
         }
         Ok(violation)
+    }
+
+    /// Whether heartbeat and retransmit timers may still fire (the budget is not spent): what
+    /// [`World::settled`] takes.
+    pub(crate) fn timers_fire(&self, world: &World) -> bool {
+        self.used.timers < world.cfg.timers
+    }
+
+    /// Drops from the network every message its receiver has settled ([`World::settled`]):
+    /// delivering it would only ever lead a state to itself. A no-op unless the search
+    /// forgets settled replies.
+    fn forget_settled(&mut self, world: &mut World) {
+        if !world.cfg.forget_settled || world.cfg.network != Network::Set {
+            return;
+        }
+        let timers_fire = self.timers_fire(world);
+        let mut k = 0;
+        while k < self.net.len() {
+            let e = self.net[k];
+            let to = world.env_to(e) as usize;
+            if world.settled(self.nodes[to], e, timers_fire) {
+                self.net.remove(k);
+                sub(&mut self.rest, &world.env_images(e));
+            } else {
+                k += 1;
+            }
+        }
     }
 
     /// Applies node `i`'s step `st`: new node state, timers, sends, and the ghost history,

@@ -23,6 +23,7 @@ mod phase2;
 mod planted;
 mod prevote;
 mod queue;
+mod settled;
 mod thrifty;
 mod timers;
 
