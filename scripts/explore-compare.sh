@@ -14,7 +14,8 @@
 # run); SEARCHES (one `fpaxos explore` argument list per line) replaces the default searches;
 # BASE_TARGET as in bench-compare.sh; NEW_ARGS (words added to the working tree's runs only):
 # against a base from before the symmetry reduction (2026-12-05), NEW_ARGS=--no-symmetry
-# compares the same searches.
+# compares the same searches; against one from before settled replies were forgotten
+# (2026-12-06), NEW_ARGS=--keep-settled (both words for a base older than both).
 # Needs: git, cargo, python3, GNU time (/usr/bin/time). Exit status: 0 if every pair agreed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
