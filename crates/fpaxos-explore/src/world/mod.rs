@@ -156,6 +156,8 @@ pub(crate) struct World {
     settled: Vec<[Vec<u64>; 2]>,
     /// Heap bytes of `settled`'s bit vectors.
     settled_heap: u64,
+    /// Whether the search forgets settled replies (`forget_settled`, set network only).
+    forget: bool,
     /// Replies the node called settled whose delivery was not quiet, so they were kept: none,
     /// unless `Node::ignores_for_good` is wrong (the tests hold it to zero).
     pub(crate) settled_misses: u64,
@@ -193,6 +195,7 @@ impl World {
     pub(crate) fn new(cfg: ExploreConfig, quorums: Arc<QuorumSystem>) -> World {
         let commands = cfg.commands;
         let sym = Symmetry::new(commands, cfg.symmetry);
+        let forget = cfg.forget_settled && cfg.network == Network::Set;
         let mut w = World {
             cfg,
             quorums,
@@ -218,6 +221,7 @@ impl World {
             quiet_heap: 0,
             settled: Vec::new(),
             settled_heap: 0,
+            forget,
             settled_misses: 0,
             settled_rule: Node::ignores_for_good,
             fire_elections: Vec::new(),
@@ -535,8 +539,9 @@ impl World {
     /// telling whether heartbeat and retransmit timers may still fire) and its step there is
     /// quiet. Always false with `forget_settled` off. Judged once per node state, envelope and
     /// `timers_fire`.
+    #[inline]
     pub(crate) fn settled(&mut self, node: u32, e: u32, timers_fire: bool) -> bool {
-        if !self.cfg.forget_settled || self.cfg.network != Network::Set {
+        if !self.forget {
             return false;
         }
         let (v, bit) = (timers_fire as usize, e as usize * 2);
@@ -546,6 +551,16 @@ impl World {
                 return w >> (shift + 1) & 1 != 0;
             }
         }
+        self.judge_settled(node, e, timers_fire)
+    }
+
+    /// [`World::settled`] the first time it is asked for a node state, envelope and
+    /// `timers_fire`: the rule, the quiet check, and the bits kept.
+    #[cold]
+    #[inline(never)]
+    fn judge_settled(&mut self, node: u32, e: u32, timers_fire: bool) -> bool {
+        let (v, bit) = (timers_fire as usize, e as usize * 2);
+        let (word, shift) = (bit / 64, bit % 64);
         let env = &self.envs[e as usize];
         let mut settled =
             (self.settled_rule)(&self.nodes[node as usize], env.from, &env.msg, timers_fire);
