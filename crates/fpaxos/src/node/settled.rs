@@ -19,7 +19,8 @@
 //!
 //! `crates/fpaxos-explore` forgets a message only where this says so *and* the node's memoised
 //! step for it is quiet; its test `settled_replies_stay_settled` checks the "every state it can
-//! reach" part on complete searches, and catches a rule planted wrong.
+//! reach" part on complete searches, and catches a rule planted wrong. `tests/settled.rs` checks
+//! each rule both ways on nodes driven by hand.
 
 use super::{Node, Role};
 use crate::msg::{Ballot, Msg, Slot};
