@@ -153,7 +153,8 @@ pub(crate) fn ExplorePanel() -> Html {
             <p class="muted small">{format!(
                 "Breadth first over every order of deliveries, losses, crashes and timer firings of this scenario's cluster \
                  ({} nodes, {}{}), with the same node code the simulator runs, up to the bounds below. \
-                 Two states that differ only by swapping two commands are explored once. \
+                 Two states that differ only by swapping two commands are explored once, and a reply \
+                 its receiver will never react to again is forgotten. \
                  A violation comes with the shortest trace; a clean search says how far it was complete, never more.",
                 s.nodes, s.quorum.label(s.nodes as usize), if s.thrifty { ", thrifty" } else { "" })}</p>
             <div class="explore-bounds">
