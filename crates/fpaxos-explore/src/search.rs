@@ -1,7 +1,7 @@
 //! Breadth-first search over the model, in steps the caller sizes (`run(max)`), so that a
 //! browser worker can report progress and be cancelled between steps; no threads, no clock.
 
-use crate::config::{ExploreConfig, Network};
+use crate::config::ExploreConfig;
 use crate::frontier::{Frontier, Tree};
 use crate::seen::Seen;
 use crate::state::{Act, Bound, State, Violation};
@@ -475,15 +475,15 @@ impl Explorer {
     /// One honest sentence about the result (never "proven": the search is bounded).
     pub fn summary(&mut self) -> String {
         let s = self.stats;
-        let cfg = self.world.cfg.clone();
         let mut states = if s.renamings > 1 {
             format!("{} states up to renaming the commands", grouped(s.unique))
         } else {
             format!("{} states", grouped(s.unique))
         };
-        if cfg.forget_settled && cfg.network == Network::Set {
+        if self.world.forgets() {
             states.push_str(", with settled replies forgotten");
         }
+        let cfg = self.world.cfg.clone();
         match self.result() {
             Outcome::Running => {
                 format!("running: {states}, complete to depth {}", s.complete_depth)

@@ -179,7 +179,7 @@ impl State {
         parts: &Parts,
     ) -> Option<Result<u128, Bound>> {
         let set = world.cfg.network == Network::Set;
-        let forget = set && world.cfg.forget_settled;
+        let forget = world.forgets();
         let (mut used, mut crashed, mut sums) = (self.used, self.crashed, parts.sums);
         // The node that steps, its armed timers before the step, and what it reacts to.
         let stepped = match act {
@@ -237,11 +237,10 @@ impl State {
             let sends = step.sends.len();
             let new = world.node_images(i, node, armed);
             replace(&mut sums, &parts.nodes[i], &new);
-            if matches!(act, Act::Fire(..)) && used.timers != self.used.timers {
-                // Timers that may no longer fire settle replies anywhere: built instead.
-                if forget && used.timers == world.cfg.timers {
-                    return None;
-                }
+            // The last timer firing spent: replies anywhere may be settled now, so the
+            // successor is built instead.
+            if forget && used.timers != self.used.timers && used.timers == world.cfg.timers {
+                return None;
             }
             let timers_fire = used.timers < world.cfg.timers;
             // The receiver's replies that its new state has settled leave the network

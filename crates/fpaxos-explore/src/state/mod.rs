@@ -441,7 +441,7 @@ impl State {
     /// delivering it would only ever lead a state to itself. A no-op unless the search
     /// forgets settled replies.
     fn forget_settled(&mut self, world: &mut World) {
-        if !world.cfg.forget_settled || world.cfg.network != Network::Set {
+        if !world.forgets() {
             return;
         }
         let timers_fire = self.timers_fire(world);
