@@ -4,7 +4,8 @@
 # run-to-end time of the default scenario (as soon as the page has mounted, warm, and clicked 2 s
 # after load in a new browser session, once the page has warmed the engine up while idle), frame
 # rate while playing with 9 nodes, and the explorer's states/s in its worker (a short search, a
-# longer one cut at 1 M states, and the N = 3 two-ballot, two-command search to the end). SHOT=file.png saves a screenshot of the last search's verdict.
+# longer one cut at 1 M states, and the N = 3 two-ballot, two-command search to the end).
+# SHOT=file.png saves a screenshot of the last search's verdict.
 # Usage: scripts/measure-web.sh [dist-dir]   (build first: trunk build --release --offline)
 # Needs: python3, gzip, node >= 18 (for fetch), chromium and chromedriver.
 set -euo pipefail

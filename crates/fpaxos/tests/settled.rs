@@ -48,13 +48,21 @@ fn settled(c: &Cluster, id: NodeId, from: NodeId, msg: &Msg) -> (bool, bool) {
     answer
 }
 
+/// Node 0 campaigns in a cluster of `setup`, its Prepare reaches `prepared`, and the promise
+/// of the first of them reaches it (returned); the others' promises stay in flight.
+fn campaign_with(setup: Setup, prepared: &[NodeId]) -> (Cluster, Msg) {
+    let mut c = Cluster::new(setup);
+    c.campaign(0);
+    for &to in prepared {
+        c.deliver(0, to, MsgKind::Prepare);
+    }
+    let promise = c.deliver(prepared[0], 0, MsgKind::Promise);
+    (c, promise)
+}
+
 /// Node 0 leads ballot `b` of three nodes with node 1's promise; node 2's is still in flight.
 fn leader() -> (Cluster, Ballot, Msg) {
-    let mut c = Cluster::new(Setup::default());
-    c.campaign(0);
-    c.deliver(0, 1, MsgKind::Prepare);
-    c.deliver(0, 2, MsgKind::Prepare);
-    let promise = c.deliver(1, 0, MsgKind::Promise);
+    let (c, promise) = campaign_with(Setup::default(), &[1, 2]);
     assert_eq!(c.node(0).role(), Role::Leader);
     let b = c.node(0).ballot();
     (c, b, promise)
@@ -70,40 +78,32 @@ fn a_leaders_late_promises_are_settled_once_heard_while_no_heartbeat_fires() {
     let late = c.in_flight(MsgKind::Promise)[0].msg.clone();
     assert_eq!(settled(&c, 0, 2, &late), (false, false));
     // Without check-quorum nothing clears `heard`.
-    let mut c = Cluster::new(Setup {
+    let no_check_quorum = Setup {
         check_quorum: false,
         ..Setup::default()
-    });
-    c.campaign(0);
-    c.deliver(0, 1, MsgKind::Prepare);
-    let promise = c.deliver(1, 0, MsgKind::Promise);
+    };
+    let (c, promise) = campaign_with(no_check_quorum, &[1]);
     assert_eq!(settled(&c, 0, 1, &promise), (true, true));
 }
 
 #[test]
 fn a_candidate_keeps_the_promises_it_has_not_counted() {
-    let mut c = Cluster::new(Setup {
+    let five = || Setup {
         n: 5,
-        check_quorum: false,
         ..Setup::default()
-    });
-    c.campaign(0);
-    c.deliver(0, 1, MsgKind::Prepare);
-    c.deliver(0, 2, MsgKind::Prepare);
-    let counted = c.deliver(1, 0, MsgKind::Promise);
+    };
+    let no_check_quorum = Setup {
+        check_quorum: false,
+        ..five()
+    };
+    let (c, counted) = campaign_with(no_check_quorum, &[1, 2]);
     assert_eq!(c.node(0).role(), Role::Candidate);
     assert_eq!(settled(&c, 0, 1, &counted), (true, true));
     let waiting = c.in_flight(MsgKind::Promise)[0].msg.clone();
     assert_eq!(settled(&c, 0, 2, &waiting), (false, false));
     // With check-quorum the counted one is settled only while no heartbeat can fire once it
     // leads.
-    let mut c = Cluster::new(Setup {
-        n: 5,
-        ..Setup::default()
-    });
-    c.campaign(0);
-    c.deliver(0, 1, MsgKind::Prepare);
-    let counted = c.deliver(1, 0, MsgKind::Promise);
+    let (c, counted) = campaign_with(five(), &[1]);
     assert_eq!(settled(&c, 0, 1, &counted), (true, false));
 }
 

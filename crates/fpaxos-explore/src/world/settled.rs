@@ -4,6 +4,14 @@
 
 use super::{Stimulus, World};
 
+/// Where envelope `e`'s two bits are in a node state's `settled` words (bit 0: judged, bit 1:
+/// settled): the `timers_fire` table, the word and the shift.
+#[inline]
+fn settled_bits(e: u32, timers_fire: bool) -> (usize, usize, usize) {
+    let bit = e as usize * 2;
+    (timers_fire as usize, bit / 64, bit % 64)
+}
+
 impl World {
     /// Whether the search forgets settled replies: `forget_settled` is on and the network is
     /// the set network (a multiset delivery consumes its copy).
@@ -22,8 +30,7 @@ impl World {
         if !self.forget {
             return false;
         }
-        let (v, bit) = (timers_fire as usize, e as usize * 2);
-        let (word, shift) = (bit / 64, bit % 64);
+        let (v, word, shift) = settled_bits(e, timers_fire);
         if let Some(w) = self.settled[node as usize][v].get(word) {
             if w >> shift & 1 != 0 {
                 return w >> (shift + 1) & 1 != 0;
@@ -37,8 +44,7 @@ impl World {
     #[cold]
     #[inline(never)]
     fn judge_settled(&mut self, node: u32, e: u32, timers_fire: bool) -> bool {
-        let (v, bit) = (timers_fire as usize, e as usize * 2);
-        let (word, shift) = (bit / 64, bit % 64);
+        let (v, word, shift) = settled_bits(e, timers_fire);
         let env = &self.envs[e as usize];
         let mut settled =
             (self.settled_rule)(&self.nodes[node as usize], env.from, &env.msg, timers_fire);
