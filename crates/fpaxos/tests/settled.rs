@@ -163,24 +163,22 @@ fn replies_of_a_ballot_left_are_settled_for_good() {
     for (from, m) in [(1, &promise), (2, &promise), (1, &accepted), (2, &ack)] {
         assert_eq!(settled(&c, 0, from, m), (true, true), "{m:?}");
     }
+    // An empty promise of the ballot after `higher`'s round, owned by `node`.
+    let promise_of = |node| {
+        Msg::Promise(fpaxos::msg::Promise {
+            ballot: Ballot::new(higher.round() + 1, node),
+            executed: 0,
+            digest: 0,
+            base: 0,
+            entries: Vec::new(),
+        })
+    };
     // A ballot of node 0's that it has not campaigned at (its promise is below it): it may
     // still, so a promise of it is kept.
-    let future = Msg::Promise(fpaxos::msg::Promise {
-        ballot: Ballot::new(higher.round() + 1, 0),
-        executed: 0,
-        digest: 0,
-        base: 0,
-        entries: Vec::new(),
-    });
+    let future = promise_of(0);
     assert_eq!(settled(&c, 0, 1, &future), (false, false));
     // Another node's ballot: node 0 is never in office at it.
-    let others = Msg::Promise(fpaxos::msg::Promise {
-        ballot: Ballot::new(higher.round() + 1, 2),
-        executed: 0,
-        digest: 0,
-        base: 0,
-        entries: Vec::new(),
-    });
+    let others = promise_of(2);
     assert_eq!(settled(&c, 0, 1, &others), (true, true));
 }
 
