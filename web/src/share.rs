@@ -40,53 +40,64 @@ pub(crate) fn enabled() -> bool {
     ENABLED.with(|e| e.get())
 }
 
-/// Decides the first scenario from the URL fragment, `?preset=` and storage. Returns the start
-/// and, when the URL's link does not decode, why (the page then starts as if there were none).
-/// [`Start::Default`] leaves the choice to `?preset=` or the default.
+/// Decides the first scenario from the URL fragment, `?preset=` and storage: a link that decodes
+/// wins, then a known preset, then the stored scenario, then the default. Returns the start and,
+/// when the URL's link does not decode or its preset does not exist, why (the page then starts
+/// as if neither were there, so the stored scenario is kept rather than overwritten).
 pub(crate) fn start_from(
     hash: &str,
-    has_preset: bool,
+    preset: Option<&str>,
     stored: Option<String>,
 ) -> (Start, Option<String>) {
-    let mut error = None;
+    let mut errors = Vec::new();
     if fpaxos_share::fragment_param(hash, "s").is_some() {
         match decode_fragment(hash) {
             Ok(shared) => return (Start::Link(Box::new(shared)), None),
-            Err(e) => error = Some(e.to_string()),
+            Err(e) => errors.push(e.to_string()),
         }
     }
-    if has_preset {
-        return (Start::Default, error);
+    let error = |errors: Vec<String>| (!errors.is_empty()).then(|| errors.join(" "));
+    if let Some(id) = preset.map(str::trim).filter(|id| !id.is_empty()) {
+        match crate::presets::by_id(id) {
+            Some(p) => return (Start::Preset(Box::new(p)), error(errors)),
+            None => errors.push(unknown_preset(id)),
+        }
     }
     let stored = stored
         .and_then(|s| decode_fragment(&s).ok())
         .map(|s| Start::Stored(Box::new(s.scenario)));
-    (stored.unwrap_or(Start::Default), error)
+    (stored.unwrap_or(Start::Default), error(errors))
 }
 
-/// The page's first state: the link in the URL, else the stored scenario (unless `?preset=`
-/// asks for a preset), else the preset, else the default. Only an [`enable`]d page reads the
-/// link and storage.
+/// Why `?preset=ID` names nothing, with the ids that exist.
+fn unknown_preset(id: &str) -> String {
+    let ids: Vec<&str> = crate::presets::menu().iter().map(|p| p.id).collect();
+    // The id is the user's text: shown, not trusted, and cut short if absurdly long.
+    let shown: String = id.chars().take(40).collect();
+    let more = if shown.len() < id.len() { "…" } else { "" };
+    format!(
+        "There is no preset \u{201c}{shown}{more}\u{201d}; the presets are {}.",
+        ids.join(", ")
+    )
+}
+
+/// The page's first state: the link in the URL, else the preset `?preset=` names, else the
+/// stored scenario, else the default. Only an [`enable`]d page reads the link and storage.
 pub(crate) fn initial_state() -> AppState {
     let preset = browser::query_param("preset");
-    let mut start = Start::Default;
-    if enabled() {
+    let (start, error) = if enabled() {
         let stored = if is_embed() {
             None
         } else {
             browser::stored(STORAGE_KEY)
         };
-        let (s, error) = start_from(&browser::location_hash(), preset.is_some(), stored);
-        LINK_ERROR.with(|e| *e.borrow_mut() = error);
-        if let Start::Link(shared) = &s {
-            INITIAL_VIEW.with(|v| *v.borrow_mut() = Some(shared.view.clone()));
-        }
-        start = s;
-    }
-    if start == Start::Default {
-        if let Some(p) = preset.and_then(|id| crate::presets::by_id(&id)) {
-            start = Start::Preset(Box::new(p));
-        }
+        start_from(&browser::location_hash(), preset.as_deref(), stored)
+    } else {
+        start_from("", preset.as_deref(), None)
+    };
+    LINK_ERROR.with(|e| *e.borrow_mut() = error);
+    if let Start::Link(shared) = &start {
+        INITIAL_VIEW.with(|v| *v.borrow_mut() = Some(shared.view.clone()));
     }
     AppState::from_start(start)
 }
@@ -235,7 +246,7 @@ mod tests {
     fn link_wins_over_storage_and_preset() {
         let link = format!("#{}", encode_fragment(&sample(), &ViewState::default()));
         let stored = encode_fragment(&Scenario::default(), &ViewState::default());
-        let (start, err) = start_from(&link, true, Some(stored));
+        let (start, err) = start_from(&link, Some("basics"), Some(stored));
         assert!(err.is_none());
         assert!(matches!(start, Start::Link(s) if s.scenario.seed == 7));
     }
@@ -243,28 +254,64 @@ mod tests {
     #[test]
     fn storage_used_without_link_or_preset() {
         let stored = encode_fragment(&sample(), &ViewState::default());
-        let (start, _) = start_from("", false, Some(stored.clone()));
+        let (start, _) = start_from("", None, Some(stored.clone()));
         assert!(matches!(start, Start::Stored(s) if s.seed == 7));
-        let (start, _) = start_from("", true, Some(stored));
+        let (start, err) = start_from("", Some("basics"), Some(stored.clone()));
+        assert!(matches!(start, Start::Preset(p) if p.id == "basics"));
+        assert!(err.is_none());
+        // An empty `?preset=` names nothing and asks nothing.
+        let (start, err) = start_from("", Some(" "), Some(stored));
+        assert!(matches!(start, Start::Stored(s) if s.seed == 7));
+        assert!(err.is_none());
+    }
+
+    #[test]
+    fn unknown_preset_gives_message_and_keeps_stored() {
+        let stored = encode_fragment(&sample(), &ViewState::default());
+        let (start, err) = start_from("", Some("grid"), Some(stored.clone()));
+        assert!(matches!(start, Start::Stored(s) if s.seed == 7));
+        let err = err.expect("a message");
+        assert!(err.contains("no preset \u{201c}grid\u{201d}"), "{err}");
+        assert!(err.contains("grid-5x4") && err.contains("basics"), "{err}");
+        let (start, err) = start_from("", Some("grid"), None);
         assert_eq!(start, Start::Default);
+        assert!(err.is_some());
+        // An absurd id is cut short in the message.
+        let long = "x".repeat(10_000);
+        let err = start_from("", Some(&long), None).1.expect("a message");
+        assert!(
+            err.len() < 1_000 && err.contains('\u{2026}'),
+            "{}",
+            err.len()
+        );
+        // A bad link and an unknown preset: both reasons.
+        let (start, err) = start_from("#s=1.@@@", Some("grid"), Some(stored));
+        assert!(matches!(start, Start::Stored(_)));
+        let only = start_from("", Some("grid"), None).1.expect("a message");
+        let err = err.expect("a message");
+        assert!(err.len() > only.len() + 1 && err.ends_with(&only), "{err}");
+        // Old ids still name their presets.
+        let (start, err) = start_from("", Some("zk-6"), None);
+        assert!(matches!(start, Start::Preset(p) if p.id == "zookeeper-6"));
+        assert!(err.is_none());
     }
 
     #[test]
     fn bad_link_gives_message_and_keeps_stored() {
         let stored = encode_fragment(&sample(), &ViewState::default());
         for bad in ["#s=1.@@@", "#s=1.eJx", "#s=9.abc", "#s="] {
-            let (start, err) = start_from(bad, false, Some(stored.clone()));
+            let (start, err) = start_from(bad, None, Some(stored.clone()));
             assert!(err.is_some(), "{bad}");
             assert!(matches!(start, Start::Stored(_)), "{bad}");
         }
-        let (start, err) = start_from("#s=2.abc", false, None);
+        let (start, err) = start_from("#s=2.abc", None, None);
         assert_eq!(start, Start::Default);
         assert!(!err.unwrap_or_default().is_empty());
     }
 
     #[test]
     fn garbage_in_storage_is_ignored() {
-        let (start, err) = start_from("", false, Some("not a link".into()));
+        let (start, err) = start_from("", None, Some("not a link".into()));
         assert_eq!(start, Start::Default);
         assert!(err.is_none());
     }

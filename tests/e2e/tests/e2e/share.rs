@@ -179,6 +179,24 @@ async fn bad_links_show_an_error_and_keep_a_working_page() {
     wait_text(&c, "run-status", "paused", 60).await;
     run_to_end(&c).await;
     assert_eq!(text_of(&c, "trace-hash").await.trim(), want.trace_hash);
+    // A preset that does not exist: a message naming it, and the stored scenario is kept (not
+    // overwritten by the default).
+    c.goto(&share_url(
+        base_url(),
+        &faulty_scenario(),
+        &ViewState::default(),
+    ))
+    .await
+    .expect("good link");
+    wait_text(&c, "run-status", "paused", 60).await;
+    tokio::time::sleep(Duration::from_millis(1_000)).await; // the stored scenario follows
+    c.goto(&format!("{}?preset=no-such-preset", base_url()))
+        .await
+        .expect("open unknown preset");
+    let msg = text_of(&c, "link-error-text").await;
+    assert!(msg.contains("no-such-preset"), "message {msg:?}");
+    run_to_end(&c).await;
+    assert_eq!(text_of(&c, "trace-hash").await.trim(), faulty.trace_hash);
     c.close().await.ok();
 }
 
