@@ -136,12 +136,22 @@ pub(crate) fn AvailabilityPanel(p: &AvailabilityProps) -> Html {
     let n = p.scenario.cluster.nodes.max(1);
     let section = use_focus_target("availability");
     // `?availability=K` (or `K,leader`) runs the experiment on load, e.g. from a shared link.
+    // A value it cannot run says why where the results would be.
     let auto = use_mut_ref(|| crate::browser::query_param("availability"));
-    if let Some((ak, al)) = auto.borrow_mut().take().as_deref().and_then(parse_auto) {
-        if p.scenario.check().is_ok() {
-            k.set(ak.min(n));
-            leader.set(al);
-            *run.borrow_mut() = Some(AvailabilityRun::new(&p.scenario, ak.min(n), al, *seeds));
+    let auto_error = use_state(|| None::<String>);
+    if let Some(a) = auto.borrow_mut().take() {
+        match (parse_auto(&a), p.scenario.check()) {
+            (None, _) => auto_error.set(Some(format!(
+                "The link's ?availability={a} did not run: give K or K,leader (K at least 1)."
+            ))),
+            (Some(_), Err(e)) => auto_error.set(Some(format!(
+                "The link's experiment did not run: the scenario does not validate ({e})."
+            ))),
+            (Some((ak, al)), Ok(_)) => {
+                k.set(ak.min(n));
+                leader.set(al);
+                *run.borrow_mut() = Some(AvailabilityRun::new(&p.scenario, ak.min(n), al, *seeds));
+            }
         }
     }
     let running = run.borrow().as_ref().is_some_and(|r| r.table.running());
@@ -174,7 +184,9 @@ pub(crate) fn AvailabilityPanel(p: &AvailabilityProps) -> Html {
     let on_run = {
         let (run, redraw, s) = (run.clone(), redraw.clone(), p.scenario.clone());
         let (k, leader, seeds) = (*k, *leader, *seeds);
+        let auto_error = auto_error.clone();
         Callback::from(move |_| {
+            auto_error.set(None);
             *run.borrow_mut() = Some(AvailabilityRun::new(&s, k.min(n), leader, seeds));
             redraw.force_update();
         })
@@ -211,6 +223,7 @@ pub(crate) fn AvailabilityPanel(p: &AvailabilityProps) -> Html {
                 <button class="btn primary" onclick={on_run} data-testid="avail-run" disabled={status == "running"}>{"Run"}</button>
                 <button class="btn" onclick={on_cancel} data-testid="avail-cancel" disabled={status != "running"}>{"Cancel"}</button>
             </div>
+            if let Some(e) = &*auto_error { <p class="field-error" role="alert" data-testid="avail-error">{e.clone()}</p> }
             if let Some(r) = r {
                 <div class="progress-row">
                     <progress data-testid="avail-progress" max="1" value={r.progress().to_string()} aria-label="Experiment progress"></progress>

@@ -35,9 +35,15 @@ pub(crate) fn SweepPanel() -> Html {
         } else {
             a
         };
-        if app.errors.is_empty() {
-            if let Ok(r) = SweepRun::new(&app.scenario, &spec) {
-                *run.borrow_mut() = Some(r);
+        // A sweep it cannot run says why, as the button would.
+        if !app.errors.is_empty() {
+            error.set(Some(
+                "The link's sweep did not run: the scenario does not validate.".into(),
+            ));
+        } else {
+            match SweepRun::new(&app.scenario, &spec) {
+                Ok(r) => *run.borrow_mut() = Some(r),
+                Err(e) => error.set(Some(format!("The link's sweep did not run: {e}"))),
             }
         }
     }

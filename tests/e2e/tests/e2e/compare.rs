@@ -177,6 +177,25 @@ async fn a_sweep_can_be_cancelled() {
     c.close().await.ok();
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn link_experiments_that_cannot_run_say_why() {
+    let url = format!(
+        "{}?preset=paper-n8&sweep=q9=1..3&availability=two",
+        base_url()
+    );
+    let (_driver, c) = open(1280, 800, &url).await;
+    let sweep = text_of(&c, "sweep-error").await;
+    assert!(
+        sweep.contains("did not run") && sweep.contains("q9"),
+        "{sweep:?}"
+    );
+    assert_eq!(text_of(&c, "sweep-status").await.trim(), "idle");
+    let avail = text_of(&c, "avail-error").await;
+    assert!(avail.contains("?availability=two"), "{avail:?}");
+    assert_eq!(text_of(&c, "avail-status").await.trim(), "idle");
+    c.close().await.ok();
+}
+
 /// Scrolls the element with `data-testid=id` into view and saves a screenshot as `file`.
 pub(crate) async fn shoot(c: &Client, id: &str, file: &Path) {
     c.execute(
