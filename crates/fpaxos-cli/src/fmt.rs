@@ -94,7 +94,7 @@ pub fn summary(r: &Report, wall_ms: f64) -> String {
     line(
         "safety",
         if r.safety.ok {
-            "ok (agreement, validity, log prefix)".to_string()
+            "ok (agreement, validity, log prefix, replies)".to_string()
         } else {
             format!("VIOLATED ({} violations)", r.safety.violations.len())
         },

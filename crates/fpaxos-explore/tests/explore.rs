@@ -265,6 +265,18 @@ fn planted_accept_below_promise_is_found() {
 }
 
 #[test]
+fn planted_reply_before_chosen_is_found() {
+    // The leader is elected, gets the command, and says "done" before anyone accepts it.
+    let base = cfg(3, QuorumSpec::Majority, 1, 1);
+    let steps = found_and_replays(ExploreConfig {
+        planted: Some(PlantedBug::ReplyBeforeChosen),
+        ..base.clone()
+    });
+    assert_eq!(steps, 4);
+    complete_without_violation(base);
+}
+
+#[test]
 fn planted_accept_below_promise_is_found_with_a_multiset_network() {
     found_and_replays(ExploreConfig {
         planted: Some(PlantedBug::AcceptBelowPromise),

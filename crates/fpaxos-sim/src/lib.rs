@@ -4,8 +4,8 @@
 //! nanoseconds), a seeded random number generator, a network (latency distributions, per-link
 //! overrides, loss, duplication, partitions, bandwidth), node CPUs (one message at a time, a cost
 //! per message received and sent), closed- and open-loop clients, and a schedule of faults.
-//! An always-on checker verifies agreement, validity and log-prefix consistency; metrics and a
-//! bounded trace with a stable hash describe the run.
+//! An always-on checker verifies agreement, validity, log-prefix consistency and replies;
+//! metrics and a bounded trace with a stable hash describe the run.
 //!
 //! **Determinism**: one [`Scenario`] (seed included) gives one run, natively and in wasm32.
 //! Nothing reads a clock or OS randomness; floating-point transcendentals come from `libm`.

@@ -12,7 +12,7 @@ pub(crate) fn safety_banner(app: &AppCtx, report: Option<&ReportRef>) -> Html {
     match rr.report.safety.violations.first() {
         None => html! {
             <div class="safety ok" data-testid="safety-banner" data-ok="true" role="status">
-                {"✔ Safety: no violation so far (agreement, validity, log prefix)."}
+                {"✔ Safety: no violation so far (agreement, validity, log prefix, replies)."}
             </div>
         },
         Some(v) => {
@@ -34,9 +34,15 @@ pub(crate) fn safety_banner(app: &AppCtx, report: Option<&ReportRef>) -> Html {
                     v.first, v.node, v.act, v.second
                 ),
             };
+            // A reply has no slot of its own: it names a command that no slot holds.
+            let head = if v.kind == fpaxos_sim::checker::ViolationKind::Reply {
+                format!("✖ SAFETY VIOLATED ({}):", v.kind)
+            } else {
+                format!("✖ SAFETY VIOLATED ({}) in slot {}:", v.kind, v.slot)
+            };
             html! {
                 <div class="safety violated" data-testid="safety-banner" data-ok="false" role="alert">
-                    <strong>{format!("✖ SAFETY VIOLATED ({}) in slot {}:", v.kind, v.slot)}</strong>
+                    <strong>{head}</strong>
                     <span>{format!("{who}, at {}.", crate::format::time(t))}</span>
                     <span class="more">{match rr.report.safety.violations.len() {
                         1 => " The only violation so far.".to_string(),

@@ -73,7 +73,8 @@ pub(crate) struct ExploreArgs {
     pub(crate) keep_settled: bool,
     /// Plant a known bug in every node: lowest-ballot-value (phase 1 keeps the lowest-ballot
     /// value), accept-below-promise (acceptors accept Accepts below their promise),
-    /// no-election-retry (a liveness bug: explore checks safety only).
+    /// reply-before-chosen (a leader says "done" when it proposes), no-election-retry (a
+    /// liveness bug: explore checks safety only).
     #[arg(long, value_name = "BUG", value_parser = super::parse_plant)]
     pub(crate) plant: Option<PlantedBug>,
     /// Print the result as JSON.

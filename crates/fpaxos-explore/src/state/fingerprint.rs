@@ -226,7 +226,7 @@ impl State {
         if let Some((i, armed, stimulus)) = stepped {
             let st = world.step(self.nodes[i], stimulus);
             let step = world.step_result(st);
-            if !(step.votes.is_empty() && step.claims.is_empty() && step.decided.is_empty()) {
+            if step.touches_ghost() {
                 return None;
             }
             if matches!(act, Act::Fire(..)) && step.elections == 0 {

@@ -1,6 +1,6 @@
 //! One global state of the model (every node, the network, the budgets spent and the ghost
 //! history the properties need), its enabled actions, and the successor function that checks
-//! agreement and validity on every transition.
+//! agreement, validity and replies on every transition.
 
 use crate::config::Network;
 use crate::fp::{Images, MAX_IMAGES};
@@ -12,7 +12,7 @@ use serde::Serialize;
 /// A safety violation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Violation {
-    /// `agreement` or `validity`.
+    /// `agreement`, `validity` or `reply`.
     pub property: &'static str,
     /// The slot.
     pub slot: Slot,
@@ -210,6 +210,7 @@ impl State {
             && (self.armed[to] | step.armed) & acting(world.role(node)) == self.armed[to]
             && step.claims.is_empty()
             && step.decided.is_empty()
+            && step.replied == 0
             && step.sends.iter().all(|e| self.net.binary_search(e).is_ok())
             && step.votes.iter().all(|v| {
                 let Ok(i) = self.vote_at(v.slot, v.ballot, v.value) else {
@@ -505,7 +506,43 @@ impl State {
         for &(slot, value) in &step.decided {
             note(self.execute(world, me, slot, value));
         }
+        if step.replied != 0 {
+            note(self.replies(world, me, step));
+        }
         first
+    }
+
+    /// Node `me` told clients that the commands of `step.replied` were done: each must be in
+    /// a value chosen by now (after the step's own votes, claims and executions).
+    fn replies(&self, world: &World, me: NodeId, step: &crate::world::Step) -> Option<Violation> {
+        let held = |c: fpaxos::Command| {
+            self.chosen
+                .iter()
+                .any(|ch| world.value(ch.value).commands().contains(&c))
+        };
+        let k = (0..16u32).find(|&k| {
+            step.replied & 1 << k != 0
+                && (1 << k == crate::world::Step::REPLIED_OTHER || !held(World::command(k)))
+        })?;
+        let c = World::command(k);
+        // The slot the node voted the command into in this step, if it did.
+        let slot = step
+            .votes
+            .iter()
+            .find(|v| world.value(v.value).commands().contains(&c))
+            .map_or(0, |v| v.slot);
+        let what = if 1 << k == crate::world::Step::REPLIED_OTHER {
+            "a command no client submitted".to_string()
+        } else {
+            fpaxos::Value::Cmd(c).describe()
+        };
+        Some(Violation {
+            property: "reply",
+            slot,
+            message: format!(
+                "node {me} told a client that {what} was done, but no chosen value holds it"
+            ),
+        })
     }
 }
 

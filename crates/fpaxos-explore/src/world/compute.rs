@@ -3,7 +3,7 @@
 
 use super::{Envelope, Step, Stimulus, Vote, World};
 use fpaxos::node::{Event, Output};
-use fpaxos::{Input, Msg};
+use fpaxos::{ClientReply, Input, Msg};
 
 impl World {
     /// The step of node state `node` on `stim` (a miss of the memo in [`World::step`]).
@@ -92,6 +92,14 @@ impl World {
                         .position(|v| v.fingerprint() == fingerprint)
                         .map(|i| i as u32);
                     step.claims.push((slot, ballot, quorum, v));
+                }
+                Output::Reply {
+                    reply: ClientReply::Done(c),
+                    ..
+                } => {
+                    step.replied |= (0..self.cfg.commands)
+                        .find(|&k| World::command(k) == c)
+                        .map_or(Step::REPLIED_OTHER, |k| 1 << k);
                 }
                 Output::Reply { .. }
                 | Output::SnapshotInstalled { .. }

@@ -69,6 +69,9 @@ pub(crate) struct Step {
     pub sends: Vec<u32>,
     /// Timers armed (bit per `Timer::index`).
     pub armed: u8,
+    /// Commands the node told their client were done: bit `k` for [`World::command`]`(k)`,
+    /// [`Step::REPLIED_OTHER`] for a command the search never submits.
+    pub replied: u16,
     /// Elections started (new ballots).
     pub elections: u32,
     pub votes: Vec<Vote>,
@@ -87,8 +90,11 @@ fn map_bytes<K, V>(m: &FpMap<K, V>) -> u64 {
 }
 
 impl Step {
+    /// The bit of [`Step::replied`] for a reply about a command the search never submits.
+    pub(crate) const REPLIED_OTHER: u16 = 1 << 15;
+
     /// The step leaves node state `node` as it was and does nothing else: no send, timer,
-    /// election, vote, claim or execution.
+    /// election, vote, claim, execution or reply.
     fn is_quiet_for(&self, node: u32) -> bool {
         self.node == node
             && self.sends.is_empty()
@@ -97,6 +103,15 @@ impl Step {
             && self.votes.is_empty()
             && self.claims.is_empty()
             && self.decided.is_empty()
+            && self.replied == 0
+    }
+
+    /// Whether the ghost history must see the step: it votes, claims, executes or replies.
+    pub(crate) fn touches_ghost(&self) -> bool {
+        !(self.votes.is_empty()
+            && self.claims.is_empty()
+            && self.decided.is_empty()
+            && self.replied == 0)
     }
 
     /// The heap bytes of its vectors, with 16 bytes of allocator overhead for each.

@@ -1,6 +1,7 @@
 //! The always-on safety checker: agreement (one value per slot, whether chosen by a leader's Q2
-//! or executed by a node), validity (only proposed commands are chosen) and log-prefix
-//! consistency (every node executes the same sequence, in order).
+//! or executed by a node), validity (only proposed commands are chosen), log-prefix
+//! consistency (every node executes the same sequence, in order) and replies (a client is told
+//! its command is done only once some node has executed it).
 //!
 //! Agreement is checked on *chosen* values, not only executed ones: with unsafe quorums a value
 //! can be chosen by a Q2 and replaced before any node executes it. Anything the checker cannot
@@ -376,6 +377,38 @@ impl Checker {
         } else {
             bits[word] |= 1 << bit;
         }
+    }
+
+    /// `node` told `client` that its command `cmd` is done: the agreed log (each slot's first
+    /// execution) must hold it. A reply before any node executed it promises a write that a
+    /// crash can still lose; with unsafe quorums, a reply for a command executed only in a
+    /// slot where the agreed log holds another value is a write already lost.
+    pub fn replied(&mut self, now: Time, node: NodeId, client: u32, cmd: fpaxos::Command) {
+        let executed = cmd.client == client
+            && self
+                .executed
+                .get(client as usize)
+                .and_then(|bits| bits.get(cmd.seq as usize / 64))
+                .is_some_and(|w| w >> (cmd.seq % 64) & 1 == 1);
+        if executed {
+            return;
+        }
+        let c = describe(&Value::Cmd(cmd));
+        let slot = self.chosen_len();
+        self.report(Violation {
+            kind: ViolationKind::Reply,
+            slot,
+            first: format!("{c} in the agreed log first"),
+            second: c.clone(),
+            first_node: None,
+            first_act: Act::Executed,
+            node,
+            act: Act::Replied,
+            time_ns: now,
+            message: format!(
+                "node {node} told client {client} its command was done, but no slot of the agreed log (below {slot}, as first executed) holds {c}"
+            ),
+        });
     }
 
     /// Highest slot any node executed, plus one.

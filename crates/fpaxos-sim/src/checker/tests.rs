@@ -30,6 +30,49 @@ fn detects_disagreement_and_invalid_commands() {
         .any(|v| v.kind == ViolationKind::Gap && v.slot == 7));
 }
 
+#[test]
+fn a_reply_is_checked_against_the_agreed_log() {
+    let mut c = Checker::new(2, 2);
+    let cmd = |client, seq| Command { client, seq };
+    c.issued(0, 2);
+    c.issued(1, 1);
+    // Done after its execution (by any node): fine, and again (a duplicate reply) too.
+    c.decide(1, 0, 0, &Value::Batch(vec![cmd(0, 1), cmd(1, 1)].into()));
+    c.replied(2, 1, 0, cmd(0, 1));
+    c.replied(2, 1, 1, cmd(1, 1));
+    c.replied(3, 0, 0, cmd(0, 1));
+    assert!(c.violations().is_empty(), "{:?}", c.violations());
+    // Done before any node executed it: a violation naming the node, the client, the command.
+    c.replied(4, 1, 0, cmd(0, 2));
+    let v = &c.violations()[0];
+    assert_eq!(
+        (v.kind, v.node, v.act, v.time_ns),
+        (ViolationKind::Reply, 1, Act::Replied, 4)
+    );
+    assert_eq!(v.second, "c0#2");
+    assert!(
+        v.message.contains("client 0") && v.message.ends_with("c0#2"),
+        "{}",
+        v.message
+    );
+    // Sent to another client than the command's, or about a command never issued: violations.
+    c.decide(5, 0, 1, &Value::Cmd(cmd(0, 2)));
+    c.replied(6, 0, 1, cmd(0, 2));
+    c.replied(6, 0, 0, cmd(0, 9));
+    c.replied(6, 0, 7, cmd(7, 1));
+    assert_eq!(c.violations().len(), 4, "{:?}", c.violations());
+    // Executed only where the agreed log holds another value: the write is lost.
+    c.issued(1, 2);
+    c.decide(7, 1, 0, &Value::Cmd(cmd(1, 2)));
+    c.replied(8, 1, 1, cmd(1, 2));
+    assert_eq!(
+        c.violations().len(),
+        6,
+        "agreement, then the reply: {:?}",
+        c.violations()
+    );
+}
+
 fn kinds(c: &Checker) -> Vec<(ViolationKind, Slot)> {
     c.violations().iter().map(|v| (v.kind, v.slot)).collect()
 }

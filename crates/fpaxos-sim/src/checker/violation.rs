@@ -31,8 +31,8 @@ pub struct Violation {
     pub message: String,
 }
 
-/// What a node did with a value named in a [`Violation`]; written as `executed`, `chose` or
-/// `installed` in reports.
+/// What a node did with a value named in a [`Violation`]; written as `executed`, `chose`,
+/// `installed` or `replied` in reports.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Act {
@@ -43,6 +43,8 @@ pub enum Act {
     Chose,
     /// Installed it by state transfer (a snapshot).
     Installed,
+    /// Told its client it was done.
+    Replied,
 }
 
 impl std::fmt::Display for Act {
@@ -51,6 +53,7 @@ impl std::fmt::Display for Act {
             Act::Executed => "executed",
             Act::Chose => "chose",
             Act::Installed => "installed",
+            Act::Replied => "replied done for",
         })
     }
 }
@@ -82,8 +85,8 @@ pub fn no_names(_: NodeId, _: Slot, _: u64) -> Option<String> {
     None
 }
 
-/// The safety property a [`Violation`] breaks; written as `agreement`, `validity`, `prefix` or
-/// `gap` in reports.
+/// The safety property a [`Violation`] breaks; written as `agreement`, `validity`, `prefix`,
+/// `reply` or `gap` in reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ViolationKind {
@@ -93,6 +96,9 @@ pub enum ViolationKind {
     Validity,
     /// A node executed slots out of order (its log is not a prefix of the agreed one).
     Prefix,
+    /// A client was told its command was done before any node had executed it: a reply that a
+    /// crash could turn into a lost write.
+    Reply,
     /// Something the checker cannot place: an execution, snapshot or choice outside the log it
     /// knows. A correct engine never produces one.
     Gap,
@@ -105,6 +111,7 @@ impl ViolationKind {
             ViolationKind::Agreement => "agreement",
             ViolationKind::Validity => "validity",
             ViolationKind::Prefix => "prefix",
+            ViolationKind::Reply => "reply",
             ViolationKind::Gap => "gap",
         }
     }

@@ -231,6 +231,7 @@ impl Sim {
         let now = self.now;
         match reply {
             ClientReply::Done(cmd) => {
+                self.checker.replied(now, from, client, cmd);
                 let cl = &mut self.clients[client as usize];
                 let Some(pos) = cl.find(cmd.seq) else {
                     return; // duplicate reply

@@ -325,6 +325,7 @@ impl Sim {
     fn replay_outputs(&mut self, i: usize, out: &mut Vec<Output>) {
         let now = self.now;
         let mut rest = Vec::new();
+        let mut done = Vec::new();
         for o in out.drain(..) {
             match o {
                 Output::Send { to, msg } => self.hold(i as NodeId, to, msg),
@@ -335,14 +336,19 @@ impl Sim {
                     let ends = (Endpoint::Node(i as NodeId), Endpoint::Client(client));
                     self.trace
                         .send(now, id, ends.0, ends.1, MsgKind::Reply, None, now, None);
-                    if let ClientReply::Done(_) = reply {
+                    if let ClientReply::Done(cmd) = reply {
                         self.completed_total += 1;
+                        done.push((client, cmd));
                     }
                 }
                 other => rest.push(other),
             }
         }
         self.apply_outputs(i, now, 0, &mut rest);
+        // A reply arrives at once here, so it is checked after the step's executions.
+        for (client, cmd) in done {
+            self.checker.replied(now, i as NodeId, client, cmd);
+        }
     }
 
     fn arm(&mut self, i: usize, timer: Timer) {

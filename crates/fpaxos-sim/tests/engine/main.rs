@@ -168,6 +168,12 @@ fn unsafe_quorums_with_a_partition_violate_agreement() {
     use fpaxos_sim::checker::Act;
     let v = &r.safety.violations;
     assert!(v.iter().any(|v| v.act == Act::Chose), "{v:?}");
+    // And a client was told a write was done that the agreed log does not hold: lost.
+    assert!(
+        v.iter()
+            .any(|v| v.kind == fpaxos_sim::checker::ViolationKind::Reply && v.act == Act::Replied),
+        "{v:?}"
+    );
     for v in v {
         let named = |s: &str| s.starts_with('c') && s.contains('#');
         assert!(named(&v.first) && named(&v.second), "{v:?}");
@@ -175,6 +181,34 @@ fn unsafe_quorums_with_a_partition_violate_agreement() {
     }
     let r = split_brain(6, 3, vec![0, 1, 2], vec![3, 4, 5]);
     assert!(!r.safety.ok, "N=6 Q1=Q2=3 should split-brain");
+}
+
+/// A leader that replies as soon as it proposes (planted) is caught by the reply check: the
+/// client hears "done" a round trip before any node executes the command. Without the bug the
+/// same run is safe.
+#[test]
+fn a_reply_before_the_command_is_chosen_is_a_violation() {
+    use fpaxos_sim::checker::{Act, ViolationKind};
+    let checked = base().check().expect("valid");
+    let r =
+        fpaxos_sim::Sim::with_planted(checked.clone(), Some(fpaxos::PlantedBug::ReplyBeforeChosen))
+            .run_to_end();
+    assert!(!r.safety.ok, "the planted bug must be caught");
+    let v = &r.safety.violations[0];
+    assert_eq!(
+        (v.kind, v.act),
+        (ViolationKind::Reply, Act::Replied),
+        "{v:?}"
+    );
+    assert!(
+        r.safety
+            .violations
+            .iter()
+            .all(|v| v.kind == ViolationKind::Reply),
+        "only replies are wrong: {:?}",
+        r.safety.violations
+    );
+    assert!(fpaxos_sim::Sim::new(checked).run_to_end().safety.ok);
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Phase 2: proposing values, accept and accepted, and noticing that a slot is chosen.
 
 use super::{send, Event, Node, Output, Role};
-use crate::msg::{Accept, Accepted, Msg, Slot, Time, Value};
+use crate::msg::{Accept, Accepted, ClientReply, Msg, Slot, Time, Value};
 use crate::nodeset::{NodeId, NodeSet};
 
 impl Node {
@@ -45,6 +45,14 @@ impl Node {
             };
             let slot = self.next_slot;
             self.next_slot += 1;
+            if self.replies_before_chosen() {
+                for &c in value.commands() {
+                    out.push(Output::Reply {
+                        client: c.client,
+                        reply: ClientReply::Done(c),
+                    });
+                }
+            }
             self.propose(now, slot, value, out);
             any = true;
         }

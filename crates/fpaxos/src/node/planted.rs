@@ -20,14 +20,20 @@ pub enum PlantedBug {
     /// the `Nack` but then stores the value anyway, so a deposed leader can get a value chosen
     /// behind a newer leader's back (a safety bug, `fpaxos explore --plant accept-below-promise`).
     AcceptBelowPromise,
+    /// A leader tells a client its command is done as soon as it proposes it, before a Q2 has
+    /// accepted it (`propose_queued`), so a crash can lose a write the client was told is done
+    /// (a safety bug the simulator's reply check catches, `fpaxos check --plant
+    /// reply-before-chosen`).
+    ReplyBeforeChosen,
 }
 
 impl PlantedBug {
     /// Every planted bug, for command-line parsing and listings.
-    pub const ALL: [PlantedBug; 3] = [
+    pub const ALL: [PlantedBug; 4] = [
         PlantedBug::NoElectionRetry,
         PlantedBug::LowestBallotValue,
         PlantedBug::AcceptBelowPromise,
+        PlantedBug::ReplyBeforeChosen,
     ];
 
     /// Its name on the command line.
@@ -36,6 +42,7 @@ impl PlantedBug {
             PlantedBug::NoElectionRetry => "no-election-retry",
             PlantedBug::LowestBallotValue => "lowest-ballot-value",
             PlantedBug::AcceptBelowPromise => "accept-below-promise",
+            PlantedBug::ReplyBeforeChosen => "reply-before-chosen",
         }
     }
 
@@ -67,5 +74,11 @@ impl Node {
     /// [`PlantedBug::AcceptBelowPromise`] is planted.
     pub(super) fn accepts_below_promise(&self) -> bool {
         self.cfg.planted == Some(PlantedBug::AcceptBelowPromise)
+    }
+
+    /// Whether a leader replies `Done` when it proposes a command: never, unless
+    /// [`PlantedBug::ReplyBeforeChosen`] is planted.
+    pub(super) fn replies_before_chosen(&self) -> bool {
+        self.cfg.planted == Some(PlantedBug::ReplyBeforeChosen)
     }
 }
