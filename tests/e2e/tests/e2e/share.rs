@@ -162,14 +162,8 @@ async fn bad_links_show_an_error_and_keep_a_working_page() {
     click(&c, "link-error-dismiss").await;
     assert!(!exists(&c, "link-error").await);
     // A bad link pasted into the open page keeps the current scenario.
-    c.goto(&share_url(
-        base_url(),
-        &faulty_scenario(),
-        &ViewState::default(),
-    ))
-    .await
-    .expect("good link");
-    wait_text(&c, "run-status", "paused", 60).await;
+    let faulty_link = share_url(base_url(), &faulty_scenario(), &ViewState::default());
+    open_paused(&c, &faulty_link).await;
     js(&c, "location.hash = 's=1.broken!'; return 0;").await;
     text_of(&c, "link-error").await;
     run_to_end(&c).await;
@@ -181,14 +175,8 @@ async fn bad_links_show_an_error_and_keep_a_working_page() {
     assert_eq!(text_of(&c, "trace-hash").await.trim(), want.trace_hash);
     // A preset that does not exist: a message naming it, and the stored scenario is kept (not
     // overwritten by the default).
-    c.goto(&share_url(
-        base_url(),
-        &faulty_scenario(),
-        &ViewState::default(),
-    ))
-    .await
-    .expect("good link");
-    wait_text(&c, "run-status", "paused", 60).await;
+    // A query string of its own: a full load, not a same-document hash change.
+    open_paused(&c, &faulty_link.replacen('#', "?again#", 1)).await;
     tokio::time::sleep(Duration::from_millis(1_000)).await; // the stored scenario follows
     c.goto(&format!("{}?preset=no-such-preset", base_url()))
         .await
@@ -198,6 +186,12 @@ async fn bad_links_show_an_error_and_keep_a_working_page() {
     run_to_end(&c).await;
     assert_eq!(text_of(&c, "trace-hash").await.trim(), faulty.trace_hash);
     c.close().await.ok();
+}
+
+/// Opens `url` and waits until the page is paused at its start.
+async fn open_paused(c: &Client, url: &str) {
+    c.goto(url).await.expect("open link");
+    wait_text(c, "run-status", "paused", 60).await;
 }
 
 /// Serves a host page with the embed in a sandboxed 600 x 400 frame, from another origin.
