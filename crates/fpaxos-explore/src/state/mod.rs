@@ -520,10 +520,8 @@ impl State {
                 .iter()
                 .any(|ch| world.value(ch.value).commands().contains(&c))
         };
-        let k = (0..16u32).find(|&k| {
-            step.replied & 1 << k != 0
-                && (1 << k == crate::world::Step::REPLIED_OTHER || !held(World::command(k)))
-        })?;
+        // A reply about a command never submitted (`REPLIED_OTHER`) finds no chosen value.
+        let k = (0..16u32).find(|&k| step.replied & 1 << k != 0 && !held(World::command(k)))?;
         let c = World::command(k);
         // The slot the node voted the command into in this step, if it did.
         let slot = step
@@ -531,11 +529,7 @@ impl State {
             .iter()
             .find(|v| world.value(v.value).commands().contains(&c))
             .map_or(0, |v| v.slot);
-        let what = if 1 << k == crate::world::Step::REPLIED_OTHER {
-            "a command no client submitted".to_string()
-        } else {
-            fpaxos::Value::Cmd(c).describe()
-        };
+        let what = replied_about(k);
         Some(Violation {
             property: "reply",
             slot,
@@ -543,6 +537,15 @@ impl State {
                 "node {me} told a client that {what} was done, but no chosen value holds it"
             ),
         })
+    }
+}
+
+/// The command of bit `k` of [`crate::world::Step::replied`], as a violation names it.
+fn replied_about(k: u32) -> String {
+    if 1 << k == crate::world::Step::REPLIED_OTHER {
+        "a command no client submitted".to_string()
+    } else {
+        fpaxos::Value::Cmd(World::command(k)).describe()
     }
 }
 

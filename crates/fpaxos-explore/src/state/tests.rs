@@ -304,3 +304,58 @@ fn images_are_the_renamed_states_and_steps_commute_with_renaming() {
         assert!(checked > 5000, "{checked} transitions compared");
     }
 }
+
+/// With `reply-before-chosen` planted, a leader's reply about either command is caught, with
+/// the command named; the same steps without the bug are fine.
+#[test]
+fn a_reply_before_its_command_is_chosen_is_a_violation_for_every_command() {
+    for (planted, k) in [(true, 0), (true, 1), (false, 1)] {
+        let cfg = ExploreConfig {
+            commands: 2,
+            ballots: 1,
+            planted: planted.then_some(fpaxos::PlantedBug::ReplyBeforeChosen),
+            ..ExploreConfig::default()
+        };
+        let quorums = cfg.quorums().expect("config");
+        let mut world = World::new(cfg, quorums);
+        let mut s = State::initial(&mut world);
+        let mut acts = Vec::new();
+        let (next, v) = s
+            .next(&mut world, Act::Fire(0, Timer::Election))
+            .expect("in bounds");
+        assert_eq!(v, None);
+        s = next;
+        // Deliver what is in flight until node 0 leads (its Prepares, then a Promise).
+        for _ in 0..4 {
+            if world.role(s.nodes[0]) == Role::Leader {
+                break;
+            }
+            s.actions(&world, &mut acts);
+            let to_0 = |a: &&Act| matches!(a, Act::Deliver(e) if world.env_to(*e) == 0);
+            let a = *acts
+                .iter()
+                .find(to_0)
+                .or_else(|| acts.iter().find(|a| matches!(a, Act::Deliver(_))))
+                .expect("a delivery");
+            let (next, v) = s.next(&mut world, a).expect("in bounds");
+            assert_eq!(v, None);
+            s = next;
+        }
+        assert_eq!(world.role(s.nodes[0]), Role::Leader);
+        let (_, v) = s.next(&mut world, Act::Request(0, k)).expect("in bounds");
+        if planted {
+            let v = v.expect("a violation");
+            assert_eq!(v.property, "reply");
+            assert!(v.message.contains(&format!("c{k}#1")), "{}", v.message);
+        } else {
+            assert_eq!(v, None);
+        }
+    }
+}
+
+#[test]
+fn a_reply_names_its_command() {
+    assert_eq!(replied_about(0), "c0#1");
+    assert_eq!(replied_about(7), "c7#1");
+    assert_eq!(replied_about(15), "a command no client submitted");
+}
