@@ -258,6 +258,7 @@ fn violation_kinds_are_written_and_read_by_their_names() {
         ViolationKind::Agreement,
         ViolationKind::Validity,
         ViolationKind::Prefix,
+        ViolationKind::Reply,
         ViolationKind::Gap,
     ] {
         let text = serde_json::to_string(&k).expect("writes");
@@ -268,4 +269,17 @@ fn violation_kinds_are_written_and_read_by_their_names() {
         );
     }
     assert!(serde_json::from_str::<ViolationKind>("\"liveness\"").is_err());
+    // What a node did, as the page's banner and reports write it.
+    for (act, text, json) in [
+        (Act::Executed, "executed", "executed"),
+        (Act::Chose, "chose", "chose"),
+        (Act::Installed, "installed", "installed"),
+        (Act::Replied, "replied done for", "replied"),
+    ] {
+        assert_eq!(act.to_string(), text);
+        assert_eq!(
+            serde_json::to_string(&act).expect("writes"),
+            format!("\"{json}\"")
+        );
+    }
 }
