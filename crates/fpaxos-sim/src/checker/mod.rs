@@ -363,7 +363,7 @@ impl Checker {
         let Some(bits) = self.executed.get_mut(client as usize) else {
             return; // not a client's command: validity reports it
         };
-        let (word, bit) = (seq as usize / 64, seq % 64);
+        let (word, bit) = bit_of(seq);
         if word >= bits.len() {
             // Sequence numbers are dense per client: this grows by at most one word at a time
             // in practice, and never past what the client issued.
@@ -384,12 +384,13 @@ impl Checker {
     /// crash can still lose; with unsafe quorums, a reply for a command executed only in a
     /// slot where the agreed log holds another value is a write already lost.
     pub fn replied(&mut self, now: Time, node: NodeId, client: u32, cmd: fpaxos::Command) {
+        let (word, bit) = bit_of(cmd.seq);
         let executed = cmd.client == client
             && self
                 .executed
                 .get(client as usize)
-                .and_then(|bits| bits.get(cmd.seq as usize / 64))
-                .is_some_and(|w| w >> (cmd.seq % 64) & 1 == 1);
+                .and_then(|bits| bits.get(word))
+                .is_some_and(|w| w >> bit & 1 == 1);
         if executed {
             return;
         }
@@ -415,6 +416,12 @@ impl Checker {
     pub fn chosen_len(&self) -> Slot {
         self.base + self.log.len() as Slot
     }
+}
+
+/// Where sequence number `seq` sits in a client's bits of `Checker::executed`: (word, bit).
+#[inline]
+fn bit_of(seq: u32) -> (usize, u32) {
+    (seq as usize / 64, seq % 64)
 }
 
 #[cfg(test)]
