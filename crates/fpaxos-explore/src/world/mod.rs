@@ -100,10 +100,7 @@ impl Step {
             && self.sends.is_empty()
             && self.armed == 0
             && self.elections == 0
-            && self.votes.is_empty()
-            && self.claims.is_empty()
-            && self.decided.is_empty()
-            && self.replied == 0
+            && !self.touches_ghost()
     }
 
     /// Whether the ghost history must see the step: it votes, claims, executes or replies.
