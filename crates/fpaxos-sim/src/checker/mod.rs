@@ -135,22 +135,8 @@ impl Checker {
         if idx < self.log.len() {
             let (first, _, first_node) = &self.log[idx];
             if first != value {
-                let (first, first_node) = (describe(first), *first_node);
-                self.report(Violation {
-                    kind: ViolationKind::Agreement,
-                    slot,
-                    message: format!(
-                        "slot {slot}: node {first_node} executed {first} but node {node} executed {}",
-                        describe(value)
-                    ),
-                    first,
-                    second: describe(value),
-                    first_node: Some(first_node),
-                    first_act: Act::Executed,
-                    act: Act::Executed,
-                    node,
-                    time_ns: now,
-                });
+                let first = (describe(first), *first_node, Act::Executed);
+                self.disagree(now, slot, first, (describe(value), node, Act::Executed));
             }
         } else if idx == self.log.len() {
             // The first execution of a slot is checked against what was chosen and for validity;
@@ -158,22 +144,8 @@ impl Checker {
             // against it in `chosen`.
             let chosen = self.chosen.get(idx).copied().flatten();
             if let Some((fp, leader)) = chosen.filter(|(fp, _)| *fp != fingerprint) {
-                let first = self.value_text(fp, leader, slot, names);
-                self.report(Violation {
-                    kind: ViolationKind::Agreement,
-                    slot,
-                    message: format!(
-                        "slot {slot}: node {leader} chose {first} but node {node} executed {}",
-                        describe(value)
-                    ),
-                    first,
-                    second: describe(value),
-                    first_node: Some(leader),
-                    first_act: Act::Chose,
-                    node,
-                    act: Act::Executed,
-                    time_ns: now,
-                });
+                let first = (self.value_text(fp, leader, slot, names), leader, Act::Chose);
+                self.disagree(now, slot, first, (describe(value), node, Act::Executed));
             }
             for c in value.commands() {
                 self.count_execution(c.client, c.seq);
@@ -257,23 +229,35 @@ impl Checker {
                 }
             },
         };
-        if let Some((text, first_node, first_act)) = first {
+        if let Some(first) = first {
             let second = self.value_text(fingerprint, node, slot, names);
-            self.report(Violation {
-                kind: ViolationKind::Agreement,
-                slot,
-                message: format!(
-                    "slot {slot}: node {first_node} {first_act} {text} but node {node} chose {second}"
-                ),
-                first: text,
-                second,
-                first_node: Some(first_node),
-                first_act,
-                node,
-                act: Act::Chose,
-                time_ns: now,
-            });
+            self.disagree(now, slot, first, (second, node, Act::Chose));
         }
+    }
+
+    /// Reports an agreement violation at `slot`: each side is a value's description, the node
+    /// and what it did with the value.
+    fn disagree(
+        &mut self,
+        now: Time,
+        slot: Slot,
+        (first, first_node, first_act): (String, NodeId, Act),
+        (second, node, act): (String, NodeId, Act),
+    ) {
+        self.report(Violation {
+            kind: ViolationKind::Agreement,
+            slot,
+            message: format!(
+                "slot {slot}: node {first_node} {first_act} {first} but node {node} {act} {second}"
+            ),
+            first,
+            second,
+            first_node: Some(first_node),
+            first_act,
+            node,
+            act,
+            time_ns: now,
+        });
     }
 
     /// Reports something the checker cannot place in the log it knows.

@@ -14,6 +14,10 @@ fn detects_disagreement_and_invalid_commands() {
     c.decide(4, 1, 1, &Value::Cmd(Command { client: 0, seq: 1 }));
     assert_eq!(c.violations()[0].kind, ViolationKind::Agreement);
     assert_eq!(c.violations()[0].slot, 1);
+    assert_eq!(
+        c.violations()[0].message,
+        "slot 1: node 0 executed no-op but node 1 executed c0#1"
+    );
     c.decide(5, 0, 2, &Value::Cmd(Command { client: 0, seq: 9 }));
     assert!(c
         .violations()
