@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Keep in step with ARCHITECTURE.md ("Layers").
 LAYERS = {
     "crates/fpaxos/src": [
-        ["nodeset"],
+        ["nodeset", "sessions"],
         ["msg"],
         ["quorum"],
         ["node"],

@@ -111,8 +111,13 @@ pub fn summary(r: &Report, wall_ms: f64) -> String {
     line(
         "executions",
         format!(
-            "{} commands executed twice (at-least-once: a resent request can run again)",
-            thousands(r.executed_twice)
+            "{} commands executed twice ({})",
+            thousands(r.executed_twice),
+            if r.scenario.cluster.sessions {
+                "client sessions on: a leader answers a resend of a command it has executed"
+            } else {
+                "at-least-once: a resent request can run again"
+            }
         ),
     );
     for (k, v) in liveness_lines(&r.liveness) {

@@ -28,6 +28,9 @@ pub struct Overrides {
     /// Pre-vote: a would-be candidate first asks whether a Q1 would vote for it (off by default; `--pre-vote` or `--pre-vote=on` turns it on).
     #[arg(long, value_name = "on|off", num_args = 0..=1, default_missing_value = "on", require_equals = true, value_parser = BoolishValueParser::new(), hide_possible_values = true, help_heading = "Scenario overrides")]
     pub pre_vote: Option<bool>,
+    /// Client sessions: a leader answers a resend of an executed command at once instead of proposing it again (off by default; `--sessions` or `--sessions=on` turns them on).
+    #[arg(long, value_name = "on|off", num_args = 0..=1, default_missing_value = "on", require_equals = true, value_parser = BoolishValueParser::new(), hide_possible_values = true, help_heading = "Scenario overrides")]
+    pub sessions: Option<bool>,
     /// Node-to-node latency: `const:10ms`, `uniform:5ms..15ms`, `normal:10ms,2ms`, `lognormal:10ms,0.5`, `exp:1ms`.
     #[arg(long, value_name = "DIST", value_parser = Latency::parse_cli, help_heading = "Scenario overrides")]
     pub latency: Option<Latency>,
@@ -107,6 +110,9 @@ impl Overrides {
         }
         if let Some(on) = self.pre_vote {
             typed.push(("cluster.pre_vote", json!(on)));
+        }
+        if let Some(on) = self.sessions {
+            typed.push(("cluster.sessions", json!(on)));
         }
         if let Some(l) = &self.latency {
             typed.push(("network.latency", to_json(l)));
@@ -417,5 +423,8 @@ mod tests {
         let c = parse(&["--check-quorum=on", "--pre-vote=false"]).unwrap();
         assert!(c.check_quorum && !c.pre_vote);
         assert!(parse(&["--pre-vote=maybe"]).is_err());
+        assert!(!parse(&[]).unwrap().sessions);
+        assert!(parse(&["--sessions"]).unwrap().sessions);
+        assert!(!parse(&["--sessions=off"]).unwrap().sessions);
     }
 }

@@ -157,6 +157,9 @@ impl ExploreConfig {
             bootstrap: false,
             check_quorum: self.check_quorum,
             pre_vote: self.pre_vote,
+            // The search submits each command once, so client sessions (which answer resends)
+            // would change nothing here; the swarm checks them (`fpaxos check --sessions`).
+            sessions: false,
             planted: self.planted,
         }
     }

@@ -157,8 +157,9 @@ fn round_trip_every_field_changed() {
     }
 }
 
-/// The liveness switches are newer than link version 1: a link that changes them carries
-/// them, and a link that does not (every older link) decodes to their defaults.
+/// The liveness switches (check-quorum, pre-vote, client sessions) are newer than link version
+/// 1: a link that changes them carries them, and a link that does not (every older link)
+/// decodes to their defaults.
 #[test]
 fn round_trip_liveness_switches() {
     let plain = encode_fragment(&few_changes(), &ViewState::default());
@@ -169,10 +170,17 @@ fn round_trip_liveness_switches() {
             .cluster
             .check_quorum
     );
-    for (check_quorum, pre_vote) in [(false, false), (true, true), (false, true)] {
+    assert!(!decode_fragment(&plain).unwrap().scenario.cluster.sessions);
+    for (check_quorum, pre_vote, sessions) in [
+        (false, false, false),
+        (true, true, false),
+        (false, true, false),
+        (true, false, true),
+    ] {
         let mut s = few_changes();
         s.cluster.check_quorum = check_quorum;
         s.cluster.pre_vote = pre_vote;
+        s.cluster.sessions = sessions;
         let link = encode_fragment(&s, &ViewState::default());
         assert_ne!(link, plain);
         assert_eq!(decode_fragment(&link).unwrap().scenario, s);

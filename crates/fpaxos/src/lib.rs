@@ -20,8 +20,10 @@ pub mod msg;
 pub mod node;
 pub mod nodeset;
 pub mod quorum;
+pub mod sessions;
 
 pub use msg::{Ballot, ClientReply, Command, Msg, MsgKind, Slot, Time, Value};
 pub use node::{Config, Event, Input, Node, Output, PlantedBug, Role, Timer};
 pub use nodeset::{NodeId, NodeSet, MAX_NODES};
 pub use quorum::{Counterexample, FaultTolerance, Phase, QuorumSpec, QuorumSystem};
+pub use sessions::Sessions;

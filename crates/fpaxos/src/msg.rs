@@ -1,6 +1,7 @@
 //! Values, ballots and the messages nodes exchange.
 
 use crate::nodeset::NodeId;
+use crate::sessions::Sessions;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -169,6 +170,7 @@ impl Msg {
         Some(match self {
             Msg::Promise(p) => Msg::Promise(Promise {
                 digest: digest(p.digest)?,
+                sessions: p.sessions.as_ref().map(|t| Arc::new(map_sessions(t, cmd))),
                 entries: p
                     .entries
                     .iter()
@@ -193,6 +195,7 @@ impl Msg {
             }),
             Msg::Snapshot(s) => Msg::Snapshot(Snapshot {
                 digest: digest(s.digest)?,
+                sessions: s.sessions.as_ref().map(|t| Arc::new(map_sessions(t, cmd))),
                 ..*s
             }),
             // No command and no digest.
@@ -205,6 +208,14 @@ impl Msg {
             | Msg::PreVoteReply(_) => self.clone(),
         })
     }
+}
+
+/// `t` with every command `c` it records replaced by `cmd(c)`.
+pub(crate) fn map_sessions(t: &Sessions, cmd: &dyn Fn(Command) -> Command) -> Sessions {
+    t.map(&|client, seq| {
+        let c = cmd(Command { client, seq });
+        (c.client, c.seq)
+    })
 }
 
 /// Phase 1a: "promise me `ballot` and tell me what you accepted from slot `first_slot` on".
@@ -229,6 +240,10 @@ pub struct Promise {
     pub base: Slot,
     /// Accepted entries at or after the prepare's `first_slot`.
     pub entries: Vec<PromiseEntry>,
+    /// With client sessions on, when the acceptor has trimmed its log past the prepare's
+    /// `first_slot` (the candidate will install this promise's executed prefix as a snapshot):
+    /// the client commands that prefix executed.
+    pub sessions: Option<Arc<Sessions>>,
 }
 
 /// A rejection: the sender has promised a higher ballot.
@@ -290,7 +305,7 @@ pub struct HeartbeatAck {
 }
 
 /// State transfer for a follower behind the leader's log base.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Snapshot {
     /// The leader's ballot.
     pub ballot: Ballot,
@@ -298,6 +313,8 @@ pub struct Snapshot {
     pub upto: Slot,
     /// Digest of that prefix.
     pub digest: u64,
+    /// The client commands that prefix executed, with client sessions on (`Config::sessions`).
+    pub sessions: Option<Arc<Sessions>>,
 }
 
 /// Pre-vote: would the receiver vote for the sender if it campaigned? Changes no state at the
@@ -436,13 +453,18 @@ impl Msg {
     pub fn wire_bytes(&self, cmd_bytes: u32) -> u32 {
         let header = 24u32;
         let value = |v: &Value| 8 + v.commands().len() as u32 * cmd_bytes;
+        let sessions = |t: &Option<Arc<Sessions>>| t.as_ref().map_or(0, |t| t.wire_bytes());
         header
             + match self {
                 Msg::Prepare(_) | Msg::Nack(_) | Msg::Accepted(_) => 16,
                 Msg::PreVote(_) => 8,
                 Msg::PreVoteReply(_) => 12,
-                Msg::Heartbeat(_) | Msg::HeartbeatAck(_) | Msg::Snapshot(_) => 24,
-                Msg::Promise(m) => 32 + m.entries.iter().map(|e| 16 + value(&e.value)).sum::<u32>(),
+                Msg::Heartbeat(_) | Msg::HeartbeatAck(_) => 24,
+                Msg::Snapshot(m) => 24 + sessions(&m.sessions),
+                Msg::Promise(m) => {
+                    32 + m.entries.iter().map(|e| 16 + value(&e.value)).sum::<u32>()
+                        + sessions(&m.sessions)
+                }
                 Msg::Accept(m) => 24 + value(&m.value),
                 Msg::Commit(m) => 16 + m.entries.iter().map(|(_, v)| 8 + value(v)).sum::<u32>(),
             }

@@ -62,6 +62,7 @@ fn an_acceptor_acks_only_what_it_stores() {
         ballot: Ballot::ZERO,
         upto: 2,
         digest: 1,
+        sessions: None,
     });
     send_to(&mut c, 0, 1, snapshot);
     send_to(&mut c, 0, 1, accept(b, 1, w.clone()));

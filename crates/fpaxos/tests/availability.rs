@@ -130,6 +130,7 @@ fn clients_of_slots_a_snapshot_skips_get_a_retry_not_silence() {
         ballot: Ballot::ZERO,
         upto: 3,
         digest: 0xfeed,
+        sessions: None,
     });
     c.input(
         0,

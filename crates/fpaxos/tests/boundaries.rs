@@ -264,6 +264,7 @@ fn a_snapshot_over_a_leaders_own_proposals_redirects_their_clients() {
         ballot: b,
         upto: 3,
         digest: 5,
+        sessions: None,
     });
     for id in [0, 2] {
         let msg = snap.clone();

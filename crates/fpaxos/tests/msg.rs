@@ -47,6 +47,7 @@ fn every_kind() -> Vec<Msg> {
                     chosen: true,
                 },
             ],
+            sessions: None,
         }),
         Msg::Nack(Nack { promised: b(3, 2) }),
         Msg::Accept(Accept {
@@ -76,6 +77,7 @@ fn every_kind() -> Vec<Msg> {
             ballot: b(2, 1),
             upto: 10,
             digest: 1,
+            sessions: None,
         }),
         Msg::PreVote(PreVote { ballot: b(4, 1) }),
         Msg::PreVoteReply(PreVoteReply {

@@ -226,7 +226,8 @@ fn a_follower_behind_the_leaders_log_base_gets_a_snapshot() {
         Msg::Snapshot(Snapshot {
             ballot: b,
             upto: 3,
-            digest
+            digest,
+            sessions: None,
         })
     );
     assert!(c.outputs.iter().any(|(n, o)| *n == 2

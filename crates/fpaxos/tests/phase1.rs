@@ -20,6 +20,7 @@ fn promise(ballot: Ballot, executed: Slot, base: Slot, entries: Vec<PromiseEntry
         digest: 77,
         base,
         entries,
+        sessions: None,
     })
 }
 

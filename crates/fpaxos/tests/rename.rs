@@ -56,6 +56,7 @@ fn a_message_has_its_commands_renamed_and_its_digests_mapped() {
                 entry(4, v[1].clone()),
                 entry(5, v[2].clone()),
             ],
+            sessions: None,
         })
     };
     let accept = |value| {
@@ -78,6 +79,7 @@ fn a_message_has_its_commands_renamed_and_its_digests_mapped() {
             ballot: b,
             upto: 3,
             digest,
+            sessions: None,
         })
     };
     let carrying = [
@@ -204,6 +206,7 @@ fn a_candidates_snapshot_digest_is_mapped() {
             digest,
             base: executed,
             entries: vec![],
+            sessions: None,
         })
     };
     c.input(

@@ -171,6 +171,7 @@ fn replies_of_a_ballot_left_are_settled_for_good() {
             digest: 0,
             base: 0,
             entries: Vec::new(),
+            sessions: None,
         })
     };
     // A ballot of node 0's that it has not campaigned at (its promise is below it): it may

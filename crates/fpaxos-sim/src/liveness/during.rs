@@ -48,6 +48,8 @@ pub(crate) struct Activity<'a> {
     /// check-quorum, and with pre-vote the nodes that hear it deny the others' pre-votes.
     pub check_quorum: bool,
     pub pre_vote: bool,
+    /// Client sessions: a leader answers resends of commands it has executed.
+    pub sessions: bool,
     /// The most slots a leader has in flight.
     pub window: u32,
 }
@@ -236,10 +238,16 @@ impl Activity<'_> {
         if again >= AGAIN {
             causes.push(format!(
                 "About {} commands were executed a second time during it: resends of requests \
-                 whose first copy had been chosen already (execution is at-least-once; without \
-                 client sessions a leader cannot tell a resend from a new request). They filled \
-                 slots but completed no pending request{}.",
+                 whose first copy had been chosen already ({}). They filled slots but completed \
+                 no pending request{}.",
                 grouped(again as u64),
+                if self.sessions {
+                    "with client sessions a leader answers a resend of a command it has \
+                     executed, but these copies were proposed before their first executed"
+                } else {
+                    "execution is at-least-once; without client sessions, cluster.sessions, a \
+                     leader cannot tell a resend from a new request"
+                },
                 match self.window {
                     0 => String::new(),
                     1 => ", and a leader proposes one slot per round trip (window 1)".into(),
@@ -286,6 +294,7 @@ mod tests {
             short_timeout: None,
             check_quorum: true,
             pre_vote: false,
+            sessions: false,
             window: 1,
         };
         // The counts are one sentence, and each cause is one item after it, in a fixed order.

@@ -396,6 +396,7 @@ impl Metrics {
         activity.short_timeout = (et < rtt).then_some((et, rtt));
         activity.check_quorum = run.scenario.cluster.check_quorum;
         activity.pre_vote = run.scenario.cluster.pre_vote;
+        activity.sessions = run.scenario.cluster.sessions;
         activity.window = run.scenario.cluster.window;
         for st in &mut liveness.stalls {
             let ns = |ms: f64| (ms * 1e6).round() as Time;
@@ -477,6 +478,7 @@ impl Metrics {
             short_timeout: None,
             check_quorum: true,
             pre_vote: false,
+            sessions: false,
             window: 0,
         }
     }

@@ -177,6 +177,15 @@ fn commands_executed_again_during_a_stall_are_called_out_from_ten_on() {
     let s = a.describe(100 * MS, 600 * MS, &[0, 1, 2]).text();
     assert!(s.contains(&format!("About 49 commands were {said}")), "{s}");
     assert!(s.contains("one slot per round trip (window 1)."), "{s}");
+    assert!(s.contains("without client sessions, cluster.sessions, a leader cannot tell"));
+    // With sessions on, the copies got past them: proposed before their first executed.
+    a.sessions = true;
+    let s = a.describe(100 * MS, 600 * MS, &[0, 1, 2]).text();
+    assert!(
+        s.contains("with client sessions a leader answers a resend of a command it has executed, but these copies were proposed before their first executed"),
+        "{s}"
+    );
+    a.sessions = false;
     // Half of a bucket counts half: 20 of the 40.
     let s = a.describe(550 * MS, 600 * MS, &[0, 1, 2]).text();
     assert!(s.contains("About 20 commands"), "{s}");

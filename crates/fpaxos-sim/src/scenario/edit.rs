@@ -77,13 +77,14 @@ pub fn resize_quorum(spec: &QuorumSpec, n: u32) -> QuorumSpec {
 impl Cluster {
     /// The quorum choice in words, e.g. `Q1=4 Q2=2, thrifty`: the label of compare variants,
     /// presets and the CLI summary. The liveness switches appear only when not at their
-    /// defaults (`no check-quorum`, `pre-vote`), so the usual labels stay short.
+    /// defaults (`no check-quorum`, `pre-vote`, `sessions`), so the usual labels stay short.
     pub fn label(&self) -> String {
         let mut label = self.quorum.label(self.nodes as usize);
         for (on, word) in [
             (self.thrifty, "thrifty"),
             (!self.check_quorum, "no check-quorum"),
             (self.pre_vote, "pre-vote"),
+            (self.sessions, "sessions"),
         ] {
             if on {
                 label.push_str(", ");

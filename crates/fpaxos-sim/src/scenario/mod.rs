@@ -126,6 +126,13 @@ pub struct Cluster {
     /// on.
     #[serde(skip_serializing_if = "is_false")]
     pub pre_vote: bool,
+    /// Client sessions (off by default): nodes record the client commands they execute, and a
+    /// leader answers a resend of an executed command at once instead of proposing it again;
+    /// snapshots carry the record. Off, execution is at-least-once and a leader can fill its
+    /// slots with resends of executed requests (`docs/liveness.md`). Written to JSON only when
+    /// on, so older scenarios and links read the same.
+    #[serde(skip_serializing_if = "is_false")]
+    pub sessions: bool,
 }
 
 fn is_true(b: &bool) -> bool {
@@ -153,6 +160,7 @@ impl Default for Cluster {
             initial_leader: Some(0),
             check_quorum: true,
             pre_vote: false,
+            sessions: false,
         }
     }
 }

@@ -235,19 +235,25 @@ fn cluster_label_mentions_thrift() {
 fn liveness_switches_are_written_only_when_changed() {
     // At their defaults they stay out of the JSON, so old files, links and goldens are unchanged.
     let text = Scenario::default().to_json_pretty();
-    assert!(!text.contains("check_quorum") && !text.contains("pre_vote"));
+    assert!(
+        !text.contains("check_quorum") && !text.contains("pre_vote") && !text.contains("sessions")
+    );
     let mut s = Scenario::default();
     s.cluster.check_quorum = false;
     s.cluster.pre_vote = true;
+    s.cluster.sessions = true;
     let text = s.to_json_pretty();
     assert!(text.contains("\"check_quorum\": false"), "{text}");
     assert!(text.contains("\"pre_vote\": true"), "{text}");
+    assert!(text.contains("\"sessions\": true"), "{text}");
     assert_eq!(Scenario::from_json(&text).unwrap(), s);
-    let read = Scenario::from_json(r#"{"cluster": {"check_quorum": false, "pre_vote": true}}"#);
+    let read = Scenario::from_json(
+        r#"{"cluster": {"check_quorum": false, "pre_vote": true, "sessions": true}}"#,
+    );
     assert_eq!(read.unwrap(), s);
     assert_eq!(
         s.cluster.label(),
-        "majority (3/3), no check-quorum, pre-vote"
+        "majority (3/3), no check-quorum, pre-vote, sessions"
     );
 }
 

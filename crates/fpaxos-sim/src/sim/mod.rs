@@ -205,6 +205,7 @@ impl Sim {
                     bootstrap: replay.is_none() && c.initial_leader == Some(i as u32),
                     check_quorum: c.check_quorum,
                     pre_vote: c.pre_vote,
+                    sessions: c.sessions,
                     planted,
                 }),
                 crashed: false,

@@ -240,6 +240,40 @@ fn a_stall_says_when_resends_of_executed_requests_filled_the_slots() {
     no_stall_with(json, |s| s.cluster.window = 2);
 }
 
+/// Client sessions end the stalls of resends (seeds 1601905, 4635320, 2712914 of the swarm):
+/// a leader answers a resend of a command it has executed instead of proposing it again. In
+/// seed 4635320 the leader had installed a snapshot over most of those commands, so the
+/// sessions must travel with state transfer. Without sessions each run stalls, and more
+/// requests complete with them.
+#[test]
+fn client_sessions_end_the_stalls_of_resends() {
+    for json in [
+        include_str!("data/resends-window-1.json"),
+        include_str!("data/resends-after-snapshot.json"),
+    ] {
+        let off = committed_after_faults(json);
+        assert!(!off.liveness.ok, "the stall without sessions");
+        assert!(off.executed_twice > 200, "{}", off.executed_twice);
+        let mut s = Scenario::from_json(json).expect("valid");
+        s.cluster.sessions = true;
+        let on = run(&s).expect("it runs");
+        assert!(on.liveness.ok, "{:?}", on.liveness.stalls);
+        assert!(on.safety.ok, "{:?}", on.safety.violations);
+        assert!(
+            on.committed > off.committed,
+            "{} vs {}",
+            on.committed,
+            off.committed
+        );
+        assert!(
+            on.executed_twice * 10 < off.executed_twice,
+            "{} vs {}",
+            on.executed_twice,
+            off.executed_twice
+        );
+    }
+}
+
 /// A deaf leader outside the healthy set, with check-quorum off and pre-vote on (a swarm seed):
 /// the stall's report names the leader and what kept it in office, and with check-quorum on the
 /// same run has no stall.

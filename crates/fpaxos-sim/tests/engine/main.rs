@@ -277,6 +277,7 @@ fn bandwidth_delays_by_size_and_queues_per_link() {
             digest: 0,
             base: 0,
             entries: vec![],
+            sessions: None,
         }),
         Msg::Accept(Accept {
             ballot: b,

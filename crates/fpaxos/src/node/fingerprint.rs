@@ -2,9 +2,10 @@
 //! (`fpaxos-explore`): two nodes with equal hashes react identically to every input.
 
 use super::{digest_step, queue, Entry, Node};
-use crate::msg::Command;
+use crate::msg::{map_sessions, Command};
 use std::collections::VecDeque;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 impl Node {
     /// Feeds every field that can change into `h` (the static configuration is left out: a
@@ -21,6 +22,7 @@ impl Node {
             base,
             executed,
             digest,
+            sessions,
             role,
             ballot,
             leader_hint,
@@ -48,6 +50,7 @@ impl Node {
         base.hash(h);
         executed.hash(h);
         digest.hash(h);
+        sessions.hash(h);
         role.hash(h);
         ballot.hash(h);
         leader_hint.hash(h);
@@ -98,6 +101,7 @@ impl Node {
             base,
             executed,
             digest: own_digest,
+            sessions,
             role: _,
             ballot: _,
             leader_hint: _,
@@ -144,7 +148,11 @@ impl Node {
             digest(*own_digest)?
         };
         let p1_snapshot = match p1_snapshot {
-            Some((slot, d)) => Some((*slot, digest(*d)?)),
+            Some((slot, d, s)) => Some((
+                *slot,
+                digest(*d)?,
+                s.as_ref().map(|s| Arc::new(map_sessions(s, cmd))),
+            )),
             None => None,
         };
         let mut mapped_queue = queue::CmdQueue::default();
@@ -154,6 +162,7 @@ impl Node {
         Some(Node {
             log,
             digest: mapped_digest,
+            sessions: Arc::new(map_sessions(sessions, cmd)),
             p1_values: p1_values
                 .iter()
                 .map(|(&slot, (b, v))| (slot, (*b, v.map_commands(cmd))))

@@ -5,6 +5,8 @@ use crate::msg::{
     Ballot, ClientReply, Commit, Heartbeat, HeartbeatAck, Msg, Slot, Snapshot, Time, Value,
 };
 use crate::nodeset::{NodeId, NodeSet};
+use crate::sessions::Sessions;
+use std::sync::Arc;
 
 impl Node {
     /// Remembers the newest `(ballot, commit)` heard: entries accepted in that ballot below that
@@ -53,6 +55,12 @@ impl Node {
             let fingerprint = value.fingerprint();
             self.digest = digest_step_fp(self.digest, slot, fingerprint);
             self.executed += 1;
+            if self.cfg.sessions {
+                let sessions = Arc::make_mut(&mut self.sessions);
+                for c in value.commands() {
+                    sessions.insert(c.client, c.seq);
+                }
+            }
             if leader {
                 for c in value.commands() {
                     out.push(Output::Reply {
@@ -128,12 +136,19 @@ impl Node {
     /// State transfer from a leader whose log no longer reaches back to our executed prefix.
     pub(super) fn on_snapshot(&mut self, now: Time, m: Snapshot, out: &mut Vec<Output>) {
         self.heed(now, m.ballot, out);
-        self.install_snapshot(m.upto, m.digest, out);
+        self.install_snapshot(m.upto, m.digest, m.sessions, out);
         self.advance(now, out);
     }
 
-    /// Skips the executed prefix to `upto` (never backwards), dropping the log below it.
-    pub(super) fn install_snapshot(&mut self, upto: Slot, digest: u64, out: &mut Vec<Output>) {
+    /// Skips the executed prefix to `upto` (never backwards), dropping the log below it; with
+    /// client sessions, `sessions` are that prefix's.
+    pub(super) fn install_snapshot(
+        &mut self,
+        upto: Slot,
+        digest: u64,
+        sessions: Option<Arc<Sessions>>,
+        out: &mut Vec<Output>,
+    ) {
         if upto <= self.executed {
             return;
         }
@@ -158,6 +173,13 @@ impl Node {
         self.base = upto;
         self.executed = upto;
         self.digest = digest;
+        if self.cfg.sessions {
+            // A sender without sessions (a cluster whose nodes disagree on the setting) leaves
+            // ours: everything in it was executed, so it still claims nothing.
+            if let Some(s) = sessions {
+                self.sessions = s;
+            }
+        }
         out.push(Output::SnapshotInstalled { upto, digest });
     }
 
@@ -204,6 +226,7 @@ impl Node {
                 ballot,
                 upto: self.executed,
                 digest: self.digest,
+                sessions: self.cfg.sessions.then(|| self.sessions.clone()),
             }),
         });
     }

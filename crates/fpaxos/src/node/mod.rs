@@ -11,9 +11,11 @@
 //! Client guarantee: **at-least-once**, not exactly-once. A leader answers `Done` once per
 //! command it executes; a command it cannot see through (queued when it steps down, or proposed
 //! in a slot a state transfer skips) gets a `Redirect`, never silence. The client then resends,
-//! and since nodes keep no per-client session table, a command that was in fact chosen (inside
-//! the snapshot, or re-proposed by the next leader) can execute twice. Exactly-once needs client
-//! sessions (deduplication by client and sequence number in the replicated state machine).
+//! and without client sessions a command that was in fact chosen (inside the snapshot, or
+//! re-proposed by the next leader) can execute twice. With `Config::sessions` the node records
+//! the commands its executed prefix holds (`crate::sessions`) and a leader answers a resend of
+//! one at once instead of proposing it again; two copies proposed before either executes can
+//! still both be chosen, so execution stays at-least-once, with far fewer repeats.
 
 mod event;
 mod fingerprint;
@@ -33,6 +35,7 @@ pub use planted::PlantedBug;
 use crate::msg::{mix, Accept, Ballot, ClientReply, Command, Msg, Nack, Slot, Time, Value};
 use crate::nodeset::{NodeId, NodeSet};
 use crate::quorum::QuorumSystem;
+use crate::sessions::Sessions;
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
@@ -76,6 +79,10 @@ pub struct Config {
     /// grants. A node grants only if it has not heard from a live leader within an election
     /// timeout, so a node that was cut off alone cannot depose a healthy leader when it rejoins.
     pub pre_vote: bool,
+    /// Client sessions (off by default): the node records the client commands it executes
+    /// (`crate::sessions`), and a leader or candidate answers a resend of one with `Done` at
+    /// once instead of proposing it again; state transfers carry the record.
+    pub sessions: bool,
     /// A deliberately planted bug (`None` in every real run): the checkers are trusted only
     /// once each has been seen to catch a planted bug, in tests and with `fpaxos check --plant`.
     pub planted: Option<PlantedBug>,
@@ -243,6 +250,9 @@ pub struct Node {
     base: Slot,
     executed: Slot,
     digest: u64,
+    /// With `Config::sessions`: the client commands of the executed prefix (shared with the
+    /// snapshots sent of it until the next execution).
+    sessions: Arc<Sessions>,
     // Volatile.
     role: Role,
     ballot: Ballot,
@@ -257,7 +267,9 @@ pub struct Node {
     /// Who this candidate has sent its prepare to (its own id excluded).
     p1_asked: NodeSet,
     p1_values: BTreeMap<Slot, (Ballot, Value)>,
-    p1_snapshot: Option<(Slot, u64)>,
+    /// The longest executed prefix a promiser has trimmed past ours: its length, digest and
+    /// (with sessions) client commands, installed when the campaign wins.
+    p1_snapshot: Option<(Slot, u64, Option<Arc<Sessions>>)>,
     // Follower asking for pre-votes: the ballot it would campaign with, and who granted.
     pre_ballot: Option<Ballot>,
     pre_votes: NodeSet,
@@ -288,6 +300,7 @@ impl Node {
             base: 0,
             executed: 0,
             digest: 0,
+            sessions: Arc::default(),
             role: Role::Follower,
             ballot: Ballot::ZERO,
             leader_hint: None,
@@ -558,6 +571,15 @@ impl Node {
 
     fn on_request(&mut self, now: Time, client: u32, cmd: Command, out: &mut Vec<Output>) {
         match self.role {
+            // Executed here already: a resend, answered without proposing it again.
+            Role::Leader | Role::Candidate
+                if self.cfg.sessions && self.sessions.contains(cmd.client, cmd.seq) =>
+            {
+                out.push(Output::Reply {
+                    client,
+                    reply: ClientReply::Done(cmd),
+                })
+            }
             Role::Leader | Role::Candidate => {
                 self.queue.push(cmd, MAX_QUEUE);
                 self.advance(now, out);

@@ -120,6 +120,10 @@ impl Node {
                 digest: self.digest,
                 base: self.base,
                 entries,
+                // The candidate installs our executed prefix as a snapshot only if we trimmed
+                // past its own (`on_promise`): only then does it need the sessions.
+                sessions: (self.cfg.sessions && self.base > m.first_slot)
+                    .then(|| self.sessions.clone()),
             }),
         });
     }
@@ -142,8 +146,8 @@ impl Node {
         if m.executed < self.executed {
             out.push(Output::Event(Event::LaggingPromise { from }));
         }
-        if m.base > self.executed && self.p1_snapshot.is_none_or(|(u, _)| m.executed > u) {
-            self.p1_snapshot = Some((m.executed, m.digest));
+        if m.base > self.executed && self.p1_snapshot.as_ref().is_none_or(|s| m.executed > s.0) {
+            self.p1_snapshot = Some((m.executed, m.digest, m.sessions));
         }
         for e in m.entries {
             let ballot = rank(e.ballot, e.chosen);
@@ -173,9 +177,9 @@ impl Node {
             ballot: self.ballot,
             quorum: self.promises,
         }));
-        if let Some((upto, digest)) = self.p1_snapshot.take() {
+        if let Some((upto, digest, sessions)) = self.p1_snapshot.take() {
             if upto > self.executed {
-                self.install_snapshot(upto, digest, out);
+                self.install_snapshot(upto, digest, sessions, out);
             }
         }
         let start = self.executed;

@@ -43,6 +43,11 @@ impl Node {
             } else {
                 Value::Batch(self.queue.take_front(batch).into())
             };
+            // With sessions, commands executed since they were queued (a resend whose first
+            // copy another slot carried) are answered, not proposed again.
+            let Some(value) = self.without_executed(value, out) else {
+                continue;
+            };
             let slot = self.next_slot;
             self.next_slot += 1;
             if self.replies_before_chosen() {
@@ -57,6 +62,37 @@ impl Node {
             any = true;
         }
         any
+    }
+
+    /// `value` without the commands the sessions record as executed, each answered `Done`;
+    /// `None` when none is left. Without sessions, or with none executed (the common case),
+    /// `value` is returned as it is.
+    fn without_executed(&self, value: Value, out: &mut Vec<Output>) -> Option<Value> {
+        if !self.cfg.sessions
+            || !value
+                .commands()
+                .iter()
+                .any(|c| self.sessions.contains(c.client, c.seq))
+        {
+            return Some(value);
+        }
+        let mut fresh = Vec::new();
+        for &c in value.commands() {
+            if self.sessions.contains(c.client, c.seq) {
+                out.push(Output::Reply {
+                    client: c.client,
+                    reply: ClientReply::Done(c),
+                });
+            } else {
+                fresh.push(c);
+            }
+        }
+        match (value, fresh.as_slice()) {
+            (_, []) => None,
+            (Value::Batch(_), _) => Some(Value::Batch(fresh.into())),
+            (_, [c]) => Some(Value::Cmd(*c)),
+            (_, _) => Some(Value::Batch(fresh.into())),
+        }
     }
 
     /// Marks `slot` chosen once a Q2 has accepted it in the leader's ballot.

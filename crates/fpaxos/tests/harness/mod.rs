@@ -43,6 +43,8 @@ pub struct Setup {
     pub log_retain: u64,
     pub check_quorum: bool,
     pub pre_vote: bool,
+    /// Client sessions.
+    pub sessions: bool,
     /// Commands per proposed value.
     pub batch: u32,
     /// Chosen values a thrifty leader collects before it sends them in one Commit.
@@ -60,6 +62,7 @@ impl Default for Setup {
             log_retain: 1000,
             check_quorum: true,
             pre_vote: false,
+            sessions: false,
             batch: 1,
             commit_batch: 1,
             planted: None,
@@ -87,6 +90,7 @@ impl Cluster {
                     bootstrap: false,
                     check_quorum: s.check_quorum,
                     pre_vote: s.pre_vote,
+                    sessions: s.sessions,
                     planted: s.planted,
                 })
             })
