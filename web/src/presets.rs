@@ -61,7 +61,8 @@ fn vs_majority(s: &Scenario) -> Vec<(String, Scenario)> {
     vec![(maj.cluster.label(), maj), (s.cluster.label(), s.clone())]
 }
 
-/// The preset as it is, then with one protocol switch flipped (check-quorum or pre-vote):
+/// The preset as it is, then with one protocol switch flipped (check-quorum, pre-vote or
+/// client sessions):
 /// the availability presets tell their story side by side.
 fn vs_switch(s: &Scenario, flip: fn(&mut Scenario)) -> Vec<(String, Scenario)> {
     let mut other = s.clone();
@@ -87,6 +88,10 @@ fn extras(id: &str, s: &Scenario) -> (Vec<(String, Scenario)>, Option<&'static s
         ),
         "pre-vote" => (
             vs_switch(s, |o| o.cluster.pre_vote = !o.cluster.pre_vote),
+            None,
+        ),
+        "client-sessions" => (
+            vs_switch(s, |o| o.cluster.sessions = !o.cluster.sessions),
             None,
         ),
         _ => (Vec::new(), None),

@@ -40,6 +40,7 @@ pub const PRESETS: &[Preset] = &[
     preset!("replicate-only"),
     preset!("one-way-cut"),
     preset!("pre-vote"),
+    preset!("client-sessions"),
     preset!("quorum-loss"),
     preset!("constrained-election"),
     preset!("chained"),

@@ -3,6 +3,7 @@
 //! decimal; p50/p99 in ms with three decimals; the trace hash as the exact 16 hex digits. Each
 //! number's element also carries `data-value` with the unrounded value. Unavailable time (requests
 //! pending, nothing completing) is the report's `liveness.unavailable_ms`, in ms with one decimal.
+//! Commands executed twice (resends whose first copy was chosen already) as an integer.
 
 use crate::components::liveness::ms_to_ns;
 use crate::format::{summary_f, summary_int};
@@ -54,6 +55,14 @@ pub(crate) fn Summary(props: &SummaryProps) -> Html {
             html! { <span class="stat-note">{format!("{n} interval{}", if n == 1 { "" } else { "s" })}</span> }
         }
     };
+    // Resends that ran again: what client sessions are for.
+    let twice_note = if r.executed_twice > 0 && !r.scenario.cluster.sessions {
+        html! { <span class="stat-note" data-testid="summary-executed-twice-note"
+        title="Execution is at-least-once: a resend whose first copy was already chosen runs again. Client sessions (Cluster and quorums) answer such resends instead.">
+        {"resends ran again: see Client sessions"}</span> }
+    } else {
+        Html::default()
+    };
     html! {
         <section class="panel summary" aria-label="Summary">
             <h2>{"Summary"}</h2>
@@ -67,6 +76,7 @@ pub(crate) fn Summary(props: &SummaryProps) -> Html {
                 {tile("Leaderless", "summary-leaderless", summary_f(r.leaderless_ms, 1), r.leaderless_ms.to_string(), "ms", leaderless_note)}
                 {tile("Unavailable", "summary-unavailable", summary_f(l.unavailable_ms, 1), l.unavailable_ms.to_string(), "ms", unavailable_note)}
                 {item("Slots executed", "summary-slots", summary_int(r.slots), r.slots.to_string(), "")}
+                {tile("Executed twice", "summary-executed-twice", summary_int(r.executed_twice), r.executed_twice.to_string(), "cmds", twice_note)}
             </dl>
             <p class="hash">{"Trace hash "}<code data-testid="trace-hash">{r.trace_hash.clone()}</code></p>
             <p class="muted small">{format!("{} events simulated; metrics skip the first {}.",

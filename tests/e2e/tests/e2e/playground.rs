@@ -68,3 +68,31 @@ async fn disjoint_quorums_are_flagged_unsafe() {
     assert!(badge.to_lowercase().contains("unsafe"), "{badge}");
     c.close().await.ok();
 }
+
+/// The client-sessions preset runs as the engine runs it, with its resends run twice shown in
+/// the summary; ticking Client sessions gives the engine's run with sessions, none run twice.
+#[tokio::test(flavor = "multi_thread")]
+async fn client_sessions_switch_matches_the_engine() {
+    let url = format!("{}?preset=client-sessions", base_url());
+    let (_driver, c) = open(1280, 800, &url).await;
+    let mut s = fpaxos_sim::presets::preset("client-sessions")
+        .expect("the preset")
+        .scenario();
+    let without = run(&s).expect("runs");
+    assert!(without.executed_twice > 0);
+    run_to_end_and_compare(&c, &without).await;
+    assert_eq!(
+        text_of(&c, "summary-executed-twice").await.trim(),
+        without.executed_twice.to_string()
+    );
+    assert!(text_of(&c, "summary-executed-twice-note")
+        .await
+        .contains("Client sessions"));
+    click(&c, "sessions-input").await;
+    s.cluster.sessions = true;
+    let with = run(&s).expect("runs");
+    assert_eq!(with.executed_twice, 0);
+    run_to_end_and_compare(&c, &with).await;
+    assert_eq!(text_of(&c, "summary-executed-twice").await.trim(), "0");
+    c.close().await.ok();
+}

@@ -113,6 +113,7 @@ pub fn ClusterFields(p: &SectionProps) -> Html {
             {check_box(s.cluster.thrifty, "thrifty-input", "Thrifty: send phase 1/2 only to a chosen quorum", ed, |sc, on| sc.cluster.thrifty = on)}
             {check_box(s.cluster.check_quorum, "check-quorum-input", "Check-quorum: a leader that hears no Q2 steps down", ed, |sc, on| sc.cluster.check_quorum = on)}
             {check_box(s.cluster.pre_vote, "pre-vote-input", "Pre-vote: ask before campaigning", ed, |sc, on| sc.cluster.pre_vote = on)}
+            {check_box(s.cluster.sessions, "sessions-input", "Client sessions: answer resends of executed commands", ed, |sc, on| sc.cluster.sessions = on)}
             {check_box(s.cluster.allow_unsafe, "allow-unsafe-input", "Allow unsafe quorums (teaching mode)", ed, |sc, on| sc.cluster.allow_unsafe = on)}
         </fieldset>
     }
