@@ -5,6 +5,7 @@
 
 mod harness;
 
+use fpaxos::msg::Snapshot;
 use fpaxos::{ClientReply, Msg, MsgKind, Value};
 use harness::{cmd, proposals, Cluster, Setup};
 
@@ -72,12 +73,12 @@ fn a_queued_command_executed_meanwhile_is_answered_not_proposed() {
     assert_eq!(resent_while_in_flight(false), (17, 2));
 }
 
-#[test]
-fn a_snapshot_carries_the_sessions_and_the_new_leader_uses_them() {
+/// Leader 0 executes c4#1..3 while node 2 misses them, trims its log past them, and catches
+/// node 2 up by snapshot: the cluster and the snapshot delivered.
+fn snapshot_to_node_2(on: bool) -> (Cluster, Snapshot) {
     let mut c = Cluster::new(Setup {
         log_retain: 1,
-        sessions: true,
-        ..Setup::default()
+        ..sessions(on)
     });
     c.elect(0);
     c.leave_node_2_behind(4, 3);
@@ -86,10 +87,16 @@ fn a_snapshot_carries_the_sessions_and_the_new_leader_uses_them() {
     let Msg::Snapshot(s) = c.deliver(0, 2, MsgKind::Snapshot) else {
         unreachable!()
     };
+    assert_eq!(c.node(2).executed(), 3);
+    (c, s)
+}
+
+#[test]
+fn a_snapshot_carries_the_sessions_and_the_new_leader_uses_them() {
+    let (mut c, s) = snapshot_to_node_2(true);
     let carried = s.sessions.expect("the snapshot carries the sessions");
     assert!((1..=3).all(|seq| carried.contains(4, seq)));
     assert!(!carried.contains(4, 4));
-    assert_eq!(c.node(2).executed(), 3);
     // Node 2 never saw those commands' slots, yet once it leads it knows them.
     c.deliver_all();
     c.elect(2);
@@ -142,17 +149,7 @@ fn a_promise_from_a_trimmed_acceptor_carries_the_sessions() {
 }
 
 #[test]
-fn without_sessions_nothing_is_recorded_or_carried() {
-    let mut c = Cluster::new(Setup {
-        log_retain: 1,
-        ..Setup::default()
-    });
-    c.elect(0);
-    c.leave_node_2_behind(4, 3);
-    c.deliver(0, 2, MsgKind::Heartbeat);
-    c.deliver(2, 0, MsgKind::HeartbeatAck);
-    let Msg::Snapshot(s) = c.deliver(0, 2, MsgKind::Snapshot) else {
-        unreachable!()
-    };
+fn without_sessions_a_snapshot_carries_nothing() {
+    let (_, s) = snapshot_to_node_2(false);
     assert_eq!(s.sessions, None);
 }

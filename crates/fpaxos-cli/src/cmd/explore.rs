@@ -74,7 +74,8 @@ pub(crate) struct ExploreArgs {
     /// Plant a known bug in every node: lowest-ballot-value (phase 1 keeps the lowest-ballot
     /// value), accept-below-promise (acceptors accept Accepts below their promise),
     /// reply-before-chosen (a leader says "done" when it proposes), no-election-retry (a
-    /// liveness bug: explore checks safety only).
+    /// liveness bug: explore checks safety only), sessions-before-chosen (needs client sessions
+    /// and resends, which explore does not make: `fpaxos check --sessions` catches it).
     #[arg(long, value_name = "BUG", value_parser = super::parse_plant)]
     pub(crate) plant: Option<PlantedBug>,
     /// Print the result as JSON.

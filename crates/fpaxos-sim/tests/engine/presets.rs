@@ -79,6 +79,29 @@ fn client_sessions_keep_resends_near_capacity_from_running_twice() {
     assert!(without.liveness.ok && with.liveness.ok);
 }
 
+/// A leader that records a command in its sessions when it proposes it (planted) answers
+/// resends of commands not yet chosen: the reply check catches it on the same preset. Without
+/// sessions the planted bug changes nothing.
+#[test]
+fn sessions_that_record_before_chosen_are_caught_by_the_reply_check() {
+    use fpaxos_sim::checker::ViolationKind;
+    let mut s = scenario("client-sessions");
+    let plant = Some(fpaxos::PlantedBug::SessionsBeforeChosen);
+    let off = fpaxos_sim::Sim::with_planted(s.check().expect("valid"), plant).run_to_end();
+    assert!(off.safety.ok, "inert without sessions");
+    s.cluster.sessions = true;
+    let on = fpaxos_sim::Sim::with_planted(s.check().expect("valid"), plant).run_to_end();
+    assert!(!on.safety.ok, "the planted bug must be caught");
+    assert!(
+        on.safety
+            .violations
+            .iter()
+            .all(|v| v.kind == ViolationKind::Reply),
+        "{:?}",
+        on.safety.violations
+    );
+}
+
 #[test]
 fn one_way_cut_check_quorum_replaces_the_deaf_leader() {
     let s = scenario("one-way-cut");

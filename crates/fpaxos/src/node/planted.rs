@@ -25,15 +25,21 @@ pub enum PlantedBug {
     /// (a safety bug the simulator's reply check catches, `fpaxos check --plant
     /// reply-before-chosen`).
     ReplyBeforeChosen,
+    /// With client sessions on, a leader records a command in its sessions when it proposes it
+    /// instead of when it executes it (`propose_queued`), so a resend that arrives before the
+    /// command is chosen is answered `Done` (a safety bug the reply check catches, `fpaxos check
+    /// --sessions --plant sessions-before-chosen`; without sessions it changes nothing).
+    SessionsBeforeChosen,
 }
 
 impl PlantedBug {
     /// Every planted bug, for command-line parsing and listings.
-    pub const ALL: [PlantedBug; 4] = [
+    pub const ALL: [PlantedBug; 5] = [
         PlantedBug::NoElectionRetry,
         PlantedBug::LowestBallotValue,
         PlantedBug::AcceptBelowPromise,
         PlantedBug::ReplyBeforeChosen,
+        PlantedBug::SessionsBeforeChosen,
     ];
 
     /// Its name on the command line.
@@ -43,6 +49,7 @@ impl PlantedBug {
             PlantedBug::LowestBallotValue => "lowest-ballot-value",
             PlantedBug::AcceptBelowPromise => "accept-below-promise",
             PlantedBug::ReplyBeforeChosen => "reply-before-chosen",
+            PlantedBug::SessionsBeforeChosen => "sessions-before-chosen",
         }
     }
 
@@ -80,5 +87,11 @@ impl Node {
     /// [`PlantedBug::ReplyBeforeChosen`] is planted.
     pub(super) fn replies_before_chosen(&self) -> bool {
         self.cfg.planted == Some(PlantedBug::ReplyBeforeChosen)
+    }
+
+    /// Whether a leader with client sessions records a command when it proposes it: never,
+    /// unless [`PlantedBug::SessionsBeforeChosen`] is planted.
+    pub(super) fn records_before_chosen(&self) -> bool {
+        self.cfg.sessions && self.cfg.planted == Some(PlantedBug::SessionsBeforeChosen)
     }
 }
