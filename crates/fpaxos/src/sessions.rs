@@ -189,6 +189,8 @@ mod tests {
             assert!(!d.contains(1, seq), "{seq}");
         }
         assert!(!d.contains(2, 0) && !d.contains(2, 1));
+        // Clients without a record (0 to 2) take no bytes: client 3's 256 numbers above its gap.
+        assert_eq!(d.wire_bytes(), 8 + 4 * MAX_ABOVE as u32);
     }
 
     #[test]

@@ -112,6 +112,35 @@ fn wire_sizes_follow_the_documented_layout() {
     assert_eq!(sizes, expected);
 }
 
+/// With client sessions, a snapshot or a promise also carries the record: 8 bytes per client
+/// that has one, and 4 per sequence number above its contiguous prefix.
+#[test]
+fn wire_sizes_count_the_sessions_carried() {
+    let mut t = fpaxos::Sessions::default();
+    for seq in [1, 2, 3, 5, 9] {
+        t.insert(2, seq); // client 2: prefix 1..=3, and 5 and 9 above it
+    }
+    t.insert(4, 1); // client 4: prefix 1; clients 0, 1 and 3 have no record
+    let record = (8 + 2 * 4) + 8;
+    let t = Some(std::sync::Arc::new(t));
+    let snapshot = Msg::Snapshot(Snapshot {
+        ballot: b(2, 1),
+        upto: 10,
+        digest: 1,
+        sessions: t.clone(),
+    });
+    assert_eq!(snapshot.wire_bytes(100), 24 + 24 + record);
+    let promise = Msg::Promise(Promise {
+        ballot: b(2, 1),
+        executed: 3,
+        digest: 1,
+        base: 2,
+        entries: vec![],
+        sessions: t,
+    });
+    assert_eq!(promise.wire_bytes(100), 24 + 32 + record);
+}
+
 #[test]
 fn only_prepare_accept_and_accepted_are_about_one_slot() {
     let slots: Vec<_> = every_kind().iter().map(|m| (m.kind(), m.slot())).collect();

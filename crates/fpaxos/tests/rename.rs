@@ -10,7 +10,7 @@ use fpaxos::msg::{
     Promise, PromiseEntry, Snapshot,
 };
 use fpaxos::node::digest_step;
-use fpaxos::{Ballot, Command, Input, Msg, MsgKind, Node, Value};
+use fpaxos::{Ballot, ClientReply, Command, Input, Msg, MsgKind, Node, Output, Sessions, Value};
 use harness::*;
 use std::hash::{DefaultHasher, Hasher};
 use std::sync::Arc;
@@ -241,4 +241,61 @@ fn a_candidates_snapshot_digest_is_mapped() {
     assert_eq!(c.node(0).role(), fpaxos::Role::Leader);
     assert_eq!((c.node(0).executed(), c.node(0).digest()), (9, 77));
     assert_eq!((renamed.executed(), renamed.digest()), (9, 770));
+}
+
+/// With client sessions, the record of executed commands is renamed too: in a node (which then
+/// answers a resend of the renamed command at once, and proposes the other), in a snapshot and
+/// in a promise.
+#[test]
+fn sessions_are_renamed_in_nodes_and_messages() {
+    let mut c = Cluster::new(Setup {
+        sessions: true,
+        ..Setup::default()
+    });
+    c.elect(0);
+    c.request(0, 1, 1);
+    c.deliver(0, 1, MsgKind::Accept);
+    c.deliver(1, 0, MsgKind::Accepted);
+    assert_eq!(c.node(0).executed(), 1);
+    let now = c.now;
+    let answers_at_once = |n: &Node, client: u32| {
+        let mut n = n.clone();
+        let mut out = Vec::new();
+        let cmd = cmd(client);
+        n.handle(now, Input::Request { client, cmd }, &mut out);
+        out.iter()
+            .any(|o| matches!(o, Output::Reply { reply: ClientReply::Done(d), .. } if *d == cmd))
+    };
+    let renamed = c.node(0).map_commands(&swap, &|_| None).expect("maps");
+    assert!(answers_at_once(c.node(0), 1) && !answers_at_once(c.node(0), 2));
+    assert!(answers_at_once(&renamed, 2) && !answers_at_once(&renamed, 1));
+    let (mut ones, mut twos) = (Sessions::default(), Sessions::default());
+    ones.insert(1, 1);
+    twos.insert(2, 1);
+    let b = Ballot::new(2, 1);
+    let snapshot = |s: &Sessions| {
+        Msg::Snapshot(Snapshot {
+            ballot: b,
+            upto: 3,
+            digest: 9,
+            sessions: Some(Arc::new(s.clone())),
+        })
+    };
+    let promise = |s: &Sessions| {
+        Msg::Promise(Promise {
+            ballot: b,
+            executed: 3,
+            digest: 9,
+            base: 2,
+            entries: vec![],
+            sessions: Some(Arc::new(s.clone())),
+        })
+    };
+    for (ones, twos) in [
+        (snapshot(&ones), snapshot(&twos)),
+        (promise(&ones), promise(&twos)),
+    ] {
+        assert_eq!(ones.map_commands(&swap, &Some), Some(twos));
+        assert_eq!(ones.map_commands(&|c| c, &Some), Some(ones.clone()));
+    }
 }

@@ -153,3 +153,26 @@ fn without_sessions_a_snapshot_carries_nothing() {
     let (_, s) = snapshot_to_node_2(false);
     assert_eq!(s.sessions, None);
 }
+
+/// The planted bug `sessions-before-chosen`: with sessions on, a leader records a command when
+/// it proposes it, so a resend before it is chosen is answered `Done`. Without the plant, or
+/// without sessions, the resend waits in the queue.
+#[test]
+fn a_planted_early_record_answers_a_resend_before_the_command_is_chosen() {
+    let answered_early = |sessions: bool, planted: bool| {
+        let mut c = Cluster::new(Setup {
+            sessions,
+            planted: planted.then_some(fpaxos::PlantedBug::SessionsBeforeChosen),
+            ..Setup::default()
+        });
+        c.elect(0);
+        c.request(0, 4, 1);
+        assert_eq!(proposals(&c), vec![(0, Value::Cmd(cmd(4, 1)))]);
+        c.request(0, 4, 1); // nothing delivered: not chosen yet
+        c.replies(0).contains(&(4, ClientReply::Done(cmd(4, 1))))
+    };
+    assert!(answered_early(true, true));
+    assert!(!answered_early(true, false));
+    assert!(!answered_early(false, true));
+    assert!(!answered_early(false, false));
+}

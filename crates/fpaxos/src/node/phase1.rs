@@ -178,9 +178,8 @@ impl Node {
             quorum: self.promises,
         }));
         if let Some((upto, digest, sessions)) = self.p1_snapshot.take() {
-            if upto > self.executed {
-                self.install_snapshot(upto, digest, sessions, out);
-            }
+            // Ignored unless it reaches past our executed prefix.
+            self.install_snapshot(upto, digest, sessions, out);
         }
         let start = self.executed;
         let values = std::mem::take(&mut self.p1_values);
