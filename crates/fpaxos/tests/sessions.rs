@@ -39,6 +39,23 @@ fn a_leader_with_sessions_answers_a_resend_of_an_executed_command_at_once() {
     assert_eq!(proposals(&c), vec![(1, Value::Cmd(cmd(4, 1)))]);
 }
 
+/// The answer does not wait for the window: with all 8 slots in flight, a resend of an executed
+/// command is answered when it arrives, not queued behind them.
+#[test]
+fn a_resend_is_answered_at_once_even_with_a_full_window() {
+    let mut c = Cluster::new(sessions(true));
+    c.elect(0);
+    c.request(0, 4, 1);
+    c.deliver_all();
+    for seq in 1..=8 {
+        c.request(0, 9, seq);
+    }
+    assert_eq!(proposals(&c).len(), 8, "the window is full");
+    c.outputs.clear();
+    c.request(0, 4, 1);
+    assert_eq!(c.replies(0), vec![(4, ClientReply::Done(cmd(4, 1)))]);
+}
+
 /// The window (8) is full, with c4#1 in its last slot, when the client resends c4#1: the
 /// resend waits in the queue behind eight other commands. Returns the leader's executed prefix once everything is
 /// delivered, and its Done replies to client 4.
