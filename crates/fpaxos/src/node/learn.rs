@@ -56,10 +56,7 @@ impl Node {
             self.digest = digest_step_fp(self.digest, slot, fingerprint);
             self.executed += 1;
             if self.cfg.sessions {
-                let sessions = Arc::make_mut(&mut self.sessions);
-                for c in value.commands() {
-                    sessions.insert(c.client, c.seq);
-                }
+                self.record(&value);
             }
             if leader {
                 for c in value.commands() {
@@ -138,6 +135,14 @@ impl Node {
         self.heed(now, m.ballot, out);
         self.install_snapshot(m.upto, m.digest, m.sessions, out);
         self.advance(now, out);
+    }
+
+    /// Records `value`'s commands in the client sessions.
+    pub(super) fn record(&mut self, value: &Value) {
+        let sessions = Arc::make_mut(&mut self.sessions);
+        for c in value.commands() {
+            sessions.insert(c.client, c.seq);
+        }
     }
 
     /// Skips the executed prefix to `upto` (never backwards), dropping the log below it; with

@@ -3,7 +3,6 @@
 use super::{send, Event, Node, Output, Role};
 use crate::msg::{Accept, Accepted, ClientReply, Msg, Slot, Time, Value};
 use crate::nodeset::{NodeId, NodeSet};
-use std::sync::Arc;
 
 impl Node {
     /// Leader: accepts `value` in `slot` itself and asks the rest of its (thrifty) Q2.
@@ -52,10 +51,7 @@ impl Node {
             let slot = self.next_slot;
             self.next_slot += 1;
             if self.records_before_chosen() {
-                let sessions = Arc::make_mut(&mut self.sessions);
-                for c in value.commands() {
-                    sessions.insert(c.client, c.seq);
-                }
+                self.record(&value);
             }
             if self.replies_before_chosen() {
                 for &c in value.commands() {
