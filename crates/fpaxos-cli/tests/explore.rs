@@ -155,3 +155,48 @@ fn no_counterexample_writes_no_scenario() {
     assert!(out.contains("no counterexample: nothing written"), "{out}");
     assert!(!file.exists());
 }
+
+/// `--sessions --resends 1` explores client sessions: the planted early record is found, its
+/// counterexample (ending in a resend) replays in `fpaxos run` to the same reply violation,
+/// and travels in a version-3 link; `--resends 9` is refused like any bound.
+#[test]
+fn resends_with_sessions_find_the_early_record_and_replay_it() {
+    let file = std::env::temp_dir().join(format!(
+        "fpaxos-schedule-{}-resend.json",
+        std::process::id()
+    ));
+    let path = file.to_str().unwrap();
+    let args = "--commands 1 --ballots 1 --thrifty --sessions --resends 1";
+    let (code, out, _) = explore(&format!(
+        "{args} --plant sessions-before-chosen --scenario-out {path}"
+    ));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("resends 1, crashes 0"), "{out}");
+    assert!(out.contains(", client sessions,"), "{out}");
+    assert!(
+        out.contains("    5. client 0 resends c0#1 to node 0"),
+        "{out}"
+    );
+    assert!(
+        out.contains("reply violation after 5 steps (shortest)"),
+        "{out}"
+    );
+    let (code, run, _) = fpaxos(&["run", path, "--plant", "sessions-before-chosen"]);
+    assert_eq!(code, 1, "{run}");
+    assert!(run.contains("schedule      5 steps replayed"), "{run}");
+    assert!(run.contains("violation: node 0 told client 0"), "{run}");
+    // Without the bug the same schedule is safe: the resend is proposed again, not answered.
+    let (code, run, _) = fpaxos(&["run", path]);
+    assert_eq!(code, 0, "{run}");
+    assert!(run.contains("safety        ok"), "{run}");
+    let (code, url, _) = fpaxos(&["url", path]);
+    assert_eq!(code, 0);
+    assert!(url.contains("#s=3."), "{url}");
+    std::fs::remove_file(&file).ok();
+    // The same search without the bug finds nothing.
+    let (code, out, _) = explore(args);
+    assert_eq!(code, 0, "{out}");
+    let (code, _, err) = explore("--resends 9");
+    assert_eq!(code, 2);
+    assert!(err.contains("--resends must be at most 8"), "{err}");
+}

@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 /// Most nodes: the state space grows about tenfold per node.
 pub const MAX_NODES: usize = 5;
-/// Most of each bounded budget (ballots, commands, crashes, drops, duplicates, timer firings).
+/// Most of each bounded budget (ballots, commands, resends, crashes, drops, duplicates, timer
+/// firings).
 pub const MAX_BUDGET: u32 = 8;
 /// Most unique states in one search: the search tree numbers them in 32 bits.
 pub const MAX_STATES: u64 = u32::MAX as u64;
@@ -38,6 +39,9 @@ pub struct ExploreConfig {
     pub ballots: u32,
     /// Client commands, each submitted once to a node of the search's choice.
     pub commands: u32,
+    /// Most resends in the whole run: a client hands a command it submitted to a node (any
+    /// node of the search's choice) again, unchanged, as a client whose timeout passed does.
+    pub resends: u32,
     /// Most crashes (a crashed node may recover at any later step).
     pub crashes: u32,
     /// The network model: a set of every message sent (the default), or a multiset.
@@ -67,6 +71,9 @@ pub struct ExploreConfig {
     pub check_quorum: bool,
     /// Pre-vote (the scenario default is off).
     pub pre_vote: bool,
+    /// Client sessions (the scenario default is off): a node records the commands it executed
+    /// and answers a resend of one at once. They matter only with `resends`.
+    pub sessions: bool,
     /// Symmetry reduction: explore one state of each pair that differ by swapping the first
     /// two commands (see `symmetry.rs`). On by default; off counts every state.
     pub symmetry: bool,
@@ -83,6 +90,7 @@ impl Default for ExploreConfig {
             quorum: QuorumSpec::Majority,
             ballots: 2,
             commands: 2,
+            resends: 0,
             crashes: 0,
             network: Network::Set,
             drops: 0,
@@ -94,6 +102,7 @@ impl Default for ExploreConfig {
             thrifty: false,
             check_quorum: true,
             pre_vote: false,
+            sessions: false,
             symmetry: true,
             forget_settled: true,
         }
@@ -113,6 +122,7 @@ impl ExploreConfig {
         for (name, v) in [
             ("--ballots", self.ballots),
             ("--commands", self.commands),
+            ("--resends", self.resends),
             ("--crashes", self.crashes),
             ("--drops", self.drops),
             ("--dups", self.dups),
@@ -157,9 +167,7 @@ impl ExploreConfig {
             bootstrap: false,
             check_quorum: self.check_quorum,
             pre_vote: self.pre_vote,
-            // The search submits each command once, so client sessions (which answer resends)
-            // would change nothing here; the swarm checks them (`fpaxos check --sessions`).
-            sessions: false,
+            sessions: self.sessions,
             planted: self.planted,
         }
     }

@@ -114,11 +114,13 @@ pub fn to_scenario(cfg: &ExploreConfig, actions: &[Action]) -> Result<Scenario, 
                 num.stim(&mut world, *node as usize, Stimulus::Recover);
                 Step::Recover { node: *node as u32 }
             }
-            Action::Request { node, command } => {
+            Action::Request { node, command } | Action::Resend { node, command } => {
                 num.stim(&mut world, *node as usize, Stimulus::Request(*command));
-                Step::Request {
-                    node: *node as u32,
-                    client: *command,
+                let (node, client) = (*node as u32, *command);
+                if let Action::Request { .. } = a {
+                    Step::Request { node, client }
+                } else {
+                    Step::Resend { node, client }
                 }
             }
         };
@@ -152,6 +154,7 @@ fn scenario(cfg: &ExploreConfig, safe: bool, steps: Vec<Step>) -> Scenario {
             initial_leader: None,
             check_quorum: cfg.check_quorum,
             pre_vote: cfg.pre_vote,
+            sessions: cfg.sessions,
             ..d.cluster.clone()
         },
         workload: Workload {

@@ -66,7 +66,7 @@ pub enum Outcome {
 }
 
 /// Notes that bound `b` cut a transition off.
-fn mark(hit: &mut [bool; 5], b: Bound) {
+fn mark(hit: &mut [bool; Bound::ALL.len()], b: Bound) {
     if let Some(k) = Bound::ALL.iter().position(|&x| x == b) {
         hit[k] = true;
     }
@@ -142,7 +142,7 @@ struct Candidate {
     act: Act,
     fp: u128,
     generated: u64,
-    hit: [bool; 5],
+    hit: [bool; Bound::ALL.len()],
 }
 
 /// The counters that only expansions change, as they were when a batch of successors was
@@ -167,7 +167,7 @@ pub struct Explorer {
     /// The queue's position in the tree, and the states it rebuilds.
     frontier: Frontier,
     stats: Stats,
-    hit: [bool; 5],
+    hit: [bool; Bound::ALL.len()],
     cut_by_max_states: bool,
     cut_by_memory: bool,
     found: Option<(u32, Violation)>,
@@ -202,7 +202,7 @@ impl Explorer {
                 renamings,
                 ..Stats::default()
             },
-            hit: [false; 5],
+            hit: [false; Bound::ALL.len()],
             cut_by_max_states: false,
             cut_by_memory: false,
             found: None,
@@ -270,7 +270,7 @@ impl Explorer {
         self.stats.complete_depth = self.stats.complete_depth.max(depth);
         self.stats.explored += 1;
         let cuts = state.budget_cuts(&self.world);
-        for (k, b) in [Bound::Crashes, Bound::Drops, Bound::Dups]
+        for (k, b) in [Bound::Crashes, Bound::Drops, Bound::Dups, Bound::Resends]
             .into_iter()
             .enumerate()
         {
@@ -499,8 +499,8 @@ impl Explorer {
                 bounds_hit,
             } => {
                 let within = format!(
-                    "within bounds ballots {}, commands {}, crashes {}, drops {}, dups {}, timers {}",
-                    cfg.ballots, cfg.commands, cfg.crashes, cfg.drops, cfg.dups, cfg.timers
+                    "within bounds ballots {}, commands {}, resends {}, crashes {}, drops {}, dups {}, timers {}",
+                    cfg.ballots, cfg.commands, cfg.resends, cfg.crashes, cfg.drops, cfg.dups, cfg.timers
                 );
                 let cut = if bounds_hit.is_empty() {
                     "no bound was reached: the whole state space".to_string()

@@ -1,6 +1,8 @@
 //! Symmetry reduction by renaming commands. The model's commands are interchangeable: each is
-//! submitted once, to a node of the search's choice, and the node treats commands as opaque
-//! (it stores, queues, compares and forwards them; `Node::map_commands`). Renaming commands
+//! submitted once, to a node of the search's choice (and resent, while the resend budget, which
+//! counts resends of any command, allows), and the node treats commands as opaque (it stores,
+//! queues, compares, forwards and, with client sessions, records them; `Node::map_commands`).
+//! Renaming commands
 //! therefore maps every run to a run and every violation to a violation, and the search
 //! explores one state per orbit: a state is skipped when some renaming of it was seen.
 //!

@@ -41,6 +41,13 @@ pub enum Action {
         /// The command's number (client `command`, sequence 1).
         command: u32,
     },
+    /// A client hands command number `command`, which it submitted before, to `node` again.
+    Resend {
+        /// The node.
+        node: NodeId,
+        /// The command's number (client `command`, sequence 1).
+        command: u32,
+    },
 }
 
 /// One numbered step of a trace.
@@ -48,7 +55,7 @@ pub enum Action {
 pub struct TraceStep {
     /// Step number, from 1.
     pub n: usize,
-    /// `deliver`, `drop`, `duplicate`, `timer`, `crash`, `recover` or `request`.
+    /// `deliver`, `drop`, `duplicate`, `timer`, `crash`, `recover`, `request` or `resend`.
     pub kind: &'static str,
     /// The node that acts (a message's destination).
     pub node: NodeId,
@@ -138,6 +145,7 @@ fn public(world: &World, act: Act) -> Action {
         Act::Crash(node) => Action::Crash { node },
         Act::Recover(node) => Action::Recover { node },
         Act::Request(node, command) => Action::Request { node, command },
+        Act::Resend(node, command) => Action::Resend { node, command },
     }
 }
 
@@ -174,6 +182,12 @@ fn step_of(n: usize, action: Action) -> TraceStep {
             *node,
             None,
             format!("client {command} submits c{command}#1 to node {node}"),
+        ),
+        Action::Resend { node, command } => (
+            "resend",
+            *node,
+            None,
+            format!("client {command} resends c{command}#1 to node {node}"),
         ),
     };
     TraceStep {
@@ -226,6 +240,7 @@ pub fn replay(
             Action::Crash { node } => Act::Crash(*node),
             Action::Recover { node } => Act::Recover(*node),
             Action::Request { node, command } => Act::Request(*node, *command),
+            Action::Resend { node, command } => Act::Resend(*node, *command),
         };
         state.actions(&world, &mut enabled);
         if !enabled.contains(&act) {

@@ -276,6 +276,89 @@ fn planted_reply_before_chosen_is_found() {
     complete_without_violation(base);
 }
 
+/// Resends explore client sessions: with the planted sessions-before-chosen bug a leader
+/// records a command when it proposes it, so it answers the command's resend "done" before any
+/// value holding it is chosen. The twins find nothing: sessions without the bug, and the bug
+/// without sessions (it is inert then) or without a resend (nothing to answer early).
+#[test]
+fn resends_explore_client_sessions_and_find_an_early_record() {
+    let base = ExploreConfig {
+        sessions: true,
+        resends: 1,
+        ..cfg(3, QuorumSpec::Majority, 1, 1)
+    };
+    let planted = Some(PlantedBug::SessionsBeforeChosen);
+    // Elected (three steps), then the command and its resend, answered at once.
+    let steps = found_and_replays(ExploreConfig {
+        planted,
+        ..base.clone()
+    });
+    assert_eq!(steps, 5);
+    let (_, out) = explore(ExploreConfig {
+        planted,
+        ..base.clone()
+    });
+    let Outcome::Violation { violation, trace } = out else {
+        unreachable!("found above")
+    };
+    assert_eq!(violation.property, "reply");
+    assert_eq!(trace[4].kind, "resend");
+    assert_eq!(trace[4].text, "client 0 resends c0#1 to node 0");
+    // As a scenario: its last step is a resend, which only a version-3 link carries.
+    let actions: Vec<Action> = trace.iter().map(|s| s.action.clone()).collect();
+    let scenario = to_scenario(&base, &actions).expect("converts");
+    assert!(scenario.cluster.sessions);
+    let last = scenario.schedule.as_ref().and_then(|s| s.steps.last());
+    assert_eq!(
+        last,
+        Some(&fpaxos_sim::scenario::Step::Resend { node: 0, client: 0 })
+    );
+    let sessions = complete_without_violation(base.clone());
+    complete_without_violation(ExploreConfig {
+        planted,
+        sessions: false,
+        ..base.clone()
+    });
+    complete_without_violation(ExploreConfig {
+        planted,
+        resends: 0,
+        ..base.clone()
+    });
+    // A resend is a real action: the search with one has more states than without.
+    let without = complete_without_violation(ExploreConfig {
+        resends: 0,
+        ..base.clone()
+    });
+    assert!(sessions > without, "{sessions} against {without}");
+    // Two commands, two ballots and a resend with sessions, to the end (docs/explore.md).
+    let states = complete_without_violation(ExploreConfig {
+        sessions: true,
+        resends: 1,
+        ..cfg(3, QuorumSpec::Majority, 2, 2)
+    });
+    assert_eq!(states, 521_609);
+}
+
+/// The bounds say when a resend was cut off: with none allowed, a submitted command could
+/// have been resent, and the summary lists the bound.
+#[test]
+fn a_search_without_resends_says_the_resend_bound_was_reached() {
+    let (mut ex, _) = explore(cfg(3, QuorumSpec::Majority, 1, 1));
+    let summary = ex.summary();
+    assert!(summary.contains("resends 0"), "{summary}");
+    assert!(
+        summary.contains("bounds reached:") && summary.contains("resends)"),
+        "{summary}"
+    );
+    // No command, nothing to resend: not a bound reached.
+    let (mut ex, _) = explore(cfg(3, QuorumSpec::Majority, 1, 0));
+    let summary = ex.summary();
+    assert!(
+        !summary.contains("resends)") && !summary.contains("resends,"),
+        "{summary}"
+    );
+}
+
 #[test]
 fn planted_accept_below_promise_is_found_with_a_multiset_network() {
     found_and_replays(ExploreConfig {

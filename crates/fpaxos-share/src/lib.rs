@@ -24,7 +24,10 @@
 //! (`Scenario::schedule`, a counterexample replayed step by step), diffed against the same
 //! frozen defaults. A link is written in the oldest version that can carry it: without a
 //! schedule it is still `s=1.`, byte for byte as before, so it also opens in builds that predate
-//! version 2. Both decode here; a version-1 link that carries a schedule is refused.
+//! version 2. Version 3 (`s=3.`) is version 2 plus schedule steps that resend a command
+//! (`Step::Resend`, from counterexamples of `fpaxos explore --resends`); a link is written as
+//! version 3 only when a schedule has one. Every version decodes here; a version-1 link that
+//! carries a schedule, or an older one that carries a resend step, is refused.
 //!
 //! **Decoding is hostile-input safe.** [`decode_fragment`] never panics, caps the inflated size
 //! at [`MAX_DECODED_BYTES`], validates the scenario, and says what went wrong in one sentence
@@ -37,9 +40,10 @@ use fpaxos_sim::Scenario;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-/// The newest link format version, which this build writes for a scenario with a schedule
-/// (`s=2.`); links without one are written as version 1 (see the crate docs).
-pub const LINK_VERSION: u32 = 2;
+/// The newest link format version, which this build writes for a scenario whose schedule
+/// resends a command (`s=3.`); links with another schedule are written as version 2, and
+/// links without one as version 1 (see the crate docs).
+pub const LINK_VERSION: u32 = 3;
 
 /// Largest inflated link document the decoder accepts (256 KiB).
 pub const MAX_DECODED_BYTES: usize = 256 * 1024;
@@ -295,14 +299,14 @@ fn view_json(view: &ViewState, base: &Value) -> Option<Value> {
     Some(Value::Object(m))
 }
 
-/// The oldest link version that carries `scenario` and `view`: 2 with a schedule, else 1.
+/// The oldest link version that carries `scenario` and `view`: 3 with a schedule that resends
+/// a command, 2 with another schedule, else 1.
 fn version_for(scenario: &Scenario, view: &ViewState) -> u32 {
     let variants = view.compare.iter().take(MAX_VARIANTS);
-    if scenario.schedule.is_some() || variants.into_iter().any(|v| v.scenario.schedule.is_some()) {
-        LINK_VERSION
-    } else {
-        1
-    }
+    let schedules = std::iter::once(scenario)
+        .chain(variants.map(|v| &v.scenario))
+        .filter_map(|s| s.schedule.as_ref());
+    schedules.fold(1, |v, s| v.max(if s.has_resends() { 3 } else { 2 }))
 }
 
 /// Encodes a scenario and view as a URL fragment: `s=1.<payload>` (no leading `#`), or `s=2.`
@@ -348,9 +352,8 @@ pub fn fragment_param<'a>(input: &'a str, key: &str) -> Option<&'a str> {
 pub fn decode_fragment(input: &str) -> Result<Shared, ShareError> {
     let param = fragment_param(input, "s").ok_or(ShareError::NotALink)?;
     let (version, payload) = param.split_once('.').unwrap_or((param, ""));
-    let v1 = match version.parse::<u64>() {
-        Ok(1) => true,
-        Ok(2) => false,
+    let version = match version.parse::<u64>() {
+        Ok(v @ 1..=3) => v as u32,
         Ok(v) if v > LINK_VERSION as u64 => {
             return Err(ShareError::UnsupportedVersion {
                 found: version.into(),
@@ -388,14 +391,15 @@ pub fn decode_fragment(input: &str) -> Result<Shared, ShareError> {
         .map_err(|_| ShareError::BadJson("the data is not UTF-8 text".into()))?;
     let doc: Value = serde_json::from_str(json).map_err(|e| ShareError::BadJson(e.to_string()))?;
     let shared = decode_doc(doc)?;
-    let variants = shared.view.compare.iter();
-    if v1
-        && (shared.scenario.schedule.is_some()
-            || variants.into_iter().any(|v| v.scenario.schedule.is_some()))
-    {
-        return Err(ShareError::BadJson(
-            "a version-1 link cannot carry a schedule (schedules came with version 2)".into(),
-        ));
+    let needs = version_for(&shared.scenario, &shared.view);
+    if needs > version {
+        return Err(ShareError::BadJson(if needs == 2 {
+            "a version-1 link cannot carry a schedule (schedules came with version 2)".into()
+        } else {
+            format!(
+                "a version-{version} link cannot carry a schedule step that resends a command (those came with version 3)"
+            )
+        }));
     }
     Ok(shared)
 }

@@ -291,7 +291,7 @@ fn distinct_errors() {
         ("http://x/y/".into(), |e| *e == ShareError::NotALink),
         ("#t=5".into(), |e| *e == ShareError::NotALink),
         ("".into(), |e| *e == ShareError::NotALink),
-        (format!("s=3.{payload}"), |e| {
+        (format!("s=4.{payload}"), |e| {
             matches!(e, ShareError::UnsupportedVersion { newer: true, .. })
                 && e.to_string().contains("newer version of FPaxos Playground")
         }),
@@ -456,6 +456,54 @@ fn a_scheduled_scenario_travels_in_a_version_2_link() {
     assert_eq!(decode_fragment(&link).unwrap().view, view);
     // Without a schedule a link stays version 1, byte for byte.
     assert!(encode_fragment(&few_changes(), &ViewState::default()).starts_with("s=1."));
+}
+
+/// [`scheduled`] with a resend of client 0's command to node 1 after it submitted it.
+fn with_a_resend() -> Scenario {
+    let mut s = scheduled();
+    let steps = &mut s.schedule.as_mut().unwrap().steps;
+    let at = steps
+        .iter()
+        .position(|st| matches!(st, Step::Request { client: 0, .. }))
+        .expect("the schedule submits client 0's command");
+    steps.insert(at + 1, Step::Resend { node: 1, client: 0 });
+    s.duration = fpaxos_sim::dur::Dur::ms(steps.len() as u64 + 1);
+    s
+}
+
+#[test]
+fn a_schedule_that_resends_travels_in_a_version_3_link_and_older_versions_refuse_it() {
+    let s = with_a_resend();
+    let link = encode_fragment(&s, &ViewState::default());
+    assert!(link.starts_with("s=3."), "{link}");
+    let back = decode_fragment(&link).unwrap();
+    assert_eq!(back.scenario, s);
+    let a = fpaxos_sim::run(&s).unwrap();
+    assert!(a.schedule_error.is_none(), "{:?}", a.schedule_error);
+    assert_eq!(
+        a.trace_hash,
+        fpaxos_sim::run(&back.scenario).unwrap().trace_hash
+    );
+    // In a compare variant too, under a scenario without a schedule.
+    let view = ViewState {
+        compare: vec![Variant {
+            label: "resend".into(),
+            scenario: s.clone(),
+        }],
+        ..ViewState::default()
+    };
+    let link = encode_fragment(&few_changes(), &view);
+    assert!(link.starts_with("s=3."), "{link}");
+    assert_eq!(decode_fragment(&link).unwrap().view, view);
+    // A version-2 or version-1 link with a resend step was not made by any build: refused.
+    let link = encode_fragment(&s, &ViewState::default());
+    for old in ["s=2.", "s=1."] {
+        let e = decode_fragment(&link.replacen("s=3.", old, 1)).unwrap_err();
+        assert!(matches!(e, ShareError::BadJson(_)), "{e:?}");
+        assert!(e.to_string().contains("version 3"), "{e}");
+    }
+    // And a schedule without resends is still written as version 2.
+    assert!(encode_fragment(&scheduled(), &ViewState::default()).starts_with("s=2."));
 }
 
 #[test]

@@ -151,15 +151,17 @@ pub(crate) fn ExplorePanel() -> Html {
                 <span class="muted small">{" explore every interleaving (N ≤ 5), or hunt for a violation with random seeds"}</span></summary>
             <h3>{"Explore every interleaving"}</h3>
             <p class="muted small">{format!(
-                "Breadth first over every order of deliveries, losses, crashes and timer firings of this scenario's cluster \
-                 ({} nodes, {}{}), with the same node code the simulator runs, up to the bounds below. \
+                "Breadth first over every order of deliveries, losses, crashes, timer firings and client resends of this scenario's cluster \
+                 ({} nodes, {}{}{}), with the same node code the simulator runs, up to the bounds below. \
                  Two states that differ only by swapping two commands are explored once, and a reply \
                  its receiver will never react to again is forgotten. \
                  A violation comes with the shortest trace; a clean search says how far it was complete, never more.",
-                s.nodes, s.quorum.label(s.nodes as usize), if s.thrifty { ", thrifty" } else { "" })}</p>
+                s.nodes, s.quorum.label(s.nodes as usize), if s.thrifty { ", thrifty" } else { "" },
+                if s.sessions { ", client sessions" } else { "" })}</p>
             <div class="explore-bounds">
                 { field("Ballots", "ballots", bounds.ballots, |b, x| b.ballots = x) }
                 { field("Commands", "commands", bounds.commands, |b, x| b.commands = x) }
+                { field("Resends", "resends", bounds.resends, |b, x| b.resends = x) }
                 { field("Crashes", "crashes", bounds.crashes, |b, x| b.crashes = x) }
                 { field("Timer firings", "timers", bounds.timers, |b, x| b.timers = x) }
                 <NumberField num={num::<u64>(1, MAX_PAGE_STATES, bounds.max_states, on_states)} label="Max states"

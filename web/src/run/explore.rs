@@ -28,6 +28,8 @@ pub(crate) struct Bounds {
     pub(crate) ballots: u32,
     /// Client commands.
     pub(crate) commands: u32,
+    /// Most resends of a submitted command (they explore client sessions, when on).
+    pub(crate) resends: u32,
     /// Most crashes.
     pub(crate) crashes: u32,
     /// Most heartbeat and retransmit firings.
@@ -41,6 +43,7 @@ impl Default for Bounds {
         Bounds {
             ballots: 2,
             commands: 2,
+            resends: 0,
             crashes: 0,
             timers: 0,
             max_states: 1_000_000,
@@ -56,11 +59,13 @@ pub(crate) struct Ask {
     thrifty: bool,
     check_quorum: bool,
     pre_vote: bool,
+    sessions: bool,
     bounds: Bounds,
 }
 
 impl Ask {
-    /// The scenario's cluster (size, quorums, thrifty, check-quorum, pre-vote) within `bounds`,
+    /// The scenario's cluster (size, quorums, thrifty, check-quorum, pre-vote, client sessions)
+    /// within `bounds`,
     /// or why it cannot be explored here.
     pub(crate) fn of(s: &Scenario, bounds: Bounds) -> Result<Ask, Vec<String>> {
         let ask = Ask {
@@ -69,6 +74,7 @@ impl Ask {
             thrifty: s.cluster.thrifty,
             check_quorum: s.cluster.check_quorum,
             pre_vote: s.cluster.pre_vote,
+            sessions: s.cluster.sessions,
             bounds,
         };
         let mut errs = Vec::new();
@@ -100,13 +106,14 @@ impl Ask {
             cmd += &format!(" --quorum {q}");
         }
         cmd += &format!(
-            " --ballots {} --commands {} --crashes {} --timers {} --max-states {}",
-            b.ballots, b.commands, b.crashes, b.timers, b.max_states
+            " --ballots {} --commands {} --resends {} --crashes {} --timers {} --max-states {}",
+            b.ballots, b.commands, b.resends, b.crashes, b.timers, b.max_states
         );
         for (on, flag) in [
             (self.thrifty, " --thrifty"),
             (!self.check_quorum, " --no-check-quorum"),
             (self.pre_vote, " --pre-vote"),
+            (self.sessions, " --sessions"),
         ] {
             if on {
                 cmd += flag;
@@ -123,12 +130,14 @@ impl Ask {
             quorum: self.quorum.clone(),
             ballots: b.ballots,
             commands: b.commands,
+            resends: b.resends,
             crashes: b.crashes,
             timers: b.timers,
             max_states: b.max_states,
             thrifty: self.thrifty,
             check_quorum: self.check_quorum,
             pre_vote: self.pre_vote,
+            sessions: self.sessions,
             ..ExploreConfig::default()
         };
         // The explorer's own checks (cluster size, bound limits, the quorum system), without
@@ -376,14 +385,44 @@ mod tests {
         assert_eq!(cli.stats(), stats);
         assert_eq!(
             ask.cli_command(),
-            "fpaxos explore --nodes 4 --quorum 2,2 --ballots 2 --commands 2 --crashes 0 \
-             --timers 0 --max-states 1000000 --thrifty"
+            "fpaxos explore --nodes 4 --quorum 2,2 --ballots 2 --commands 2 --resends 0 \
+             --crashes 0 --timers 0 --max-states 1000000 --thrifty"
         );
         assert!(
             news.iter()
                 .any(|n| matches!(n, News::Progress { stats, .. } if stats.unique > 0)),
             "progress was reported before the end"
         );
+    }
+
+    /// The scenario's client sessions and the Resends bound reach the search and the command.
+    #[test]
+    fn sessions_and_resends_reach_the_search() {
+        let mut s = scenario(3, QuorumSpec::Majority);
+        s.cluster.sessions = true;
+        let bounds = Bounds {
+            resends: 1,
+            ..Bounds::default()
+        };
+        let ask = Ask::of(&s, bounds).unwrap();
+        let cfg = ask.config().unwrap();
+        assert!(cfg.sessions);
+        assert_eq!(cfg.resends, 1);
+        let cli = ask.cli_command();
+        assert!(
+            cli.contains(" --resends 1 ") && cli.ends_with(" --sessions"),
+            "{cli}"
+        );
+        s.cluster.sessions = false;
+        let ask = Ask::of(&s, Bounds::default()).unwrap();
+        assert!(!ask.config().unwrap().sessions);
+        assert!(!ask.cli_command().contains("--sessions"));
+        let too_many = Bounds {
+            resends: 9,
+            ..Bounds::default()
+        };
+        let errs = Ask::of(&s, too_many).unwrap_err();
+        assert!(errs.iter().any(|e| e.contains("--resends")), "{errs:?}");
     }
 
     #[test]

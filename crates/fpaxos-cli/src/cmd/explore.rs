@@ -25,6 +25,10 @@ pub(crate) struct ExploreArgs {
     /// Client commands, each submitted once to a node of the search's choice.
     #[arg(long, value_name = "C", default_value_t = 2)]
     pub(crate) commands: u32,
+    /// Most resends: a client hands a command it submitted to a node again, as a client whose
+    /// timeout passed does (with `--sessions`, this explores the nodes' client sessions).
+    #[arg(long, value_name = "R", default_value_t = 0)]
+    pub(crate) resends: u32,
     /// Most crashes (a crashed node may recover later).
     #[arg(long, value_name = "K", default_value_t = 0)]
     pub(crate) crashes: u32,
@@ -62,6 +66,10 @@ pub(crate) struct ExploreArgs {
     /// Pre-vote.
     #[arg(long)]
     pub(crate) pre_vote: bool,
+    /// Client sessions: nodes record the commands they executed and answer a resend of one at
+    /// once (they matter only with `--resends`).
+    #[arg(long)]
+    pub(crate) sessions: bool,
     /// Count every state: no symmetry reduction (by default the search explores one of each
     /// pair of states that differ by swapping the first two commands).
     #[arg(long)]
@@ -74,8 +82,8 @@ pub(crate) struct ExploreArgs {
     /// Plant a known bug in every node: lowest-ballot-value (phase 1 keeps the lowest-ballot
     /// value), accept-below-promise (acceptors accept Accepts below their promise),
     /// reply-before-chosen (a leader says "done" when it proposes), no-election-retry (a
-    /// liveness bug: explore checks safety only), sessions-before-chosen (needs client sessions
-    /// and resends, which explore does not make: `fpaxos check --sessions` catches it).
+    /// liveness bug: explore checks safety only), sessions-before-chosen (a leader records a
+    /// command in its client sessions when it proposes it: needs `--sessions --resends 1`).
     #[arg(long, value_name = "BUG", value_parser = super::parse_plant)]
     pub(crate) plant: Option<PlantedBug>,
     /// Print the result as JSON.
@@ -147,6 +155,7 @@ pub(crate) fn cmd_explore(a: ExploreArgs) -> CmdResult {
         quorum: a.quorum,
         ballots: a.ballots,
         commands: a.commands,
+        resends: a.resends,
         crashes: a.crashes,
         network: if a.multiset {
             Network::Multiset
@@ -165,6 +174,7 @@ pub(crate) fn cmd_explore(a: ExploreArgs) -> CmdResult {
         thrifty: a.thrifty,
         check_quorum: !a.no_check_quorum,
         pre_vote: a.pre_vote,
+        sessions: a.sessions,
         symmetry: !a.no_symmetry,
         forget_settled: !a.keep_settled,
     };
@@ -226,16 +236,18 @@ pub(crate) fn cmd_explore(a: ExploreArgs) -> CmdResult {
         return Ok(code);
     }
     let mut text = format!(
-        "explore: {} nodes, {}, {:?} network, ballots {}, commands {}, crashes {}, drops {}, dups {}, timers {}{}\n",
+        "explore: {} nodes, {}, {:?} network, ballots {}, commands {}, resends {}, crashes {}, drops {}, dups {}, timers {}{}{}\n",
         cfg.nodes,
         cfg.quorum.label(cfg.nodes),
         cfg.network,
         cfg.ballots,
         cfg.commands,
+        cfg.resends,
         cfg.crashes,
         cfg.drops,
         cfg.dups,
         cfg.timers,
+        if cfg.sessions { ", client sessions" } else { "" },
         cfg.planted
             .map(|b| format!(", planted bug {}", b.name()))
             .unwrap_or_default()

@@ -62,6 +62,15 @@ fn configs() -> Vec<(&'static str, ExploreConfig)> {
             },
         ),
         (
+            "client sessions, a resend",
+            ExploreConfig {
+                thrifty: true,
+                sessions: true,
+                resends: 1,
+                ..base.clone()
+            },
+        ),
+        (
             "N = 4, 2/2 (unsafe)",
             ExploreConfig {
                 nodes: 4,

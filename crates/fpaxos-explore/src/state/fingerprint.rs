@@ -29,7 +29,8 @@ fn meta_images(world: &World, crashed: NodeSet, u: &Used) -> Images {
             crashed.0,
             pair_of(u.elections, u.timers),
             pair_of(u.crashes, u.drops),
-            pair_of(u.dups, submitted),
+            // Each budget is at most `MAX_BUDGET`, far below 2^16.
+            pair_of(u.dups | u.resends << 16, submitted),
         ])
     })
 }
@@ -217,7 +218,10 @@ impl State {
                 let i = id as usize;
                 Some((i, self.armed[i], Stimulus::Recover))
             }
-            Act::Request(id, k) => {
+            Act::Request(id, k) | Act::Resend(id, k) => {
+                if let Act::Resend(..) = act {
+                    used.resends += 1;
+                }
                 used.submitted |= 1 << k;
                 let i = id as usize;
                 Some((i, self.armed[i], Stimulus::Request(k)))

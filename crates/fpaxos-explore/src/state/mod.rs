@@ -28,15 +28,17 @@ pub(crate) enum Bound {
     Crashes,
     Drops,
     Dups,
+    Resends,
 }
 
 impl Bound {
-    pub(crate) const ALL: [Bound; 5] = [
+    pub(crate) const ALL: [Bound; 6] = [
         Bound::Ballots,
         Bound::Timers,
         Bound::Crashes,
         Bound::Drops,
         Bound::Dups,
+        Bound::Resends,
     ];
     pub(crate) fn name(self) -> &'static str {
         match self {
@@ -45,6 +47,7 @@ impl Bound {
             Bound::Crashes => "crashes",
             Bound::Drops => "drops",
             Bound::Dups => "dups",
+            Bound::Resends => "resends",
         }
     }
 }
@@ -59,6 +62,8 @@ pub(crate) enum Act {
     Crash(NodeId),
     Recover(NodeId),
     Request(NodeId, u32),
+    /// A client hands its submitted command to the node again.
+    Resend(NodeId, u32),
 }
 
 /// Budgets spent so far (part of the state: two states that differ only in what is left to
@@ -72,6 +77,7 @@ pub(crate) struct Used {
     pub dups: u32,
     /// Bit per command submitted.
     pub submitted: u32,
+    pub resends: u32,
 }
 
 /// A value chosen in a slot: by a Q2 of votes in one ballot, or announced by a leader.
@@ -282,6 +288,8 @@ impl State {
                 for k in 0..cfg.commands {
                     if self.used.submitted & 1 << k == 0 {
                         acts.push(Act::Request(id, k));
+                    } else if self.used.resends < cfg.resends {
+                        acts.push(Act::Resend(id, k));
                     }
                 }
             }
@@ -311,15 +319,21 @@ impl State {
     }
 
     /// Which budgets have an action they would have allowed with one more unit: the bounds
-    /// that cut the search here.
-    pub(crate) fn budget_cuts(&self, world: &World) -> [bool; 3] {
+    /// that cut the search here (crashes, drops, dups, resends).
+    pub(crate) fn budget_cuts(&self, world: &World) -> [bool; 4] {
         let cfg = &world.cfg;
         let alive = self.crashed.len() < self.nodes.len();
         let msgs = !self.net.is_empty() && cfg.network == Network::Multiset;
+        // A resend goes to a live candidate or leader, as a request does (`actions`).
+        let resendable = self.used.submitted != 0
+            && self.nodes.iter().enumerate().any(|(i, &node)| {
+                !self.crashed.contains(i as NodeId) && world.role(node) != Role::Follower
+            });
         [
             alive && self.used.crashes >= cfg.crashes,
             msgs && self.used.drops >= cfg.drops,
             msgs && self.used.dups >= cfg.dups,
+            resendable && self.used.resends >= cfg.resends,
         ]
     }
 
@@ -415,7 +429,10 @@ impl State {
                 let st = world.step(s.nodes[id as usize], Stimulus::Recover);
                 violation = s.absorb(world, id as usize, st);
             }
-            Act::Request(id, k) => {
+            Act::Request(id, k) | Act::Resend(id, k) => {
+                if let Act::Resend(..) = act {
+                    s.used.resends += 1;
+                }
                 s.used.submitted |= 1 << k;
                 let st = world.step(s.nodes[id as usize], Stimulus::Request(k));
                 violation = s.absorb(world, id as usize, st);

@@ -230,6 +230,7 @@ fn renamed_act(world: &mut World, a: Act, g: usize) -> Act {
         Act::Drop(e) => Act::Drop(world.image_env(e, g)),
         Act::Dup(e) => Act::Dup(world.image_env(e, g)),
         Act::Request(id, k) => Act::Request(id, world.symmetry().command(g, k)),
+        Act::Resend(id, k) => Act::Resend(id, world.symmetry().command(g, k)),
         Act::Fire(..) | Act::Crash(_) | Act::Recover(_) => a,
     }
 }
@@ -255,6 +256,13 @@ fn images_are_the_renamed_states_and_steps_commute_with_renaming() {
             thrifty: true,
             network: crate::config::Network::Multiset,
             dups: 1,
+            ..ExploreConfig::default()
+        },
+        // Resends with client sessions: the sessions record renames with the commands.
+        ExploreConfig {
+            thrifty: true,
+            sessions: true,
+            resends: 2,
             ..ExploreConfig::default()
         },
     ];

@@ -174,6 +174,15 @@ pub enum Step {
         /// The client (below `workload.clients`).
         client: u32,
     },
+    /// Client `client` hands its last command again, unchanged, to `node`: a resend, as a
+    /// client whose timeout passed makes (an earlier `request` step of the client named it).
+    /// Links with one are version 3.
+    Resend {
+        /// The node.
+        node: u32,
+        /// The client (below `workload.clients`).
+        client: u32,
+    },
 }
 
 impl Step {
@@ -255,6 +264,9 @@ impl Step {
             (Step::Request { node, client }, _) => {
                 format!("client {client} submits its next command to node {node}")
             }
+            (Step::Resend { node, client }, _) => {
+                format!("client {client} resends its last command to node {node}")
+            }
             _ => String::new(),
         }
     }
@@ -282,7 +294,7 @@ impl Step {
             Step::Timer { node, .. } | Step::Crash { node } | Step::Recover { node } => {
                 ids.push(("", node))
             }
-            Step::Request { node, client } => {
+            Step::Request { node, client } | Step::Resend { node, client } => {
                 ids.push(("", node));
                 if client >= clients {
                     problem(format!(
@@ -344,8 +356,26 @@ impl Schedule {
                     .into(),
             );
         }
+        // Clients that submitted a command by the step at hand: a resend repeats one.
+        let mut submitted = std::collections::BTreeSet::new();
         for (i, s) in self.steps.iter().enumerate() {
             s.check(i + 1, nodes, clients, errs);
+            match *s {
+                Step::Request { client, .. } => {
+                    submitted.insert(client);
+                }
+                Step::Resend { client, .. } if !submitted.contains(&client) => errs.push(format!(
+                    "schedule step {} (`{}`) resends a command client {client} has not submitted; put a `request` step of that client before it",
+                    i + 1,
+                    s.describe()
+                )),
+                _ => {}
+            }
         }
+    }
+
+    /// Whether a step resends a command (links with one are version 3).
+    pub fn has_resends(&self) -> bool {
+        self.steps.iter().any(|s| matches!(s, Step::Resend { .. }))
     }
 }

@@ -223,15 +223,31 @@ impl Sim {
                 let seq = r.submitted[client as usize] + 1;
                 r.submitted[client as usize] = seq;
                 self.checker.issued(client, seq);
-                let id = self.next_id();
-                let ends = (Endpoint::Client(client), Endpoint::Node(node as NodeId));
-                self.trace
-                    .send(now, id, ends.0, ends.1, MsgKind::Request, None, now, None);
-                let cmd = Command { client, seq };
-                self.replay_handle(node as usize, Input::Request { client, cmd });
+                self.hand_over(node, Command { client, seq });
+            }
+            Step::Resend { node, client } => {
+                self.live_node(node)?;
+                let seq = self.replay_mut().submitted[client as usize];
+                if seq == 0 {
+                    return Err(format!(
+                        "resends a command of client {client}, which has submitted none"
+                    ));
+                }
+                self.hand_over(node, Command { client, seq });
             }
         }
         Ok(())
+    }
+
+    /// Client `cmd.client` hands `cmd` to `node` (a request message in the trace).
+    fn hand_over(&mut self, node: u32, cmd: Command) {
+        let now = self.now;
+        let id = self.next_id();
+        let ends = (Endpoint::Client(cmd.client), Endpoint::Node(node as NodeId));
+        self.trace
+            .send(now, id, ends.0, ends.1, MsgKind::Request, None, now, None);
+        let client = cmd.client;
+        self.replay_handle(node as usize, Input::Request { client, cmd });
     }
 
     fn replay_mut(&mut self) -> &mut Replay {

@@ -209,6 +209,7 @@ fn a_schedule_that_cannot_fit_the_scenario_is_refused_with_sentences() {
         kind: fpaxos::MsgKind::Reply,
     };
     steps(&mut s)[3] = Step::Request { node: 0, client: 5 };
+    steps(&mut s)[4] = Step::Resend { node: 1, client: 1 };
     let errs = s.check().expect_err("refused").into_lines();
     let want = [
         "the schedule's last step happens at 10ms, after the run ends at 5ms",
@@ -218,6 +219,7 @@ fn a_schedule_that_cannot_fit_the_scenario_is_refused_with_sentences() {
         "has `nth` 0",
         "names a client message",
         "names client 5, but `workload.clients` is 2",
+        "schedule step 5 (`client 1 resends its last command to node 1`) resends a command client 1 has not submitted",
     ];
     for w in want {
         assert!(errs.iter().any(|e| e.contains(w)), "{w}: {errs:?}");

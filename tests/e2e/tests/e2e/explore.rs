@@ -8,6 +8,18 @@ use fpaxos_e2e::*;
 use fpaxos_explore::{ExploreConfig, Explorer};
 use std::time::{Duration, Instant};
 
+/// The CLI explorer's sentence for `cfg` (thrifty, cut at the page's default 1 M states).
+fn cli_summary(cfg: ExploreConfig) -> String {
+    let mut cli = Explorer::new(ExploreConfig {
+        thrifty: true,
+        max_states: 1_000_000,
+        ..cfg
+    })
+    .expect("config");
+    while !cli.run(1 << 16).done {}
+    cli.summary()
+}
+
 /// Waits until `data-status` of the element `id` is one of `want`; returns it.
 async fn wait_status_of(c: &fantoccini::Client, id: &str, want: &[&str], secs: u64) -> String {
     let deadline = Instant::now() + Duration::from_secs(secs);
@@ -59,16 +71,12 @@ async fn explore_finds_the_split_brain_and_says_how_far_a_clean_search_went() {
     );
     let summary = text_of(&c, "explore-summary").await;
     // The CLI's explorer, same configuration, same sentence.
-    let mut cli = Explorer::new(ExploreConfig {
+    let cli = cli_summary(ExploreConfig {
         nodes: 5,
         quorum: QuorumSpec::Counting { q1: 2, q2: 2 },
-        thrifty: true,
-        max_states: 1_000_000,
         ..ExploreConfig::default()
-    })
-    .expect("config");
-    while !cli.run(1 << 16).done {}
-    assert_eq!(summary, cli.summary());
+    });
+    assert_eq!(summary, cli);
     assert!(
         summary.starts_with("agreement violation after 10 steps"),
         "{summary}"
@@ -105,6 +113,43 @@ async fn explore_finds_the_split_brain_and_says_how_far_a_clean_search_went() {
         "{summary}"
     );
     assert!(!summary.to_lowercase().contains("proven"), "{summary}");
+    c.close().await.ok();
+}
+
+/// The Resends bound and the scenario's client sessions reach the worker's search: the same
+/// sentence, word for word, as the CLI's explorer with both.
+#[tokio::test(flavor = "multi_thread")]
+async fn explore_resends_with_the_scenarios_client_sessions() {
+    let (_driver, c) = open(1280, 800, base_url()).await;
+    text_of(&c, "run-status").await;
+    open_panel(&c).await;
+    set_value(&c, "nodes-input", "3").await;
+    click(&c, "thrifty-input").await;
+    click(&c, "sessions-input").await;
+    set_value(&c, "explore-ballots", "1").await;
+    set_value(&c, "explore-commands", "1").await;
+    set_value(&c, "explore-resends", "1").await;
+    let cli = text_of(&c, "explore-cli").await;
+    assert!(
+        cli.contains(" --resends 1 ") && cli.contains(" --sessions"),
+        "{cli}"
+    );
+    click(&c, "explore-start").await;
+    assert_eq!(
+        wait_status(&c, &["violation", "complete", "bounded", "refused"], 60).await,
+        "complete"
+    );
+    let summary = text_of(&c, "explore-summary").await;
+    let cli = cli_summary(ExploreConfig {
+        nodes: 3,
+        ballots: 1,
+        commands: 1,
+        resends: 1,
+        sessions: true,
+        ..ExploreConfig::default()
+    });
+    assert_eq!(summary, cli);
+    assert!(summary.contains("resends 1"), "{summary}");
     c.close().await.ok();
 }
 
