@@ -94,7 +94,11 @@ pub fn summary(r: &Report, wall_ms: f64) -> String {
     line(
         "safety",
         if r.safety.ok {
-            "ok (agreement, validity, log prefix, replies)".to_string()
+            if r.scenario.cluster.sessions {
+                "ok (agreement, validity, log prefix, replies, sessions)".to_string()
+            } else {
+                "ok (agreement, validity, log prefix, replies)".to_string()
+            }
         } else {
             format!("VIOLATED ({} violations)", r.safety.violations.len())
         },
@@ -114,7 +118,7 @@ pub fn summary(r: &Report, wall_ms: f64) -> String {
             "{} commands executed twice ({})",
             thousands(r.executed_twice),
             if r.scenario.cluster.sessions {
-                "client sessions on: a leader answers a resend of a command it has executed"
+                "client sessions on: a command chosen twice is applied once, and a resend of an executed one is answered at once"
             } else {
                 "at-least-once: a resent request can run again"
             }

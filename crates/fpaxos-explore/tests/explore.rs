@@ -278,8 +278,9 @@ fn planted_reply_before_chosen_is_found() {
 
 /// Resends explore client sessions: with the planted sessions-before-chosen bug a leader
 /// records a command when it proposes it, so it answers the command's resend "done" before any
-/// value holding it is chosen. The twins find nothing: sessions without the bug, and the bug
-/// without sessions (it is inert then) or without a resend (nothing to answer early).
+/// value holding it is chosen; without a resend, it skips its own command as a repeat when it
+/// executes it (the session check). The twins find nothing: sessions without the bug, and the
+/// bug without sessions (it is inert then).
 #[test]
 fn resends_explore_client_sessions_and_find_an_early_record() {
     let base = ExploreConfig {
@@ -319,11 +320,13 @@ fn resends_explore_client_sessions_and_find_an_early_record() {
         sessions: false,
         ..base.clone()
     });
-    complete_without_violation(ExploreConfig {
+    // Without a resend: elected, the command, its accept and vote, and the leader skips it.
+    let steps = found_and_replays(ExploreConfig {
         planted,
         resends: 0,
         ..base.clone()
     });
+    assert_eq!(steps, 6);
     // A resend is a real action: the search with one has more states than without.
     let without = complete_without_violation(ExploreConfig {
         resends: 0,

@@ -19,8 +19,9 @@
 //! chosen command (the safety checkers' reply check holds it to that). It can forget (a client
 //! with more than [`MAX_ABOVE`] executed commands above a gap), and then a resend it no longer
 //! recognises is proposed and executed again, as without sessions: it never loses safety, only
-//! the dedup. Two copies of a command can also both be proposed before either executes; the
-//! simulator's report still counts commands executed twice.
+//! the dedup. Two copies of a command can also both be proposed before either executes and both
+//! be chosen; the node then applies the second as a repeat (`Output::Decided::repeats`), so the
+//! command runs once.
 
 /// Commands above a client's contiguous prefix kept at most; beyond, the lowest is forgotten.
 /// Forgetting only loses the chance to answer a resend early; it never claims a command.

@@ -39,6 +39,39 @@ fn a_leader_with_sessions_answers_a_resend_of_an_executed_command_at_once() {
     assert_eq!(proposals(&c), vec![(1, Value::Cmd(cmd(4, 1)))]);
 }
 
+/// Resent before its first copy executes, c4#1 is proposed twice (slots 0 and 1) and both are
+/// chosen. With sessions every node applies it once: its execution of slot 1 lists c4#1 as a
+/// repeat. Without sessions nothing is skipped (at-least-once).
+#[test]
+fn a_command_chosen_twice_is_applied_once_with_sessions() {
+    for on in [true, false] {
+        let mut c = Cluster::new(sessions(on));
+        c.elect(0);
+        c.request(0, 4, 1);
+        c.request(0, 4, 1);
+        assert_eq!(
+            proposals(&c),
+            vec![(0, Value::Cmd(cmd(4, 1))), (1, Value::Cmd(cmd(4, 1)))],
+            "proposed twice (sessions {on})"
+        );
+        c.deliver_all();
+        // A heartbeat tells the followers the commit index, and they execute too.
+        c.now += 1_000_000_000;
+        c.fire(0, fpaxos::Timer::Heartbeat);
+        c.deliver_all();
+        let want = if on { vec![cmd(4, 1)] } else { Vec::new() };
+        for id in 0..3 {
+            assert_eq!(
+                c.repeats(id),
+                vec![(0, Vec::new()), (1, want.clone())],
+                "node {id}, sessions {on}"
+            );
+        }
+        // The client hears "done" for it either way.
+        assert!(c.replies(0).contains(&(4, ClientReply::Done(cmd(4, 1)))));
+    }
+}
+
 /// The answer does not wait for the window: with all 8 slots in flight, a resend of an executed
 /// command is answered when it arrives, not queued behind them.
 #[test]

@@ -12,7 +12,11 @@ pub(crate) fn safety_banner(app: &AppCtx, report: Option<&ReportRef>) -> Html {
     match rr.report.safety.violations.first() {
         None => html! {
             <div class="safety ok" data-testid="safety-banner" data-ok="true" role="status">
-                {"✔ Safety: no violation so far (agreement, validity, log prefix, replies)."}
+                {if rr.report.scenario.cluster.sessions {
+                    "✔ Safety: no violation so far (agreement, validity, log prefix, replies, sessions)."
+                } else {
+                    "✔ Safety: no violation so far (agreement, validity, log prefix, replies)."
+                }}
             </div>
         },
         Some(v) => {

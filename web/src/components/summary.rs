@@ -58,7 +58,7 @@ pub(crate) fn Summary(props: &SummaryProps) -> Html {
     // Resends that ran again: what client sessions are for.
     let twice_note = if r.executed_twice > 0 && !r.scenario.cluster.sessions {
         html! { <span class="stat-note" data-testid="summary-executed-twice-note"
-        title="Execution is at-least-once: a resend whose first copy was already chosen runs again. Client sessions (Cluster and quorums) answer such resends instead.">
+        title="Execution is at-least-once: a resend whose first copy was already chosen runs again. With client sessions (Cluster and quorums) a command chosen twice is applied once, and a resend of an executed command is answered at once.">
         {"resends ran again: see Client sessions"}</span> }
     } else {
         Html::default()

@@ -12,7 +12,7 @@ use serde::Serialize;
 /// A safety violation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Violation {
-    /// `agreement`, `validity` or `reply`.
+    /// `agreement`, `validity`, `reply` or `session`.
     pub property: &'static str,
     /// The slot.
     pub slot: Slot,
@@ -520,8 +520,11 @@ impl State {
                 })),
             }
         }
-        for &(slot, value) in &step.decided {
+        for &(slot, value, repeats) in &step.decided {
             note(self.execute(world, me, slot, value));
+            if world.cfg.sessions {
+                note(self.repeats(world, me, slot, value, repeats));
+            }
         }
         if step.replied != 0 {
             note(self.replies(world, me, step));
@@ -553,6 +556,59 @@ impl State {
             message: format!(
                 "node {me} told a client that {what} was done, but no chosen value holds it"
             ),
+        })
+    }
+}
+
+impl State {
+    /// Node `me` executed `value` in `slot` with client sessions, skipping the commands of
+    /// `repeats` as executed before. Its record holds every command of the executed prefix (a
+    /// search has at most [`crate::config::MAX_BUDGET`] commands, far below what a record
+    /// forgets), so the skipped ones must be exactly those an earlier executed slot holds:
+    /// one more is a write no state machine applies, one fewer runs a command twice, and
+    /// either way the node's state machine differs from one that applies the log once.
+    fn repeats(
+        &self,
+        world: &World,
+        me: NodeId,
+        slot: Slot,
+        value: u32,
+        repeats: u16,
+    ) -> Option<Violation> {
+        let earlier = |c: &fpaxos::Command| {
+            self.executed
+                .iter()
+                .take_while(|e| e.0 < slot)
+                .any(|e| world.value(e.1).commands().contains(c))
+        };
+        let mut want = 0u16;
+        for (k, c) in (0..world.cfg.commands).map(|k| (k, World::command(k))) {
+            if world.value(value).commands().contains(&c) && earlier(&c) {
+                want |= 1 << k;
+            }
+        }
+        (repeats != want).then(|| {
+            let names = |bits: u16| {
+                let v: Vec<String> = (0..16u32)
+                    .filter(|k| bits & 1 << k != 0)
+                    .map(replied_about)
+                    .collect();
+                if v.is_empty() {
+                    "none".to_string()
+                } else {
+                    v.join(", ")
+                }
+            };
+            Violation {
+                property: "session",
+                slot,
+                message: format!(
+                    "node {me} skipped {} of slot {slot} as executed before, but earlier slots hold {}: \
+                     its state machine differs from one that applies each command once",
+                    names(repeats),
+                    names(want)
+                ),
+            }
         })
     }
 }

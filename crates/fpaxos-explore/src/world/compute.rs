@@ -6,6 +6,13 @@ use fpaxos::node::{Event, Output};
 use fpaxos::{ClientReply, Input, Msg};
 
 impl World {
+    /// Bit `k` for [`World::command`]`(k)`; [`Step::REPLIED_OTHER`] for another command.
+    fn command_bit(&self, c: fpaxos::Command) -> u16 {
+        (0..self.cfg.commands)
+            .find(|&k| World::command(k) == c)
+            .map_or(Step::REPLIED_OTHER, |k| 1 << k)
+    }
+
     /// The step of node state `node` on `stim` (a miss of the memo in [`World::step`]).
     pub(super) fn compute(&mut self, node: u32, stim: Stimulus) -> Step {
         let mut n = self.nodes[node as usize].clone();
@@ -75,9 +82,15 @@ impl World {
                     step.sends.push(e);
                 }
                 Output::SetTimer { timer, .. } => step.armed |= 1 << timer.index(),
-                Output::Decided { slot, value, .. } => {
+                Output::Decided {
+                    slot,
+                    value,
+                    repeats,
+                    ..
+                } => {
                     let v = self.intern_value(value);
-                    step.decided.push((slot, v));
+                    let bits = repeats.iter().fold(0, |b, &c| b | self.command_bit(c));
+                    step.decided.push((slot, v, bits));
                 }
                 Output::Event(Event::ElectionStarted { .. }) => step.elections += 1,
                 Output::Event(Event::Chosen {
@@ -96,11 +109,7 @@ impl World {
                 Output::Reply {
                     reply: ClientReply::Done(c),
                     ..
-                } => {
-                    step.replied |= (0..self.cfg.commands)
-                        .find(|&k| World::command(k) == c)
-                        .map_or(Step::REPLIED_OTHER, |k| 1 << k);
-                }
+                } => step.replied |= self.command_bit(c),
                 Output::Reply { .. }
                 | Output::SnapshotInstalled { .. }
                 | Output::Event(

@@ -77,8 +77,10 @@ pub(crate) struct Step {
     pub votes: Vec<Vote>,
     /// `(slot, ballot, Q2, value)` a leader announced chosen (`Event::Chosen`), value by id.
     pub claims: Vec<(Slot, Ballot, NodeSet, Option<u32>)>,
-    /// `(slot, value)` executed.
-    pub decided: Vec<(Slot, u32)>,
+    /// `(slot, value, repeats)` executed; `repeats` has bit `k` for [`World::command`]`(k)`
+    /// when the node skipped it as executed before (client sessions), [`Step::REPLIED_OTHER`]
+    /// for a command the search never submits.
+    pub decided: Vec<(Slot, u32, u16)>,
 }
 
 fn vec_bytes<T>(v: &Vec<T>) -> u64 {

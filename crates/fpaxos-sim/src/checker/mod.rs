@@ -13,11 +13,11 @@
 
 mod violation;
 
-pub use violation::{describe, no_names, Act, Names, Violation, ViolationKind};
+pub use violation::{describe, list, no_names, Act, Names, Violation, ViolationKind};
 
 use fpaxos::node::digest_step_fp;
-use fpaxos::{NodeId, Slot, Time, Value};
-use std::collections::VecDeque;
+use fpaxos::{Command, NodeId, Slot, Time, Value};
+use std::collections::{BTreeMap, VecDeque};
 
 /// Most violations recorded (the first one matters most).
 const MAX_VIOLATIONS: usize = 100;
@@ -38,6 +38,9 @@ pub struct Checker {
     executed: Vec<Vec<u64>>,
     /// Commands executed in more than one slot.
     executed_twice: u64,
+    /// Client sessions: the commands the first node to execute a slot skipped as executed
+    /// before, for slots `base..` where it skipped any (the other nodes must skip the same).
+    repeats: BTreeMap<Slot, Vec<Command>>,
     violations: Vec<Violation>,
     decisions: u64,
     /// Readable names of values known by fingerprint only (schedule mode names the values it
@@ -57,6 +60,7 @@ impl Checker {
             issued: vec![0; clients],
             executed: vec![Vec::new(); clients],
             executed_twice: 0,
+            repeats: BTreeMap::new(),
             violations: Vec::new(),
             decisions: 0,
             names: Vec::new(),
@@ -95,11 +99,13 @@ impl Checker {
 
     /// A node executed `value` in `slot`.
     pub fn decide(&mut self, now: Time, node: NodeId, slot: Slot, value: &Value) {
-        self.decide_fp(now, node, slot, value, value.fingerprint(), &no_names);
+        self.decide_fp(now, node, slot, value, value.fingerprint(), &[], &no_names);
     }
 
-    /// [`Checker::decide`] for a value whose [`Value::fingerprint`] is `fingerprint`; `names`
-    /// names a value chosen elsewhere that differs from it.
+    /// [`Checker::decide`] for a value whose [`Value::fingerprint`] is `fingerprint`, of which
+    /// the node skipped `repeats` as executed before (client sessions; `Output::Decided`);
+    /// `names` names a value chosen elsewhere that differs from it.
+    #[allow(clippy::too_many_arguments)]
     pub fn decide_fp(
         &mut self,
         now: Time,
@@ -107,6 +113,7 @@ impl Checker {
         slot: Slot,
         value: &Value,
         fingerprint: u64,
+        repeats: &[Command],
         names: Names,
     ) {
         self.decisions += 1;
@@ -137,6 +144,26 @@ impl Checker {
             if first != value {
                 let first = (describe(first), *first_node, Act::Executed);
                 self.disagree(now, slot, first, (describe(value), node, Act::Executed));
+            } else if !self.repeats.is_empty() || !repeats.is_empty() {
+                let skipped = self.repeats.get(&slot).map_or(&[][..], Vec::as_slice);
+                if skipped != repeats {
+                    let (first_node, listed) = (*first_node, list(skipped));
+                    self.report(Violation {
+                        kind: ViolationKind::Session,
+                        slot,
+                        first: listed.clone(),
+                        second: list(repeats),
+                        first_node: Some(first_node),
+                        first_act: Act::Executed,
+                        act: Act::Executed,
+                        node,
+                        time_ns: now,
+                        message: format!(
+                            "node {node} skipped {} of slot {slot} as executed before, but node {first_node} skipped {listed}: their state machines differ",
+                            list(repeats)
+                        ),
+                    });
+                }
             }
         } else if idx == self.log.len() {
             // The first execution of a slot is checked against what was chosen and for validity;
@@ -148,7 +175,30 @@ impl Checker {
                 self.disagree(now, slot, first, (describe(value), node, Act::Executed));
             }
             for c in value.commands() {
-                self.count_execution(c.client, c.seq);
+                if repeats.contains(c) {
+                    // Skipped as executed before: the agreed log must hold it below this slot
+                    // (its execution bit is set exactly by slots below this one, the first
+                    // execution of a slot following the first execution of the one before).
+                    if !self.was_executed(c.client, c.seq) {
+                        self.report(Violation {
+                            kind: ViolationKind::Session,
+                            slot,
+                            first: "an earlier slot holding it".into(),
+                            second: list(&[*c]),
+                            first_node: None,
+                            first_act: Act::Executed,
+                            act: Act::Executed,
+                            node,
+                            time_ns: now,
+                            message: format!(
+                                "node {node} skipped {} in slot {slot} as executed before, but no earlier slot of the agreed log holds it: no state machine applies it",
+                                list(&[*c])
+                            ),
+                        });
+                    }
+                } else {
+                    self.count_execution(c.client, c.seq);
+                }
                 let ok = self
                     .issued
                     .get(c.client as usize)
@@ -170,6 +220,9 @@ impl Checker {
                         ),
                     });
                 }
+            }
+            if !repeats.is_empty() {
+                self.repeats.insert(slot, repeats.to_vec());
             }
             let prev = self.log.back().map_or(self.base_digest, |e| e.1);
             self.log
@@ -322,6 +375,7 @@ impl Checker {
             match self.log.pop_front() {
                 Some((_, d, _)) => {
                     self.base_digest = d;
+                    self.repeats.remove(&self.base);
                     self.base += 1;
                     self.chosen.pop_front();
                 }
@@ -336,10 +390,21 @@ impl Checker {
     }
 
     /// Commands the cluster executed more than once (each in a different slot): a client resent
-    /// a request whose first copy was already chosen. Execution is at-least-once; exactly-once
-    /// needs client sessions (a per-client table of replies), which this engine does not model.
+    /// a request whose first copy was already chosen. Without client sessions execution is
+    /// at-least-once; with them (`Config::sessions`) a node skips a command it executed before
+    /// (`Output::Decided::repeats`, checked here), so only a command the sessions record no
+    /// longer holds (more than 256 above its client's contiguous prefix) could count.
     pub fn executed_twice(&self) -> u64 {
         self.executed_twice
+    }
+
+    /// Whether a slot of the agreed log holds command `client`, `seq` (so far).
+    fn was_executed(&self, client: u32, seq: u32) -> bool {
+        let (word, bit) = bit_of(seq);
+        self.executed
+            .get(client as usize)
+            .and_then(|bits| bits.get(word))
+            .is_some_and(|w| w >> bit & 1 == 1)
     }
 
     #[inline]

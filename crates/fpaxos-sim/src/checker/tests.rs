@@ -81,6 +81,55 @@ fn kinds(c: &Checker) -> Vec<(ViolationKind, Slot)> {
     c.violations().iter().map(|v| (v.kind, v.slot)).collect()
 }
 
+/// With client sessions a node skips a command chosen again (`repeats`): not counted twice, and
+/// held to the agreed log. Planted wrong, both ways: a skip of a command no earlier slot holds
+/// (a lost write), and two nodes that skip differently in one slot.
+#[test]
+fn a_repeat_skipped_by_client_sessions_runs_once_and_must_be_one() {
+    let mut c = Checker::new(3, 2);
+    c.issued(0, 2);
+    c.issued(1, 1);
+    let cmd = |client, seq| Command { client, seq };
+    let a = Value::Cmd(cmd(0, 1));
+    let fp = a.fingerprint();
+    let none = &no_names;
+    c.decide_fp(1, 0, 0, &a, fp, &[], none);
+    c.decide_fp(1, 1, 0, &a, fp, &[], none);
+    // Chosen again in slot 1, skipped as a repeat by every node: applied once.
+    c.decide_fp(2, 0, 1, &a, fp, &[cmd(0, 1)], none);
+    c.decide_fp(2, 1, 1, &a, fp, &[cmd(0, 1)], none);
+    assert_eq!(c.executed_twice(), 0);
+    assert!(c.violations().is_empty(), "{:?}", c.violations());
+    // Node 2 applies it again in slot 1: the state machines differ.
+    c.decide_fp(3, 2, 0, &a, fp, &[], none);
+    c.decide_fp(3, 2, 1, &a, fp, &[], none);
+    assert_eq!(kinds(&c), vec![(ViolationKind::Session, 1)]);
+    let v = &c.violations()[0];
+    assert!(
+        v.message.contains("node 2 skipped none of slot 1")
+            && v.message.contains("node 0 skipped c0#1"),
+        "{}",
+        v.message
+    );
+    // A skip of a command no earlier slot holds: nothing applies it.
+    let b = Value::Cmd(cmd(0, 2));
+    c.decide_fp(4, 0, 2, &b, b.fingerprint(), &[cmd(0, 2)], none);
+    assert_eq!(kinds(&c)[1], (ViolationKind::Session, 2));
+    assert!(
+        c.violations()[1]
+            .message
+            .contains("no earlier slot of the agreed log holds it"),
+        "{}",
+        c.violations()[1].message
+    );
+    // Without the skip the same command in a third slot counts twice.
+    let mut c = Checker::new(1, 1);
+    c.issued(0, 1);
+    c.decide_fp(1, 0, 0, &a, fp, &[], none);
+    c.decide_fp(2, 0, 1, &a, fp, &[], none);
+    assert_eq!(c.executed_twice(), 1);
+}
+
 #[test]
 fn a_command_in_two_slots_counts_as_executed_twice() {
     let mut c = Checker::new(2, 2);
@@ -129,7 +178,7 @@ fn a_conflicting_choice_is_caught_before_anyone_executes_it() {
     // Executing a value other than the chosen one is caught too, and so is choosing a value
     // other than the executed one.
     c.chosen(4, 0, 0, a.fingerprint(), &names);
-    c.decide_fp(5, 1, 0, &b, b.fingerprint(), &names);
+    c.decide_fp(5, 1, 0, &b, b.fingerprint(), &[], &names);
     c.chosen(6, 1, 0, b.fingerprint(), &names);
     c.chosen(7, 1, 0, a.fingerprint(), &names);
     assert_eq!(
@@ -264,6 +313,7 @@ fn violation_kinds_are_written_and_read_by_their_names() {
         ViolationKind::Prefix,
         ViolationKind::Reply,
         ViolationKind::Gap,
+        ViolationKind::Session,
     ] {
         let text = serde_json::to_string(&k).expect("writes");
         assert_eq!(text, format!("\"{}\"", k.name()));

@@ -1,7 +1,7 @@
 //! What the checker reports: a [`Violation`], its kind, what each node did with its value,
 //! and how values are named.
 
-use fpaxos::{NodeId, Slot, Time, Value};
+use fpaxos::{Command, NodeId, Slot, Time, Value};
 use serde::{Deserialize, Serialize};
 
 /// A safety violation.
@@ -63,6 +63,15 @@ impl std::fmt::Display for Act {
 /// fingerprint. Called only when a violation is reported.
 pub type Names<'a> = &'a dyn Fn(NodeId, Slot, u64) -> Option<String>;
 
+/// Commands as a violation lists them: `c1#4, c2#9`, or `none`.
+pub fn list(cs: &[Command]) -> String {
+    if cs.is_empty() {
+        return "none".into();
+    }
+    let names: Vec<String> = cs.iter().map(|c| Value::Cmd(*c).describe()).collect();
+    names.join(", ")
+}
+
 /// A value as a violation names it: a command (`c1#4`), `no-op`, or a batch with its first
 /// commands (`batch of 5 (c1#4, c2#9, c3#1, ...)`), so that two batches can be told apart.
 pub fn describe(v: &Value) -> String {
@@ -86,7 +95,7 @@ pub fn no_names(_: NodeId, _: Slot, _: u64) -> Option<String> {
 }
 
 /// The safety property a [`Violation`] breaks; written as `agreement`, `validity`, `prefix`,
-/// `reply` or `gap` in reports.
+/// `reply`, `gap` or `session` in reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ViolationKind {
@@ -102,6 +111,10 @@ pub enum ViolationKind {
     /// Something the checker cannot place: an execution, snapshot or choice outside the log it
     /// knows. A correct engine never produces one.
     Gap,
+    /// Client sessions: a node skipped a command as executed before when no earlier slot of
+    /// the agreed log holds it (a write no state machine applies), or two nodes skipped
+    /// different commands of one slot (their state machines differ).
+    Session,
 }
 
 impl ViolationKind {
@@ -113,6 +126,7 @@ impl ViolationKind {
             ViolationKind::Prefix => "prefix",
             ViolationKind::Reply => "reply",
             ViolationKind::Gap => "gap",
+            ViolationKind::Session => "session",
         }
     }
 }

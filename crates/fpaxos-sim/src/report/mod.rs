@@ -151,8 +151,8 @@ pub struct Report {
     /// Liveness result: stalls, unavailable time, recovery times (see [`crate::liveness`]).
     pub liveness: Liveness,
     /// Commands executed more than once, each in its own slot (a client resent a request
-    /// whose first copy was already chosen). The guarantee is at-least-once: exactly-once
-    /// needs client sessions, which this engine does not model.
+    /// whose first copy was already chosen). Without client sessions (`cluster.sessions`) the
+    /// guarantee is at-least-once; with them a node applies a command chosen twice once.
     pub executed_twice: u64,
     /// How often the run reached the situations where consensus bugs hide (see
     /// [`crate::coverage`]).

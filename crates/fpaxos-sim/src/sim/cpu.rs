@@ -198,6 +198,7 @@ impl Sim {
                     slot,
                     value,
                     fingerprint,
+                    repeats,
                 } => {
                     self.trace.decide(now, id, slot, fingerprint);
                     let twice = self.checker.executed_twice();
@@ -207,6 +208,7 @@ impl Sim {
                         slot,
                         &value,
                         fingerprint,
+                        &repeats,
                         &value_names(&self.nodes),
                     );
                     self.metrics

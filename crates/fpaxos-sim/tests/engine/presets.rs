@@ -79,11 +79,34 @@ fn client_sessions_keep_resends_near_capacity_from_running_twice() {
     assert!(without.liveness.ok && with.liveness.ok);
 }
 
-/// A leader that records a command in its sessions when it proposes it (planted) answers
-/// resends of commands not yet chosen: the reply check catches it on the same preset. Without
-/// sessions the planted bug changes nothing.
+/// Under loss with a short client timeout, resends arrive while their first copy is still in
+/// flight, and both copies are chosen. Client sessions apply such a command once: 2,785
+/// commands ran twice before they did (docs/liveness.md, "Applied once"), and none now, with
+/// the same run otherwise (same trace hash, same commits) and the session check satisfied.
 #[test]
-fn sessions_that_record_before_chosen_are_caught_by_the_reply_check() {
+fn client_sessions_apply_a_command_chosen_twice_once() {
+    let mut s = fpaxos_sim::Scenario::default();
+    s.network.loss = 0.1;
+    s.workload.timeout = fpaxos_sim::dur::Dur::ms(20);
+    let without = run_ok(&s);
+    s.cluster.sessions = true;
+    let with = run_ok(&s);
+    assert!(
+        without.executed_twice > 1_000,
+        "{} executed twice without sessions",
+        without.executed_twice
+    );
+    assert_eq!(with.executed_twice, 0);
+    assert!(with.safety.ok, "{:?}", with.safety.violations);
+    assert_eq!(with.committed, 3_227);
+}
+
+/// A leader that records a command in its sessions when it proposes it (planted) answers
+/// resends of commands not yet chosen, and skips its own commands as repeats when it executes
+/// them: the reply and session checks catch it on the same preset. Without sessions the
+/// planted bug changes nothing.
+#[test]
+fn sessions_that_record_before_chosen_are_caught_by_the_reply_and_session_checks() {
     use fpaxos_sim::checker::ViolationKind;
     let mut s = scenario("client-sessions");
     let plant = Some(fpaxos::PlantedBug::SessionsBeforeChosen);
@@ -92,14 +115,21 @@ fn sessions_that_record_before_chosen_are_caught_by_the_reply_check() {
     s.cluster.sessions = true;
     let on = fpaxos_sim::Sim::with_planted(s.check().expect("valid"), plant).run_to_end();
     assert!(!on.safety.ok, "the planted bug must be caught");
+    let v = &on.safety.violations;
     assert!(
-        on.safety
-            .violations
-            .iter()
-            .all(|v| v.kind == ViolationKind::Reply),
-        "{:?}",
-        on.safety.violations
+        v.iter()
+            .all(|v| matches!(v.kind, ViolationKind::Reply | ViolationKind::Session)),
+        "{v:?}"
     );
+    // First the leader's skip of its own command, which no earlier slot holds.
+    assert_eq!(v[0].kind, ViolationKind::Session, "{:?}", v[0]);
+    assert!(
+        v[0].message
+            .contains("no earlier slot of the agreed log holds it"),
+        "{}",
+        v[0].message
+    );
+    assert!(v.iter().any(|v| v.kind == ViolationKind::Reply), "{v:?}");
 }
 
 #[test]

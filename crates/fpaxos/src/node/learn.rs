@@ -55,7 +55,14 @@ impl Node {
             let fingerprint = value.fingerprint();
             self.digest = digest_step_fp(self.digest, slot, fingerprint);
             self.executed += 1;
+            let mut repeats = Vec::new();
             if self.cfg.sessions {
+                repeats.extend(
+                    value
+                        .commands()
+                        .iter()
+                        .filter(|c| self.sessions.contains(c.client, c.seq)),
+                );
                 self.record(&value);
             }
             if leader {
@@ -74,6 +81,7 @@ impl Node {
                 slot,
                 value,
                 fingerprint,
+                repeats,
             });
         }
         if !progressed {

@@ -8,14 +8,16 @@
 //! Durable state (what survives [`Node::recover`]): the promised ballot, the log of accepted and
 //! chosen entries, the executed prefix and its digest. Everything else is volatile.
 //!
-//! Client guarantee: **at-least-once**, not exactly-once. A leader answers `Done` once per
-//! command it executes; a command it cannot see through (queued when it steps down, or proposed
-//! in a slot a state transfer skips) gets a `Redirect`, never silence. The client then resends,
-//! and without client sessions a command that was in fact chosen (inside the snapshot, or
-//! re-proposed by the next leader) can execute twice. With `Config::sessions` the node records
-//! the commands its executed prefix holds (`crate::sessions`) and a leader answers a resend of
-//! one at once instead of proposing it again; two copies proposed before either executes can
-//! still both be chosen, so execution stays at-least-once, with far fewer repeats.
+//! Client guarantee without client sessions: **at-least-once**. A leader answers `Done` once
+//! per command it executes; a command it cannot see through (queued when it steps down, or
+//! proposed in a slot a state transfer skips) gets a `Redirect`, never silence. The client then
+//! resends, and a command that was in fact chosen (inside the snapshot, or re-proposed by the
+//! next leader) can execute twice. With `Config::sessions` the node records the commands its
+//! executed prefix holds (`crate::sessions`): a leader answers a resend of one at once instead
+//! of proposing it again, and a command chosen twice (two copies proposed before either
+//! executed) is applied once: `Output::Decided::repeats` lists the commands of a slot the node
+//! skips as executed before. Every node skips the same ones, since its record is a function of
+//! the agreed prefix (the simulator's checker holds it to that).
 
 mod event;
 mod fingerprint;
@@ -164,6 +166,10 @@ pub enum Output {
         value: Value,
         /// `value`'s [`Value::fingerprint`] (the node computes it for its digest anyway).
         fingerprint: u64,
+        /// With client sessions: the commands of `value` the node had executed before (in an
+        /// earlier slot, or in the snapshot it installed), which it does not apply again, so
+        /// that a command chosen twice runs once. Empty without sessions.
+        repeats: Vec<Command>,
     },
     /// The node skipped to `upto` by state transfer; `digest` covers the skipped prefix.
     SnapshotInstalled {

@@ -235,6 +235,14 @@ impl Cluster {
         })
     }
 
+    /// The commands node `id` skipped as executed before, per slot it executed (client sessions).
+    pub fn repeats(&self, id: NodeId) -> Vec<(Slot, Vec<Command>)> {
+        self.outputs_of(id, |o| match o {
+            Output::Decided { slot, repeats, .. } => Some((*slot, repeats.clone())),
+            _ => None,
+        })
+    }
+
     /// Lets the election timeout pass and has `id` campaign.
     pub fn campaign(&mut self, id: NodeId) {
         self.now += 2 * ELECTION;
