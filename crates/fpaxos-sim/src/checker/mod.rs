@@ -97,6 +97,33 @@ impl Checker {
         }
     }
 
+    /// Reports a wrong execution: node `node` executed something (`second`) in `slot` that
+    /// breaks `kind` against `first` (what was expected, and the node that did it first).
+    #[allow(clippy::too_many_arguments)]
+    fn wrong_execution(
+        &mut self,
+        now: Time,
+        node: NodeId,
+        kind: ViolationKind,
+        slot: Slot,
+        (first, first_node): (String, Option<NodeId>),
+        second: String,
+        message: String,
+    ) {
+        self.report(Violation {
+            kind,
+            slot,
+            first,
+            second,
+            first_node,
+            first_act: Act::Executed,
+            act: Act::Executed,
+            node,
+            time_ns: now,
+            message,
+        });
+    }
+
     /// A node executed `value` in `slot`.
     pub fn decide(&mut self, now: Time, node: NodeId, slot: Slot, value: &Value) {
         self.decide_fp(now, node, slot, value, value.fingerprint(), &[], &no_names);
@@ -119,20 +146,15 @@ impl Checker {
         self.decisions += 1;
         let expected = self.next[node as usize];
         if slot != expected {
-            self.report(Violation {
-                kind: ViolationKind::Prefix,
-                slot,
-                first: format!("slot {expected}"),
-                second: format!("slot {slot}"),
-                first_node: None,
-                first_act: Act::Executed,
-                act: Act::Executed,
+            self.wrong_execution(
+                now,
                 node,
-                time_ns: now,
-                message: format!(
-                    "node {node} executed slot {slot} but its log prefix ended at {expected}"
-                ),
-            });
+                ViolationKind::Prefix,
+                slot,
+                (format!("slot {expected}"), None),
+                format!("slot {slot}"),
+                format!("node {node} executed slot {slot} but its log prefix ended at {expected}"),
+            );
         }
         self.next[node as usize] = slot + 1;
         if slot < self.base {
@@ -148,21 +170,13 @@ impl Checker {
                 let skipped = self.repeats.get(&slot).map_or(&[][..], Vec::as_slice);
                 if skipped != repeats {
                     let (first_node, listed) = (*first_node, list(skipped));
-                    self.report(Violation {
-                        kind: ViolationKind::Session,
-                        slot,
-                        first: listed.clone(),
-                        second: list(repeats),
-                        first_node: Some(first_node),
-                        first_act: Act::Executed,
-                        act: Act::Executed,
-                        node,
-                        time_ns: now,
-                        message: format!(
-                            "node {node} skipped {} of slot {slot} as executed before, but node {first_node} skipped {listed}: their state machines differ",
-                            list(repeats)
-                        ),
-                    });
+                    let message = format!(
+                        "node {node} skipped {} of slot {slot} as executed before, but node {first_node} skipped {listed}: their state machines differ",
+                        list(repeats)
+                    );
+                    let first = (listed, Some(first_node));
+                    let kind = ViolationKind::Session;
+                    self.wrong_execution(now, node, kind, slot, first, list(repeats), message);
                 }
             }
         } else if idx == self.log.len() {
@@ -180,21 +194,13 @@ impl Checker {
                     // (its execution bit is set exactly by slots below this one, the first
                     // execution of a slot following the first execution of the one before).
                     if !self.was_executed(c.client, c.seq) {
-                        self.report(Violation {
-                            kind: ViolationKind::Session,
-                            slot,
-                            first: "an earlier slot holding it".into(),
-                            second: list(&[*c]),
-                            first_node: None,
-                            first_act: Act::Executed,
-                            act: Act::Executed,
-                            node,
-                            time_ns: now,
-                            message: format!(
-                                "node {node} skipped {} in slot {slot} as executed before, but no earlier slot of the agreed log holds it: no state machine applies it",
-                                list(&[*c])
-                            ),
-                        });
+                        let c = list(&[*c]);
+                        let message = format!(
+                            "node {node} skipped {c} in slot {slot} as executed before, but no earlier slot of the agreed log holds it: no state machine applies it"
+                        );
+                        let first = ("an earlier slot holding it".into(), None);
+                        let kind = ViolationKind::Session;
+                        self.wrong_execution(now, node, kind, slot, first, c, message);
                     }
                 } else {
                     self.count_execution(c.client, c.seq);
@@ -204,21 +210,13 @@ impl Checker {
                     .get(c.client as usize)
                     .is_some_and(|s| c.seq >= 1 && c.seq <= *s);
                 if !ok {
-                    self.report(Violation {
-                        kind: ViolationKind::Validity,
-                        slot,
-                        first: "a command some client issued".into(),
-                        second: describe(value),
-                        first_node: None,
-                        first_act: Act::Executed,
-                        act: Act::Executed,
-                        node,
-                        time_ns: now,
-                        message: format!(
-                            "node {node} executed {} in slot {slot}, which no client issued",
-                            describe(value)
-                        ),
-                    });
+                    let what = describe(value);
+                    let message = format!(
+                        "node {node} executed {what} in slot {slot}, which no client issued"
+                    );
+                    let first = ("a command some client issued".into(), None);
+                    let kind = ViolationKind::Validity;
+                    self.wrong_execution(now, node, kind, slot, first, what, message);
                 }
             }
             if !repeats.is_empty() {

@@ -27,7 +27,8 @@ pub enum PlantedBug {
     ReplyBeforeChosen,
     /// With client sessions on, a leader records a command in its sessions when it proposes it
     /// instead of when it executes it (`propose_queued`), so a resend that arrives before the
-    /// command is chosen is answered `Done` (a safety bug the reply check catches, `fpaxos check
+    /// command is chosen is answered `Done`, and the leader skips its own command as executed
+    /// before when it executes it (safety bugs the reply and session checks catch, `fpaxos check
     /// --sessions --plant sessions-before-chosen`; without sessions it changes nothing).
     SessionsBeforeChosen,
 }
