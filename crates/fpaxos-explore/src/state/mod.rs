@@ -560,61 +560,8 @@ impl State {
     }
 }
 
-impl State {
-    /// Node `me` executed `value` in `slot` with client sessions, skipping the commands of
-    /// `repeats` as executed before. Its record holds every command of the executed prefix (a
-    /// search has at most [`crate::config::MAX_BUDGET`] commands, far below what a record
-    /// forgets), so the skipped ones must be exactly those an earlier executed slot holds:
-    /// one more is a write no state machine applies, one fewer runs a command twice, and
-    /// either way the node's state machine differs from one that applies the log once.
-    fn repeats(
-        &self,
-        world: &World,
-        me: NodeId,
-        slot: Slot,
-        value: u32,
-        repeats: u16,
-    ) -> Option<Violation> {
-        let earlier = |c: &fpaxos::Command| {
-            self.executed
-                .iter()
-                .take_while(|e| e.0 < slot)
-                .any(|e| world.value(e.1).commands().contains(c))
-        };
-        let mut want = 0u16;
-        for (k, c) in (0..world.cfg.commands).map(|k| (k, World::command(k))) {
-            if world.value(value).commands().contains(&c) && earlier(&c) {
-                want |= 1 << k;
-            }
-        }
-        (repeats != want).then(|| {
-            let names = |bits: u16| {
-                let v: Vec<String> = (0..16u32)
-                    .filter(|k| bits & 1 << k != 0)
-                    .map(replied_about)
-                    .collect();
-                if v.is_empty() {
-                    "none".to_string()
-                } else {
-                    v.join(", ")
-                }
-            };
-            Violation {
-                property: "session",
-                slot,
-                message: format!(
-                    "node {me} skipped {} of slot {slot} as executed before, but earlier slots hold {}: \
-                     its state machine differs from one that applies each command once",
-                    names(repeats),
-                    names(want)
-                ),
-            }
-        })
-    }
-}
-
 /// The command of bit `k` of [`crate::world::Step::replied`], as a violation names it.
-fn replied_about(k: u32) -> String {
+pub(super) fn replied_about(k: u32) -> String {
     if 1 << k == crate::world::Step::REPLIED_OTHER {
         "a command no client submitted".to_string()
     } else {
