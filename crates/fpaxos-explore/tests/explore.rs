@@ -342,6 +342,42 @@ fn resends_explore_client_sessions_and_find_an_early_record() {
     assert_eq!(states, 521_609);
 }
 
+/// A node that never skips a command chosen twice (planted `sessions-no-skip`): the resend of
+/// a command still in flight takes a second slot, both copies are chosen, and the leader
+/// applies the second again. The explorer's session check finds it, and the simulator's
+/// replays it (its checker holds each first execution to the sessions record of the agreed
+/// log). Inert without sessions, and without a resend no command is chosen twice.
+#[test]
+fn a_node_that_applies_a_repeat_again_is_found_and_replays() {
+    let base = ExploreConfig {
+        sessions: true,
+        resends: 1,
+        thrifty: true,
+        ..cfg(3, QuorumSpec::Majority, 1, 1)
+    };
+    let planted = Some(PlantedBug::SessionsNoSkip);
+    let with = |c: &ExploreConfig| ExploreConfig {
+        planted,
+        ..c.clone()
+    };
+    // Elected (three steps), the command, its Accept, the resend, the first vote, and the
+    // second copy's Accept and vote.
+    assert_eq!(found_and_replays(with(&base)), 9);
+    let (_, out) = explore(with(&base));
+    let Outcome::Violation { violation, .. } = out else {
+        unreachable!("found above")
+    };
+    assert_eq!((violation.property, violation.slot), ("session", 1));
+    complete_without_violation(ExploreConfig {
+        sessions: false,
+        ..with(&base)
+    });
+    complete_without_violation(ExploreConfig {
+        resends: 0,
+        ..with(&base)
+    });
+}
+
 /// The bounds say when a resend was cut off: with none allowed, a submitted command could
 /// have been resent, and the summary lists the bound.
 #[test]

@@ -40,8 +40,8 @@ pub(crate) struct CheckArgs {
     #[arg(long, value_name = "N")]
     pub(crate) jobs: Option<usize>,
     /// Plant a known bug in every node, to see the checkers catch it: no-election-retry,
-    /// lowest-ballot-value, accept-below-promise, reply-before-chosen, sessions-before-chosen
-    /// (with --sessions; see `fpaxos explore --help`).
+    /// lowest-ballot-value, accept-below-promise, reply-before-chosen, sessions-before-chosen,
+    /// sessions-no-skip (the last two with --sessions; see `fpaxos explore --help`).
     #[arg(long, value_name = "BUG", value_parser = super::parse_plant)]
     pub(crate) plant: Option<PlantedBug>,
     /// Run only shard I of N of the seeds (I counts from 0: 0/4 .. 3/4), a contiguous part;

@@ -84,7 +84,8 @@ pub(crate) struct ExploreArgs {
     /// reply-before-chosen (a leader says "done" when it proposes), no-election-retry (a
     /// liveness bug: explore checks safety only), sessions-before-chosen (a leader records a
     /// command in its client sessions when it proposes it: needs `--sessions`; with
-    /// `--resends 1` its early answer to a resend is found first).
+    /// `--resends 1` its early answer to a resend is found first), sessions-no-skip (a node
+    /// applies a command chosen twice again: needs `--sessions` and a resend).
     #[arg(long, value_name = "BUG", value_parser = super::parse_plant)]
     pub(crate) plant: Option<PlantedBug>,
     /// Print the result as JSON.

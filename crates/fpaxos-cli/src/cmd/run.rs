@@ -23,9 +23,9 @@ pub(crate) struct RunArgs {
     #[arg(long)]
     pub(crate) print_scenario: bool,
     /// Plant a known bug in every node, to see the checkers catch it: no-election-retry,
-    /// reply-before-chosen, sessions-before-chosen (with --sessions), or the bug an explored
-    /// counterexample was found with
-    /// (lowest-ballot-value, accept-below-promise, reply-before-chosen).
+    /// reply-before-chosen, sessions-before-chosen and sessions-no-skip (with --sessions), or
+    /// the bug an explored counterexample was found with (lowest-ballot-value,
+    /// accept-below-promise, reply-before-chosen, sessions-no-skip).
     #[arg(long, value_name = "BUG", value_parser = super::parse_plant)]
     pub(crate) plant: Option<PlantedBug>,
     #[command(flatten)]

@@ -1,7 +1,9 @@
 //! The always-on safety checker: agreement (one value per slot, whether chosen by a leader's Q2
 //! or executed by a node), validity (only proposed commands are chosen), log-prefix
-//! consistency (every node executes the same sequence, in order) and replies (a client is told
-//! its command is done only once some node has executed it).
+//! consistency (every node executes the same sequence, in order), replies (a client is told
+//! its command is done only once some node has executed it) and, with client sessions on,
+//! sessions (a command chosen twice is applied once, and a skip is of a command applied
+//! before).
 //!
 //! Agreement is checked on *chosen* values, not only executed ones: with unsafe quorums a value
 //! can be chosen by a Q2 and replaced before any node executes it. Anything the checker cannot
@@ -16,6 +18,7 @@ mod violation;
 pub use violation::{describe, list, no_names, Act, Names, Violation, ViolationKind};
 
 use fpaxos::node::digest_step_fp;
+use fpaxos::sessions::Sessions;
 use fpaxos::{Command, NodeId, Slot, Time, Value};
 use std::collections::{BTreeMap, VecDeque};
 
@@ -41,6 +44,11 @@ pub struct Checker {
     /// Client sessions: the commands the first node to execute a slot skipped as executed
     /// before, for slots `base..` where it skipped any (the other nodes must skip the same).
     repeats: BTreeMap<Slot, Vec<Command>>,
+    /// Client sessions on ([`Checker::with_sessions`]): the record a node holds once it has
+    /// executed the agreed log so far, built by the same rules (`fpaxos::sessions`) from each
+    /// slot's first execution. A node's record is a function of its executed prefix, so at a
+    /// slot's first execution a command this record holds must be skipped.
+    record: Option<Sessions>,
     violations: Vec<Violation>,
     decisions: u64,
     /// Readable names of values known by fingerprint only (schedule mode names the values it
@@ -61,10 +69,19 @@ impl Checker {
             executed: vec![Vec::new(); clients],
             executed_twice: 0,
             repeats: BTreeMap::new(),
+            record: None,
             violations: Vec::new(),
             decisions: 0,
             names: Vec::new(),
         }
+    }
+
+    /// The same checker for a cluster with client sessions on (`Config::sessions`): a node that
+    /// applies again a command its record holds is a `session` violation, where without
+    /// sessions it only counts as executed twice.
+    pub fn with_sessions(mut self) -> Checker {
+        self.record = Some(Sessions::default());
+        self
     }
 
     /// Tells the checker a client issued sequence number `seq`.
@@ -203,6 +220,19 @@ impl Checker {
                         self.wrong_execution(now, node, kind, slot, first, c, message);
                     }
                 } else {
+                    if self
+                        .record
+                        .as_ref()
+                        .is_some_and(|r| r.contains(c.client, c.seq))
+                    {
+                        let c = list(&[*c]);
+                        let message = format!(
+                            "node {node} applied {c} again in slot {slot}: an earlier slot of the agreed log holds it, and the client-sessions record of that log still holds it, so the node must skip it"
+                        );
+                        let first = ("skipped as executed before".into(), None);
+                        let kind = ViolationKind::Session;
+                        self.wrong_execution(now, node, kind, slot, first, c, message);
+                    }
                     self.count_execution(c.client, c.seq);
                 }
                 let ok = self
@@ -221,6 +251,11 @@ impl Checker {
             }
             if !repeats.is_empty() {
                 self.repeats.insert(slot, repeats.to_vec());
+            }
+            if let Some(record) = self.record.as_mut() {
+                for c in value.commands() {
+                    record.insert(c.client, c.seq);
+                }
             }
             let prev = self.log.back().map_or(self.base_digest, |e| e.1);
             self.log
@@ -391,7 +426,8 @@ impl Checker {
     /// a request whose first copy was already chosen. Without client sessions execution is
     /// at-least-once; with them (`Config::sessions`) a node skips a command it executed before
     /// (`Output::Decided::repeats`, checked here), so only a command the sessions record no
-    /// longer holds (more than 256 above its client's contiguous prefix) could count.
+    /// longer holds (more than 256 above its client's contiguous prefix) counts without a
+    /// `session` violation.
     pub fn executed_twice(&self) -> u64 {
         self.executed_twice
     }

@@ -130,6 +130,57 @@ fn a_repeat_skipped_by_client_sessions_runs_once_and_must_be_one() {
     assert_eq!(c.executed_twice(), 1);
 }
 
+/// With client sessions on, the checker keeps the record of the agreed log: a first execution
+/// that applies a command the record holds again is a `session` violation. A command the record
+/// has forgotten (more than 256 above a gap in its client's numbers) only counts twice.
+#[test]
+fn a_repeat_the_sessions_record_holds_must_be_skipped() {
+    let cmd = |client, seq| Command { client, seq };
+    let none = &no_names;
+    let a = Value::Cmd(cmd(0, 1));
+    let fp = a.fingerprint();
+    let mut c = Checker::new(1, 1).with_sessions();
+    c.issued(0, 1);
+    c.decide_fp(1, 0, 0, &a, fp, &[], none);
+    c.decide_fp(2, 0, 1, &a, fp, &[cmd(0, 1)], none);
+    assert!(c.violations().is_empty(), "{:?}", c.violations());
+    // Applied again in slot 2, not skipped.
+    c.decide_fp(3, 0, 2, &a, fp, &[], none);
+    assert_eq!(kinds(&c), vec![(ViolationKind::Session, 2)]);
+    assert_eq!(c.executed_twice(), 1);
+    let v = &c.violations()[0];
+    assert!(
+        v.message.contains("node 0 applied c0#1 again in slot 2"),
+        "{}",
+        v.message
+    );
+    // Without sessions the same execution only counts twice.
+    let mut c = Checker::new(1, 1);
+    c.issued(0, 1);
+    c.decide_fp(1, 0, 0, &a, fp, &[], none);
+    c.decide_fp(2, 0, 1, &a, fp, &[], none);
+    assert!(c.violations().is_empty());
+    assert_eq!(c.executed_twice(), 1);
+    // Forgotten: client 0's seq 1 never executes, so 2, 3, ... wait above the gap; past 256 of
+    // them the record drops the lowest, 2, and a node may apply 2 again.
+    let top = fpaxos::sessions::MAX_ABOVE as u32 + 2;
+    let mut c = Checker::new(1, 1).with_sessions();
+    c.issued(0, top);
+    for seq in 2..=top {
+        let v = Value::Cmd(cmd(0, seq));
+        c.decide_fp(1, 0, u64::from(seq - 2), &v, v.fingerprint(), &[], none);
+    }
+    let two = Value::Cmd(cmd(0, 2));
+    let three = Value::Cmd(cmd(0, 3));
+    let slot = u64::from(top - 1);
+    c.decide_fp(2, 0, slot, &two, two.fingerprint(), &[], none);
+    assert!(c.violations().is_empty(), "{:?}", c.violations());
+    assert_eq!(c.executed_twice(), 1);
+    // Seq 3 is still recorded: applying it again is caught.
+    c.decide_fp(3, 0, slot + 1, &three, three.fingerprint(), &[], none);
+    assert_eq!(kinds(&c), vec![(ViolationKind::Session, slot + 1)]);
+}
+
 #[test]
 fn a_command_in_two_slots_counts_as_executed_twice() {
     let mut c = Checker::new(2, 2);

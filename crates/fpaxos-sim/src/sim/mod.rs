@@ -255,7 +255,11 @@ impl Sim {
             completed_total: 0,
             arrival_rr: 0,
             out: Vec::with_capacity(64),
-            checker: Checker::new(n, clients),
+            checker: if c.sessions {
+                Checker::new(n, clients).with_sessions()
+            } else {
+                Checker::new(n, clients)
+            },
             trace: Trace::new(s.metrics.trace_capacity as usize),
             metrics: Metrics::new(n, s.warmup.0, s.metrics.bucket.0, s.duration.0),
             live,

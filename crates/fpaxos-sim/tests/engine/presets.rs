@@ -132,6 +132,33 @@ fn sessions_that_record_before_chosen_are_caught_by_the_reply_and_session_checks
     assert!(v.iter().any(|v| v.kind == ViolationKind::Reply), "{v:?}");
 }
 
+/// A node that never skips a command chosen twice (planted) applies it again: the session
+/// check holds each first execution to the record of the agreed log, so the simulator reports
+/// it (it used to count such commands only as executed twice). Same run as the test above,
+/// so the same 2,785 commands; without sessions the planted bug changes nothing.
+#[test]
+fn a_node_that_applies_a_repeat_again_is_caught_by_the_session_check() {
+    use fpaxos_sim::checker::ViolationKind;
+    let mut s = fpaxos_sim::Scenario::default();
+    s.network.loss = 0.1;
+    s.workload.timeout = fpaxos_sim::dur::Dur::ms(20);
+    let plant = Some(fpaxos::PlantedBug::SessionsNoSkip);
+    let off = fpaxos_sim::Sim::with_planted(s.check().expect("valid"), plant).run_to_end();
+    assert!(off.safety.ok, "inert without sessions");
+    s.cluster.sessions = true;
+    let on = fpaxos_sim::Sim::with_planted(s.check().expect("valid"), plant).run_to_end();
+    assert_eq!(on.executed_twice, 2_785);
+    let v = &on.safety.violations;
+    assert!(!v.is_empty(), "the planted bug must be caught");
+    assert!(v.iter().all(|v| v.kind == ViolationKind::Session), "{v:?}");
+    assert!(
+        v[0].message.contains("applied c2#3 again in slot 26")
+            && v[0].message.contains("so the node must skip it"),
+        "{}",
+        v[0].message
+    );
+}
+
 #[test]
 fn one_way_cut_check_quorum_replaces_the_deaf_leader() {
     let s = scenario("one-way-cut");

@@ -57,12 +57,14 @@ impl Node {
             self.executed += 1;
             let mut repeats = Vec::new();
             if self.cfg.sessions {
-                repeats.extend(
-                    value
-                        .commands()
-                        .iter()
-                        .filter(|c| self.sessions.contains(c.client, c.seq)),
-                );
+                if self.skips_repeats() {
+                    repeats.extend(
+                        value
+                            .commands()
+                            .iter()
+                            .filter(|c| self.sessions.contains(c.client, c.seq)),
+                    );
+                }
                 self.record(&value);
             }
             if leader {

@@ -31,16 +31,22 @@ pub enum PlantedBug {
     /// before when it executes it (safety bugs the reply and session checks catch, `fpaxos check
     /// --sessions --plant sessions-before-chosen`; without sessions it changes nothing).
     SessionsBeforeChosen,
+    /// With client sessions on, a node never skips a command chosen a second time
+    /// (`execute_chosen` lists no repeats), so a command whose two copies were both chosen is
+    /// applied twice (a safety bug the session check catches, `fpaxos check --sessions --plant
+    /// sessions-no-skip`; without sessions it changes nothing).
+    SessionsNoSkip,
 }
 
 impl PlantedBug {
     /// Every planted bug, for command-line parsing and listings.
-    pub const ALL: [PlantedBug; 5] = [
+    pub const ALL: [PlantedBug; 6] = [
         PlantedBug::NoElectionRetry,
         PlantedBug::LowestBallotValue,
         PlantedBug::AcceptBelowPromise,
         PlantedBug::ReplyBeforeChosen,
         PlantedBug::SessionsBeforeChosen,
+        PlantedBug::SessionsNoSkip,
     ];
 
     /// Its name on the command line.
@@ -51,6 +57,7 @@ impl PlantedBug {
             PlantedBug::AcceptBelowPromise => "accept-below-promise",
             PlantedBug::ReplyBeforeChosen => "reply-before-chosen",
             PlantedBug::SessionsBeforeChosen => "sessions-before-chosen",
+            PlantedBug::SessionsNoSkip => "sessions-no-skip",
         }
     }
 
@@ -94,5 +101,11 @@ impl Node {
     /// unless [`PlantedBug::SessionsBeforeChosen`] is planted.
     pub(super) fn records_before_chosen(&self) -> bool {
         self.cfg.sessions && self.cfg.planted == Some(PlantedBug::SessionsBeforeChosen)
+    }
+
+    /// Whether a node with client sessions skips a command its record holds when a slot
+    /// chooses it again: always, unless [`PlantedBug::SessionsNoSkip`] is planted.
+    pub(super) fn skips_repeats(&self) -> bool {
+        self.cfg.planted != Some(PlantedBug::SessionsNoSkip)
     }
 }
