@@ -77,9 +77,10 @@ pub struct ExploreConfig {
     /// Symmetry reduction: explore one state of each pair that differ by swapping the first
     /// two commands (see `symmetry.rs`). On by default; off counts every state.
     pub symmetry: bool,
-    /// Forget settled replies (set network only): a reply its receiver ignores for good
-    /// (`Node::ignores_for_good`, and its step is quiet) leaves the network, since delivering
-    /// it could only ever lead a state to itself. On by default; off keeps every message sent.
+    /// Forget settled replies: a reply its receiver ignores for good (`Node::ignores_for_good`,
+    /// and its step is quiet) leaves the network, every copy of it, since delivering it could
+    /// only ever lead a state to itself (less that copy, in the multiset network). On by
+    /// default; off keeps every message sent.
     pub forget_settled: bool,
 }
 

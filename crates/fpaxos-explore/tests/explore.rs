@@ -134,6 +134,24 @@ fn forgetting_settled_replies_keeps_verdicts_and_shortest_traces() {
             ..ExploreConfig::default()
         },
         planted,
+        // The multiset network forgets them too (2026-12-06): every copy, a delivery that
+        // consumed one aside.
+        ExploreConfig {
+            network: Network::Multiset,
+            drops: 1,
+            dups: 1,
+            ..cfg(3, QuorumSpec::Majority, 2, 1)
+        },
+        ExploreConfig {
+            network: Network::Multiset,
+            crashes: 1,
+            ..cfg(3, QuorumSpec::Majority, 2, 1)
+        },
+        ExploreConfig {
+            network: Network::Multiset,
+            planted: Some(PlantedBug::AcceptBelowPromise),
+            ..cfg(3, QuorumSpec::Majority, 2, 1)
+        },
     ];
     for c in cases {
         let (mut forget, forget_out) = explore(c.clone());

@@ -75,8 +75,8 @@ pub(crate) struct ExploreArgs {
     #[arg(long)]
     pub(crate) no_symmetry: bool,
     /// Keep every message sent: do not forget replies their receiver ignores for good (by
-    /// default the set network forgets them, since delivering one could only lead a state to
-    /// itself).
+    /// default the network forgets them, since delivering one could only lead a state to
+    /// itself, less that copy in the multiset network).
     #[arg(long)]
     pub(crate) keep_settled: bool,
     /// Plant a known bug in every node: lowest-ballot-value (phase 1 keeps the lowest-ballot

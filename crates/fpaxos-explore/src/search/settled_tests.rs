@@ -71,6 +71,17 @@ fn configs() -> Vec<(&'static str, ExploreConfig)> {
             },
         ),
         (
+            "multiset, a drop and a dup",
+            ExploreConfig {
+                network: crate::config::Network::Multiset,
+                thrifty: true,
+                drops: 1,
+                dups: 1,
+                commands: 1,
+                ..base.clone()
+            },
+        ),
+        (
             "N = 4, 2/2 (unsafe)",
             ExploreConfig {
                 nodes: 4,

@@ -250,7 +250,16 @@ impl State {
             // The receiver's replies that its new state has settled leave the network
             // (`State::forget_settled`; the others' were judged in the parent already).
             if forget && node != self.nodes[i] {
+                // A multiset delivery consumed its own copy already (above).
+                let mut consumed = match act {
+                    Act::Deliver(e) if !set => Some(e),
+                    _ => None,
+                };
                 for &e in &self.net {
+                    if consumed == Some(e) {
+                        consumed = None;
+                        continue;
+                    }
                     if world.env_to(e) as usize == i && world.settled(node, e, timers_fire) {
                         sub(&mut sums, &world.env_images(e));
                     }

@@ -455,9 +455,9 @@ impl State {
         self.used.timers < world.cfg.timers
     }
 
-    /// Drops from the network every message its receiver has settled ([`World::settled`]):
-    /// delivering it would only ever lead a state to itself. A no-op unless the search
-    /// forgets settled replies.
+    /// Drops from the network every message (every copy, in the multiset network) its
+    /// receiver has settled ([`World::settled`]): delivering it would only ever lead a state
+    /// to itself, less that copy. A no-op unless the search forgets settled replies.
     fn forget_settled(&mut self, world: &mut World) {
         if !world.forgets() {
             return;

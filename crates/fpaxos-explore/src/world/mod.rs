@@ -171,7 +171,7 @@ pub(crate) struct World {
     settled: Vec<[Vec<u64>; 2]>,
     /// Heap bytes of `settled`'s bit vectors.
     settled_heap: u64,
-    /// Whether the search forgets settled replies (`forget_settled`, set network only):
+    /// Whether the search forgets settled replies (`forget_settled`):
     /// [`World::forgets`].
     forget: bool,
     /// Replies the node called settled whose delivery was not quiet, so they were kept: none,
@@ -211,7 +211,7 @@ impl World {
     pub(crate) fn new(cfg: ExploreConfig, quorums: Arc<QuorumSystem>) -> World {
         let commands = cfg.commands;
         let sym = Symmetry::new(commands, cfg.symmetry);
-        let forget = cfg.forget_settled && cfg.network == Network::Set;
+        let forget = cfg.forget_settled;
         let mut w = World {
             cfg,
             quorums,

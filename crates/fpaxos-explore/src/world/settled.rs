@@ -1,4 +1,4 @@
-//! Settled replies: which messages in flight the set network may forget
+//! Settled replies: which messages in flight the network may forget
 //! (`Node::ignores_for_good`, checked quiet here), and the test-only check that a reply once
 //! settled stays settled along every node step the search computed.
 
@@ -13,14 +13,14 @@ fn settled_bits(e: u32, timers_fire: bool) -> (usize, usize, usize) {
 }
 
 impl World {
-    /// Whether the search forgets settled replies: `forget_settled` is on and the network is
-    /// the set network (a multiset delivery consumes its copy).
+    /// Whether the search forgets settled replies: `forget_settled` is on (either network: a
+    /// multiset delivery of one only consumes its copy).
     #[inline]
     pub(crate) fn forgets(&self) -> bool {
         self.forget
     }
 
-    /// Whether the set network may forget envelope `e` while its receiver is in node state
+    /// Whether the network may forget envelope `e` while its receiver is in node state
     /// `node`: the node ignores it for good (`Node::ignores_for_good`, with `timers_fire`
     /// telling whether heartbeat and retransmit timers may still fire) and its step there is
     /// quiet. Always false with `forget_settled` off. Judged once per node state, envelope and
