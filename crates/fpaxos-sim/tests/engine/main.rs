@@ -5,6 +5,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::field_reassign_with_default)]
 
+mod fuzz;
 mod liveness;
 mod presets;
 mod schedule;
