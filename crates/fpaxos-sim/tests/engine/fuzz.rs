@@ -157,15 +157,7 @@ proptest::proptest! {
             Err(e) | Ok(Err(e)) => {
                 proptest::prop_assert!(!e.0.is_empty() && e.0.iter().all(|m| !m.is_empty()), "{text}");
             }
-            Ok(Ok(checked)) => {
-                let mut sim = fpaxos_sim::Sim::new(checked);
-                for _ in 0..20_000 {
-                    if !sim.step() {
-                        break;
-                    }
-                }
-                let _ = sim.report();
-            }
+            Ok(Ok(checked)) => super::run_a_little(checked),
         }
     }
 }
