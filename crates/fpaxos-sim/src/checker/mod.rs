@@ -25,6 +25,15 @@ use std::collections::{BTreeMap, VecDeque};
 /// Most violations recorded (the first one matters most).
 const MAX_VIOLATIONS: usize = 100;
 
+/// How a first execution can skip a command wrongly with client sessions on.
+#[derive(Clone, Copy, Debug)]
+enum SessionSlip {
+    /// Skipped as executed before, but no earlier slot of the agreed log holds it.
+    SkippedUnheld,
+    /// Applied again, though the sessions record of the agreed log holds it.
+    AppliedAgain,
+}
+
 /// Safety checker state.
 #[derive(Clone, Debug)]
 pub struct Checker {
@@ -141,6 +150,28 @@ impl Checker {
         });
     }
 
+    /// Reports a first execution of `slot` by `node` that skips `cmd` wrongly (client sessions).
+    fn session_slip(
+        &mut self,
+        now: Time,
+        node: NodeId,
+        slot: Slot,
+        cmd: Command,
+        slip: SessionSlip,
+    ) {
+        let c = list(&[cmd]);
+        let (expected, message) = match slip {
+            SessionSlip::SkippedUnheld => ("an earlier slot holding it", format!(
+                "node {node} skipped {c} in slot {slot} as executed before, but no earlier slot of the agreed log holds it: no state machine applies it"
+            )),
+            SessionSlip::AppliedAgain => ("skipped as executed before", format!(
+                "node {node} applied {c} again in slot {slot}: an earlier slot of the agreed log holds it, and the client-sessions record of that log still holds it, so the node must skip it"
+            )),
+        };
+        let first = (expected.into(), None);
+        self.wrong_execution(now, node, ViolationKind::Session, slot, first, c, message);
+    }
+
     /// A node executed `value` in `slot`.
     pub fn decide(&mut self, now: Time, node: NodeId, slot: Slot, value: &Value) {
         self.decide_fp(now, node, slot, value, value.fingerprint(), &[], &no_names);
@@ -206,34 +237,19 @@ impl Checker {
                 self.disagree(now, slot, first, (describe(value), node, Act::Executed));
             }
             for c in value.commands() {
-                if repeats.contains(c) {
+                let slip = if repeats.contains(c) {
                     // Skipped as executed before: the agreed log must hold it below this slot
                     // (its execution bit is set exactly by slots below this one, the first
                     // execution of a slot following the first execution of the one before).
-                    if !self.was_executed(c.client, c.seq) {
-                        let c = list(&[*c]);
-                        let message = format!(
-                            "node {node} skipped {c} in slot {slot} as executed before, but no earlier slot of the agreed log holds it: no state machine applies it"
-                        );
-                        let first = ("an earlier slot holding it".into(), None);
-                        let kind = ViolationKind::Session;
-                        self.wrong_execution(now, node, kind, slot, first, c, message);
-                    }
+                    (!self.was_executed(c.client, c.seq)).then_some(SessionSlip::SkippedUnheld)
                 } else {
-                    if self
-                        .record
-                        .as_ref()
-                        .is_some_and(|r| r.contains(c.client, c.seq))
-                    {
-                        let c = list(&[*c]);
-                        let message = format!(
-                            "node {node} applied {c} again in slot {slot}: an earlier slot of the agreed log holds it, and the client-sessions record of that log still holds it, so the node must skip it"
-                        );
-                        let first = ("skipped as executed before".into(), None);
-                        let kind = ViolationKind::Session;
-                        self.wrong_execution(now, node, kind, slot, first, c, message);
-                    }
+                    let held = self.record.as_ref();
+                    let held = held.is_some_and(|r| r.contains(c.client, c.seq));
                     self.count_execution(c.client, c.seq);
+                    held.then_some(SessionSlip::AppliedAgain)
+                };
+                if let Some(slip) = slip {
+                    self.session_slip(now, node, slot, *c, slip);
                 }
                 let ok = self
                     .issued
