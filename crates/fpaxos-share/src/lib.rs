@@ -29,6 +29,15 @@
 //! version 3 only when a schedule has one. Every version decodes here; a version-1 link that
 //! carries a schedule, or an older one that carries a resend step, is refused.
 //!
+//! **Newer fields raise the version too.** A build refuses a field it does not know (scenarios
+//! deny unknown fields), so a link that uses one must carry a version number that build does not
+//! read, or its reader is told the link is damaged instead of newer. Builds gained check-quorum
+//! (off), pre-vote and the `loss` fault the day before version 2, and client sessions the day of
+//! version 3; so a link that uses the first three is written as at least version 2, and one with
+//! sessions as at least version 3 ([`scenario_version`]). Links written as version 1 with these
+//! fields before this rule existed still decode. A new scenario field or variant gets the same
+//! treatment: the oldest version whose builds all read it, or a new [`LINK_VERSION`].
+//!
 //! **Decoding is hostile-input safe.** [`decode_fragment`] never panics, caps the inflated size
 //! at [`MAX_DECODED_BYTES`], validates the scenario, and says what went wrong in one sentence
 //! ([`ShareError`]).
@@ -36,7 +45,7 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use fpaxos_sim::Scenario;
+use fpaxos_sim::{FaultAction, Scenario};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -299,18 +308,54 @@ fn view_json(view: &ViewState, base: &Value) -> Option<Value> {
     Some(Value::Object(m))
 }
 
-/// The oldest link version that carries `scenario` and `view`: 3 with a schedule that resends
-/// a command, 2 with another schedule, else 1.
-fn version_for(scenario: &Scenario, view: &ViewState) -> u32 {
+/// The scenario and the compare variants a link written for them carries.
+fn scenarios<'a>(
+    scenario: &'a Scenario,
+    view: &'a ViewState,
+) -> impl Iterator<Item = &'a Scenario> {
     let variants = view.compare.iter().take(MAX_VARIANTS);
-    let schedules = std::iter::once(scenario)
-        .chain(variants.map(|v| &v.scenario))
-        .filter_map(|s| s.schedule.as_ref());
-    schedules.fold(1, |v, s| v.max(if s.has_resends() { 3 } else { 2 }))
+    std::iter::once(scenario).chain(variants.map(|v| &v.scenario))
 }
 
-/// Encodes a scenario and view as a URL fragment: `s=1.<payload>` (no leading `#`), or `s=2.`
-/// when a scenario has a schedule.
+/// The oldest link version that may carry `scenario`'s schedule: 3 with a step that resends a
+/// command, 2 with another schedule, else 1. A link of an older version that carries one is
+/// refused, as no build ever wrote it.
+fn schedule_version(scenario: &Scenario) -> u32 {
+    match &scenario.schedule {
+        Some(s) if s.has_resends() => 3,
+        Some(_) => 2,
+        None => 1,
+    }
+}
+
+/// The oldest link version every build of which reads `scenario`: its schedule's version, at
+/// least 2 when it turns check-quorum off, pre-vote on or has a `loss` fault (builds read these
+/// from the day before version 2), and at least 3 with client sessions (from the day of version
+/// 3). Unlike a schedule's, these fields are not refused in an older link: builds wrote them as
+/// version 1 before this rule.
+pub fn scenario_version(scenario: &Scenario) -> u32 {
+    let c = &scenario.cluster;
+    let loss_fault = (scenario.faults.iter()).any(|f| matches!(f.action, FaultAction::Loss { .. }));
+    let liveness = if c.sessions {
+        3
+    } else if !c.check_quorum || c.pre_vote || loss_fault {
+        2
+    } else {
+        1
+    };
+    schedule_version(scenario).max(liveness)
+}
+
+/// The link version [`encode_fragment`] writes for `scenario` and `view`: the oldest that every
+/// build able to open it reads ([`scenario_version`] of each scenario).
+fn version_for(scenario: &Scenario, view: &ViewState) -> u32 {
+    scenarios(scenario, view)
+        .map(scenario_version)
+        .fold(1, u32::max)
+}
+
+/// Encodes a scenario and view as a URL fragment: `s=1.<payload>` (no leading `#`), or a later
+/// version when a scenario uses what builds of version 1 do not read ([`scenario_version`]).
 ///
 /// Only the first [`MAX_VARIANTS`] compare variants are written.
 pub fn encode_fragment(scenario: &Scenario, view: &ViewState) -> String {
@@ -391,7 +436,9 @@ pub fn decode_fragment(input: &str) -> Result<Shared, ShareError> {
         .map_err(|_| ShareError::BadJson("the data is not UTF-8 text".into()))?;
     let doc: Value = serde_json::from_str(json).map_err(|e| ShareError::BadJson(e.to_string()))?;
     let shared = decode_doc(doc)?;
-    let needs = version_for(&shared.scenario, &shared.view);
+    let needs = scenarios(&shared.scenario, &shared.view)
+        .map(schedule_version)
+        .fold(1, u32::max);
     if needs > version {
         return Err(ShareError::BadJson(if needs == 2 {
             "a version-1 link cannot carry a schedule (schedules came with version 2)".into()

@@ -159,7 +159,9 @@ fn round_trip_every_field_changed() {
 
 /// The liveness switches (check-quorum, pre-vote, client sessions) are newer than link version
 /// 1: a link that changes them carries them, and a link that does not (every older link)
-/// decodes to their defaults.
+/// decodes to their defaults. It is written in the oldest version whose builds all read them
+/// (a build that reads only version 1 says the link is newer, not damaged), and the same
+/// link with an older version number (as builds wrote them before) still decodes.
 #[test]
 fn round_trip_liveness_switches() {
     let plain = encode_fragment(&few_changes(), &ViewState::default());
@@ -171,20 +173,74 @@ fn round_trip_liveness_switches() {
             .check_quorum
     );
     assert!(!decode_fragment(&plain).unwrap().scenario.cluster.sessions);
-    for (check_quorum, pre_vote, sessions) in [
-        (false, false, false),
-        (true, true, false),
-        (false, true, false),
-        (true, false, true),
+    assert!(plain.starts_with("s=1."), "{plain}");
+    for (check_quorum, pre_vote, sessions, version) in [
+        (false, false, false, 2),
+        (true, true, false, 2),
+        (false, true, false, 2),
+        (true, false, true, 3),
+        (false, true, true, 3),
     ] {
         let mut s = few_changes();
         s.cluster.check_quorum = check_quorum;
         s.cluster.pre_vote = pre_vote;
         s.cluster.sessions = sessions;
+        assert_eq!(scenario_version(&s), version);
         let link = encode_fragment(&s, &ViewState::default());
         assert_ne!(link, plain);
+        assert!(link.starts_with(&format!("s={version}.")), "{link}");
         assert_eq!(decode_fragment(&link).unwrap().scenario, s);
+        for older in 1..version {
+            let old = link.replacen(&format!("s={version}."), &format!("s={older}."), 1);
+            assert_eq!(
+                decode_fragment(&old).unwrap().scenario,
+                s,
+                "version {older}"
+            );
+        }
+        // In a compare variant too, under a scenario that needs version 1.
+        let view = ViewState {
+            compare: vec![Variant {
+                label: "switches".into(),
+                scenario: s.clone(),
+            }],
+            ..ViewState::default()
+        };
+        let link = encode_fragment(&few_changes(), &view);
+        assert!(link.starts_with(&format!("s={version}.")), "{link}");
+        assert_eq!(decode_fragment(&link).unwrap().view, view);
     }
+}
+
+/// A `loss` fault (a lossy stretch) came with the builds of link version 2.
+#[test]
+fn a_loss_fault_is_written_as_version_2() {
+    let mut s = few_changes();
+    s.faults.push(Fault {
+        at: Dur::secs(1),
+        action: FaultAction::Loss { probability: 0.05 },
+    });
+    assert_eq!(scenario_version(&s), 2);
+    let link = encode_fragment(&s, &ViewState::default());
+    assert!(link.starts_with("s=2."), "{link}");
+    assert_eq!(decode_fragment(&link).unwrap().scenario, s);
+    // Another fault keeps version 1.
+    s.faults[0].action = FaultAction::Crash { node: 1 };
+    assert!(encode_fragment(&s, &ViewState::default()).starts_with("s=1."));
+}
+
+/// A link's version is the highest its parts need: sessions (3) beside a schedule (2).
+#[test]
+fn the_version_is_the_highest_any_part_needs() {
+    let mut s = scheduled();
+    assert_eq!(scenario_version(&s), 2);
+    s.cluster.sessions = true;
+    assert_eq!(scenario_version(&s), 3);
+    s.cluster.sessions = false;
+    s.cluster.pre_vote = true;
+    assert_eq!(scenario_version(&s), 2);
+    assert_eq!(scenario_version(&with_a_resend()), 3);
+    assert_eq!(scenario_version(&Scenario::default()), 1);
 }
 
 #[test]
