@@ -5,6 +5,19 @@
 # bounded swarm check (with and without random message loss). Installs what is missing first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# A full run writes about 5 GB (target/, the page, the tools); a full disk fails a build
+# minutes in with "No space left on device". Say so at once instead.
+free_kb=$(df -Pk . | awk 'NR == 2 {print $4}')
+if [[ "$free_kb" =~ ^[0-9]+$ ]]; then
+  if (( free_kb < 5 * 1024 * 1024 )); then
+    echo "scripts/test.sh: only $((free_kb / 1024)) MB free on $(df -P . | awk 'NR == 2 {print $6}'); a full test run needs about 5 GB (6 GB or more to be safe). Free some space (old target directories or clones) and run again." >&2
+    exit 1
+  elif (( free_kb < 8 * 1024 * 1024 )); then
+    echo "scripts/test.sh: warning: $((free_kb / 1024)) MB free; a full test run writes about 5 GB." >&2
+  fi
+fi
+
 source scripts/setup.sh
 setup_test
 
