@@ -10,8 +10,13 @@ use fpaxos_sim::presets::PRESETS;
 use fpaxos_sim::Scenario;
 use serde_json::{json, Value};
 
-/// The scenarios mutated: the presets, then the suite's data files.
-fn bases() -> Vec<Value> {
+/// The scenarios mutated: the presets, then the suite's data files (read once per test binary).
+fn bases() -> &'static [Value] {
+    static BASES: std::sync::OnceLock<Vec<Value>> = std::sync::OnceLock::new();
+    BASES.get_or_init(read_bases)
+}
+
+fn read_bases() -> Vec<Value> {
     let mut out: Vec<Value> = PRESETS
         .iter()
         .map(|p| serde_json::to_value(p.scenario()).expect("a preset serialises"))
@@ -169,7 +174,7 @@ fn the_fuzzed_scenarios_hold_every_kind_of_field() {
     let bases = bases();
     assert!(bases.len() >= PRESETS.len() + 5, "{}", bases.len());
     let mut kinds = std::collections::BTreeSet::new();
-    for b in &bases {
+    for b in bases {
         let mut all = Vec::new();
         paths(b, &mut Vec::new(), &mut all);
         for p in all {
