@@ -157,6 +157,17 @@ fn round_trip_every_field_changed() {
     }
 }
 
+/// A view whose one compare variant, `label`, is `s`.
+fn in_compare(label: &str, s: &Scenario) -> ViewState {
+    ViewState {
+        compare: vec![Variant {
+            label: label.into(),
+            scenario: s.clone(),
+        }],
+        ..ViewState::default()
+    }
+}
+
 /// The liveness switches (check-quorum, pre-vote, client sessions) are newer than link version
 /// 1: a link that changes them carries them, and a link that does not (every older link)
 /// decodes to their defaults. It is written in the oldest version whose builds all read them
@@ -199,13 +210,7 @@ fn round_trip_liveness_switches() {
             );
         }
         // In a compare variant too, under a scenario that needs version 1.
-        let view = ViewState {
-            compare: vec![Variant {
-                label: "switches".into(),
-                scenario: s.clone(),
-            }],
-            ..ViewState::default()
-        };
+        let view = in_compare("switches", &s);
         let link = encode_fragment(&few_changes(), &view);
         assert!(link.starts_with(&format!("s={version}.")), "{link}");
         assert_eq!(decode_fragment(&link).unwrap().view, view);
@@ -500,13 +505,7 @@ fn a_scheduled_scenario_travels_in_a_version_2_link() {
     assert_eq!(a.trace_hash, b.trace_hash);
     assert!(!a.safety.ok && a.schedule_error.is_none());
     // In a compare variant too.
-    let view = ViewState {
-        compare: vec![Variant {
-            label: "counterexample".into(),
-            scenario: s.clone(),
-        }],
-        ..ViewState::default()
-    };
+    let view = in_compare("counterexample", &s);
     let link = encode_fragment(&few_changes(), &view);
     assert!(link.starts_with("s=2."), "{link}");
     assert_eq!(decode_fragment(&link).unwrap().view, view);
@@ -541,13 +540,7 @@ fn a_schedule_that_resends_travels_in_a_version_3_link_and_older_versions_refuse
         fpaxos_sim::run(&back.scenario).unwrap().trace_hash
     );
     // In a compare variant too, under a scenario without a schedule.
-    let view = ViewState {
-        compare: vec![Variant {
-            label: "resend".into(),
-            scenario: s.clone(),
-        }],
-        ..ViewState::default()
-    };
+    let view = in_compare("resend", &s);
     let link = encode_fragment(&few_changes(), &view);
     assert!(link.starts_with("s=3."), "{link}");
     assert_eq!(decode_fragment(&link).unwrap().view, view);
