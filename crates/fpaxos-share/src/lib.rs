@@ -50,8 +50,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// The newest link format version, which this build writes for a scenario whose schedule
-/// resends a command (`s=3.`); links with another schedule are written as version 2, and
-/// links without one as version 1 (see the crate docs).
+/// resends a command or that has client sessions on (`s=3.`); other links are written in the
+/// oldest version whose builds read them, 2 or 1 ([`scenario_version`], and the crate docs).
 pub const LINK_VERSION: u32 = 3;
 
 /// Largest inflated link document the decoder accepts (256 KiB).
@@ -335,7 +335,10 @@ fn schedule_version(scenario: &Scenario) -> u32 {
 /// version 1 before this rule.
 pub fn scenario_version(scenario: &Scenario) -> u32 {
     let c = &scenario.cluster;
-    let loss_fault = (scenario.faults.iter()).any(|f| matches!(f.action, FaultAction::Loss { .. }));
+    let loss_fault = scenario
+        .faults
+        .iter()
+        .any(|f| matches!(f.action, FaultAction::Loss { .. }));
     let liveness = if c.sessions {
         3
     } else if !c.check_quorum || c.pre_vote || loss_fault {
