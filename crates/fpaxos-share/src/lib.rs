@@ -308,13 +308,14 @@ fn view_json(view: &ViewState, base: &Value) -> Option<Value> {
     Some(Value::Object(m))
 }
 
-/// The scenario and the compare variants a link written for them carries.
-fn scenarios<'a>(
-    scenario: &'a Scenario,
-    view: &'a ViewState,
-) -> impl Iterator<Item = &'a Scenario> {
+/// The highest `version` of the scenario and of the compare variants a link written for them
+/// carries (1 at least).
+fn highest(scenario: &Scenario, view: &ViewState, version: fn(&Scenario) -> u32) -> u32 {
     let variants = view.compare.iter().take(MAX_VARIANTS);
-    std::iter::once(scenario).chain(variants.map(|v| &v.scenario))
+    std::iter::once(scenario)
+        .chain(variants.map(|v| &v.scenario))
+        .map(version)
+        .fold(1, u32::max)
 }
 
 /// The oldest link version that may carry `scenario`'s schedule: 3 with a step that resends a
@@ -349,14 +350,6 @@ pub fn scenario_version(scenario: &Scenario) -> u32 {
     schedule_version(scenario).max(liveness)
 }
 
-/// The link version [`encode_fragment`] writes for `scenario` and `view`: the oldest that every
-/// build able to open it reads ([`scenario_version`] of each scenario).
-fn version_for(scenario: &Scenario, view: &ViewState) -> u32 {
-    scenarios(scenario, view)
-        .map(scenario_version)
-        .fold(1, u32::max)
-}
-
 /// Encodes a scenario and view as a URL fragment: `s=1.<payload>` (no leading `#`), or a later
 /// version when a scenario uses what builds of version 1 do not read ([`scenario_version`]).
 ///
@@ -370,7 +363,8 @@ pub fn encode_fragment(scenario: &Scenario, view: &ViewState) -> String {
     }
     let json = serde_json::to_vec(&Value::Object(doc)).unwrap_or_default();
     let packed = miniz_oxide::deflate::compress_to_vec(&json, 10);
-    let version = version_for(scenario, view);
+    // The oldest version that every build able to open the link reads.
+    let version = highest(scenario, view, scenario_version);
     format!("s={version}.{}", URL_SAFE_NO_PAD.encode(packed))
 }
 
@@ -439,9 +433,7 @@ pub fn decode_fragment(input: &str) -> Result<Shared, ShareError> {
         .map_err(|_| ShareError::BadJson("the data is not UTF-8 text".into()))?;
     let doc: Value = serde_json::from_str(json).map_err(|e| ShareError::BadJson(e.to_string()))?;
     let shared = decode_doc(doc)?;
-    let needs = scenarios(&shared.scenario, &shared.view)
-        .map(schedule_version)
-        .fold(1, u32::max);
+    let needs = highest(&shared.scenario, &shared.view, schedule_version);
     if needs > version {
         return Err(ShareError::BadJson(if needs == 2 {
             "a version-1 link cannot carry a schedule (schedules came with version 2)".into()
