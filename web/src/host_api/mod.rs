@@ -19,6 +19,8 @@
 //!
 //! [`Action`]: crate::state::Action
 
+#[cfg(test)]
+mod fuzz_tests;
 mod hook;
 #[cfg(test)]
 mod tests;
