@@ -48,8 +48,9 @@ pub(crate) struct CheckArgs {
     /// `fpaxos merge` joins the shards' --json outputs into the unsharded result.
     #[arg(long, value_name = "I/N", value_parser = super::shard::parse)]
     pub(crate) shard: Option<Shard>,
-    /// Shrink the first failing seed to a small scenario that fails the same way (fewer faults,
-    /// nodes, clients, a shorter run, less noise) and print it with what was removed.
+    /// Shrink a failing seed to a small scenario that fails the same way (fewer faults, nodes,
+    /// clients, a shorter run, less noise) and print it with what was removed: the first seed
+    /// that broke safety, or the first stall when none did.
     #[arg(long)]
     pub(crate) shrink: bool,
     /// Simulator runs the shrinker may spend.
@@ -157,9 +158,17 @@ pub(crate) struct CheckSummary<F = SeedFailure> {
     /// How much the liveness rule judged (absent from shards written before it: zeros).
     #[serde(default)]
     pub(crate) liveness_judged: LivenessJudged,
-    /// With `--shrink`: the first failing seed, shrunk.
+    /// With `--shrink`: the first seed that broke safety, or else the first stall, shrunk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) shrunk: Option<ShrunkReport>,
+}
+
+/// The failing seeds in the order `--shrink` tries them: those that broke safety first, then
+/// the stalls, each in seed order. A safety violation is the failure worth reading first, so a
+/// stall at a lower seed does not hide it. (A panic is not shrunk.)
+fn shrink_order(failing: &[SeedFailure]) -> impl Iterator<Item = &SeedFailure> {
+    let of = |kind: &'static str| failing.iter().filter(move |f| f.kind() == kind);
+    of("safety").chain(of("liveness"))
 }
 
 fn check_seed(
@@ -250,7 +259,7 @@ pub(crate) fn cmd_check(a: CheckArgs) -> CmdResult {
     };
     if a.shrink && a.shard.is_some() {
         return usage(vec![
-            "--shrink shrinks the first failing seed of the whole check; run it without --shard \
+            "--shrink shrinks a failing seed chosen from the whole check; run it without --shard \
              (or on the failing seed alone: --start-seed S --seeds 1 --shrink)"
                 .into(),
         ]);
@@ -285,8 +294,7 @@ pub(crate) fn cmd_check(a: CheckArgs) -> CmdResult {
     outcomes.iter().for_each(|o| cover.add_run(&o.coverage));
     let judged = outcomes.iter().map(|o| o.judged).sum();
     let failing: Vec<SeedFailure> = outcomes.into_iter().filter_map(|o| o.failure).collect();
-    let shrunk = failing
-        .iter()
+    let shrunk = shrink_order(&failing)
         .filter(|_| a.shrink)
         .find_map(|f| shrink::shrink_failure(f, a.plant, a.shrink_runs, &pool));
     let mut write_errs = Vec::new();
@@ -447,4 +455,45 @@ fn text_summary(summary: &CheckSummary, a: &CheckArgs, threads: usize) -> String
         si(summary.events_per_sec),
     ));
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A failing seed: with a violation (safety), a panic, or neither (a stall).
+    fn failure(seed: u64, kind: &str) -> SeedFailure {
+        let violation = json!({
+            "kind": "agreement", "slot": 3, "first": "c0#1", "second": "c1#1",
+            "first_node": 0, "node": 1, "time_ns": 5, "message": "two values in slot 3"
+        });
+        SeedFailure {
+            seed,
+            panic: (kind == "panic").then(|| "boom".to_string()),
+            violations: match kind {
+                "safety" => vec![serde_json::from_value(violation).unwrap()],
+                _ => Vec::new(),
+            },
+            stalls: Vec::new(),
+            scenario: Scenario::default(),
+        }
+    }
+
+    /// `--shrink` takes the first seed that broke safety even when stalls come before it, and
+    /// the first stall only when no seed broke safety; a panic is never offered.
+    #[test]
+    fn shrink_takes_a_safety_violation_before_a_lower_stall() {
+        let seeds = |fs: &[SeedFailure]| shrink_order(fs).map(|f| f.seed).collect::<Vec<_>>();
+        let mixed = [
+            failure(103, "liveness"),
+            failure(200, "panic"),
+            failure(525, "safety"),
+            failure(595, "liveness"),
+            failure(700, "safety"),
+        ];
+        assert_eq!(mixed[0].kind(), "liveness");
+        assert_eq!(seeds(&mixed), [525, 700, 103, 595]);
+        assert_eq!(seeds(&mixed[..2]), [103]);
+        assert_eq!(seeds(&mixed[1..2]), Vec::<u64>::new());
+    }
 }

@@ -1,5 +1,6 @@
-//! `fpaxos check --shrink`: the first failing seed, shrunk to a small scenario that fails the
-//! same way (see `fpaxos_sim::shrink`). Candidates of one batch run on all cores.
+//! `fpaxos check --shrink`: the first seed that broke safety (or else the first stall), shrunk
+//! to a small scenario that fails the same way (see `fpaxos_sim::shrink`). Candidates of one
+//! batch run on all cores.
 
 use super::check::SeedFailure;
 use fpaxos::PlantedBug;
