@@ -1,5 +1,5 @@
 //! "Find a violation", for clusters of any size: swarm seeds on the editor's cluster in the
-//! worker pool, the lowest failing seed shrunk in a worker, and a button that loads the shrunk
+//! worker pool, the lowest seed that broke safety (or else the lowest stall) shrunk in a worker, and a button that loads the shrunk
 //! scenario into the page. What runs and what it finds are the engine's
 //! ([`crate::run::hunt::HuntRun`], the same seeds as `fpaxos check`); this component draws them.
 
@@ -65,8 +65,8 @@ pub(crate) fn HuntPanel() -> Html {
             <h3>{"Find a violation"}</h3>
             <p class="muted small">{"For any cluster size: random faults, timings and workloads on this cluster \
                 (its size, quorum system and thrifty switch kept), one scenario per seed as "}<code>{"fpaxos check"}</code>
-                {" draws them, in the page's workers. The lowest failing seed is shrunk to a small scenario that fails \
-                  the same way, which you can load and watch. Finding nothing is evidence, not a proof."}</p>
+                {" draws them, in the page's workers. The lowest seed that broke safety (or, if none did, the lowest \
+                  stall) is shrunk to a small scenario that fails the same way, which you can load and watch. Finding nothing is evidence, not a proof."}</p>
             <div class="explore-actions">
                 <label class="small">{"Seeds "}
                     <input type="number" min="1" max={MAX_HUNT_SEEDS.to_string()} value={seeds.to_string()}

@@ -1,13 +1,14 @@
 //! "Find a violation": swarm seeds on the editor's cluster (its size, quorum system and thrifty
 //! switch pinned; faults, timings and workload drawn from each seed, as `fpaxos check` draws
-//! them), run by the worker pool; the lowest failing seed is then shrunk in a worker as
-//! `fpaxos check --shrink` shrinks it, and the page can load the result.
+//! them), run by the worker pool; the failing seed `fpaxos check --shrink` would pick (the
+//! lowest that broke safety, or else the lowest stall) is then shrunk in a worker as the CLI
+//! shrinks it, and the page can load the result.
 //!
-//! **Invariant**: the failing seed is the lowest one, whatever order workers answer in (a seed
-//! counts only once every lower seed has answered), so the same cluster and seed count always
-//! find the same failure.
+//! **Invariant**: the failing seed is the one the CLI picks, whatever order workers answer in (a
+//! safety violation counts only once every lower seed has answered, a stall only once every seed
+//! has), so the same cluster and seed count always find the same failure.
 
-use super::job::{Answer, Job, ShrunkAt};
+use super::job::{Answer, HuntFailure, Job, ShrunkAt};
 use super::pool::Batch;
 use super::Tick;
 use fpaxos_sim::swarm::{LivenessJudged, Pins};
@@ -31,7 +32,8 @@ pub(crate) enum Phase {
         /// How it fails.
         failure: String,
     },
-    /// The lowest failing seed, and its shrunk form (or why it could not be shrunk).
+    /// The failing seed (see the module's invariant), and its shrunk form (or why it could not
+    /// be shrunk).
     Found {
         /// The failing seed.
         seed: u64,
@@ -49,7 +51,7 @@ pub(crate) enum Phase {
 }
 
 /// How a seed failed, with its scenario; `None` when it passed.
-type Failed = Option<(String, Box<Scenario>)>;
+type Failed = Option<HuntFailure>;
 
 /// A hunt over seeds `1..=seeds`.
 pub(crate) struct HuntRun {
@@ -129,33 +131,48 @@ impl HuntRun {
         matches!(self.phase, Phase::Hunting | Phase::Shrinking { .. })
     }
 
-    /// The lowest failing seed once every lower seed has answered; `Clean` when all answered.
+    /// Starts shrinking as soon as the failing seed is known: the lowest that broke safety once
+    /// every lower seed has answered, or the lowest stall once every seed has and none broke
+    /// safety (as `fpaxos check --shrink` picks); `Clean` when all answered and none failed.
     fn settle(&mut self) {
+        let mut first_stall = None;
         for seed in 1..=self.seeds {
             match self.answers.get(&seed) {
                 None => return,
                 Some((_, None)) => {}
-                Some((_, Some((failure, s)))) => {
-                    let (failure, s) = (failure.clone(), s.clone());
-                    // A new batch drops the old one: queued seeds are forgotten, busy workers
-                    // stopped.
-                    let batch = Batch::new();
-                    batch.submit(
-                        Job::Shrink {
-                            scenario: (*s).clone(),
-                            budget: SHRINK_RUNS,
-                        },
-                        false,
-                    );
-                    self.batch = Some(batch);
-                    self.failing_scenario = Some(s);
-                    self.phase = Phase::Shrinking { seed, failure };
-                    return;
+                Some((_, Some(f))) if f.safety => return self.shrink(seed),
+                Some((_, Some(_))) => {
+                    first_stall.get_or_insert(seed);
                 }
             }
         }
-        self.phase = Phase::Clean;
-        self.batch = None;
+        match first_stall {
+            Some(seed) => self.shrink(seed),
+            None => {
+                self.phase = Phase::Clean;
+                self.batch = None;
+            }
+        }
+    }
+
+    /// Shrinks answered seed `seed`'s failure in a worker.
+    fn shrink(&mut self, seed: u64) {
+        let Some((_, Some(f))) = self.answers.get(&seed) else {
+            return;
+        };
+        let (failure, s) = (f.failure.clone(), f.scenario.clone());
+        // A new batch drops the old one: queued seeds are forgotten, busy workers stopped.
+        let batch = Batch::new();
+        batch.submit(
+            Job::Shrink {
+                scenario: (*s).clone(),
+                budget: SHRINK_RUNS,
+            },
+            false,
+        );
+        self.batch = Some(batch);
+        self.failing_scenario = Some(s);
+        self.phase = Phase::Shrinking { seed, failure };
     }
 
     fn file(&mut self, answer: Answer) {
@@ -301,6 +318,51 @@ mod tests {
         assert!(run.cli_command().starts_with(
             "fpaxos check --seeds 12 --nodes 5 --quorum 2,2 --thrifty=false --allow-unsafe"
         ));
+    }
+
+    /// A safety violation is shrunk before a lower stall, as `fpaxos check --shrink` picks: a
+    /// stall waits for every seed, a violation only for the seeds below it.
+    #[test]
+    fn a_violation_is_shrunk_before_a_lower_stall() {
+        let answer = |seed: u64, kind: Option<bool>| {
+            let failure = kind.map(|safety| HuntFailure {
+                failure: if safety {
+                    "a safety violation"
+                } else {
+                    "a liveness stall"
+                }
+                .into(),
+                safety,
+                scenario: Box::new(Scenario::default()),
+            });
+            Answer::Hunt(seed, LivenessJudged::default(), failure)
+        };
+        let shrinking = |run: &HuntRun| match &run.phase {
+            Phase::Shrinking { seed, failure } => Some((*seed, failure.clone())),
+            _ => None,
+        };
+        // Seeds 1-5: a stall at 2, a violation at 4; seed 5 answers last.
+        let mut run = HuntRun::new(&Scenario::default(), 5, true);
+        run.batch = None;
+        for (seed, kind) in [(1, None), (2, Some(false)), (3, None)] {
+            run.file(answer(seed, kind));
+        }
+        run.settle();
+        assert_eq!(run.phase, Phase::Hunting, "a stall waits for every seed");
+        run.file(answer(4, Some(true)));
+        run.settle();
+        assert_eq!(shrinking(&run), Some((4, "a safety violation".into())));
+        // Only stalls (2 and 5): the lowest, once all have answered.
+        let mut run = HuntRun::new(&Scenario::default(), 5, true);
+        run.batch = None;
+        for (seed, kind) in [(5, Some(false)), (4, None), (3, None), (2, Some(false))] {
+            run.file(answer(seed, kind));
+        }
+        run.settle();
+        assert_eq!(run.phase, Phase::Hunting);
+        run.file(answer(1, None));
+        run.settle();
+        assert_eq!(shrinking(&run), Some((2, "a liveness stall".into())));
     }
 
     #[test]

@@ -88,17 +88,28 @@ pub(crate) enum Answer {
     SweepRow(Box<SweepRow>),
     /// The seeds' outcomes in seed order, or the first seed's error.
     Seeds(Result<Vec<SeedOutcome>, String>),
-    /// A hunted seed: how much its liveness was judged, and how its run failed
-    /// ([`Failure::describe`]), with its scenario, or `None`.
+    /// A hunted seed: how much its liveness was judged, and how its run failed, or `None`.
     Hunt(
         u64,
         LivenessJudged,
-        #[serde(with = "wire::value")] Option<(String, Box<Scenario>)>,
+        #[serde(with = "wire::value")] Option<HuntFailure>,
     ),
     /// A shrunk failure, or why it could not be shrunk.
     Shrunk(Result<Box<ShrunkAt>, String>),
     /// The worker could not read the job (a bug: the page and worker disagree on the format).
     Failed(String),
+}
+
+/// How a hunted seed failed, with its scenario.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct HuntFailure {
+    /// In words ([`Failure::describe`]), e.g. "a liveness stall".
+    pub(crate) failure: String,
+    /// It broke safety (otherwise it stalled, with safety intact).
+    pub(crate) safety: bool,
+    /// The seed's scenario.
+    #[serde(with = "wire::value")]
+    pub(crate) scenario: Box<Scenario>,
 }
 
 /// A shrunk failure: [`fpaxos_sim::shrink::Shrunk`] with its failure in words.
@@ -126,7 +137,11 @@ fn hunt(pins: &Pins, seed: u64) -> Answer {
         return Answer::Hunt(seed, LivenessJudged::default(), None);
     };
     let report = swarm::run_seed(Sim::new(c));
-    let failure = Failure::of(&report).map(|f| (f.describe(), Box::new(s)));
+    let failure = Failure::of(&report).map(|f| HuntFailure {
+        failure: f.describe(),
+        safety: matches!(f, Failure::Safety(_)),
+        scenario: Box::new(s),
+    });
     Answer::Hunt(seed, LivenessJudged::of(&report), failure)
 }
 

@@ -88,7 +88,11 @@ mod tests {
             Answer::Hunt(
                 7,
                 LivenessJudged::default(),
-                Some(("a safety violation".into(), Box::new(s.clone()))),
+                Some(crate::run::job::HuntFailure {
+                    failure: "a safety violation".into(),
+                    safety: true,
+                    scenario: Box::new(s.clone()),
+                }),
             ),
             Answer::Hunt(
                 8,
