@@ -5,6 +5,7 @@
 //! the engine's ([`crate::run::explore`]); this component only draws them.
 
 use super::scenario::field::{num, NumberField};
+use crate::browser::HtmlInputElement;
 use crate::run::explore::{Ask, Bounds, News, Verdict, MAX_PAGE_STATES};
 use crate::state::{use_app, Action};
 use fpaxos_explore::{Stats, MAX_BUDGET};
@@ -139,6 +140,16 @@ pub(crate) fn ExplorePanel() -> Html {
             }
         })
     };
+    let on_multiset = {
+        let bounds = bounds.clone();
+        Callback::from(move |e: Event| {
+            let on = e.target_unchecked_into::<HtmlInputElement>().checked();
+            bounds.set(Bounds {
+                multiset: on,
+                ..*bounds
+            });
+        })
+    };
     let load = |s: &Scenario| {
         let (app, s) = (app.clone(), s.clone());
         Callback::from(move |_| app.dispatch(Action::SetScenario(Box::new(s.clone()))))
@@ -164,6 +175,16 @@ pub(crate) fn ExplorePanel() -> Html {
                 { field("Resends", "resends", bounds.resends, |b, x| b.resends = x) }
                 { field("Crashes", "crashes", bounds.crashes, |b, x| b.crashes = x) }
                 { field("Timer firings", "timers", bounds.timers, |b, x| b.timers = x) }
+                <label class="small explore-network" title="Off: the network is the set of every message sent, \
+                    and any message can be delivered any number of times, or never (unbounded loss, duplication and \
+                    reordering, with the fewest states). On: a delivery consumes its copy, and dropping or duplicating \
+                    a message are steps of their own, bounded below.">
+                    <input type="checkbox" checked={bounds.multiset} onchange={on_multiset} disabled={running}
+                        data-testid="explore-multiset" />{" Multiset network"}</label>
+                if bounds.multiset {
+                    { field("Drops", "drops", bounds.drops, |b, x| b.drops = x) }
+                    { field("Duplicates", "dups", bounds.dups, |b, x| b.dups = x) }
+                }
                 <NumberField num={num::<u64>(1, MAX_PAGE_STATES, bounds.max_states, on_states)} label="Max states"
                     testid="explore-max-states" />
             </div>

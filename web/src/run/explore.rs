@@ -8,7 +8,7 @@
 //! is its wording ([`Explorer::summary`]): the page never claims more than the bounds checked.
 
 use fpaxos::quorum::QuorumSpec;
-use fpaxos_explore::{ExploreConfig, Explorer, Outcome, Stats, MAX_NODES};
+use fpaxos_explore::{ExploreConfig, Explorer, Network, Outcome, Stats, MAX_NODES};
 use fpaxos_sim::Scenario;
 use serde::{Deserialize, Serialize};
 
@@ -36,6 +36,14 @@ pub(crate) struct Bounds {
     pub(crate) timers: u32,
     /// Stop after this many unique states.
     pub(crate) max_states: u64,
+    /// The network as a multiset: a delivery consumes its copy, and drops and duplicates are
+    /// actions of their own, bounded by `drops` and `dups` (otherwise the set of every message
+    /// sent, which any delivery may repeat).
+    pub(crate) multiset: bool,
+    /// Multiset network: most messages dropped.
+    pub(crate) drops: u32,
+    /// Multiset network: most messages duplicated.
+    pub(crate) dups: u32,
 }
 
 impl Default for Bounds {
@@ -47,6 +55,9 @@ impl Default for Bounds {
             crashes: 0,
             timers: 0,
             max_states: 1_000_000,
+            multiset: false,
+            drops: 0,
+            dups: 0,
         }
     }
 }
@@ -109,6 +120,9 @@ impl Ask {
             " --ballots {} --commands {} --resends {} --crashes {} --timers {} --max-states {}",
             b.ballots, b.commands, b.resends, b.crashes, b.timers, b.max_states
         );
+        if b.multiset {
+            cmd += &format!(" --multiset --drops {} --dups {}", b.drops, b.dups);
+        }
         for (on, flag) in [
             (self.thrifty, " --thrifty"),
             (!self.check_quorum, " --no-check-quorum"),
@@ -134,6 +148,14 @@ impl Ask {
             crashes: b.crashes,
             timers: b.timers,
             max_states: b.max_states,
+            // Drops and duplicates are actions of the multiset network only.
+            network: if b.multiset {
+                Network::Multiset
+            } else {
+                Network::Set
+            },
+            drops: if b.multiset { b.drops } else { 0 },
+            dups: if b.multiset { b.dups } else { 0 },
             thrifty: self.thrifty,
             check_quorum: self.check_quorum,
             pre_vote: self.pre_vote,
@@ -324,6 +346,7 @@ pub(crate) struct Message {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use fpaxos_explore::MAX_BUDGET;
     use std::cell::Cell;
 
     fn scenario(nodes: u32, quorum: QuorumSpec) -> Scenario {
@@ -393,6 +416,74 @@ mod tests {
                 .any(|n| matches!(n, News::Progress { stats, .. } if stats.unique > 0)),
             "progress was reported before the end"
         );
+    }
+
+    /// The multiset network, with its drops and duplicates, reaches the search and the command;
+    /// drops and duplicates count only there. Its split brain replays in the simulator.
+    #[test]
+    fn the_multiset_network_reaches_the_search_and_the_command() {
+        let mut s = scenario(4, QuorumSpec::Counting { q1: 2, q2: 2 });
+        s.cluster.thrifty = true;
+        let set = Bounds {
+            drops: 2,
+            dups: 1,
+            ..Bounds::default()
+        };
+        let cfg = Ask::of(&s, set).unwrap().config().unwrap();
+        assert_eq!((cfg.network, cfg.drops, cfg.dups), (Network::Set, 0, 0));
+        assert!(!Ask::of(&s, set)
+            .unwrap()
+            .cli_command()
+            .contains("--multiset"));
+        let multiset = Bounds {
+            multiset: true,
+            ..set
+        };
+        let ask = Ask::of(&s, multiset).unwrap();
+        let cfg = ask.config().unwrap();
+        assert_eq!(
+            (cfg.network, cfg.drops, cfg.dups),
+            (Network::Multiset, 2, 1)
+        );
+        assert!(
+            ask.cli_command()
+                .contains(" --max-states 1000000 --multiset --drops 2 --dups 1 --thrifty"),
+            "{}",
+            ask.cli_command()
+        );
+        let Some(News::Done {
+            verdict,
+            summary,
+            steps,
+            stats,
+            scenario: Some(Ok(replay)),
+            ..
+        }) = run(&ask).pop()
+        else {
+            panic!("no counterexample")
+        };
+        assert_eq!(verdict, Verdict::Violation, "{summary}");
+        assert_eq!(steps.len(), 10, "{steps:?}");
+        let r = fpaxos_sim::run(&replay).expect("the counterexample scenario validates");
+        assert!(!r.safety.ok, "the replay shows the violation");
+        assert_eq!(r.schedule_error, None);
+        let mut cli = Explorer::new(cfg).unwrap();
+        while !cli.run(1 << 16).done {}
+        assert_eq!((cli.summary(), cli.stats()), (summary, stats));
+        // The set network's search of the same cluster is another one.
+        let Some(News::Done {
+            stats: set_stats, ..
+        }) = run(&Ask::of(&s, set).unwrap()).pop()
+        else {
+            panic!()
+        };
+        assert_ne!(set_stats, stats);
+        let too_many = Bounds {
+            drops: MAX_BUDGET + 1,
+            ..multiset
+        };
+        let errs = Ask::of(&s, too_many).unwrap_err();
+        assert!(errs.iter().any(|e| e.contains("--drops")), "{errs:?}");
     }
 
     /// The scenario's client sessions and the Resends bound reach the search and the command.
