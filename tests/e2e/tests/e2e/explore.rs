@@ -5,7 +5,7 @@
 
 use fpaxos::quorum::QuorumSpec;
 use fpaxos_e2e::*;
-use fpaxos_explore::{ExploreConfig, Explorer};
+use fpaxos_explore::{ExploreConfig, Explorer, Network};
 use std::time::{Duration, Instant};
 
 /// The CLI explorer's sentence for `cfg` (thrifty, cut at the page's default 1 M states).
@@ -150,6 +150,46 @@ async fn explore_resends_with_the_scenarios_client_sessions() {
     });
     assert_eq!(summary, cli);
     assert!(summary.contains("resends 1"), "{summary}");
+    c.close().await.ok();
+}
+
+/// The Multiset network switch and its Drops bound reach the worker's search (the CLI's
+/// sentence, word for word); switched off, the bounds go and the command loses them.
+#[tokio::test(flavor = "multi_thread")]
+async fn explore_the_multiset_network() {
+    let (_driver, c) = open(1280, 800, &format!("{}?preset=split-brain", base_url())).await;
+    text_of(&c, "run-status").await;
+    click(&c, "thrifty-input").await;
+    open_panel(&c).await;
+    assert!(
+        !exists(&c, "explore-drops").await,
+        "Drops shows only with the multiset"
+    );
+    click(&c, "explore-multiset").await;
+    set_value(&c, "explore-drops", "1").await;
+    let cli = text_of(&c, "explore-cli").await;
+    assert!(cli.contains(" --multiset --drops 1 --dups 0"), "{cli}");
+    click(&c, "explore-start").await;
+    assert_eq!(
+        wait_status(&c, &["violation", "complete", "bounded", "refused"], 120).await,
+        "violation"
+    );
+    let summary = text_of(&c, "explore-summary").await;
+    let cli = cli_summary(ExploreConfig {
+        nodes: 5,
+        quorum: QuorumSpec::Counting { q1: 2, q2: 2 },
+        network: Network::Multiset,
+        drops: 1,
+        ..ExploreConfig::default()
+    });
+    assert_eq!(summary, cli);
+    click(&c, "explore-multiset").await;
+    assert!(!exists(&c, "explore-drops").await);
+    let cli = text_of(&c, "explore-cli").await;
+    assert!(
+        !cli.contains("--multiset") && !cli.contains("--drops"),
+        "{cli}"
+    );
     c.close().await.ok();
 }
 
