@@ -222,7 +222,8 @@ async fn explore_can_be_cancelled_and_refuses_big_clusters() {
     c.close().await.ok();
 }
 
-/// Screenshots of the panel with a counterexample, at desktop and phone sizes:
+/// Screenshots of the panel with a counterexample (in the multiset network, with a drop
+/// allowed, so that its bounds show), at desktop and phone sizes:
 /// `FPAXOS_SHOTS=/tmp/shots cargo test -p fpaxos-e2e -- --ignored explore::screenshots`.
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "writes screenshots; run on demand"]
@@ -234,6 +235,8 @@ async fn screenshots() {
         text_of(&c, "run-status").await;
         click(&c, "thrifty-input").await;
         open_panel(&c).await;
+        click(&c, "explore-multiset").await;
+        set_value(&c, "explore-drops", "1").await;
         click(&c, "explore-start").await;
         wait_status(&c, &["violation", "complete", "bounded", "refused"], 120).await;
         crate::compare::shoot(
