@@ -92,12 +92,18 @@ pub(crate) fn HuntPanel() -> Html {
 }
 
 fn hunt_status(r: &HuntRun, load: &dyn Fn(&Scenario) -> Callback<MouseEvent>) -> Html {
-    let counts = format!(
+    let mut counts = format!(
         "{} of {} seeds run, {} failing",
         r.answered(),
         r.seeds,
         r.failing()
     );
+    if let Some(seed) = r.waiting_stall() {
+        counts += &format!(
+            "; seed {seed} stalls, and the other seeds run first: a safety violation in any of \
+             them would be shrunk before a stall"
+        );
+    }
     match &r.phase {
         Phase::Hunting => html! {
             <div data-testid="hunt-status" data-status="hunting" aria-live="polite">

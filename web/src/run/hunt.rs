@@ -97,6 +97,18 @@ impl HuntRun {
         self.answers.values().filter(|a| a.1.is_some()).count()
     }
 
+    /// The lowest answered seed that stalled, while the hunt waits for the other seeds (a
+    /// violation in any of them is shrunk first).
+    pub(crate) fn waiting_stall(&self) -> Option<u64> {
+        if !matches!(self.phase, Phase::Hunting) {
+            return None;
+        }
+        self.answers
+            .iter()
+            .find(|(_, (_, f))| f.as_ref().is_some_and(|f| !f.safety))
+            .map(|(seed, _)| *seed)
+    }
+
     /// How much liveness the answered seeds judged.
     pub(crate) fn judged(&self) -> LivenessJudged {
         self.answers.values().map(|(j, _)| *j).sum()
@@ -349,9 +361,11 @@ mod tests {
         }
         run.settle();
         assert_eq!(run.phase, Phase::Hunting, "a stall waits for every seed");
+        assert_eq!(run.waiting_stall(), Some(2));
         run.file(answer(4, Some(true)));
         run.settle();
         assert_eq!(shrinking(&run), Some((4, "a safety violation".into())));
+        assert_eq!(run.waiting_stall(), None, "no longer waiting");
         // Only stalls (2 and 5): the lowest, once all have answered.
         let mut run = HuntRun::new(&Scenario::default(), 5, true);
         run.batch = None;
