@@ -53,23 +53,35 @@ async fn open_panel(c: &fantoccini::Client) {
     .await;
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn explore_finds_the_split_brain_and_says_how_far_a_clean_search_went() {
-    let (_driver, c) = open(1280, 800, &format!("{}?preset=split-brain", base_url())).await;
+/// The `split-brain` preset (N = 5, Q1 = Q2 = 2) made thrifty, in a `w` x `h` window, with the
+/// Break it panel open.
+async fn thrifty_split_brain(w: u32, h: u32) -> (Driver, fantoccini::Client) {
+    let (driver, c) = open(w, h, &format!("{}?preset=split-brain", base_url())).await;
     text_of(&c, "run-status").await;
     click(&c, "thrifty-input").await;
     open_panel(&c).await;
+    (driver, c)
+}
+
+/// Starts the search, waits for its violation, and returns the summary.
+async fn explore_to_violation(c: &fantoccini::Client) -> String {
+    click(c, "explore-start").await;
+    assert_eq!(
+        wait_status(c, &["violation", "complete", "bounded", "refused"], 120).await,
+        "violation"
+    );
+    text_of(c, "explore-summary").await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn explore_finds_the_split_brain_and_says_how_far_a_clean_search_went() {
+    let (_driver, c) = thrifty_split_brain(1280, 800).await;
     let cli = text_of(&c, "explore-cli").await;
     assert!(
         cli.contains("--nodes 5 --quorum 2,2") && cli.contains("--thrifty"),
         "{cli}"
     );
-    click(&c, "explore-start").await;
-    assert_eq!(
-        wait_status(&c, &["violation", "complete", "bounded", "refused"], 120).await,
-        "violation"
-    );
-    let summary = text_of(&c, "explore-summary").await;
+    let summary = explore_to_violation(&c).await;
     // The CLI's explorer, same configuration, same sentence.
     let cli = cli_summary(ExploreConfig {
         nodes: 5,
@@ -157,10 +169,7 @@ async fn explore_resends_with_the_scenarios_client_sessions() {
 /// sentence, word for word); switched off, the bounds go and the command loses them.
 #[tokio::test(flavor = "multi_thread")]
 async fn explore_the_multiset_network() {
-    let (_driver, c) = open(1280, 800, &format!("{}?preset=split-brain", base_url())).await;
-    text_of(&c, "run-status").await;
-    click(&c, "thrifty-input").await;
-    open_panel(&c).await;
+    let (_driver, c) = thrifty_split_brain(1280, 800).await;
     assert!(
         !exists(&c, "explore-drops").await,
         "Drops shows only with the multiset"
@@ -169,12 +178,7 @@ async fn explore_the_multiset_network() {
     set_value(&c, "explore-drops", "1").await;
     let cli = text_of(&c, "explore-cli").await;
     assert!(cli.contains(" --multiset --drops 1 --dups 0"), "{cli}");
-    click(&c, "explore-start").await;
-    assert_eq!(
-        wait_status(&c, &["violation", "complete", "bounded", "refused"], 120).await,
-        "violation"
-    );
-    let summary = text_of(&c, "explore-summary").await;
+    let summary = explore_to_violation(&c).await;
     let cli = cli_summary(ExploreConfig {
         nodes: 5,
         quorum: QuorumSpec::Counting { q1: 2, q2: 2 },
@@ -231,14 +235,10 @@ async fn screenshots() {
     let out = std::path::PathBuf::from(std::env::var("FPAXOS_SHOTS").expect("FPAXOS_SHOTS"));
     std::fs::create_dir_all(&out).expect("screenshot folder");
     for (suffix, w, h) in [("", 1280, 800), ("-phone", 390, 844)] {
-        let (_driver, c) = open(w, h, &format!("{}?preset=split-brain", base_url())).await;
-        text_of(&c, "run-status").await;
-        click(&c, "thrifty-input").await;
-        open_panel(&c).await;
+        let (_driver, c) = thrifty_split_brain(w, h).await;
         click(&c, "explore-multiset").await;
         set_value(&c, "explore-drops", "1").await;
-        click(&c, "explore-start").await;
-        wait_status(&c, &["violation", "complete", "bounded", "refused"], 120).await;
+        explore_to_violation(&c).await;
         crate::compare::shoot(
             &c,
             "explore-panel",
