@@ -50,6 +50,15 @@ fn bad_bounds_exit_2_with_one_line_each() {
         err.contains("--max-states must be between 1 and 4294967295"),
         "{err}"
     );
+    // Drops and duplicates without the multiset network would be bounds of nothing.
+    let (code, _, err) = explore("--drops 3 --max-states 10");
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--drops and --dups bound actions of the multiset network"),
+        "{err}"
+    );
+    let (code, out, _) = explore("--multiset --drops 1 --max-states 10");
+    assert_eq!(code, 0, "{out}");
     let (code, _, err) = explore("--plant nonsense");
     assert_eq!(code, 2);
     assert!(err.contains("accept-below-promise"), "{err}");

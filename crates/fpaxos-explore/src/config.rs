@@ -133,6 +133,14 @@ impl ExploreConfig {
                 errs.push(format!("{name} must be at most {MAX_BUDGET}, not {v}"));
             }
         }
+        if self.network == Network::Set && (self.drops > 0 || self.dups > 0) {
+            errs.push(
+                "--drops and --dups bound actions of the multiset network (--multiset); the set \
+                 network has neither, since any message in it may be delivered any number of \
+                 times, or never"
+                    .to_string(),
+            );
+        }
         if self.max_states == 0 || self.max_states > MAX_STATES {
             errs.push(format!(
                 "--max-states must be between 1 and {MAX_STATES} (the search tree numbers its \

@@ -118,11 +118,12 @@ fn same_as_agrees_with_the_fingerprint_on_every_field() {
 #[test]
 fn a_successor_fingerprint_from_the_parts_changed_is_the_built_ones() {
     for network in [Network::Set, Network::Multiset] {
+        let multiset = u32::from(network == Network::Multiset);
         let cfg = ExploreConfig {
             commands: 2,
             crashes: 1,
-            drops: 1,
-            dups: 1,
+            drops: multiset,
+            dups: multiset,
             timers: 1,
             network,
             ..ExploreConfig::default()
