@@ -404,7 +404,10 @@ fn text_summary(summary: &CheckSummary, a: &CheckArgs, threads: usize) -> String
         text.push('\n');
     }
     if let Some(r) = &summary.shrunk {
-        text.push_str(&shrink::text(r, a.plant));
+        // A lower stall passed over is named, so the choice does not look arbitrary.
+        let stall = summary.failing.iter().find(|f| f.kind() == "liveness");
+        let passed_over = stall.map(|f| f.seed).filter(|&s| s < r.seed);
+        text.push_str(&shrink::text(r, a.plant, passed_over));
     } else if a.shrink && !summary.failing.is_empty() {
         text.push_str(
             "\n(--shrink: no failing seed could be shrunk; a simulator panic is not shrunk)\n",
@@ -495,5 +498,28 @@ mod tests {
         assert_eq!(seeds(&mixed), [525, 700, 103, 595]);
         assert_eq!(seeds(&mixed[..2]), [103]);
         assert_eq!(seeds(&mixed[1..2]), Vec::<u64>::new());
+    }
+
+    /// The shrunk report names a lower stall it was chosen over, and only then.
+    #[test]
+    fn a_shrunk_violation_names_the_lower_stall_it_was_chosen_over() {
+        let r = ShrunkReport {
+            seed: 525,
+            failure: "a safety violation (agreement)".into(),
+            removed: vec!["faults: 34 -> 6".into()],
+            runs: 217,
+            budget_exhausted: false,
+            scenario: Scenario::default(),
+        };
+        let with = shrink::text(&r, None, Some(103));
+        assert!(
+            with.starts_with("\n--- seed 525 (chosen over the stall at seed 103: a safety violation comes first) shrunk in 217 runs;"),
+            "{with}"
+        );
+        let without = shrink::text(&r, None, None);
+        assert!(
+            without.starts_with("\n--- seed 525 shrunk in 217 runs;"),
+            "{without}"
+        );
     }
 }

@@ -54,13 +54,21 @@ pub(crate) fn shrink_failure(
     })
 }
 
-/// The readable form: what was removed, the scenario, how to replay it.
-pub(crate) fn text(r: &ShrunkReport, plant: Option<PlantedBug>) -> String {
+/// The readable form: what was removed, the scenario, how to replay it; `passed_over` is a lower
+/// seed that stalled, passed over for this safety violation.
+pub(crate) fn text(
+    r: &ShrunkReport,
+    plant: Option<PlantedBug>,
+    passed_over: Option<u64>,
+) -> String {
     let plant = plant
         .map(|b| format!(" --plant {}", b.name()))
         .unwrap_or_default();
+    let chosen = passed_over
+        .map(|s| format!(" (chosen over the stall at seed {s}: a safety violation comes first)"))
+        .unwrap_or_default();
     let mut t = format!(
-        "\n--- seed {} shrunk in {} runs{}; it still fails with {}; removed or simplified:\n",
+        "\n--- seed {}{chosen} shrunk in {} runs{}; it still fails with {}; removed or simplified:\n",
         r.seed,
         r.runs,
         if r.budget_exhausted {
