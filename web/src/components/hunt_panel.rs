@@ -1,7 +1,8 @@
 //! "Find a violation", for clusters of any size: swarm seeds on the editor's cluster in the
-//! worker pool, the lowest seed that broke safety (or else the lowest stall) shrunk in a worker, and a button that loads the shrunk
-//! scenario into the page. What runs and what it finds are the engine's
-//! ([`crate::run::hunt::HuntRun`], the same seeds as `fpaxos check`); this component draws them.
+//! worker pool, the lowest seed that broke safety (or else the lowest stall) shrunk in a
+//! worker, and a button that loads the shrunk scenario into the page. What runs and what it
+//! finds are the engine's ([`crate::run::hunt::HuntRun`], the same seeds as `fpaxos check`);
+//! this component draws them.
 
 use crate::browser::HtmlInputElement;
 use crate::hooks::{use_runner, RunnerCell};

@@ -63,8 +63,6 @@ pub(crate) struct HuntRun {
     /// Answered seeds: how much their liveness was judged, how they failed, with their
     /// scenario.
     answers: BTreeMap<u64, (LivenessJudged, Failed)>,
-    /// The failing seed's scenario, while it is shrunk.
-    failing_scenario: Option<Box<Scenario>>,
     /// What the hunt found so far.
     pub(crate) phase: Phase,
     version: u64,
@@ -81,7 +79,6 @@ impl HuntRun {
             batch: Some(Batch::new()),
             submitted: false,
             answers: BTreeMap::new(),
-            failing_scenario: None,
             phase: Phase::Hunting,
             version: 0,
         }
@@ -167,23 +164,27 @@ impl HuntRun {
         }
     }
 
+    /// How answered seed `seed` failed, if it did.
+    fn failure_of(&self, seed: u64) -> Option<&HuntFailure> {
+        self.answers.get(&seed).and_then(|(_, f)| f.as_ref())
+    }
+
     /// Shrinks answered seed `seed`'s failure in a worker.
     fn shrink(&mut self, seed: u64) {
-        let Some((_, Some(f))) = self.answers.get(&seed) else {
+        let Some(f) = self.failure_of(seed) else {
             return;
         };
-        let (failure, s) = (f.failure.clone(), f.scenario.clone());
+        let (failure, scenario) = (f.failure.clone(), (*f.scenario).clone());
         // A new batch drops the old one: queued seeds are forgotten, busy workers stopped.
         let batch = Batch::new();
         batch.submit(
             Job::Shrink {
-                scenario: (*s).clone(),
+                scenario,
                 budget: SHRINK_RUNS,
             },
             false,
         );
         self.batch = Some(batch);
-        self.failing_scenario = Some(s);
         self.phase = Phase::Shrinking { seed, failure };
     }
 
@@ -193,7 +194,10 @@ impl HuntRun {
                 self.answers.insert(seed, (judged, failed));
             }
             (Answer::Shrunk(shrunk), Phase::Shrinking { seed, failure }) => {
-                let original = self.failing_scenario.take().unwrap_or_default();
+                let original = self
+                    .failure_of(*seed)
+                    .map(|f| f.scenario.clone())
+                    .unwrap_or_default();
                 self.phase = Phase::Found {
                     seed: *seed,
                     failure: failure.clone(),
@@ -282,12 +286,13 @@ mod tests {
             }));
         }
         run.settle();
-        if let Phase::Shrinking { .. } = run.phase {
-            let Some(s) = run.failing_scenario.clone() else {
+        if let Phase::Shrinking { seed, .. } = run.phase {
+            let Some(f) = run.failure_of(seed) else {
                 panic!("the failing scenario is kept")
             };
+            let scenario = (*f.scenario).clone();
             run.file(execute(Job::Shrink {
-                scenario: *s,
+                scenario,
                 budget: 60,
             }));
         }
