@@ -253,8 +253,10 @@ async fn screenshots() {
     }
 }
 
+/// On the split-brain preset the hunt finds a seed that breaks safety (the seed it shrinks,
+/// before any stall), shrinks it, and the shrunk scenario loads and fails the same way.
 #[tokio::test(flavor = "multi_thread")]
-async fn find_a_violation_shrinks_the_lowest_failing_seed_and_loads_it() {
+async fn find_a_violation_shrinks_a_safety_violation_and_loads_it() {
     let (_driver, c) = open(1280, 800, &format!("{}?preset=split-brain", base_url())).await;
     text_of(&c, "run-status").await;
     open_panel(&c).await;
