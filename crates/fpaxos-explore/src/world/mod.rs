@@ -6,7 +6,7 @@
 //! randomness), so its result is memoised: the same node state meets the same message in many
 //! global states, and the node code runs once for all of them.
 
-use crate::config::{ExploreConfig, Network, MAX_NODES};
+use crate::config::{ExploreConfig, Network, MAX_BUDGET, MAX_NODES};
 use crate::fp::{armed_part, env_part, node_part, table_bytes, Fp, FpMap, Images, MAX_IMAGES};
 use crate::symmetry::Symmetry;
 use fpaxos::node::Output;
@@ -38,19 +38,12 @@ pub(crate) enum Stimulus {
     Recover,
 }
 
-impl Stimulus {
-    /// Below 2^32, so that `node << 32 | code` keys the memo (envelope ids stay far below
-    /// 2^29: each takes memory).
-    fn code(self) -> u64 {
-        match self {
-            Stimulus::Start => 0,
-            Stimulus::Deliver(e) => (e as u64) << 3 | 1,
-            Stimulus::Fire(t) => (t.index() as u64) << 3 | 2,
-            Stimulus::Request(c) => (c as u64) << 3 | 3,
-            Stimulus::Recover => 4,
-        }
-    }
-}
+/// Where a node state's row of steps ([`World`]'s `steps_of`) keeps the step of each
+/// stimulus: start, recover, each timer, each command's request, then each delivery, by the
+/// envelope's number among those sent to that node ([`World`]'s `env_slot`).
+const FIRE_AT: usize = 2;
+const REQUEST_AT: usize = FIRE_AT + Timer::COUNT;
+const DELIVER_AT: usize = REQUEST_AT + MAX_BUDGET as usize;
 
 /// A vote the stepped node cast: it accepted `value` in `slot` at `ballot`.
 #[derive(Clone, Copy, Debug)]
@@ -151,10 +144,21 @@ pub(crate) struct World {
     /// The renamings of commands the search reduces by.
     sym: Symmetry,
     steps: Vec<Step>,
-    memo: FpMap<u64, u32>,
-    /// The last step looked up, as `(key, step)`: the search asks for a delivery's step twice
-    /// in a row (is it a self-loop? then the successor), and the second ask skips the map.
-    last: Option<(u64, u32)>,
+    /// The memo: per node state, the index in `steps` of its step on each stimulus (the row's
+    /// layout is `FIRE_AT`'s), or `UNKNOWN` until it is computed. Rows grow as their node
+    /// state meets new envelopes: a load here is several times cheaper than a hash map's
+    /// lookup, and a step is looked up for most transitions.
+    steps_of: Vec<Vec<u32>>,
+    /// Heap bytes of `steps_of`' rows.
+    rows_heap: u64,
+    /// Per envelope, its number among the envelopes interned with the same destination.
+    env_slot: Vec<u32>,
+    /// Per node, how many envelopes to it are interned.
+    envs_to: [u32; MAX_NODES],
+    /// The last step looked up, as `(node, row index, step)`: the search asks for a
+    /// delivery's step twice in a row (is it a self-loop? then the successor), and the second
+    /// ask skips the row.
+    last: Option<(u32, usize, u32)>,
     /// Per node state, a bit per envelope whose delivery is *quiet* for it: the node state
     /// stays, and the step sends nothing, arms no timer, starts no election, votes, claims and
     /// executes nothing. In the set network such a delivery leads a global state to itself, so
@@ -196,6 +200,9 @@ pub(crate) struct World {
     net_mark: u32,
 }
 
+/// A step not computed yet, in [`World`]'s delivery rows.
+const UNKNOWN: u32 = u32::MAX;
+
 /// Whether a node ignores a message from a sender for good, given whether its heartbeat and
 /// retransmit timers may still fire (`Node::ignores_for_good`'s signature).
 pub(crate) type SettledRule = fn(&Node, NodeId, &Msg, bool) -> bool;
@@ -231,7 +238,10 @@ impl World {
             value_images: Vec::new(),
             sym,
             steps: Vec::new(),
-            memo: FpMap::default(),
+            steps_of: Vec::new(),
+            rows_heap: 0,
+            env_slot: Vec::new(),
+            envs_to: [0; MAX_NODES],
             last: None,
             quiet: Vec::new(),
             quiet_heap: 0,
@@ -268,6 +278,7 @@ impl World {
         let id = intern(&mut self.node_ids, &mut self.nodes, fp, node);
         if self.nodes.len() > before {
             self.roles.push(role);
+            self.steps_of.push(Vec::new());
             self.quiet.push(Vec::new());
             self.settled.push([Vec::new(), Vec::new()]);
             self.fire_elections.push([u8::MAX; Timer::COUNT]);
@@ -325,6 +336,8 @@ impl World {
         let id = intern(&mut self.env_ids, &mut self.envs, fp, e);
         if id as usize == self.env_to.len() {
             self.env_to.push(to);
+            self.env_slot.push(self.envs_to[to as usize]);
+            self.envs_to[to as usize] += 1;
         }
         id
     }
@@ -464,7 +477,9 @@ impl World {
             + vec_bytes(&self.value_images)
             + vec_bytes(&self.steps)
             + self.step_heap
-            + map_bytes(&self.memo)
+            + vec_bytes(&self.steps_of)
+            + self.rows_heap
+            + vec_bytes(&self.env_slot)
             + vec_bytes(&self.quiet)
             + vec_bytes(&self.settled)
             + vec_bytes(&self.fire_elections)
@@ -478,11 +493,15 @@ impl World {
     /// memo and the step list grow with the transitions; the node states' and envelopes'
     /// tables with the states and messages a step interns.
     pub(crate) fn growth_bytes(&self) -> u64 {
-        2 * (map_bytes(&self.memo) + map_bytes(&self.node_ids) + map_bytes(&self.env_ids))
+        2 * (map_bytes(&self.node_ids) + map_bytes(&self.env_ids))
             + vec_bytes(&self.steps)
             + vec_bytes(&self.nodes)
             + vec_bytes(&self.roles)
             + vec_bytes(&self.node_parts)
+            + vec_bytes(&self.steps_of)
+            // A row's doubling: a row holds at most an entry per envelope to its node.
+            + 2 * 4 * (DELIVER_AT as u64 + *self.envs_to.iter().max().unwrap_or(&0) as u64)
+            + vec_bytes(&self.env_slot)
             + vec_bytes(&self.quiet)
             + vec_bytes(&self.settled)
             + vec_bytes(&self.fire_elections)
@@ -496,39 +515,60 @@ impl World {
         Command { client: k, seq: 1 }
     }
 
+    /// Where node states' rows keep the step of `stim` (see `FIRE_AT`).
+    fn row_index(&self, stim: Stimulus) -> usize {
+        match stim {
+            Stimulus::Start => 0,
+            Stimulus::Recover => 1,
+            Stimulus::Fire(t) => FIRE_AT + t.index(),
+            Stimulus::Request(k) => REQUEST_AT + k as usize,
+            Stimulus::Deliver(e) => DELIVER_AT + self.env_slot[e as usize] as usize,
+        }
+    }
+
     /// The step of node state `node` on `stim`: memoised, computed by the real node on a miss.
     pub(crate) fn step(&mut self, node: u32, stim: Stimulus) -> u32 {
-        let key = (node as u64) << 32 | stim.code();
-        if let Some((k, s)) = self.last {
-            if k == key {
+        let at = self.row_index(stim);
+        if let Some((n, i, s)) = self.last {
+            if (n, i) == (node, at) {
                 return s;
             }
         }
-        let idx = match self.memo.get(&key) {
-            Some(&s) => s,
-            None => {
-                let s = self.compute(node, stim);
-                match stim {
-                    Stimulus::Deliver(e)
-                        if self.cfg.network == Network::Set && s.is_quiet_for(node) =>
-                    {
-                        self.mark_quiet(node, e)
-                    }
-                    Stimulus::Fire(t) => {
-                        self.fire_elections[node as usize][t.index()] =
-                            s.elections.min(u8::MAX as u32 - 1) as u8;
-                    }
-                    _ => {}
+        let idx = match self.steps_of[node as usize].get(at) {
+            Some(&s) if s != UNKNOWN => s,
+            _ => {
+                let s = self.computed(node, stim);
+                let row = &mut self.steps_of[node as usize];
+                if row.len() <= at {
+                    let before = row.capacity();
+                    row.resize(at + 1, UNKNOWN);
+                    self.rows_heap += ((row.capacity() - before) * 4) as u64;
                 }
-                self.step_heap += s.heap_bytes();
-                self.steps.push(s);
-                let idx = (self.steps.len() - 1) as u32;
-                self.memo.insert(key, idx);
-                idx
+                row[at] = s;
+                s
             }
         };
-        self.last = Some((key, idx));
+        self.last = Some((node, at, idx));
         idx
+    }
+
+    /// Computes the step of node state `node` on `stim` with the real node, and keeps it;
+    /// returns its index.
+    fn computed(&mut self, node: u32, stim: Stimulus) -> u32 {
+        let s = self.compute(node, stim);
+        match stim {
+            Stimulus::Deliver(e) if self.cfg.network == Network::Set && s.is_quiet_for(node) => {
+                self.mark_quiet(node, e)
+            }
+            Stimulus::Fire(t) => {
+                self.fire_elections[node as usize][t.index()] =
+                    s.elections.min(u8::MAX as u32 - 1) as u8;
+            }
+            _ => {}
+        }
+        self.step_heap += s.heap_bytes();
+        self.steps.push(s);
+        (self.steps.len() - 1) as u32
     }
 
     /// Whether delivering envelope `e` to node state `node` is known to be quiet (see

@@ -87,12 +87,19 @@ impl World {
         let mut problems = Vec::new();
         // (from, to, whether it spends a timer firing: possible only while timers may fire)
         let moves: Vec<(u32, u32, bool)> = self
-            .memo
+            .steps_of
             .iter()
-            .map(|(&k, &s)| {
-                let step = &self.steps[s as usize];
-                let fire = k & 7 == Stimulus::Fire(fpaxos::Timer::Election).code() & 7;
-                ((k >> 32) as u32, step.node, fire && step.elections == 0)
+            .enumerate()
+            .flat_map(|(node, row)| {
+                let steps = &self.steps;
+                row.iter()
+                    .enumerate()
+                    .filter(|&(_, &s)| s != super::UNKNOWN)
+                    .map(move |(at, &s)| {
+                        let step = &steps[s as usize];
+                        let fire = (super::FIRE_AT..super::REQUEST_AT).contains(&at);
+                        (node as u32, step.node, fire && step.elections == 0)
+                    })
             })
             .filter(|(a, b, _)| a != b)
             .collect();
