@@ -390,6 +390,9 @@ impl State {
     /// Takes `act` in `s` itself (a copy of the state it leaves).
     fn apply(s: &mut State, world: &mut World, act: Act) -> Result<Option<Violation>, Bound> {
         let mut violation = None;
+        let timers_before = s.used.timers;
+        // The node that stepped, its state before, and the step.
+        let mut stepped = None;
         match act {
             Act::Deliver(e) => {
                 if world.cfg.network == Network::Multiset && remove_one(&mut s.net, e) {
@@ -397,6 +400,7 @@ impl State {
                 }
                 let to = world.env_to(e) as usize;
                 let st = world.step(s.nodes[to], Stimulus::Deliver(e));
+                stepped = Some((to, s.nodes[to], st));
                 violation = s.absorb(world, to, st);
             }
             Act::Drop(e) => {
@@ -417,6 +421,7 @@ impl State {
                 if world.step_result(st).elections == 0 {
                     s.used.timers += 1;
                 }
+                stepped = Some((i, s.nodes[i], st));
                 violation = s.absorb(world, i, st);
             }
             Act::Crash(id) => {
@@ -427,6 +432,7 @@ impl State {
             Act::Recover(id) => {
                 s.crashed = s.crashed.without(id);
                 let st = world.step(s.nodes[id as usize], Stimulus::Recover);
+                stepped = Some((id as usize, s.nodes[id as usize], st));
                 violation = s.absorb(world, id as usize, st);
             }
             Act::Request(id, k) | Act::Resend(id, k) => {
@@ -435,10 +441,18 @@ impl State {
                 }
                 s.used.submitted |= 1 << k;
                 let st = world.step(s.nodes[id as usize], Stimulus::Request(k));
+                stepped = Some((id as usize, s.nodes[id as usize], st));
                 violation = s.absorb(world, id as usize, st);
             }
         }
-        s.forget_settled(world);
+        if s.used.timers != timers_before {
+            // Whether timers may fire can change what is settled anywhere.
+            s.forget_settled(world);
+        } else if let Some((i, before, st)) = stepped {
+            s.forget_settled_by(world, i, before, st);
+        }
+        #[cfg(test)]
+        s.assert_nothing_settled(world);
         let cfg = &world.cfg;
         if s.used.elections > cfg.ballots {
             return Err(Bound::Ballots);
@@ -473,6 +487,60 @@ impl State {
             } else {
                 k += 1;
             }
+        }
+    }
+
+    /// [`State::forget_settled`] after node `i` took step `st` from node state `before`, in a
+    /// state whose parent held no settled message (every state the search makes holds none):
+    /// only the node's own messages, if its state changed, and the step's sends can be settled
+    /// now. The same result as walking the whole network, for the few messages that can change
+    /// (a test build checks that after every step: [`State::assert_nothing_settled`]).
+    fn forget_settled_by(&mut self, world: &mut World, i: usize, before: u32, st: u32) {
+        if !world.forgets() {
+            return;
+        }
+        let timers_fire = self.timers_fire(world);
+        let node = self.nodes[i];
+        let mut k = 0;
+        while node != before && k < self.net.len() {
+            let e = self.net[k];
+            if world.env_to(e) as usize == i && world.settled(node, e, timers_fire) {
+                self.net.remove(k);
+                sub(&mut self.rest, &world.env_images(e));
+            } else {
+                k += 1;
+            }
+        }
+        for k in 0..world.step_result(st).sends.len() {
+            let e = world.step_result(st).sends[k];
+            let to = world.env_to(e) as usize;
+            if to == i && node != before {
+                continue;
+            }
+            if world.settled(self.nodes[to], e, timers_fire) {
+                // Every copy (the multiset network may hold several).
+                while remove_one(&mut self.net, e) {
+                    sub(&mut self.rest, &world.env_images(e));
+                }
+            }
+        }
+    }
+
+    /// Panics if the network holds a message its receiver has settled: what
+    /// [`State::forget_settled_by`] relies on in every parent.
+    #[cfg(test)]
+    fn assert_nothing_settled(&self, world: &mut World) {
+        if !world.forgets() {
+            return;
+        }
+        let timers_fire = self.timers_fire(world);
+        for &e in &self.net {
+            let to = world.env_to(e) as usize;
+            assert!(
+                !world.settled(self.nodes[to], e, timers_fire),
+                "{:?} to node {to} is settled and still in flight",
+                world.env(e).msg
+            );
         }
     }
 
