@@ -527,7 +527,14 @@ impl World {
     }
 
     /// The step of node state `node` on `stim`: memoised, computed by the real node on a miss.
+    /// A delivery's envelope must be addressed to that node (the row numbers envelopes per
+    /// destination): every caller takes the node state at the envelope's destination.
     pub(crate) fn step(&mut self, node: u32, stim: Stimulus) -> u32 {
+        debug_assert!(
+            !matches!(stim, Stimulus::Deliver(e) if self.env_to[e as usize] != self.nodes[node as usize].id()),
+            "a delivery to a node state of another node"
+        );
+        debug_assert!(!matches!(stim, Stimulus::Request(k) if k >= MAX_BUDGET));
         let at = self.row_index(stim);
         if let Some((n, i, s)) = self.last {
             if (n, i) == (node, at) {
