@@ -463,87 +463,6 @@ impl State {
         Ok(violation)
     }
 
-    /// Whether heartbeat and retransmit timers may still fire (the budget is not spent): what
-    /// [`World::settled`] takes.
-    pub(crate) fn timers_fire(&self, world: &World) -> bool {
-        self.used.timers < world.cfg.timers
-    }
-
-    /// Drops from the network every message (every copy, in the multiset network) its
-    /// receiver has settled ([`World::settled`]): delivering it would only ever lead a state
-    /// to itself, less that copy. A no-op unless the search forgets settled replies.
-    fn forget_settled(&mut self, world: &mut World) {
-        if !world.forgets() {
-            return;
-        }
-        let timers_fire = self.timers_fire(world);
-        let mut k = 0;
-        while k < self.net.len() {
-            let e = self.net[k];
-            let to = world.env_to(e) as usize;
-            if world.settled(self.nodes[to], e, timers_fire) {
-                self.net.remove(k);
-                sub(&mut self.rest, &world.env_images(e));
-            } else {
-                k += 1;
-            }
-        }
-    }
-
-    /// [`State::forget_settled`] after node `i` took step `st` from node state `before`, in a
-    /// state whose parent held no settled message (every state the search makes holds none):
-    /// only the node's own messages, if its state changed, and the step's sends can be settled
-    /// now. The same result as walking the whole network, for the few messages that can change
-    /// (a test build checks that after every step: [`State::assert_nothing_settled`]).
-    fn forget_settled_by(&mut self, world: &mut World, i: usize, before: u32, st: u32) {
-        if !world.forgets() {
-            return;
-        }
-        let timers_fire = self.timers_fire(world);
-        let node = self.nodes[i];
-        let mut k = 0;
-        while node != before && k < self.net.len() {
-            let e = self.net[k];
-            if world.env_to(e) as usize == i && world.settled(node, e, timers_fire) {
-                self.net.remove(k);
-                sub(&mut self.rest, &world.env_images(e));
-            } else {
-                k += 1;
-            }
-        }
-        for k in 0..world.step_result(st).sends.len() {
-            let e = world.step_result(st).sends[k];
-            let to = world.env_to(e) as usize;
-            if to == i && node != before {
-                continue;
-            }
-            if world.settled(self.nodes[to], e, timers_fire) {
-                // Every copy (the multiset network may hold several).
-                while remove_one(&mut self.net, e) {
-                    sub(&mut self.rest, &world.env_images(e));
-                }
-            }
-        }
-    }
-
-    /// Panics if the network holds a message its receiver has settled: what
-    /// [`State::forget_settled_by`] relies on in every parent.
-    #[cfg(test)]
-    fn assert_nothing_settled(&self, world: &mut World) {
-        if !world.forgets() {
-            return;
-        }
-        let timers_fire = self.timers_fire(world);
-        for &e in &self.net {
-            let to = world.env_to(e) as usize;
-            assert!(
-                !world.settled(self.nodes[to], e, timers_fire),
-                "{:?} to node {to} is settled and still in flight",
-                world.env(e).msg
-            );
-        }
-    }
-
     /// Applies node `i`'s step `st`: new node state, timers, sends, and the ghost history,
     /// checking the properties on the way. Returns the first violation.
     fn absorb(&mut self, world: &World, i: usize, st: u32) -> Option<Violation> {
@@ -638,6 +557,7 @@ pub(super) fn replied_about(k: u32) -> String {
 }
 
 mod fingerprint;
+mod forget;
 mod ghost;
 #[cfg(test)]
 mod tests;

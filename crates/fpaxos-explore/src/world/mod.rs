@@ -6,15 +6,17 @@
 //! randomness), so its result is memoised: the same node state meets the same message in many
 //! global states, and the node code runs once for all of them.
 
-use crate::config::{ExploreConfig, Network, MAX_BUDGET, MAX_NODES};
+use crate::config::{ExploreConfig, MAX_NODES};
 use crate::fp::{armed_part, env_part, node_part, table_bytes, Fp, FpMap, Images, MAX_IMAGES};
 use crate::symmetry::Symmetry;
 use fpaxos::node::Output;
 use fpaxos::{Ballot, Command, Msg, Node, NodeId, NodeSet, QuorumSystem, Role, Slot, Timer, Value};
+use memo::DELIVER_AT;
 use std::hash::Hash;
 use std::sync::Arc;
 
 mod compute;
+mod memo;
 mod settled;
 
 /// A message in flight.
@@ -37,13 +39,6 @@ pub(crate) enum Stimulus {
     Request(u32),
     Recover,
 }
-
-/// Where a node state's row of steps ([`World`]'s `steps_of`) keeps the step of each
-/// stimulus: start, recover, each timer, each command's request, then each delivery, by the
-/// envelope's number among those sent to that node ([`World`]'s `env_slot`).
-const FIRE_AT: usize = 2;
-const REQUEST_AT: usize = FIRE_AT + Timer::COUNT;
-const DELIVER_AT: usize = REQUEST_AT + MAX_BUDGET as usize;
 
 /// A vote the stepped node cast: it accepted `value` in `slot` at `ballot`.
 #[derive(Clone, Copy, Debug)]
@@ -145,7 +140,7 @@ pub(crate) struct World {
     sym: Symmetry,
     steps: Vec<Step>,
     /// The memo: per node state, the index in `steps` of its step on each stimulus (the row's
-    /// layout is `FIRE_AT`'s), or `UNKNOWN` until it is computed. Rows grow as their node
+    /// layout is `memo::FIRE_AT`'s), or `UNKNOWN` until it is computed. Rows grow as their node
     /// state meets new envelopes: a load here is several times cheaper than a hash map's
     /// lookup, and a step is looked up for most transitions.
     steps_of: Vec<Vec<u32>>,
@@ -199,9 +194,6 @@ pub(crate) struct World {
     /// The last mark given (0: none yet).
     net_mark: u32,
 }
-
-/// A step not computed yet, in [`World`]'s delivery rows.
-const UNKNOWN: u32 = u32::MAX;
 
 /// Whether a node ignores a message from a sender for good, given whether its heartbeat and
 /// retransmit timers may still fire (`Node::ignores_for_good`'s signature).
@@ -513,69 +505,6 @@ impl World {
     /// The command a client submits as command number `k`.
     pub(crate) fn command(k: u32) -> Command {
         Command { client: k, seq: 1 }
-    }
-
-    /// Where node states' rows keep the step of `stim` (see `FIRE_AT`).
-    fn row_index(&self, stim: Stimulus) -> usize {
-        match stim {
-            Stimulus::Start => 0,
-            Stimulus::Recover => 1,
-            Stimulus::Fire(t) => FIRE_AT + t.index(),
-            Stimulus::Request(k) => REQUEST_AT + k as usize,
-            Stimulus::Deliver(e) => DELIVER_AT + self.env_slot[e as usize] as usize,
-        }
-    }
-
-    /// The step of node state `node` on `stim`: memoised, computed by the real node on a miss.
-    /// A delivery's envelope must be addressed to that node (the row numbers envelopes per
-    /// destination): every caller takes the node state at the envelope's destination.
-    pub(crate) fn step(&mut self, node: u32, stim: Stimulus) -> u32 {
-        debug_assert!(
-            !matches!(stim, Stimulus::Deliver(e) if self.env_to[e as usize] != self.nodes[node as usize].id()),
-            "a delivery to a node state of another node"
-        );
-        debug_assert!(!matches!(stim, Stimulus::Request(k) if k >= MAX_BUDGET));
-        let at = self.row_index(stim);
-        if let Some((n, i, s)) = self.last {
-            if (n, i) == (node, at) {
-                return s;
-            }
-        }
-        let idx = match self.steps_of[node as usize].get(at) {
-            Some(&s) if s != UNKNOWN => s,
-            _ => {
-                let s = self.computed(node, stim);
-                let row = &mut self.steps_of[node as usize];
-                if row.len() <= at {
-                    let before = row.capacity();
-                    row.resize(at + 1, UNKNOWN);
-                    self.rows_heap += ((row.capacity() - before) * 4) as u64;
-                }
-                row[at] = s;
-                s
-            }
-        };
-        self.last = Some((node, at, idx));
-        idx
-    }
-
-    /// Computes the step of node state `node` on `stim` with the real node, and keeps it;
-    /// returns its index.
-    fn computed(&mut self, node: u32, stim: Stimulus) -> u32 {
-        let s = self.compute(node, stim);
-        match stim {
-            Stimulus::Deliver(e) if self.cfg.network == Network::Set && s.is_quiet_for(node) => {
-                self.mark_quiet(node, e)
-            }
-            Stimulus::Fire(t) => {
-                self.fire_elections[node as usize][t.index()] =
-                    s.elections.min(u8::MAX as u32 - 1) as u8;
-            }
-            _ => {}
-        }
-        self.step_heap += s.heap_bytes();
-        self.steps.push(s);
-        (self.steps.len() - 1) as u32
     }
 
     /// Whether delivering envelope `e` to node state `node` is known to be quiet (see

@@ -94,10 +94,10 @@ impl World {
                 let steps = &self.steps;
                 row.iter()
                     .enumerate()
-                    .filter(|&(_, &s)| s != super::UNKNOWN)
+                    .filter(|&(_, &s)| s != super::memo::UNKNOWN)
                     .map(move |(at, &s)| {
                         let step = &steps[s as usize];
-                        let fire = (super::FIRE_AT..super::REQUEST_AT).contains(&at);
+                        let fire = (super::memo::FIRE_AT..super::memo::REQUEST_AT).contains(&at);
                         (node as u32, step.node, fire && step.elections == 0)
                     })
             })
