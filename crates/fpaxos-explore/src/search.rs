@@ -475,11 +475,10 @@ impl Explorer {
     /// One honest sentence about the result (never "proven": the search is bounded).
     pub fn summary(&mut self) -> String {
         let s = self.stats;
-        let mut states = if s.renamings > 1 {
-            format!("{} states up to renaming the commands", grouped(s.unique))
-        } else {
-            format!("{} states", grouped(s.unique))
-        };
+        let mut states = counted(s.unique, "state");
+        if s.renamings > 1 {
+            states.push_str(" up to renaming the commands");
+        }
         if self.world.forgets() {
             states.push_str(", with settled replies forgotten");
         }
@@ -489,9 +488,9 @@ impl Explorer {
                 format!("running: {states}, complete to depth {}", s.complete_depth)
             }
             Outcome::Violation { violation, trace } => format!(
-                "{} violation after {} steps (shortest): {}",
+                "{} violation after {} (shortest): {}",
                 violation.property,
-                trace.len(),
+                counted(trace.len() as u64, "step"),
                 violation.message
             ),
             Outcome::NoViolation {
@@ -513,12 +512,7 @@ impl Explorer {
                         s.max_depth
                     )
                 } else if self.cut_by_memory {
-                    let budget = cfg.max_memory as f64;
-                    let budget = if budget >= 1e9 {
-                        format!("{:.1} GB", budget / 1e9)
-                    } else {
-                        format!("{:.0} MB", budget / 1e6)
-                    };
+                    let budget = memory(cfg.max_memory);
                     format!(
                         "no violation in {states} (stopped at the memory budget of {budget}, \
                          --max-memory; complete to depth {} {within})",
@@ -536,9 +530,39 @@ impl Explorer {
     }
 }
 
+/// `n` things, grouped by thousands: "1 state", "3,101,155 states".
+fn counted(n: u64, thing: &str) -> String {
+    let s = if n == 1 { "" } else { "s" };
+    format!("{} {thing}{s}", grouped(n))
+}
+
+/// A memory budget as a reader takes it in: GB or MB to one decimal where that is exact
+/// enough, bytes below a megabyte (so that a small budget is not shown as "0 MB").
+fn memory(bytes: u64) -> String {
+    let b = bytes as f64;
+    if b >= 1e9 {
+        format!("{:.1} GB", b / 1e9)
+    } else if b >= 1e6 {
+        format!("{:.0} MB", b / 1e6)
+    } else {
+        counted(bytes, "byte")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_and_budgets_read_as_written() {
+        assert_eq!(counted(1, "state"), "1 state");
+        assert_eq!(counted(0, "state"), "0 states");
+        assert_eq!(counted(3_101_155, "state"), "3,101,155 states");
+        assert_eq!(memory(1), "1 byte");
+        assert_eq!(memory(999_999), "999,999 bytes");
+        assert_eq!(memory(1_000_000), "1 MB");
+        assert_eq!(memory(18_300_000_000), "18.3 GB");
+    }
 
     /// A full set stays the same size when offered a fingerprint it holds, and when a new one
     /// would break the budget; it grows only for a new one within the budget.
