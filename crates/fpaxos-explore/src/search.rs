@@ -536,14 +536,15 @@ fn counted(n: u64, thing: &str) -> String {
     format!("{} {thing}{s}", grouped(n))
 }
 
-/// A memory budget as a reader takes it in: GB or MB to one decimal where that is exact
-/// enough, bytes below a megabyte (so that a small budget is not shown as "0 MB").
+/// A memory budget in the binary units `--max-memory` reads (`8G` is 8 GiB): GiB to one
+/// decimal, MiB, or bytes below a MiB (so that a small budget is not shown as "0 MB").
 fn memory(bytes: u64) -> String {
-    let b = bytes as f64;
-    if b >= 1e9 {
-        format!("{:.1} GB", b / 1e9)
-    } else if b >= 1e6 {
-        format!("{:.0} MB", b / 1e6)
+    const MIB: u64 = 1 << 20;
+    const GIB: u64 = 1 << 30;
+    if bytes >= GIB {
+        format!("{:.1} GiB", bytes as f64 / GIB as f64)
+    } else if bytes >= MIB {
+        format!("{:.0} MiB", bytes as f64 / MIB as f64)
     } else {
         counted(bytes, "byte")
     }
@@ -559,9 +560,10 @@ mod tests {
         assert_eq!(counted(0, "state"), "0 states");
         assert_eq!(counted(3_101_155, "state"), "3,101,155 states");
         assert_eq!(memory(1), "1 byte");
-        assert_eq!(memory(999_999), "999,999 bytes");
-        assert_eq!(memory(1_000_000), "1 MB");
-        assert_eq!(memory(18_300_000_000), "18.3 GB");
+        assert_eq!(memory((1 << 20) - 1), "1,048,575 bytes");
+        assert_eq!(memory(1 << 20), "1 MiB");
+        assert_eq!(memory(512 << 20), "512 MiB");
+        assert_eq!(memory(8 << 30), "8.0 GiB");
     }
 
     /// A full set stays the same size when offered a fingerprint it holds, and when a new one

@@ -236,7 +236,7 @@ fn a_memory_budget_stops_the_search_with_a_bounded_result() {
         );
     }
     assert!(
-        summary.contains("stopped at the memory budget of 1 MB")
+        summary.contains("stopped at the memory budget of 1 MiB")
             && summary.contains(&format!(
                 "no violation in {} states",
                 fpaxos_sim::number::grouped(seen)
