@@ -589,3 +589,6 @@ mod tests {
 
 #[cfg(test)]
 mod settled_tests;
+
+#[cfg(test)]
+mod memory_tests;

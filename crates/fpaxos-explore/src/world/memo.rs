@@ -78,3 +78,30 @@ impl World {
         (self.steps.len() - 1) as u32
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::ExploreConfig;
+
+    /// Every stimulus but a delivery has an entry of its own in a row, before the deliveries'
+    /// (which are numbered among the envelopes to the row's node from `DELIVER_AT` on): a
+    /// collision would hand one stimulus's step to another.
+    #[test]
+    fn every_stimulus_has_an_entry_of_its_own() {
+        let cfg = ExploreConfig::default();
+        let quorums = cfg.quorums().expect("config");
+        let world = World::new(cfg, quorums);
+        let stimuli = [Stimulus::Start, Stimulus::Recover]
+            .into_iter()
+            .chain([Timer::Election, Timer::Heartbeat, Timer::Retransmit].map(Stimulus::Fire))
+            .chain((0..MAX_BUDGET).map(Stimulus::Request));
+        let mut taken = std::collections::HashSet::new();
+        for stim in stimuli {
+            let at = world.row_index(stim);
+            assert!(at < DELIVER_AT, "{stim:?} at {at}");
+            assert!(taken.insert(at), "{stim:?} shares entry {at}");
+        }
+        assert_eq!(taken.len(), 2 + Timer::COUNT + MAX_BUDGET as usize);
+    }
+}

@@ -480,6 +480,23 @@ impl World {
             + self.settled_heap
     }
 
+    /// The heap bytes of the memo's rows, the quiet and settled bits and the steps' vectors:
+    /// as [`World::memory_bytes`] counts them as they grow, and walked, `(name, counted,
+    /// walked)`. The tests hold each pair equal, so that `--max-memory` sees them.
+    #[cfg(test)]
+    pub(crate) fn heap_counted_and_walked(&self) -> [(&'static str, u64, u64); 4] {
+        let rows = self.steps_of.iter().map(vec_bytes).sum();
+        let quiet = self.quiet.iter().map(vec_bytes).sum();
+        let settled = self.settled.iter().flatten().map(vec_bytes).sum();
+        let steps = self.steps.iter().map(Step::heap_bytes).sum();
+        [
+            ("memo rows", self.rows_heap, rows),
+            ("quiet bits", self.quiet_heap, quiet),
+            ("settled bits", self.settled_heap, settled),
+            ("steps", self.step_heap, steps),
+        ]
+    }
+
     /// Bytes the tables may add at once when they next grow (inside a transition, where the
     /// search cannot stop first): a map's doubling beside the old table, and a list's. The
     /// memo and the step list grow with the transitions; the node states' and envelopes'

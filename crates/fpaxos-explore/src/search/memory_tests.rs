@@ -1,0 +1,48 @@
+//! The memory a search counts (what `--max-memory` stops by): the world's heap counters, kept
+//! as its tables grow, against the tables walked.
+
+use crate::config::{ExploreConfig, Network};
+use crate::search::Explorer;
+use fpaxos::QuorumSpec;
+
+/// After searches of several kinds (the set and multiset networks, timers that fire, a crash,
+/// an unsafe quorum that ends in a violation), each heap counter equals its tables walked.
+#[test]
+fn the_worlds_heap_counters_match_its_tables() {
+    let base = ExploreConfig {
+        max_states: 200_000,
+        ..ExploreConfig::default()
+    };
+    let configs = [
+        base.clone(),
+        ExploreConfig {
+            thrifty: true,
+            timers: 1,
+            crashes: 1,
+            commands: 1,
+            ..base.clone()
+        },
+        ExploreConfig {
+            network: Network::Multiset,
+            drops: 1,
+            dups: 1,
+            commands: 1,
+            ..base.clone()
+        },
+        ExploreConfig {
+            nodes: 4,
+            quorum: QuorumSpec::Counting { q1: 2, q2: 2 },
+            ..base
+        },
+    ];
+    for cfg in configs {
+        let mut ex = Explorer::new(cfg.clone()).expect("config");
+        while !ex.run(1 << 16).done {}
+        for (name, counted, walked) in ex.world_mut().heap_counted_and_walked() {
+            // The multiset network keeps no quiet bits: a delivery consumes its message.
+            let none = name == "quiet bits" && cfg.network == Network::Multiset;
+            assert_eq!(walked == 0, none, "{name}: {walked} bytes in {cfg:?}");
+            assert_eq!(counted, walked, "{name} in {cfg:?}");
+        }
+    }
+}
