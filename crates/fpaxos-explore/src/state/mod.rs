@@ -198,8 +198,9 @@ impl State {
     /// Whether `act` leaves this state as it is, told without computing the successor: in the
     /// default network (a delivered message stays in flight) it delivers a message whose
     /// memoised step keeps its node's state, starts no election, arms no timer that is not
-    /// armed, sends only messages in flight, repeats only votes counted (and chosen, where they
-    /// make a Q2) and neither claims nor executes anything. `false` means "compute it".
+    /// armed, sends only messages in flight or settled at their receivers (which the successor
+    /// would forget again), repeats only votes counted (and chosen, where they make a Q2) and
+    /// neither claims nor executes anything. `false` means "compute it".
     pub(crate) fn unchanged_by(&self, world: &mut World, act: Act) -> bool {
         let Act::Deliver(e) = act else {
             return false;
@@ -211,13 +212,12 @@ impl State {
         let node = self.nodes[to];
         let st = world.step(node, Stimulus::Deliver(e));
         let step = world.step_result(st);
-        step.node == node
+        let kept = step.node == node
             && step.elections == 0
             && (self.armed[to] | step.armed) & acting(world.role(node)) == self.armed[to]
             && step.claims.is_empty()
             && step.decided.is_empty()
             && step.replied == 0
-            && step.sends.iter().all(|e| self.net.binary_search(e).is_ok())
             && step.votes.iter().all(|v| {
                 let Ok(i) = self.vote_at(v.slot, v.ballot, v.value) else {
                     return false;
@@ -228,7 +228,15 @@ impl State {
                         || self
                             .chosen_at(v.slot)
                             .is_ok_and(|c| self.chosen[c].value == v.value))
-            })
+            });
+        // Every node keeps its state, so each send's receiver judges it as in this state.
+        let timers_fire = self.timers_fire(world);
+        let sends = step.sends.len();
+        kept && (0..sends).all(|k| {
+            let e = world.step_result(st).sends[k];
+            self.net.binary_search(&e).is_ok()
+                || world.settled(self.nodes[world.env_to(e) as usize], e, timers_fire)
+        })
     }
 
     /// Whether `act` is a delivery known quiet for its destination's node state
