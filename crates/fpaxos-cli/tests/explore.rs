@@ -38,6 +38,19 @@ fn no_violation_is_worded_within_its_bounds_and_exits_0() {
     assert!(out.contains("no violation in "), "{out}");
     assert!(out.contains("complete to depth"), "{out}");
     assert!(!out.contains("proven"), "{out}");
+    // What it covers: safety, not liveness, and where liveness is judged.
+    assert!(
+        out.contains("Checked at every step: agreement")
+            && out.contains("Not checked: liveness")
+            && out.contains("`fpaxos check` judges liveness"),
+        "{out}"
+    );
+    assert!(!out.contains("sessions ("), "{out}");
+    let (_, out, _) = explore("--nodes 2 --commands 0 --thrifty --sessions");
+    assert!(out.contains(", sessions (a command a node skips"), "{out}");
+    // A violation's report names its property instead.
+    let (_, out, _) = explore("--nodes 2 --quorum 1,1 --thrifty");
+    assert!(!out.contains("Checked at every step"), "{out}");
 }
 
 #[test]

@@ -111,6 +111,26 @@ impl Default for ExploreConfig {
 }
 
 impl ExploreConfig {
+    /// What a search on this configuration checks, and what it does not, in two sentences for
+    /// its reports (the CLI's and the page's), so that "no violation" is never read as more.
+    /// The properties are the ones `state/ghost.rs` and `State::absorb` report.
+    pub fn checked(&self) -> String {
+        let sessions = if self.sessions {
+            ", sessions (a command a node skips as executed before is in an earlier slot)"
+        } else {
+            ""
+        };
+        format!(
+            "Checked at every step: agreement (at most one value is chosen in a slot, and no \
+             node executes a different one there), validity (only submitted commands are \
+             chosen or executed), replies (a client is told a command is done only once a \
+             chosen value holds it){sessions}. Not checked: liveness (that a command is \
+             eventually chosen): a message may never be delivered, so every bounded run may \
+             end with nothing chosen, and a check under fairness needs the unbounded runs that \
+             the bounds cut off."
+        )
+    }
+
     /// Checks the bounds and builds the quorum system; every problem is one sentence.
     pub fn quorums(&self) -> Result<Arc<QuorumSystem>, Vec<String>> {
         let mut errs = Vec::new();
@@ -186,5 +206,29 @@ fn plant_name<S: serde::Serializer>(p: &Option<PlantedBug>, s: S) -> Result<S::O
     match p {
         Some(b) => s.serialize_some(b.name()),
         None => s.serialize_none(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The report's list of what was checked names every property a search reports
+    /// (`Violation::property`: agreement, validity, reply, and session with client sessions),
+    /// and says that liveness was not checked.
+    #[test]
+    fn what_a_search_checks_names_its_properties_and_not_liveness() {
+        let plain = ExploreConfig::default().checked();
+        for p in ["agreement (", "validity (", "replies ("] {
+            assert!(plain.contains(p), "{p} missing: {plain}");
+        }
+        assert!(!plain.contains("sessions ("), "{plain}");
+        assert!(plain.contains("Not checked: liveness"), "{plain}");
+        let sessions = ExploreConfig {
+            sessions: true,
+            ..ExploreConfig::default()
+        }
+        .checked();
+        assert!(sessions.contains("sessions ("), "{sessions}");
     }
 }

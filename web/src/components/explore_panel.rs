@@ -1,6 +1,7 @@
 //! The explore panel: `fpaxos explore` on the scenario's cluster (N ≤ 5) in a Web Worker of its
 //! own, with progress (states, depth, rate), Cancel, and the explorer's own wording of the
-//! result ("no violation in X states (complete to depth D within bounds …)", never "proven").
+//! result ("no violation in X states (complete to depth D within bounds …)", never "proven"),
+//! with what a clean search checked and that liveness was not among it.
 //! On a violation it lists the shortest counterexample's steps. The search and its sentence are
 //! the engine's ([`crate::run::explore`]); this component only draws them.
 
@@ -252,6 +253,7 @@ fn status_view(
             ms,
             verdict,
             summary,
+            checked,
             steps,
             scenario,
         }) => {
@@ -264,6 +266,10 @@ fn status_view(
                 <div class={classes!("explore-result", cls)} data-testid="explore-status" data-status={word}>
                     <p data-testid="explore-summary"><strong>{summary.clone()}</strong></p>
                     <p class="muted small">{progress_line(stats, *ms)}</p>
+                    if *verdict != Verdict::Violation {
+                        <p class="muted small" data-testid="explore-checked">{checked.clone()}
+                            {" Find a violation, below, judges liveness in simulated runs."}</p>
+                    }
                     if let (Verdict::Bounded, Some(h)) = (verdict, hint) {
                         <p class="small" data-testid="explore-hint">{h}</p>
                     }

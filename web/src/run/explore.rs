@@ -199,6 +199,8 @@ pub(crate) enum News {
         verdict: Verdict,
         /// The explorer's own sentence about the result.
         summary: String,
+        /// What the search checked, and that liveness was not ([`ExploreConfig::checked`]).
+        checked: String,
         /// The shortest counterexample's steps, one line each (empty without a violation).
         steps: Vec<String>,
         /// The counterexample as a scenario whose schedule replays it in the simulator, or why
@@ -237,6 +239,7 @@ pub(crate) fn search(ask: &Ask, clock: &dyn Fn() -> f64, post: &mut dyn FnMut(Ne
 
 fn done(ex: &mut Explorer, ms: f64) -> News {
     let summary = ex.summary();
+    let checked = ex.config().checked();
     let (verdict, steps, scenario) = match ex.result() {
         Outcome::Violation { trace, .. } => {
             let actions: Vec<_> = trace.iter().map(|s| s.action.clone()).collect();
@@ -252,6 +255,7 @@ fn done(ex: &mut Explorer, ms: f64) -> News {
         ms,
         verdict,
         summary,
+        checked,
         steps,
         scenario,
     }
@@ -525,7 +529,10 @@ mod tests {
             ..Bounds::default()
         };
         let Some(News::Done {
-            verdict, summary, ..
+            verdict,
+            summary,
+            checked,
+            ..
         }) = run(&Ask::of(&s, small).unwrap()).pop()
         else {
             panic!()
@@ -534,6 +541,11 @@ mod tests {
         assert!(summary.starts_with("no violation in"), "{summary}");
         assert!(summary.contains("complete to depth"), "{summary}");
         assert!(!summary.contains("proven"), "{summary}");
+        // What "no violation" covers: safety, and not liveness.
+        assert!(
+            checked.contains("agreement") && checked.contains("Not checked: liveness"),
+            "{checked}"
+        );
         let cut = Bounds {
             max_states: 500,
             ..Bounds::default()

@@ -274,6 +274,11 @@ pub(crate) fn cmd_explore(a: ExploreArgs) -> CmdResult {
     }
     text += &summary;
     text += "\n";
+    // A clean result says what it covers: safety, not liveness (`fpaxos check` judges that).
+    if let Outcome::NoViolation { .. } = &outcome {
+        text += &cfg.checked();
+        text += " `fpaxos check` judges liveness in simulated runs.\n";
+    }
     if let Some(w) = written {
         text += &w;
         text += "\n";

@@ -125,6 +125,14 @@ async fn explore_finds_the_split_brain_and_says_how_far_a_clean_search_went() {
         "{summary}"
     );
     assert!(!summary.to_lowercase().contains("proven"), "{summary}");
+    // And what it covers: safety, not liveness, which Find a violation judges.
+    let checked = text_of(&c, "explore-checked").await;
+    assert!(
+        checked.starts_with("Checked at every step: agreement")
+            && checked.contains("Not checked: liveness")
+            && checked.ends_with("Find a violation, below, judges liveness in simulated runs."),
+        "{checked}"
+    );
     c.close().await.ok();
 }
 
