@@ -29,6 +29,10 @@ fn a_violation_prints_the_shortest_trace_and_exits_1() {
     assert_eq!(code, 1);
     assert!(json.contains("\"verdict\": \"violation\""), "{json}");
     assert!(json.contains("\"trace\""), "{json}");
+    assert!(
+        json.contains("\"checked\": \"Checked at every step"),
+        "{json}"
+    );
 }
 
 #[test]

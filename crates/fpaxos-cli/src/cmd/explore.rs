@@ -143,6 +143,8 @@ fn available_memory() -> Option<u64> {
 struct ExploreJson<'a> {
     config: &'a ExploreConfig,
     summary: String,
+    /// What the search checked, and that liveness was not ([`ExploreConfig::checked`]).
+    checked: String,
     stats: Stats,
     seconds: f64,
     states_per_second: f64,
@@ -225,6 +227,7 @@ pub(crate) fn cmd_explore(a: ExploreArgs) -> CmdResult {
         let j = ExploreJson {
             config: &cfg,
             summary,
+            checked: cfg.checked(),
             stats,
             seconds: secs,
             states_per_second: rate,
