@@ -54,7 +54,7 @@ pub(crate) struct ExploreArgs {
     pub(crate) max_states: u64,
     /// Stop (with a bounded result) before the search's tables grow past SIZE: `auto` (three
     /// quarters of the memory available when the search starts; no limit where that cannot be
-    /// read), `none`, or a size such as 8G, 512M (binary units: K, M, G, T, with or without B).
+    /// read), `none` (or 0), or a size such as 8G, 512M (binary units: K, M, G, T, with or without B).
     #[arg(long, value_name = "SIZE", default_value = "auto", value_parser = parse_memory)]
     pub(crate) max_memory: MemoryBudget,
     /// Thrifty sends.
@@ -105,7 +105,7 @@ pub(crate) enum MemoryBudget {
     Bytes(u64),
 }
 
-/// Parses `auto`, `none` or a size with an optional binary unit (`8G`, `512MB`, `1.5GiB`).
+/// Parses `auto`, `none` (or `0`) or a size with an optional binary unit (`8G`, `512MB`, `1.5GiB`).
 pub(crate) fn parse_memory(v: &str) -> Result<MemoryBudget, String> {
     let t = v.trim().to_ascii_lowercase();
     match t.as_str() {
