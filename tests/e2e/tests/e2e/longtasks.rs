@@ -8,12 +8,13 @@
 //! the main thread while they run is drawing: opening compare re-renders the page, and each
 //! answer redraws the panel and its charts. On an idle machine that stays near or under 50 ms;
 //! on these shared 2-core machines it does not reliably, so the bound for compare and sweep is
-//! asserted only with `FPAXOS_ASSERT_LONG_TASKS=1`. The main run still simulates on the main
-//! thread, in slices that never share a task with a redraw; with that variable load, play,
-//! scrub and run to end are asserted too. Load is the end of the wasm's compilation, then the
-//! first drawing of the top of the page and four later parts in tasks of their own (see
-//! `Page` in `web/src/app.rs`). Opening a link with a time cursor adds a seek to the load; it
-//! runs in tasks of its own, after the browser's paint (`AfterPaint` in `web/src/browser.rs`).
+//! asserted only with `FPAXOS_ASSERT_LONG_TASKS=1`. The main run simulates in a worker of its
+//! own (`web/src/run/remote.rs`); the page applies its news and draws. With that variable load,
+//! play, scrub and run to end are asserted too. Load is the end of the wasm's compilation, then
+//! the first drawing of the top of the page and four later parts in tasks of their own (see
+//! `Page` in `web/src/app.rs`). Opening a link with a time cursor adds a seek to the load, and
+//! its news and drawing; where those long tasks come from: `scripts/measure-long-frames.sh`
+//! and docs/performance.md.
 
 use fpaxos_e2e::*;
 use std::time::Duration;
