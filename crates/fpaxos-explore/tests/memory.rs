@@ -1,7 +1,8 @@
 //! `--max-memory` counts what the search really holds: the bytes its tables say they hold
 //! (`Explorer::memory_bytes`, what the budget is held to) against the bytes live on the heap,
-//! read from a counting allocator, at several sizes of one search. A table the count forgot,
-//! or counted at the wrong size, moves the ratio.
+//! read from a counting allocator, at several sizes of four kinds of search. A table the count
+//! forgot, or counted at the wrong size, moves the ratio. The allocator counts the whole
+//! process, so this file holds one test (the tests of a file run in parallel).
 
 use fpaxos::QuorumSpec;
 use fpaxos_explore::{ExploreConfig, Explorer, Network};
