@@ -195,6 +195,32 @@ mod tests {
     use crate::config::ExploreConfig;
     use crate::seen::Seen;
 
+    /// `growth_bytes` is what the next push allocates, to the byte: the first chunk's
+    /// doubling, a new chunk, or nothing (the memory budget reserves it before a state is
+    /// admitted). Over the first chunk's growth and into the third chunk.
+    #[test]
+    fn the_growth_the_budget_reserves_is_what_a_push_allocates() {
+        let mut t = Tree::new();
+        let (mut allocations, mut pushes) = (0, 0);
+        while t.len() < 2 * CHUNK + 3 {
+            let growth = t.growth_bytes();
+            let (chunks, last_cap) = (t.chunks.len(), t.chunks.last().map_or(0, Vec::capacity));
+            t.push(0, Act::Deliver(1));
+            pushes += 1;
+            let last = t.chunks.last().expect("a chunk");
+            let allocated = if t.chunks.len() > chunks || last.capacity() != last_cap {
+                allocations += 1;
+                last.capacity() as u64 * ENTRY
+            } else {
+                0
+            };
+            assert_eq!(growth, allocated, "push {pushes}, {} entries", t.len());
+        }
+        // The first chunk doubled from 4 entries (the root's) to a full one, 2^20 entries: 18
+        // times; then two chunks.
+        assert_eq!(allocations, 18 + 2);
+    }
+
     /// Across chunks, every entry reads back, and the memory is the chunks' (no vector twice
     /// the tree's size).
     #[test]
