@@ -195,7 +195,6 @@ fn a_successor_fingerprint_from_the_parts_changed_is_the_built_ones() {
     }
 }
 
-/// State `s` with its commands renamed by renaming `g`, built field by field (the nodes and
 /// Every timer firing of a search deep enough for leaders (heartbeats and retransmits, which
 /// arm and disarm timers, with two firings to spend), breadth first with duplicates dropped:
 /// the successor's fingerprint from the parts is the built one's. The test above stops at five
@@ -236,7 +235,7 @@ fn firings_compared(cfg: ExploreConfig, least: [usize; 3]) {
         }
         let parts = s.parts(&world);
         s.actions(&world, &mut acts);
-        for &a in &acts.clone() {
+        for &a in &acts {
             let Ok((next, _)) = s.next(&mut world, a) else {
                 continue;
             };
@@ -259,6 +258,7 @@ fn firings_compared(cfg: ExploreConfig, least: [usize; 3]) {
     }
 }
 
+/// State `s` with its commands renamed by renaming `g`, built field by field (the nodes and
 /// envelopes through `Node::map_commands` and `Msg::map_commands`, interned).
 fn renamed(world: &mut World, s: &State, g: usize) -> State {
     let nodes = s.nodes.iter().map(|&n| world.image_node(n, g)).collect();
