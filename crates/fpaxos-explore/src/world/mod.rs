@@ -451,33 +451,40 @@ impl World {
         self.nodes.len()
     }
 
-    /// Bytes the interned tables and memoised steps hold. Node states count their inline size
-    /// only: their own vectors are small and the nodes few (thousands, against millions of
-    /// steps).
+    /// Bytes the interned tables and memoised steps hold: the sum of [`World::memory_parts`].
     pub(crate) fn memory_bytes(&self) -> u64 {
-        vec_bytes(&self.nodes)
-            + vec_bytes(&self.roles)
-            + vec_bytes(&self.node_parts)
-            + vec_bytes(&self.armed_parts)
-            + map_bytes(&self.node_ids)
-            + vec_bytes(&self.envs)
-            + vec_bytes(&self.env_parts)
-            + vec_bytes(&self.env_to)
-            + map_bytes(&self.env_ids)
-            + vec_bytes(&self.values)
-            + map_bytes(&self.value_ids)
-            + vec_bytes(&self.value_images)
-            + vec_bytes(&self.steps)
-            + self.step_heap
-            + vec_bytes(&self.steps_of)
-            + self.rows_heap
-            + vec_bytes(&self.env_slot)
-            + vec_bytes(&self.quiet)
-            + vec_bytes(&self.settled)
-            + vec_bytes(&self.fire_elections)
-            + vec_bytes(&self.net_marks)
-            + self.quiet_heap
-            + self.settled_heap
+        self.memory_parts().iter().map(|&(_, bytes)| bytes).sum()
+    }
+
+    /// The bytes of [`World::memory_bytes`], table by table, as `(name, bytes)`. Node states
+    /// count their inline size only: their own vectors are small and the nodes few (thousands,
+    /// against millions of steps).
+    pub(crate) fn memory_parts(&self) -> [(&'static str, u64); 23] {
+        [
+            ("node states", vec_bytes(&self.nodes)),
+            ("roles", vec_bytes(&self.roles)),
+            ("node parts", vec_bytes(&self.node_parts)),
+            ("armed parts", vec_bytes(&self.armed_parts)),
+            ("node ids", map_bytes(&self.node_ids)),
+            ("envelopes", vec_bytes(&self.envs)),
+            ("envelope parts", vec_bytes(&self.env_parts)),
+            ("envelope destinations", vec_bytes(&self.env_to)),
+            ("envelope ids", map_bytes(&self.env_ids)),
+            ("values", vec_bytes(&self.values)),
+            ("value ids", map_bytes(&self.value_ids)),
+            ("value images", vec_bytes(&self.value_images)),
+            ("steps", vec_bytes(&self.steps)),
+            ("steps' vectors", self.step_heap),
+            ("memo", vec_bytes(&self.steps_of)),
+            ("memo rows", self.rows_heap),
+            ("envelope slots", vec_bytes(&self.env_slot)),
+            ("quiet", vec_bytes(&self.quiet)),
+            ("settled", vec_bytes(&self.settled)),
+            ("firing elections", vec_bytes(&self.fire_elections)),
+            ("network marks", vec_bytes(&self.net_marks)),
+            ("quiet bits", self.quiet_heap),
+            ("settled bits", self.settled_heap),
+        ]
     }
 
     /// The heap bytes of the memo's rows, the quiet and settled bits and the steps' vectors:
