@@ -547,14 +547,20 @@ fn counted(n: u64, thing: &str) -> String {
 }
 
 /// A memory budget in the binary units `--max-memory` reads (`8G` is 8 GiB): GiB to one
-/// decimal, MiB, or bytes below a MiB (so that a small budget is not shown as "0 MB").
+/// decimal, whole MiB or MiB to one decimal (a budget of 1.4 MiB is not shown as "1 MiB"), or
+/// bytes below a MiB (so that a small budget is not shown as "0 MB").
 fn memory(bytes: u64) -> String {
     const MIB: u64 = 1 << 20;
     const GIB: u64 = 1 << 30;
     if bytes >= GIB {
         format!("{:.1} GiB", bytes as f64 / GIB as f64)
     } else if bytes >= MIB {
-        format!("{:.0} MiB", bytes as f64 / MIB as f64)
+        let mib = bytes as f64 / MIB as f64;
+        if bytes.is_multiple_of(MIB) {
+            format!("{mib:.0} MiB")
+        } else {
+            format!("{mib:.1} MiB")
+        }
     } else {
         counted(bytes, "byte")
     }

@@ -73,5 +73,7 @@ fn counts_and_budgets_read_as_written() {
     assert_eq!(memory((1 << 20) - 1), "1,048,575 bytes");
     assert_eq!(memory(1 << 20), "1 MiB");
     assert_eq!(memory(512 << 20), "512 MiB");
+    assert_eq!(memory(1_482_910), "1.4 MiB");
+    assert_eq!(memory(2_965_820), "2.8 MiB");
     assert_eq!(memory(8 << 30), "8.0 GiB");
 }
