@@ -5,15 +5,14 @@ use crate::config::{ExploreConfig, Network};
 use crate::search::Explorer;
 use fpaxos::QuorumSpec;
 
-/// After searches of several kinds (the set and multiset networks, timers that fire, a crash,
-/// an unsafe quorum that ends in a violation), each heap counter equals its tables walked.
-#[test]
-fn the_worlds_heap_counters_match_its_tables() {
+/// Searches of several kinds, to `max_states` states: the set and multiset networks, timers
+/// that fire, a crash, an unsafe quorum that ends in a violation.
+fn searches(max_states: u64) -> [ExploreConfig; 4] {
     let base = ExploreConfig {
-        max_states: 200_000,
+        max_states,
         ..ExploreConfig::default()
     };
-    let configs = [
+    [
         base.clone(),
         ExploreConfig {
             thrifty: true,
@@ -34,8 +33,14 @@ fn the_worlds_heap_counters_match_its_tables() {
             quorum: QuorumSpec::Counting { q1: 2, q2: 2 },
             ..base
         },
-    ];
-    for cfg in configs {
+    ]
+}
+
+/// After searches of several kinds (the set and multiset networks, timers that fire, a crash,
+/// an unsafe quorum that ends in a violation), each heap counter equals its tables walked.
+#[test]
+fn the_worlds_heap_counters_match_its_tables() {
+    for cfg in searches(200_000) {
         let mut ex = Explorer::new(cfg.clone()).expect("config");
         while !ex.run(1 << 16).done {}
         for (name, counted, walked) in ex.world_mut().heap_counted_and_walked() {
@@ -52,28 +57,7 @@ fn the_worlds_heap_counters_match_its_tables() {
 /// grows, and every table the search used holds bytes at its end.
 #[test]
 fn each_table_of_the_world_adds_to_its_count() {
-    let base = ExploreConfig {
-        max_states: 50_000,
-        ..ExploreConfig::default()
-    };
-    let configs = [
-        base.clone(),
-        ExploreConfig {
-            thrifty: true,
-            timers: 1,
-            crashes: 1,
-            commands: 1,
-            ..base.clone()
-        },
-        ExploreConfig {
-            network: Network::Multiset,
-            drops: 1,
-            dups: 1,
-            commands: 1,
-            ..base
-        },
-    ];
-    for cfg in configs {
+    for cfg in searches(50_000) {
         let mut ex = Explorer::new(cfg.clone()).expect("config");
         let mut before = ex.world_mut().memory_parts();
         loop {
