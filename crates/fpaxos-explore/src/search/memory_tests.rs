@@ -63,7 +63,7 @@ fn each_table_of_the_world_adds_to_its_count() {
         loop {
             let done = ex.run(64).done;
             let now = ex.world_mut().memory_parts();
-            for ((name, was), (_, is)) in before.iter().zip(&now) {
+            for ((name, was, _), (_, is, _)) in before.iter().zip(&now) {
                 assert!(is >= was, "{name} fell from {was} to {is} bytes in {cfg:?}");
             }
             before = now;
@@ -71,7 +71,7 @@ fn each_table_of_the_world_adds_to_its_count() {
                 break;
             }
         }
-        for (name, bytes) in before {
+        for (name, bytes, _) in before {
             // The multiset network marks no networks and keeps no quiet bits (a delivery
             // consumes its message).
             let unused = cfg.network == Network::Multiset

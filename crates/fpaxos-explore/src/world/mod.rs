@@ -71,6 +71,19 @@ pub(crate) struct Step {
     pub decided: Vec<(Slot, u32, u16)>,
 }
 
+/// How a table of [`World::memory_parts`] grows, for the growth the memory budget reserves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Growth {
+    /// A vector: growing, it doubles, adding its bytes again.
+    Doubles,
+    /// A hash map: growing, it holds a table twice as large beside the old one.
+    Rehashes,
+    /// Many small vectors (a step's, a memo row's, a node state's bits), counted together.
+    Pieces,
+    /// Allocated whole when the world is made, and never grown.
+    Fixed,
+}
+
 fn vec_bytes<T>(v: &Vec<T>) -> u64 {
     (v.capacity() * std::mem::size_of::<T>()) as u64
 }
@@ -453,37 +466,39 @@ impl World {
 
     /// Bytes the interned tables and memoised steps hold: the sum of [`World::memory_parts`].
     pub(crate) fn memory_bytes(&self) -> u64 {
-        self.memory_parts().iter().map(|&(_, bytes)| bytes).sum()
+        self.memory_parts().iter().map(|&(_, bytes, _)| bytes).sum()
     }
 
-    /// The bytes of [`World::memory_bytes`], table by table, as `(name, bytes)`. Node states
-    /// count their inline size only: their own vectors are small and the nodes few (thousands,
-    /// against millions of steps).
-    pub(crate) fn memory_parts(&self) -> [(&'static str, u64); 23] {
+    /// The bytes of [`World::memory_bytes`], table by table, as `(name, bytes, how it grows)`.
+    /// Node states count their inline size only: their own vectors are small and the nodes few
+    /// (thousands, against millions of steps).
+    #[inline(always)] // Folded into its two sums, which the budget reads for every new state.
+    pub(crate) fn memory_parts(&self) -> [(&'static str, u64, Growth); 23] {
+        use Growth::{Doubles, Fixed, Pieces, Rehashes};
         [
-            ("node states", vec_bytes(&self.nodes)),
-            ("roles", vec_bytes(&self.roles)),
-            ("node parts", vec_bytes(&self.node_parts)),
-            ("armed parts", vec_bytes(&self.armed_parts)),
-            ("node ids", map_bytes(&self.node_ids)),
-            ("envelopes", vec_bytes(&self.envs)),
-            ("envelope parts", vec_bytes(&self.env_parts)),
-            ("envelope destinations", vec_bytes(&self.env_to)),
-            ("envelope ids", map_bytes(&self.env_ids)),
-            ("values", vec_bytes(&self.values)),
-            ("value ids", map_bytes(&self.value_ids)),
-            ("value images", vec_bytes(&self.value_images)),
-            ("steps", vec_bytes(&self.steps)),
-            ("steps' vectors", self.step_heap),
-            ("memo", vec_bytes(&self.steps_of)),
-            ("memo rows", self.rows_heap),
-            ("envelope slots", vec_bytes(&self.env_slot)),
-            ("quiet", vec_bytes(&self.quiet)),
-            ("settled", vec_bytes(&self.settled)),
-            ("firing elections", vec_bytes(&self.fire_elections)),
-            ("network marks", vec_bytes(&self.net_marks)),
-            ("quiet bits", self.quiet_heap),
-            ("settled bits", self.settled_heap),
+            ("node states", vec_bytes(&self.nodes), Doubles),
+            ("roles", vec_bytes(&self.roles), Doubles),
+            ("node parts", vec_bytes(&self.node_parts), Doubles),
+            ("armed parts", vec_bytes(&self.armed_parts), Fixed),
+            ("node ids", map_bytes(&self.node_ids), Rehashes),
+            ("envelopes", vec_bytes(&self.envs), Doubles),
+            ("envelope parts", vec_bytes(&self.env_parts), Doubles),
+            ("envelope destinations", vec_bytes(&self.env_to), Doubles),
+            ("envelope ids", map_bytes(&self.env_ids), Rehashes),
+            ("values", vec_bytes(&self.values), Doubles),
+            ("value ids", map_bytes(&self.value_ids), Rehashes),
+            ("value images", vec_bytes(&self.value_images), Doubles),
+            ("steps", vec_bytes(&self.steps), Doubles),
+            ("steps' vectors", self.step_heap, Pieces),
+            ("memo", vec_bytes(&self.steps_of), Doubles),
+            ("memo rows", self.rows_heap, Pieces),
+            ("envelope slots", vec_bytes(&self.env_slot), Doubles),
+            ("quiet", vec_bytes(&self.quiet), Doubles),
+            ("settled", vec_bytes(&self.settled), Doubles),
+            ("firing elections", vec_bytes(&self.fire_elections), Doubles),
+            ("network marks", vec_bytes(&self.net_marks), Doubles),
+            ("quiet bits", self.quiet_heap, Pieces),
+            ("settled bits", self.settled_heap, Pieces),
         ]
     }
 
@@ -505,25 +520,22 @@ impl World {
     }
 
     /// Bytes the tables may add at once when they next grow (inside a transition, where the
-    /// search cannot stop first): a map's doubling beside the old table, and a list's. The
-    /// memo and the step list grow with the transitions; the node states' and envelopes'
-    /// tables with the states and messages a step interns.
+    /// search cannot stop first), from [`World::memory_parts`]: a list's doubling, a map's
+    /// doubled table beside the old one, and a memo row's doubling. Vectors that grow in small
+    /// pieces (a step's, a row's, a node state's bits) add no more than that row at a time.
     pub(crate) fn growth_bytes(&self) -> u64 {
-        2 * (map_bytes(&self.node_ids) + map_bytes(&self.env_ids))
-            + vec_bytes(&self.steps)
-            + vec_bytes(&self.nodes)
-            + vec_bytes(&self.roles)
-            + vec_bytes(&self.node_parts)
-            + vec_bytes(&self.steps_of)
-            // A row's doubling: a row holds at most an entry per envelope to its node.
-            + 2 * 4 * (DELIVER_AT as u64 + *self.envs_to.iter().max().unwrap_or(&0) as u64)
-            + vec_bytes(&self.env_slot)
-            + vec_bytes(&self.quiet)
-            + vec_bytes(&self.settled)
-            + vec_bytes(&self.fire_elections)
-            + vec_bytes(&self.envs)
-            + vec_bytes(&self.env_parts)
-            + vec_bytes(&self.env_to)
+        let tables: u64 = self
+            .memory_parts()
+            .iter()
+            .map(|&(_, bytes, growth)| match growth {
+                Growth::Doubles => bytes,
+                Growth::Rehashes => 2 * bytes,
+                Growth::Pieces | Growth::Fixed => 0,
+            })
+            .sum();
+        // A row holds at most an entry per envelope to its node.
+        let row = 4 * (DELIVER_AT as u64 + *self.envs_to.iter().max().unwrap_or(&0) as u64);
+        tables + 2 * row
     }
 
     /// The command a client submits as command number `k`.
