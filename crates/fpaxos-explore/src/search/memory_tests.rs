@@ -2,7 +2,7 @@
 //! as its tables grow, against the tables walked.
 
 use crate::config::{ExploreConfig, Network};
-use crate::search::Explorer;
+use crate::search::{Explorer, Tables};
 use fpaxos::QuorumSpec;
 
 /// Searches of several kinds, to `max_states` states: the set and multiset networks, timers
@@ -78,5 +78,30 @@ fn each_table_of_the_world_adds_to_its_count() {
                 && (name == "network marks" || name == "quiet bits");
             assert_eq!(bytes == 0, unused, "{name}: {bytes} bytes in {cfg:?}");
         }
+    }
+}
+
+/// The budget's test, exactly: before a state is admitted it reserves the tree's and the
+/// world's next growth, and, when the seen set is full, the doubled set beside the old one
+/// (twice the set's bytes); a budget of exactly that much admits, a byte less stops. Checked
+/// with the set full and not full, and with the tree about to grow.
+#[test]
+fn the_budget_reserves_each_tables_next_growth() {
+    let mut ex = Explorer::new(ExploreConfig::default()).expect("config");
+    let (mut full, mut not_full, mut tree_grows) = (0, 0, 0);
+    while full < 3 || not_full < 3 || tree_grows < 3 {
+        assert!(!ex.run(1).done, "the search ended first");
+        let tables = Tables::of(&ex);
+        let mut need = tables.bytes() + ex.tree.growth_bytes() + ex.world.growth_bytes();
+        assert!(ex.world.growth_bytes() > 0);
+        tree_grows += usize::from(ex.tree.growth_bytes() > 0);
+        if ex.seen.is_full() {
+            need += 2 * ex.seen.bytes();
+            full += 1;
+        } else {
+            not_full += 1;
+        }
+        assert!(tables.would_outgrow(need - 1), "{need} bytes needed");
+        assert!(!tables.would_outgrow(need), "{need} bytes needed");
     }
 }
