@@ -521,8 +521,8 @@ impl World {
 
     /// Bytes the tables may add at once when they next grow (inside a transition, where the
     /// search cannot stop first), from [`World::memory_parts`]: a list's doubling, a map's
-    /// doubled table beside the old one, and a memo row's doubling. Vectors that grow in small
-    /// pieces (a step's, a row's, a node state's bits) add no more than that row at a time.
+    /// doubled table beside the old one, and a memo row's doubling. The other small vectors
+    /// (a step's own, a node state's bits) are not reserved: each is a few words.
     pub(crate) fn growth_bytes(&self) -> u64 {
         let tables: u64 = self
             .memory_parts()
