@@ -522,7 +522,7 @@ impl World {
     /// Bytes the tables may add at once when they next grow (inside a transition, where the
     /// search cannot stop first), from [`World::memory_parts`]: a list's doubling, a map's
     /// doubled table beside the old one, and a memo row's doubling. The other small vectors
-    /// (a step's own, a node state's bits) are not reserved: each is a few words.
+    /// (a step's own, a node state's bits) are not reserved: each is small.
     pub(crate) fn growth_bytes(&self) -> u64 {
         let tables: u64 = self
             .memory_parts()
