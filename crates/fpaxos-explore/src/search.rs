@@ -104,7 +104,9 @@ impl<'a> Tables<'a> {
         if budget == 0 {
             return false;
         }
-        let mut peak = self.bytes() + self.tree.growth_bytes() + self.world.growth_bytes();
+        let (world, world_growth) = self.world.memory_and_growth();
+        let held = self.seen.bytes() + self.tree.bytes() + world;
+        let mut peak = held + self.tree.growth_bytes() + world_growth;
         if self.seen.is_full() {
             peak += 2 * self.seen.bytes();
         }

@@ -92,8 +92,10 @@ fn the_budget_reserves_each_tables_next_growth() {
     while full < 3 || not_full < 3 || tree_grows < 3 {
         assert!(!ex.run(1).done, "the search ended first");
         let tables = Tables::of(&ex);
-        let mut need = tables.bytes() + ex.tree.growth_bytes() + ex.world.growth_bytes();
-        assert!(ex.world.growth_bytes() > 0);
+        let (world, world_growth) = ex.world.memory_and_growth();
+        assert_eq!(world, ex.world.memory_bytes());
+        let mut need = tables.bytes() + ex.tree.growth_bytes() + world_growth;
+        assert!(world_growth > 0);
         tree_grows += usize::from(ex.tree.growth_bytes() > 0);
         if ex.seen.is_full() {
             need += 2 * ex.seen.bytes();

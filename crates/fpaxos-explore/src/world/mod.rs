@@ -84,6 +84,17 @@ pub(crate) enum Growth {
     Fixed,
 }
 
+impl Growth {
+    /// The bytes a table of `bytes` that grows this way may add at once when it next grows.
+    fn reserve(self, bytes: u64) -> u64 {
+        match self {
+            Growth::Doubles => bytes,
+            Growth::Rehashes => 2 * bytes,
+            Growth::Pieces | Growth::Fixed => 0,
+        }
+    }
+}
+
 fn vec_bytes<T>(v: &Vec<T>) -> u64 {
     (v.capacity() * std::mem::size_of::<T>()) as u64
 }
@@ -472,7 +483,7 @@ impl World {
     /// The bytes of [`World::memory_bytes`], table by table, as `(name, bytes, how it grows)`.
     /// Node states count their inline size only: their own vectors are small and the nodes few
     /// (thousands, against millions of steps).
-    #[inline(always)] // Folded into its two sums, which the budget reads for every new state.
+    #[inline(always)] // Folded into its sums, which the budget reads for every new state.
     pub(crate) fn memory_parts(&self) -> [(&'static str, u64, Growth); 23] {
         use Growth::{Doubles, Fixed, Pieces, Rehashes};
         [
@@ -519,23 +530,21 @@ impl World {
         ]
     }
 
-    /// Bytes the tables may add at once when they next grow (inside a transition, where the
-    /// search cannot stop first), from [`World::memory_parts`]: a list's doubling, a map's
-    /// doubled table beside the old one, and a memo row's doubling. The other small vectors
-    /// (a step's own, a node state's bits) are not reserved: each is small.
-    pub(crate) fn growth_bytes(&self) -> u64 {
-        let tables: u64 = self
+    /// [`World::memory_bytes`], and the bytes the tables may add at once when they next grow
+    /// (inside a transition, where the search cannot stop first): a list's doubling, a map's
+    /// doubled table beside the old one, and a memo row's doubling. The other small vectors (a
+    /// step's own, a node state's bits) are not reserved: each is small. One pass over
+    /// [`World::memory_parts`], since the budget asks for every new state.
+    pub(crate) fn memory_and_growth(&self) -> (u64, u64) {
+        let (held, tables) = self
             .memory_parts()
             .iter()
-            .map(|&(_, bytes, growth)| match growth {
-                Growth::Doubles => bytes,
-                Growth::Rehashes => 2 * bytes,
-                Growth::Pieces | Growth::Fixed => 0,
-            })
-            .sum();
+            .fold((0, 0), |(held, growth), &(_, bytes, how)| {
+                (held + bytes, growth + how.reserve(bytes))
+            });
         // A row holds at most an entry per envelope to its node.
         let row = 4 * (DELIVER_AT as u64 + *self.envs_to.iter().max().unwrap_or(&0) as u64);
-        tables + 2 * row
+        (held, tables + 2 * row)
     }
 
     /// The command a client submits as command number `k`.
