@@ -120,15 +120,10 @@ impl Sim {
                 scale(self.scenario.cpu.per_recv.0, slow)
             }
         };
-        let mut out = std::mem::take(&mut self.out);
+        let mut out = self.lend_out();
         self.nodes[node].node.handle(now, w, &mut out);
         let busy_end = self.apply_outputs(node, now, recv_cost, &mut out);
-        // The buffer goes back; what `take` left in its place is an empty vector that holds no
-        // memory (nothing uses `self.out` meanwhile), so it is forgotten rather than dropped:
-        // its drop was an out-of-line call for every piece of work (0.9 % of the bench).
-        let placeholder = std::mem::replace(&mut self.out, out);
-        debug_assert_eq!(placeholder.capacity(), 0);
-        std::mem::forget(placeholder);
+        self.return_out(out);
         let sn = &mut self.nodes[node];
         sn.busy_until = busy_end;
         self.metrics.busy(node, now, busy_end - now);

@@ -57,10 +57,10 @@ impl Sim {
                     sn.epoch += 1;
                     sn.busy_until = now;
                     sn.slow_until = 0;
-                    let mut out = std::mem::take(&mut self.out);
+                    let mut out = self.lend_out();
                     self.nodes[i].node.recover(now, &mut out);
                     let end = self.apply_outputs(i, now, 0, &mut out);
-                    self.out = out;
+                    self.return_out(out);
                     self.nodes[i].busy_until = end;
                     self.recount_leaders();
                 }

@@ -294,10 +294,10 @@ impl Sim {
             return sim;
         }
         for i in 0..n {
-            let mut out = std::mem::take(&mut sim.out);
+            let mut out = sim.lend_out();
             sim.nodes[i].node.start(0, &mut out);
             sim.apply_outputs(i, 0, 0, &mut out);
-            sim.out = out;
+            sim.return_out(out);
         }
         if let Some(rate) = sim.scenario.workload.rate {
             if clients > 0 {
@@ -447,6 +447,25 @@ impl Sim {
             .workload
             .requests
             .is_some_and(|r| self.completed_total >= r)
+    }
+
+    /// Lends the output buffer, for a node to write its outputs into while the simulator is
+    /// borrowed too; [`Sim::return_out`] takes it back. (A helper that lends it to a closure
+    /// cost 1 % of the bench: the closure moves the node's input.)
+    #[inline(always)]
+    fn lend_out(&mut self) -> Vec<Output> {
+        std::mem::take(&mut self.out)
+    }
+
+    /// Takes back the buffer [`Sim::lend_out`] lent. What `take` left in its place is an empty
+    /// vector that holds no memory (nothing uses `self.out` meanwhile), so it is forgotten
+    /// rather than dropped: its drop was an out-of-line call for every piece of work (0.9 % of
+    /// the bench).
+    #[inline(always)]
+    fn return_out(&mut self, out: Vec<Output>) {
+        let placeholder = std::mem::replace(&mut self.out, out);
+        debug_assert_eq!(placeholder.capacity(), 0);
+        std::mem::forget(placeholder);
     }
 
     #[inline]

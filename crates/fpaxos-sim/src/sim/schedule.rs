@@ -86,10 +86,10 @@ impl Sim {
             r.submitted = vec![0; clients];
         }
         for i in 0..n {
-            let mut out = std::mem::take(&mut self.out);
+            let mut out = self.lend_out();
             self.nodes[i].node.start(0, &mut out);
             self.replay_outputs(i, &mut out);
-            self.out = out;
+            self.return_out(out);
         }
         let times: Vec<Time> = match &self.scenario.schedule {
             Some(s) => (1..=s.steps.len()).map(|k| s.time_of(k)).collect(),
@@ -211,10 +211,10 @@ impl Sim {
                 sn.crashed = false;
                 sn.epoch += 1;
                 self.trace.fault(now, format!("recover node {node}"));
-                let mut out = std::mem::take(&mut self.out);
+                let mut out = self.lend_out();
                 self.nodes[node as usize].node.recover(now, &mut out);
                 self.replay_outputs(node as usize, &mut out);
-                self.out = out;
+                self.return_out(out);
                 self.recount_leaders();
             }
             Step::Request { node, client } => {
@@ -330,10 +330,10 @@ impl Sim {
 
     /// Node `i` handles `input` now.
     fn replay_handle(&mut self, i: usize, input: Input) {
-        let mut out = std::mem::take(&mut self.out);
+        let mut out = self.lend_out();
         self.nodes[i].node.handle(self.now, input, &mut out);
         self.replay_outputs(i, &mut out);
-        self.out = out;
+        self.return_out(out);
     }
 
     /// A node's outputs in schedule mode: sends are held in flight, timers only armed, replies
