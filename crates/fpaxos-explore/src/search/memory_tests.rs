@@ -3,7 +3,9 @@
 
 use crate::config::{ExploreConfig, Network};
 use crate::search::{Explorer, Tables};
+use crate::world::Growth;
 use fpaxos::QuorumSpec;
+use std::collections::BTreeMap;
 
 /// Searches of several kinds, to `max_states` states: the set and multiset networks, timers
 /// that fire, a crash, an unsafe quorum that ends in a violation.
@@ -105,5 +107,62 @@ fn the_budget_reserves_each_tables_next_growth() {
         }
         assert!(tables.would_outgrow(need - 1), "{need} bytes needed");
         assert!(!tables.would_outgrow(need), "{need} bytes needed");
+    }
+}
+
+/// Each table grows in one expansion (all the transitions between two asks of the budget) by
+/// no more than the budget reserved for it before: a list adds at most its bytes again, a
+/// map's new table (held beside the old one while it rehashes) is at most its reservation, no
+/// memo row holds more than a row's reservation, and a table allocated whole never grows.
+/// Lists and maps under 4 KiB are left out: one expansion may double them twice, which the
+/// larger tables' reservations cover. Each table that grows past that in these searches is
+/// checked at least once.
+#[test]
+fn each_tables_growth_stays_within_its_reservation() {
+    const SMALL: u64 = 4096;
+    let mut checked: BTreeMap<&str, u32> = BTreeMap::new();
+    for cfg in searches(50_000) {
+        let mut ex = Explorer::new(cfg.clone()).expect("config");
+        let mut before = ex.world_mut().memory_parts();
+        loop {
+            let done = ex.run(1).done;
+            let world = ex.world_mut();
+            let now = world.memory_parts();
+            for (&(name, was, how), &(_, is, _)) in before.iter().zip(&now) {
+                let added = match how {
+                    Growth::Doubles if is > was && was >= SMALL => is - was,
+                    Growth::Rehashes if is > was && was >= SMALL => is,
+                    Growth::PiecesUpTo(_) => world.largest_row_bytes(),
+                    Growth::Fixed => {
+                        assert_eq!(is, was, "{name} grew, in {cfg:?}");
+                        continue;
+                    }
+                    _ => continue,
+                };
+                let reserved = how.reserve(was);
+                assert!(
+                    added <= reserved,
+                    "{name}: {added} bytes at once (from {was}), {reserved} reserved, in {cfg:?}"
+                );
+                *checked.entry(name).or_default() += 1;
+            }
+            before = now;
+            if done {
+                break;
+            }
+        }
+    }
+    for name in [
+        "node ids",
+        "envelope ids",
+        "memo rows",
+        "memo",
+        "steps",
+        "envelopes",
+    ] {
+        assert!(
+            checked.contains_key(name),
+            "{name} was never checked: {checked:?}"
+        );
     }
 }

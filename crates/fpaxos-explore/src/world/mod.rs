@@ -78,18 +78,23 @@ pub(crate) enum Growth {
     Doubles,
     /// A hash map: growing, it holds a table twice as large beside the old one.
     Rehashes,
-    /// Many small vectors (a step's, a memo row's, a node state's bits), counted together.
+    /// Many small vectors (a step's, a node state's bits), counted together; not reserved:
+    /// each is small.
     Pieces,
+    /// Many vectors counted together (the memo's rows), each of which holds at most this many
+    /// bytes: growing, one of them may hold that much beside its old allocation.
+    PiecesUpTo(u64),
     /// Allocated whole when the world is made, and never grown.
     Fixed,
 }
 
 impl Growth {
     /// The bytes a table of `bytes` that grows this way may add at once when it next grows.
-    fn reserve(self, bytes: u64) -> u64 {
+    pub(crate) fn reserve(self, bytes: u64) -> u64 {
         match self {
             Growth::Doubles => bytes,
             Growth::Rehashes => 2 * bytes,
+            Growth::PiecesUpTo(most) => most,
             Growth::Pieces | Growth::Fixed => 0,
         }
     }
@@ -485,7 +490,7 @@ impl World {
     /// (thousands, against millions of steps).
     #[inline(always)] // Folded into its sums, which the budget reads for every new state.
     pub(crate) fn memory_parts(&self) -> [(&'static str, u64, Growth); 23] {
-        use Growth::{Doubles, Fixed, Pieces, Rehashes};
+        use Growth::{Doubles, Fixed, Pieces, PiecesUpTo, Rehashes};
         [
             ("node states", vec_bytes(&self.nodes), Doubles),
             ("roles", vec_bytes(&self.roles), Doubles),
@@ -502,7 +507,11 @@ impl World {
             ("steps", vec_bytes(&self.steps), Doubles),
             ("steps' vectors", self.step_heap, Pieces),
             ("memo", vec_bytes(&self.steps_of), Doubles),
-            ("memo rows", self.rows_heap, Pieces),
+            (
+                "memo rows",
+                self.rows_heap,
+                PiecesUpTo(self.row_bytes_at_most()),
+            ),
             ("envelope slots", vec_bytes(&self.env_slot), Doubles),
             ("quiet", vec_bytes(&self.quiet), Doubles),
             ("settled", vec_bytes(&self.settled), Doubles),
@@ -531,20 +540,29 @@ impl World {
     }
 
     /// [`World::memory_bytes`], and the bytes the tables may add at once when they next grow
-    /// (inside a transition, where the search cannot stop first): a list's doubling, a map's
-    /// doubled table beside the old one, and a memo row's doubling. The other small vectors (a
-    /// step's own, a node state's bits) are not reserved: each is small. One pass over
-    /// [`World::memory_parts`], since the budget asks for every new state.
+    /// (in the transitions before the search can stop): a list's doubling, a map's doubled
+    /// table beside the old one, and a memo row's doubled allocation beside the old one. The
+    /// other small vectors (a step's own, a node state's bits) are not reserved: each is
+    /// small. One pass over [`World::memory_parts`], since the budget asks for every new state.
     pub(crate) fn memory_and_growth(&self) -> (u64, u64) {
-        let (held, tables) = self
-            .memory_parts()
+        self.memory_parts()
             .iter()
             .fold((0, 0), |(held, growth), &(_, bytes, how)| {
                 (held + bytes, growth + how.reserve(bytes))
-            });
-        // A row holds at most an entry per envelope to its node.
-        let row = 4 * (DELIVER_AT as u64 + *self.envs_to.iter().max().unwrap_or(&0) as u64);
-        (held, tables + 2 * row)
+            })
+    }
+
+    /// The most bytes a memo row can hold: an entry (4 bytes) per stimulus, the deliveries
+    /// numbered among the envelopes to the row's node, and a row that grows doubles at most
+    /// (`Vec::resize` to a longer length than twice the old takes just that length).
+    fn row_bytes_at_most(&self) -> u64 {
+        2 * 4 * (DELIVER_AT as u64 + *self.envs_to.iter().max().unwrap_or(&0) as u64)
+    }
+
+    /// The bytes of the largest memo row.
+    #[cfg(test)]
+    pub(crate) fn largest_row_bytes(&self) -> u64 {
+        self.steps_of.iter().map(vec_bytes).max().unwrap_or(0)
     }
 
     /// The command a client submits as command number `k`.
