@@ -32,8 +32,12 @@ python3 scripts/check-layers.py
 cargo clippy --workspace --exclude fpaxos-web --all-targets -- -D warnings
 cargo clippy --target wasm32-unknown-unknown -p fpaxos-web --all-targets -- -D warnings
 
-step "engine, analysis, share and CLI tests (native)"
-cargo test --release
+# The native tests, the end-to-end tests and the swarm checks build with the `checked` profile
+# (Cargo.toml): optimised like release, with debug assertions and integer overflow checks on, so
+# an overflow or a broken internal invariant fails a test instead of wrapping silently. Its debug
+# assertions would also pick the swarm test's debug-build default (40 seeds); it gets 200.
+step "engine, analysis, share and CLI tests (native, optimised, with overflow checks)"
+FPAXOS_SWARM_SEEDS="${FPAXOS_SWARM_SEEDS:-200}" cargo test --profile checked
 
 step "web crate logic without a browser: reducer and runners with an injected clock (native)"
 cargo test -p fpaxos-web --lib
@@ -55,14 +59,14 @@ python3 scripts/build-single.py dist
 
 if [[ -d tests/e2e ]]; then
   step "end-to-end tests (chromedriver + built dist/)"
-  cargo test --release -p fpaxos-e2e
+  cargo test --profile checked -p fpaxos-e2e
 fi
 
 step "bounded swarm check"
-cargo run --release -q -p fpaxos-cli -- check --seeds "${FPAXOS_CHECK_SEEDS:-300}"
+cargo run --profile checked -q -p fpaxos-cli -- check --seeds "${FPAXOS_CHECK_SEEDS:-300}"
 # Half of the swarm's seeds lose messages at random through their chaos phase, where the
 # liveness rule does not apply; the same seeds without random loss have those phases judged.
 step "bounded swarm check without random loss"
-cargo run --release -q -p fpaxos-cli -- check --seeds "${FPAXOS_CHECK_SEEDS:-300}" --loss 0
+cargo run --profile checked -q -p fpaxos-cli -- check --seeds "${FPAXOS_CHECK_SEEDS:-300}" --loss 0
 
 echo "all tests passed"

@@ -1,7 +1,8 @@
 //! Swarm tests: many seeds with safe quorums never violate safety; unsafe quorums with a
 //! partition do, and the checker says so.
 //!
-//! `FPAXOS_SWARM_SEEDS` sets how many seeds run (default: 200 in release, 40 in debug builds).
+//! `FPAXOS_SWARM_SEEDS` sets how many seeds run (default: 200 in release, 40 with debug assertions,
+//! as in debug builds and the `checked` profile, for which `scripts/test.sh` sets 200).
 //! `FPAXOS_SWARM_START` sets the first seed (default 1).
 
 use super::{fault, partition};
