@@ -4,7 +4,8 @@
 // CLI's output, url equals `fpaxos url`, and an invalid scenario throws the engine's sentences.
 //
 // Run: scripts/build-js.sh --test, or `node --test tests/js/`. The CLI binary is $FPAXOS_BIN,
-// else target/release/fpaxos, else target/debug/fpaxos (under $CARGO_TARGET_DIR when set).
+// else target/release/fpaxos, else target/checked/fpaxos (the profile scripts/test.sh builds the
+// native tests with), else target/debug/fpaxos (under $CARGO_TARGET_DIR when set).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -20,7 +21,7 @@ const fp = require(join(root, "pkg", "node", "fpaxos_js.js"));
 function cliPath() {
   if (process.env.FPAXOS_BIN) return process.env.FPAXOS_BIN;
   const target = process.env.CARGO_TARGET_DIR || join(root, "target");
-  const found = ["release", "debug"].map((p) => join(target, p, "fpaxos")).find(existsSync);
+  const found = ["release", "checked", "debug"].map((p) => join(target, p, "fpaxos")).find(existsSync);
   assert.ok(found, `no fpaxos binary under ${target}: cargo build -p fpaxos-cli, or set FPAXOS_BIN`);
   return found;
 }
