@@ -46,7 +46,8 @@ step "determinism: the wasm32 build reproduces native trace hashes (Node)"
 cargo test --release --target wasm32-unknown-unknown -p fpaxos-sim --test determinism
 
 step "the engine as a JS module: release build, then the same reports as the CLI in Node"
-scripts/build-js.sh --test
+# Against the CLI just built by the native tests, not an older target/release/fpaxos.
+FPAXOS_BIN="$(cd "${CARGO_TARGET_DIR:-target}" && pwd)/checked/fpaxos" scripts/build-js.sh --test
 
 step "browser component tests (headless Chromium)"
 cargo test --target wasm32-unknown-unknown -p fpaxos-web
