@@ -196,8 +196,9 @@ impl Activity<'_> {
                 }
             ));
         }
-        // Candidates outside the healthy set that kept it from electing anyone.
-        if elected == 0 && !self.check_quorum && !self.pre_vote {
+        // Candidates outside the healthy set that kept it from electing anyone, or whose
+        // elections took turns with its own.
+        if !self.check_quorum && !self.pre_vote {
             let lo = self.campaigns.partition_point(|c| c.0 < from);
             let hi = self.campaigns.partition_point(|c| c.0 <= to);
             let outside: Vec<NodeId> = self.campaigns[lo..hi]
@@ -222,16 +223,30 @@ impl Activity<'_> {
                     [] => unreachable!("at least CHURN campaigns"),
                 };
                 let capped = self.campaigns.len() >= MAX_ELECTIONS && hi == self.campaigns.len();
-                causes.push(format!(
-                    "{names}, outside the healthy set, campaigned {}{} times during it, and won \
-                     nothing. A node that receives a Prepare of a higher ballot promises it, steps \
-                     down if it leads, and waits out an election timeout again, so the healthy \
-                     set elected no one. With check-quorum, a node that heard from its leader \
-                     within an election timeout ignores Prepares; with pre-vote, a node that \
-                     cannot gather a Q1 of pre-votes does not raise its ballot.",
+                let times = format!(
+                    "{}{} times",
                     if capped { "at least " } else { "" },
-                    grouped(count as u64),
-                ));
+                    grouped(count as u64)
+                );
+                let remedy = "With check-quorum, a node that heard from its leader within an \
+                              election timeout ignores Prepares; with pre-vote, a node that \
+                              cannot gather a Q1 of pre-votes does not raise its ballot.";
+                causes.push(if elected == 0 {
+                    format!(
+                        "{names}, outside the healthy set, campaigned {times} during it, and won \
+                         nothing. A node that receives a Prepare of a higher ballot promises it, \
+                         steps down if it leads, and waits out an election timeout again, so the \
+                         healthy set elected no one. {remedy}"
+                    )
+                } else {
+                    format!(
+                        "{names}, outside the healthy set, campaigned {times} during it, while \
+                         {elected} elections were won. A node outside the set does not hear all \
+                         of it: its election timer fires although the set has a leader, and the \
+                         nodes that promise its higher ballot refuse that leader's Accepts; a \
+                         node of the set that does not hear it campaigns back in turn. {remedy}"
+                    )
+                });
             }
         }
         let again = share(self.again).round();

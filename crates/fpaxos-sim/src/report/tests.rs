@@ -195,7 +195,7 @@ fn commands_executed_again_during_a_stall_are_called_out_from_ten_on() {
 }
 
 #[test]
-fn candidates_outside_the_healthy_set_are_named_when_no_one_was_elected() {
+fn candidates_outside_the_healthy_set_are_named_whether_or_not_anyone_was_elected() {
     const MS: Time = 1_000_000;
     let mut m = Metrics::new(4, 0, 100 * MS, 1_000 * MS);
     // Node 3 campaigns every 50 ms from 100 ms, node 2 twice; node 0 (in the set) once.
@@ -235,9 +235,19 @@ fn candidates_outside_the_healthy_set_are_named_when_no_one_was_elected() {
         .describe(100 * MS, 600 * MS, &set)
         .text()
         .contains("campaigned"));
+    // With elections won meanwhile, the campaigns are named as taking turns with the set's.
     m.elected(300 * MS, 0);
     let mut a = m.activity(1_000 * MS);
     a.check_quorum = false;
+    let s = a.describe(100 * MS, 600 * MS, &set).text();
+    assert!(
+        s.contains(
+            "Nodes 2 and 3, outside the healthy set, campaigned 12 times during it, while 1 \
+             elections were won."
+        ) && !s.contains("won nothing"),
+        "{s}"
+    );
+    a.pre_vote = true;
     assert!(!a
         .describe(100 * MS, 600 * MS, &set)
         .text()

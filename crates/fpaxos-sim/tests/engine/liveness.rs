@@ -215,6 +215,27 @@ fn a_stall_names_candidates_outside_the_healthy_set_that_kept_it_from_electing()
     no_stall_with(json, |s| s.cluster.pre_vote = true);
 }
 
+/// Swarm seed 5778985 (`--loss 0 --nodes 4 --quorum grid:2x2 --thrifty --check-quorum=off
+/// --window 2`), shrunk: the link between nodes 0 and 2 cut both ways. Node 2, outside the
+/// healthy set {0, 1, 3}, never hears node 0's heartbeats and wins with Q1 {2, 3}; node 0, which
+/// never hears node 2, wins back with Q1 {0, 1}; nothing completes. The stall names node 2 as a
+/// campaigner whose elections took turns with the set's; check-quorum or pre-vote ends it.
+#[test]
+fn a_stall_names_a_candidate_outside_the_healthy_set_whose_elections_took_turns_with_its_own() {
+    let json = include_str!("data/disruptive-candidate-elected.json");
+    let r = committed_after_faults(json);
+    let st = r.liveness.stalls.first().expect("the stall");
+    assert_eq!(st.nodes, vec![0, 1, 3], "{st:?}");
+    let cause = st
+        .causes
+        .iter()
+        .find(|c| c.starts_with("Node 2, outside the healthy set, campaigned 11 times during it"))
+        .unwrap_or_else(|| panic!("{:#?}", st.causes));
+    assert!(cause.contains("while 22 elections were won"), "{cause}");
+    no_stall_with(json, |s| s.cluster.check_quorum = true);
+    no_stall_with(json, |s| s.cluster.pre_vote = true);
+}
+
 /// Swarm seed 1601905 (`--loss 0 --check-quorum=off`): eight nodes, window 1, an open loop
 /// against a short client timeout. After a heal, the new leader spends its slots, one a round
 /// trip, on resends of requests that had executed already, and no request completes for longer
