@@ -239,12 +239,17 @@ impl Activity<'_> {
                          healthy set elected no one. {remedy}"
                     )
                 } else {
+                    let won = if elected == 1 {
+                        "1 election was won".to_string()
+                    } else {
+                        format!("{} elections were won", grouped(elected as u64))
+                    };
                     format!(
                         "{names}, outside the healthy set, campaigned {times} during it, while \
-                         {elected} elections were won. A node outside the set does not hear all \
-                         of it: its election timer fires although the set has a leader, and the \
-                         nodes that promise its higher ballot refuse that leader's Accepts; a \
-                         node of the set that does not hear it campaigns back in turn. {remedy}"
+                         {won}. A node outside the set does not hear all of it: its election \
+                         timer fires although the set has a leader, and the nodes that promise \
+                         its higher ballot refuse that leader's Accepts; a node of the set that \
+                         does not hear from it in turn may campaign back. {remedy}"
                     )
                 });
             }

@@ -243,10 +243,15 @@ fn candidates_outside_the_healthy_set_are_named_whether_or_not_anyone_was_electe
     assert!(
         s.contains(
             "Nodes 2 and 3, outside the healthy set, campaigned 12 times during it, while 1 \
-             elections were won."
+             election was won."
         ) && !s.contains("won nothing"),
         "{s}"
     );
+    m.elected(400 * MS, 1);
+    let mut a = m.activity(1_000 * MS);
+    a.check_quorum = false;
+    let s = a.describe(100 * MS, 600 * MS, &set).text();
+    assert!(s.contains("while 2 elections were won."), "{s}");
     a.pre_vote = true;
     assert!(!a
         .describe(100 * MS, 600 * MS, &set)

@@ -23,6 +23,14 @@ fn no_stall_with(json: &str, change: impl FnOnce(&mut Scenario)) {
     assert!(r.liveness.ok, "{:?}", r.liveness.stalls);
 }
 
+/// The stall's cause that starts with `prefix`; the test fails with the causes if none does.
+fn cause_starting_with<'a>(st: &'a fpaxos_sim::liveness::Stall, prefix: &str) -> &'a str {
+    st.causes
+        .iter()
+        .find(|c| c.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no cause starts with {prefix:?}: {:#?}", st.causes))
+}
+
 /// Five nodes, majority, thrifty, and an election timeout well under the retransmit timer: with
 /// nodes 0 and 2 crashed, every ring-ordered Q1 held a dead node and a thrifty candidate never
 /// widened its Prepare, so no leader was ever elected (868 commits in 10 s, all before the crash).
@@ -226,11 +234,10 @@ fn a_stall_names_a_candidate_outside_the_healthy_set_whose_elections_took_turns_
     let r = committed_after_faults(json);
     let st = r.liveness.stalls.first().expect("the stall");
     assert_eq!(st.nodes, vec![0, 1, 3], "{st:?}");
-    let cause = st
-        .causes
-        .iter()
-        .find(|c| c.starts_with("Node 2, outside the healthy set, campaigned 11 times during it"))
-        .unwrap_or_else(|| panic!("{:#?}", st.causes));
+    let cause = cause_starting_with(
+        st,
+        "Node 2, outside the healthy set, campaigned 11 times during it",
+    );
     assert!(cause.contains("while 22 elections were won"), "{cause}");
     no_stall_with(json, |s| s.cluster.check_quorum = true);
     no_stall_with(json, |s| s.cluster.pre_vote = true);
@@ -245,11 +252,10 @@ fn a_stall_says_when_resends_of_executed_requests_filled_the_slots() {
     let json = include_str!("data/resends-window-1.json");
     let r = committed_after_faults(json);
     let st = r.liveness.stalls.first().expect("the stall");
-    let again = st
-        .causes
-        .iter()
-        .find(|c| c.starts_with("About 223 commands were executed a second time during it"))
-        .unwrap_or_else(|| panic!("{:#?}", st.causes));
+    let again = cause_starting_with(
+        st,
+        "About 223 commands were executed a second time during it",
+    );
     assert!(
         again.ends_with(
             "They filled slots but completed no pending request, and a leader proposes one slot \
