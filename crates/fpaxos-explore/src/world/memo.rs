@@ -29,6 +29,7 @@ impl World {
     /// The step of node state `node` on `stim`: memoised, computed by the real node on a miss.
     /// A delivery's envelope must be addressed to that node (the row numbers envelopes per
     /// destination): every caller takes the node state at the envelope's destination.
+    #[inline]
     pub(crate) fn step(&mut self, node: u32, stim: Stimulus) -> u32 {
         debug_assert!(
             !matches!(stim, Stimulus::Deliver(e) if self.env_to[e as usize] != self.nodes[node as usize].id()),
@@ -43,20 +44,25 @@ impl World {
         }
         let idx = match self.steps_of[node as usize].get(at) {
             Some(&s) if s != UNKNOWN => s,
-            _ => {
-                let s = self.computed(node, stim);
-                let row = &mut self.steps_of[node as usize];
-                if row.len() <= at {
-                    let before = row.capacity();
-                    row.resize(at + 1, UNKNOWN);
-                    self.rows_heap += ((row.capacity() - before) * 4) as u64;
-                }
-                row[at] = s;
-                s
-            }
+            _ => self.missed(node, stim, at),
         };
         self.last = Some((node, at, idx));
         idx
+    }
+
+    /// [`World::step`] on a miss: computes the step and keeps it in the node state's row at `at`.
+    #[cold]
+    #[inline(never)]
+    fn missed(&mut self, node: u32, stim: Stimulus, at: usize) -> u32 {
+        let s = self.computed(node, stim);
+        let row = &mut self.steps_of[node as usize];
+        if row.len() <= at {
+            let before = row.capacity();
+            row.resize(at + 1, UNKNOWN);
+            self.rows_heap += ((row.capacity() - before) * 4) as u64;
+        }
+        row[at] = s;
+        s
     }
 
     /// Computes the step of node state `node` on `stim` with the real node, and keeps it;
