@@ -13,6 +13,7 @@ use crate::dur::Dur;
 use fpaxos::quorum::QuorumSpec;
 use serde::{Deserialize, Serialize};
 
+mod blame;
 pub mod edit;
 mod latency;
 pub mod limits;
@@ -492,8 +493,13 @@ impl Scenario {
                 }
             },
         }
-        serde_json::from_value(value)
-            .map_err(|e| ScenarioErrors(vec![format!("invalid scenario: {e}")]))
+        match serde_json::from_value(value.clone()) {
+            Ok(s) => Ok(s),
+            Err(e) => Err(ScenarioErrors(vec![match blame::culprit(&value) {
+                Some(at) => format!("invalid scenario at {at}: {e}"),
+                None => format!("invalid scenario: {e}"),
+            }])),
+        }
     }
 
     /// Pretty JSON.
