@@ -399,9 +399,9 @@ pub(crate) fn framed() -> bool {
 
 /// Listens for `message` events from the parent window only (`event.source === window.parent`;
 /// frames of its own, other tabs and the page itself are not heard) whose `event.origin`
-/// `accept` takes. The data is converted by serde-wasm-bindgen into JSON values; data that
-/// does not convert reaches `f` as `Err(why)` only when it has an `fpaxos` property (anything
-/// else is not a protocol message). `None` at the top level.
+/// `accept` takes. The data is read as JSON (see [`message_json`]); data that cannot be reaches
+/// `f` as `Err(why)` only when it has an `fpaxos` property (anything else is not a protocol
+/// message). `None` at the top level.
 pub(crate) fn listen_to_parent(
     accept: impl Fn(&str) -> bool + 'static,
     mut f: impl FnMut(Result<serde_json::Value, String>) + 'static,
@@ -416,19 +416,34 @@ pub(crate) fn listen_to_parent(
                 return;
             }
             let data = e.data();
-            match serde_wasm_bindgen::from_value::<serde_json::Value>(data.clone()) {
+            match message_json(&data) {
                 Ok(v) => f(Ok(v)),
                 Err(why) => {
                     let tagged = data.is_object()
                         && js_sys::Reflect::has(&data, &JsValue::from_str("fpaxos"))
                             .unwrap_or(false);
                     if tagged {
-                        f(Err(why.to_string()));
+                        f(Err(why));
                     }
                 }
             }
         },
     ))
+}
+
+/// A posted message as a JSON value, through `JSON.stringify` and serde_json: a message that
+/// refers to itself, nests deeper than serde_json's 128 levels or holds what JSON cannot (a
+/// BigInt) is an error with the reason. (serde-wasm-bindgen's walk of the message had no
+/// limit: a 3,000-deep or cyclic one, which `postMessage` carries, overflowed the wasm stack
+/// and the embed answered nothing more.)
+fn message_json(data: &JsValue) -> Result<serde_json::Value, String> {
+    let text = js_sys::JSON::stringify(data).map_err(|e| match e.dyn_ref::<js_sys::Error>() {
+        Some(e) => String::from(e.message()),
+        None => format!("{e:?}"),
+    })?;
+    // `undefined` (and a function) stringify to nothing.
+    let text = text.as_string().unwrap_or_else(|| "null".into());
+    serde_json::from_str(&text).map_err(|e| e.to_string())
 }
 
 /// Posts the JSON text `json` to the parent window as an object (`JSON.parse` of it), to

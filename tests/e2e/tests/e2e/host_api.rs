@@ -154,11 +154,23 @@ async fn malformed_messages_get_errors_and_the_embed_keeps_working() {
         json!({"fpaxos": 1, "cmd": "fault", "fault": {"action": "crash", "node": 9}, "id": "e6"}),
         json!({"fpaxos": 1, "cmd": "speed", "value": "fast", "id": "e7"}),
         json!({"fpaxos": 1, "id": "e8"}),
-        json!({"fpaxos": 1, "cmd": "nope", "id": "marker"}),
     ];
     for m in msgs {
         post(&c, m).await;
     }
+    // Messages JSON cannot hold, which `postMessage` carries: one that refers to itself, and
+    // one nested 3,000 deep. Each used to overflow the embed's stack, which then answered
+    // nothing more (no error, no run); now each gets an error (without an id: none is read).
+    c.execute(
+        "const a = {nodes: 3}; a.self = a;\
+         fpaxosHost.send({fpaxos: 1, cmd: 'load', scenario: {cluster: a}, id: 'cycle'});\
+         let d = {}; for (let i = 0; i < 3000; i++) d = [d];\
+         fpaxosHost.send({fpaxos: 1, cmd: 'load', scenario: {cluster: d}, id: 'deep'});",
+        vec![],
+    )
+    .await
+    .expect("post a cyclic and a deep message");
+    post(&c, json!({"fpaxos": 1, "cmd": "nope", "id": "marker"})).await;
     let errors = wait_js(
         &c,
         &format!(
@@ -177,7 +189,7 @@ async fn malformed_messages_get_errors_and_the_embed_keeps_working() {
         .collect();
     assert_eq!(
         ids,
-        ["e1", "e2", "e3", "e4", "e5", "e6", "e7", "e8", "marker"]
+        ["e1", "e2", "e3", "e4", "e5", "e6", "e7", "e8", "(none)", "(none)", "marker"]
     );
     let message = |i: usize| errors[i][1].as_str().unwrap_or_default().to_string();
     for (i, want) in [
@@ -189,6 +201,8 @@ async fn malformed_messages_get_errors_and_the_embed_keeps_working() {
         (5, "names node 9"),
         (6, "`value` must be"),
         (7, "needs `cmd`"),
+        (8, "circular"),
+        (9, "recursion limit"),
     ] {
         assert!(message(i).contains(want), "{}: {}", ids[i], message(i));
     }
