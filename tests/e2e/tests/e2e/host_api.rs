@@ -158,18 +158,21 @@ async fn malformed_messages_get_errors_and_the_embed_keeps_working() {
     for m in msgs {
         post(&c, m).await;
     }
-    // Messages JSON cannot hold, which `postMessage` carries: one that refers to itself, and
-    // one nested 3,000 deep. Each used to overflow the embed's stack, which then answered
-    // nothing more (no error, no run); now each gets an error (without an id: none is read).
+    // Messages the embed does not read, which `postMessage` carries: one that refers to itself
+    // and one nested 3,000 deep (each used to overflow the embed's stack, which then answered
+    // nothing more: no error, no run), and 5 MB of JSON. Each gets an error, without an id
+    // (none is read).
     c.execute(
         "const a = {nodes: 3}; a.self = a;\
          fpaxosHost.send({fpaxos: 1, cmd: 'load', scenario: {cluster: a}, id: 'cycle'});\
          let d = {}; for (let i = 0; i < 3000; i++) d = [d];\
-         fpaxosHost.send({fpaxos: 1, cmd: 'load', scenario: {cluster: d}, id: 'deep'});",
+         fpaxosHost.send({fpaxos: 1, cmd: 'load', scenario: {cluster: d}, id: 'deep'});\
+         const notes = 'x'.repeat(5 << 20);\
+         fpaxosHost.send({fpaxos: 1, cmd: 'load', scenario: {notes}, id: 'huge'});",
         vec![],
     )
     .await
-    .expect("post a cyclic and a deep message");
+    .expect("post a cyclic, a deep and a huge message");
     post(&c, json!({"fpaxos": 1, "cmd": "nope", "id": "marker"})).await;
     let errors = wait_js(
         &c,
@@ -189,7 +192,7 @@ async fn malformed_messages_get_errors_and_the_embed_keeps_working() {
         .collect();
     assert_eq!(
         ids,
-        ["e1", "e2", "e3", "e4", "e5", "e6", "e7", "e8", "(none)", "(none)", "marker"]
+        ["e1", "e2", "e3", "e4", "e5", "e6", "e7", "e8", "(none)", "(none)", "(none)", "marker"]
     );
     let message = |i: usize| errors[i][1].as_str().unwrap_or_default().to_string();
     for (i, want) in [
@@ -203,6 +206,7 @@ async fn malformed_messages_get_errors_and_the_embed_keeps_working() {
         (7, "needs `cmd`"),
         (8, "circular"),
         (9, "recursion limit"),
+        (10, "characters of JSON, more than the 4194304"),
     ] {
         assert!(message(i).contains(want), "{}: {}", ids[i], message(i));
     }
