@@ -400,11 +400,12 @@ pub(crate) fn framed() -> bool {
 /// Listens for `message` events from the parent window only (`event.source === window.parent`;
 /// frames of its own, other tabs and the page itself are not heard) whose `event.origin`
 /// `accept` takes. The data is read as JSON (see [`message_json`]); data that cannot be reaches
-/// `f` as `Err(why)` only when it has an `fpaxos` property (anything else is not a protocol
-/// message). `None` at the top level.
+/// `f` as `Err((why, head))` only when it has an `fpaxos` property (anything else is not a
+/// protocol message), where `head` holds its `cmd` and `id` if they are a string or a number
+/// (read alone, so that an error can name them). `None` at the top level.
 pub(crate) fn listen_to_parent(
     accept: impl Fn(&str) -> bool + 'static,
-    mut f: impl FnMut(Result<serde_json::Value, String>) + 'static,
+    mut f: impl FnMut(Result<serde_json::Value, (String, serde_json::Value)>) + 'static,
 ) -> Option<Listener> {
     let parent = JsValue::from(parent_window()?);
     Some(Listener::new(
@@ -423,12 +424,29 @@ pub(crate) fn listen_to_parent(
                         && js_sys::Reflect::has(&data, &JsValue::from_str("fpaxos"))
                             .unwrap_or(false);
                     if tagged {
-                        f(Err(why));
+                        f(Err((why, head(&data))));
                     }
                 }
             }
         },
     ))
+}
+
+/// The message's `cmd` and `id` properties that are strings or numbers, as a JSON object.
+fn head(data: &JsValue) -> serde_json::Value {
+    let mut out = serde_json::Map::new();
+    for key in ["cmd", "id"] {
+        let v = js_sys::Reflect::get(data, &JsValue::from_str(key)).unwrap_or_default();
+        let v = match (v.as_string(), v.as_f64()) {
+            (Some(s), _) => serde_json::Value::from(s),
+            (None, Some(n)) => {
+                serde_json::Number::from_f64(n).map_or(serde_json::Value::Null, Into::into)
+            }
+            (None, None) => continue,
+        };
+        out.insert(key.into(), v);
+    }
+    out.into()
 }
 
 /// The longest JSON text a posted message may be, in UTF-16 code units: 4 Mi. A scenario at

@@ -3,7 +3,7 @@
 //! `error` events. The `web_sys` calls are in `browser.rs`.
 
 use super::{
-    error, parse, ready, tick, Command, HostOrigin, Now, Parsed, Rejection, Throttle, Watch,
+    error, parse, ready, tick, unreadable, Command, HostOrigin, Now, Parsed, Throttle, Watch,
 };
 use crate::browser;
 use crate::state::{Action, AppCtx};
@@ -40,7 +40,7 @@ fn apply(cmd: Command, app: &AppCtx) {
 }
 
 /// Reads and answers one message from the parent.
-fn receive(msg: Result<Value, String>, app: &AppCtx, to: &HostOrigin) {
+fn receive(msg: Result<Value, (String, Value)>, app: &AppCtx, to: &HostOrigin) {
     let parsed = match msg {
         Ok(v) => parse(
             &v,
@@ -52,11 +52,7 @@ fn receive(msg: Result<Value, String>, app: &AppCtx, to: &HostOrigin) {
                 done: app.run.done,
             },
         ),
-        Err(why) => Parsed::Rejected(Rejection {
-            cmd: None,
-            id: None,
-            message: format!("the message could not be read as JSON values ({why})"),
-        }),
+        Err((why, head)) => unreadable(&why, &head),
     };
     match parsed {
         Parsed::Ignored => {}

@@ -155,6 +155,16 @@ pub(crate) fn parse(msg: &Value, at: &Now) -> Parsed {
     }
 }
 
+/// A protocol message that could not be read as JSON values, for the reason `why`: rejected,
+/// naming the `cmd` and echoing the `id` of `head` (what could be read of the message alone).
+pub(crate) fn unreadable(why: &str, head: &Value) -> Parsed {
+    Parsed::Rejected(Rejection {
+        cmd: head.get("cmd").and_then(Value::as_str).map(str::to_string),
+        id: head.get("id").filter(|v| id_ok(v)).cloned(),
+        message: format!("the message could not be read as JSON values ({why})"),
+    })
+}
+
 /// An `id` the embed echoes: a number, or a short string.
 fn id_ok(v: &Value) -> bool {
     v.is_number()

@@ -43,6 +43,37 @@ fn refused(msg: Value) -> String {
     }
 }
 
+/// A message that is not JSON data (a cycle, too deep, too long) is refused with the reason,
+/// naming its `cmd` and echoing its `id` when they could be read alone and the id is one the
+/// embed echoes.
+#[test]
+fn an_unreadable_message_is_refused_with_its_cmd_and_id() {
+    let refusal = |why: &str, head: Value| match unreadable(why, &head) {
+        Parsed::Rejected(r) => r,
+        other => panic!("{head} should be refused, is {other:?}"),
+    };
+    let r = refusal(
+        "Converting circular structure to JSON",
+        json!({"cmd": "load", "id": "q7"}),
+    );
+    assert_eq!(r.cmd.as_deref(), Some("load"));
+    assert_eq!(r.id, Some(json!("q7")));
+    assert_eq!(
+        r.message,
+        "the message could not be read as JSON values (Converting circular structure to JSON)"
+    );
+    assert_eq!(refusal("why", json!({"id": 12})).id, Some(json!(12)));
+    let long_id = "x".repeat(MAX_ID_CHARS + 1);
+    for head in [
+        json!({}),
+        json!({"id": long_id}),
+        json!({"id": null, "cmd": 3}),
+    ] {
+        let r = refusal("why", head.clone());
+        assert_eq!((r.cmd, r.id), (None, None), "{head}");
+    }
+}
+
 #[test]
 fn messages_without_the_version_field_are_ignored() {
     for m in [

@@ -160,8 +160,7 @@ async fn malformed_messages_get_errors_and_the_embed_keeps_working() {
     }
     // Messages the embed does not read, which `postMessage` carries: one that refers to itself
     // and one nested 3,000 deep (each used to overflow the embed's stack, which then answered
-    // nothing more: no error, no run), and 5 MB of JSON. Each gets an error, without an id
-    // (none is read).
+    // nothing more: no error, no run), and 5 MB of JSON. Each gets an error with its id.
     c.execute(
         "const a = {nodes: 3}; a.self = a;\
          fpaxosHost.send({fpaxos: 1, cmd: 'load', scenario: {cluster: a}, id: 'cycle'});\
@@ -192,7 +191,7 @@ async fn malformed_messages_get_errors_and_the_embed_keeps_working() {
         .collect();
     assert_eq!(
         ids,
-        ["e1", "e2", "e3", "e4", "e5", "e6", "e7", "e8", "(none)", "(none)", "(none)", "marker"]
+        ["e1", "e2", "e3", "e4", "e5", "e6", "e7", "e8", "cycle", "deep", "huge", "marker"]
     );
     let message = |i: usize| errors[i][1].as_str().unwrap_or_default().to_string();
     for (i, want) in [
